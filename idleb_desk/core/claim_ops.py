@@ -1,0 +1,249 @@
+"""Review operations on claims: create, accept, reject, delete, and their roles.
+
+A role (speaker, cue, content, addressee) points at a span. It can be an existing span of
+either layer, or a new claim-part span made from a text range in the same operation, so
+that one key press is one undo step.
+"""
+
+from __future__ import annotations
+
+from idleb_desk.core import offsets
+from idleb_desk.core.model import (
+    ACCEPTED,
+    ADDRESSEE,
+    CLAIM_KINDS,
+    CONTENT,
+    CUE,
+    EDITED,
+    LAYER_ACTOR,
+    LAYER_CLAIM,
+    MANUAL,
+    QUOTE_TYPES,
+    REJECTED,
+    SPEAKER,
+    SUGGESTED,
+    Claim,
+)
+from idleb_desk.core.ops import Op, ReviewError, operation
+from idleb_desk.core.span_ops import SpanOps, is_analyst
+
+ROLE_COLUMNS = {"speaker": "speaker_span_id", "cue": "cue_span_id", "content": "content_span_id"}
+ROLE_LABELS = {"speaker": SPEAKER, "cue": CUE, "content": CONTENT, "addressee": ADDRESSEE}
+# Which actor label names a speaker best when several actor mentions lie inside it.
+_SPEAKER_PREFERENCE = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
+
+
+class ClaimOps(SpanOps):
+    def _stamp_claim(
+        self, op: Op, claim: Claim, status: str | None = None, **fields: object
+    ) -> None:
+        op.touch("claims", claim.id)
+        if status is None:
+            status = MANUAL if is_analyst(claim.origin) else EDITED
+            if claim.status == MANUAL:
+                status = MANUAL
+        sets = {"status": status, "reviewer": self.reviewer, "reviewed_at": op.time, **fields}
+        cols = ", ".join(f'"{k}" = ?' for k in sets)
+        self.store.con.execute(f"UPDATE claims SET {cols} WHERE id = ?", (*sets.values(), claim.id))
+
+    def _role_span(
+        self, op: Op, claim: Claim, role: str, span_id: int | None, rng: tuple[int, int] | None
+    ) -> int:
+        """The span for a role: the one given, or a new claim-part span over `rng`."""
+        if span_id is not None:
+            span = self.store.span(span_id)
+            if span.document_id != claim.document_id:
+                raise ReviewError("a claim's parts must be in its own document")
+            return span_id
+        if rng is None:
+            raise ReviewError(f"the {role} needs a span or a text range")
+        text = self.store.document_text(claim.document_id)
+        start, end = offsets.snap(text, *rng)
+        if end <= start:
+            raise ReviewError(f"the {role} must cover at least one token")
+        return self._insert_span(
+            op, claim.document_id, start, end, ROLE_LABELS[role], LAYER_CLAIM, text
+        )
+
+    def _resolve_speaker(self, op: Op, claim_id: int) -> None:
+        """Give a speaker span its canonical actor: the best actor mention inside it."""
+        claim = self.store.claim(claim_id)
+        target = claim.speaker_span_id
+        if target is None:
+            return
+        speaker = self.store.span(target)
+        if speaker.layer == LAYER_ACTOR or speaker.actor_id is not None:
+            return
+        source = speaker
+        if claim.antecedent_span_id is not None:
+            source = self.store.span(claim.antecedent_span_id)
+        inside = [
+            s
+            for s in self.store.spans(claim.document_id)
+            if s.layer == LAYER_ACTOR
+            and s.status != REJECTED
+            and s.start >= source.start
+            and s.end <= source.end
+        ]
+        if not inside:
+            return
+        best = min(inside, key=lambda s: (_SPEAKER_PREFERENCE.get(s.label, 9), -(s.end - s.start)))
+        actor_id = best.actor_id or self.store.actor_id_for(best.text, best.label)
+        op.touch("spans", target)
+        self.store.con.execute("UPDATE spans SET actor_id = ? WHERE id = ?", (actor_id, target))
+
+    def create_claim(
+        self,
+        document_id: int,
+        content_span_id: int | None = None,
+        content_range: tuple[int, int] | None = None,
+        kind: str = "statement",
+        quote_type: str = "indirect",
+    ) -> Claim:
+        """A new analyst claim. An actor mention given as content is copied as a content span."""
+        self._check_kind(kind, quote_type)
+        if content_span_id is not None:
+            span = self.store.span(content_span_id)
+            if span.layer == LAYER_ACTOR:
+                content_span_id, content_range = None, (span.start, span.end)
+        with operation(self.store, self.reviewer, "create_claim", document_id) as op:
+            cur = self.store.con.execute(
+                "INSERT INTO claims (document_id, kind, quote_type, status, origin, reviewer, "
+                "reviewed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (document_id, kind, quote_type, MANUAL, self.origin, self.reviewer, op.time),
+            )
+            claim_id = int(cur.lastrowid or 0)
+            claim = self.store.claim(claim_id)
+            content = self._role_span(op, claim, "content", content_span_id, content_range)
+            op.created("claims", claim_id)
+            self.store.con.execute(
+                "UPDATE claims SET content_span_id = ? WHERE id = ?", (content, claim_id)
+            )
+        return self.store.claim(claim_id)
+
+    def set_role(
+        self,
+        claim_id: int,
+        role: str,
+        span_id: int | None = None,
+        rng: tuple[int, int] | None = None,
+    ) -> Claim:
+        """Set the speaker, cue or content of a claim (addressees: `add_addressee`)."""
+        if role not in ROLE_COLUMNS:
+            raise ReviewError(f"unknown role {role!r}")
+        claim = self.store.claim(claim_id)
+        with operation(self.store, self.reviewer, f"set_{role}", claim.document_id) as op:
+            target = self._role_span(op, claim, role, span_id, rng)
+            extra: dict[str, object] = {ROLE_COLUMNS[role]: target}
+            if role == "speaker":
+                extra["antecedent_span_id"] = None
+            self._stamp_claim(op, claim, **extra)
+            if role == "speaker":
+                self._resolve_speaker(op, claim_id)
+        return self.store.claim(claim_id)
+
+    def clear_role(self, claim_id: int, role: str) -> Claim:
+        if role == "addressee":
+            return self.clear_addressees(claim_id)
+        if role not in ROLE_COLUMNS:
+            raise ReviewError(f"unknown role {role!r}")
+        claim = self.store.claim(claim_id)
+        with operation(self.store, self.reviewer, f"clear_{role}", claim.document_id) as op:
+            self._stamp_claim(op, claim, **{ROLE_COLUMNS[role]: None})
+        return self.store.claim(claim_id)
+
+    def add_addressee(
+        self, claim_id: int, span_id: int | None = None, rng: tuple[int, int] | None = None
+    ) -> Claim:
+        claim = self.store.claim(claim_id)
+        with operation(self.store, self.reviewer, "add_addressee", claim.document_id) as op:
+            target = self._role_span(op, claim, "addressee", span_id, rng)
+            self._stamp_claim(op, claim)
+            if target not in claim.addressee_span_ids:
+                self.store.con.execute(
+                    "INSERT INTO claim_addressees (claim_id, span_id, position) VALUES (?, ?, ?)",
+                    (claim_id, target, len(claim.addressee_span_ids)),
+                )
+        return self.store.claim(claim_id)
+
+    def remove_addressee(self, claim_id: int, span_id: int) -> Claim:
+        claim = self.store.claim(claim_id)
+        with operation(self.store, self.reviewer, "remove_addressee", claim.document_id) as op:
+            self._stamp_claim(op, claim)
+            self.store.con.execute(
+                "DELETE FROM claim_addressees WHERE claim_id = ? AND span_id = ?",
+                (claim_id, span_id),
+            )
+        return self.store.claim(claim_id)
+
+    def clear_addressees(self, claim_id: int) -> Claim:
+        claim = self.store.claim(claim_id)
+        with operation(self.store, self.reviewer, "clear_addressees", claim.document_id) as op:
+            self._stamp_claim(op, claim)
+            self.store.con.execute("DELETE FROM claim_addressees WHERE claim_id = ?", (claim_id,))
+        return self.store.claim(claim_id)
+
+    def set_claim_kind(self, claim_id: int, kind: str) -> Claim:
+        self._check_kind(kind, None)
+        claim = self.store.claim(claim_id)
+        with operation(self.store, self.reviewer, "set_kind", claim.document_id) as op:
+            self._stamp_claim(op, claim, kind=kind)
+        return self.store.claim(claim_id)
+
+    def set_quote_type(self, claim_id: int, quote_type: str) -> Claim:
+        self._check_kind(None, quote_type)
+        claim = self.store.claim(claim_id)
+        with operation(self.store, self.reviewer, "set_quote_type", claim.document_id) as op:
+            self._stamp_claim(op, claim, quote_type=quote_type)
+        return self.store.claim(claim_id)
+
+    def _parts(self, claim: Claim) -> list[int]:
+        ids = [
+            claim.speaker_span_id,
+            claim.cue_span_id,
+            claim.content_span_id,
+            *claim.addressee_span_ids,
+        ]
+        return [i for i in ids if i is not None]
+
+    def accept_claim(self, claim_id: int) -> Claim:
+        """Accept a claim and its suggested parts, and resolve its speaker's actor."""
+        claim = self.store.claim(claim_id)
+        status = claim.status if claim.status in (EDITED, MANUAL) else ACCEPTED
+        with operation(self.store, self.reviewer, "accept_claim", claim.document_id) as op:
+            self._stamp_claim(op, claim, status)
+            for span_id in self._parts(claim):
+                span = self.store.span(span_id)
+                if span.layer == LAYER_CLAIM and span.status in (SUGGESTED, REJECTED):
+                    self._stamp_span(op, span_id, ACCEPTED)
+            self._resolve_speaker(op, claim_id)
+        return self.store.claim(claim_id)
+
+    def reject_claim(self, claim_id: int) -> Claim:
+        """Reject a claim, and the parts that no other live claim uses."""
+        claim = self.store.claim(claim_id)
+        with operation(self.store, self.reviewer, "reject_claim", claim.document_id) as op:
+            self._stamp_claim(op, claim, REJECTED)
+            for span_id in self._parts(claim):
+                if self.store.span(span_id).layer != LAYER_CLAIM:
+                    continue
+                others = [c for c in self.store.claims_using_span(span_id) if c != claim_id]
+                if all(self.store.claim(c).status == REJECTED for c in others):
+                    self._stamp_span(op, span_id, REJECTED)
+        return self.store.claim(claim_id)
+
+    def delete_claim(self, claim_id: int) -> None:
+        claim = self.store.claim(claim_id)
+        with operation(self.store, self.reviewer, "delete_claim", claim.document_id) as op:
+            op.touch("claims", claim_id)
+            self.store.con.execute("DELETE FROM claims WHERE id = ?", (claim_id,))
+
+    @staticmethod
+    def _check_kind(kind: str | None, quote_type: str | None) -> None:
+        if kind is not None and (not kind.strip() or kind != kind.strip().lower()):
+            raise ReviewError(f"a claim kind is a lower-case word, not {kind!r}")
+        if quote_type is not None and quote_type not in QUOTE_TYPES:
+            raise ReviewError(f"quote type must be one of {', '.join(QUOTE_TYPES)}")
+
+
+__all__ = ["ClaimOps", "CLAIM_KINDS"]

@@ -1,0 +1,193 @@
+"""Domain values shared by every layer: documents, spans, claims, actors, events.
+
+These are plain dataclasses with no behaviour that touches storage or Qt, so that
+`nlp`, `store`, `io` and `gui` can all speak the same language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Review statuses of spans and claims (DESIGN.md "Store").
+SUGGESTED = "suggested"
+ACCEPTED = "accepted"
+REJECTED = "rejected"
+EDITED = "edited"
+MANUAL = "manual"
+STATUSES = (SUGGESTED, ACCEPTED, REJECTED, EDITED, MANUAL)
+REVIEWED_STATUSES = (ACCEPTED, EDITED, MANUAL)
+
+# Span layers: an actor mention, or one part of a claim.
+LAYER_ACTOR = "actor"
+LAYER_CLAIM = "claim"
+
+# Labels of claim-part spans (actor mentions carry their NER label instead).
+SPEAKER = "SPEAKER"
+CUE = "CUE"
+CONTENT = "CONTENT"
+ADDRESSEE = "ADDRESSEE"
+CLAIM_PART_LABELS = (SPEAKER, CUE, CONTENT, ADDRESSEE)
+
+ACTOR_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+
+CLAIM_KINDS = (
+    "statement",
+    "demand",
+    "warning",
+    "rejection",
+    "accusation",
+    "denial",
+    "promise",
+    "threat",
+)
+QUOTE_TYPES = ("direct", "indirect", "mixed")
+
+# Document review states.
+DOC_NEW = "new"
+DOC_DONE = "done"
+
+
+@dataclass(frozen=True)
+class TextRef:
+    """A stretch of a document's text: code-point offsets, end-exclusive."""
+
+    start: int
+    end: int
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True)
+class ActorSuggestion:
+    start: int
+    end: int
+    text: str
+    label: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text, "label": self.label}
+
+
+@dataclass(frozen=True)
+class ClaimSuggestion:
+    content: TextRef
+    speaker: TextRef | None = None
+    cue: TextRef | None = None
+    addressees: tuple[TextRef, ...] = ()
+    kind: str = "statement"
+    quote_type: str = "indirect"
+    speaker_antecedent: TextRef | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "speaker": self.speaker.to_json() if self.speaker else None,
+            "cue": self.cue.to_json() if self.cue else None,
+            "content": self.content.to_json(),
+            "addressees": [a.to_json() for a in self.addressees],
+            "kind": self.kind,
+            "quote_type": self.quote_type,
+        }
+        if self.speaker_antecedent is not None:
+            out["speaker_antecedent"] = self.speaker_antecedent.to_json()
+        return out
+
+
+@dataclass(frozen=True)
+class Region:
+    """A marked stretch of text such as app-store boilerplate; never deleted from the text."""
+
+    start: int
+    end: int
+    kind: str = "boilerplate"
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What the pipeline suggests for one text."""
+
+    model: str
+    actors: tuple[ActorSuggestion, ...] = ()
+    claims: tuple[ClaimSuggestion, ...] = ()
+    regions: tuple[Region, ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    id: int
+    ext_id: str
+    title: str
+    text: str
+    sha256: str
+    path: str = ""
+    encoding: str = "utf-8"
+    status: str = DOC_NEW
+    meta: dict[str, Any] = field(default_factory=dict)
+    reviewer: str | None = None
+    reviewed_at: str | None = None
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """One row of the document list: enough to show status and progress."""
+
+    id: int
+    ext_id: str
+    title: str
+    status: str
+    n_items: int
+    n_reviewed: int
+
+
+@dataclass(frozen=True)
+class Span:
+    id: int
+    document_id: int
+    start: int
+    end: int
+    label: str
+    layer: str
+    status: str
+    origin: str
+    text: str = ""
+    actor_id: int | None = None
+    reviewer: str | None = None
+    reviewed_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: int
+    document_id: int
+    speaker_span_id: int | None
+    cue_span_id: int | None
+    content_span_id: int | None
+    addressee_span_ids: tuple[int, ...]
+    kind: str
+    quote_type: str
+    status: str
+    origin: str
+    antecedent_span_id: int | None = None
+    reviewer: str | None = None
+    reviewed_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: int
+    name: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    time: str
+    reviewer: str
+    op: str
+    document_id: int | None
+    before: dict[str, Any]
+    after: dict[str, Any]
+    state: str

@@ -1,0 +1,108 @@
+"""Token edges in the stored text, for snapping and for moving a boundary a token at a time.
+
+Offsets are Python code points, end-exclusive. A token is a run of word characters (with
+inner hyphens and apostrophes, so "Jean-Yves" and "al-Assad" are one token) or a single
+other non-space character. This needs no spaCy, so review works with no model installed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
+
+# \w does not match combining marks (Latin accents typed as two code points, Arabic
+# harakat), so they are added to the word class to keep such words whole.
+_MARKS = "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_WORD = rf"[\w{_MARKS}]"
+TOKEN_RE = re.compile(rf"{_WORD}+(?:[-'’]{_WORD}+)*|[^\w\s]")
+
+
+@lru_cache(maxsize=8)
+def token_edges(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(starts, ends) of every token, both sorted."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for m in TOKEN_RE.finditer(text):
+        # Combining marks are not \w; keep them inside the token they follow.
+        end = m.end()
+        while end < len(text) and _is_mark(text[end]):
+            end += 1
+        if starts and m.start() < ends[-1]:
+            continue
+        starts.append(m.start())
+        ends.append(end)
+    return tuple(starts), tuple(ends)
+
+
+def _is_mark(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("M")
+
+
+def snap(text: str, start: int, end: int) -> tuple[int, int]:
+    """Grow [start, end) to whole tokens and trim surrounding space.
+
+    A range that covers no token at all (only whitespace) is returned trimmed but not
+    grown, so the caller can refuse it.
+    """
+    start = max(0, min(start, len(text)))
+    end = max(start, min(end, len(text)))
+    starts, ends = token_edges(text)
+    # Token containing `start`: last token starting at or before it, if it ends after it.
+    i = bisect_right(starts, start) - 1
+    if i >= 0 and ends[i] > start:
+        start = starts[i]
+    else:
+        j = bisect_left(starts, start)
+        if j < len(starts) and starts[j] < end:
+            start = starts[j]
+    # Token containing end-1.
+    k = bisect_right(starts, end - 1) - 1
+    if k >= 0 and ends[k] > end - 1 and ends[k] >= end:
+        end = ends[k]
+    else:
+        j = bisect_right(ends, end) - 1
+        if j >= 0 and ends[j] > start:
+            end = ends[j]
+    return start, max(start, end)
+
+
+def next_end(text: str, end: int) -> int:
+    """The end of the token after `end` (for growing a span one token to the right)."""
+    _, ends = token_edges(text)
+    i = bisect_right(ends, end)
+    return ends[i] if i < len(ends) else end
+
+
+def prev_end(text: str, end: int, floor: int) -> int:
+    """The end of the previous token, never at or before `floor` (the span's start)."""
+    _, ends = token_edges(text)
+    i = bisect_left(ends, end) - 1
+    return ends[i] if i >= 0 and ends[i] > floor else end
+
+
+def next_start(text: str, start: int, ceiling: int) -> int:
+    """The start of the next token, never at or after `ceiling` (the span's end)."""
+    starts, _ = token_edges(text)
+    i = bisect_right(starts, start)
+    return starts[i] if i < len(starts) and starts[i] < ceiling else start
+
+
+def prev_start(text: str, start: int) -> int:
+    """The start of the token before `start` (for growing a span one token to the left)."""
+    starts, _ = token_edges(text)
+    i = bisect_left(starts, start) - 1
+    return starts[i] if i >= 0 else start
+
+
+def token_at(text: str, pos: int) -> tuple[int, int] | None:
+    """The token under or nearest after `pos`, for making a span at the keyboard caret."""
+    starts, ends = token_edges(text)
+    i = bisect_right(starts, pos) - 1
+    if i >= 0 and ends[i] > pos:
+        return starts[i], ends[i]
+    j = bisect_left(starts, pos)
+    if j < len(starts):
+        return starts[j], ends[j]
+    return None if i < 0 else (starts[i], ends[i])

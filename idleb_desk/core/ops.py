@@ -1,0 +1,70 @@
+"""The machinery every review operation shares: one transaction, one logged event.
+
+An `Op` records which rows it is about to touch; at the end it snapshots them again and
+appends one event with both states. Undo and redo are then generic: write a state back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from idleb_desk.store import history
+from idleb_desk.store.store import Store, now
+
+log = logging.getLogger(__name__)
+
+
+class ReviewError(ValueError):
+    """An operation that makes no sense (for example an empty span); nothing was changed."""
+
+
+@dataclass
+class Op:
+    store: Store
+    name: str
+    document_id: int | None
+    time: str
+    before: history.Snapshot = field(default_factory=dict)
+
+    def touch(self, table: str, row_id: int | None) -> None:
+        """Remember a row's state before the operation changes it."""
+        if row_id is None:
+            return
+        rows = self.before.setdefault(table, {})
+        key = str(row_id)
+        if key not in rows:
+            rows[key] = history.SNAPSHOTTERS[table](self.store.con, row_id)
+
+    def created(self, table: str, row_id: int) -> None:
+        self.before.setdefault(table, {})[str(row_id)] = None
+
+    def after(self) -> history.Snapshot:
+        return {
+            table: {key: history.SNAPSHOTTERS[table](self.store.con, int(key)) for key in rows}
+            for table, rows in self.before.items()
+        }
+
+
+@contextlib.contextmanager
+def operation(store: Store, reviewer: str, name: str, document_id: int | None) -> Iterator[Op]:
+    """Run one review operation atomically and log it; nothing is logged if nothing changed."""
+    op = Op(store, name, document_id, now())
+    with store.transaction():
+        yield op
+        after = op.after()
+        if after != op.before:
+            history.append_event(store.con, op.time, reviewer, name, document_id, op.before, after)
+    log.debug("%s on document %s committed", name, document_id)
+
+
+def revert(store: Store, event_id: int, state: dict[str, Any], new_state: str) -> None:
+    """Write a logged state back and mark the event (used by undo and redo)."""
+    with store.transaction():
+        history.apply_state(store.con, state)
+        history.set_state(
+            store.con, event_id, new_state, now() if new_state == history.UNDONE else None
+        )

@@ -1,0 +1,138 @@
+"""The review API: everything an analyst can do to a project, with no Qt in it.
+
+The GUI, the CLI and the tests all drive a `ReviewSession`. Each operation is one SQLite
+transaction and one event in the log, stamped with the reviewer's name.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import os
+from pathlib import Path
+
+from idleb_desk.core.claim_ops import ClaimOps
+from idleb_desk.core.model import (
+    DOC_DONE,
+    DOC_NEW,
+    Claim,
+    Document,
+    DocumentSummary,
+    Event,
+    Region,
+    Span,
+)
+from idleb_desk.core.ops import operation, revert
+from idleb_desk.store import history
+from idleb_desk.store.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def default_reviewer() -> str:
+    """The analyst's name: IDLEB_DESK_REVIEWER, else the login name."""
+    name = os.environ.get("IDLEB_DESK_REVIEWER", "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser() or "analyst"
+    except (OSError, KeyError):
+        return "analyst"
+
+
+class ReviewSession(ClaimOps):
+    """An open project and the analyst working on it."""
+
+    def __init__(self, store: Store, reviewer: str | None = None) -> None:
+        self.store = store
+        self.reviewer = (reviewer or default_reviewer()).strip() or "analyst"
+
+    @classmethod
+    def open(cls, path: Path | str, reviewer: str | None = None) -> ReviewSession:
+        return cls(Store.open(path), reviewer)
+
+    def close(self) -> None:
+        self.store.close()
+
+    @property
+    def path(self) -> Path:
+        return self.store.path
+
+    # ---- reads -------------------------------------------------------------------------
+
+    def documents(self) -> list[DocumentSummary]:
+        return self.store.document_summaries()
+
+    def document(self, document_id: int) -> Document:
+        return self.store.document(document_id)
+
+    def spans(self, document_id: int) -> list[Span]:
+        return self.store.spans(document_id)
+
+    def span(self, span_id: int) -> Span:
+        return self.store.span(span_id)
+
+    def claims(self, document_id: int) -> list[Claim]:
+        return self.store.claims(document_id)
+
+    def claim(self, claim_id: int) -> Claim:
+        return self.store.claim(claim_id)
+
+    def regions(self, document_id: int) -> list[Region]:
+        return self.store.regions(document_id)
+
+    def actor_name(self, actor_id: int | None) -> str:
+        return "" if actor_id is None else self.store.actor(actor_id).name
+
+    def events(self, document_id: int | None = None) -> list[Event]:
+        return history.events(self.store.con, document_id)
+
+    def next_unreviewed(self, after_id: int | None = None) -> int | None:
+        """The next document not yet marked done, wrapping around the list."""
+        docs = self.documents()
+        ids = [d.id for d in docs if d.status != DOC_DONE]
+        if not ids:
+            return None
+        later = [i for i in ids if after_id is None or i > after_id]
+        return later[0] if later else ids[0]
+
+    # ---- documents ---------------------------------------------------------------------
+
+    def mark_document_done(self, document_id: int, done: bool = True) -> Document:
+        with operation(self.store, self.reviewer, "mark_done", document_id) as op:
+            op.touch("documents", document_id)
+            self.store.con.execute(
+                "UPDATE documents SET status = ?, reviewer = ?, reviewed_at = ? WHERE id = ?",
+                (
+                    DOC_DONE if done else DOC_NEW,
+                    self.reviewer,
+                    op.time if done else None,
+                    document_id,
+                ),
+            )
+        return self.store.document(document_id)
+
+    # ---- undo and redo -----------------------------------------------------------------
+
+    def can_undo(self, document_id: int) -> bool:
+        return history.last_done(self.store.con, document_id) is not None
+
+    def can_redo(self, document_id: int) -> bool:
+        return history.next_undone(self.store.con, document_id) is not None
+
+    def undo(self, document_id: int) -> Event | None:
+        """Undo the newest operation on this document; None if there is nothing to undo."""
+        event = history.last_done(self.store.con, document_id)
+        if event is None:
+            return None
+        revert(self.store, event.id, event.before, history.UNDONE)
+        log.info("undid %s (event %d) on document %d", event.op, event.id, document_id)
+        return event
+
+    def redo(self, document_id: int) -> Event | None:
+        event = history.next_undone(self.store.con, document_id)
+        if event is None:
+            return None
+        revert(self.store, event.id, event.after, history.DONE)
+        log.info("redid %s (event %d) on document %d", event.op, event.id, document_id)
+        return event

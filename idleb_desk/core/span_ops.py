@@ -1,0 +1,168 @@
+"""Review operations on spans: accept, reject, relabel, resize, create, delete."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from idleb_desk.core import offsets
+from idleb_desk.core.model import (
+    ACCEPTED,
+    EDITED,
+    LAYER_ACTOR,
+    LAYER_CLAIM,
+    MANUAL,
+    REJECTED,
+    Span,
+)
+from idleb_desk.core.ops import Op, ReviewError, operation
+from idleb_desk.store.store import Store
+
+
+def is_analyst(origin: str) -> bool:
+    return origin.startswith("analyst:")
+
+
+class SpanOps:
+    store: Store
+    reviewer: str
+
+    @property
+    def origin(self) -> str:
+        return f"analyst:{self.reviewer}"
+
+    # Every span op stamps who reviewed it and when.
+    def _stamp_span(self, op: Op, span_id: int, status: str, **fields: object) -> None:
+        op.touch("spans", span_id)
+        sets = {"status": status, "reviewer": self.reviewer, "reviewed_at": op.time, **fields}
+        cols = ", ".join(f'"{k}" = ?' for k in sets)
+        self.store.con.execute(f"UPDATE spans SET {cols} WHERE id = ?", (*sets.values(), span_id))
+
+    def _edited_status(self, span: Span) -> str:
+        return MANUAL if is_analyst(span.origin) else EDITED
+
+    def _link_actor(self, span: Span, label: str | None = None) -> int | None:
+        """Canonical actor of an actor mention: same name and label, one actor."""
+        if span.layer != LAYER_ACTOR:
+            return span.actor_id
+        return self.store.actor_id_for(span.text, label or span.label)
+
+    def accept_span(self, span_id: int) -> Span:
+        span = self.store.span(span_id)
+        status = span.status if span.status in (EDITED, MANUAL) else ACCEPTED
+        if span.status == REJECTED and is_analyst(span.origin):
+            status = MANUAL
+        with operation(self.store, self.reviewer, "accept_span", span.document_id) as op:
+            self._stamp_span(op, span_id, status, actor_id=self._link_actor(span))
+        return self.store.span(span_id)
+
+    def reject_span(self, span_id: int) -> Span:
+        span = self.store.span(span_id)
+        with operation(self.store, self.reviewer, "reject_span", span.document_id) as op:
+            self._stamp_span(op, span_id, REJECTED)
+        return self.store.span(span_id)
+
+    def relabel_span(self, span_id: int, label: str) -> Span:
+        label = label.strip()
+        if not label:
+            raise ReviewError("a label cannot be empty")
+        span = self.store.span(span_id)
+        if label == span.label:
+            return self.accept_span(span_id)
+        with operation(self.store, self.reviewer, "relabel_span", span.document_id) as op:
+            self._stamp_span(
+                op,
+                span_id,
+                self._edited_status(span),
+                label=label,
+                actor_id=self._link_actor(span, label),
+            )
+        return self.store.span(span_id)
+
+    def resize_span(self, span_id: int, start: int, end: int) -> Span:
+        """Set new boundaries, snapped to token edges."""
+        span = self.store.span(span_id)
+        text = self.store.document_text(span.document_id)
+        start, end = offsets.snap(text, start, end)
+        if end <= start:
+            raise ReviewError("a span must cover at least one token")
+        if (start, end) == (span.start, span.end):
+            return span
+        moved = replace(span, start=start, end=end, text=text[start:end])
+        with operation(self.store, self.reviewer, "resize_span", span.document_id) as op:
+            self._stamp_span(
+                op,
+                span_id,
+                self._edited_status(span),
+                start=start,
+                end=end,
+                actor_id=self._link_actor(moved),
+            )
+        return self.store.span(span_id)
+
+    def move_edge(self, span_id: int, edge: str, direction: int) -> Span:
+        """Move the start or end of a span one token left (-1) or right (+1)."""
+        span = self.store.span(span_id)
+        text = self.store.document_text(span.document_id)
+        start, end = span.start, span.end
+        if edge == "end":
+            end = (
+                offsets.next_end(text, end) if direction > 0 else offsets.prev_end(text, end, start)
+            )
+        elif edge == "start":
+            start = (
+                offsets.next_start(text, start, end)
+                if direction > 0
+                else offsets.prev_start(text, start)
+            )
+        else:
+            raise ReviewError(f"unknown edge {edge!r}")
+        if (start, end) == (span.start, span.end):
+            return span
+        return self.resize_span(span_id, start, end)
+
+    def create_span(
+        self, document_id: int, start: int, end: int, label: str, layer: str = LAYER_ACTOR
+    ) -> Span:
+        """A new analyst span, snapped to token edges. An identical live span is reused."""
+        text = self.store.document_text(document_id)
+        start, end = offsets.snap(text, start, end)
+        if end <= start:
+            raise ReviewError("a span must cover at least one token")
+        if layer not in (LAYER_ACTOR, LAYER_CLAIM):
+            raise ReviewError(f"unknown layer {layer!r}")
+        with operation(self.store, self.reviewer, "create_span", document_id) as op:
+            span_id = self._insert_span(op, document_id, start, end, label, layer, text)
+        return self.store.span(span_id)
+
+    def _insert_span(
+        self, op: Op, document_id: int, start: int, end: int, label: str, layer: str, text: str
+    ) -> int:
+        actor_id = self.store.actor_id_for(text[start:end], label) if layer == LAYER_ACTOR else None
+        cur = self.store.con.execute(
+            'INSERT INTO spans (document_id, start, "end", label, layer, status, origin, '
+            "actor_id, reviewer, reviewed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                document_id,
+                start,
+                end,
+                label,
+                layer,
+                MANUAL,
+                self.origin,
+                actor_id,
+                self.reviewer,
+                op.time,
+            ),
+        )
+        span_id = int(cur.lastrowid or 0)
+        op.created("spans", span_id)
+        return span_id
+
+    def delete_span(self, span_id: int) -> None:
+        """Remove a span; claims that used it lose that role (undo brings both back)."""
+        span = self.store.span(span_id)
+        with operation(self.store, self.reviewer, "delete_span", span.document_id) as op:
+            for claim_id in self.store.claims_using_span(span_id):
+                op.touch("claims", claim_id)
+            op.touch("spans", span_id)
+            self.store.con.execute("DELETE FROM spans WHERE id = ?", (span_id,))

@@ -1,0 +1,156 @@
+"""Schema and versioned upgrades, one function per version step (calibre's pattern).
+
+`PRAGMA user_version` holds the version. `migrate` backs the file up, then runs every
+missing step and bumps the version inside one exclusive transaction, so an upgrade either
+applies whole or not at all.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from idleb_desk.store.connection import NewerVersionError, transaction, translated
+
+log = logging.getLogger(__name__)
+
+V1 = [
+    """CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        ext_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        path TEXT NOT NULL DEFAULT '',
+        text TEXT NOT NULL,
+        sha256 TEXT NOT NULL UNIQUE,
+        encoding TEXT NOT NULL DEFAULT 'utf-8',
+        meta TEXT NOT NULL DEFAULT '{}',
+        status TEXT NOT NULL DEFAULT 'new',
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE actors (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        label TEXT NOT NULL,
+        UNIQUE (name, label)
+    )""",
+    """CREATE TABLE spans (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        layer TEXT NOT NULL,
+        status TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        actor_id INTEGER REFERENCES actors(id) ON DELETE SET NULL,
+        reviewer TEXT,
+        reviewed_at TEXT,
+        CHECK (start >= 0 AND "end" > start)
+    )""",
+    "CREATE INDEX spans_doc ON spans (document_id, start)",
+    """CREATE TABLE claims (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        speaker_span_id INTEGER REFERENCES spans(id) ON DELETE SET NULL,
+        cue_span_id INTEGER REFERENCES spans(id) ON DELETE SET NULL,
+        content_span_id INTEGER REFERENCES spans(id) ON DELETE SET NULL,
+        kind TEXT NOT NULL,
+        quote_type TEXT NOT NULL,
+        status TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        reviewer TEXT,
+        reviewed_at TEXT
+    )""",
+    "CREATE INDEX claims_doc ON claims (document_id)",
+    """CREATE TABLE claim_addressees (
+        claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+        span_id INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (claim_id, span_id)
+    )""",
+    """CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        time TEXT NOT NULL,
+        reviewer TEXT NOT NULL,
+        op TEXT NOT NULL,
+        document_id INTEGER,
+        before TEXT NOT NULL,
+        after TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'done'
+    )""",
+    "CREATE INDEX events_doc ON events (document_id, state, id)",
+]
+
+# Version 2: boilerplate regions, the speaker antecedent of pronoun speakers, and who
+# marked a document reviewed.
+V2 = [
+    """CREATE TABLE regions (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        kind TEXT NOT NULL
+    )""",
+    "CREATE INDEX regions_doc ON regions (document_id)",
+    "ALTER TABLE claims ADD COLUMN antecedent_span_id INTEGER "
+    "REFERENCES spans(id) ON DELETE SET NULL",
+    "ALTER TABLE documents ADD COLUMN reviewer TEXT",
+    "ALTER TABLE documents ADD COLUMN reviewed_at TEXT",
+    "ALTER TABLE events ADD COLUMN undone_at TEXT",
+    "CREATE INDEX spans_actor ON spans (actor_id)",
+]
+
+
+def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
+    def step(con: sqlite3.Connection) -> None:
+        for sql in statements:
+            con.execute(sql)
+
+    return step
+
+
+# STEPS[n] upgrades a file from version n to n + 1.
+STEPS: list[Callable[[sqlite3.Connection], None]] = [_run(V1), _run(V2)]
+SCHEMA_VERSION = len(STEPS)
+
+
+def backup(con: sqlite3.Connection, path: Path, version: int) -> Path:
+    """Copy the whole file (through SQLite, so WAL content is included) before upgrading."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
+    with translated(target):
+        dest = sqlite3.connect(str(target))
+        try:
+            con.backup(dest)
+        finally:
+            dest.close()
+    log.info("backed up %s (schema v%d) to %s", path, version, target)
+    return target
+
+
+def check_version(path: Path, version: int) -> None:
+    if version > SCHEMA_VERSION:
+        raise NewerVersionError(
+            path,
+            f"was written by a newer idleb_desk (schema version {version}; this one reads up "
+            f"to {SCHEMA_VERSION}). Upgrade idleb_desk to open it; the file was not touched",
+        )
+
+
+def migrate(con: sqlite3.Connection, path: Path, target: int = SCHEMA_VERSION) -> Path | None:
+    """Bring the file up to `target`; returns the backup path if an upgrade ran."""
+    with translated(path):
+        version = int(con.execute("PRAGMA user_version").fetchone()[0])
+    check_version(path, version)
+    if version >= target:
+        return None
+    backup_path = backup(con, path, version) if version > 0 else None
+    with transaction(con, path, "EXCLUSIVE"):
+        for step_no in range(version, target):
+            log.info("%s: upgrading schema v%d -> v%d", path, step_no, step_no + 1)
+            STEPS[step_no](con)
+        con.execute(f"PRAGMA user_version = {int(target)}")
+    return backup_path

@@ -1,0 +1,356 @@
+"""The project file: documents, spans, claims, regions and actors.
+
+`Store` is the only place that runs SQL for them. One `Store` belongs to one thread; a
+worker thread opens its own (WAL lets readers and one writer share the file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from idleb_desk.core.model import (
+    LAYER_ACTOR,
+    LAYER_CLAIM,
+    SUGGESTED,
+    Actor,
+    Claim,
+    Document,
+    DocumentSummary,
+    Extraction,
+    Region,
+    Span,
+    TextRef,
+)
+from idleb_desk.store.connection import (
+    StoreError,
+    check_header,
+    connect,
+    read_user_version,
+    transaction,
+    translated,
+)
+from idleb_desk.store.schema import check_version, migrate
+
+log = logging.getLogger(__name__)
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _span(row: sqlite3.Row, text: str = "") -> Span:
+    return Span(
+        id=row["id"],
+        document_id=row["document_id"],
+        start=row["start"],
+        end=row["end"],
+        label=row["label"],
+        layer=row["layer"],
+        status=row["status"],
+        origin=row["origin"],
+        text=text[row["start"] : row["end"]] if text else "",
+        actor_id=row["actor_id"],
+        reviewer=row["reviewer"],
+        reviewed_at=row["reviewed_at"],
+    )
+
+
+class Store:
+    """An open project file. Use `Store.open(path)`; close it when done."""
+
+    def __init__(self, con: sqlite3.Connection, path: Path) -> None:
+        self.con = con
+        self.path = path
+        self.backup_path: Path | None = None
+
+    @classmethod
+    def open(cls, path: Path | str, synchronous: str = "FULL") -> Store:
+        path = Path(path)
+        if path.is_dir():
+            raise StoreError(path, "is a folder, not a project file")
+        check_header(path)
+        if path.exists() and path.stat().st_size > 0:
+            # Read-only first: a file from a newer version must not be touched at all.
+            check_version(path, read_user_version(path))
+        elif not path.parent.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        con = connect(path, synchronous)
+        store = cls(con, path)
+        try:
+            store.backup_path = migrate(con, path)
+        except BaseException:
+            con.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        try:
+            self.con.close()
+        except sqlite3.Error as exc:  # closing must never lose the caller's own error
+            log.warning("closing %s: %s", self.path, exc)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def transaction(self, mode: str = "IMMEDIATE") -> Any:
+        return transaction(self.con, self.path, mode)
+
+    def execute(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Cursor:
+        with translated(self.path):
+            return self.con.execute(sql, tuple(params))
+
+    # ---- documents -------------------------------------------------------------------
+
+    def document_id_by_sha(self, sha: str) -> int | None:
+        row = self.execute("SELECT id FROM documents WHERE sha256 = ?", (sha,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def insert_document(
+        self,
+        ext_id: str,
+        title: str,
+        text: str,
+        path: str = "",
+        encoding: str = "utf-8",
+        meta: dict[str, Any] | None = None,
+    ) -> int | None:
+        """Add a document; returns None (and adds nothing) if the same text is stored."""
+        sha = text_sha256(text)
+        if self.document_id_by_sha(sha) is not None:
+            return None
+        cur = self.execute(
+            "INSERT INTO documents (ext_id, title, path, text, sha256, encoding, meta, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (ext_id, title, path, text, sha, encoding, json.dumps(meta or {}), now()),
+        )
+        return int(cur.lastrowid or 0)
+
+    def document(self, doc_id: int) -> Document:
+        row = self.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"no document {doc_id}")
+        return Document(
+            id=row["id"],
+            ext_id=row["ext_id"],
+            title=row["title"],
+            text=row["text"],
+            sha256=row["sha256"],
+            path=row["path"],
+            encoding=row["encoding"],
+            status=row["status"],
+            meta=json.loads(row["meta"] or "{}"),
+            reviewer=row["reviewer"],
+            reviewed_at=row["reviewed_at"],
+        )
+
+    def document_text(self, doc_id: int) -> str:
+        row = self.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"no document {doc_id}")
+        return str(row[0])
+
+    def document_summaries(self) -> list[DocumentSummary]:
+        """Documents in import order with their review progress (items reviewed of all)."""
+        rows = self.execute(
+            """SELECT d.id, d.ext_id, d.title, d.status,
+                  (SELECT count(*) FROM spans s WHERE s.document_id = d.id) +
+                  (SELECT count(*) FROM claims c WHERE c.document_id = d.id) AS n_items,
+                  (SELECT count(*) FROM spans s WHERE s.document_id = d.id
+                       AND s.status != 'suggested') +
+                  (SELECT count(*) FROM claims c WHERE c.document_id = d.id
+                       AND c.status != 'suggested') AS n_reviewed
+               FROM documents d ORDER BY d.id"""
+        ).fetchall()
+        return [
+            DocumentSummary(r["id"], r["ext_id"], r["title"], r["status"], r[4], r[5]) for r in rows
+        ]
+
+    def document_count(self) -> int:
+        return int(self.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+    # ---- spans, claims, regions --------------------------------------------------------
+
+    def spans(self, doc_id: int, text: str | None = None) -> list[Span]:
+        text = self.document_text(doc_id) if text is None else text
+        rows = self.execute(
+            'SELECT * FROM spans WHERE document_id = ? ORDER BY start, "end" DESC, id',
+            (doc_id,),
+        ).fetchall()
+        return [_span(r, text) for r in rows]
+
+    def span(self, span_id: int) -> Span:
+        row = self.execute("SELECT * FROM spans WHERE id = ?", (span_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"no span {span_id}")
+        return _span(row, self.document_text(row["document_id"]))
+
+    def claims(self, doc_id: int) -> list[Claim]:
+        rows = self.execute(
+            """SELECT c.*, (SELECT group_concat(span_id) FROM
+                   (SELECT span_id FROM claim_addressees a WHERE a.claim_id = c.id
+                    ORDER BY position)) AS addressees
+               FROM claims c LEFT JOIN spans s ON s.id = c.content_span_id
+               WHERE c.document_id = ? ORDER BY coalesce(s.start, 0), c.id""",
+            (doc_id,),
+        ).fetchall()
+        return [self._claim(r) for r in rows]
+
+    def claim(self, claim_id: int) -> Claim:
+        row = self.execute(
+            """SELECT c.*, (SELECT group_concat(span_id) FROM
+                   (SELECT span_id FROM claim_addressees a WHERE a.claim_id = c.id
+                    ORDER BY position)) AS addressees
+               FROM claims c WHERE c.id = ?""",
+            (claim_id,),
+        ).fetchone()
+        if row is None:
+            raise KeyError(f"no claim {claim_id}")
+        return self._claim(row)
+
+    @staticmethod
+    def _claim(row: sqlite3.Row) -> Claim:
+        addressees = tuple(int(x) for x in (row["addressees"] or "").split(",") if x)
+        return Claim(
+            id=row["id"],
+            document_id=row["document_id"],
+            speaker_span_id=row["speaker_span_id"],
+            cue_span_id=row["cue_span_id"],
+            content_span_id=row["content_span_id"],
+            addressee_span_ids=addressees,
+            kind=row["kind"],
+            quote_type=row["quote_type"],
+            status=row["status"],
+            origin=row["origin"],
+            antecedent_span_id=row["antecedent_span_id"],
+            reviewer=row["reviewer"],
+            reviewed_at=row["reviewed_at"],
+        )
+
+    def claims_using_span(self, span_id: int) -> list[int]:
+        rows = self.execute(
+            """SELECT id FROM claims WHERE speaker_span_id = :s OR cue_span_id = :s
+                   OR content_span_id = :s OR antecedent_span_id = :s
+               UNION SELECT claim_id FROM claim_addressees WHERE span_id = :s""",
+            {"s": span_id},
+        ).fetchall()
+        return sorted(int(r[0]) for r in rows)
+
+    def regions(self, doc_id: int) -> list[Region]:
+        rows = self.execute(
+            'SELECT start, "end", kind FROM regions WHERE document_id = ? ORDER BY start',
+            (doc_id,),
+        ).fetchall()
+        return [Region(r[0], r[1], r[2]) for r in rows]
+
+    def actor(self, actor_id: int) -> Actor:
+        row = self.execute("SELECT * FROM actors WHERE id = ?", (actor_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"no actor {actor_id}")
+        return Actor(row["id"], row["name"], row["label"])
+
+    def actor_id_for(self, name: str, label: str) -> int:
+        """The canonical actor of this name and label, created on first use."""
+        name = " ".join(name.split())
+        row = self.execute(
+            "SELECT id FROM actors WHERE name = ? AND label = ?", (name, label)
+        ).fetchone()
+        if row is not None:
+            return int(row[0])
+        return int(
+            self.execute("INSERT INTO actors (name, label) VALUES (?, ?)", (name, label)).lastrowid
+            or 0
+        )
+
+    # ---- suggestions from the pipeline -------------------------------------------------
+
+    def add_regions(self, doc_id: int, regions: Iterable[Region]) -> None:
+        self.con.executemany(
+            'INSERT INTO regions (document_id, start, "end", kind) VALUES (?, ?, ?, ?)',
+            [(doc_id, r.start, r.end, r.kind) for r in regions],
+        )
+
+    def add_extraction(self, doc_id: int, ex: Extraction) -> None:
+        """Store the pipeline's suggestions for a document. The caller owns the transaction."""
+        origin = ex.model
+        self.add_regions(doc_id, ex.regions)
+        seen: dict[tuple[int, int, str, str], int] = {}
+
+        def span_id(ref: TextRef, label: str, layer: str) -> int:
+            key = (ref.start, ref.end, label, layer)
+            if key not in seen:
+                cur = self.con.execute(
+                    'INSERT INTO spans (document_id, start, "end", label, layer, status, '
+                    "origin) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (doc_id, ref.start, ref.end, label, layer, SUGGESTED, origin),
+                )
+                seen[key] = int(cur.lastrowid or 0)
+            return seen[key]
+
+        for a in ex.actors:
+            span_id(TextRef(a.start, a.end, a.text), a.label, LAYER_ACTOR)
+        for c in ex.claims:
+            speaker = span_id(c.speaker, "SPEAKER", LAYER_CLAIM) if c.speaker else None
+            cue = span_id(c.cue, "CUE", LAYER_CLAIM) if c.cue else None
+            content = span_id(c.content, "CONTENT", LAYER_CLAIM)
+            antecedent = (
+                span_id(c.speaker_antecedent, "SPEAKER", LAYER_CLAIM)
+                if c.speaker_antecedent
+                else None
+            )
+            cur = self.con.execute(
+                "INSERT INTO claims (document_id, speaker_span_id, cue_span_id, "
+                "content_span_id, antecedent_span_id, kind, quote_type, status, origin) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    doc_id,
+                    speaker,
+                    cue,
+                    content,
+                    antecedent,
+                    c.kind,
+                    c.quote_type,
+                    SUGGESTED,
+                    origin,
+                ),
+            )
+            claim_id = int(cur.lastrowid or 0)
+            self.con.executemany(
+                "INSERT OR IGNORE INTO claim_addressees (claim_id, span_id, position) "
+                "VALUES (?, ?, ?)",
+                [
+                    (claim_id, span_id(a, "ADDRESSEE", LAYER_CLAIM), i)
+                    for i, a in enumerate(c.addressees)
+                ],
+            )
+
+    def has_suggestions(self, doc_id: int) -> bool:
+        row = self.execute(
+            "SELECT 1 FROM spans WHERE document_id = ? LIMIT 1", (doc_id,)
+        ).fetchone()
+        return row is not None
+
+    # ---- streaming reads for export ----------------------------------------------------
+
+    def iter_rows(self, sql: str, params: Iterable[Any] = (), size: int = 2000) -> Iterator[tuple]:
+        """Yield rows in batches from a live cursor: memory stays flat for any table size."""
+        cur = self.execute(sql, params)
+        cur.row_factory = None  # plain tuples are cheaper than Row for bulk export
+        while True:
+            batch = cur.fetchmany(size)
+            if not batch:
+                return
+            yield from batch
