@@ -14,7 +14,10 @@ from functools import lru_cache
 
 # \w does not match combining marks (Latin accents typed as two code points, Arabic
 # harakat), so they are added to the word class to keep such words whole.
-_MARKS = "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_MARKS = (
+    "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+    "\u06d6-\u06ed\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+)
 _WORD = rf"[\w{_MARKS}]"
 TOKEN_RE = re.compile(rf"{_WORD}+(?:[-'’]{_WORD}+)*|[^\w\s]")
 

