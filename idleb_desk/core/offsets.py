@@ -51,6 +51,12 @@ def snap(text: str, start: int, end: int) -> tuple[int, int]:
     """
     start = max(0, min(start, len(text)))
     end = max(start, min(end, len(text)))
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start == end:
+        return start, start
     starts, ends = token_edges(text)
     # Token containing `start`: last token starting at or before it, if it ends after it.
     i = bisect_right(starts, start) - 1

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from idleb_desk.store.connection import NewerVersionError, transaction, translated
+from idleb_desk.store.connection import NewerVersionError, StoreError, transaction, translated
 
 log = logging.getLogger(__name__)
 
@@ -151,9 +151,16 @@ def migrate(con: sqlite3.Connection, path: Path, target: int = SCHEMA_VERSION) -
     if version >= target:
         return None
     backup_path = backup(con, path, version) if version > 0 else None
-    with transaction(con, path, "EXCLUSIVE"):
-        for step_no in range(version, target):
-            log.info("%s: upgrading schema v%d -> v%d", path, step_no, step_no + 1)
-            STEPS[step_no](con)
-        con.execute(f"PRAGMA user_version = {int(target)}")
+    try:
+        with transaction(con, path, "EXCLUSIVE"):
+            for step_no in range(version, target):
+                log.info("%s: upgrading schema v%d -> v%d", path, step_no, step_no + 1)
+                STEPS[step_no](con)
+            con.execute(f"PRAGMA user_version = {int(target)}")
+    except sqlite3.Error as exc:
+        raise StoreError(
+            path,
+            f"could not be upgraded from schema version {version} ({exc}); the file was "
+            "left as it was",
+        ) from exc
     return backup_path

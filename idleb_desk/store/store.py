@@ -345,6 +345,27 @@ class Store:
         ).fetchall()
         return [int(r[0]) for r in rows]
 
+    def stats(self) -> dict[str, Any]:
+        """Counts for `idleb-desk stats`: documents by state, spans and claims by status."""
+
+        def by(sql: str) -> dict[str, int]:
+            return {str(k): int(v) for k, v in self.execute(sql).fetchall()}
+
+        return {
+            "file": str(self.path),
+            "documents": by("SELECT status, count(*) FROM documents GROUP BY status"),
+            "actor_spans": by(
+                "SELECT status, count(*) FROM spans WHERE layer = 'actor' GROUP BY status"
+            ),
+            "claim_spans": by(
+                "SELECT status, count(*) FROM spans WHERE layer = 'claim' GROUP BY status"
+            ),
+            "claims": by("SELECT status, count(*) FROM claims GROUP BY status"),
+            "claim_kinds": by("SELECT kind, count(*) FROM claims GROUP BY kind"),
+            "actors": int(self.execute("SELECT count(*) FROM actors").fetchone()[0]),
+            "events": int(self.execute("SELECT count(*) FROM events").fetchone()[0]),
+        }
+
     # ---- streaming reads for export ----------------------------------------------------
 
     def iter_rows(self, sql: str, params: Iterable[Any] = (), size: int = 2000) -> Iterator[tuple]:

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Set everything up, then lint and run the whole test suite headless.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export QT_QPA_PLATFORM=offscreen
+.venv/bin/ruff check idleb_desk tests bench
+exec .venv/bin/python -m pytest -q "$@"

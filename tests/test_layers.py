@@ -1,0 +1,77 @@
+"""The layer rules of DESIGN.md: a Qt-free core, and a GUI that never runs SQL."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "idleb_desk"
+QT_FREE = ("core", "store", "nlp", "io")
+QT_MODULES = ("PySide6", "shiboken6", "PyQt5", "PyQt6", "PySide2")
+
+
+def _imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.append(node.module)
+    return names
+
+
+def _modules(layer: str) -> list[Path]:
+    return sorted((PACKAGE / layer).rglob("*.py"))
+
+
+@pytest.mark.parametrize("layer", QT_FREE)
+def test_qt_free_layers_never_import_qt(layer: str) -> None:
+    files = _modules(layer)
+    assert files, f"layer {layer} has no modules"
+    offenders = [
+        f"{path.relative_to(PACKAGE)} imports {name}"
+        for path in files
+        for name in _imports(path)
+        if name.split(".")[0] in QT_MODULES or name.startswith("idleb_desk.gui")
+    ]
+    assert offenders == []
+
+
+def test_qt_free_layers_load_without_qt() -> None:
+    """Importing every Qt-free module must not pull Qt in indirectly either."""
+    modules = [
+        ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        for layer in QT_FREE
+        for path in _modules(layer)
+    ]
+    code = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}:\n"
+        "    importlib.import_module(m)\n"
+        f"bad = [m for m in sys.modules if m.split('.')[0] in {QT_MODULES!r}]\n"
+        "print(bad)\n"
+        "sys.exit(1 if bad else 0)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_gui_never_runs_sql() -> None:
+    offenders: list[str] = []
+    for path in sorted((PACKAGE / "gui").rglob("*.py")):
+        if "sqlite3" in _imports(path):
+            offenders.append(f"{path.name} imports sqlite3")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("execute", "executemany", "executescript")
+            ):
+                offenders.append(f"{path.name}:{node.lineno} calls .{node.func.attr}()")
+    assert offenders == []
