@@ -1,0 +1,296 @@
+"""Claim extraction: direct quotes, embedded posts, indirect speech, then antecedents.
+
+Order matters: direct quotes are attributed first, and the tokens inside them and the
+verbs used to attribute them are then blocked for the indirect-speech pass, so that
+"We call on Russia to ..." inside a quote is not a second claim by "We".
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+
+from spacy.tokens import Doc, Token
+
+from idleb_desk.core.model import ClaimSuggestion, Region, TextRef
+from idleb_desk.nlp.boilerplate import RegionIndex
+from idleb_desk.nlp.cues import CueLexicon
+from idleb_desk.nlp.quotes import QUOTE_CHARS, Quote, find_quotes, is_direct
+from idleb_desk.nlp.speakers import (
+    Mention,
+    coordinations_before,
+    count_of,
+    is_description,
+    is_plural,
+    is_pronoun,
+    mention_of,
+)
+from idleb_desk.nlp.speech import (
+    Draft,
+    according_to_claims,
+    analyze_verb,
+    char_span,
+    cue_range,
+    indirect_claims,
+    match_phrase,
+)
+
+log = logging.getLogger(__name__)
+
+# "- Name (@handle) date" on a line after an embedded post; only blank lines may intervene.
+POST_AUTHOR_AFTER = re.compile(
+    r"[ \t]*(?:(?:https?://|pic\.twitter\.com/)\S*[ \t]*)*\n(?:[ \t]*\n){0,3}"
+    r"[ \t]*[-–—―][ \t]*(?P<name>[^\n(@]{2,80}?)[ \t]*\(@\w{1,30}\)"
+)
+SENTENCE_END = frozenset({".", "!", "?"})
+INVERTED_SPEAKER_DEPS = frozenset({"nsubj", "dobj", "attr", "npadvmod", "appos", "dative", "oprd"})
+FIRST_PERSON = frozenset({"i", "we"})
+AFTER_WINDOW = 8  # tokens after a closing quote searched for "said X" / "X said"
+BEFORE_WINDOW = 10  # tokens before an opening quote searched for "X said:"
+BLOCKING_KINDS = frozenset({"app", "newsletter", "link", "credit"})
+
+
+def extract_claims(doc: Doc, lex: CueLexicon, regions: list[Region]) -> list[ClaimSuggestion]:
+    text = doc.text
+    starts = [t.idx for t in doc]
+    quotes = [q for q in find_quotes(text) if _is_direct_quote(doc, starts, q, lex)]
+    blocked: set[int] = set()
+    for q in quotes:
+        blocked.update(range(*_token_range(starts, q.start, q.end)))
+    drafts: list[Draft] = []
+    used_cues: set[int] = set()
+    for q in quotes:
+        # A cue may attribute both halves of a split quote ('"A," X said, "B."'), so used
+        # cues are blocked only for the indirect pass below.
+        draft = _attribute_quote(doc, starts, q, lex, blocked)
+        if draft is not None:
+            drafts.append(draft)
+            if draft.cue_token is not None:
+                used_cues.add(draft.cue_token)
+    blocked |= used_cues
+    drafts.extend(indirect_claims(doc, lex, blocked))
+    drafts.extend(according_to_claims(doc, blocked))
+    drafts = _keep_clean(drafts, RegionIndex(regions))
+    drafts.sort(key=lambda d: min(d.content[0], (d.speaker or d.content)[0]))
+    _link_antecedents(doc, drafts)
+    return [_to_suggestion(text, d) for d in drafts]
+
+
+def _token_range(starts: list[int], start: int, end: int) -> tuple[int, int]:
+    """Tokens whose first character lies in [start, end)."""
+    return bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+
+
+def _is_direct_quote(doc: Doc, starts: list[int], q: Quote, lex: CueLexicon) -> bool:
+    if is_direct(doc.text, q):
+        return True
+    i = bisect.bisect_left(starts, q.start) - 1  # the token before the opening mark
+    return i >= 0 and doc[i].pos_ == "VERB" and lex.is_cue_lemma(doc[i].lemma_.lower())
+
+
+def _attribute_quote(
+    doc: Doc, starts: list[int], q: Quote, lex: CueLexicon, blocked: set[int]
+) -> Draft | None:
+    text = doc.text
+    q_first, q_end = _token_range(starts, q.start, q.end)
+    kind, addressees = _performative(doc, q_first, q_end, lex)
+    rest = text[q.end : q.para_end].strip()
+    post = POST_AUTHOR_AFTER.match(text, q.end) if _only_links(rest) else None
+    if post is not None:
+        name = post.group("name").strip()
+        n_start = post.start("name")
+        return Draft(
+            content=(q.start, q.end),
+            speaker=(n_start, n_start + len(name)),
+            cue=None,
+            kind=kind or "statement",
+            quote_type="direct",
+            addressees=addressees,
+        )
+    found = _cue_after(doc, q_end, q.para_end, lex, blocked) or _cue_before(
+        doc, q_first, q.para_start, lex, blocked
+    )
+    if found is None:
+        return None
+    verb, speaker = found
+    phrase = match_phrase(verb, lex)
+    entry, particle = phrase if phrase else (None, None)
+    default = entry.kind if entry else lex.verbs.get(verb.lemma_.lower(), "statement")
+    m = mention_of(speaker)
+    role = entry.object_role if entry else lex.object_roles.get(verb.lemma_.lower(), "content")
+    if role == "addressee":  # '"...," he told the BBC'
+        for c in verb.children:
+            if c.dep_ in ("dobj", "dative") and c.i > verb.i and c.i != speaker.i:
+                am = mention_of(c)
+                addressees = [*addressees, char_span(doc, am.start, am.end)]
+    return Draft(
+        content=(q.start, q.end),
+        speaker=char_span(doc, m.start, m.end),
+        cue=char_span(doc, *cue_range(verb, particle)),
+        kind=kind or default,
+        quote_type="direct",
+        addressees=addressees,
+        mention=m,
+        cue_token=verb.i,
+    )
+
+
+def _only_links(rest: str) -> bool:
+    return all(w.startswith(("http://", "https://", "pic.twitter.com")) for w in rest.split())
+
+
+def _cue_after(
+    doc: Doc, first: int, para_end: int, lex: CueLexicon, blocked: set[int]
+) -> tuple[Token, Token] | None:
+    """'"...," said X' or '"...," X said': a cue verb right after the closing mark."""
+    if first < len(doc) and doc[first].is_sent_start and doc[first].text[:1].isupper():
+        return None  # a new sentence begins: its verb is not this quote's attribution
+    for i in range(first, min(first + AFTER_WINDOW, len(doc))):
+        tok = doc[i]
+        if tok.idx >= para_end or tok.text in SENTENCE_END or tok.text in QUOTE_CHARS:
+            break
+        if i in blocked or tok.pos_ != "VERB" or not lex.is_cue_lemma(tok.lemma_.lower()):
+            continue
+        speaker = _speaker_of(tok, blocked)
+        if speaker is not None:
+            return tok, speaker
+    return None
+
+
+def _cue_before(
+    doc: Doc, first: int, para_start: int, lex: CueLexicon, blocked: set[int]
+) -> tuple[Token, Token] | None:
+    """'X said: "..."' or 'X said, "..."': a cue verb shortly before the opening mark."""
+    for i in range(first - 1, max(first - BEFORE_WINDOW, 0) - 1, -1):
+        tok = doc[i]
+        if tok.idx < para_start or tok.text in SENTENCE_END or tok.text in QUOTE_CHARS:
+            break
+        if i in blocked or tok.pos_ != "VERB" or not lex.is_cue_lemma(tok.lemma_.lower()):
+            continue
+        speaker = _speaker_of(tok, blocked)
+        if speaker is not None:
+            return tok, speaker
+    return None
+
+
+def _speaker_of(verb: Token, blocked: set[int]) -> Token | None:
+    """The subject, or the noun after an inverted verb ("write the signatories")."""
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "csubj") and c.i not in blocked:
+            return c
+    for c in verb.children:
+        if (
+            c.i > verb.i
+            and c.dep_ in INVERTED_SPEAKER_DEPS
+            and c.i not in blocked
+            and c.pos_ in ("NOUN", "PROPN", "PRON")
+        ):
+            return c
+    return None
+
+
+def _performative(
+    doc: Doc, first: int, end: int, lex: CueLexicon
+) -> tuple[str | None, list[tuple[int, int]]]:
+    """Kind and addressees from a first-person cue inside a quote ("We call on X to ...")."""
+    for tok in doc[first:end]:
+        if tok.pos_ != "VERB" or not lex.is_cue_lemma(tok.lemma_.lower()):
+            continue
+        if not any(c.dep_ == "nsubj" and c.lower_ in FIRST_PERSON for c in tok.children):
+            continue
+        draft = analyze_verb(doc, lex, tok)
+        if draft is not None:
+            return draft.kind, [a for a in draft.addressees if _inside(a, doc, first, end)]
+        phrase = match_phrase(tok, lex)
+        kind = phrase[0].kind if phrase else lex.verbs.get(tok.lemma_.lower())
+        if kind:
+            return kind, []
+    return None, []
+
+
+def _inside(span: tuple[int, int], doc: Doc, first: int, end: int) -> bool:
+    lo = doc[first].idx
+    hi = doc[end - 1].idx + len(doc[end - 1])
+    return lo <= span[0] and span[1] <= hi
+
+
+def _keep_clean(drafts: list[Draft], index: RegionIndex) -> list[Draft]:
+    """Drop claims touching boilerplate and claims repeating another's content."""
+    out: list[Draft] = []
+    seen: set[tuple[int, int]] = set()
+    for d in drafts:
+        parts = [d.content] + [p for p in (d.speaker, d.cue) if p is not None]
+        if any(index.overlaps(s, e, BLOCKING_KINDS) for s, e in parts):
+            continue
+        if index.covered_fraction(*d.content) > 0.5:
+            continue
+        if d.content in seen:
+            continue
+        seen.add(d.content)
+        out.append(d)
+    return out
+
+
+def _link_antecedents(doc: Doc, drafts: list[Draft]) -> None:
+    """Give pronoun and description speakers the mention they refer to.
+
+    - "the two parties": the nearest coordination of exactly two names before it;
+    - a description repeating an earlier speaker's head noun ("the signatories of the
+      tribune" after "the signatories") shares that speaker's antecedent;
+    - otherwise the nearest earlier speaker of the same number that is a full mention, or
+      that earlier speaker's own antecedent.
+    """
+    for i, d in enumerate(drafts):
+        m = d.mention
+        if m is None or not (is_pronoun(doc, m) or is_description(doc, m)):
+            continue
+        if doc[m.head].lower_ in FIRST_PERSON:
+            continue
+        d.antecedent = _resolve(doc, m, drafts[:i])
+
+
+def _resolve(doc: Doc, m: Mention, prior: list[Draft]) -> tuple[int, int] | None:
+    if is_description(doc, m):
+        n = count_of(doc, m)
+        if n is not None and n > 1:
+            coord = coordinations_before(doc, m.start, n)
+            if coord is not None:
+                return char_span(doc, coord.start, coord.end)
+        lemma = doc[m.head].lemma_
+        for p in reversed(prior):
+            if p.mention is not None and doc[p.mention.head].lemma_ == lemma:
+                return p.antecedent or (None if _needs_antecedent(doc, p.mention) else p.speaker)
+    plural = is_plural(doc, m)
+    for p in reversed(prior):
+        if p.speaker is None or p.speaker[0] >= doc[m.start].idx:
+            continue
+        p_plural = is_plural(doc, p.mention) if p.mention is not None else False
+        if p_plural != plural:
+            continue
+        if p.mention is None or not _needs_antecedent(doc, p.mention):
+            return p.speaker
+        if p.antecedent is not None:
+            return p.antecedent
+    return None
+
+
+def _needs_antecedent(doc: Doc, m: Mention) -> bool:
+    return is_pronoun(doc, m) or is_description(doc, m)
+
+
+def _to_suggestion(text: str, d: Draft) -> ClaimSuggestion:
+    def ref(span: tuple[int, int] | None) -> TextRef | None:
+        return None if span is None else TextRef(span[0], span[1], text[span[0] : span[1]])
+
+    content = ref(d.content)
+    assert content is not None
+    return ClaimSuggestion(
+        content=content,
+        speaker=ref(d.speaker),
+        cue=ref(d.cue),
+        addressees=tuple(r for r in map(ref, d.addressees) if r is not None),
+        kind=d.kind,
+        quote_type=d.quote_type,
+        speaker_antecedent=ref(d.antecedent),
+    )

@@ -1,0 +1,112 @@
+"""Quotation marks: pairing them and telling direct quotes from quoted fragments.
+
+Works on the raw text so that curly, straight and guillemet quotes all pair the same way,
+whatever the tokenizer did with them. Pairing is per paragraph: news style never closes a
+quote that runs on into the next paragraph, so an unclosed quote ends with its paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+OPENERS = {"“": "”", "«": "»", "„": "“", '"': '"'}
+CLOSERS = frozenset({"”", "»", '"'})
+QUOTE_CHARS = frozenset('"“”«»„')
+PARAGRAPH = re.compile(r"[^\n]+")
+# Characters after which an opening quote starts a direct quote: a sentence start or
+# an introducing colon/comma ("X said: "...", "X said, "...").
+INTRODUCERS = frozenset(":,.;!?-–—")
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quoted stretch: `start`/`end` include the marks; `closed` is False if unclosed."""
+
+    start: int
+    end: int
+    closed: bool
+    para_start: int
+    para_end: int
+
+    @property
+    def inner(self) -> tuple[int, int]:
+        return self.start + 1, self.end - 1 if self.closed else self.end
+
+
+def find_quotes(text: str) -> list[Quote]:
+    """All quoted stretches, in order, non-nested at the top level."""
+    quotes: list[Quote] = []
+    for para in PARAGRAPH.finditer(text):
+        p_start, p_end = para.start(), para.end()
+        i = p_start
+        while i < p_end:
+            ch = text[i]
+            if ch in OPENERS and _can_open(text, i, p_start):
+                close = OPENERS[ch]
+                j = _find_close(text, i + 1, p_end, ch, close)
+                if j is None:
+                    end = p_end
+                    while end > i + 1 and text[end - 1].isspace():
+                        end -= 1
+                    quotes.append(Quote(i, end, False, p_start, p_end))
+                    break
+                quotes.append(Quote(i, j + 1, True, p_start, p_end))
+                i = j + 1
+                continue
+            i += 1
+    return quotes
+
+
+def _can_open(text: str, i: int, para_start: int) -> bool:
+    """A straight quote opens only after whitespace/punctuation (not inside a word)."""
+    if text[i] != '"':
+        return True
+    return i == para_start or not text[i - 1].isalnum()
+
+
+def _find_close(text: str, i: int, end: int, opener: str, close: str) -> int | None:
+    while i < end:
+        ch = text[i]
+        if ch == close or (opener == '"' and ch == "”") or (opener == "“" and ch == '"'):
+            return i
+        i += 1
+    return None
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def is_direct(text: str, q: Quote) -> bool:
+    """Does the quote stand as a whole utterance rather than a fragment inside a clause?
+
+    A direct quote starts its paragraph or sentence, or follows an introducing colon or
+    comma. A fragment ("would not "take a single step back"") follows an ordinary word.
+    The attribution step still needs a speaker before any claim is made.
+    """
+    inner_s, inner_e = q.inner
+    if word_count(text[inner_s:inner_e]) < 2:
+        return False
+    k = q.start - 1
+    while k >= q.para_start and text[k] in " \t":
+        k -= 1
+    if k < q.para_start:
+        return True
+    return text[k] in INTRODUCERS
+
+
+def contains_quote_mark(text: str) -> bool:
+    return any(ch in QUOTE_CHARS for ch in text)
+
+
+def balance_quote_end(text: str, start: int, end: int) -> int:
+    """Extend a span by a closing quote mark it leaves dangling (odd count inside)."""
+    inside = sum(1 for ch in text[start:end] if ch in QUOTE_CHARS)
+    if inside % 2 == 1:
+        k = end
+        while k < len(text) and text[k] in " \t":
+            k += 1
+        if k < len(text) and text[k] in CLOSERS:
+            return k + 1
+    return end

@@ -1,0 +1,176 @@
+"""Speaker mentions: finding the subject of a cue, trimming its span, linking antecedents.
+
+The speaker span follows the gold convention: the full noun phrase with titles and
+appositions ("Russian Foreign Minister Sergei Lavrov", "The 14 ministers, including ..."),
+minus material that is not part of the mention (time adverbials such as "on Wednesday",
+parentheses, relative clauses).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+RELATIVE_TAGS = frozenset({"WDT", "WP"})
+TIME_ENTS = frozenset({"DATE", "TIME"})
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
+PLURAL_PRONOUNS = frozenset({"they", "we", "them", "these", "those"})
+SINGULAR_PRONOUNS = frozenset({"he", "she", "it", "i", "him", "her"})
+DEFINITE = frozenset({"the", "this", "these", "those", "that", "his", "her", "its", "their"})
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "both": 2}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A token range [start, end) in a doc, with the head token index."""
+
+    start: int
+    end: int
+    head: int
+
+
+def tokens_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Character offsets of the token range [start, end)."""
+    last = doc[end - 1]
+    return doc[start].idx, last.idx + len(last)
+
+
+def find_subject(
+    verb: Token, depth: int = 0, is_cue: Callable[[str], bool] | None = None
+) -> Token | None:
+    """The subject the verb's speaker comes from, following conjunctions and participles.
+
+    - "X warned and urged ..." : a conjoined verb inherits the first verb's subject;
+    - "X rejected ..., saying ..." : a participial clause inherits its head's subject.
+    When a conjoined finite verb hangs off a non-finite one ("hammered that his country
+    would not take ... and reiterated"), the parser attached it one level too low; we
+    climb to the nearest ancestor with the same tense that has a subject.
+    """
+    if depth > 6:
+        return None
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "csubj"):
+            return child
+    if verb.dep_ == "conj":
+        head = verb.head
+        if is_cue is not None and not is_cue(head.lemma_.lower()):
+            # "said the strikes targeted X and insisted that ...": reporting verbs
+            # coordinate with reporting verbs, so lift to the nearest cue ancestor.
+            anc = head
+            while anc.head.i != anc.i:
+                anc = anc.head
+                if is_cue(anc.lemma_.lower()) and any(c.dep_ == "nsubj" for c in anc.children):
+                    return find_subject(anc, depth + 1, is_cue)
+        if verb.tag_ in FINITE_TAGS and head.tag_ not in FINITE_TAGS:
+            anc = head
+            while anc.head.i != anc.i:
+                anc = anc.head
+                if anc.tag_ == verb.tag_ and any(c.dep_ == "nsubj" for c in anc.children):
+                    return find_subject(anc, depth + 1, is_cue)
+        return find_subject(head, depth + 1, is_cue)
+    if verb.dep_ in ("advcl", "xcomp") and verb.tag_ == "VBG" and verb.head.pos_ in ("VERB", "AUX"):
+        return find_subject(verb.head, depth + 1, is_cue)
+    return None
+
+
+def is_reattached_conj(verb: Token) -> bool:
+    """True when `find_subject` would lift this conjunct above its syntactic head."""
+    return (
+        verb.dep_ == "conj"
+        and not any(c.dep_ in SUBJECT_DEPS for c in verb.children)
+        and verb.tag_ in FINITE_TAGS
+        and verb.head.tag_ not in FINITE_TAGS
+    )
+
+
+def mention_of(tok: Token) -> Mention:
+    """The trimmed noun phrase headed by `tok` (relative pronouns resolve to their noun)."""
+    if tok.tag_ in RELATIVE_TAGS and tok.head.dep_ == "relcl":
+        tok = tok.head.head
+    keep = set()
+    _collect(tok, keep, top=True)
+    # The contiguous run of kept tokens around the head.
+    start = end = tok.i
+    while start - 1 in keep:
+        start -= 1
+    while end + 1 in keep:
+        end += 1
+    doc = tok.doc
+    while start < end and (doc[start].is_punct or doc[start].is_space or doc[start].dep_ == "cc"):
+        start += 1
+    while end > start and (doc[end].is_punct or doc[end].is_space or doc[end].dep_ == "cc"):
+        end -= 1
+    return Mention(start, end + 1, tok.i)
+
+
+def _collect(tok: Token, keep: set[int], top: bool) -> None:
+    keep.add(tok.i)
+    for child in tok.children:
+        if _drop_child(child, top):
+            continue
+        _collect(child, keep, top=False)
+
+
+def _drop_child(child: Token, top: bool) -> bool:
+    if child.dep_ in ("relcl", "advmod", "parataxis") and top:
+        return True
+    if top and child.dep_ == "acl" and child.i > 0 and child.doc[child.left_edge.i - 1].text == ",":
+        return True  # "Lavrov, speaking in Geneva, said": a side remark, not the name
+    if child.dep_ == "prep" and any(
+        g.ent_type_ in TIME_ENTS for g in child.children if g.dep_ == "pobj"
+    ):
+        return True
+    if child.text == "(" or child.text == ")":
+        return True
+    return child.dep_ == "npadvmod" and child.ent_type_ in TIME_ENTS
+
+
+def is_pronoun(doc: Doc, m: Mention) -> bool:
+    return m.end - m.start == 1 and doc[m.head].pos_ == "PRON"
+
+
+def is_description(doc: Doc, m: Mention) -> bool:
+    """A definite common-noun phrase ("the signatories"), i.e. needs an antecedent."""
+    head = doc[m.head]
+    return head.pos_ == "NOUN" and doc[m.start].lower_ in DEFINITE
+
+
+def is_plural(doc: Doc, m: Mention) -> bool:
+    head = doc[m.head]
+    if head.lower_ in PLURAL_PRONOUNS or head.tag_ in ("NNS", "NNPS"):
+        return True
+    return any(c.dep_ == "conj" for c in head.children)
+
+
+def count_of(doc: Doc, m: Mention) -> int | None:
+    """The cardinal in a description ("the two parties" -> 2), if any."""
+    for c in doc[m.head].children:
+        if c.dep_ == "nummod":
+            if c.like_num and c.text.isdigit():
+                return int(c.text)
+            return NUMBER_WORDS.get(c.lower_)
+    return None
+
+
+def coordinations_before(doc: Doc, before: int, n: int, window_sents: int = 3) -> Mention | None:
+    """Nearest "X and Y" of exactly `n` named conjuncts before token `before`."""
+    sent_starts = [s.start for s in doc.sents if s.start <= before]
+    floor = sent_starts[-window_sents] if len(sent_starts) >= window_sents else 0
+    for i in range(before - 1, floor - 1, -1):
+        tok = doc[i]
+        if tok.dep_ == "conj" or tok.ent_type_ not in NAME_LABELS or tok.ent_iob_ == "I":
+            continue
+        members = [tok] + [t for t in tok.subtree if t.dep_ == "conj" and t.head.i >= tok.i]
+        if len(members) != n or not all(t.ent_type_ in NAME_LABELS for t in members):
+            continue
+        last = max(members, key=lambda t: t.i)
+        end = last.i + 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        if end <= before:
+            return Mention(tok.i, end, tok.i)
+    return None

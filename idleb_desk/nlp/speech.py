@@ -1,0 +1,295 @@
+"""Indirect speech: reporting verbs with their subject and complement, and "according to".
+
+For each verb whose lemma is in the cue lexicon (or that heads a phrase cue such as
+"call on"), the speaker is the subject (inherited along conjunctions and participial
+clauses), the cue is the verb with its auxiliaries, and the content is the complement:
+a that-clause, a to-infinitive, or the object ("rejected calls for a ceasefire"). A direct
+object next to a clause is the addressee for verbs whose lexicon entry says so ("asked X to
+..."), as is the object of the preposition of an addressee phrase ("call on X to ...").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from idleb_desk.nlp.cues import CueEntry, CueLexicon
+from idleb_desk.nlp.quotes import balance_quote_end, contains_quote_mark
+from idleb_desk.nlp.speakers import Mention, find_subject, mention_of
+
+CLAUSE_DEPS = frozenset({"ccomp", "xcomp"})
+OBJECT_DEPS = frozenset({"dobj", "obj"})
+SKIP_OBJECTS = frozenset({"so", "nothing", "anything", "something"})
+# Prepositional complements that carry the content of an accusation or a rejection.
+CONTENT_PREPS = frozenset({"of", "for", "over", "against"})
+# Prepositions introducing the topic after an addressee ("warned X against ...").
+TOPIC_PREPS = frozenset({"against", "of", "about", "over"})
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+PERSONAL = frozenset({"him", "her", "them", "us", "me", "you"})
+NEGATED_TO_STATEMENT = frozenset({"denial", "rejection", "promise", "threat"})
+MODIFIER_DEPS = frozenset({"amod", "acl"})
+
+
+@dataclass
+class Draft:
+    """A claim under construction, in character offsets."""
+
+    content: tuple[int, int]
+    speaker: tuple[int, int] | None
+    cue: tuple[int, int] | None
+    kind: str
+    quote_type: str
+    addressees: list[tuple[int, int]] = field(default_factory=list)
+    mention: Mention | None = None  # the speaker as a token range, when parsed
+    cue_token: int | None = None
+    antecedent: tuple[int, int] | None = None
+
+
+def char_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    last = doc[end - 1]
+    return doc[start].idx, last.idx + len(last)
+
+
+def match_phrase(verb: Token, lex: CueLexicon) -> tuple[CueEntry, Token] | None:
+    """A phrase cue headed by this verb ("call" + child "on"), if the particle is there."""
+    options = lex.phrases.get(verb.lemma_.lower())
+    if not options:
+        return None
+    for child in verb.children:
+        if child.i > verb.i and child.dep_ in ("prep", "prt", "dative", "acomp", "advmod"):
+            entry = options.get(child.lower_)
+            if entry is not None:
+                return entry, child
+    return None
+
+
+def cue_range(verb: Token, particle: Token | None) -> tuple[int, int]:
+    """Token range of the verb with its auxiliaries and negation ("have requested")."""
+    start = verb.i
+    for child in verb.children:
+        if child.dep_ in ("aux", "auxpass", "neg") and child.i < verb.i and verb.i - child.i <= 3:
+            start = min(start, child.i)
+    end = verb.i + 1
+    if particle is not None and particle.i == verb.i + 1:
+        end = particle.i + 1
+    return start, end
+
+
+def is_to_infinitive(tok: Token) -> bool:
+    return tok.pos_ in ("VERB", "AUX") and any(
+        c.lower_ == "to" and c.dep_ == "aux" and c.i < tok.i for c in tok.children
+    )
+
+
+def names_someone(tok: Token) -> bool:
+    if tok.lower_ in PERSONAL:
+        return True
+    return any(t.ent_type_ in NAME_LABELS for t in tok.subtree)
+
+
+def indirect_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
+    """Claims from reporting verbs outside the blocked tokens (direct quotes, used cues)."""
+    found = [c for c in (_candidate(v, lex, blocked) for v in doc) if c is not None]
+    claim_verbs = {v.i: s for v, s, _, _ in found}
+    drafts: list[Draft] = []
+    for verb, subj, particle, entry in found:
+        draft = _build(doc, lex, verb, subj, particle, entry, claim_verbs)
+        if draft is not None:
+            drafts.append(draft)
+    return drafts
+
+
+def analyze_verb(doc: Doc, lex: CueLexicon, verb: Token) -> Draft | None:
+    """The indirect-speech reading of one verb, e.g. a performative inside a quote."""
+    cand = _candidate(verb, lex, set())
+    if cand is None:
+        return None
+    v, subj, particle, entry = cand
+    return _build(doc, lex, v, subj, particle, entry, {v.i: subj})
+
+
+Candidate = tuple[Token, Token, "Token | None", "CueEntry | None"]
+
+
+def _candidate(verb: Token, lex: CueLexicon, blocked: set[int]) -> Candidate | None:
+    """A cue verb with a subject, or None: (verb, subject, particle, phrase entry)."""
+    if verb.pos_ != "VERB" or verb.i in blocked:
+        return None
+    lemma = verb.lemma_.lower()
+    if not lex.is_cue_lemma(lemma):
+        return None
+    phrase = match_phrase(verb, lex)
+    if phrase is None and lemma not in lex.verbs:
+        return None
+    if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
+        return None  # "was asked to": the speaker is not in the clause
+    if verb.dep_ in MODIFIER_DEPS and verb.tag_ in ("VBN", "VBG"):
+        return None  # "the calls made by ...": a modifier, not a report
+    subj = find_subject(verb, is_cue=lex.is_cue_lemma)
+    if subj is None or subj.i in blocked:
+        return None
+    entry, particle = phrase if phrase else (None, None)
+    return verb, subj, particle, entry
+
+
+def _build(
+    doc: Doc,
+    lex: CueLexicon,
+    verb: Token,
+    subj: Token,
+    particle: Token | None,
+    entry: CueEntry | None,
+    claim_verbs: dict[int, Token],
+) -> Draft | None:
+    lemma = verb.lemma_.lower()
+    role = entry.object_role if entry else lex.object_roles.get(lemma, "content")
+    kind = entry.kind if entry else lex.verbs[lemma]
+    children = [c for c in verb.children if c.i > verb.i]
+    clauses = [
+        c for c in children if c.dep_ in CLAUSE_DEPS or (c.dep_ == "advcl" and is_to_infinitive(c))
+    ]
+    objects = [c for c in children if c.dep_ in OBJECT_DEPS]
+    roots: list[Token] = list(clauses)
+    addressees: list[Token] = []
+    if particle is not None:
+        pobj = [g for g in particle.children if g.dep_ == "pobj"]
+        if role == "addressee":
+            addressees.extend(pobj)
+            for p in pobj:  # "call on X to ...": the clause may hang off X
+                roots.extend(
+                    g for g in p.children if g.dep_ in ("acl", "relcl") and is_to_infinitive(g)
+                )
+        else:
+            roots.extend(pobj)
+    topic_preps = [c for c in children if c.dep_ == "prep" and c.lower_ in TOPIC_PREPS]
+    for obj in objects:
+        if not clauses and role == "addressee" and topic_preps and names_someone(obj):
+            addressees.append(obj)  # "warned Moscow against escalation"
+            roots.extend(topic_preps)
+        elif clauses and (role == "addressee" or obj.lower_ in PERSONAL):
+            addressees.append(obj)
+        elif obj.lower_ not in SKIP_OBJECTS:
+            roots.append(obj)
+            if kind == "statement" and obj.lemma_.lower() in lex.nouns:
+                kind = lex.nouns[obj.lemma_.lower()]  # "reiterated its ultimatum"
+    if objects and kind == "accusation":
+        roots.extend(c for c in children if c.dep_ == "prep" and c.lower_ in CONTENT_PREPS)
+    for c in children:
+        if c.dep_ in ("prep", "dative") and c.lower_ == "to" and c.i != getattr(particle, "i", -1):
+            if particle is not None and role == "addressee":
+                roots.append(c)  # "call on X to the cessation of ...": the goal is content
+            else:
+                addressees.extend(g for g in c.children if g.dep_ == "pobj")
+    # "urged X to leave" parsed with X as the subject of the infinitive.
+    skip_tokens: set[int] = set()
+    for cl in clauses:
+        for g in cl.children:
+            if g.dep_ == "nsubj" and role == "addressee" and is_to_infinitive(cl) and g.i < cl.i:
+                addressees.append(g)
+                skip_tokens.update(t.i for t in g.subtree)
+    if not roots:
+        return None
+    content = _content_range(doc, verb, roots, claim_verbs, skip_tokens)
+    if content is None:
+        return None
+    if any(c.dep_ == "neg" for c in verb.children) and kind in NEGATED_TO_STATEMENT:
+        kind = "statement"  # "did not deny" is not a denial
+    text = doc.text
+    start, end = char_span(doc, *content)
+    end = balance_quote_end(text, start, end)
+    m = mention_of(subj)
+    c_start, c_end = cue_range(verb, particle)
+    return Draft(
+        content=(start, end),
+        speaker=char_span(doc, m.start, m.end),
+        cue=char_span(doc, c_start, c_end),
+        kind=kind,
+        quote_type="mixed" if contains_quote_mark(text[start:end]) else "indirect",
+        addressees=[char_span(doc, a.start, a.end) for a in map(mention_of, addressees)],
+        mention=m,
+        cue_token=verb.i,
+    )
+
+
+def _content_range(
+    doc: Doc,
+    verb: Token,
+    roots: list[Token],
+    claim_verbs: dict[int, Token],
+    skip: set[int],
+) -> tuple[int, int] | None:
+    """Contiguous token range of the complement roots' subtrees.
+
+    Cut at another reporting verb that makes its own claim with a subject outside this
+    complement (a mis-attached conjunct), so two claims never share content.
+    """
+    tokens: set[int] = set()
+    for r in roots:
+        tokens.update(t.i for t in r.subtree)
+    for vi, subj in claim_verbs.items():
+        if vi in tokens and vi != verb.i and subj.i not in tokens:
+            cut = doc[vi]
+            cut_from = min(t.i for t in cut.subtree)
+            for t in cut.head.children:  # the "and" / comma before the conjunct
+                if t.dep_ in ("cc", "punct") and cut_from - 3 <= t.i < cut_from:
+                    cut_from = min(cut_from, t.i)
+            tokens = {i for i in tokens if i < cut_from}
+    tokens -= skip
+    if not tokens:
+        return None
+    start, end = min(tokens), max(tokens)
+    while start <= end and (
+        doc[start].is_space or (doc[start].is_punct and not _quote(doc[start]))
+    ):
+        start += 1
+    while end >= start and (doc[end].is_space or (doc[end].is_punct and not _quote(doc[end]))):
+        end -= 1
+    if end < start:
+        return None
+    return start, end + 1
+
+
+def _quote(tok: Token) -> bool:
+    return tok.text in ('"', "“", "”", "«", "»")
+
+
+def according_to_claims(doc: Doc, blocked: set[int]) -> list[Draft]:
+    """ "According to X, Y." / "Y, according to X." -> speaker X, cue "according to"."""
+    drafts: list[Draft] = []
+    for tok in doc[:-1]:
+        nxt = doc[tok.i + 1]
+        if tok.lower_ != "according" or nxt.lower_ != "to" or tok.i in blocked:
+            continue
+        pobj = [g for g in nxt.children if g.dep_ == "pobj"]
+        if not pobj:
+            continue
+        m = mention_of(pobj[0])
+        sent = tok.sent
+        lead = [t for t in doc[sent.start : tok.i] if not (t.is_punct or t.is_space)]
+        if not lead:
+            c_start, c_end = m.end, sent.end
+        else:
+            c_start, c_end = sent.start, tok.i
+        while c_start < c_end and (doc[c_start].is_punct or doc[c_start].is_space):
+            c_start += 1
+        while c_end > c_start and (doc[c_end - 1].is_punct or doc[c_end - 1].is_space):
+            if _quote(doc[c_end - 1]):
+                break
+            c_end -= 1
+        if c_end <= c_start:
+            continue
+        start, end = char_span(doc, c_start, c_end)
+        text = doc.text[start:end]
+        drafts.append(
+            Draft(
+                content=(start, end),
+                speaker=char_span(doc, m.start, m.end),
+                cue=char_span(doc, tok.i, tok.i + 2),
+                kind="statement",
+                quote_type="mixed" if contains_quote_mark(text) else "indirect",
+                mention=m,
+                cue_token=tok.i,
+            )
+        )
+    return drafts
