@@ -151,17 +151,19 @@ def combine(scores: list[DocScores]) -> DocScores:
     return DocScores(actors, ov, ex, joint)
 
 
-def load_gold_dir(gold_dir: Path) -> list[tuple[dict[str, Any], Path]]:
+def load_gold_dir(
+    gold_dir: Path, text_root: Path | None = None
+) -> list[tuple[dict[str, Any], Path]]:
     """Gold records with the path of the text each one annotates.
 
-    `document` in a gold file is relative to the gold folder's parent (e.g.
-    "seeds/idleb-eu-ministers.txt" next to "gold/").
+    `document` in a gold file is relative to `text_root`, by default the gold folder's
+    parent (e.g. "seeds/idleb-eu-ministers.txt" next to "gold/").
     """
     out: list[tuple[dict[str, Any], Path]] = []
     for f in sorted(gold_dir.glob("*.json")):
         gold = json.loads(f.read_text(encoding="utf-8"))
         doc = Path(gold["document"])
-        text_path = doc if doc.is_absolute() else gold_dir.parent / doc
+        text_path = doc if doc.is_absolute() else (text_root or gold_dir.parent) / doc
         out.append((gold, text_path))
     return out
 
