@@ -1,0 +1,192 @@
+"""GUI latency on a long article: open time, key-press latency, size ratio, peak memory.
+
+Runs headless (QT_QPA_PLATFORM=offscreen). It builds a project with a 20,000-word article
+carrying 4,000 suggested spans and a 500-word article, opens the real window, and presses
+the real accept key (A: commit, repaint, focus the next item), timing each press through
+to a forced repaint. The last line is machine-readable key=value pairs.
+
+    .venv/bin/python bench/gui_latency.py [--presses 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from idleb_desk.core.model import ActorSuggestion, ClaimSuggestion, Extraction, TextRef  # noqa: E402
+from idleb_desk.gui.app import make_app  # noqa: E402
+from idleb_desk.gui.keymap import make_settings  # noqa: E402
+from idleb_desk.gui.main_window import MainWindow  # noqa: E402
+from idleb_desk.store.store import Store  # noqa: E402
+
+WORDS = [
+    "the",
+    "minister",
+    "said",
+    "that",
+    "forces",
+    "in",
+    "the",
+    "province",
+    "would",
+    "not",
+    "accept",
+    "a",
+    "ceasefire",
+    "while",
+    "talks",
+    "with",
+    "delegations",
+    "from",
+    "Ankara",
+    "Moscow",
+    "and",
+    "Brussels",
+    "continued",
+    "under",
+    "pressure",
+]
+LABELS = ("PERSON", "ORG", "GPE", "NORP")
+
+
+def make_article(n_words: int, n_spans: int, seed: int) -> tuple[str, Extraction]:
+    """Paragraphs of ~80 words; spans on every k-th word, some nested two-word spans."""
+    rng = random.Random(seed)
+    parts: list[str] = []
+    starts: list[tuple[int, int]] = []
+    pos = 0
+    for i in range(n_words):
+        word = rng.choice(WORDS)
+        if i and i % 80 == 0:
+            parts.append("\n\n")
+            pos += 2
+        elif i:
+            parts.append(" ")
+            pos += 1
+        starts.append((pos, pos + len(word)))
+        parts.append(word)
+        pos += len(word)
+    text = "".join(parts)
+    step = max(1, n_words // n_spans)
+    actors: list[ActorSuggestion] = []
+    for k, i in enumerate(range(0, n_words, step)):
+        if len(actors) >= n_spans:
+            break
+        a, b = starts[i]
+        if k % 10 == 9 and i + 1 < n_words:
+            b = starts[i + 1][1]  # a two-word span that overlaps the next one's word
+        actors.append(ActorSuggestion(a, b, text[a:b], LABELS[k % 4]))
+    claims = []
+    for i in range(40, n_words - 20, max(200, n_words // 50)):
+        sa, sb = starts[i]
+        ca, cb = starts[i + 2][0], starts[i + 12][1]
+        claims.append(
+            ClaimSuggestion(
+                content=TextRef(ca, cb, text[ca:cb]),
+                speaker=TextRef(sa, sb, text[sa:sb]),
+                cue=TextRef(
+                    starts[i + 1][0], starts[i + 1][1], text[starts[i + 1][0] : starts[i + 1][1]]
+                ),
+            )
+        )
+    return text, Extraction(model="bench-0", actors=tuple(actors), claims=tuple(claims))
+
+
+def build_project(path: Path) -> tuple[int, int]:
+    store = Store.open(path)
+    try:
+        ids = []
+        for n_words, n_spans, seed in ((20_000, 4_000, 1), (500, 100, 2)):
+            text, ex = make_article(n_words, n_spans, seed)
+            with store.transaction():
+                doc_id = store.insert_document(f"bench-{n_words}", f"Bench {n_words} words", text)
+                assert doc_id is not None
+                store.add_extraction(doc_id, ex)
+            ids.append(doc_id)
+        return ids[0], ids[1]
+    finally:
+        store.close()
+
+
+def paint(app: QApplication, window: MainWindow) -> None:
+    app.processEvents()
+    window.view.viewport().repaint()
+
+
+def press_latencies(app: QApplication, window: MainWindow, presses: int) -> list[float]:
+    window.view.setFocus()
+    paint(app, window)
+    out = []
+    for _ in range(presses):
+        t0 = time.perf_counter()
+        QTest.keyClick(window.view, Qt.Key.Key_A)
+        paint(app, window)
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def p99(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--presses", type=int, default=300)
+    args = parser.parse_args(argv)
+    app = make_app([sys.argv[0]])
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.sqlite3"
+        large, small = build_project(db)
+        window = MainWindow(make_settings(Path(tmp) / "settings.ini"))
+        window.resize(1500, 920)
+        window.show()
+        window.activateWindow()
+        assert window.open_project(db)
+        paint(app, window)
+
+        window.open_document(small)
+        paint(app, window)
+        t0 = time.perf_counter()
+        window.open_document(large)
+        paint(app, window)
+        open_ms = (time.perf_counter() - t0) * 1000
+        spans = len(window.controller.state.spans) if window.controller.state else 0
+
+        large_keys = press_latencies(app, window, args.presses)
+        window.open_document(small)
+        paint(app, window)
+        small_keys = press_latencies(app, window, min(args.presses, 90))
+        window.close()
+
+    med_large = statistics.median(large_keys)
+    med_small = statistics.median(small_keys)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(f"large article: 20000 words, {spans} spans; {len(large_keys)} presses")
+    print(
+        f"large key ms: median {med_large:.2f}  p99 {p99(large_keys):.2f}  "
+        f"max {max(large_keys):.2f}"
+    )
+    print(f"small key ms: median {med_small:.2f}  p99 {p99(small_keys):.2f}")
+    print(
+        f"open_ms={open_ms:.1f} key_median_ms={med_large:.2f} key_p99_ms={p99(large_keys):.2f} "
+        f"size_ratio={med_large / med_small:.2f} peak_rss_mb={rss:.0f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

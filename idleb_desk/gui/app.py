@@ -1,0 +1,57 @@
+"""Start the review window: `run(db_path, model)` returns the process exit code."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from idleb_desk.gui.labels import RESOURCES
+from idleb_desk.gui.main_window import MainWindow
+from idleb_desk.project import default_project_path
+
+log = logging.getLogger(__name__)
+
+ORG = "idleb_desk"
+APP = "idleb_desk"
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName(ORG)
+    app.setApplicationName(APP)
+    qss = RESOURCES / "style.qss"
+    if qss.exists():
+        app.setStyleSheet(qss.read_text(encoding="utf-8"))
+    return app
+
+
+def build_window(
+    db_path: Path | None,
+    model: str | None = None,
+    settings: QSettings | None = None,
+    load_model: bool = True,
+) -> MainWindow:
+    """The window with its project open; the model starts loading once it is on screen."""
+    window = MainWindow(settings)
+    seed = db_path is None
+    window.open_project(default_project_path() if db_path is None else db_path, seed=seed)
+    if load_model:
+        # After the first paint: the window must not wait for spaCy.
+        QTimer.singleShot(0, lambda: window.start_model(model))
+    return window
+
+
+def run(db_path: Path | None, model: str | None = None) -> int:
+    app = make_app()
+    window = build_window(db_path, model)
+    window.show()
+    window.view.setFocus()
+    code = app.exec()
+    log.info("window closed (exit code %d)", code)
+    return int(code)

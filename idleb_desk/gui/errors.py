@@ -1,0 +1,41 @@
+"""Error dialogs, routed through one replaceable function.
+
+Everything that can go wrong with a file (not a project, corrupt, locked, from a newer
+version, an unreadable article) reaches the analyst through `show_error`, with the
+StoreError message that already names the file and the problem. Tests swap `presenter`
+for a recorder so no modal dialog blocks them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+log = logging.getLogger(__name__)
+
+Presenter = Callable[[QWidget | None, str, str], None]
+
+
+def _message_box(parent: QWidget | None, title: str, message: str) -> None:
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent
+    )
+    box.setTextInteractionFlags(box.textInteractionFlags())
+    box.exec()
+
+
+presenter: Presenter = _message_box
+
+
+def show_error(parent: QWidget | None, title: str, message: str) -> None:
+    """Tell the analyst what went wrong; the app keeps running afterwards."""
+    log.error("%s: %s", title, message)
+    presenter(parent, title, message)
+
+
+def describe(exc: BaseException) -> str:
+    """The message to show for an exception: StoreError and ImportProblem texts as is."""
+    text = str(exc).strip()
+    return text or type(exc).__name__

@@ -1,0 +1,286 @@
+"""The project side of the window: open a file, load the model, import, extract, export.
+
+Everything slow runs through `TaskRunner` off the GUI thread. Each worker opens its own
+`Store` on the project path (SQLite connections belong to one thread; WAL lets the GUI
+keep reading), and when it ends the window re-reads what changed and keeps the analyst's
+focus. File problems arrive as dialogs that name the file and the reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
+
+from idleb_desk.core.review import ReviewSession
+from idleb_desk.gui import errors
+from idleb_desk.gui.workers import CancelFn, ProgressFn, Task, TaskRunner
+from idleb_desk.store.connection import StoreError
+from idleb_desk.store.store import Store
+
+log = logging.getLogger(__name__)
+
+MODEL_LOADING = "Model: loading…"
+MODEL_MISSING = "Model: missing — annotate by hand"
+
+
+class ProjectActions:
+    """Mixed into MainWindow (which provides the widgets and `controller`)."""
+
+    session: ReviewSession | None
+    extractor: Any
+    model_task: Task | None
+    extract_task: Task | None
+
+    def init_project_actions(self) -> None:
+        self.runner = TaskRunner(self)
+        self.extractor = None
+        self.model_task = None
+        self.extract_task = None
+        self.model_label = QLabel("Model: not loaded")
+        self.model_label.setObjectName("modelStatus")
+        self.bg_label = QLabel("")
+        self.bg_cancel = QPushButton("Cancel")
+        self.bg_cancel.hide()
+        bar = self.statusBar()
+        bar.addPermanentWidget(self.bg_label)
+        bar.addPermanentWidget(self.bg_cancel)
+        bar.addPermanentWidget(self.model_label)
+
+    # ---- project ----------------------------------------------------------------------------
+
+    def open_project(self, path: Path | str, seed: bool = False) -> bool:
+        """Open a project; on a bad file say why and keep whatever was open before."""
+        from idleb_desk.project import ensure_seed
+
+        try:
+            session = ReviewSession.open(path)
+            if seed:
+                ensure_seed(session.store)
+        except StoreError as exc:
+            errors.show_error(self, "Cannot open project", errors.describe(exc))
+            return False
+        except OSError as exc:
+            errors.show_error(self, "Cannot open project", f"{path}: {exc.strerror or exc}")
+            return False
+        self.set_session(session)
+        if session.store.backup_path is not None:
+            self.show_status(
+                f"Upgraded {session.path.name}; a backup copy is at {session.store.backup_path}"
+            )
+        self.maybe_extract()
+        return True
+
+    def set_session(self, session: ReviewSession | None) -> None:
+        if self.extract_task is not None:
+            self.extract_task.cancel()
+        old = self.session
+        self.session = session
+        self.controller.set_session(session)
+        if old is not None and old is not session:
+            old.close()
+        self.refresh_documents()
+        docs = self.doc_model.docs
+        self.open_document(docs[0].id if docs else None)
+        self.view.setFocus()
+        if session is None:
+            self.show_status("No project open — Ctrl+O opens one")
+
+    def refresh_documents(self) -> None:
+        self.doc_model.set_documents(self.session.documents() if self.session else [])
+
+    def ask_project_path(self) -> str:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open project", "", "idleb_desk projects (*.sqlite3 *.sqlite *.db);;All files (*)"
+        )
+        return path
+
+    def act_open_project(self) -> None:
+        path = self.ask_project_path()
+        if path:
+            self.open_project(path)
+
+    # ---- model ------------------------------------------------------------------------------
+
+    def start_model(self, configured: str | None = None) -> Task:
+        """Load spaCy in the background; the window is already up and usable by hand."""
+        self.model_label.setText(MODEL_LOADING)
+
+        def work(progress: ProgressFn, cancelled: CancelFn) -> Any:
+            from idleb_desk.nlp.pipeline import Extractor
+
+            return Extractor.load(configured)
+
+        self.model_task = self.runner.run(
+            "Loading the model", work, self._model_ready, self._model_missing, dialog=False
+        )
+        return self.model_task
+
+    def _model_ready(self, extractor: Any) -> None:
+        self.extractor = extractor
+        name = getattr(extractor, "model_label", "spaCy")
+        self.model_label.setText(f"Model: ready ({name})")
+        self.model_label.setToolTip(f"Suggestions come from {name}")
+        self.maybe_extract()
+
+    def _model_missing(self, exc: BaseException) -> None:
+        self.extractor = None
+        self.model_label.setText(MODEL_MISSING)
+        self.model_label.setToolTip(errors.describe(exc))
+        first = errors.describe(exc).splitlines()[0]
+        self.show_status(f"{MODEL_MISSING}: {first}")
+
+    def maybe_extract(self) -> None:
+        """Suggest for documents no model has seen yet (e.g. the seed), in the background."""
+        if self.extractor is None or self.session is None or self.extract_task is not None:
+            return
+        path, extractor = self.session.path, self.extractor
+
+        def work(progress: ProgressFn, cancelled: CancelFn) -> int:
+            from idleb_desk.io.importer import extract_documents
+
+            store = Store.open(path)
+            try:
+                return extract_documents(store, extractor, None, progress, cancelled)
+            finally:
+                store.close()
+
+        self.bg_label.setText("Extracting…")
+        self.bg_cancel.show()
+        task = self.runner.run(
+            "Extracting",
+            work,
+            self._extracted,
+            self._extract_failed,
+            dialog=False,
+            on_progress=lambda i, n, _name: self.bg_label.setText(f"Extracting {i} of {n}…"),
+        )
+        self.bg_cancel.clicked.connect(task.cancel)
+        self.extract_task = task
+
+    def _end_background(self) -> None:
+        if self.extract_task is not None:
+            with contextlib.suppress(RuntimeError, TypeError):
+                self.bg_cancel.clicked.disconnect(self.extract_task.cancel)
+        self.extract_task = None
+        self.bg_label.setText("")
+        self.bg_cancel.hide()
+
+    def _extracted(self, count: int) -> None:
+        self._end_background()
+        if count and self.session is not None:
+            self.refresh_documents()
+            self.controller.reload()
+            self.show_status(f"Suggestions added to {count} document(s)")
+
+    def _extract_failed(self, exc: BaseException) -> None:
+        self._end_background()
+        errors.show_error(self, "Extraction failed", errors.describe(exc))
+
+    # ---- import and export ---------------------------------------------------------------------
+
+    def ask_import_paths(self) -> list[str]:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self,
+            "Import articles",
+            "",
+            "Articles (*.txt *.md *.html *.htm *.jsonl *.json);;All files (*)",
+        )
+        return paths
+
+    def act_import_files(self) -> None:
+        paths = self.ask_import_paths()
+        if paths:
+            self.import_paths([Path(p) for p in paths])
+
+    def import_paths(self, paths: list[Path]) -> Task | None:
+        if self.session is None:
+            errors.show_error(self, "Nothing to import into", "Open a project first (Ctrl+O).")
+            return None
+        path, extractor = self.session.path, self.extractor
+
+        def work(progress: ProgressFn, cancelled: CancelFn) -> Any:
+            from idleb_desk.io.importer import import_paths
+
+            store = Store.open(path)
+            try:
+                return import_paths(store, paths, extractor, progress, cancelled)
+            finally:
+                store.close()
+
+        return self.runner.run(
+            "Importing", work, self._imported, self._task_failed("Import failed")
+        )
+
+    def _imported(self, report: Any) -> None:
+        self.refresh_documents()
+        self.controller.reload()
+        if self.controller.state is None and self.doc_model.docs:
+            self.open_document(self.doc_model.docs[0].id)
+        self.show_status(f"Import: {report.summary()}")
+        problems = list(getattr(report, "problems", []))
+        if problems:
+            shown = "\n".join(str(p) for p in problems[:20])
+            more = f"\n… and {len(problems) - 20} more" if len(problems) > 20 else ""
+            errors.show_error(self, "Some files were not imported", shown + more)
+        self.maybe_extract()
+
+    def _task_failed(self, title: str) -> Any:
+        return lambda exc: errors.show_error(self, title, errors.describe(exc))
+
+    def ask_export_dir(self) -> str:
+        return QFileDialog.getExistingDirectory(self, "Export CSV into folder")
+
+    def ask_jsonl_path(self) -> str:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export JSONL", "annotations.jsonl", "JSON lines (*.jsonl)"
+        )
+        return path
+
+    def act_export_csv(self) -> Task | None:
+        out = self.ask_export_dir()
+        if not out or self.session is None:
+            return None
+        path = self.session.path
+
+        def work(progress: ProgressFn, cancelled: CancelFn) -> Any:
+            from idleb_desk.io.csv_export import export_csv
+
+            store = Store.open(path)
+            try:
+                return export_csv(store, out, False, progress, cancelled)
+            finally:
+                store.close()
+
+        return self.runner.run(
+            "Exporting CSV",
+            work,
+            lambda report: self.show_status(f"Exported: {report.summary()}"),
+            self._task_failed("Export failed"),
+        )
+
+    def act_export_jsonl(self) -> Task | None:
+        out = self.ask_jsonl_path()
+        if not out or self.session is None:
+            return None
+        path = self.session.path
+
+        def work(progress: ProgressFn, cancelled: CancelFn) -> Any:
+            from idleb_desk.io.jsonl import export_jsonl
+
+            store = Store.open(path)
+            try:
+                return export_jsonl(store, out, True, progress, cancelled)
+            finally:
+                store.close()
+
+        def done(report: Any) -> None:
+            if getattr(report, "cancelled", False):
+                self.show_status("Export cancelled; no file was written")
+            else:
+                self.show_status(f"Exported {report.documents} documents to {report.path}")
+
+        return self.runner.run("Exporting JSONL", work, done, self._task_failed("Export failed"))

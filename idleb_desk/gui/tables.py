@@ -1,0 +1,225 @@
+"""Table models over the open document: actor mentions and claims.
+
+They read from the shared `DocState` and are told about single-row changes, so an accept
+emits `dataChanged` for one row rather than resetting a 4,000-row table. Labels and
+statuses are written out as text: a colour never carries meaning alone.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from idleb_desk.core.model import LAYER_ACTOR, Claim, Span
+from idleb_desk.gui.highlighter import tint
+from idleb_desk.gui.labels import LabelSet
+from idleb_desk.gui.review_state import DocState
+
+Index = QModelIndex | QPersistentModelIndex
+_CONTENT_CHARS = 90
+
+
+def _short(text: str, n: int = _CONTENT_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+class _RowModel(QAbstractTableModel):
+    """Rows are ids kept in text order; subclasses say what each column shows."""
+
+    headers: tuple[str, ...] = ()
+
+    def __init__(self, labels: LabelSet) -> None:
+        super().__init__()
+        self.labels = labels
+        self.state: DocState | None = None
+        self.ids: list[int] = []
+        self._keys: list[tuple[int, int, int]] = []
+        self._row_of: dict[int, int] = {}
+
+    # subclasses
+    def _collect(self, state: DocState) -> list[tuple[tuple[int, int, int], int]]:
+        raise NotImplementedError
+
+    def _key(self, ident: int) -> tuple[int, int, int] | None:
+        raise NotImplementedError
+
+    def cell(self, ident: int, column: int) -> str:
+        raise NotImplementedError
+
+    def label_of(self, ident: int) -> str | None:
+        return None
+
+    # Qt API
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.headers):
+            return self.headers[section]
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.ids):
+            return None
+        ident = self.ids[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self.cell(ident, index.column())
+        if role == Qt.ItemDataRole.BackgroundRole and index.column() == 1:
+            label = self.label_of(ident)
+            return tint(self.labels.color(label), 0.42) if label else None
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 1:
+            return QColor("#000000")
+        if role == Qt.ItemDataRole.UserRole:
+            return ident
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    # updates
+    def set_state(self, state: DocState | None) -> None:
+        self.beginResetModel()
+        self.state = state
+        pairs = sorted(self._collect(state)) if state else []
+        self._keys = [k for k, _ in pairs]
+        self.ids = [i for _, i in pairs]
+        self._row_of = {i: r for r, i in enumerate(self.ids)}
+        self.endResetModel()
+
+    def row_of(self, ident: int) -> int | None:
+        return self._row_of.get(ident)
+
+    def refresh(self, ident: int) -> None:
+        """One row changed, appeared or went away; rows keep text order."""
+        row = self._row_of.get(ident)
+        key = self._key(ident)
+        if row is not None and key is not None and self._keys[row] == key:
+            self.dataChanged.emit(
+                self.index(row, 0),
+                self.index(row, len(self.headers) - 1),
+                [Qt.ItemDataRole.DisplayRole],
+            )
+            return
+        if row is not None:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self.ids[row]
+            del self._keys[row]
+            self.endRemoveRows()
+        if key is not None:
+            at = bisect_left(self._keys, key)
+            self.beginInsertRows(QModelIndex(), at, at)
+            self.ids.insert(at, ident)
+            self._keys.insert(at, key)
+            self.endInsertRows()
+        if row is not None or key is not None:
+            self._row_of = {i: r for r, i in enumerate(self.ids)}
+
+
+class ActorTableModel(_RowModel):
+    headers = ("Mention", "Label", "Status", "Start", "Actor")
+
+    def __init__(self, labels: LabelSet, actor_name: Callable[[int | None], str]) -> None:
+        super().__init__(labels)
+        self._actor_name = actor_name
+        self._names: dict[int, str] = {}
+
+    def _collect(self, state: DocState) -> list[tuple[tuple[int, int, int], int]]:
+        return [
+            ((s.start, -s.end, s.id), s.id) for s in state.spans.values() if s.layer == LAYER_ACTOR
+        ]
+
+    def _key(self, ident: int) -> tuple[int, int, int] | None:
+        s = self.state.spans.get(ident) if self.state else None
+        return (s.start, -s.end, s.id) if s and s.layer == LAYER_ACTOR else None
+
+    def span(self, ident: int) -> Span | None:
+        return self.state.spans.get(ident) if self.state else None
+
+    def label_of(self, ident: int) -> str | None:
+        s = self.span(ident)
+        return s.label if s else None
+
+    def cell(self, ident: int, column: int) -> str:
+        s = self.span(ident)
+        if s is None:
+            return ""
+        if column == 0:
+            return _short(s.text, 60)
+        if column == 1:
+            return s.label
+        if column == 2:
+            return s.status
+        if column == 3:
+            return str(s.start)
+        if s.actor_id is None:
+            return ""
+        if s.actor_id not in self._names:
+            # Looked up once per actor and only for rows on screen.
+            self._names[s.actor_id] = self._actor_name(s.actor_id)
+        return self._names[s.actor_id]
+
+
+class ClaimTableModel(_RowModel):
+    headers = ("Speaker", "Cue", "Content", "Addressees", "Kind", "Quote", "Status")
+
+    def _collect(self, state: DocState) -> list[tuple[tuple[int, int, int], int]]:
+        out = []
+        for c in state.claims.values():
+            start, end = state.claim_range(c)
+            out.append(((start, -end, c.id), c.id))
+        return out
+
+    def _key(self, ident: int) -> tuple[int, int, int] | None:
+        c = self.state.claims.get(ident) if self.state else None
+        if c is None or self.state is None:
+            return None
+        start, end = self.state.claim_range(c)
+        return (start, -end, c.id)
+
+    def claim(self, ident: int) -> Claim | None:
+        return self.state.claims.get(ident) if self.state else None
+
+    def _text(self, span_id: int | None, n: int = 40) -> str:
+        if span_id is None or self.state is None:
+            return ""
+        s = self.state.spans.get(span_id)
+        return _short(s.text, n) if s else ""
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
+            return None
+        return super().data(index, role)
+
+    def cell(self, ident: int, column: int) -> str:
+        c = self.claim(ident)
+        if c is None:
+            return ""
+        if column == 0:
+            return self._text(c.speaker_span_id)
+        if column == 1:
+            return self._text(c.cue_span_id)
+        if column == 2:
+            return self._text(c.content_span_id, _CONTENT_CHARS)
+        if column == 3:
+            return " | ".join(self._text(a) for a in c.addressee_span_ids)
+        if column == 4:
+            return c.kind
+        if column == 5:
+            return c.quote_type
+        return c.status

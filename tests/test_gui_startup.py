@@ -1,0 +1,68 @@
+"""Startup: the window is up before spaCy; the model loads and extracts in the background."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+
+from idleb_desk.gui import errors
+from idleb_desk.gui.app import build_window
+from idleb_desk.gui.keymap import make_settings
+from idleb_desk.gui.project_actions import MODEL_LOADING, MODEL_MISSING
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("IDLEB_DESK_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(errors, "presenter", lambda *a: pytest.fail(f"dialog: {a}"))
+    return tmp_path
+
+
+def test_window_first_then_model_then_suggestions(qtbot, home: Path) -> None:
+    w = build_window(None, settings=make_settings(home / "s.ini"))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.view.setFocus()
+    # Up and usable before the model: the seed is open, by hand.
+    assert w.model_label.text() in (MODEL_LOADING, "Model: not loaded")
+    state = w.controller.state
+    assert state is not None and state.doc.ext_id == "idleb-eu-ministers"
+    assert "idleb" in w.windowTitle()
+
+    # The GUI thread keeps ticking while spaCy loads and extracts.
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start(10)
+    qtbot.waitUntil(lambda: w.model_label.text().startswith("Model: ready"), timeout=60000)
+    qtbot.waitUntil(
+        lambda: w.extract_task is None and bool(w.controller.state.spans), timeout=60000
+    )
+    timer.stop()
+    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+    print(f"max GUI gap {max(gaps) * 1000:.0f} ms")
+    assert gaps and max(gaps) < 0.1, f"GUI stalled {max(gaps) * 1000:.0f} ms"
+    assert w.view.hasFocus()
+    assert w.doc_model.docs[0].n_items > 0
+    w.close()
+
+
+def test_missing_model_means_annotate_by_hand(qtbot, home: Path, monkeypatch) -> None:
+    from idleb_desk.nlp import pipeline
+    from idleb_desk.nlp.resolve import ModelUnavailable
+
+    def missing(cls, configured=None):
+        raise ModelUnavailable([("en_core_web_sm", "not installed")])
+
+    monkeypatch.setattr(pipeline.Extractor, "load", classmethod(missing))
+    w = build_window(None, settings=make_settings(home / "s.ini"))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.model_label.text() == MODEL_MISSING, timeout=20000)
+    assert "No spaCy pipeline" in w.statusBar().currentMessage()
+    assert "en_core_web_sm" in w.model_label.toolTip()
+    w.close()
