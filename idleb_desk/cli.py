@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -194,9 +195,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     args = _gui_parser().parse_args(argv)
     setup_logging(console_level=logging.INFO)
+    if args.reviewer:
+        # ReviewSession reads the name from here, for every window and worker alike.
+        os.environ["IDLEB_DESK_REVIEWER"] = args.reviewer
     from idleb_desk.gui.app import run
 
-    return run(args.db, model=args.model, reviewer=args.reviewer)
+    return run(args.db, model=args.model)
 
 
 if __name__ == "__main__":

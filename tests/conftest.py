@@ -9,12 +9,6 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-# PySide6 6.12 on Python 3.11 drops a reference to None/True/False per void call; pin them
-# before any Qt code runs (see idleb_desk/gui/compat.py; it imports no Qt).
-from idleb_desk.gui.compat import pin_none  # noqa: E402
-
-pin_none()
-
 
 @pytest.fixture
 def tmp_db(tmp_path: Path) -> Path:

@@ -1,5 +1,1 @@
-"""The Qt review window. Importing the package first guards against a PySide6 bug."""
-
-from idleb_desk.gui.compat import pin_none
-
-pin_none()
+"""The Qt review window: a thin layer over the core API (idleb_desk.core.review)."""
