@@ -37,10 +37,14 @@ fi
 stamp=.venv/.idleb-lock-sha256
 want=$(sha256sum requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  .venv/bin/python -m pip install -q --upgrade "pip>=23" setuptools wheel
+  .venv/bin/python -m pip install -q --upgrade "pip>=23" "setuptools>=77" wheel
   # --require-hashes: every file installed must match the hash recorded in the lock.
   .venv/bin/python -m pip install -q --require-hashes -r requirements.lock
-  .venv/bin/python -m pip install -q --no-deps --no-build-isolation -e .
+  # setuptools is chatty about editable installs; keep its output unless it fails.
+  if ! .venv/bin/python -m pip install -q --no-deps --no-build-isolation -e . >.venv/editable.log 2>&1; then
+    cat .venv/editable.log >&2
+    exit 1
+  fi
   echo "$want" > "$stamp"
 fi
 .venv/bin/python -c "import idleb_desk, spacy, PySide6" >/dev/null
