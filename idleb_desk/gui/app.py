@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sys
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
@@ -16,13 +15,16 @@ from idleb_desk.project import default_project_path
 log = logging.getLogger(__name__)
 
 ORG = "idleb_desk"
-APP = "idleb_desk"
+# Qt's hidden X11 helper windows ("Qt Selection Owner for <app>", the client leader) take
+# the application name. Keeping "idleb" out of it means `xdotool search --name idleb`
+# finds only the real window, whose title always contains "idleb_desk".
+APP = "desk"
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
-        app = QApplication(argv if argv is not None else sys.argv[:1])
+        app = QApplication(argv if argv is not None else [APP])
     app.setOrganizationName(ORG)
     app.setApplicationName(APP)
     qss = RESOURCES / "style.qss"

@@ -173,8 +173,10 @@ class MainWindow(QMainWindow, ProjectActions):
 
     def _build_actions(self) -> None:
         bar = self.menuBar()
+        # File first, as on every desktop; then Review, where most keys live.
+        menus = {"File": bar.addMenu("&File")}
         review_menu = bar.addMenu("&Review")
-        menus = {name: bar.addMenu(f"&{name}") for name in _MENUS}
+        menus.update({name: bar.addMenu(f"&{name}") for name in _MENUS if name not in menus})
         placed = {a: m for m, acts in _MENUS.items() for a in acts}
         for b in self.keymap:
             act = QAction(b.text.split(" (")[0].split(";")[0], self)
