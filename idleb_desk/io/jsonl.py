@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from idleb_desk.io.csv_export import AtomicFiles
-from idleb_desk.store import exports
+from idleb_desk.store import annotations
 from idleb_desk.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ def export_jsonl(
     cancelled = False
     try:
         with store.transaction("DEFERRED"), files.open(target) as fh:
-            for doc_id, ext_id, title, text, meta in exports.iter_documents(store):
+            for doc_id, ext_id, title, text, meta in annotations.iter_documents(store):
                 if cancel and cancel():
                     cancelled = True
                     break
@@ -72,7 +72,9 @@ def export_jsonl(
                     "title": title,
                     "text": text,
                     "meta": loads_meta(meta),
-                    "annotations": exports.document_annotations(store, doc_id, text, include_all),
+                    "annotations": annotations.document_annotations(
+                        store, doc_id, text, include_all
+                    ),
                 }
                 # ensure_ascii=False keeps Arabic and emoji readable; JSON escapes every
                 # newline inside strings, so one document stays one line.

@@ -6,6 +6,7 @@ worker thread opens its own (WAL lets readers and one writer share the file).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -73,6 +74,7 @@ class Store:
         self.con = con
         self.path = path
         self.backup_path: Path | None = None
+        self._texts: dict[int, str] = {}
 
     @classmethod
     def open(cls, path: Path | str, synchronous: str = "FULL") -> Store:
@@ -106,8 +108,15 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def transaction(self, mode: str = "IMMEDIATE") -> Any:
-        return transaction(self.con, self.path, mode)
+    @contextlib.contextmanager
+    def transaction(self, mode: str = "IMMEDIATE") -> Iterator[None]:
+        try:
+            with transaction(self.con, self.path, mode):
+                yield
+        except BaseException:
+            # A rolled-back insert frees its id for reuse; forget texts read inside it.
+            self._texts.clear()
+            raise
 
     def execute(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Cursor:
         with translated(self.path):
@@ -158,10 +167,18 @@ class Store:
         )
 
     def document_text(self, doc_id: int) -> str:
+        # A stored text never changes (offsets depend on it), so the last few are kept:
+        # every span read and review operation needs its document's text.
+        cached = self._texts.get(doc_id)
+        if cached is not None:
+            return cached
         row = self.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             raise KeyError(f"no document {doc_id}")
-        return str(row[0])
+        if len(self._texts) >= 4:
+            self._texts.pop(next(iter(self._texts)))
+        self._texts[doc_id] = text = str(row[0])
+        return text
 
     def document_summaries(self) -> list[DocumentSummary]:
         """Documents in import order with their review progress (items reviewed of all)."""
