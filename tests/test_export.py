@@ -353,3 +353,20 @@ def test_cancelled_jsonl_export_writes_nothing(project, tmp_path: Path) -> None:
     assert report.cancelled and report.documents == 0
     assert not list(tmp_path.glob("*x.jsonl*"))
     assert export_jsonl(store, tmp_path / "x.jsonl").documents == 1  # the store still works
+
+
+def test_actor_lines_formatted_in_sqlite_match_csv_writer(project, tmp_path: Path) -> None:
+    """actors.csv is formatted partly in SQL for speed; its bytes must be csv.writer's."""
+    store, session, doc_id = project
+    review(store, session, doc_id)
+    ids = spans_by_text(store, doc_id)
+    session.relabel_span(ids["Turkey"], 'A,"quoted"\nlabel')  # every special in a label
+    export_csv(store, tmp_path / "out", include_all=True)
+    raw = (tmp_path / "out" / "actors.csv").read_bytes()
+    with (tmp_path / "out" / "actors.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert len(rows) == 1 + 11 and any('A,"quoted"\nlabel' in r for r in rows)
+    again = tmp_path / "again.csv"
+    with again.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\r\n").writerows(rows)
+    assert again.read_bytes() == raw

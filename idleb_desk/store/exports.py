@@ -12,6 +12,7 @@ export 6x slower. Python slices are code-point exact, the same unit as our offse
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -109,15 +110,22 @@ class _Lookups:
         return name
 
 
-def actor_rows_sql(include_all: bool, guard: bool) -> tuple[str, tuple[str, ...]]:
+# RFC 4180 as csv.writer's QUOTE_MINIMAL does it: quote a cell that holds a comma, a
+# double quote, CR or LF, and double its quotes.
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]').search
+
+
+def csv_cell(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"' if _NEEDS_QUOTES(value) else value
+
+
+def actor_csv_sql(include_all: bool) -> tuple[str, tuple[str, ...]]:
     statuses = statuses_for(include_all)
-    g = lambda expr: _guarded(expr, guard)  # noqa: E731
-    # No join: title, text and actor name come from _Lookups, once per document or actor,
-    # which halves the rows' conversion cost. Status needs no guard: the WHERE clause
-    # limits it to our own status words. ORDER BY is the spans_doc index plus rowid, so
-    # SQLite sorts nothing.
-    sql = f"""SELECT s.document_id, s.id, s.start, s."end", {g("s.label")}, s.status,
-                  {g("s.origin")}, {g("s.reviewer")}, {g("s.reviewed_at")}, s.actor_id
+    # No join: title, text and actor name come from _Lookups, once per document or actor.
+    # ORDER BY is the spans_doc index plus rowid, so SQLite sorts nothing. Plain columns
+    # only: CASE/GLOB formatting in SQL measured three times slower than in Python here.
+    sql = f"""SELECT s.document_id, s.id, s.start, s."end", s.label, s.status, s.origin,
+                  s.reviewer, s.reviewed_at, s.actor_id
               FROM spans s
               WHERE s.layer = ? AND s.status IN {_in(statuses)}
               ORDER BY s.document_id, s.start, s.id"""
@@ -130,32 +138,78 @@ def count_actor_rows(store: Store, include_all: bool = False) -> int:
     return int(store.execute(sql, (LAYER_ACTOR, *statuses)).fetchone()[0])
 
 
-def iter_actor_rows(
+class _Cells:
+    """Guarded, quoted CSV cells of the values that repeat down a column (labels, origins,
+    reviewers, timestamps), each formatted once; emptied when large to keep memory flat."""
+
+    MAX = 100_000
+
+    def __init__(self, guard: bool) -> None:
+        self.guard = guard
+        self.memo: dict[str | None, str] = {None: ""}
+
+    def format(self, value: str) -> str:
+        cell = "'" + value if self.guard and value.startswith(FORMULA_PREFIXES) else value
+        return csv_cell(cell)
+
+    def __call__(self, value: str) -> str:
+        if len(self.memo) > self.MAX:
+            self.memo = {None: ""}
+        self.memo[value] = cell = self.format(value)
+        return cell
+
+
+def iter_actor_csv(
     store: Store, include_all: bool = False, guard: bool = True
-) -> Iterator[list[tuple[Any, ...]]]:
-    """Batches of actors.csv rows (ACTOR_COLUMNS), reviewed only unless include_all."""
-    sql, params = actor_rows_sql(include_all, guard)
+) -> Iterator[tuple[int, str]]:
+    """actors.csv body (ACTOR_COLUMNS) as (rows, text) chunks of finished CRLF lines.
+
+    The bytes are what csv.writer would write for the same cells (a test holds it to
+    that), at about twice its speed: repeated cells are formatted once.
+    """
+    sql, params = actor_csv_sql(include_all)
     look = _Lookups(store, guard)
+    cells = _Cells(guard)
     cur = store.execute(sql, params)
     cur.row_factory = None
-    doc_id, text = None, ""
-    # This loop runs once per exported span: locals only, no star-unpacking.
+    doc_id, text, title = None, "", ""
+    names: dict[int | None, str] = {None: ""}
+    # This loop runs once per exported span: locals and inline memo look-ups only.
     while batch := cur.fetchmany(BATCH):
         out = []
         append = out.append
+        get = cells.memo.get
+        needs_quotes = _NEEDS_QUOTES
         for r in batch:
             if r[0] != doc_id:
                 doc_id, text = r[0], look.document(r[0])
+                title = csv_cell(look.title)
             part = text[r[2] : r[3]]
             if guard and part.startswith(FORMULA_PREFIXES):
                 part = "'" + part
+            label = get(r[4]) or cells(r[4])
+            origin = get(r[6]) or cells(r[6])
+            reviewer = get(r[7])
+            if reviewer is None:
+                reviewer = cells(r[7])
+            # Review times are nearly all distinct, so a memo would only churn: an ISO
+            # time (first char a digit, so never a formula) only needs the quote check.
+            at = r[8]
+            if at is None:
+                at = ""
+            elif not at[:1].isdigit() or needs_quotes(at):
+                at = cells.format(at)
             aid = r[9]
-            name = None if aid is None else look.actor_name(aid)
+            name = names.get(aid)
+            if name is None:
+                if len(names) > _Lookups.MAX_NAMES:
+                    names = {None: ""}
+                name = names[aid] = csv_cell(look.actor_name(aid))
             append(
-                (doc_id, look.title, r[1], r[2], r[3], part, r[4], r[5], r[6], r[7], r[8],
-                 aid, name)
-            )  # fmt: skip
-        yield out
+                f"{doc_id},{title},{r[1]},{r[2]},{r[3]},{csv_cell(part)},{label},{r[5]},"
+                f"{origin},{reviewer},{at},{'' if aid is None else aid},{name}\r\n"
+            )
+        yield len(batch), "".join(out)
 
 
 def claim_rows_sql(include_all: bool, guard: bool) -> tuple[str, tuple[str, ...]]:
