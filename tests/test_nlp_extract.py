@@ -65,14 +65,55 @@ def test_direct_quote_speaker_before_multi_sentence(extractor: Extractor) -> Non
 
 
 def test_curly_quotes_speaker_inside(extractor: Extractor) -> None:
+    """A quote split by its attribution is one utterance: one claim, first mark to last."""
     text = "“This is a catastrophe,” the spokesman said, “and the world is watching.”"
     ex = extractor.extract(text)
-    first, second = claim_with(ex, "catastrophe"), claim_with(ex, "watching")
-    assert first.content.text == "“This is a catastrophe,”"
-    assert second.content.text == "“and the world is watching.”"
-    for c in (first, second):
-        assert c.speaker is not None and c.speaker.text == "the spokesman"
-        assert c.quote_type == "direct"
+    assert len(ex.claims) == 1
+    c = ex.claims[0]
+    assert c.content.text == text
+    assert c.speaker is not None and c.speaker.text == "the spokesman"
+    assert c.cue is not None and c.cue.text == "said"
+    assert c.quote_type == "direct"
+
+
+def test_follow_on_quote_keeps_the_speaker(extractor: Extractor) -> None:
+    text = (
+        "“We cannot stand by,” Guterres told reporters in New York. "
+        "“The world is watching.”\n\nThe talks resume on Monday."
+    )
+    ex = extractor.extract(text)
+    first, second = claim_with(ex, "stand by"), claim_with(ex, "watching")
+    assert first.cue is not None and first.cue.text == "told"
+    assert second.content.text == "“The world is watching.”"
+    assert second.speaker == first.speaker and second.cue is None
+
+
+def test_one_word_scare_quote_is_no_claim(extractor: Extractor) -> None:
+    ex = extractor.extract('Kanaani said Tehran would respond "decisively" to any attack.')
+    assert [c.cue.text for c in ex.claims if c.cue] == ["said"]
+    assert ex.claims[0].quote_type == "mixed"
+
+
+def test_that_clause_after_in_a_statement(extractor: Extractor) -> None:
+    text = (
+        "The White House said in a statement that President Joe Biden had spoken with "
+        "Benjamin Netanyahu and urged him to avoid a wider war."
+    )
+    ex = extractor.extract(text)
+    said = claim_with(ex, "President Joe Biden had spoken")
+    assert said.speaker is not None and said.speaker.text == "The White House"
+    urged = next(c for c in ex.claims if c.cue is not None and c.cue.text == "urged")
+    assert urged.speaker is not None and urged.speaker.text == "President Joe Biden"
+    assert urged.content.text == "to avoid a wider war"
+
+
+def test_split_subject_is_one_speaker(extractor: Extractor) -> None:
+    ex = extractor.extract(
+        "The European Union's foreign policy chief Josep Borrell condemned the attack."
+    )
+    c = claim_with(ex, "the attack")
+    assert c.speaker is not None
+    assert c.speaker.text == "The European Union's foreign policy chief Josep Borrell"
 
 
 def test_according_to(extractor: Extractor) -> None:

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Token
 from idleb_desk.core.model import ClaimSuggestion, Region, TextRef
 from idleb_desk.nlp.boilerplate import RegionIndex
 from idleb_desk.nlp.cues import CueLexicon
-from idleb_desk.nlp.quotes import QUOTE_CHARS, Quote, find_quotes, is_direct
+from idleb_desk.nlp.quotes import QUOTE_CHARS, Quote, find_quotes, is_direct, word_count
 from idleb_desk.nlp.speakers import (
     Mention,
     coordinations_before,
@@ -58,23 +58,50 @@ def extract_claims(doc: Doc, lex: CueLexicon, regions: list[Region]) -> list[Cla
     blocked: set[int] = set()
     for q in quotes:
         blocked.update(range(*_token_range(starts, q.start, q.end)))
-    drafts: list[Draft] = []
-    used_cues: set[int] = set()
-    for q in quotes:
-        # A cue may attribute both halves of a split quote ('"A," X said, "B."'), so used
-        # cues are blocked only for the indirect pass below.
-        draft = _attribute_quote(doc, starts, q, lex, blocked)
-        if draft is not None:
-            drafts.append(draft)
-            if draft.cue_token is not None:
-                used_cues.add(draft.cue_token)
-    blocked |= used_cues
+    drafts = _quote_drafts(doc, starts, quotes, lex, blocked)
+    blocked |= {d.cue_token for d in drafts if d.cue_token is not None}
     drafts.extend(indirect_claims(doc, lex, blocked))
     drafts.extend(according_to_claims(doc, blocked))
     drafts = _keep_clean(drafts, RegionIndex(regions))
     drafts.sort(key=lambda d: min(d.content[0], (d.speaker or d.content)[0]))
     _link_antecedents(doc, drafts)
     return [_to_suggestion(text, d) for d in drafts]
+
+
+def _quote_drafts(
+    doc: Doc, starts: list[int], quotes: list[Quote], lex: CueLexicon, blocked: set[int]
+) -> list[Draft]:
+    """Attribute each direct quote; join split quotes; carry a speaker to follow-ons.
+
+    - '"A," X said, "B."': one cue attributes both halves, so they are one claim whose
+      content runs from the first mark to the last (a claim has one content span);
+    - '"A," X said. "B."': a quote later in the same paragraph with no attribution of its
+      own continues the same speaker's words: its own claim, same speaker, no cue.
+    """
+    drafts: list[Draft] = []
+    prev: tuple[Quote, Draft] | None = None
+    for q in quotes:
+        draft = _attribute_quote(doc, starts, q, lex, blocked)
+        if prev is not None and prev[0].para_start == q.para_start:
+            last = prev[1]
+            if draft is not None and draft.cue_token == last.cue_token is not None:
+                last.content = (last.content[0], q.end)
+                prev = (q, last)
+                continue
+            if draft is None and last.speaker is not None:
+                draft = Draft(
+                    content=(q.start, q.end),
+                    speaker=last.speaker,
+                    cue=None,
+                    kind="statement",
+                    quote_type="direct",
+                    mention=last.mention,
+                    antecedent=last.antecedent,
+                )
+        if draft is not None:
+            drafts.append(draft)
+            prev = (q, draft)
+    return drafts
 
 
 def _token_range(starts: list[int], start: int, end: int) -> tuple[int, int]:
@@ -85,6 +112,10 @@ def _token_range(starts: list[int], start: int, end: int) -> tuple[int, int]:
 def _is_direct_quote(doc: Doc, starts: list[int], q: Quote, lex: CueLexicon) -> bool:
     if is_direct(doc.text, q):
         return True
+    # 'said "We will ..."' with no comma; a one-word quote after a verb ('would respond
+    # "decisively"') is a fragment of the writer's sentence, not an utterance.
+    if word_count(doc.text[slice(*q.inner)]) < 2:
+        return False
     i = bisect.bisect_left(starts, q.start) - 1  # the token before the opening mark
     return i >= 0 and doc[i].pos_ == "VERB" and lex.is_cue_lemma(doc[i].lemma_.lower())
 

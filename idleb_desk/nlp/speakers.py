@@ -65,7 +65,7 @@ def find_subject(
                 anc = anc.head
                 if is_cue(anc.lemma_.lower()) and any(c.dep_ == "nsubj" for c in anc.children):
                     return find_subject(anc, depth + 1, is_cue)
-        if verb.tag_ in FINITE_TAGS and head.tag_ not in FINITE_TAGS:
+        if verb.tag_ in FINITE_TAGS and head.tag_ not in FINITE_TAGS and not shares_aux(head, verb):
             anc = head
             while anc.head.i != anc.i:
                 anc = anc.head
@@ -77,6 +77,24 @@ def find_subject(
     return None
 
 
+PERFECT_AUX = frozenset({"have", "has", "had", "'ve", "'d"})
+
+
+def shares_aux(head: Token, conj: Token) -> bool:
+    """Can the conjunct be read with the head's auxiliary, and so with its subject?
+
+    "Y had spoken with Z and urged him": "had urged" reads, so "urged" is Y's. "his country
+    would not take a step back and reiterated": "would reiterated" does not, so the
+    conjunct belongs higher up, to the reporting verb's subject.
+    """
+    aux = [c.lower_ for c in head.children if c.dep_ == "aux" and c.i < head.i]
+    if not aux:
+        return False
+    if aux[-1] in PERFECT_AUX:
+        return conj.tag_ in ("VBN", "VBD") and head.tag_ == "VBN"
+    return conj.tag_ == head.tag_ == "VB"
+
+
 def is_reattached_conj(verb: Token) -> bool:
     """True when `find_subject` would lift this conjunct above its syntactic head."""
     return (
@@ -84,7 +102,25 @@ def is_reattached_conj(verb: Token) -> bool:
         and not any(c.dep_ in SUBJECT_DEPS for c in verb.children)
         and verb.tag_ in FINITE_TAGS
         and verb.head.tag_ not in FINITE_TAGS
+        and not shares_aux(verb.head, verb)
     )
+
+
+def subject_mention(subj: Token) -> Mention:
+    """The speaker mention of a subject, joined with a second subject right beside it.
+
+    The parser sometimes splits "the foreign policy chief Josep Borrell" into two
+    subjects of the same verb; the speaker is the whole phrase.
+    """
+    m = mention_of(subj)
+    for other in subj.head.children:
+        if other.i == subj.i or other.dep_ != "nsubj":
+            continue
+        o = mention_of(other)
+        if o.start == m.end or o.end == m.start:
+            head = o.head if subj.doc[o.head].pos_ == "PROPN" else m.head
+            m = Mention(min(m.start, o.start), max(m.end, o.end), head)
+    return m
 
 
 def mention_of(tok: Token) -> Mention:

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Token
 
 from idleb_desk.nlp.cues import CueEntry, CueLexicon
 from idleb_desk.nlp.quotes import balance_quote_end, contains_quote_mark
-from idleb_desk.nlp.speakers import Mention, find_subject, mention_of
+from idleb_desk.nlp.speakers import Mention, find_subject, mention_of, subject_mention
 
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp"})
 OBJECT_DEPS = frozenset({"dobj", "obj"})
@@ -149,6 +149,15 @@ def _build(
     clauses = [
         c for c in children if c.dep_ in CLAUSE_DEPS or (c.dep_ == "advcl" and is_to_infinitive(c))
     ]
+    # "said in a statement that ...": the parser hangs the that-clause on the noun.
+    for prep in (c for c in children if c.dep_ == "prep"):
+        for pobj in (g for g in prep.children if g.dep_ == "pobj"):
+            clauses.extend(
+                g
+                for g in pobj.children
+                if g.dep_ in ("acl", "relcl", "ccomp")
+                and any(m.dep_ == "mark" and m.lower_ == "that" for m in g.children)
+            )
     objects = [c for c in children if c.dep_ in OBJECT_DEPS]
     roots: list[Token] = list(clauses)
     addressees: list[Token] = []
@@ -198,7 +207,7 @@ def _build(
     text = doc.text
     start, end = char_span(doc, *content)
     end = balance_quote_end(text, start, end)
-    m = mention_of(subj)
+    m = subject_mention(subj)
     c_start, c_end = cue_range(verb, particle)
     return Draft(
         content=(start, end),
