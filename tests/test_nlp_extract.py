@@ -227,3 +227,30 @@ def test_gold_file_is_json() -> None:
     pairs = _gold_pairs()
     if pairs:
         assert json.dumps(pairs[0][0])
+
+
+def test_report_first_then_attribution(extractor: Extractor) -> None:
+    """News-wire order: "<report>, <source> said." with and without a dateline."""
+    ex = extractor.extract(
+        "BEIRUT (Reuters) - Government forces pressed their offensive on Thursday, "
+        "a war monitor said, as Turkey sent more troops.\n\n"
+        "Nearly a million people have fled since December, the U.N. says."
+    )
+    monitor = claim_with(ex, "offensive")
+    assert monitor.content.text == "Government forces pressed their offensive on Thursday"
+    assert monitor.speaker is not None and monitor.speaker.text == "a war monitor"
+    un = claim_with(ex, "fled")
+    assert un.speaker is not None and un.speaker.text == "the U.N."
+    assert un.cue is not None and un.cue.text == "says"
+    # "pressed their offensive" reports an action, not speech.
+    assert all(c.cue is None or c.cue.text != "pressed" for c in ex.claims)
+
+
+def test_portfolio_in_a_title_is_no_organisation(extractor: Extractor) -> None:
+    text = (
+        "Turkish Defence Minister Hulusi Akar met U.S. Secretary of State Mike Pompeo "
+        "at the Foreign Ministry."
+    )
+    labels = {a.text: a.label for a in extractor.extract(text).actors}
+    assert "Defence" not in labels and "State" not in labels
+    assert labels.get("Hulusi Akar") == "PERSON" and "Turkish" in labels

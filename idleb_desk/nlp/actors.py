@@ -58,6 +58,8 @@ def extract_actors(doc: Doc, regions: list[Region]) -> list[ActorSuggestion]:
     index = RegionIndex(regions)
     raw: list[tuple[int, int, str]] = []
     for ent in doc.ents:
+        if _portfolio_in_title(doc, ent.start, ent.end):
+            continue
         drop = LEADING_DROP if ent.label_ == "PERSON" else DETERMINERS
         span = _strip_leading(doc, ent.start, ent.end, drop)
         if span is None:
@@ -79,6 +81,28 @@ def extract_actors(doc: Doc, regions: list[Region]) -> list[ActorSuggestion]:
         out.append(ActorSuggestion(start, end, surface, label))
         taken_until = end
     return out
+
+
+# A government portfolio inside a title ("Defence" in "Turkish Defence Minister", "State"
+# in "Secretary of State") is part of the person's title, not an organisation.
+PORTFOLIOS = frozenset({
+    "defence", "defense", "foreign", "interior", "state", "finance", "justice", "home",
+    "health", "economy", "trade", "energy", "treasury",
+})  # fmt: skip
+TITLE_HEADS = frozenset({
+    "minister", "ministers", "secretary", "spokesman", "spokeswoman", "spokesperson",
+    "chief", "envoy", "ambassador", "commander",
+})  # fmt: skip
+
+
+def _portfolio_in_title(doc: Doc, start: int, end: int) -> bool:
+    if not all(t.lower_ in PORTFOLIOS for t in doc[start:end]):
+        return False
+    after = doc[end].lower_ if end < len(doc) else ""
+    before = [t.lower_ for t in doc[max(0, start - 2) : start]]
+    return after in TITLE_HEADS or (
+        len(before) == 2 and before[1] == "of" and before[0] in TITLE_HEADS
+    )
 
 
 def _strip_leading(doc: Doc, start: int, end: int, drop: frozenset[str]) -> tuple[int, int] | None:

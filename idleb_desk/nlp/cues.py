@@ -21,7 +21,10 @@ log = logging.getLogger(__name__)
 
 CUE_TYPES = ("verb", "phrase", "noun", "source")
 OBJECT_ROLES = ("content", "addressee")
-COLUMNS = ("cue", "kind", "type", "object")
+COLUMNS = ("cue", "kind", "type", "object", "complement")
+# complement "clause": a bare noun-phrase object is no report for this verb ("pressed
+# their offensive", "wrote a letter"); it needs a clause, a quote or a speech noun.
+COMPLEMENTS = ("any", "clause")
 
 
 class LexiconError(ValueError):
@@ -34,6 +37,7 @@ class CueEntry:
     kind: str
     type: str
     object_role: str = "content"
+    complement: str = "any"
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -55,6 +59,7 @@ class CueLexicon:
     nouns: dict[str, str] = field(default_factory=dict)
     sources: dict[tuple[str, ...], str] = field(default_factory=dict)
     object_roles: dict[str, str] = field(default_factory=dict)
+    clause_only: set[str] = field(default_factory=set)
 
     @classmethod
     def from_entries(cls, entries: list[CueEntry]) -> CueLexicon:
@@ -63,6 +68,8 @@ class CueLexicon:
             if e.type == "verb":
                 lex.verbs[e.cue] = e.kind
                 lex.object_roles[e.cue] = e.object_role
+                if e.complement == "clause":
+                    lex.clause_only.add(e.cue)
             elif e.type == "phrase":
                 head, *rest = e.words
                 lex.phrases.setdefault(head, {})[" ".join(rest)] = e
@@ -91,7 +98,7 @@ class CueLexicon:
 
 
 def parse_lexicon(lines: list[str], origin: str = "<cues>") -> CueLexicon:
-    """Parse TSV text: header `cue kind type object`, `#` comments and blank lines allowed."""
+    """Parse TSV text: header `cue kind type object [complement]`; `#` comments allowed."""
     body = [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
     if not body:
         raise LexiconError(f"{origin}: empty lexicon")
@@ -106,6 +113,9 @@ def parse_lexicon(lines: list[str], origin: str = "<cues>") -> CueLexicon:
             raise LexiconError(f"{origin}: row {n} has {len(cells)} cells: {row}")
         cue, kind, ctype = cells[0].lower(), cells[1], cells[2]
         role = cells[3] if len(cells) > 3 and cells[3] else "content"
+        complement = cells[4] if len(cells) > 4 and cells[4] else "any"
+        if complement not in COMPLEMENTS:
+            raise LexiconError(f"{origin}: row {n}: unknown complement {complement!r}")
         if kind not in CLAIM_KINDS:
             raise LexiconError(f"{origin}: row {n}: unknown kind {kind!r}")
         if ctype not in CUE_TYPES:
@@ -114,7 +124,9 @@ def parse_lexicon(lines: list[str], origin: str = "<cues>") -> CueLexicon:
             raise LexiconError(f"{origin}: row {n}: unknown object role {role!r}")
         if ctype in ("phrase", "source") and len(cue.split()) < 2:
             raise LexiconError(f"{origin}: row {n}: a {ctype} needs several words: {cue!r}")
-        entries.append(CueEntry(cue=cue, kind=kind, type=ctype, object_role=role))
+        entries.append(
+            CueEntry(cue=cue, kind=kind, type=ctype, object_role=role, complement=complement)
+        )
     return CueLexicon.from_entries(entries)
 
 

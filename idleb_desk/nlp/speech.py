@@ -10,6 +10,7 @@ object next to a clause is the addressee for verbs whose lexicon entry says so (
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -29,6 +30,10 @@ NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 PERSONAL = frozenset({"him", "her", "them", "us", "me", "you"})
 NEGATED_TO_STATEMENT = frozenset({"denial", "rejection", "promise", "threat"})
 MODIFIER_DEPS = frozenset({"amod", "acl"})
+# A wire-story dateline: a capitalised place, maybe an agency in brackets, then a dash.
+DATELINE = re.compile(
+    r"[A-Z]{2}[A-Z .'’-]*(?:,[ A-Za-z0-9.]{1,20})?\s*(?:\([^()\n]{1,40}\))?\s*[-–—]+\s+"
+)
 
 
 @dataclass
@@ -197,15 +202,33 @@ def _build(
             if g.dep_ == "nsubj" and role == "addressee" and is_to_infinitive(cl) and g.i < cl.i:
                 addressees.append(g)
                 skip_tokens.update(t.i for t in g.subtree)
+    if (
+        roots
+        and lemma in lex.clause_only
+        and not clauses
+        and not any(r.lemma_.lower() in lex.nouns for r in roots)
+    ):
+        return None  # "pressed their offensive", "wrote a letter": no report without a clause
+    extra: set[int] = set()
     if not roots:
+        # News-wire order, the report first: "Ten people died, the monitor said." The
+        # parser makes the report a ccomp to the left of the verb, or the verb a
+        # parataxis of the report's own verb.
+        roots = [c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i]
+        if not roots and verb.dep_ == "parataxis" and verb.head.i < verb.i:
+            extra = {t.i for t in verb.head.subtree if t.i < verb.left_edge.i}
+    if not roots and not extra:
         return None
-    content = _content_range(doc, verb, roots, claim_verbs, skip_tokens)
+    content = _content_range(doc, verb, roots, claim_verbs, skip_tokens, extra)
     if content is None:
         return None
     if any(c.dep_ == "neg" for c in verb.children) and kind in NEGATED_TO_STATEMENT:
         kind = "statement"  # "did not deny" is not a denial
     text = doc.text
     start, end = char_span(doc, *content)
+    dateline = DATELINE.match(text, start)
+    if dateline is not None and dateline.end() < end:
+        start = dateline.end()  # "BEIRUT (Reuters) - Forces pressed ..., a monitor said"
     end = balance_quote_end(text, start, end)
     m = subject_mention(subj)
     c_start, c_end = cue_range(verb, particle)
@@ -227,13 +250,14 @@ def _content_range(
     roots: list[Token],
     claim_verbs: dict[int, Token],
     skip: set[int],
+    extra: set[int] | None = None,
 ) -> tuple[int, int] | None:
     """Contiguous token range of the complement roots' subtrees.
 
     Cut at another reporting verb that makes its own claim with a subject outside this
     complement (a mis-attached conjunct), so two claims never share content.
     """
-    tokens: set[int] = set()
+    tokens: set[int] = set(extra or ())
     for r in roots:
         tokens.update(t.i for t in r.subtree)
     for vi, subj in claim_verbs.items():
