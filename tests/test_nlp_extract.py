@@ -254,3 +254,12 @@ def test_portfolio_in_a_title_is_no_organisation(extractor: Extractor) -> None:
     labels = {a.text: a.label for a in extractor.extract(text).actors}
     assert "Defence" not in labels and "State" not in labels
     assert labels.get("Hulusi Akar") == "PERSON" and "Turkish" in labels
+
+
+def test_gerund_after_a_preposition_keeps_the_subject(extractor: Extractor) -> None:
+    ex = extractor.extract(
+        "The Kremlin responded by saying that Turkey had failed to neutralise the militants."
+    )
+    c = claim_with(ex, "Turkey had failed")
+    assert c.speaker is not None and c.speaker.text == "The Kremlin"
+    assert c.cue is not None and c.cue.text == "saying"

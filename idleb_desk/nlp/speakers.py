@@ -74,6 +74,15 @@ def find_subject(
         return find_subject(head, depth + 1, is_cue)
     if verb.dep_ in ("advcl", "xcomp") and verb.tag_ == "VBG" and verb.head.pos_ in ("VERB", "AUX"):
         return find_subject(verb.head, depth + 1, is_cue)
+    # "X responded by saying ...", "X ended by warning ...": the gerund is X's.
+    prep = verb.head
+    if (
+        verb.dep_ == "pcomp"
+        and verb.tag_ == "VBG"
+        and prep.dep_ == "prep"
+        and prep.head.pos_ in ("VERB", "AUX")
+    ):
+        return find_subject(prep.head, depth + 1, is_cue)
     return None
 
 
