@@ -263,3 +263,22 @@ def test_gerund_after_a_preposition_keeps_the_subject(extractor: Extractor) -> N
     c = claim_with(ex, "Turkey had failed")
     assert c.speaker is not None and c.speaker.text == "The Kremlin"
     assert c.cue is not None and c.cue.text == "saying"
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "addressee"),
+    [
+        ("France warned Moscow against any escalation in Idlib.", "any escalation", "Moscow"),
+        ("The EU warned Turkey against sending refugees to Greece.", "sending refugees", "Turkey"),
+    ],
+)
+def test_warned_someone_against(
+    extractor: Extractor, text: str, content: str, addressee: str
+) -> None:
+    c = claim_with(extractor.extract(text), content)
+    assert [a.text for a in c.addressees] == [addressee]
+    assert addressee not in c.content.text and c.kind == "warning"
+
+
+def test_declined_to_comment_is_no_claim(extractor: Extractor) -> None:
+    assert extractor.extract("The spokesman declined to comment.").claims == ()

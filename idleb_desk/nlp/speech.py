@@ -30,6 +30,10 @@ NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 PERSONAL = frozenset({"him", "her", "them", "us", "me", "you"})
 NEGATED_TO_STATEMENT = frozenset({"denial", "rejection", "promise", "threat"})
 MODIFIER_DEPS = frozenset({"amod", "acl"})
+NO_COMMENT = frozenset({
+    "to comment", "to elaborate", "to give details", "to say more", "to answer",
+    "comment", "to comment further", "to be named", "to be identified",
+})  # fmt: skip
 # A wire-story dateline: a capitalised place, maybe an agency in brackets, then a dash.
 DATELINE = re.compile(
     r"[A-Z]{2}[A-Z .'’-]*(?:,[ A-Za-z0-9.]{1,20})?\s*(?:\([^()\n]{1,40}\))?\s*[-–—]+\s+"
@@ -165,7 +169,7 @@ def _build(
             )
     objects = [c for c in children if c.dep_ in OBJECT_DEPS]
     roots: list[Token] = list(clauses)
-    addressees: list[Token] = []
+    addressees: list[Token | Mention] = []
     if particle is not None:
         pobj = [g for g in particle.children if g.dep_ == "pobj"]
         if role == "addressee":
@@ -175,12 +179,29 @@ def _build(
                     g for g in p.children if g.dep_ in ("acl", "relcl") and is_to_infinitive(g)
                 )
         else:
-            roots.extend(pobj)
+            # "warned against escalation" (pobj), "warned against sending troops" (pcomp)
+            roots.extend(g for g in particle.children if g.dep_ in ("pobj", "pcomp"))
     topic_preps = [c for c in children if c.dep_ == "prep" and c.lower_ in TOPIC_PREPS]
     for obj in objects:
-        if not clauses and role == "addressee" and topic_preps and names_someone(obj):
+        if particle is not None and obj.i < particle.i and names_someone(obj):
+            addressees.append(obj)  # "warned Moscow against ...": the phrase takes X
+        elif not clauses and role == "addressee" and topic_preps and names_someone(obj):
             addressees.append(obj)  # "warned Moscow against escalation"
             roots.extend(topic_preps)
+        elif (
+            not clauses
+            and role == "addressee"
+            and names_someone(obj)
+            and (
+                attached := [
+                    g for g in obj.children if g.dep_ == "prep" and g.lower_ in TOPIC_PREPS
+                ]
+            )
+        ):
+            # The same, with the topic parsed as a modifier of the addressee.
+            topic = attached[0]
+            addressees.append(Mention(obj.left_edge.i, topic.i, obj.i))
+            roots.append(topic)
         elif clauses and (role == "addressee" or obj.lower_ in PERSONAL):
             addressees.append(obj)
         elif obj.lower_ not in SKIP_OBJECTS:
@@ -222,6 +243,8 @@ def _build(
     content = _content_range(doc, verb, roots, claim_verbs, skip_tokens, extra)
     if content is None:
         return None
+    if doc[content[0] : content[1]].text.lower() in NO_COMMENT:
+        return None  # "declined to comment" says nothing
     if any(c.dep_ == "neg" for c in verb.children) and kind in NEGATED_TO_STATEMENT:
         kind = "statement"  # "did not deny" is not a denial
     text = doc.text
@@ -238,7 +261,10 @@ def _build(
         cue=char_span(doc, c_start, c_end),
         kind=kind,
         quote_type="mixed" if contains_quote_mark(text[start:end]) else "indirect",
-        addressees=[char_span(doc, a.start, a.end) for a in map(mention_of, addressees)],
+        addressees=[
+            char_span(doc, a.start, a.end)
+            for a in (x if isinstance(x, Mention) else mention_of(x) for x in addressees)
+        ],
         mention=m,
         cue_token=verb.i,
     )
