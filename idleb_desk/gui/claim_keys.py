@@ -14,23 +14,9 @@ from idleb_desk.core.model import CLAIM_KINDS, CONTENT, QUOTE_TYPES, Claim
 from idleb_desk.gui.labels import ROLE_OF_LABEL, Label
 from idleb_desk.gui.review_controller import quote
 from idleb_desk.gui.review_state import CLAIM, SPAN
-from idleb_desk.gui.span_keys import SpanKeys
+from idleb_desk.gui.span_keys import UNDO_WORDS, SpanKeys
 
 log = logging.getLogger(__name__)
-
-_UNDO_WORDS = {
-    "accept_span": "accept",
-    "reject_span": "reject",
-    "relabel_span": "relabel",
-    "resize_span": "boundary change",
-    "create_span": "new span",
-    "delete_span": "delete",
-    "create_claim": "new claim",
-    "accept_claim": "accept claim",
-    "reject_claim": "reject claim",
-    "delete_claim": "delete claim",
-    "mark_done": "mark reviewed",
-}
 
 
 class ReviewController(SpanKeys):
@@ -233,7 +219,7 @@ class ReviewController(SpanKeys):
         else:
             self.render_focus()
         self.emit_progress(self.state.doc.status)
-        word = _UNDO_WORDS.get(event.op, event.op.replace("_", " "))
+        word = UNDO_WORDS.get(event.op, event.op.replace("_", " "))
         span = self.focused_span()
         what = f" of {self._describe(span)}" if span is not None else ""
         self.status.emit(f"{'Undone' if undo else 'Redone'}: {word}{what} — saved")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -240,42 +241,40 @@ class ProjectActions:
         )
         return path
 
-    def act_export_csv(self) -> Task | None:
-        out = self.ask_export_dir()
-        if not out or self.session is None:
+    def _export(
+        self, title: str, export: Callable[..., Any], done: Callable[[Any], None]
+    ) -> Task | None:
+        """Run `export(store, progress, cancelled)` off the GUI thread on its own Store."""
+        if self.session is None:
             return None
         path = self.session.path
 
         def work(progress: ProgressFn, cancelled: CancelFn) -> Any:
-            from idleb_desk.io.csv_export import export_csv
-
             store = Store.open(path)
             try:
-                return export_csv(store, out, False, progress, cancelled)
+                return export(store, progress, cancelled)
             finally:
                 store.close()
 
-        return self.runner.run(
+        return self.runner.run(title, work, done, self._task_failed("Export failed"))
+
+    def act_export_csv(self) -> Task | None:
+        out = self.ask_export_dir()
+        if not out:
+            return None
+        from idleb_desk.io.csv_export import export_csv
+
+        return self._export(
             "Exporting CSV",
-            work,
+            lambda store, progress, cancelled: export_csv(store, out, False, progress, cancelled),
             lambda report: self.show_status(f"Exported: {report.summary()}"),
-            self._task_failed("Export failed"),
         )
 
     def act_export_jsonl(self) -> Task | None:
         out = self.ask_jsonl_path()
-        if not out or self.session is None:
+        if not out:
             return None
-        path = self.session.path
-
-        def work(progress: ProgressFn, cancelled: CancelFn) -> Any:
-            from idleb_desk.io.jsonl import export_jsonl
-
-            store = Store.open(path)
-            try:
-                return export_jsonl(store, out, True, progress, cancelled)
-            finally:
-                store.close()
+        from idleb_desk.io.jsonl import export_jsonl
 
         def done(report: Any) -> None:
             if getattr(report, "cancelled", False):
@@ -283,4 +282,8 @@ class ProjectActions:
             else:
                 self.show_status(f"Exported {report.documents} documents to {report.path}")
 
-        return self.runner.run("Exporting JSONL", work, done, self._task_failed("Export failed"))
+        return self._export(
+            "Exporting JSONL",
+            lambda store, progress, cancelled: export_jsonl(store, out, True, progress, cancelled),
+            done,
+        )

@@ -25,7 +25,8 @@ from idleb_desk.store.connection import StoreError
 
 log = logging.getLogger(__name__)
 
-_UNDO_WORDS = {
+# How the status bar names an operation that was undone or redone.
+UNDO_WORDS = {
     "accept_span": "accept",
     "reject_span": "reject",
     "relabel_span": "relabel",

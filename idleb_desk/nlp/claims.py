@@ -178,14 +178,11 @@ def _cue_after(
     if first < len(doc) and doc[first].is_sent_start and doc[first].text[:1].isupper():
         return None  # a new sentence begins: its verb is not this quote's attribution
     for i in range(first, min(first + AFTER_WINDOW, len(doc))):
-        tok = doc[i]
-        if tok.idx >= para_end or tok.text in SENTENCE_END or tok.text in QUOTE_CHARS:
+        if doc[i].idx >= para_end or _stops_search(doc[i]):
             break
-        if i in blocked or tok.pos_ != "VERB" or not lex.is_cue_lemma(tok.lemma_.lower()):
-            continue
-        speaker = _speaker_of(tok, blocked)
-        if speaker is not None:
-            return tok, speaker
+        found = _cue_with_speaker(doc[i], lex, blocked)
+        if found is not None:
+            return found
     return None
 
 
@@ -194,15 +191,24 @@ def _cue_before(
 ) -> tuple[Token, Token] | None:
     """'X said: "..."' or 'X said, "..."': a cue verb shortly before the opening mark."""
     for i in range(first - 1, max(first - BEFORE_WINDOW, 0) - 1, -1):
-        tok = doc[i]
-        if tok.idx < para_start or tok.text in SENTENCE_END or tok.text in QUOTE_CHARS:
+        if doc[i].idx < para_start or _stops_search(doc[i]):
             break
-        if i in blocked or tok.pos_ != "VERB" or not lex.is_cue_lemma(tok.lemma_.lower()):
-            continue
-        speaker = _speaker_of(tok, blocked)
-        if speaker is not None:
-            return tok, speaker
+        found = _cue_with_speaker(doc[i], lex, blocked)
+        if found is not None:
+            return found
     return None
+
+
+def _stops_search(tok: Token) -> bool:
+    """A sentence end or another quote mark: attribution never reaches past it."""
+    return tok.text in SENTENCE_END or tok.text in QUOTE_CHARS
+
+
+def _cue_with_speaker(tok: Token, lex: CueLexicon, blocked: set[int]) -> tuple[Token, Token] | None:
+    if tok.i in blocked or tok.pos_ != "VERB" or not lex.is_cue_lemma(tok.lemma_.lower()):
+        return None
+    speaker = _speaker_of(tok, blocked)
+    return None if speaker is None else (tok, speaker)
 
 
 def _speaker_of(verb: Token, blocked: set[int]) -> Token | None:
