@@ -272,3 +272,14 @@ def test_offsets_survive_emoji_arabic_combining_marks(store: Store, tmp_path: Pa
 
 def test_html_with_unclosed_head_keeps_body_text() -> None:
     assert html_to_text("<html><head><title>T</title><body><p>Hi &eacute;</p>") == ("Hi é", "T")
+
+
+def test_title_is_a_headline_or_the_file_name(tmp_path: Path) -> None:
+    from idleb_desk.io.readers import read_paths
+
+    short = tmp_path / "short.txt"
+    short.write_text("Erdogan warns Damascus\n\nTurkey's president said ...\n", encoding="utf-8")
+    long = tmp_path / "long-article.txt"
+    long.write_text("Word " * 60 + "\n\nMore.\n", encoding="utf-8")
+    titles = {d.ext_id: d.title for d in read_paths([short, long])}
+    assert titles == {"short": "Erdogan warns Damascus", "long-article": "long-article"}

@@ -219,3 +219,26 @@ def test_failed_operation_changes_nothing(project: tuple[Path, int]) -> None:
         s.set_role(s.claims(doc)[0].id, "speaker")  # neither span nor range
     assert len(s.events(doc)) == n_events
     s.close()
+
+
+def test_speaker_actor_is_the_mention_that_ends_the_speaker(tmp_path: Path) -> None:
+    text = "Ministers from EU member states asked Turkey to stop."
+    with Store.open(tmp_path / "p.sqlite3") as store, store.transaction():
+        doc = store.insert_document("eu", "EU", text)
+        store.add_extraction(
+            doc,
+            Extraction(
+                "m-1",
+                actors=(ActorSuggestion(15, 17, "EU", "ORG"),),
+                claims=(
+                    ClaimSuggestion(
+                        speaker=_ref(text, "Ministers from EU member states"),
+                        content=_ref(text, "to stop"),
+                    ),
+                ),
+            ),
+        )
+    s = ReviewSession.open(tmp_path / "p.sqlite3", "ana")
+    claim = s.accept_claim(s.claims(doc)[0].id)
+    assert s.span(claim.speaker_span_id).actor_id is None
+    s.close()

@@ -66,7 +66,12 @@ class ClaimOps(SpanOps):
         )
 
     def _resolve_speaker(self, op: Op, claim_id: int) -> None:
-        """Give a speaker span its canonical actor: the best actor mention inside it."""
+        """Give a speaker span its canonical actor: the actor mention that ends it.
+
+        An English noun phrase ends with its head ("Russian Foreign Minister Sergei
+        Lavrov"), so only a mention at the end names the speaker; "ministers from EU
+        member states" are not the EU, and no actor is better than a wrong one.
+        """
         claim = self.store.claim(claim_id)
         target = claim.speaker_span_id
         if target is None:
@@ -77,13 +82,14 @@ class ClaimOps(SpanOps):
         source = speaker
         if claim.antecedent_span_id is not None:
             source = self.store.span(claim.antecedent_span_id)
+        end = source.start + len(source.text.rstrip(" \t\n.,;:'\"’”)"))
         inside = [
             s
             for s in self.store.spans(claim.document_id)
             if s.layer == LAYER_ACTOR
             and s.status != REJECTED
             and s.start >= source.start
-            and s.end <= source.end
+            and s.end == end
         ]
         if not inside:
             return

@@ -59,11 +59,16 @@ def _supported_list() -> str:
     return ", ".join(SUPPORTED_EXTS)
 
 
+# A first line longer than this is the article's first paragraph, not its headline.
+HEADLINE_MAX = 120
+
+
 def first_line_title(text: str) -> str:
+    """The first line when it reads as a headline, else "" (the caller falls back)."""
     for line in text.splitlines():
         line = " ".join(line.split())
         if line:
-            return line[:MAX_TITLE]
+            return line if len(line) <= HEADLINE_MAX else ""
     return ""
 
 
@@ -266,7 +271,7 @@ def jsonl_line_to_doc(obj: object, path: str, line: int, encoding: str) -> Sourc
         )
     return SourceDoc(
         ext_id=ext_id,
-        title=title if title else first_line_title(text),
+        title=title or first_line_title(text) or ext_id,
         text=text,
         path=path,
         encoding=encoding,
