@@ -21,7 +21,7 @@ from idleb_desk.store.connection import StoreError
 
 log = logging.getLogger(__name__)
 
-SUBCOMMANDS = ("import", "extract", "export", "stats")
+SUBCOMMANDS = ("import", "extract", "export", "stats", "agree")
 
 
 def _gui_parser() -> argparse.ArgumentParser:
@@ -65,6 +65,12 @@ def _tool_parser() -> argparse.ArgumentParser:
 
     st = sub.add_parser("stats", help="counts of documents, spans and claims by status")
     st.add_argument("db", type=Path)
+
+    ag = sub.add_parser(
+        "agree", help="agreement between two analysts' projects on the articles both reviewed"
+    )
+    ag.add_argument("db_a", type=Path)
+    ag.add_argument("db_b", type=Path)
     return p
 
 
@@ -180,7 +186,23 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"import": cmd_import, "extract": cmd_extract, "export": cmd_export, "stats": cmd_stats}
+def cmd_agree(args: argparse.Namespace) -> int:
+    from idleb_desk.core.agreement import compare
+    from idleb_desk.store.store import Store
+
+    with Store.open(args.db_a) as a, Store.open(args.db_b) as b:
+        result = compare(a, b).as_dict()
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+COMMANDS = {
+    "import": cmd_import,
+    "extract": cmd_extract,
+    "export": cmd_export,
+    "stats": cmd_stats,
+    "agree": cmd_agree,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
