@@ -13,6 +13,8 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from idleb_desk.gui.modal import exec_modal
+
 log = logging.getLogger(__name__)
 
 Presenter = Callable[[QWidget | None, str, str], None]
@@ -23,7 +25,7 @@ def _message_box(parent: QWidget | None, title: str, message: str) -> None:
         QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent
     )
     box.setTextInteractionFlags(box.textInteractionFlags())
-    box.exec()
+    exec_modal(box)
 
 
 presenter: Presenter = _message_box

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from idleb_desk.gui import errors
 from idleb_desk.gui.highlighter import STATUS_LOOK
 from idleb_desk.gui.keymap import KeyConflict, Keymap
+from idleb_desk.gui.modal import exec_modal
 
 INTRO = (
     "<b>Everything works from the keyboard.</b> Arrow keys move the caret in the article; "
@@ -118,7 +119,7 @@ class HelpDialog(QDialog):
         box.rejected.connect(dlg.reject)
         lay.addWidget(box)
         edit.setFocus(Qt.FocusReason.OtherFocusReason)
-        if dlg.exec() != QDialog.DialogCode.Accepted:
+        if exec_modal(dlg) != QDialog.DialogCode.Accepted:
             return
         key = edit.keySequence().toString(QKeySequence.SequenceFormat.PortableText)
         if not key:

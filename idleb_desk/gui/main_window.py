@@ -34,6 +34,7 @@ from idleb_desk.gui.highlighter import FormatCache, SpanHighlighter
 from idleb_desk.gui.keymap import SCOPE_REVIEW, Keymap, make_settings
 from idleb_desk.gui.labels import LabelSet, load_labels
 from idleb_desk.gui.legend import Legend
+from idleb_desk.gui.modal import exec_modal
 from idleb_desk.gui.project_actions import ProjectActions
 from idleb_desk.gui.review_controller import ReviewWidgets
 from idleb_desk.gui.tables import ActorTableModel, ClaimTableModel
@@ -213,7 +214,7 @@ class MainWindow(QMainWindow, ProjectActions):
     # ---- window actions ------------------------------------------------------------------------
 
     def act_help(self) -> None:
-        HelpDialog(self.keymap, self.apply_keymap, self).exec()
+        exec_modal(HelpDialog(self.keymap, self.apply_keymap, self))
 
     def act_quit(self) -> None:
         self.close()

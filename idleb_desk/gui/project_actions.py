@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
 
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.gui import errors
+from idleb_desk.gui.modal import return_focus
 from idleb_desk.gui.workers import CancelFn, ProgressFn, Task, TaskRunner
 from idleb_desk.store.connection import StoreError
 from idleb_desk.store.store import Store
@@ -97,6 +98,7 @@ class ProjectActions:
         path, _ = QFileDialog.getOpenFileName(
             self, "Open project", "", "idleb_desk projects (*.sqlite3 *.sqlite *.db);;All files (*)"
         )
+        return_focus(self)
         return path
 
     def act_open_project(self) -> None:
@@ -190,6 +192,7 @@ class ProjectActions:
             "",
             "Articles (*.txt *.md *.html *.htm *.jsonl *.json);;All files (*)",
         )
+        return_focus(self)
         return paths
 
     def act_import_files(self) -> None:
@@ -233,12 +236,15 @@ class ProjectActions:
         return lambda exc: errors.show_error(self, title, errors.describe(exc))
 
     def ask_export_dir(self) -> str:
-        return QFileDialog.getExistingDirectory(self, "Export CSV into folder")
+        path = QFileDialog.getExistingDirectory(self, "Export CSV into folder")
+        return_focus(self)
+        return path
 
     def ask_jsonl_path(self) -> str:
         path, _ = QFileDialog.getSaveFileName(
             self, "Export JSONL", "annotations.jsonl", "JSON lines (*.jsonl)"
         )
+        return_focus(self)
         return path
 
     def _export(

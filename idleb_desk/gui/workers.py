@@ -16,6 +16,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from idleb_desk.gui.modal import return_focus
+
 log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[int, int, str], None]
@@ -106,9 +108,11 @@ class Task(QObject):
         self.thread.wait()
         if self.dialog is not None:
             self.dialog.canceled.disconnect(self.cancel)
+            parent = self.dialog.parentWidget()
             self.dialog.close()
             self.dialog.deleteLater()
             self.dialog = None
+            return_focus(parent)
 
     def _done(self, result: object) -> None:
         self._close()
