@@ -87,6 +87,9 @@ def test_f1_lists_every_binding_and_remaps_live(qtbot, tmp_path: Path, monkeypat
     assert dialog.table.rowCount() == len(list(w.keymap)) == len(binding_rows(w.keymap))
     actions = {dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())}
     assert actions == {b.action for b in w.keymap}
+    texts = {dialog.table.item(r, 1).text(): dialog.table.item(r, 2).text()
+             for r in range(dialog.table.rowCount())}  # fmt: skip
+    assert texts["label_1"].startswith("PERSON") and texts["label_5"].startswith("SPEAKER")
     assert not dialog.remap("accept", ["Ctrl+C"])
     assert shown and "Copy" in shown[0]
     assert dialog.remap("accept", ["Y"])

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from idleb_desk.gui import errors
 from idleb_desk.gui.highlighter import STATUS_LOOK
 from idleb_desk.gui.keymap import KeyConflict, Keymap
+from idleb_desk.gui.labels import LabelSet, load_labels
 from idleb_desk.gui.modal import exec_modal
 
 INTRO = (
@@ -38,14 +39,23 @@ INTRO = (
 )
 
 
-def binding_rows(keymap: Keymap) -> list[tuple[str, str, str]]:
-    """(keys as shown, action id, description) for every binding."""
+def binding_rows(keymap: Keymap, labels: LabelSet | None = None) -> list[tuple[str, str, str]]:
+    """(keys as shown, action id, description) for every binding.
+
+    A label key's row names its label ("PERSON — Label 1: ..."), since labels.json decides
+    which label a number key carries.
+    """
+    labels = labels or load_labels()
     rows = []
     for b in keymap:
         shown = " / ".join(
             QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in b.keys
         )
-        rows.append((shown or "(unbound)", b.action, b.text))
+        text = b.text
+        if b.action.startswith("label_"):
+            label = labels.by_key(b.action.removeprefix("label_"))
+            text = f"{label.name} — {text}" if label else f"(no label) — {text}"
+        rows.append((shown or "(unbound)", b.action, text))
     return rows
 
 
