@@ -24,8 +24,18 @@ install_debs() {
       echo "setup: please install: ${missing[*]}" >&2; return 0; fi
   fi
   echo "setup: installing ${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Mirrors fail now and then on a fresh machine: one more try before giving up.
+  local try
+  for try in 1 2; do
+    if $sudo apt-get update -qq \
+      && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}" >/dev/null; then
+      return 0
+    fi
+    echo "setup: apt-get failed (attempt $try)" >&2
+    sleep 5
+  done
+  return 1
 }
 
 install_debs "${QT_DEBS[@]}" "${EXTRA_DEBS[@]}"
