@@ -8,17 +8,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from idleb_desk.gui import errors
 from idleb_desk.gui.keymap import make_settings
 from idleb_desk.gui.main_window import MainWindow
 from idleb_desk.store.store import Store
-
-
-@pytest.fixture
-def shown(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    seen: list[tuple[str, str]] = []
-    monkeypatch.setattr(errors, "presenter", lambda _p, title, msg: seen.append((title, msg)))
-    return seen
 
 
 @pytest.fixture
@@ -67,15 +59,15 @@ def _corrupt(path: Path) -> Path:
     [(_not_db, "not an SQLite database"), (_corrupt, "corrupt"), (_newer, "newer")],
 )
 def test_bad_project_gets_a_dialog_and_the_old_one_stays(
-    window: MainWindow, shown, tmp_path: Path, make, reason: str, qtbot
+    window: MainWindow, shown_errors, tmp_path: Path, make, reason: str, qtbot
 ) -> None:
     good = _good_project(tmp_path / "good.sqlite3")
     assert window.open_project(good)
     bad = make(tmp_path / "bad.sqlite3")
     before = bad.read_bytes()
     assert not window.open_project(bad)
-    assert len(shown) == 1
-    title, message = shown[0]
+    assert len(shown_errors) == 1
+    title, message = shown_errors[0]
     assert "bad.sqlite3" in message and reason in message.lower() or reason in message
     assert bad.read_bytes() == before  # never modified
     # The good project is still open and usable from the keyboard.
@@ -86,7 +78,7 @@ def test_bad_project_gets_a_dialog_and_the_old_one_stays(
 
 
 def test_locked_project_is_reported_and_nothing_changes(
-    window: MainWindow, shown, tmp_path: Path, qtbot
+    window: MainWindow, shown_errors, tmp_path: Path, qtbot
 ) -> None:
     """Another program holds the write lock: the key press says so, and keeps working."""
     path = _good_project(tmp_path / "locked.sqlite3")
@@ -99,21 +91,23 @@ def test_locked_project_is_reported_and_nothing_changes(
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert shown and "locked.sqlite3" in shown[0][1] and "locked" in shown[0][1]
+    assert (
+        shown_errors and "locked.sqlite3" in shown_errors[0][1] and "locked" in shown_errors[0][1]
+    )
     assert window.controller.state is not None and window.controller.state.spans == {}
     qtbot.keyClick(window.view, Qt.Key.Key_N)  # the lock is gone: it works again
     assert "Saved: new span" in window.statusBar().currentMessage()
 
 
-def test_no_project_still_answers_keys(window: MainWindow, shown) -> None:
+def test_no_project_still_answers_keys(window: MainWindow, shown_errors) -> None:
     assert window.session is None
     window.view.setFocus()
     window.run_action("next_item")
     assert "No document open" in window.statusBar().currentMessage()
-    assert shown == []
+    assert shown_errors == []
 
 
-def test_bad_import_file_is_named(window: MainWindow, shown, tmp_path: Path, qtbot) -> None:
+def test_bad_import_file_is_named(window: MainWindow, shown_errors, tmp_path: Path, qtbot) -> None:
     assert window.open_project(_good_project(tmp_path / "p.sqlite3"))
     bad = tmp_path / "scan.txt"
     bad.write_bytes(b"\x00\x01\x02\xff" * 500)
@@ -122,6 +116,6 @@ def test_bad_import_file_is_named(window: MainWindow, shown, tmp_path: Path, qtb
     task = window.import_paths([bad, good])
     assert task is not None
     qtbot.waitUntil(lambda: task not in window.runner.running, timeout=20000)
-    assert any("scan.txt" in msg for _t, msg in shown)
+    assert any("scan.txt" in msg for _t, msg in shown_errors)
     assert [d.title for d in window.doc_model.docs][-1] != "A"  # the good file came in
     assert "Import:" in window.statusBar().currentMessage()

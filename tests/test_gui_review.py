@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QApplication
 
 from idleb_desk.core.model import ACCEPTED, DOC_DONE, EDITED, MANUAL, REJECTED, SUGGESTED
 from idleb_desk.core.review import ReviewSession
-from idleb_desk.gui import errors
 from idleb_desk.gui.keymap import make_settings
 from idleb_desk.gui.main_window import MainWindow
 from idleb_desk.gui.review_state import CLAIM, SPAN
@@ -55,13 +54,6 @@ def project(seeded_template: Path, tmp_path: Path) -> Path:
     target = tmp_path / "project.sqlite3"
     shutil.copy(seeded_template, target)
     return target
-
-
-@pytest.fixture
-def shown_errors(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    seen: list[tuple[str, str]] = []
-    monkeypatch.setattr(errors, "presenter", lambda _p, title, msg: seen.append((title, msg)))
-    return seen
 
 
 @pytest.fixture

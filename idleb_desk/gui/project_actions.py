@@ -29,6 +29,22 @@ MODEL_LOADING = "Model: loading…"
 MODEL_MISSING = "Model: missing — annotate by hand"
 
 
+def on_own_store(
+    path: Path, job: Callable[[Store, ProgressFn, CancelFn], Any]
+) -> Callable[[ProgressFn, CancelFn], Any]:
+    """Work for a worker thread: its own connection to the project, closed at the end
+    (sqlite3 connections belong to the thread that made them)."""
+
+    def work(progress: ProgressFn, cancelled: CancelFn) -> Any:
+        store = Store.open(path)
+        try:
+            return job(store, progress, cancelled)
+        finally:
+            store.close()
+
+    return work
+
+
 class ProjectActions:
     """Mixed into MainWindow (which provides the widgets and `controller`)."""
 
@@ -142,20 +158,16 @@ class ProjectActions:
             return
         path, extractor = self.session.path, self.extractor
 
-        def work(progress: ProgressFn, cancelled: CancelFn) -> int:
+        def work(store: Store, progress: ProgressFn, cancelled: CancelFn) -> int:
             from idleb_desk.io.importer import extract_documents
 
-            store = Store.open(path)
-            try:
-                return extract_documents(store, extractor, None, progress, cancelled)
-            finally:
-                store.close()
+            return extract_documents(store, extractor, None, progress, cancelled)
 
         self.bg_label.setText("Extracting…")
         self.bg_cancel.show()
         task = self.runner.run(
             "Extracting",
-            work,
+            on_own_store(path, work),
             self._extracted,
             self._extract_failed,
             dialog=False,
@@ -206,17 +218,16 @@ class ProjectActions:
             return None
         path, extractor = self.session.path, self.extractor
 
-        def work(progress: ProgressFn, cancelled: CancelFn) -> Any:
+        def work(store: Store, progress: ProgressFn, cancelled: CancelFn) -> Any:
             from idleb_desk.io.importer import import_paths
 
-            store = Store.open(path)
-            try:
-                return import_paths(store, paths, extractor, progress, cancelled)
-            finally:
-                store.close()
+            return import_paths(store, paths, extractor, progress, cancelled)
 
         return self.runner.run(
-            "Importing", work, self._imported, self._task_failed("Import failed")
+            "Importing",
+            on_own_store(path, work),
+            self._imported,
+            self._task_failed("Import failed"),
         )
 
     def _imported(self, report: Any) -> None:
@@ -253,15 +264,7 @@ class ProjectActions:
         """Run `export(store, progress, cancelled)` off the GUI thread on its own Store."""
         if self.session is None:
             return None
-        path = self.session.path
-
-        def work(progress: ProgressFn, cancelled: CancelFn) -> Any:
-            store = Store.open(path)
-            try:
-                return export(store, progress, cancelled)
-            finally:
-                store.close()
-
+        work = on_own_store(self.session.path, export)
         return self.runner.run(title, work, done, self._task_failed("Export failed"))
 
     def act_export_csv(self) -> Task | None:
