@@ -282,3 +282,11 @@ def test_warned_someone_against(
 
 def test_declined_to_comment_is_no_claim(extractor: Extractor) -> None:
     assert extractor.extract("The spokesman declined to comment.").claims == ()
+
+
+def test_quote_in_its_own_paragraph_after_a_colon(extractor: Extractor) -> None:
+    text = "Lavrov told reporters in Geneva:\r\n\r\n“The West must stop arming Kyiv.”\r\n"
+    c = claim_with(extractor.extract(text), "arming")
+    assert c.speaker is not None and c.speaker.text == "Lavrov"
+    assert c.cue is not None and c.cue.text == "told"
+    assert c.content.text == "“The West must stop arming Kyiv.”"

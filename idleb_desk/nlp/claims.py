@@ -140,7 +140,7 @@ def _attribute_quote(
             addressees=addressees,
         )
     found = _cue_after(doc, q_end, q.para_end, lex, blocked) or _cue_before(
-        doc, q_first, q.para_start, lex, blocked
+        doc, q_first, _intro_start(text, q), lex, blocked
     )
     if found is None:
         return None
@@ -165,6 +165,18 @@ def _attribute_quote(
         mention=m,
         cue_token=verb.i,
     )
+
+
+def _intro_start(text: str, q: Quote) -> int:
+    """Where a quote's introduction may start: its own paragraph, or the one before when
+    that ends with a colon and the quote opens its paragraph ('Lavrov said:' then the
+    quote as a paragraph of its own)."""
+    k = q.start - 1
+    while k >= 0 and text[k] in " \t\r\n":
+        k -= 1
+    if q.start == q.para_start and k >= 0 and text[k] == ":":
+        return text.rfind("\n", 0, k) + 1
+    return q.para_start
 
 
 def _only_links(rest: str) -> bool:
