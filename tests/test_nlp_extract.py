@@ -290,3 +290,25 @@ def test_quote_in_its_own_paragraph_after_a_colon(extractor: Extractor) -> None:
     assert c.speaker is not None and c.speaker.text == "Lavrov"
     assert c.cue is not None and c.cue.text == "told"
     assert c.content.text == "“The West must stop arming Kyiv.”"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "cue", "content"),
+    [
+        ("Putin was quoted as saying that Russia would respond.", "Putin", "saying",
+         "that Russia would respond"),
+        ('Lavrov rejected the plan, saying: "It is a surrender."', "Lavrov", "saying",
+         '"It is a surrender."'),
+        ("Macron believes that a political solution is still possible.", "Macron",
+         "believes", "that a political solution is still possible"),
+        ("Merkel and Macron have asked for a meeting with Putin.", "Merkel and Macron",
+         "have asked for", "a meeting with Putin"),
+    ],
+)  # fmt: skip
+def test_more_attribution_shapes(
+    extractor: Extractor, text: str, speaker: str, cue: str, content: str
+) -> None:
+    c = claim_with(extractor.extract(text), content)
+    assert c.content.text == content
+    assert c.speaker is not None and c.speaker.text == speaker
+    assert c.cue is not None and c.cue.text == cue

@@ -21,6 +21,7 @@ from idleb_desk.nlp.speakers import (
     Mention,
     coordinations_before,
     count_of,
+    find_subject,
     is_description,
     is_plural,
     is_pronoun,
@@ -224,7 +225,8 @@ def _cue_with_speaker(tok: Token, lex: CueLexicon, blocked: set[int]) -> tuple[T
 
 
 def _speaker_of(verb: Token, blocked: set[int]) -> Token | None:
-    """The subject, or the noun after an inverted verb ("write the signatories")."""
+    """The subject, the noun after an inverted verb ("write the signatories"), or the
+    subject a participle inherits ("rejected it, saying: ...", "was quoted as saying:")."""
     for c in verb.children:
         if c.dep_ in ("nsubj", "csubj") and c.i not in blocked:
             return c
@@ -236,6 +238,10 @@ def _speaker_of(verb: Token, blocked: set[int]) -> Token | None:
             and c.pos_ in ("NOUN", "PROPN", "PRON")
         ):
             return c
+    if verb.tag_ == "VBG":
+        subj = find_subject(verb)
+        if subj is not None and subj.i not in blocked:
+            return subj
     return None
 
 

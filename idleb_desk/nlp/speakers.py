@@ -21,6 +21,7 @@ PLURAL_PRONOUNS = frozenset({"they", "we", "them", "these", "those"})
 SINGULAR_PRONOUNS = frozenset({"he", "she", "it", "i", "him", "her"})
 DEFINITE = frozenset({"the", "this", "these", "those", "that", "his", "her", "its", "their"})
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+QUOTED_VERBS = frozenset({"quote", "cite"})
 NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "both": 2}
 
 
@@ -54,6 +55,9 @@ def find_subject(
         return None
     for child in verb.children:
         if child.dep_ in ("nsubj", "csubj"):
+            return child
+        # "Putin was quoted as saying ...": the quoted one is the speaker.
+        if child.dep_ == "nsubjpass" and verb.lemma_.lower() in QUOTED_VERBS and depth > 0:
             return child
     if verb.dep_ == "conj":
         head = verb.head

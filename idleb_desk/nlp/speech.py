@@ -225,6 +225,7 @@ def _build(
                 skip_tokens.update(t.i for t in g.subtree)
     if (
         roots
+        and entry is None
         and lemma in lex.clause_only
         and not clauses
         and not any(r.lemma_.lower() in lex.nouns for r in roots)
