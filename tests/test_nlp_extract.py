@@ -312,3 +312,12 @@ def test_more_attribution_shapes(
     assert c.content.text == content
     assert c.speaker is not None and c.speaker.text == speaker
     assert c.cue is not None and c.cue.text == cue
+
+
+def test_a_news_conference_is_a_setting_not_an_addressee(extractor: Extractor) -> None:
+    ex = extractor.extract(
+        '"We have warned them," Kanaani told a weekly news conference. '
+        "Lavrov told reporters that the talks had failed."
+    )
+    assert claim_with(ex, "warned them").addressees == ()
+    assert [a.text for a in claim_with(ex, "talks had failed").addressees] == ["reporters"]

@@ -34,6 +34,7 @@ from idleb_desk.nlp.speech import (
     char_span,
     cue_range,
     indirect_claims,
+    is_setting,
     match_phrase,
 )
 
@@ -153,7 +154,12 @@ def _attribute_quote(
     role = entry.object_role if entry else lex.object_roles.get(verb.lemma_.lower(), "content")
     if role == "addressee":  # '"...," he told the BBC'
         for c in verb.children:
-            if c.dep_ in ("dobj", "dative") and c.i > verb.i and c.i != speaker.i:
+            if (
+                c.dep_ in ("dobj", "dative")
+                and c.i > verb.i
+                and c.i != speaker.i
+                and not is_setting(c)
+            ):
                 am = mention_of(c)
                 addressees = [*addressees, char_span(doc, am.start, am.end)]
     return Draft(

@@ -91,6 +91,17 @@ def is_to_infinitive(tok: Token) -> bool:
     )
 
 
+# "told a news conference": the event where something was said, not who it was said to.
+SETTING_NOUNS = frozenset({
+    "conference", "briefing", "meeting", "interview", "rally", "session", "summit",
+    "ceremony", "gathering", "forum", "event", "hearing",
+})  # fmt: skip
+
+
+def is_setting(tok: Token) -> bool:
+    return tok.lemma_.lower() in SETTING_NOUNS
+
+
 def names_someone(tok: Token) -> bool:
     if tok.lower_ in PERSONAL:
         return True
@@ -265,6 +276,7 @@ def _build(
         addressees=[
             char_span(doc, a.start, a.end)
             for a in (x if isinstance(x, Mention) else mention_of(x) for x in addressees)
+            if not is_setting(doc[a.head])
         ],
         mention=m,
         cue_token=verb.i,
