@@ -321,3 +321,9 @@ def test_a_news_conference_is_a_setting_not_an_addressee(extractor: Extractor) -
     )
     assert claim_with(ex, "warned them").addressees == ()
     assert [a.text for a in claim_with(ex, "talks had failed").addressees] == ["reporters"]
+
+
+def test_dateline_city_is_a_place(extractor: Extractor) -> None:
+    ex = extractor.extract("BEIRUT (Reuters) - The army said on Monday it had retaken the town.")
+    labels = {a.text: a.label for a in ex.actors}
+    assert labels.get("BEIRUT") == "GPE" and labels.get("Reuters") == "ORG"

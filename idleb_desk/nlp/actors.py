@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from spacy.tokens import Doc
 
 from idleb_desk.core.model import ACTOR_LABELS, ActorSuggestion, Region
-from idleb_desk.nlp.boilerplate import NO_ACTOR_KINDS, RegionIndex
+from idleb_desk.nlp.boilerplate import DATELINE, NO_ACTOR_KINDS, RegionIndex
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ def extract_actors(doc: Doc, regions: list[Region]) -> list[ActorSuggestion]:
             continue
         start_tok, end_tok = span
         start, end = doc[start_tok].idx, doc[end_tok - 1].idx + len(doc[end_tok - 1])
-        raw.append((start, end, ent.label_))
+        raw.append((start, end, _dateline_label(text, start, end, ent.label_)))
     raw.extend(_names_from_posts_and_credits(text, regions))
     labelled = _one_label_per_string(text, raw)
     labelled = _add_untagged_repeats(doc, labelled)
@@ -103,6 +103,15 @@ def _portfolio_in_title(doc: Doc, start: int, end: int) -> bool:
     return after in TITLE_HEADS or (
         len(before) == 2 and before[1] == "of" and before[0] in TITLE_HEADS
     )
+
+
+def _dateline_label(text: str, start: int, end: int, label: str) -> str:
+    """The capitalised place that opens a wire dateline ("BEIRUT (Reuters) -") is a GPE;
+    the small model reads the all-caps word as an ORG."""
+    at_para_start = start == 0 or text[start - 1] == "\n"
+    if at_para_start and text[start:end].isupper() and DATELINE.match(text, start):
+        return "GPE"
+    return label
 
 
 def _strip_leading(doc: Doc, start: int, end: int, drop: frozenset[str]) -> tuple[int, int] | None:

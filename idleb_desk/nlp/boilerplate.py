@@ -18,6 +18,11 @@ from idleb_desk.core.model import Region
 
 log = logging.getLogger(__name__)
 
+# A wire-story dateline: a capitalised place, maybe an agency in brackets, then a dash.
+DATELINE = re.compile(
+    r"[A-Z]{2}[A-Z .'’-]*(?:,[ A-Za-z0-9.]{1,20})?\s*(?:\([^()\n]{1,40}\))?\s*[-–—]+\s+"
+)
+
 # Inline furniture that can sit inside an otherwise normal line.
 INLINE_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"“”]+|\bpic\.twitter\.com/\w+")
 HANDLE = re.compile(r"(?<![\w@])@\w{1,30}\b")

@@ -10,11 +10,11 @@ object next to a clause is the addressee for verbs whose lexicon entry says so (
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
+from idleb_desk.nlp.boilerplate import DATELINE
 from idleb_desk.nlp.cues import CueEntry, CueLexicon
 from idleb_desk.nlp.quotes import balance_quote_end, contains_quote_mark
 from idleb_desk.nlp.speakers import Mention, find_subject, mention_of, subject_mention
@@ -34,10 +34,6 @@ NO_COMMENT = frozenset({
     "to comment", "to elaborate", "to give details", "to say more", "to answer",
     "comment", "to comment further", "to be named", "to be identified",
 })  # fmt: skip
-# A wire-story dateline: a capitalised place, maybe an agency in brackets, then a dash.
-DATELINE = re.compile(
-    r"[A-Z]{2}[A-Z .'’-]*(?:,[ A-Za-z0-9.]{1,20})?\s*(?:\([^()\n]{1,40}\))?\s*[-–—]+\s+"
-)
 
 
 @dataclass
