@@ -13,6 +13,9 @@ log = logging.getLogger(__name__)
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEED_PATH = REPO_ROOT / "seeds" / "idleb-eu-ministers.txt"
 SEED_TITLE = "EU ministers call for an end to the offensive in Idleb"
+# File names a project usually has, for file pickers.
+PROJECT_SUFFIXES = (".sqlite3", ".sqlite", ".db")
+PROJECT_GLOBS = " ".join(f"*{suffix}" for suffix in PROJECT_SUFFIXES)
 
 
 def data_dir() -> Path:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.gui import errors
 from idleb_desk.gui.modal import return_focus
+from idleb_desk.project import PROJECT_GLOBS
 from idleb_desk.gui.workers import CancelFn, ProgressFn, Task, TaskRunner
 from idleb_desk.store.connection import StoreError
 from idleb_desk.store.store import Store
@@ -33,7 +34,7 @@ def on_own_store(
     path: Path, job: Callable[[Store, ProgressFn, CancelFn], Any]
 ) -> Callable[[ProgressFn, CancelFn], Any]:
     """Work for a worker thread: its own connection to the project, closed at the end
-    (sqlite3 connections belong to the thread that made them)."""
+    (a database connection belongs to the thread that opened it)."""
 
     def work(progress: ProgressFn, cancelled: CancelFn) -> Any:
         store = Store.open(path)
@@ -112,7 +113,7 @@ class ProjectActions:
 
     def ask_project_path(self) -> str:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open project", "", "idleb_desk projects (*.sqlite3 *.sqlite *.db);;All files (*)"
+            self, "Open project", "", f"idleb_desk projects ({PROJECT_GLOBS});;All files (*)"
         )
         return_focus(self)
         return path
