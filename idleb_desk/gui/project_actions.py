@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.gui import errors
 from idleb_desk.gui.modal import return_focus
-from idleb_desk.project import PROJECT_GLOBS
 from idleb_desk.gui.workers import CancelFn, ProgressFn, Task, TaskRunner
+from idleb_desk.project import PROJECT_GLOBS
 from idleb_desk.store.connection import StoreError
 from idleb_desk.store.store import Store
 
