@@ -327,3 +327,15 @@ def test_dateline_city_is_a_place(extractor: Extractor) -> None:
     ex = extractor.extract("BEIRUT (Reuters) - The army said on Monday it had retaken the town.")
     labels = {a.text: a.label for a in ex.actors}
     assert labels.get("BEIRUT") == "GPE" and labels.get("Reuters") == "ORG"
+
+
+def test_actor_repairs_from_the_same_document(extractor: Extractor) -> None:
+    """A name NER tagged once counts where it was missed; a cut-short name is completed."""
+    text = (
+        "Syria rejected the plan. Read more - Syria: a Russian-Turkish deal collapses.\n\n"
+        "Turkish officials met Norwegian Foreign Minister Espen Barth Eide in Oslo."
+    )
+    found = {(a.text, a.start) for a in extractor.extract(text).actors}
+    assert ("Syria", text.index("Syria:")) in found
+    assert ("Turkish", text.index("Turkish deal")) in found
+    assert any(name == "Espen Barth Eide" for name, _ in found)

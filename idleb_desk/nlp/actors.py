@@ -65,8 +65,11 @@ def extract_actors(doc: Doc, regions: list[Region]) -> list[ActorSuggestion]:
         if span is None:
             continue
         start_tok, end_tok = span
+        if ent.label_ == "PERSON":
+            end_tok = _whole_name_end(doc, end_tok)
         start, end = doc[start_tok].idx, doc[end_tok - 1].idx + len(doc[end_tok - 1])
-        raw.append((start, end, _dateline_label(text, start, end, ent.label_)))
+        label = _dateline_label(text, start, end, ent.label_)
+        raw.extend(_split_hyphenated(text, start, end, label))
     raw.extend(_names_from_posts_and_credits(text, regions))
     labelled = _one_label_per_string(text, raw)
     labelled = _add_untagged_repeats(doc, labelled)
@@ -103,6 +106,36 @@ def _portfolio_in_title(doc: Doc, start: int, end: int) -> bool:
     return after in TITLE_HEADS or (
         len(before) == 2 and before[1] == "of" and before[0] in TITLE_HEADS
     )
+
+
+HYPHENATED = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)+")
+
+
+def _split_hyphenated(text: str, start: int, end: int, label: str) -> list[tuple[int, int, str]]:
+    """ "Russian-Turkish" names two groups: a NORP mention for each part."""
+    if label != "NORP" or not HYPHENATED.fullmatch(text, start, end):
+        return [(start, end, label)]
+    out, pos = [], start
+    for part in text[start:end].split("-"):
+        out.append((pos, pos + len(part), label))
+        pos += len(part) + 1
+    return out
+
+
+def _whole_name_end(doc: Doc, end: int) -> int:
+    """Extend a PERSON name cut short ("Espen Barth" | "Eide said") over up to two
+    capitalised proper nouns right after it that no other entity claims."""
+    for _ in range(2):
+        if end >= len(doc):
+            break
+        tok = doc[end]
+        if tok.pos_ != "PROPN" or not tok.is_title or tok.ent_type_ or tok.is_sent_start:
+            break
+        if tok.whitespace_ == "" and end + 1 < len(doc) and doc[end + 1].text in ("'s", "’s"):
+            end += 1  # "Barth Eide's": the name, not the possessive
+            break
+        end += 1
+    return end
 
 
 def _dateline_label(text: str, start: int, end: int, label: str) -> str:
@@ -166,13 +199,13 @@ def _one_label_per_string(
 def _add_untagged_repeats(
     doc: Doc, items: list[tuple[int, int, str]]
 ) -> list[tuple[int, int, str]]:
-    """Tag exact repeats of a PERSON/ORG name that NER left untagged.
+    """Tag exact repeats of an actor name that NER left untagged elsewhere.
 
     Only token-aligned repeats that start with a capital and overlap nothing already found
     are added, so common words are never promoted.
     """
     text = doc.text
-    known = {text[s:e]: lab for s, e, lab in items if lab in ("PERSON", "ORG") and e - s > 2}
+    known = {text[s:e]: lab for s, e, lab in items if lab in ACTOR_LABELS and e - s > 2}
     if not known:
         return items
     starts = {t.idx for t in doc}
