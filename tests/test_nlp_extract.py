@@ -339,3 +339,27 @@ def test_actor_repairs_from_the_same_document(extractor: Extractor) -> None:
     assert ("Syria", text.index("Syria:")) in found
     assert ("Turkish", text.index("Turkish deal")) in found
     assert any(name == "Espen Barth Eide" for name, _ in found)
+
+
+def test_long_text_is_parsed_in_pieces_with_offsets_on_the_whole(
+    extractor: Extractor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Texts over the piece size (spaCy refuses > nlp.max_length) keep exact offsets."""
+    from idleb_desk.nlp import pipeline
+
+    text = (ROOT / "seeds" / "idleb-eu-ministers.txt").read_text(encoding="utf-8")
+    whole = extractor.extract(text)
+    monkeypatch.setattr(pipeline, "CHUNK_CHARS", 700)
+    assert len(pipeline.split_paragraphs(text, 700)) > 3
+    pieces = extractor.extract(text)
+    for a in pieces.actors:
+        assert text[a.start : a.end] == a.text
+    for c in pieces.claims:
+        for ref in (c.content, c.speaker, c.cue, *c.addressees):
+            if ref is not None:
+                assert text[ref.start : ref.end] == ref.text
+    # Paragraph-aligned pieces give the same claims as one pass. Actors lose only the
+    # document-wide repairs (one label per string) across piece boundaries.
+    assert {c.content for c in pieces.claims} == {c.content for c in whole.claims}
+    same = {a.start for a in pieces.actors} & {a.start for a in whole.actors}
+    assert len(same) >= 0.9 * len(whole.actors)
