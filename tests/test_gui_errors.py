@@ -119,3 +119,14 @@ def test_bad_import_file_is_named(window: MainWindow, shown_errors, tmp_path: Pa
     assert any("scan.txt" in msg for _t, msg in shown_errors)
     assert [d.title for d in window.doc_model.docs][-1] != "A"  # the good file came in
     assert "Import:" in window.statusBar().currentMessage()
+
+
+def test_an_unexpected_error_is_told_and_logged(shown_errors) -> None:
+    from idleb_desk.gui.app import report_unexpected
+
+    try:
+        raise RuntimeError("boom in a slot")
+    except RuntimeError as exc:
+        report_unexpected(RuntimeError, exc, exc.__traceback__)
+    assert shown_errors and shown_errors[0][0] == "Unexpected error"
+    assert "boom in a slot" in shown_errors[0][1] and "saved work is safe" in shown_errors[0][1]

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
+from types import TracebackType
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
+from idleb_desk.gui import errors
 from idleb_desk.gui.labels import RESOURCES
 from idleb_desk.gui.main_window import MainWindow
+from idleb_desk.logs import log_path
 from idleb_desk.project import default_project_path
 
 log = logging.getLogger(__name__)
@@ -49,8 +53,24 @@ def build_window(
     return window
 
 
+def report_unexpected(
+    exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+) -> None:
+    """Last resort for a bug in a slot: log it, tell the analyst, keep the window running.
+
+    Every decision already saved stays saved: each one was its own committed transaction.
+    """
+    log.error("unexpected error", exc_info=(exc_type, exc, tb))
+    errors.show_error(
+        QApplication.activeWindow(),
+        "Unexpected error",
+        f"{exc_type.__name__}: {exc}\n\nYour saved work is safe. Details are in {log_path()}.",
+    )
+
+
 def run(db_path: Path | None, model: str | None = None) -> int:
     app = make_app()
+    sys.excepthook = report_unexpected
     window = build_window(db_path, model)
     window.show()
     window.view.setFocus()
