@@ -21,7 +21,7 @@ from idleb_desk.store.connection import StoreError
 
 log = logging.getLogger(__name__)
 
-SUBCOMMANDS = ("import", "extract", "export", "stats", "agree")
+SUBCOMMANDS = ("import", "extract", "export", "stats", "agree", "kinds")
 
 
 def _gui_parser() -> argparse.ArgumentParser:
@@ -71,6 +71,10 @@ def _tool_parser() -> argparse.ArgumentParser:
     )
     ag.add_argument("db_a", type=Path)
     ag.add_argument("db_b", type=Path)
+
+    kd = sub.add_parser("kinds", help="list the project's claim kinds, or add one")
+    kd.add_argument("db", type=Path)
+    kd.add_argument("--add", metavar="KIND", help="a new claim kind for this project")
     return p
 
 
@@ -196,12 +200,29 @@ def cmd_agree(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_kinds(args: argparse.Namespace) -> int:
+    from idleb_desk.core.ops import ReviewError
+    from idleb_desk.core.review import ReviewSession
+
+    session = ReviewSession.open(args.db)
+    try:
+        kinds = session.add_claim_kind(args.add) if args.add else session.claim_kinds()
+    except ReviewError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        session.close()
+    print("\n".join(kinds))
+    return 0
+
+
 COMMANDS = {
     "import": cmd_import,
     "extract": cmd_extract,
     "export": cmd_export,
     "stats": cmd_stats,
     "agree": cmd_agree,
+    "kinds": cmd_kinds,
 }
 
 

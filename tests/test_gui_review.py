@@ -280,3 +280,17 @@ def test_mouse_select_then_label_key(qtbot, open_window, project: Path) -> None:
     press(qtbot, Key.Key_4)
     span = w.controller.focused_span()
     assert span is not None and (span.text, span.label) == ("humanitarian crisis", "NORP")
+
+
+def test_e_cycles_through_the_project_claim_kinds(qtbot, open_window, project: Path) -> None:
+    session = ReviewSession.open(project, "ana")
+    session.add_claim_kind("ultimatum")
+    claim_id = session.claims(1)[0].id
+    session.set_claim_kind(claim_id, "threat")  # the last built-in kind
+    session.close()
+    w = open_window(project)
+    items = [w.claim_editor.kind.itemText(i) for i in range(w.claim_editor.kind.count())]
+    assert items[-1] == "ultimatum"
+    w.controller.focus_item((CLAIM, claim_id))
+    qtbot.keyClick(w.view, Qt.Key.Key_E)
+    assert w.session is not None and w.session.claim(claim_id).kind == "ultimatum"

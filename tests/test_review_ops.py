@@ -242,3 +242,19 @@ def test_speaker_actor_is_the_mention_that_ends_the_speaker(tmp_path: Path) -> N
     claim = s.accept_claim(s.claims(doc)[0].id)
     assert s.span(claim.speaker_span_id).actor_id is None
     s.close()
+
+
+def test_project_claim_kinds(project: tuple[Path, int]) -> None:
+    db, doc = project
+    s = ReviewSession.open(db, "ana")
+    claim = s.claims(doc)[0]
+    with pytest.raises(ReviewError, match="unknown claim kind"):
+        s.set_claim_kind(claim.id, "ultimatum")
+    assert s.add_claim_kind("ultimatum")[-1] == "ultimatum"
+    assert s.set_claim_kind(claim.id, "ultimatum").kind == "ultimatum"
+    with pytest.raises(ReviewError):
+        s.add_claim_kind("Not A Kind")
+    s.close()
+    s = ReviewSession.open(db, "ana")  # a project setting, kept in the file
+    assert "ultimatum" in s.claim_kinds() and s.claim_kinds()[0] == "statement"
+    s.close()

@@ -49,6 +49,7 @@ def test_migration_from_v1_keeps_data_and_makes_backup(tmp_path: Path) -> None:
         assert store.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
         assert store.document(1).text == "Putin said no."
         assert store.regions(1) == []  # table added by v2
+        assert store.setting("claim_kinds", []) == []  # table added by v3
         assert store.unextracted_document_ids() == [1]
         backup = store.backup_path
     assert backup is not None and backup.exists()

@@ -27,6 +27,7 @@ from idleb_desk.core.model import (
 from idleb_desk.core.ops import Op, ReviewError, operation
 from idleb_desk.core.span_ops import SpanOps, is_analyst
 
+KINDS_SETTING = "claim_kinds"
 ROLE_COLUMNS = {"speaker": "speaker_span_id", "cue": "cue_span_id", "content": "content_span_id"}
 ROLE_LABELS = {"speaker": SPEAKER, "cue": CUE, "content": CONTENT, "addressee": ADDRESSEE}
 # Which actor label names a speaker best when several actor mentions lie inside it.
@@ -108,6 +109,8 @@ class ClaimOps(SpanOps):
     ) -> Claim:
         """A new analyst claim. An actor mention given as content is copied as a content span."""
         self._check_kind(kind, quote_type)
+        if kind not in self.claim_kinds():
+            raise ReviewError(f"unknown claim kind {kind!r}")
         if content_span_id is not None:
             span = self.store.span(content_span_id)
             if span.layer == LAYER_ACTOR:
@@ -189,8 +192,28 @@ class ClaimOps(SpanOps):
             self.store.con.execute("DELETE FROM claim_addressees WHERE claim_id = ?", (claim_id,))
         return self.store.claim(claim_id)
 
+    def claim_kinds(self) -> tuple[str, ...]:
+        """The built-in kinds, then the ones this project added (`add_claim_kind`)."""
+        extra = self.store.setting(KINDS_SETTING, [])
+        return CLAIM_KINDS + tuple(k for k in extra if k not in CLAIM_KINDS)
+
+    def add_claim_kind(self, kind: str) -> tuple[str, ...]:
+        """Add a project claim kind (a lower-case word or phrase, e.g. "ultimatum")."""
+        kind = " ".join(kind.split())
+        self._check_kind(kind, None)
+        kinds = self.claim_kinds()
+        if kind not in kinds:
+            extra = [k for k in kinds if k not in CLAIM_KINDS] + [kind]
+            self.store.set_setting(KINDS_SETTING, extra)
+        return self.claim_kinds()
+
     def set_claim_kind(self, claim_id: int, kind: str) -> Claim:
         self._check_kind(kind, None)
+        if kind not in self.claim_kinds():
+            raise ReviewError(
+                f"unknown claim kind {kind!r}; add it to the project first "
+                f"(known: {', '.join(self.claim_kinds())})"
+            )
         claim = self.store.claim(claim_id)
         with operation(self.store, self.reviewer, "set_kind", claim.document_id) as op:
             self._stamp_claim(op, claim, kind=kind)

@@ -66,6 +66,17 @@ class ClaimEditor(QGroupBox):
         self.quote.currentTextChanged.connect(self._quote)
         self.show_claim(None, None)
 
+    def set_kinds(self, kinds: tuple[str, ...]) -> None:
+        """The kinds to offer: the built-in ones and the project's own."""
+        self._updating = True
+        try:
+            current = self.kind.currentText()
+            self.kind.clear()
+            self.kind.addItems(list(kinds))
+            self.kind.setCurrentText(current)
+        finally:
+            self._updating = False
+
     def show_claim(
         self, state: DocState | None, claim: Claim | None, role_mode: bool = False
     ) -> None:

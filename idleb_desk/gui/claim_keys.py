@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from idleb_desk.core import offsets as core_offsets
-from idleb_desk.core.model import CLAIM_KINDS, CONTENT, QUOTE_TYPES, Claim
+from idleb_desk.core.model import CONTENT, QUOTE_TYPES, Claim
 from idleb_desk.gui.labels import ROLE_OF_LABEL, Label
 from idleb_desk.gui.review_controller import quote
 from idleb_desk.gui.review_state import CLAIM, SPAN
@@ -147,7 +147,7 @@ class ReviewController(SpanKeys):
         if claim is None or self.session is None:
             self.status.emit("No claim focused — J/K to a claim first")
             return
-        values = list(CLAIM_KINDS if field == "kind" else QUOTE_TYPES)
+        values = list(self.session.claim_kinds() if field == "kind" else QUOTE_TYPES)
         current = claim.kind if field == "kind" else claim.quote_type
         if current not in values:
             values.append(current)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Signal
 from PySide6.QtWidgets import QTableView
 
-from idleb_desk.core.model import LAYER_ACTOR, Claim, Event, Span
+from idleb_desk.core.model import CLAIM_KINDS, LAYER_ACTOR, Claim, Event, Span
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.gui.article_view import ArticleView
 from idleb_desk.gui.claim_editor import ClaimEditor
@@ -73,6 +73,7 @@ class FocusController(QObject):
 
     def set_session(self, session: ReviewSession | None) -> None:
         self.session = session
+        self.w.claim_editor.set_kinds(session.claim_kinds() if session else CLAIM_KINDS)
         self.open_document(None)
 
     def open_document(self, doc_id: int | None, keep: Item | None = None) -> None:

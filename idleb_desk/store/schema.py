@@ -107,6 +107,15 @@ V2 = [
 ]
 
 
+# Version 3: project settings, such as the claim kinds a project adds to the built-in ones.
+V3 = [
+    """CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )""",
+]
+
+
 def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
     def step(con: sqlite3.Connection) -> None:
         for sql in statements:
@@ -116,7 +125,7 @@ def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
 
 
 # STEPS[n] upgrades a file from version n to n + 1.
-STEPS: list[Callable[[sqlite3.Connection], None]] = [_run(V1), _run(V2)]
+STEPS: list[Callable[[sqlite3.Connection], None]] = [_run(V1), _run(V2), _run(V3)]
 SCHEMA_VERSION = len(STEPS)
 
 

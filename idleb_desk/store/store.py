@@ -292,6 +292,20 @@ class Store:
             or 0
         )
 
+    # ---- project settings ---------------------------------------------------------------
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        row = self.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return default if row is None else json.loads(row[0])
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.transaction():
+            self.con.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value)),
+            )
+
     # ---- suggestions from the pipeline -------------------------------------------------
 
     def add_regions(self, doc_id: int, regions: Iterable[Region]) -> None:
