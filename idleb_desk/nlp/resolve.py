@@ -72,7 +72,7 @@ def load_pipeline(configured: str | None = None) -> tuple[Language, str]:
             # OSError is spaCy's "can't find model"; keep the first line only.
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             tried.append((name, reason[:200]))
-            log.info("model %s not loadable: %s", name, reason)
+            log.debug("model %s not loadable: %s", name, reason)  # the next one may be
             continue
         ensure_line_breaks(nlp)
         label = model_label(nlp, name)
