@@ -18,7 +18,6 @@ from pathlib import Path
 
 from idleb_desk.io.importer import import_paths
 from idleb_desk.nlp.pipeline import Extractor
-from idleb_desk.nlp.resolve import load_pipeline
 from idleb_desk.store.store import Store
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "idleb-eu-ministers.txt"
@@ -72,11 +71,10 @@ def main() -> None:
             (folder / f"article-{i:05d}.txt").write_text(make_text(rng, pool, i), encoding="utf-8")
         print(f"wrote {args.docs} articles to {folder}")
 
-        nlp, label = load_pipeline()
-        extractor = Extractor(nlp, label)
+        extractor = Extractor.load()
         extractor.extract(make_text(rng, pool, -1))  # warm-up: lazy tables, first allocs
         base = vm_rss_mb()
-        print(f"model {label} loaded and warmed: VmRSS {base:.0f} MB")
+        print(f"model {extractor.model_label} loaded and warmed: VmRSS {base:.0f} MB")
 
         store = Store.open(Path(tmp) / "bench.idleb")
         peak = [base]

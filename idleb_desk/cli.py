@@ -13,7 +13,6 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 from idleb_desk import __version__
 from idleb_desk.logs import setup_logging
@@ -83,23 +82,16 @@ def _progress(i: int, n: int, name: str) -> None:
     print(f"\r[{i}/{n}] {name[:60]:<60}", end="" if i < n else "\n", file=sys.stderr, flush=True)
 
 
-def _load_extractor(model: str | None) -> Any:
-    from idleb_desk.nlp.pipeline import Extractor
-    from idleb_desk.nlp.resolve import load_pipeline
-
-    nlp, label = load_pipeline(model)
-    return Extractor(nlp, label)
-
-
 def cmd_import(args: argparse.Namespace) -> int:
     from idleb_desk.io.importer import import_paths
+    from idleb_desk.nlp.pipeline import Extractor
     from idleb_desk.nlp.resolve import ModelUnavailable
     from idleb_desk.store.store import Store
 
     extractor = None
     if not args.no_extract:
         try:
-            extractor = _load_extractor(args.model)
+            extractor = Extractor.load(args.model)
         except ModelUnavailable as exc:
             print(f"warning: {exc}\nImporting the texts without suggestions.", file=sys.stderr)
     with Store.open(args.db) as store:
@@ -149,11 +141,11 @@ def _report_problem(problem: Exception) -> None:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from idleb_desk.nlp.pipeline import record
+    from idleb_desk.nlp.pipeline import Extractor, record
     from idleb_desk.nlp.resolve import ModelUnavailable
 
     try:
-        extractor = _load_extractor(args.model)
+        extractor = Extractor.load(args.model)
     except ModelUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -6,6 +6,7 @@ These are plain dataclasses with no behaviour that touches storage or Qt, so tha
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,12 @@ CLAIM_KINDS = (
     "threat",
 )
 QUOTE_TYPES = ("direct", "indirect", "mixed")
+
+
+def text_sha256(text: str) -> str:
+    """A document's identity: the SHA-256 of its text as UTF-8 (duplicates share it)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
 
 # Document review states.
 DOC_NEW = "new"

@@ -7,7 +7,6 @@ benchmark in `bench/extract_throughput.py` keeps that overhead honest.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -16,7 +15,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from idleb_desk.core.model import Extraction, TextRef
+from idleb_desk.core.model import Extraction, TextRef, text_sha256
 from idleb_desk.nlp.actors import extract_actors
 from idleb_desk.nlp.boilerplate import find_regions
 from idleb_desk.nlp.claims import extract_claims
@@ -144,10 +143,6 @@ def merge(parts: list[Extraction]) -> Extraction:
         claims=tuple(c for p in parts for c in p.claims),
         regions=tuple(r for p in parts for r in p.regions),
     )
-
-
-def text_sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def record(doc_id: str, path: str, text: str, ex: Extraction) -> dict[str, Any]:

@@ -74,7 +74,6 @@ def load_pipeline(configured: str | None = None) -> tuple[Language, str]:
             tried.append((name, reason[:200]))
             log.debug("model %s not loadable: %s", name, reason)  # the next one may be
             continue
-        ensure_line_breaks(nlp)
         label = model_label(nlp, name)
         log.info("loaded spaCy pipeline %s", label)
         return nlp, label

@@ -34,12 +34,6 @@ class Mention:
     head: int
 
 
-def tokens_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Character offsets of the token range [start, end)."""
-    last = doc[end - 1]
-    return doc[start].idx, last.idx + len(last)
-
-
 def find_subject(
     verb: Token, depth: int = 0, is_cue: Callable[[str], bool] | None = None
 ) -> Token | None:
@@ -106,17 +100,6 @@ def shares_aux(head: Token, conj: Token) -> bool:
     if aux[-1] in PERFECT_AUX:
         return conj.tag_ in ("VBN", "VBD") and head.tag_ == "VBN"
     return conj.tag_ == head.tag_ == "VB"
-
-
-def is_reattached_conj(verb: Token) -> bool:
-    """True when `find_subject` would lift this conjunct above its syntactic head."""
-    return (
-        verb.dep_ == "conj"
-        and not any(c.dep_ in SUBJECT_DEPS for c in verb.children)
-        and verb.tag_ in FINITE_TAGS
-        and verb.head.tag_ not in FINITE_TAGS
-        and not shares_aux(verb.head, verb)
-    )
 
 
 def subject_mention(subj: Token) -> Mention:

@@ -7,7 +7,6 @@ worker thread opens its own (WAL lets readers and one writer share the file).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import sqlite3
@@ -28,6 +27,7 @@ from idleb_desk.core.model import (
     Region,
     Span,
     TextRef,
+    text_sha256,
 )
 from idleb_desk.store.connection import (
     StoreError,
@@ -44,10 +44,6 @@ log = logging.getLogger(__name__)
 
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def text_sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _span(row: sqlite3.Row, text: str = "") -> Span:
