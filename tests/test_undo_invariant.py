@@ -88,17 +88,27 @@ def random_op(s: ReviewSession, doc: int, rng: random.Random) -> None:
             lambda: s.set_role(claim.id, rng.choice(["speaker", "cue"]), rng=rand_range),
         ]
         if span is not None:
+            # Parts shared between claims, and role changes onto existing spans: the
+            # operations whose undo depends on knowing every claim that uses a span.
             choices += [
                 lambda: s.set_role(claim.id, "speaker", span_id=span.id),
+                lambda: s.set_role(claim.id, "cue", span_id=span.id),
                 lambda: s.add_addressee(claim.id, span_id=span.id),
+                lambda: s.create_claim(doc, content_span_id=span.id),
+                lambda: s.delete_span(span.id),
             ]
+        if claim.addressee_span_ids:
+            choices.append(
+                lambda: s.remove_addressee(claim.id, rng.choice(claim.addressee_span_ids))
+            )
+            choices.append(lambda: s.clear_addressees(claim.id))
     # A refused operation must change nothing and log nothing: the undo check below
     # would see any half-done change.
     with contextlib.suppress(ReviewError):
         rng.choice(choices)()
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(12))
 def test_undo_all_restores_the_file_and_redo_all_replays_it(tmp_path: Path, seed: int) -> None:
     db = tmp_path / "p.sqlite3"
     with Store.open(db) as store, store.transaction():
@@ -133,8 +143,8 @@ def test_undo_all_restores_the_file_and_redo_all_replays_it(tmp_path: Path, seed
     rng = random.Random(seed)
     s = ReviewSession.open(db, "ana")
     initial = snapshot(s.store, doc)
-    for i in range(40):
-        if i == 20:  # undo and redo must not depend on the process that did the work
+    for i in range(60):
+        if i == 30:  # undo and redo must not depend on the process that did the work
             s.close()
             s = ReviewSession.open(db, "ana")
         random_op(s, doc, rng)
@@ -151,4 +161,60 @@ def test_undo_all_restores_the_file_and_redo_all_replays_it(tmp_path: Path, seed
     while s.redo(doc) is not None:
         pass
     assert snapshot(s.store, doc) == final
+    s.close()
+
+
+def _shared_content_project(db: Path) -> tuple[int, int, int, int]:
+    """Two claims whose content is the same span; returns (doc, claim a, claim b, span)."""
+    with Store.open(db) as store, store.transaction():
+        doc = store.insert_document("t", "T", TEXT)
+        assert doc is not None
+        store.add_extraction(
+            doc,
+            Extraction(
+                "m-1",
+                claims=(
+                    ClaimSuggestion(
+                        ref("calls for a ceasefire"),
+                        ref("Russian Foreign Minister Sergei Lavrov"),
+                        ref("rejected"),
+                    ),
+                    ClaimSuggestion(ref("calls for a ceasefire"), ref("Erdogan"), ref("said")),
+                ),
+            ),
+        )
+    s = ReviewSession.open(db, "ana")
+    a, b = s.claims(doc)
+    assert a.content_span_id == b.content_span_id
+    s.close()
+    return doc, a.id, b.id, int(a.content_span_id or 0)
+
+
+def test_claims_using_span_finds_every_claim(tmp_path: Path) -> None:
+    db = tmp_path / "p.sqlite3"
+    _doc, a, b, content = _shared_content_project(db)
+    with Store.open(db) as store:
+        assert store.claims_using_span(content) == [a, b]
+
+
+def test_rejecting_one_claim_keeps_a_part_another_accepted_claim_uses(tmp_path: Path) -> None:
+    db = tmp_path / "p.sqlite3"
+    _doc, a, b, content = _shared_content_project(db)
+    s = ReviewSession.open(db, "ana")
+    s.accept_claim(b)
+    s.reject_claim(a)
+    assert s.span(content).status == "accepted"
+    s.close()
+
+
+def test_delete_span_then_undo_gives_the_claim_its_speaker_back(tmp_path: Path) -> None:
+    db = tmp_path / "p.sqlite3"
+    doc, a, _b, _content = _shared_content_project(db)
+    s = ReviewSession.open(db, "ana")
+    speaker = s.claim(a).speaker_span_id
+    assert speaker is not None
+    s.delete_span(speaker)
+    assert s.claim(a).speaker_span_id is None
+    s.undo(doc)
+    assert s.claim(a).speaker_span_id == speaker
     s.close()

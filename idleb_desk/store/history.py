@@ -64,13 +64,15 @@ def snapshot_claim(con: sqlite3.Connection, claim_id: int) -> dict[str, Any] | N
     if row is None:
         return None
     out = dict(zip(CLAIM_COLS, tuple(row), strict=True))
-    out["addressees"] = [
-        r[0]
-        for r in con.execute(
-            "SELECT span_id FROM claim_addressees WHERE claim_id = ? ORDER BY position",
-            (claim_id,),
-        )
-    ]
+    rows = con.execute(
+        "SELECT span_id, position FROM claim_addressees WHERE claim_id = ? "
+        "ORDER BY position, span_id",
+        (claim_id,),
+    ).fetchall()
+    out["addressees"] = [r[0] for r in rows]
+    # Positions can have gaps (a deleted addressee span cascades away); undo must give
+    # back the exact rows, not a renumbered list.
+    out["addressee_positions"] = [r[1] for r in rows]
     return out
 
 
@@ -115,9 +117,12 @@ def apply_state(con: sqlite3.Connection, state: Snapshot) -> None:
             continue
         _upsert(con, "claims", CLAIM_COLS, row)
         con.execute("DELETE FROM claim_addressees WHERE claim_id = ?", (int(cid),))
+        ids = row.get("addressees", [])
+        # Events logged before positions were recorded carry only the order.
+        positions = row.get("addressee_positions") or range(len(ids))
         con.executemany(
             "INSERT INTO claim_addressees (claim_id, span_id, position) VALUES (?, ?, ?)",
-            [(int(cid), sid, i) for i, sid in enumerate(row.get("addressees", []))],
+            [(int(cid), sid, pos) for sid, pos in zip(ids, positions, strict=False)],
         )
     for row in state.get("documents", {}).values():
         if row is not None:

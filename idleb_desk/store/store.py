@@ -10,7 +10,7 @@ import contextlib
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -114,9 +114,11 @@ class Store:
             self._texts.clear()
             raise
 
-    def execute(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Cursor:
+    def execute(self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()) -> sqlite3.Cursor:
+        # A mapping feeds named parameters; tuple() of it would keep only its keys.
+        bound = params if isinstance(params, Mapping) else tuple(params)
         with translated(self.path):
-            return self.con.execute(sql, tuple(params))
+            return self.con.execute(sql, bound)
 
     # ---- documents -------------------------------------------------------------------
 
