@@ -7,13 +7,16 @@ applies whole or not at all.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
 from idleb_desk.store.connection import NewerVersionError, StoreError, transaction, translated
+from idleb_desk.store.gate import APPLICATION_ID
 
 log = logging.getLogger(__name__)
 
@@ -130,15 +133,26 @@ SCHEMA_VERSION = len(STEPS)
 
 
 def backup(con: sqlite3.Connection, path: Path, version: int) -> Path:
-    """Copy the whole file (through SQLite, so WAL content is included) before upgrading."""
+    """Copy the whole file (through SQLite, so WAL content is included) before upgrading.
+
+    The copy is written under a temporary name and renamed only when complete, so a `.bak`
+    file is always a full copy, even if the process is killed while copying.
+    """
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
     target = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
+    partial = target.with_name(target.name + ".part")
     with translated(target):
-        dest = sqlite3.connect(str(target))
+        dest = sqlite3.connect(str(partial))
         try:
             con.backup(dest)
         finally:
             dest.close()
+    try:
+        os.replace(partial, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise StoreError(target, f"backup copy could not be written ({exc.strerror})") from exc
     log.info("backed up %s (schema v%d) to %s", path, version, target)
     return target
 
@@ -153,11 +167,16 @@ def check_version(path: Path, version: int) -> None:
 
 
 def migrate(con: sqlite3.Connection, path: Path, target: int = SCHEMA_VERSION) -> Path | None:
-    """Bring the file up to `target`; returns the backup path if an upgrade ran."""
+    """Bring the file up to `target` and mark it as ours; returns the backup path if an
+    upgrade ran."""
     with translated(path):
         version = int(con.execute("PRAGMA user_version").fetchone()[0])
+        app_id = int(con.execute("PRAGMA application_id").fetchone()[0])
     check_version(path, version)
     if version >= target:
+        if app_id != APPLICATION_ID:  # a project from before the id was set
+            with transaction(con, path, "EXCLUSIVE"):
+                con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         return None
     backup_path = backup(con, path, version) if version > 0 else None
     try:
@@ -166,6 +185,7 @@ def migrate(con: sqlite3.Connection, path: Path, target: int = SCHEMA_VERSION) -
                 log.info("%s: upgrading schema v%d -> v%d", path, step_no, step_no + 1)
                 STEPS[step_no](con)
             con.execute(f"PRAGMA user_version = {int(target)}")
+            con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     except sqlite3.Error as exc:
         raise StoreError(
             path,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timezone
@@ -29,15 +30,17 @@ from idleb_desk.core.model import (
     TextRef,
     text_sha256,
 )
+from idleb_desk.store import gate
 from idleb_desk.store.connection import (
+    NotAProjectError,
+    ReadOnlyProjectError,
     StoreError,
-    check_header,
     connect,
-    read_user_version,
+    connect_read_only,
     transaction,
     translated,
 )
-from idleb_desk.store.schema import check_version, migrate
+from idleb_desk.store.schema import SCHEMA_VERSION, check_version, migrate
 
 log = logging.getLogger(__name__)
 
@@ -70,19 +73,56 @@ class Store:
         self.con = con
         self.path = path
         self.backup_path: Path | None = None
+        # Why this store may not write (a read-only file, another window holds the
+        # project); None while it may.
+        self.read_only_reason: str | None = None
         self._texts: dict[int, str] = {}
+        self._held: tuple[int, int] | None = None
 
     @classmethod
-    def open(cls, path: Path | str, synchronous: str = "FULL") -> Store:
+    def open(
+        cls,
+        path: Path | str,
+        synchronous: str = "FULL",
+        *,
+        create: bool = True,
+        read_only: bool = False,
+    ) -> Store:
+        """Open a project after checking it is ours, sound and not newer than us.
+
+        `create` says the analyst asked for a new project here: only then is a missing,
+        zero-byte or blank SQLite file made into one. A file that fails a check is refused
+        before anything is written to it.
+        """
         path = Path(path)
         if path.is_dir():
             raise StoreError(path, "is a folder, not a project file")
-        check_header(path)
-        if path.exists() and path.stat().st_size > 0:
-            # Read-only first: a file from a newer version must not be touched at all.
-            check_version(path, read_user_version(path))
-        elif not path.parent.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
+        size = path.stat().st_size if path.exists() else None
+        if not size:
+            if not create:
+                raise NotAProjectError(
+                    path,
+                    "does not exist" if size is None else "is an empty file (0 bytes), not a "
+                    "project; nothing was written to it",
+                )
+            if size is None and not path.parent.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+        elif not gate.held(path):
+            facts = gate.inspect_file(path)
+            if facts.blank and not create:
+                raise NotAProjectError(path, "is an empty SQLite database, not a project")
+            check_version(path, facts.user_version)
+        writable = size is None or (
+            os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+        )
+        if read_only or not writable:
+            store = cls._open_read_only(path, synchronous)
+            if not writable:
+                store.read_only_reason = (
+                    f"{path} is read-only (the file or its folder cannot be written); "
+                    "you can read and export it, but not change it"
+                )
+            return store
         con = connect(path, synchronous)
         store = cls(con, path)
         try:
@@ -90,6 +130,26 @@ class Store:
         except BaseException:
             con.close()
             raise
+        store._held = gate.hold(path)
+        return store
+
+    @classmethod
+    def _open_read_only(cls, path: Path, synchronous: str) -> Store:
+        if not path.exists():
+            raise NotAProjectError(path, "does not exist")
+        con = connect_read_only(path)
+        with translated(path):
+            version = int(con.execute("PRAGMA user_version").fetchone()[0])
+        if version != SCHEMA_VERSION:
+            con.close()
+            raise StoreError(
+                path,
+                f"is read-only and from an older idleb_desk (schema version {version}); "
+                "it must be upgraded before it can be opened, so make it writable first",
+            )
+        store = cls(con, path)
+        store.read_only_reason = f"{path} is open read-only"
+        store._held = gate.hold(path)
         return store
 
     def close(self) -> None:
@@ -97,6 +157,8 @@ class Store:
             self.con.close()
         except sqlite3.Error as exc:  # closing must never lose the caller's own error
             log.warning("closing %s: %s", self.path, exc)
+        gate.release(self._held)
+        self._held = None
 
     def __enter__(self) -> Store:
         return self
@@ -106,6 +168,8 @@ class Store:
 
     @contextlib.contextmanager
     def transaction(self, mode: str = "IMMEDIATE") -> Iterator[None]:
+        if self.read_only_reason is not None:
+            raise ReadOnlyProjectError(self.path, f"not changed: {self.read_only_reason}")
         try:
             with transaction(self.con, self.path, mode):
                 yield
