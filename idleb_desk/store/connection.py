@@ -69,6 +69,10 @@ def translate(path: Path | str, exc: sqlite3.Error) -> StoreError:
             "is locked by another program (another idleb_desk window or a sync tool); "
             "close it and try again. Nothing was changed",
         )
+    if "could not decode" in text:
+        return CorruptDatabaseError(
+            path, f"is damaged: a stored text cannot be decoded ({str(exc)[:120]}…)"
+        )
     if "malformed" in text or "not a database" in text or "corrupt" in text:
         return CorruptDatabaseError(
             path,

@@ -171,7 +171,7 @@ def iter_actor_csv(
     look = _Lookups(store, guard)
     cells = _Cells(guard)
     cur = store.execute(sql, params)
-    cur.row_factory = None
+    cur.set_plain_rows()
     doc_id, text, title = None, "", ""
     names: dict[int | None, str] = {None: ""}
     # This loop runs once per exported span: locals and inline memo look-ups only.
@@ -249,7 +249,7 @@ def iter_claim_rows(
     sql, params = claim_rows_sql(include_all, guard)
     look = _Lookups(store, guard)
     cur = store.execute(sql, params)
-    cur.row_factory = None
+    cur.set_plain_rows()
 
     def cut(text: str, start: int | None, end: int | None) -> str:
         if start is None or end is None:

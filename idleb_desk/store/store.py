@@ -66,6 +66,41 @@ def _span(row: sqlite3.Row, text: str = "") -> Span:
     )
 
 
+class Cursor:
+    """An sqlite3 cursor whose fetches name the file too: a damaged page or an undecodable
+    text is often met only when rows are fetched, not when the query starts."""
+
+    def __init__(self, cur: sqlite3.Cursor, path: Path) -> None:
+        self.cur = cur
+        self.path = path
+
+    @property
+    def lastrowid(self) -> int | None:
+        return self.cur.lastrowid
+
+    @property
+    def rowcount(self) -> int:
+        return self.cur.rowcount
+
+    def set_plain_rows(self) -> None:
+        self.cur.row_factory = None  # plain tuples are cheaper than Row for bulk export
+
+    def fetchone(self) -> Any:
+        with translated(self.path):
+            return self.cur.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        with translated(self.path):
+            return self.cur.fetchall()
+
+    def fetchmany(self, size: int) -> list[Any]:
+        with translated(self.path):
+            return self.cur.fetchmany(size)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.fetchall())
+
+
 class Store:
     """An open project file. Use `Store.open(path)`; close it when done."""
 
@@ -102,8 +137,9 @@ class Store:
             if not create:
                 raise NotAProjectError(
                     path,
-                    "does not exist" if size is None else "is an empty file (0 bytes), not a "
-                    "project; nothing was written to it",
+                    "does not exist"
+                    if size is None
+                    else "is an empty file (0 bytes), not a project; nothing was written to it",
                 )
             if size is None and not path.parent.exists():
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -112,9 +148,7 @@ class Store:
             if facts.blank and not create:
                 raise NotAProjectError(path, "is an empty SQLite database, not a project")
             check_version(path, facts.user_version)
-        writable = size is None or (
-            os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
-        )
+        writable = size is None or (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
         if read_only or not writable:
             store = cls._open_read_only(path, synchronous)
             if not writable:
@@ -178,11 +212,11 @@ class Store:
             self._texts.clear()
             raise
 
-    def execute(self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()) -> sqlite3.Cursor:
+    def execute(self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()) -> Cursor:
         # A mapping feeds named parameters; tuple() of it would keep only its keys.
         bound = params if isinstance(params, Mapping) else tuple(params)
         with translated(self.path):
-            return self.con.execute(sql, bound)
+            return Cursor(self.con.execute(sql, bound), self.path)
 
     # ---- documents -------------------------------------------------------------------
 
@@ -464,7 +498,7 @@ class Store:
     def iter_rows(self, sql: str, params: Iterable[Any] = (), size: int = 2000) -> Iterator[tuple]:
         """Yield rows in batches from a live cursor: memory stays flat for any table size."""
         cur = self.execute(sql, params)
-        cur.row_factory = None  # plain tuples are cheaper than Row for bulk export
+        cur.set_plain_rows()
         while True:
             batch = cur.fetchmany(size)
             if not batch:
