@@ -96,7 +96,7 @@ class FileFacts:
     def ours(self) -> bool:
         if self.application_id == APPLICATION_ID:
             return True
-        return self.application_id == 0 and PROJECT_TABLES <= self.tables
+        return self.application_id == 0 and self.tables >= PROJECT_TABLES
 
     @property
     def blank(self) -> bool:
