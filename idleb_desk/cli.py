@@ -20,7 +20,7 @@ from idleb_desk.store.connection import StoreError
 
 log = logging.getLogger(__name__)
 
-SUBCOMMANDS = ("import", "extract", "export", "stats", "agree", "kinds")
+SUBCOMMANDS = ("import", "extract", "export", "stats", "agree", "kinds", "recover")
 
 
 def _gui_parser() -> argparse.ArgumentParser:
@@ -74,6 +74,16 @@ def _tool_parser() -> argparse.ArgumentParser:
     kd = sub.add_parser("kinds", help="list the project's claim kinds, or add one")
     kd.add_argument("db", type=Path)
     kd.add_argument("--add", metavar="KIND", help="a new claim kind for this project")
+
+    rc = sub.add_parser(
+        "recover",
+        help="copy everything still readable in a damaged project into a new project file",
+        description="Reads DAMAGED without writing to it, and saves every readable document, "
+        "span, claim and event into NEW (which must not exist yet). Prints what was saved and "
+        "what was not. Exit code 0 when everything was saved, 1 when some rows were lost.",
+    )
+    rc.add_argument("damaged", type=Path, help="the damaged project file")
+    rc.add_argument("new", type=Path, help="the new project file to write")
     return p
 
 
@@ -208,6 +218,14 @@ def cmd_kinds(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_recover(args: argparse.Namespace) -> int:
+    from idleb_desk.core.opening import recover_project
+
+    report = recover_project(args.damaged, args.new)
+    print(report.summary())
+    return 0 if report.complete else 1
+
+
 COMMANDS = {
     "import": cmd_import,
     "extract": cmd_extract,
@@ -215,6 +233,7 @@ COMMANDS = {
     "stats": cmd_stats,
     "agree": cmd_agree,
     "kinds": cmd_kinds,
+    "recover": cmd_recover,
 }
 
 

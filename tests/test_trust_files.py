@@ -191,3 +191,24 @@ def test_recover_refuses_to_overwrite(tmp_path: Path) -> None:
     with pytest.raises(StoreError):
         recover(base, other)
     assert digest(other) == before
+
+
+def test_cli_recover_reports_what_was_saved(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    base = project(tmp_path / "base.sqlite3", docs=3)
+    new = tmp_path / "new.sqlite3"
+    done = subprocess.run(
+        [sys.executable, "-m", "idleb_desk", "recover", str(base), str(new)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "documents: 3 rows saved" in done.stdout
+    again = subprocess.run(
+        [sys.executable, "-m", "idleb_desk", "recover", str(base), str(new)],
+        capture_output=True,
+        text=True,
+    )
+    assert again.returncode == 2 and "already exists" in again.stderr

@@ -106,3 +106,42 @@ def test_decisions_survive_kill_after_second_session(tmp_path: Path) -> None:
     finally:
         con.close()
     assert n == 12
+
+
+def test_undo_steps_only_through_this_reviewers_events(tmp_db: Path) -> None:
+    doc = _project(tmp_db)
+    ana = ReviewSession.open(tmp_db, reviewer="ana")
+    bob = ReviewSession.open(tmp_db, reviewer="bob")
+    spans = ana.spans(doc)
+    ana.accept_span(spans[0].id)
+    bob.reject_span(spans[1].id)
+    ana.accept_span(spans[2].id)
+    assert ana.undo(doc) is not None  # ana's second accept
+    assert ana.undo(doc) is not None  # ana's first accept, past bob's reject
+    assert ana.undo(doc) is None
+    assert ana.span(spans[1].id).status == "rejected"  # bob's work stands
+    assert [ana.span(spans[i].id).status for i in (0, 2)] == ["suggested", "suggested"]
+    assert bob.undo(doc) is not None
+    assert bob.span(spans[1].id).status == "suggested"
+    ana.close()
+    bob.close()
+
+
+def test_undo_is_refused_when_another_reviewer_changed_the_item_since(tmp_db: Path) -> None:
+    from idleb_desk.core.ops import ReviewError
+
+    doc = _project(tmp_db)
+    ana = ReviewSession.open(tmp_db, reviewer="ana")
+    bob = ReviewSession.open(tmp_db, reviewer="bob")
+    span = ana.spans(doc)[0]
+    ana.accept_span(span.id)
+    bob.relabel_span(span.id, "ORG")
+    try:
+        ana.undo(doc)
+    except ReviewError as exc:
+        assert "bob" in str(exc)
+    else:
+        raise AssertionError("undo overwrote bob's later change")
+    assert ana.span(span.id).label == "ORG"
+    ana.close()
+    bob.close()

@@ -46,7 +46,10 @@ def build_window(
     """The window with its project open; the model starts loading once it is on screen."""
     window = MainWindow(settings)
     seed = db_path is None
-    window.open_project(default_project_path() if db_path is None else db_path, seed=seed)
+    # A path given on the command line may name a new project; Ctrl+O never makes one.
+    window.open_project(
+        default_project_path() if db_path is None else db_path, seed=seed, create=True
+    )
     if load_model:
         # After the first paint: the window must not wait for spaCy.
         QTimer.singleShot(0, lambda: window.start_model(model))

@@ -36,6 +36,7 @@ from idleb_desk.gui.labels import LabelSet, load_labels
 from idleb_desk.gui.legend import Legend
 from idleb_desk.gui.modal import exec_modal
 from idleb_desk.gui.project_actions import ProjectActions
+from idleb_desk.gui.project_watch import ProjectWatch
 from idleb_desk.gui.review_controller import ReviewWidgets
 from idleb_desk.gui.tables import ActorTableModel, ClaimTableModel
 
@@ -69,7 +70,7 @@ def _table(model: object, name: str) -> QTableView:
     return view
 
 
-class MainWindow(QMainWindow, ProjectActions):
+class MainWindow(QMainWindow, ProjectActions, ProjectWatch):
     def __init__(self, settings: QSettings | None = None, labels: LabelSet | None = None) -> None:
         super().__init__()
         self.settings = settings if settings is not None else make_settings()
@@ -138,6 +139,7 @@ class MainWindow(QMainWindow, ProjectActions):
         root = QWidget()
         rl = QVBoxLayout(root)
         rl.setContentsMargins(4, 4, 4, 0)
+        rl.addWidget(self.init_project_watch())
         rl.addWidget(self.review_area, 1)
         rl.addWidget(self.find_bar)
         self.setCentralWidget(root)
@@ -326,6 +328,7 @@ class MainWindow(QMainWindow, ProjectActions):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         # Every operation is already committed: closing never asks to save.
         self.runner.cancel_all()
+        self.watch_timer.stop()
         if self.session is not None:
             self.session.close()
             self.session = None

@@ -16,13 +16,17 @@ from typing import Any
 
 from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
 
+from idleb_desk.core.opening import (
+    DamagedProjectError,
+    ProjectError,
+    open_for_work,
+    open_project,
+)
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.gui import errors
 from idleb_desk.gui.modal import return_focus
 from idleb_desk.gui.workers import CancelFn, ProgressFn, Task, TaskRunner
 from idleb_desk.project import PROJECT_GLOBS
-from idleb_desk.store.connection import StoreError
-from idleb_desk.store.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +35,13 @@ MODEL_MISSING = "Model: missing — annotate by hand"
 
 
 def on_own_store(
-    path: Path, job: Callable[[Store, ProgressFn, CancelFn], Any]
+    path: Path, job: Callable[[Any, ProgressFn, CancelFn], Any], read_only: bool = False
 ) -> Callable[[ProgressFn, CancelFn], Any]:
     """Work for a worker thread: its own connection to the project, closed at the end
     (a database connection belongs to the thread that opened it)."""
 
     def work(progress: ProgressFn, cancelled: CancelFn) -> Any:
-        store = Store.open(path)
+        store = open_for_work(path, read_only=read_only)
         try:
             return job(store, progress, cancelled)
         finally:
@@ -71,15 +75,22 @@ class ProjectActions:
 
     # ---- project ----------------------------------------------------------------------------
 
-    def open_project(self, path: Path | str, seed: bool = False) -> bool:
-        """Open a project; on a bad file say why and keep whatever was open before."""
+    def open_project(self, path: Path | str, seed: bool = False, create: bool = False) -> bool:
+        """Open a project; on a bad file say why and keep whatever was open before.
+
+        `create` (or `seed`, the default project) means the analyst asked for a new
+        project there; Ctrl+O never makes one.
+        """
         from idleb_desk.project import ensure_seed
 
         try:
-            session = ReviewSession.open(path)
-            if seed:
+            session = open_project(path, create=create or seed)
+            if seed and session.read_only_reason is None:
                 ensure_seed(session.store)
-        except StoreError as exc:
+        except DamagedProjectError as exc:
+            self.offer_recovery(Path(path), exc)
+            return False
+        except ProjectError as exc:
             errors.show_error(self, "Cannot open project", errors.describe(exc))
             return False
         except OSError as exc:
@@ -101,6 +112,7 @@ class ProjectActions:
         self.controller.set_session(session)
         if old is not None and old is not session:
             old.close()
+        self.show_read_only()
         self.refresh_documents()
         docs = self.doc_model.docs
         self.open_document(docs[0].id if docs else None)
@@ -157,9 +169,11 @@ class ProjectActions:
         """Suggest for documents no model has seen yet (e.g. the seed), in the background."""
         if self.extractor is None or self.session is None or self.extract_task is not None:
             return
+        if self.session.read_only_reason is not None:
+            return
         path, extractor = self.session.path, self.extractor
 
-        def work(store: Store, progress: ProgressFn, cancelled: CancelFn) -> int:
+        def work(store: Any, progress: ProgressFn, cancelled: CancelFn) -> int:
             from idleb_desk.io.importer import extract_documents
 
             return extract_documents(store, extractor, None, progress, cancelled)
@@ -217,9 +231,12 @@ class ProjectActions:
         if self.session is None:
             errors.show_error(self, "Nothing to import into", "Open a project first (Ctrl+O).")
             return None
+        if self.session.read_only_reason is not None:
+            errors.show_error(self, "Nothing was imported", self.session.read_only_reason)
+            return None
         path, extractor = self.session.path, self.extractor
 
-        def work(store: Store, progress: ProgressFn, cancelled: CancelFn) -> Any:
+        def work(store: Any, progress: ProgressFn, cancelled: CancelFn) -> Any:
             from idleb_desk.io.importer import import_paths
 
             return import_paths(store, paths, extractor, progress, cancelled)
@@ -265,7 +282,8 @@ class ProjectActions:
         """Run `export(store, progress, cancelled)` off the GUI thread on its own Store."""
         if self.session is None:
             return None
-        work = on_own_store(self.session.path, export)
+        read_only = self.session.read_only_reason is not None
+        work = on_own_store(self.session.path, export, read_only)
         return self.runner.run(title, work, done, self._task_failed("Export failed"))
 
     def act_export_csv(self) -> Task | None:

@@ -9,6 +9,7 @@ complete, so a cancelled or failed export never leaves a half-written CSV behind
 from __future__ import annotations
 
 import contextlib
+import errno
 import csv
 import logging
 import os
@@ -55,11 +56,52 @@ def csv_writer(fh: IO[str]) -> Any:
     return csv.writer(fh, lineterminator="\r\n")
 
 
+class ExportError(OSError):
+    """An export file could not be written; the message names it and the problem."""
+
+    def __init__(self, path: Path, exc: OSError) -> None:
+        reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+        super().__init__(
+            exc.errno,
+            f"{path}: could not be written ({reason}). Nothing was exported; files from an "
+            "earlier export are untouched",
+        )
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, but not ours to signal
+    return True
+
+
+def remove_stale_parts(target: Path) -> None:
+    """Delete `.part` files a killed export of `target` left behind.
+
+    The writer's process id is in the name, so the temporary file of an export still
+    running in another process is never touched.
+    """
+    for part in target.parent.glob(f".{target.name}.*.part"):
+        pid = part.name[len(target.name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and _pid_alive(int(pid)):
+            continue
+        with contextlib.suppress(OSError):
+            part.unlink()
+            log.info("removed %s, left by an export that did not finish", part)
+
+
 class AtomicFiles:
     """Temporary files beside their targets, renamed onto them together at the end.
 
     Nothing replaces a target until `commit`; `discard` (or any error) removes the
-    temporary files, so readers never see a half-written export.
+    temporary files, so readers never see a half-written export. Each file is flushed to
+    the disk before it is renamed, so a crash right after an export keeps whole files.
     """
 
     def __init__(self) -> None:
@@ -67,10 +109,23 @@ class AtomicFiles:
 
     @contextlib.contextmanager
     def open(self, target: Path) -> Iterator[IO[str]]:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+        remove_stale_parts(target)
+        try:
+            fd, tmp = tempfile.mkstemp(
+                dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=".part"
+            )
+        except OSError as exc:
+            raise ExportError(target, exc) from exc
         self.pending.append((Path(tmp), target))
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            yield fh
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                yield fh
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError as exc:
+            if isinstance(exc, ExportError):
+                raise
+            raise ExportError(target, exc) from exc
 
     def commit(self) -> None:
         for tmp, target in self.pending:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -60,6 +61,14 @@ class DiskFullError(StoreError):
     pass
 
 
+def _disk_nearly_full(path: Path | str) -> bool:
+    # SQLite reports a full disk met while mapping its -shm file as a plain I/O error.
+    try:
+        return shutil.disk_usage(Path(path).parent).free < 256 * 1024
+    except OSError:
+        return False
+
+
 def translate(path: Path | str, exc: sqlite3.Error) -> StoreError:
     """Turn an sqlite3 error into a StoreError that names the file and says what to do."""
     text = str(exc).lower()
@@ -78,7 +87,7 @@ def translate(path: Path | str, exc: sqlite3.Error) -> StoreError:
             path,
             f"is corrupt ({exc}); restore it from a backup copy beside it. Nothing was changed",
         )
-    if "disk is full" in text or "database or disk is full" in text:
+    if "disk is full" in text or ("disk i/o error" in text and _disk_nearly_full(path)):
         return DiskFullError(
             path,
             "could not be written: the disk is full. Nothing was saved by this step and the "

@@ -141,10 +141,10 @@ def append_event(
     before: Snapshot,
     after: Snapshot,
 ) -> int:
-    # A new operation ends the redo chain of its document.
+    # A new operation ends its reviewer's redo chain on the document.
     con.execute(
-        "UPDATE events SET state = ? WHERE state = ? AND document_id IS ?",
-        (DROPPED, UNDONE, document_id),
+        "UPDATE events SET state = ? WHERE state = ? AND document_id IS ? AND reviewer = ?",
+        (DROPPED, UNDONE, document_id, reviewer),
     )
     cur = con.execute(
         "INSERT INTO events (time, reviewer, op, document_id, before, after, state) "
@@ -170,24 +170,50 @@ def _event(row: sqlite3.Row | tuple) -> Event:
 EVENT_COLS = "id, time, reviewer, op, document_id, before, after, state"
 
 
-def last_done(con: sqlite3.Connection, document_id: int | None) -> Event | None:
+def last_done(con: sqlite3.Connection, document_id: int | None, reviewer: str) -> Event | None:
+    """The reviewer's newest operation on the document that can be undone.
+
+    Undo steps only through the reviewer's own events: another analyst's work is theirs.
+    """
     row = con.execute(
         f"SELECT {EVENT_COLS} FROM events WHERE state = ? AND document_id IS ? "
-        "ORDER BY id DESC LIMIT 1",
-        (DONE, document_id),
+        "AND reviewer = ? ORDER BY id DESC LIMIT 1",
+        (DONE, document_id, reviewer),
     ).fetchone()
     return None if row is None else _event(row)
 
 
-def next_undone(con: sqlite3.Connection, document_id: int | None) -> Event | None:
-    # The undone events of a document are always the newest ones; the oldest of them is
+def next_undone(con: sqlite3.Connection, document_id: int | None, reviewer: str) -> Event | None:
+    # The undone events of a reviewer are always their newest ones; the oldest of them is
     # the one undone last, so it is the first to redo.
     row = con.execute(
         f"SELECT {EVENT_COLS} FROM events WHERE state = ? AND document_id IS ? "
-        "ORDER BY id ASC LIMIT 1",
-        (UNDONE, document_id),
+        "AND reviewer = ? ORDER BY id ASC LIMIT 1",
+        (UNDONE, document_id, reviewer),
     ).fetchone()
     return None if row is None else _event(row)
+
+
+def _rows_of(event: Event) -> set[tuple[str, str]]:
+    return {(table, key) for table, rows in event.before.items() for key in rows}
+
+
+def later_conflict(con: sqlite3.Connection, event: Event) -> Event | None:
+    """A later, live operation of another reviewer on rows this event touched.
+
+    Writing this event's old state back would silently undo that analyst's work too.
+    """
+    mine = _rows_of(event)
+    rows = con.execute(
+        f"SELECT {EVENT_COLS} FROM events WHERE id > ? AND state = ? AND document_id IS ? "
+        "AND reviewer != ? ORDER BY id",
+        (event.id, DONE, event.document_id, event.reviewer),
+    ).fetchall()
+    for row in rows:
+        other = _event(row)
+        if mine & _rows_of(other):
+            return other
+    return None
 
 
 def set_state(con: sqlite3.Connection, event_id: int, state: str, time: str | None) -> None:

@@ -202,7 +202,8 @@ class Store:
 
     @contextlib.contextmanager
     def transaction(self, mode: str = "IMMEDIATE") -> Iterator[None]:
-        if self.read_only_reason is not None:
+        # DEFERRED is how exports read one consistent snapshot; only writes are refused.
+        if self.read_only_reason is not None and mode != "DEFERRED":
             raise ReadOnlyProjectError(self.path, f"not changed: {self.read_only_reason}")
         try:
             with transaction(self.con, self.path, mode):
