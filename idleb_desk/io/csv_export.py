@@ -9,8 +9,8 @@ complete, so a cancelled or failed export never leaves a half-written CSV behind
 from __future__ import annotations
 
 import contextlib
-import errno
 import csv
+import errno
 import logging
 import os
 import tempfile
