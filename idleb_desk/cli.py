@@ -174,8 +174,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from idleb_desk.io.jsonl import export_jsonl
     from idleb_desk.store.store import Store
 
-    args.out.mkdir(parents=True, exist_ok=True)
-    with Store.open(args.db) as store:
+    with Store.open(args.db, create=False) as store:
+        args.out.mkdir(parents=True, exist_ok=True)
         report = export_csv(store, args.out, include_all=args.all)
         print(report)
         if not args.no_jsonl:
@@ -186,7 +186,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     from idleb_desk.store.store import Store
 
-    with Store.open(args.db) as store:
+    with Store.open(args.db, create=False) as store:
         stats = store.stats()
     print(json.dumps(stats, indent=2, sort_keys=True))
     return 0
@@ -196,7 +196,7 @@ def cmd_agree(args: argparse.Namespace) -> int:
     from idleb_desk.core.agreement import compare
     from idleb_desk.store.store import Store
 
-    with Store.open(args.db_a) as a, Store.open(args.db_b) as b:
+    with Store.open(args.db_a, create=False) as a, Store.open(args.db_b, create=False) as b:
         result = compare(a, b).as_dict()
     print(json.dumps(result, indent=2))
     return 0
@@ -206,7 +206,7 @@ def cmd_kinds(args: argparse.Namespace) -> int:
     from idleb_desk.core.ops import ReviewError
     from idleb_desk.core.review import ReviewSession
 
-    session = ReviewSession.open(args.db)
+    session = ReviewSession.open(args.db, create=False)
     try:
         kinds = session.add_claim_kind(args.add) if args.add else session.claim_kinds()
     except ReviewError as exc:
