@@ -27,7 +27,11 @@ log = logging.getLogger(__name__)
 TEXT_EXTS = (".txt", ".md")
 HTML_EXTS = (".html", ".htm")
 JSONL_EXTS = (".jsonl",)
-SUPPORTED_EXTS = TEXT_EXTS + HTML_EXTS + JSONL_EXTS
+# Other tools' annotation files (idleb_desk.io.formats); a brat .ann is read with its .txt,
+# so a folder walk takes the .txt and leaves the .ann to it.
+FORMAT_EXTS = (".spacy", ".json")
+SUPPORTED_EXTS = TEXT_EXTS + HTML_EXTS + JSONL_EXTS + FORMAT_EXTS + (".ann",)
+WALK_EXTS = TEXT_EXTS + HTML_EXTS + JSONL_EXTS + FORMAT_EXTS
 SUPPORTED = SUPPORTED_EXTS  # the name cli.py imports
 # A single article beyond this is almost surely not an article (a dump, a log): refuse it
 # rather than load it whole. JSONL is streamed line by line, so it has no such limit.
@@ -126,7 +130,7 @@ def _walk(folder: Path) -> Iterator[Path]:
             continue
         if entry.is_dir(follow_symlinks=False):
             yield from _walk(Path(entry.path))
-        elif Path(entry.name).suffix.lower() in SUPPORTED_EXTS and entry.is_file():
+        elif Path(entry.name).suffix.lower() in WALK_EXTS and entry.is_file():
             yield Path(entry.path)
 
 
@@ -197,14 +201,23 @@ def _read_html_file(path: Path) -> SourceDoc:
     return SourceDoc(path.stem, title or first_line_title(text) or path.stem, text, name, encoding)
 
 
-def read_file(path: Path | str) -> Iterator[ReadItem]:
-    """Documents in one file (one, or one per JSONL line) and the problems met."""
+def read_file(path: Path | str, fmt: str = "auto", accepted: bool = False) -> Iterator[ReadItem]:
+    """Documents in one file (one, or one per JSONL line) and the problems met.
+
+    `fmt` names an exchange format (`idleb_desk.io.formats.IMPORT_FORMATS`; "auto" tells
+    by extension and content); `accepted` imports their annotations as accepted.
+    """
+    from idleb_desk.io import formats  # late: the format readers use this module
+
     path = Path(path)
     try:
         _check_file(path)
         ext = path.suffix.lower()
-        if ext in JSONL_EXTS:
-            yield from read_jsonl(path)
+        foreign = formats.reader_for(path, fmt, accepted)
+        if foreign is not None:
+            yield from foreign()
+        elif ext in JSONL_EXTS:
+            yield from read_jsonl(path, formats.jsonl_converter(fmt, accepted))
         elif ext in HTML_EXTS:
             yield _read_html_file(path)
         else:
@@ -315,7 +328,11 @@ def _jsonl_lines(path: Path) -> Iterator[tuple[int, str | ImportProblem, str]]:
                 )
 
 
-def read_jsonl(path: Path) -> Iterator[ReadItem]:
+def read_jsonl(
+    path: Path, convert: Callable[[object], object] | None = None
+) -> Iterator[ReadItem]:
+    """Each line of a JSONL file; `convert` may turn a parsed line into our own shape
+    first (Prodigy tasks, see idleb_desk.io.formats.prodigy), raising ValueError."""
     name = str(path)
     any_line = False
     try:
@@ -332,6 +349,12 @@ def read_jsonl(path: Path) -> Iterator[ReadItem]:
             except json.JSONDecodeError as exc:
                 yield Problem(name, f"is not valid JSON ({exc.msg}, column {exc.colno})", n)
                 continue
+            if convert is not None:
+                try:
+                    obj = convert(obj)
+                except ValueError as exc:
+                    yield Problem(name, str(exc), n)
+                    continue
             try:
                 yield jsonl_line_to_doc(obj, name, n, encoding)
             except ImportProblem as exc:
