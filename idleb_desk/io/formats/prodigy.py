@@ -29,7 +29,10 @@ NAME = "prodigy"
 
 
 def is_task(obj: object) -> bool:
-    return isinstance(obj, dict) and "annotations" not in obj and ("spans" in obj or "relations" in obj)
+    """A Prodigy task: spans or relations, and not our own `annotations`."""
+    if not isinstance(obj, dict) or "annotations" in obj:
+        return False
+    return "spans" in obj or "relations" in obj
 
 
 def _span_key(span: object, where: str) -> tuple[object, object]:
@@ -144,8 +147,13 @@ def doc_to_task(doc: ExportDoc) -> dict[str, Any]:
         "text": doc.text,
         "meta": doc.meta,
         "tokens": [
-            {"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i,
-             "ws": bool(t.whitespace_)}
+            {
+                "text": t.text,
+                "start": t.idx,
+                "end": t.idx + len(t.text),
+                "id": t.i,
+                "ws": bool(t.whitespace_),
+            }
             for t in tdoc
         ],  # fmt: skip
         "spans": spans,

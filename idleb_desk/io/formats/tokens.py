@@ -39,7 +39,7 @@ def aligned_doc(text: str, spans: Iterable[tuple[int, int]]) -> Doc:
     points = sorted(c for c in cuts if 0 <= c <= len(text))
     words: list[str] = []
     spaces: list[bool] = []
-    for a, b in zip(points, points[1:]):
+    for a, b in zip(points, points[1:], strict=False):
         seg = text[a:b]
         # A single space after a word is that word's trailing whitespace, as spaCy
         # tokenises it, unless a span starts on it or ends after it.
@@ -56,7 +56,7 @@ def aligned_doc(text: str, spans: Iterable[tuple[int, int]]) -> Doc:
         words.append(seg)
         spaces.append(False)
     doc = Doc(nlp.vocab, words=words, spaces=spaces)
-    for name, proc in nlp.pipeline:
+    for _name, proc in nlp.pipeline:
         doc = proc(doc)
     if doc.text != text:  # cannot happen: words and spaces are cut from the text itself
         raise AssertionError("tokenised text differs from the document text")
