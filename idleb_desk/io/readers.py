@@ -139,8 +139,16 @@ def iter_files(paths: Iterable[Path | str]) -> Iterator[Path | Problem]:
 
     Only paths are produced, so a caller can count them up front for progress.
     """
+    pairs: set[Path] = set()  # brat .txt + .ann pairs already listed
     for raw in paths:
         path = Path(raw)
+        if path.suffix.lower() in (".ann", ".txt") and path.with_suffix(".ann").is_file():
+            # A brat pair is read through its text, once, whichever of the two is given.
+            if path.with_suffix(".txt").is_file():
+                path = path.with_suffix(".txt")
+            if path in pairs:
+                continue
+            pairs.add(path)
         if path.is_dir():
             found = False
             for file in _walk(path):

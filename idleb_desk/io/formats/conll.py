@@ -18,7 +18,7 @@ from idleb_desk.core.model import LAYER_ACTOR
 from idleb_desk.io.formats.common import ExportDoc
 from idleb_desk.io.formats.tokens import aligned_doc
 
-DOCSTART = "-DOCSTART- -X- -X- O"
+DOCSTART = "-DOCSTART- -X- O O"  # the delimiter spaCy's converter splits on
 
 
 @dataclass
