@@ -279,3 +279,18 @@ def test_bad_foreign_files_are_refused_by_name(tmp_path: Path) -> None:
     assert "x.spacy: is not a spaCy DocBin file" in messages[1]
     assert 'y.json: task 1 is not a Label Studio task (an object with "data")' in messages[2]
     assert "z.ann: T1 has offsets 0..99 outside the text" in messages[3]
+
+
+def test_excel_csv_has_a_bom_and_the_default_has_none(exported: tuple[Path, Path]) -> None:
+    from idleb_desk.io.csv_export import export_csv
+
+    db, out = exported
+    with Store.open(db) as store:
+        export_csv(store, out / "plain", include_all=True)
+        export_csv(store, out / "excel", include_all=True, excel=True)
+    for name in ("actors.csv", "claims.csv"):
+        plain = (out / "plain" / name).read_bytes()
+        excel = (out / "excel" / name).read_bytes()
+        assert not plain.startswith(b"\xef\xbb\xbf")
+        assert excel == b"\xef\xbb\xbf" + plain
+        assert "Erdoğan".encode() in plain

@@ -336,9 +336,7 @@ def _jsonl_lines(path: Path) -> Iterator[tuple[int, str | ImportProblem, str]]:
                 )
 
 
-def read_jsonl(
-    path: Path, convert: Callable[[object], object] | None = None
-) -> Iterator[ReadItem]:
+def read_jsonl(path: Path, convert: Callable[[object], object] | None = None) -> Iterator[ReadItem]:
     """Each line of a JSONL file; `convert` may turn a parsed line into our own shape
     first (Prodigy tasks, see idleb_desk.io.formats.prodigy), raising ValueError."""
     name = str(path)
