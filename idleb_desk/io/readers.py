@@ -20,7 +20,8 @@ from typing import Any
 
 from idleb_desk.io.encoding import UTF8, UTF8_SIG, decode_bytes
 from idleb_desk.io.errors import ImportProblem, Problem
-from idleb_desk.io.html_text import MAX_TITLE, html_to_text
+from idleb_desk.io.html_main import page_text
+from idleb_desk.io.html_text import MAX_TITLE, html_to_text  # noqa: F401 (re-exported)
 
 log = logging.getLogger(__name__)
 
@@ -203,7 +204,8 @@ def _read_text_file(path: Path) -> SourceDoc:
 def _read_html_file(path: Path) -> SourceDoc:
     name = str(path)
     markup, encoding = decode_bytes(_read_bytes(path), name)
-    text, title = html_to_text(markup)
+    page = page_text(markup)  # the article; all visible text when none is found
+    text, title = page.text, page.title
     if not text.strip():
         raise ImportProblem(name, "is an HTML page with no text (only markup, scripts or styles)")
     return SourceDoc(path.stem, title or first_line_title(text) or path.stem, text, name, encoding)
