@@ -62,3 +62,28 @@ def test_prodigy_line_keeps_its_spans_and_claim(tmp_path: Path) -> None:
         assert by_id[claim.cue_span_id].text == "said"
         assert by_id[claim.content_span_id].text == "Russia would not stop"
         assert claim.status == "suggested"
+
+
+def test_prodigy_accepted_flag_rejected_answer_and_label_case(tmp_path: Path) -> None:
+    binary = {"text": "Ankara warned Moscow.", "answer": "reject",
+              "spans": [{"start": 0, "end": 6, "label": "GPE"}]}  # fmt: skip
+    speaker = {"start": 0, "end": 5, "label": "speaker"}
+    content = {"start": 11, "end": 31, "label": "content"}
+    relation = {"label": "speaker", "head_span": content, "child_span": speaker}
+    manual = {"text": "Paris said the talks must go on.", "answer": "accept",
+              "spans": [speaker, content], "relations": [relation]}  # fmt: skip
+    src = tmp_path / "mixed.jsonl"
+    src.write_text(json.dumps(binary) + "\n" + json.dumps(manual) + "\n", encoding="utf-8")
+    with Store.open(tmp_path / "p.sqlite3") as store:
+        report = import_paths(store, [src], accepted=True)
+        assert report.problems == [] and len(report.imported) == 2
+        first, second = report.imported
+        assert [(s.text, s.status) for s in store.spans(first)] == [("Ankara", "rejected")]
+        spans = store.spans(second)
+        assert [(s.label, s.layer, s.status) for s in spans] == [
+            ("SPEAKER", "claim", "accepted"),
+            ("CONTENT", "claim", "accepted"),
+        ]
+        (claim,) = store.claims(second)
+        assert (claim.speaker_span_id, claim.content_span_id) == (spans[0].id, spans[1].id)
+        assert (claim.status, claim.origin) == ("accepted", "import:prodigy")

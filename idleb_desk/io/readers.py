@@ -33,7 +33,8 @@ JSONL_EXTS = (".jsonl",)
 FORMAT_EXTS = (".spacy", ".json")
 SUPPORTED_EXTS = TEXT_EXTS + HTML_EXTS + JSONL_EXTS + FORMAT_EXTS + (".ann",)
 WALK_EXTS = TEXT_EXTS + HTML_EXTS + JSONL_EXTS + FORMAT_EXTS
-SUPPORTED = SUPPORTED_EXTS  # the name cli.py imports
+# What `idleb-desk extract` reads as article text (annotation files are import-only).
+SUPPORTED = TEXT_EXTS + HTML_EXTS + JSONL_EXTS
 # A single article beyond this is almost surely not an article (a dump, a log): refuse it
 # rather than load it whole. JSONL is streamed line by line, so it has no such limit.
 MAX_FILE_BYTES = 64 * 1024 * 1024

@@ -80,6 +80,8 @@ def foreign_span(
         raise FormatError(f"span {label!r} has offsets {start!r}..{end!r} that are not numbers")
     ext = extra if isinstance(extra, dict) else {}
     label = label.strip()
+    if label.upper() in CLAIM_PART_LABELS:  # "content" is our CONTENT: one spelling
+        label = label.upper()
     span: dict[str, Any] = {
         "id": key,
         "start": start,
