@@ -209,7 +209,8 @@ def test_brat_from_elsewhere_with_relations(tmp_path: Path) -> None:
         f"T3\tCUE {t[0]} {t[1]}\ttold\n"
         f"T4\tCONTENT {c[0]} {nl};{nl + 1} {c[1]}\t{TRICKY[c[0] : nl]} {TRICKY[nl + 1 : c[1]]}\n"
         "R1\tSPEAKER Arg1:T4 Arg2:T1\nR2\tCue Arg1:T4 Arg2:T3\nR3\tADDRESSEE Arg1:T4 Arg2:T2\n"
-        "#1\tAnnotatorNotes T1\tchecked twice\n",
+        "#1\tAnnotatorNotes T1\tchecked twice\nN1\tReference T1 Wikidata:Q39723\tErdoğan\n"
+        "*\tEquiv T1 T1\n",
         encoding="utf-8",
     )
     db = tmp_path / "p.sqlite3"

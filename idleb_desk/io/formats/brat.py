@@ -38,7 +38,7 @@ NAME = "brat"
 NOTE_PREFIX = f"{EXT_KEY} "
 _T = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)$")
 _E = re.compile(r"^(E\d+)\t(\S+):(T\d+)((?: \S+:[TE]\d+)*)\s*$")
-_R = re.compile(r"^(R\d+)\t(\S+) Arg1:([TE]\d+) Arg2:([TE]\d+)\s*$")
+_R = re.compile(r"^(R\d+)\t(\S+) \S+:([TE]\d+) \S+:([TE]\d+)\s*$")  # Arg1, Arg2
 _A = re.compile(r"^([AM]\d+)\t(\S+) ([TER]\d+)(?: (\S+))?\s*$")
 _NOTE = re.compile(r"^(#\d+)\tAnnotatorNotes ([TER]\d+)\t(.*)$")
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -199,6 +199,8 @@ def ann_to_line(text: str, ann: str, stem: str, defaults: Defaults) -> dict[str,
         elif m := _NOTE.match(line):
             if (value := _note(m[3])) is not None:
                 notes[m[2]] = value
+        elif line[:1] in ("*", "N"):
+            continue  # equivalences and normalisations (links to a knowledge base)
         elif not line.startswith("#"):
             raise FormatError(f"line {n} is not brat standoff: {line[:60]!r}")
     triggers = {trig for _, trig, _ in events}

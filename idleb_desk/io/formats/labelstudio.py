@@ -212,9 +212,12 @@ def task_to_line(task: object, defaults: Defaults) -> dict[str, Any]:
     if grouped.warnings:
         raise FormatError("; ".join(grouped.warnings))
     ext_id = data.get("doc_id", task.get("id"))
+    # Task data is the user's own: only our keys are taken, and only with our types.
+    title = data.get("title") if isinstance(data.get("title"), str) else None
+    meta = data.get("meta") if isinstance(data.get("meta"), dict) else None
     claims = finish_claims(grouped, defaults)
     doc_extra = (ext or {}).get("document")
-    return our_line(ext_id, data.get("title"), text, data.get("meta"), spans, claims, defaults,
+    return our_line(ext_id, title, text, meta, spans, claims, defaults,
                     doc_extra)  # fmt: skip
 
 
