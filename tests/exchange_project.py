@@ -25,7 +25,8 @@ from idleb_desk.store.store import Store
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "idleb-eu-ministers.txt"
 TRICKY = (
     "Erdoğan 😀 told Moscow: «stop the\nassault» now.\n"
-    "قال لافروف إن روسيا لن تتوقف. The Russian envoy said Ankara must wait, adding it would."
+    "قال لافروف إن روسيا لن تتوقف. The Russian envoy said Ankara must wait, adding it would.\n"
+    "Le\u2028Drian\x0creplied:\t«non»."  # line breaks only some readers see, and a tab
 )
 
 
@@ -54,6 +55,8 @@ class Scripted:
                 ActorSuggestion(*_a(ref(t, "Russia")), "NORP"),  # an edge inside "Russian"
                 ActorSuggestion(*_a(ref(t, "The Russian envoy")), "PERSON"),  # overlaps
                 ActorSuggestion(*_a(ref(t, "Ankara")), "GPE"),
+                ActorSuggestion(*_a(ref(t, "Le\u2028Drian")), "PERSON"),
+                ActorSuggestion(*_a(ref(t, "Drian\x0creplied:\t«non»")), "ORG"),
             )
             claims = (
                 ClaimSuggestion(

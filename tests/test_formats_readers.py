@@ -77,34 +77,46 @@ def _conf(path: Path) -> dict[str, set[str]]:
 
 
 def test_brat_ann_follows_the_standoff_grammar(exported: tuple[Path, Path]) -> None:
+    """The grammar and the sanity checks of brat's own reader (server/src/annotation.py):
+    unique ids, every reference defined, an event's trigger a text-bound of the event's
+    type, and no annotation but an event referring to a trigger."""
     _, out = exported
     conf = _conf(out / "brat" / "annotation.conf")
     anns = sorted((out / "brat").glob("*.ann"))
     assert len(anns) == 2
     for ann in anns:
         text = ann.with_suffix(".txt").read_bytes().decode("utf-8")
-        defined: set[str] = set()
-        refs: list[str] = []
-        for line in ann.read_text(encoding="utf-8").splitlines():
+        types: dict[str, str] = {}
+        ids: list[str] = []
+        refs: list[str] = []  # referred to by attributes and notes
+        triggers: dict[str, str] = {}  # trigger id -> event type
+        # brat reads the file with universal newlines: lines end at CR or LF only.
+        for line in ann.read_bytes().decode("utf-8").split("\n")[:-1]:
             if m := _T.match(line):
                 frags = [tuple(map(int, f.split())) for f in m[3].split(";")]
                 assert all(0 <= a < b <= len(text) for a, b in frags)
                 assert m[4] == " ".join(text[a:b] for a, b in frags)  # brat checks this
-                assert all("\n" not in text[a:b] for a, b in frags)
+                assert all(len(text[a:b].splitlines()) == 1 for a, b in frags)
                 assert m[2] in conf["entities"] | conf["events"]
-                defined.add(f"T{m[1]}")
+                ids.append(f"T{m[1]}")
+                types[f"T{m[1]}"] = m[2]
             elif m := _E.match(line):
                 assert m[2] in conf["events"]
-                refs += [m[3], *(a.split(":")[1] for a in m[4].split())]
-                defined.add(f"E{m[1]}")
+                triggers[m[3]] = m[2]
+                args = [a.split(":")[1] for a in m[4].split()]
+                assert all(a in types and a not in triggers for a in args)
+                ids.append(f"E{m[1]}")
             elif m := _A.match(line):
                 assert m[2] in conf["attributes"]
                 refs.append(m[3])
+                ids.append(f"A{m[1]}")
             elif m := _NOTE.match(line):
                 refs.append(m[2])
             else:
                 pytest.fail(f"not brat standoff: {line!r}")
-        assert set(refs) <= defined
+        assert len(ids) == len(set(ids))
+        assert set(refs) <= set(ids) and not set(refs) & set(triggers)
+        assert all(types[t] == event_type for t, event_type in triggers.items())
 
 
 def test_label_studio_tasks_follow_its_documented_format(exported: tuple[Path, Path]) -> None:

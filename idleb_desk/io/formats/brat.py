@@ -42,16 +42,19 @@ _R = re.compile(r"^(R\d+)\t(\S+) \S+:([TE]\d+) \S+:([TE]\d+)\s*$")  # Arg1, Arg2
 _A = re.compile(r"^([AM]\d+)\t(\S+) ([TER]\d+)(?: (\S+))?\s*$")
 _NOTE = re.compile(r"^(#\d+)\tAnnotatorNotes ([TER]\d+)\t(.*)$")
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# Every character str.splitlines() breaks at, not only CR and LF: a fragment's text must
+# stay on its line for any reader.
+_LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
 
 
 # ---- export ---------------------------------------------------------------------------
 
 
 def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The pieces of start..end between line breaks (brat text-bounds stay on one line)."""
+    """The pieces of start..end between line breaks (a text-bound's text stays on its line)."""
     out = []
     pos = start
-    for m in re.finditer(r"[\r\n]+", text[start:end]):
+    for m in _LINE_BREAKS.finditer(text[start:end]):
         a, b = start + m.start(), start + m.end()
         if a > pos:
             out.append((pos, a))

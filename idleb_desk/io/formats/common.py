@@ -15,6 +15,7 @@ gets the defaults: status `suggested` (or `accepted` on request), origin
 
 from __future__ import annotations
 
+import json
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +38,19 @@ SPAN_EXTRAS = ("layer", "status", "origin", "reviewer", "reviewed_at", "actor")
 DOC_EXTRAS = ("status", "reviewer", "reviewed_at", "extracted_with", "source", "regions")
 DEFAULT_KIND = "statement"
 DEFAULT_QUOTE_TYPE = "indirect"
+
+
+# JSON keeps these raw with ensure_ascii=False, and str.splitlines() breaks lines at them.
+_SPLITLINES_ONLY = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def json_line(value: object) -> str:
+    """One JSON value on one line for any line reader: readable UTF-8, with the three
+    line breaks that only str.splitlines() knows escaped (JSON escapes the others)."""
+    text = json.dumps(value, ensure_ascii=False)
+    for raw, escaped in _SPLITLINES_ONLY.items():
+        text = text.replace(raw, escaped)
+    return text
 
 
 class FormatError(ValueError):

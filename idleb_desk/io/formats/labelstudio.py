@@ -32,6 +32,7 @@ from idleb_desk.io.formats.common import (
     FormatError,
     finish_claims,
     foreign_span,
+    json_line,
     our_line,
 )
 
@@ -123,7 +124,7 @@ def write(docs: Iterator[ExportDoc], fh: IO[str]) -> tuple[int, set[str]]:
     for doc in docs:
         fh.write(",\n" if n else "\n")
         n += 1
-        fh.write(json.dumps(doc_to_task(doc, n), ensure_ascii=False))
+        fh.write(json_line(doc_to_task(doc, n)))
         labels.update(s["label"] for s in doc.spans)
     fh.write("\n]\n")
     return n, labels

@@ -9,7 +9,6 @@ its spans become suggestions and its relations claims (see `claim_map`). A task 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
@@ -21,6 +20,7 @@ from idleb_desk.io.formats.common import (
     FormatError,
     finish_claims,
     foreign_span,
+    json_line,
     our_line,
 )
 from idleb_desk.io.formats.tokens import aligned_doc, token_range
@@ -171,6 +171,6 @@ def _ref(span: dict[str, Any]) -> dict[str, Any]:
 def write(docs: Iterator[ExportDoc], fh: IO[str]) -> int:
     n = 0
     for doc in docs:
-        fh.write(json.dumps(doc_to_task(doc), ensure_ascii=False) + "\n")
+        fh.write(json_line(doc_to_task(doc)) + "\n")
         n += 1
     return n
