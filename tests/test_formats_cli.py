@@ -56,3 +56,15 @@ def test_unknown_format_is_an_error(capsys: pytest.CaptureFixture[str], tmp_path
         main(["export", str(tmp_path / "p.sqlite3"), "--out", str(tmp_path), "--format", "xml"])
     assert exc.value.code == 2
     assert "invalid choice: 'xml'" in capsys.readouterr().err
+
+
+def test_format_idleb_refuses_a_prodigy_line_instead_of_dropping_its_spans(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "tasks.jsonl"
+    src.write_text(json.dumps(_task()) + "\n", encoding="utf-8")
+    db = tmp_path / "p.sqlite3"
+    assert main(["import", str(db), str(src), "--no-extract", "--format", "idleb"]) == 1
+    out = capsys.readouterr().out
+    assert "0 imported" in out
+    assert f'problem: {src}, line 1: has "spans" or "relations" (a Prodigy task)' in out

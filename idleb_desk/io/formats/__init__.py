@@ -43,9 +43,15 @@ def reader_for(path: Path, fmt: str, accepted: bool) -> Reader | None:
 
 
 def jsonl_converter(fmt: str, accepted: bool) -> Callable[[object], object] | None:
-    """The line converter for a `.jsonl` file: Prodigy tasks become our lines."""
-    if fmt not in ("auto", "prodigy"):
+    """The line converter for a `.jsonl` file: Prodigy tasks become our lines.
+
+    With "idleb" a Prodigy task is refused rather than read as plain text, so that its
+    spans are never dropped without a word.
+    """
+    if fmt not in ("auto", "prodigy", "idleb"):
         return None
     from idleb_desk.io.formats import prodigy
 
+    if fmt == "idleb":
+        return prodigy.refuse_tasks
     return prodigy.line_converter(fmt == "prodigy", accepted)

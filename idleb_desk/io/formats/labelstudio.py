@@ -171,7 +171,10 @@ def _results(task: dict[str, Any], ours: bool) -> list[dict[str, Any]]:
 
 def task_to_line(task: object, defaults: Defaults) -> dict[str, Any]:
     if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
-        raise FormatError('is not a Label Studio task (an object with "data")')
+        raise FormatError(
+            'is not a Label Studio task (an object with "data"); a .json file is read as a '
+            "Label Studio export, so leave other JSON files out of the import"
+        )
     data = task["data"]
     text = data.get("text")
     if not isinstance(text, str):

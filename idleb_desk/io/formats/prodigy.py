@@ -118,6 +118,16 @@ def line_converter(forced: bool, accepted: bool) -> Callable[[object], object]:
     return convert
 
 
+def refuse_tasks(obj: object) -> object:
+    """For `--format idleb`: a Prodigy task is not ours; say so instead of dropping spans."""
+    if is_task(obj):
+        raise FormatError(
+            'has "spans" or "relations" (a Prodigy task), which --format idleb does not '
+            "read; import it with --format prodigy or auto"
+        )
+    return obj
+
+
 # ---- export ---------------------------------------------------------------------------
 
 
