@@ -45,7 +45,12 @@ def _tool_parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import", help="import articles into a project (extracts by default)")
     imp.add_argument("db", type=Path)
-    imp.add_argument("files", nargs="+", type=Path, help=".txt .md .html .jsonl files or folders")
+    imp.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        help=".txt .md .html .jsonl .json .spacy .ann files or folders",
+    )
     imp.add_argument("--no-extract", action="store_true", help="store the texts only")
     imp.add_argument("--model", help="spaCy pipeline name or path")
     imp.add_argument("--batch-size", type=int, default=32)
