@@ -307,3 +307,18 @@ def test_excel_csv_has_a_bom_and_the_default_has_none(exported: tuple[Path, Path
         assert not plain.startswith(b"\xef\xbb\xbf")
         assert excel == b"\xef\xbb\xbf" + plain
         assert "Erdoğan".encode() in plain
+
+
+def test_label_studio_sdk_validates_the_export(exported: tuple[Path, Path]) -> None:
+    """Label Studio's own validator, where label-studio-sdk is installed (it is not a
+    dependency: it brings in dozens of packages). Run by hand on 2026-11-29 with
+    label-studio-sdk 2.1.2: no errors (docs/formats.md)."""
+    interface_mod = pytest.importorskip("label_studio_sdk.label_interface")
+    _, out = exported
+    interface = interface_mod.LabelInterface(
+        (out / "labelstudio-config.xml").read_text(encoding="utf-8")
+    )
+    for task in json.loads((out / "labelstudio.json").read_text(encoding="utf-8")):
+        assert interface.validate_task({"data": task["data"]})
+        for item in task["annotations"] + task["predictions"]:
+            assert interface.validate_prediction(item, return_errors=True) == []
