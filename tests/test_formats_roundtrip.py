@@ -7,6 +7,7 @@ the ordinary import, and both projects are compared item by item (ids left out).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,47 @@ def test_exports_replace_earlier_ones_whole(source: Path, tmp_path: Path) -> Non
         export_all(source, fmt, out)
     assert sorted(p.name for p in out.iterdir()) == ["brat", "prodigy.jsonl"]
     assert len(list((out / "brat").glob("*.ann"))) == 2
+
+
+def _strip(value: object) -> object:
+    """The file as another tool would save it: without our `idleb` keys."""
+    if isinstance(value, dict):
+        return {k: _strip(v) for k, v in value.items() if not k.startswith("idleb")}
+    if isinstance(value, list):
+        return [_strip(v) for v in value]
+    return value
+
+
+def _shape(db: Path) -> dict[str, tuple[list[str], list[str]]]:
+    """Texts, spans (offsets, label, layer) and claims (roles as spans), nothing else."""
+    full = canonical(db, doc_fields=False)
+    out = {}
+    for text, doc in full.items():
+        spans = sorted(json.dumps(json.loads(s)[:4]) for s in doc["spans"])
+        claims = sorted(json.dumps(json.loads(c)[:5]) for c in doc["claims"])
+        out[text] = (spans, claims)
+    return out
+
+
+@pytest.mark.parametrize("fmt", ["prodigy", "labelstudio"])
+def test_without_our_keys_spans_and_claims_survive(source: Path, tmp_path: Path, fmt: str) -> None:
+    """A tool that re-saves the file drops our keys; the native spans and relations
+    still give back every span and claim (as suggestions). Label Studio keeps only the
+    annotation when a task has one, so that case exports reviewed items only."""
+    with Store.open(source) as store:
+        report = export_format(store, fmt, tmp_path / "out", include_all=fmt == "prodigy")
+    theirs = tmp_path / ("theirs.jsonl" if fmt == "prodigy" else "theirs.json")
+    if fmt == "prodigy":
+        lines = report.path.read_text(encoding="utf-8").splitlines()
+        stripped = [json.dumps(_strip(json.loads(line)), ensure_ascii=False) for line in lines]
+        theirs.write_text("\n".join(stripped) + "\n", encoding="utf-8")
+    else:
+        tasks = json.loads(report.path.read_text(encoding="utf-8"))
+        theirs.write_text(json.dumps(_strip(tasks), ensure_ascii=False), encoding="utf-8")
+    for name, path in (("ours", report.path), ("theirs", theirs)):
+        with Store.open(tmp_path / f"{name}.sqlite3") as store:
+            assert import_paths(store, [path]).problems == []
+    assert _shape(tmp_path / "theirs.sqlite3") == _shape(tmp_path / "ours.sqlite3")
+    with Store.open(tmp_path / "theirs.sqlite3") as store:
+        assert {r[0] for r in store.execute("SELECT status FROM spans")} == {"suggested"}
+        assert {r[0] for r in store.execute("SELECT origin FROM claims")} == {f"import:{fmt}"}

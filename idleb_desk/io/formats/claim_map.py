@@ -116,24 +116,35 @@ def claims_from_relations(
     content_keys: Sequence[Key],
     attrs: Sequence[dict[str, Any]] | None = None,
 ) -> Grouped:
-    """Claims from relations. `attrs` (our own extension) lists every claim with its
-    content key and attributes, and relations then carry their claim's index; without it
-    each content key (CONTENT spans, then relation heads) is one claim."""
+    """Claims from relations, read in file order.
+
+    `attrs` (our own extension) lists every claim with its content key and attributes,
+    and relations carry their claim's index. Without it each content key (CONTENT spans,
+    then relation heads) is one claim, and a relation that would give a claim a second
+    speaker, cue or antecedent (or an addressee twice) starts another claim on the same
+    content span: the relations of one claim come together, as every tool writes them.
+    """
     grouped = Grouped()
     if attrs is not None:
         claims = [_empty_claim(a.get(ANCHOR)) | _only_attrs(a) for a in attrs]
     else:
         heads = list(dict.fromkeys([*content_keys, *(r.head for r in relations)]))
         claims = [_empty_claim(h) for h in heads]
-    by_head = {c[ANCHOR]: i for i, c in reversed(list(enumerate(claims)))}
+    latest = {c[ANCHOR]: i for i, c in enumerate(claims)}  # the claim a head's roles go to
     unknown: set[str] = set()
     for rel in relations:
         role = _BY_RELATION.get(rel.label.upper())
         if role is None:
             unknown.add(rel.label)
             continue
-        i = rel.claim if rel.claim is not None and 0 <= rel.claim < len(claims) else None
-        i = by_head.get(rel.head) if i is None else i
+        if attrs is not None:
+            i = rel.claim if rel.claim is not None and 0 <= rel.claim < len(claims) else None
+            i = latest.get(rel.head) if i is None else i
+        else:
+            i = latest.get(rel.head)
+            if i is not None and _taken(claims[i], role, rel.child):
+                claims.append(_empty_claim(rel.head))
+                i = latest[rel.head] = len(claims) - 1
         if i is None:
             grouped.warnings.append(f"a {rel.label} relation has no claim to go to; skipped")
             continue
@@ -145,6 +156,13 @@ def claims_from_relations(
         )
     grouped.claims = claims
     return grouped
+
+
+def _taken(claim: dict[str, Any], role: str, key: Key) -> bool:
+    """Would this role make a second one on the claim?"""
+    if role in LIST_ROLES:
+        return key in claim[role]
+    return claim.get(role) is not None and claim[role] != key
 
 
 def claim_from_arguments(args: Sequence[tuple[str, Key]], grouped: Grouped, what: str) -> None:
