@@ -48,8 +48,8 @@ def main_text(markup: str) -> tuple[str, str]:
         doc = trafilatura.bare_extraction(
             tree, include_comments=False, include_tables=False, with_metadata=False
         )
-    except (ValueError, TypeError, AttributeError) as exc:  # malformed markup in lxml
-        log.info("trafilatura could not read the page: %s", exc)
+    except Exception as exc:  # any failure inside the extractor: the fallback reads the page
+        log.warning("trafilatura could not read the page (%s: %s)", type(exc).__name__, exc)
         return "", ""
     if doc is None:
         return "", ""
