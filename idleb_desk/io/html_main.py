@@ -14,9 +14,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-import trafilatura
-from trafilatura.metadata import extract_title
-
 from idleb_desk.io.html_text import MAX_TITLE, html_to_text
 
 log = logging.getLogger(__name__)
@@ -34,6 +31,11 @@ class PageText:
 
 def main_text(markup: str) -> tuple[str, str]:
     """(article text, title) by trafilatura; ("", "") when it finds no article."""
+    # Imported here, not at the top: it takes about 0.25 s, which only an HTML import
+    # should pay (the window imports the readers while it starts).
+    import trafilatura
+    from trafilatura.metadata import extract_title
+
     try:
         tree = trafilatura.load_html(markup)
         if tree is None:
