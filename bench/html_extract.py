@@ -37,6 +37,8 @@ def measure(folder: Path, repeat: int) -> dict[str, dict[str, float]]:
     spec = json.loads((folder / "pages.json").read_text(encoding="utf-8"))["pages"]
     totals = {name: {"markers": 0, "kept_markers": 0, "sentences": 0, "kept_sentences": 0,
                      "seconds": 0.0} for name in READERS}  # fmt: skip
+    for read in READERS.values():  # warm up: imports (trafilatura's takes ~0.25 s) and caches
+        read("<html><body><p>Warm up.</p></body></html>")
     print("| page | reader | boilerplate kept | article sentences kept | ms/page |")
     print("|---|---|---|---|---|")
     for page, want in spec.items():
