@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from idleb_desk import __version__
+from idleb_desk.io.formats import EXPORT_FORMATS, IMPORT_FORMATS
 from idleb_desk.logs import setup_logging
 from idleb_desk.store.connection import StoreError
 
@@ -44,11 +45,30 @@ def _tool_parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import", help="import articles into a project (extracts by default)")
     imp.add_argument("db", type=Path)
-    imp.add_argument("files", nargs="+", type=Path, help=".txt .md .html .jsonl files or folders")
+    imp.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        help=".txt .md .html .jsonl .json .spacy .ann files or folders",
+    )
     imp.add_argument("--no-extract", action="store_true", help="store the texts only")
     imp.add_argument("--model", help="spaCy pipeline name or path")
     imp.add_argument("--batch-size", type=int, default=32)
     imp.add_argument("--n-process", type=int, default=1, help="spaCy worker processes")
+    imp.add_argument(
+        "--format",
+        dest="fmt",
+        default="auto",
+        choices=IMPORT_FORMATS,
+        help="how to read annotated files: auto (by extension and content, the default), "
+        "idleb (our JSONL only), prodigy (.jsonl), spacy (.spacy DocBin), brat (.txt + .ann), "
+        "labelstudio (.json); see docs/formats.md",
+    )
+    imp.add_argument(
+        "--accepted",
+        action="store_true",
+        help="store the spans and claims of annotated files as accepted, not as suggestions",
+    )
 
     ext = sub.add_parser("extract", help="print suggestions as JSONL; opens no database")
     ext.add_argument("files", nargs="+", type=Path)
@@ -61,6 +81,17 @@ def _tool_parser() -> argparse.ArgumentParser:
     exp.add_argument("--out", type=Path, required=True, help="output folder")
     exp.add_argument("--all", action="store_true", help="include suggested and rejected items")
     exp.add_argument("--no-jsonl", action="store_true", help="skip project.jsonl")
+    exp.add_argument(
+        "--format",
+        dest="formats",
+        action="append",
+        choices=EXPORT_FORMATS,
+        help="write this format (repeatable; default: csv and jsonl): csv, jsonl, prodigy, "
+        "spacy, brat, labelstudio, conll; see docs/formats.md",
+    )
+    exp.add_argument(
+        "--excel", action="store_true", help="CSV for Excel: UTF-8 with a byte order mark"
+    )
 
     st = sub.add_parser("stats", help="counts of documents, spans and claims by status")
     st.add_argument("db", type=Path)
@@ -111,6 +142,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             extractor=extractor,
             progress=_progress,
             batch_size=args.batch_size,
+            fmt=args.fmt,
+            accepted=args.accepted,
         )
     for line in report.summary_lines():
         print(line)
@@ -171,15 +204,21 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from idleb_desk.io.csv_export import export_csv
+    from idleb_desk.io.formats.export import export_format
     from idleb_desk.io.jsonl import export_jsonl
     from idleb_desk.store.store import Store
 
+    formats = args.formats or ["csv"] + ([] if args.no_jsonl else ["jsonl"])
     with Store.open(args.db, create=False) as store:
         args.out.mkdir(parents=True, exist_ok=True)
-        report = export_csv(store, args.out, include_all=args.all)
-        print(report)
-        if not args.no_jsonl:
-            print(export_jsonl(store, args.out / "project.jsonl", include_all=True))
+        for fmt in dict.fromkeys(formats):
+            if fmt == "csv":
+                report = export_csv(store, args.out, include_all=args.all, excel=args.excel)
+                print(report)
+            elif fmt == "jsonl":
+                print(export_jsonl(store, args.out / "project.jsonl", include_all=True))
+            else:
+                print(export_format(store, fmt, args.out, include_all=args.all).summary())
     return 0
 
 

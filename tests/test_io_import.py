@@ -111,9 +111,14 @@ def test_html_text_only(store: Store, tmp_path: Path) -> None:
     path.write_text(page, encoding="utf-8")
     report = import_paths(store, [path])
     doc = store.document(report.imported[0])
-    assert doc.title == "Idleb & Ankara"
-    assert doc.text == "Headline\n\nFirst paragraph, wrapped.\n\nSecond\nline two\n\nitem"
+    # The article's main text (trafilatura, issue 8): its headline names the document.
+    assert doc.title == "Headline"
+    assert doc.text == "Headline\n\nFirst paragraph, wrapped.\n\nSecond\n\nline two\n\nitem"
     assert "color" not in doc.text and "var x" not in doc.text and "js off" not in doc.text
+    # The visible-text reader, the fallback when no main text is found:
+    text, title = html_to_text(page)
+    assert title == "Idleb & Ankara"
+    assert text == "Headline\n\nFirst paragraph, wrapped.\n\nSecond\nline two\n\nitem"
 
 
 def test_html_title_falls_back_to_h1() -> None:

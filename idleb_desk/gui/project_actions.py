@@ -217,7 +217,8 @@ class ProjectActions:
             self,
             "Import articles",
             "",
-            "Articles (*.txt *.md *.html *.htm *.jsonl *.json);;All files (*)",
+            "Articles and annotated files (*.txt *.md *.html *.htm *.jsonl *.json *.spacy *.ann)"
+            ";;All files (*)",
         )
         return_focus(self)
         return paths

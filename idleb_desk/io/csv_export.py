@@ -1,9 +1,10 @@
 """CSV export for spreadsheets, R and pandas: actors.csv and claims.csv (DESIGN.md).
 
-UTF-8 without BOM, RFC 4180 (the csv module with CRLF line ends), a header row, and the
-formula guard on every string cell. Rows stream from the store in batches, and each file
-is written under a temporary name in the target folder and renamed only when both are
-complete, so a cancelled or failed export never leaves a half-written CSV behind.
+UTF-8 without BOM (with one for Excel on request, `excel=True`), RFC 4180 (the csv
+module with CRLF line ends), a header row, and the formula guard on every string cell.
+Rows stream from the store in batches, and each file is written under a temporary name
+in the target folder and renamed only when both are complete, so a cancelled or failed
+export never leaves a half-written CSV behind.
 """
 
 from __future__ import annotations
@@ -104,8 +105,9 @@ class AtomicFiles:
     the disk before it is renamed, so a crash right after an export keeps whole files.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, encoding: str = "utf-8") -> None:
         self.pending: list[tuple[Path, Path]] = []
+        self.encoding = encoding
 
     @contextlib.contextmanager
     def open(self, target: Path) -> Iterator[IO[str]]:
@@ -118,7 +120,7 @@ class AtomicFiles:
             raise ExportError(target, exc) from exc
         self.pending.append((Path(tmp), target))
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            with os.fdopen(fd, "w", encoding=self.encoding, newline="") as fh:
                 yield fh
                 fh.flush()
                 os.fsync(fh.fileno())
@@ -177,8 +179,13 @@ def export_csv(
     include_all: bool = False,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    excel: bool = False,
 ) -> ExportReport:
     """Write actors.csv and claims.csv into `out_dir` (created if missing).
+
+    `excel` starts each file with a UTF-8 byte order mark: Excel reads a CSV without one
+    in the system's legacy code page, garbling Arabic, accents and quotes. Other tools
+    (R, pandas, csv) want plain UTF-8, the default.
 
     By default only reviewed items (accepted, edited, manual); include_all adds suggested
     and rejected ones, whose status column says so. `progress(done, total, file name)` is
@@ -207,7 +214,7 @@ def export_csv(
 
         return step
 
-    files = AtomicFiles()
+    files = AtomicFiles("utf-8-sig" if excel else "utf-8")
     n_actors = n_claims = 0
     try:
         # One read transaction: both files show the same moment of the project even if

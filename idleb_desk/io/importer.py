@@ -211,8 +211,14 @@ def import_paths(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
     batch_size: int = 32,
+    fmt: str = "auto",
+    accepted: bool = False,
 ) -> ImportReport:
     """Import files and folders; returns what was imported, skipped and refused.
+
+    `fmt` and `accepted` choose how other tools' annotation files are read
+    (`idleb_desk.io.formats`): their spans and claims come in as suggestions, or as
+    accepted items with `accepted`, and are not extracted again.
 
     `progress(done, total, path)` is called after each committed batch (done and total
     count documents, JSONL lines included). `cancel()` is polled between documents; on
@@ -241,7 +247,7 @@ def import_paths(
         if isinstance(item, Problem):
             report.problems.append(item)
             continue
-        for got in read_file(item):
+        for got in read_file(item, fmt, accepted):
             if cancel and cancel():
                 report.cancelled = True
                 log.info("import cancelled; %d documents committed", len(report.imported))

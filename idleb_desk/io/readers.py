@@ -20,15 +20,21 @@ from typing import Any
 
 from idleb_desk.io.encoding import UTF8, UTF8_SIG, decode_bytes
 from idleb_desk.io.errors import ImportProblem, Problem
-from idleb_desk.io.html_text import MAX_TITLE, html_to_text
+from idleb_desk.io.html_main import page_text
+from idleb_desk.io.html_text import MAX_TITLE, html_to_text  # noqa: F401 (re-exported)
 
 log = logging.getLogger(__name__)
 
 TEXT_EXTS = (".txt", ".md")
 HTML_EXTS = (".html", ".htm")
 JSONL_EXTS = (".jsonl",)
-SUPPORTED_EXTS = TEXT_EXTS + HTML_EXTS + JSONL_EXTS
-SUPPORTED = SUPPORTED_EXTS  # the name cli.py imports
+# Other tools' annotation files (idleb_desk.io.formats); a brat .ann is read with its .txt,
+# so a folder walk takes the .txt and leaves the .ann to it.
+FORMAT_EXTS = (".spacy", ".json")
+SUPPORTED_EXTS = TEXT_EXTS + HTML_EXTS + JSONL_EXTS + FORMAT_EXTS + (".ann",)
+WALK_EXTS = TEXT_EXTS + HTML_EXTS + JSONL_EXTS + FORMAT_EXTS
+# What `idleb-desk extract` reads as article text (annotation files are import-only).
+SUPPORTED = TEXT_EXTS + HTML_EXTS + JSONL_EXTS
 # A single article beyond this is almost surely not an article (a dump, a log): refuse it
 # rather than load it whole. JSONL is streamed line by line, so it has no such limit.
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -126,7 +132,7 @@ def _walk(folder: Path) -> Iterator[Path]:
             continue
         if entry.is_dir(follow_symlinks=False):
             yield from _walk(Path(entry.path))
-        elif Path(entry.name).suffix.lower() in SUPPORTED_EXTS and entry.is_file():
+        elif Path(entry.name).suffix.lower() in WALK_EXTS and entry.is_file():
             yield Path(entry.path)
 
 
@@ -135,8 +141,16 @@ def iter_files(paths: Iterable[Path | str]) -> Iterator[Path | Problem]:
 
     Only paths are produced, so a caller can count them up front for progress.
     """
+    pairs: set[Path] = set()  # brat .txt + .ann pairs already listed
     for raw in paths:
         path = Path(raw)
+        if path.suffix.lower() in (".ann", ".txt") and path.with_suffix(".ann").is_file():
+            # A brat pair is read through its text, once, whichever of the two is given.
+            if path.with_suffix(".txt").is_file():
+                path = path.with_suffix(".txt")
+            if path in pairs:
+                continue
+            pairs.add(path)
         if path.is_dir():
             found = False
             for file in _walk(path):
@@ -191,20 +205,30 @@ def _read_text_file(path: Path) -> SourceDoc:
 def _read_html_file(path: Path) -> SourceDoc:
     name = str(path)
     markup, encoding = decode_bytes(_read_bytes(path), name)
-    text, title = html_to_text(markup)
+    page = page_text(markup)  # the article; all visible text when none is found
+    text, title = page.text, page.title
     if not text.strip():
         raise ImportProblem(name, "is an HTML page with no text (only markup, scripts or styles)")
     return SourceDoc(path.stem, title or first_line_title(text) or path.stem, text, name, encoding)
 
 
-def read_file(path: Path | str) -> Iterator[ReadItem]:
-    """Documents in one file (one, or one per JSONL line) and the problems met."""
+def read_file(path: Path | str, fmt: str = "auto", accepted: bool = False) -> Iterator[ReadItem]:
+    """Documents in one file (one, or one per JSONL line) and the problems met.
+
+    `fmt` names an exchange format (`idleb_desk.io.formats.IMPORT_FORMATS`; "auto" tells
+    by extension and content); `accepted` imports their annotations as accepted.
+    """
+    from idleb_desk.io import formats  # late: the format readers use this module
+
     path = Path(path)
     try:
         _check_file(path)
         ext = path.suffix.lower()
-        if ext in JSONL_EXTS:
-            yield from read_jsonl(path)
+        foreign = formats.reader_for(path, fmt, accepted)
+        if foreign is not None:
+            yield from foreign()
+        elif ext in JSONL_EXTS:
+            yield from read_jsonl(path, formats.jsonl_converter(fmt, accepted))
         elif ext in HTML_EXTS:
             yield _read_html_file(path)
         else:
@@ -315,7 +339,9 @@ def _jsonl_lines(path: Path) -> Iterator[tuple[int, str | ImportProblem, str]]:
                 )
 
 
-def read_jsonl(path: Path) -> Iterator[ReadItem]:
+def read_jsonl(path: Path, convert: Callable[[object], object] | None = None) -> Iterator[ReadItem]:
+    """Each line of a JSONL file; `convert` may turn a parsed line into our own shape
+    first (Prodigy tasks, see idleb_desk.io.formats.prodigy), raising ValueError."""
     name = str(path)
     any_line = False
     try:
@@ -332,6 +358,12 @@ def read_jsonl(path: Path) -> Iterator[ReadItem]:
             except json.JSONDecodeError as exc:
                 yield Problem(name, f"is not valid JSON ({exc.msg}, column {exc.colno})", n)
                 continue
+            if convert is not None:
+                try:
+                    obj = convert(obj)
+                except ValueError as exc:
+                    yield Problem(name, str(exc), n)
+                    continue
             try:
                 yield jsonl_line_to_doc(obj, name, n, encoding)
             except ImportProblem as exc:
