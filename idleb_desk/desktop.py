@@ -63,15 +63,14 @@ def quote_exec_arg(arg: str) -> str:
 
 
 def launch_command() -> list[str]:
-    """The command that starts this very installation of idleb_desk."""
+    """The command that starts this very installation of idleb_desk (not another one that
+    happens to be first on PATH)."""
     if getattr(sys, "frozen", False):  # the PyInstaller app: its own binary
         return [sys.executable]
-    script = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
-    if script is not None and script.name == "idleb-desk" and script.exists():
-        return [str(script.resolve())]
-    found = shutil.which("idleb-desk")
-    if found:
-        return [found]
+    # A venv or pipx install has its `idleb-desk` script beside its Python.
+    script = Path(sys.executable).parent / "idleb-desk"
+    if script.is_file():
+        return [str(script)]
     return [sys.executable, "-m", "idleb_desk"]
 
 

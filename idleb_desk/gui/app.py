@@ -93,6 +93,7 @@ def open_window(
         window.open_document(show_doc)
     window.show()
     window.view.setFocus()
+    log.info("window shown: %s", window.windowTitle())
     if problems:
         text = "\n".join(problems)
         QTimer.singleShot(0, lambda: errors.show_error(window, "Cannot import", text))
@@ -107,7 +108,7 @@ def run(
 ) -> int:
     app = make_app()
     sys.excepthook = report_unexpected
-    window = open_window(db_path, model, show_doc, problems)
+    _window = open_window(db_path, model, show_doc, problems)  # alive until exec returns
     code = app.exec()
     log.info("window closed (exit code %d)", code)
     return int(code)
