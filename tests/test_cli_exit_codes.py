@@ -7,14 +7,11 @@ as a user runs them, in a subprocess, with a temporary home and no display.
 from __future__ import annotations
 
 import argparse
-import fcntl
 import json
 import os
-import pty
 import struct
 import subprocess
 import sys
-import termios
 from pathlib import Path
 
 import pytest
@@ -34,6 +31,10 @@ def run(
     if not stderr_tty:
         return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     # stderr on a pseudo-terminal, as in an interactive shell; stdout stays a pipe.
+    import fcntl  # POSIX only, like the terminal this stands for
+    import pty
+    import termios
+
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
     with subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=follower) as proc:
