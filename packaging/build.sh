@@ -11,7 +11,9 @@ if [ "${1:-}" != "--check" ]; then
   .venv/bin/python -c "import PyInstaller" 2>/dev/null \
     || .venv/bin/python -m pip install -q "pyinstaller>=6.0"
   rm -rf build/pyinstaller dist/idleb-desk
+  SECONDS=0
   .venv/bin/python -m PyInstaller --noconfirm --log-level WARN \
     --workpath build/pyinstaller --distpath dist packaging/idleb-desk.spec
+  echo "build: dist/idleb-desk in ${SECONDS} s"
 fi
 exec .venv/bin/python packaging/smoke_frozen.py dist/idleb-desk/idleb-desk
