@@ -22,18 +22,16 @@ from idleb_desk.cli_support import (
     EXIT_USAGE,
     CliError,
     progress_bar,
+    require_display,
     require_inputs,
     require_model,
     require_project,
+    window_target,
 )
 from idleb_desk.logs import setup_logging
 from idleb_desk.store.connection import StoreError
 
 log = logging.getLogger(__name__)
-
-# Files the window imports into the default project when opened with one (file managers).
-ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
-PROJECT_SUFFIXES = (".sqlite3", ".sqlite", ".db")
 
 # ---- import ---------------------------------------------------------------------------------
 
@@ -332,36 +330,8 @@ def gui_parser() -> argparse.ArgumentParser:
     return p
 
 
-def window_target(arg: Path | None) -> tuple[Path | None, Path | None]:
-    """(project, article) for the window's one argument; refuse what it cannot open."""
-    if arg is None:
-        return None, None
-    suffix = arg.suffix.lower()
-    if suffix in ARTICLE_SUFFIXES:
-        require_inputs([arg])
-        return None, arg
-    if arg.is_dir():
-        raise CliError(f"{arg}: is a folder, not a project file")
-    if arg.exists() or suffix in PROJECT_SUFFIXES:
-        return arg, None
-    if not suffix and len(arg.parts) == 1:
-        raise CliError(f"unknown subcommand {str(arg)!r}; choose from {', '.join(COMMANDS)}")
-    raise CliError(f"{arg}: no such file (a new project's name ends in .sqlite3, .sqlite or .db)")
-
-
-def require_display() -> None:
-    """Qt aborts the process without a display; say so instead (Linux and other X11/Wayland)."""
-    if sys.platform == "darwin" or os.name == "nt":
-        return
-    if not any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
-        raise CliError(
-            "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); the "
-            f"subcommands work without one: {', '.join(COMMANDS)}"
-        )
-
-
 def run_window(args: argparse.Namespace) -> int:
-    project, article = window_target(args.db)
+    project, article = window_target(args.db, COMMANDS)
     require_model(args.model)
     require_display()
     if args.reviewer:

@@ -1,4 +1,5 @@
-"""What every `idleb-desk` subcommand shares: exit codes, input checks and progress bars.
+"""What every `idleb-desk` subcommand shares: exit codes, input checks and progress bars,
+and the checks before a window opens (its argument, a display).
 
 Exit codes: 0 done; 1 done, but some inputs were refused (each one is named on stderr);
 2 nothing done: a usage error, a missing input or project, an unknown subcommand or model,
@@ -7,16 +8,21 @@ or a project that cannot be opened. Messages go to stderr, data to stdout.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO, TypeVar
+
+from idleb_desk.project import PROJECT_SUFFIXES
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 
 T = TypeVar("T")
+# Files the window imports into the default project when opened with one (file managers).
+ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 
 
 class CliError(Exception):
@@ -56,6 +62,34 @@ def require_model(name: str | None) -> None:
     if name not in found:
         shown = ", ".join(found) or "(none)"
         raise CliError(f"unknown model {name!r}. Models found: {shown}")
+
+
+def window_target(arg: Path | None, commands: Iterable[str]) -> tuple[Path | None, Path | None]:
+    """(project, article) for the window's one argument; refuse what it cannot open."""
+    if arg is None:
+        return None, None
+    suffix = arg.suffix.lower()
+    if suffix in ARTICLE_SUFFIXES:
+        require_inputs([arg])
+        return None, arg
+    if arg.is_dir():
+        raise CliError(f"{arg}: is a folder, not a project file")
+    if arg.exists() or suffix in PROJECT_SUFFIXES:
+        return arg, None
+    if not suffix and len(arg.parts) == 1:
+        raise CliError(f"unknown subcommand {str(arg)!r}; choose from {', '.join(commands)}")
+    raise CliError(f"{arg}: no such file (a new project's name ends in .sqlite3, .sqlite or .db)")
+
+
+def require_display() -> None:
+    """Qt aborts the process without a display; say so instead (Linux and other X11/Wayland)."""
+    if sys.platform == "darwin" or os.name == "nt":
+        return
+    if not any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+        raise CliError(
+            "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); the "
+            "subcommands work without one (idleb-desk --help lists them)"
+        )
 
 
 def interactive(stream: TextIO | None = None) -> bool:

@@ -116,7 +116,8 @@ def test_opening_an_article_imports_it_and_shows_it(
     qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`idleb-desk art.txt`, as a file manager runs it, once refused the file."""
-    from idleb_desk.cli import window_target
+    from idleb_desk.cli import COMMANDS
+    from idleb_desk.cli_support import window_target
     from idleb_desk.gui.app import open_window
     from idleb_desk.gui.keymap import make_settings
     from idleb_desk.project import import_article
@@ -128,7 +129,7 @@ def test_opening_an_article_imports_it_and_shows_it(
         "failed.</p></body></html>",
         encoding="utf-8",
     )
-    assert window_target(art) == (None, art)
+    assert window_target(art, COMMANDS) == (None, art)
     opened = import_article(art)
     assert opened.doc_id is not None and not opened.problems
     again = import_article(art)  # opened twice: the same document, not a copy
