@@ -7,7 +7,8 @@ line, and `pip check` confirms they satisfy the wheel's own requirements; idleb_
 comes only from the wheel. Then every subcommand and the window (offscreen, on the seed,
 until the model's suggestions are stored) run from a folder outside the checkout.
 
-About a minute; deselect with `-m "not packaging"`.
+About half a minute; deselect with `-m "not packaging"`. `IDLEB_WHEEL_TEST_CLEAN=1` installs
+the dependencies from the package index instead (no reuse), as a new user would.
 """
 
 from __future__ import annotations
@@ -63,14 +64,20 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     purelib = sh(
         venv / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"
     ).stdout.strip()
-    Path(purelib, "_reuse_dependencies.pth").write_text(
-        "\n".join(site.getsitepackages()) + "\n", encoding="utf-8"
-    )
-    sh(
-        sys.executable, "-m", "pip", "--python", venv / "bin" / "python", "install",
-        "--no-deps", "--no-index", "--force-reinstall", "--disable-pip-version-check", "-q",
-        wheel,
-    )  # fmt: skip
+    if os.environ.get("IDLEB_WHEEL_TEST_CLEAN") == "1":
+        # The whole way, as a new user: dependencies from the package index (about a minute
+        # with a warm pip cache).
+        sh(sys.executable, "-m", "pip", "--python", venv / "bin" / "python", "install",
+           "-q", "--disable-pip-version-check", wheel)  # fmt: skip
+    else:
+        Path(purelib, "_reuse_dependencies.pth").write_text(
+            "\n".join(site.getsitepackages()) + "\n", encoding="utf-8"
+        )
+        sh(
+            sys.executable, "-m", "pip", "--python", venv / "bin" / "python", "install",
+            "--no-deps", "--no-index", "--force-reinstall", "--disable-pip-version-check", "-q",
+            wheel,
+        )  # fmt: skip
     sh(sys.executable, "-m", "pip", "--python", venv / "bin" / "python", "check")
     return venv / "bin"
 
