@@ -17,9 +17,10 @@ from idleb_desk.io.encoding import decode_bytes
 from idleb_desk.io.importer import extract_documents, import_paths
 from idleb_desk.io.jsonl import export_jsonl
 from idleb_desk.io.readers import html_to_text, markdown_title, read_paths
+from idleb_desk.paths import SEED_PATH
 from idleb_desk.store.store import Store
 
-SEED = Path(__file__).resolve().parents[1] / "seeds" / "idleb-eu-ministers.txt"
+SEED = SEED_PATH
 TEXT = "Le Drian said the offensive must stop.\nCafé, naïve — “quotes”."
 
 

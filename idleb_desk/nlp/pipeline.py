@@ -39,9 +39,12 @@ class Extractor:
         self.lexicon = lexicon if lexicon is not None else default_lexicon()
 
     @classmethod
-    def load(cls, configured: str | None = None) -> Extractor:
-        """Resolve and load a model (raises `ModelUnavailable` if none is installed)."""
-        nlp, label = load_pipeline(configured)
+    def load(cls, configured: str | None = None, strict: bool = False) -> Extractor:
+        """Resolve and load a model (raises `ModelUnavailable` if none is installed).
+
+        `strict`: a `configured` name that does not load is an error, with no fallback.
+        """
+        nlp, label = load_pipeline(configured, strict=strict)
         return cls(nlp, label)
 
     def extract(self, text: str) -> Extraction:
