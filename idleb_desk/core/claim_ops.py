@@ -8,6 +8,7 @@ that one key press is one undo step.
 from __future__ import annotations
 
 from idleb_desk.core import offsets
+from idleb_desk.core.actors import link_actor_id
 from idleb_desk.core.model import (
     ACCEPTED,
     ADDRESSEE,
@@ -93,9 +94,23 @@ class ClaimOps(SpanOps):
             and s.end == end
         ]
         if not inside:
+            # An apposition names its head first: "Sergei Lavrov, Russia's foreign minister".
+            text = self.store.document_text(claim.document_id)
+            inside = [
+                s
+                for s in self.store.spans(claim.document_id)
+                if s.layer == LAYER_ACTOR
+                and s.status != REJECTED
+                and s.start == source.start
+                and text[s.end : s.end + 1] == ","
+                and s.end < end
+            ]
+        if not inside:
             return
         best = min(inside, key=lambda s: (_SPEAKER_PREFERENCE.get(s.label, 9), -(s.end - s.start)))
-        actor_id = best.actor_id or self.store.actor_id_for(best.text, best.label)
+        actor_id = best.actor_id or link_actor_id(
+            self.store, best.text, best.label, best.document_id
+        )
         op.touch("spans", target)
         self.store.con.execute("UPDATE spans SET actor_id = ? WHERE id = ?", (actor_id, target))
 

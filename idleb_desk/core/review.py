@@ -11,6 +11,7 @@ import logging
 import os
 from pathlib import Path
 
+from idleb_desk.core.actors import ActorOps
 from idleb_desk.core.claim_ops import ClaimOps
 from idleb_desk.core.model import (
     DOC_DONE,
@@ -41,7 +42,7 @@ def default_reviewer() -> str:
         return "analyst"
 
 
-class ReviewSession(ClaimOps):
+class ReviewSession(ActorOps, ClaimOps):
     """An open project and the analyst working on it."""
 
     def __init__(
@@ -128,28 +129,28 @@ class ReviewSession(ClaimOps):
     # ---- undo and redo -----------------------------------------------------------------
 
     def can_undo(self, document_id: int) -> bool:
-        return history.last_done(self.store.con, document_id, self.reviewer) is not None
+        return history.last_done(self.store.con, document_id, self.reviewer, True) is not None
 
     def can_redo(self, document_id: int) -> bool:
-        return history.next_undone(self.store.con, document_id, self.reviewer) is not None
+        return history.next_undone(self.store.con, document_id, self.reviewer, True) is not None
 
     def undo(self, document_id: int) -> Event | None:
         """Undo this reviewer's newest operation on the document; None if there is none."""
-        event = history.last_done(self.store.con, document_id, self.reviewer)
+        event = history.last_done(self.store.con, document_id, self.reviewer, True)
         if event is None:
             return None
         self._refuse_conflict(event, "undo")
         revert(self.store, event.id, event.before, history.UNDONE)
-        log.info("undid %s (event %d) on document %d", event.op, event.id, document_id)
+        log.info("undid %s (event %d) on document %s", event.op, event.id, document_id)
         return event
 
     def redo(self, document_id: int) -> Event | None:
-        event = history.next_undone(self.store.con, document_id, self.reviewer)
+        event = history.next_undone(self.store.con, document_id, self.reviewer, True)
         if event is None:
             return None
         self._refuse_conflict(event, "redo")
         revert(self.store, event.id, event.after, history.DONE)
-        log.info("redid %s (event %d) on document %d", event.op, event.id, document_id)
+        log.info("redid %s (event %d) on document %s", event.op, event.id, document_id)
         return event
 
     def _refuse_conflict(self, event: Event, verb: str) -> None:

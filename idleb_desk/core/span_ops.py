@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from idleb_desk.core import offsets
+from idleb_desk.core.actors import link_actor_id
 from idleb_desk.core.model import (
     ACCEPTED,
     EDITED,
@@ -40,11 +41,12 @@ class SpanOps:
     def _edited_status(self, span: Span) -> str:
         return MANUAL if is_analyst(span.origin) else EDITED
 
-    def _link_actor(self, span: Span, label: str | None = None) -> int | None:
-        """Canonical actor of an actor mention: same name and label, one actor."""
-        if span.layer != LAYER_ACTOR:
+    def _link_actor(self, span: Span, label: str | None = None, keep: bool = False) -> int | None:
+        """Canonical actor of an actor mention (`core.actors.link_actor_id`). `keep` leaves
+        a link already made (by an earlier accept, a merge or a split) as it is."""
+        if span.layer != LAYER_ACTOR or (keep and span.actor_id is not None):
             return span.actor_id
-        return self.store.actor_id_for(span.text, label or span.label)
+        return link_actor_id(self.store, span.text, label or span.label, span.document_id)
 
     def accept_span(self, span_id: int) -> Span:
         span = self.store.span(span_id)
@@ -52,7 +54,7 @@ class SpanOps:
         if span.status == REJECTED and is_analyst(span.origin):
             status = MANUAL
         with operation(self.store, self.reviewer, "accept_span", span.document_id) as op:
-            self._stamp_span(op, span_id, status, actor_id=self._link_actor(span))
+            self._stamp_span(op, span_id, status, actor_id=self._link_actor(span, keep=True))
         return self.store.span(span_id)
 
     def reject_span(self, span_id: int) -> Span:
@@ -137,7 +139,11 @@ class SpanOps:
     def _insert_span(
         self, op: Op, document_id: int, start: int, end: int, label: str, layer: str, text: str
     ) -> int:
-        actor_id = self.store.actor_id_for(text[start:end], label) if layer == LAYER_ACTOR else None
+        actor_id = (
+            link_actor_id(self.store, text[start:end], label, document_id)
+            if layer == LAYER_ACTOR
+            else None
+        )
         cur = self.store.con.execute(
             'INSERT INTO spans (document_id, start, "end", label, layer, status, origin, '
             "actor_id, reviewer, reviewed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

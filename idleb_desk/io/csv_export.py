@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from idleb_desk.io.actor_table import ACTOR_TABLE_FILE, write_actor_table
 from idleb_desk.store import exports
 from idleb_desk.store.store import Store
 
@@ -43,13 +44,15 @@ class ExportReport:
     claim_rows: int
     include_all: bool
     cancelled: bool = False
+    actor_table_rows: int = 0
 
     def summary(self) -> str:
         if self.cancelled:
             return "export cancelled; no file was written"
         return (
             f"{self.actor_rows} actor rows to {self.actors_path}, "
-            f"{self.claim_rows} claim rows to {self.claims_path}"
+            f"{self.claim_rows} claim rows to {self.claims_path}, "
+            f"{self.actor_table_rows} actors to {self.claims_path.parent / ACTOR_TABLE_FILE}"
         )
 
 
@@ -215,7 +218,7 @@ def export_csv(
         return step
 
     files = AtomicFiles("utf-8-sig" if excel else "utf-8")
-    n_actors = n_claims = 0
+    n_actors = n_claims = n_table = 0
     try:
         # One read transaction: both files show the same moment of the project even if
         # the analyst keeps reviewing while the export runs in the background.
@@ -226,6 +229,8 @@ def export_csv(
             with files.open(claims_path) as fh:
                 rows = exports.iter_claim_rows(store, include_all)
                 n_claims = _write(fh, exports.CLAIM_COLUMNS, rows, tick(CLAIMS_FILE))
+            with files.open(out / ACTOR_TABLE_FILE) as fh:
+                n_table = write_actor_table(fh, store, include_all)
     except ExportCancelled:
         files.discard()
         log.info("CSV export to %s cancelled", out)
@@ -237,4 +242,6 @@ def export_csv(
     if progress:
         progress(done, max(total, done), "")
     log.info("CSV export: %d actor rows, %d claim rows to %s", n_actors, n_claims, out)
-    return ExportReport(actors_path, claims_path, n_actors, n_claims, include_all)
+    return ExportReport(
+        actors_path, claims_path, n_actors, n_claims, include_all, actor_table_rows=n_table
+    )

@@ -21,19 +21,20 @@ from idleb_desk.core.model import (
     REVIEWED_STATUSES,
     STATUSES,
 )
+from idleb_desk.store.actor_queries import ALIAS_SEP, actor_rows
 from idleb_desk.store.store import Store
 
 log = logging.getLogger(__name__)
 
 ACTOR_COLUMNS = (
     "document_id", "document_title", "span_id", "start", "end", "text", "label", "status",
-    "origin", "reviewer", "reviewed_at", "actor_id", "actor_name",
+    "origin", "reviewer", "reviewed_at", "actor_id", "actor_name", "actor_aliases",
 )  # fmt: skip
 CLAIM_COLUMNS = (
     "document_id", "document_title", "claim_id", "speaker_text", "speaker_start",
     "speaker_end", "speaker_actor", "cue_text", "cue_start", "cue_end", "content_text",
     "content_start", "content_end", "addressees", "kind", "quote_type", "status", "origin",
-    "reviewer", "reviewed_at",
+    "reviewer", "reviewed_at", "addressee_actors",
 )  # fmt: skip
 ADDRESSEE_SEP = " | "
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
@@ -170,6 +171,12 @@ def iter_actor_csv(
     sql, params = actor_csv_sql(include_all)
     look = _Lookups(store, guard)
     cells = _Cells(guard)
+    # One pass over the exported mentions first: an actor's aliases are known only once
+    # all its mentions are read. Kept per actor, not per row, so memory stays small.
+    aliases: dict[int | None, str] = {None: ""}
+    for row in actor_rows(store, statuses_for(include_all)):
+        joined = ALIAS_SEP.join(row.aliases)
+        aliases[row.id] = csv_cell(guard_cell(joined) if guard else joined)
     cur = store.execute(sql, params)
     cur.set_plain_rows()
     doc_id, text, title = None, "", ""
@@ -207,7 +214,8 @@ def iter_actor_csv(
                 name = names[aid] = csv_cell(look.actor_name(aid))
             append(
                 f"{doc_id},{title},{r[1]},{r[2]},{r[3]},{csv_cell(part)},{label},{r[5]},"
-                f"{origin},{reviewer},{at},{'' if aid is None else aid},{name}\r\n"
+                f"{origin},{reviewer},{at},{'' if aid is None else aid},{name},"
+                f"{aliases.get(aid, '')}\r\n"
             )
         yield len(batch), "".join(out)
 
@@ -225,7 +233,16 @@ def claim_rows_sql(include_all: bool, guard: bool) -> tuple[str, tuple[str, ...]
                        JOIN spans s ON s.id = ca.span_id
                        WHERE ca.claim_id = c.id ORDER BY ca.position) x),
                   {g("c.kind")}, {g("c.quote_type")}, {g("c.status")}, {g("c.origin")},
-                  {g("c.reviewer")}, {g("c.reviewed_at")}
+                  {g("c.reviewer")}, {g("c.reviewed_at")},
+                  (SELECT group_concat(x.aid) FROM
+                      (SELECT m.actor_id AS aid FROM claim_addressees ca
+                       JOIN spans s ON s.id = ca.span_id
+                       JOIN spans m ON m.document_id = s.document_id
+                            AND (m.id = s.id OR (s.actor_id IS NULL AND m.layer = 'actor'
+                                 AND m.start >= s.start AND m."end" <= s."end"))
+                       WHERE ca.claim_id = c.id AND m.actor_id IS NOT NULL
+                             AND m.status != 'rejected'
+                       ORDER BY ca.position, m.start) x)
               FROM claims c
               LEFT JOIN spans sp ON sp.id = c.speaker_span_id
               LEFT JOIN actors a ON a.id = sp.actor_id
@@ -267,9 +284,13 @@ def iter_claim_rows(
             )
             if guard:
                 addressees = guard_cell(addressees)
+            # Addressee actors: each addressee's own link, else the actor mentions inside
+            # it ("Turkey and Russia"), once each, in text order.
+            ids = dict.fromkeys(int(a) for a in (r[16] or "").split(",") if a)
+            addressee_actors = ADDRESSEE_SEP.join(look.actor_name(a) for a in ids)
             out.append(
                 (r[0], look.title, r[1], cut(text, r[2], r[3]), r[2], r[3], r[4],
                  cut(text, r[5], r[6]), r[5], r[6], cut(text, r[7], r[8]), r[7], r[8],
-                 addressees, *r[10:])
+                 addressees, *r[10:16], addressee_actors)
             )  # fmt: skip
         yield out

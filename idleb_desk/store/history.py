@@ -42,6 +42,7 @@ CLAIM_COLS = (
     "reviewed_at",
 )
 DOC_COLS = ("id", "status", "reviewer", "reviewed_at")
+ACTOR_COLS = ("id", "name", "label")
 
 DONE = "done"
 UNDONE = "undone"
@@ -81,7 +82,19 @@ def snapshot_document(con: sqlite3.Connection, doc_id: int) -> dict[str, Any] | 
     return None if row is None else dict(zip(DOC_COLS, tuple(row), strict=True))
 
 
-SNAPSHOTTERS = {"spans": snapshot_span, "claims": snapshot_claim, "documents": snapshot_document}
+def snapshot_actor(con: sqlite3.Connection, actor_id: int) -> dict[str, Any] | None:
+    row = con.execute(
+        f"SELECT {_cols(ACTOR_COLS)} FROM actors WHERE id = ?", (actor_id,)
+    ).fetchone()
+    return None if row is None else dict(zip(ACTOR_COLS, tuple(row), strict=True))
+
+
+SNAPSHOTTERS = {
+    "spans": snapshot_span,
+    "claims": snapshot_claim,
+    "documents": snapshot_document,
+    "actors": snapshot_actor,
+}
 
 
 def _upsert(
@@ -102,6 +115,16 @@ def apply_state(con: sqlite3.Connection, state: Snapshot) -> None:
     """Make the touched rows look exactly as in `state` (the caller owns the transaction)."""
     spans = state.get("spans", {})
     claims = state.get("claims", {})
+    actors = state.get("actors", {})
+    # Actors the spans will point at exist first; actors to delete go last, once no span
+    # points at them (their ON DELETE SET NULL must not fire on restored spans).
+    # A renamed pair (A->B, B->A) would collide on UNIQUE(name, label) midway, so names
+    # are parked on a placeholder first.
+    live_actors = [row for row in actors.values() if row is not None]
+    for row in live_actors:
+        con.execute("UPDATE actors SET name = ? WHERE id = ?", (f"(undo {row['id']})", row["id"]))
+    for row in live_actors:
+        _upsert(con, "actors", ACTOR_COLS, row)
     # Deletions first, claims before the spans they point at; then spans before claims.
     for cid, row in claims.items():
         if row is None:
@@ -130,6 +153,9 @@ def apply_state(con: sqlite3.Connection, state: Snapshot) -> None:
                 "UPDATE documents SET status = ?, reviewer = ?, reviewed_at = ? WHERE id = ?",
                 (row["status"], row["reviewer"], row["reviewed_at"], row["id"]),
             )
+    for aid, row in actors.items():
+        if row is None:
+            con.execute("DELETE FROM actors WHERE id = ?", (int(aid),))
 
 
 def append_event(
@@ -141,11 +167,20 @@ def append_event(
     before: Snapshot,
     after: Snapshot,
 ) -> int:
-    # A new operation ends its reviewer's redo chain on the document.
-    con.execute(
-        "UPDATE events SET state = ? WHERE state = ? AND document_id IS ? AND reviewer = ?",
-        (DROPPED, UNDONE, document_id, reviewer),
-    )
+    # A new operation ends its reviewer's redo chain on the document and on the project
+    # (project events, document_id NULL, share every document's chain); a project
+    # operation ends all of the reviewer's chains, since it may touch any document.
+    if document_id is None:
+        con.execute(
+            "UPDATE events SET state = ? WHERE state = ? AND reviewer = ?",
+            (DROPPED, UNDONE, reviewer),
+        )
+    else:
+        con.execute(
+            "UPDATE events SET state = ? WHERE state = ? AND reviewer = ? "
+            "AND (document_id IS ? OR document_id IS NULL)",
+            (DROPPED, UNDONE, reviewer, document_id),
+        )
     cur = con.execute(
         "INSERT INTO events (time, reviewer, op, document_id, before, after, state) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -170,24 +205,34 @@ def _event(row: sqlite3.Row | tuple) -> Event:
 EVENT_COLS = "id, time, reviewer, op, document_id, before, after, state"
 
 
-def last_done(con: sqlite3.Connection, document_id: int | None, reviewer: str) -> Event | None:
+def _scope(with_project: bool) -> str:
+    # Project events (an actor merged or renamed: document_id NULL) are undone from any
+    # document, in one history with that document's own events.
+    return "(document_id IS ? OR document_id IS NULL)" if with_project else "document_id IS ?"
+
+
+def last_done(
+    con: sqlite3.Connection, document_id: int | None, reviewer: str, with_project: bool = False
+) -> Event | None:
     """The reviewer's newest operation on the document that can be undone.
 
     Undo steps only through the reviewer's own events: another analyst's work is theirs.
     """
     row = con.execute(
-        f"SELECT {EVENT_COLS} FROM events WHERE state = ? AND document_id IS ? "
+        f"SELECT {EVENT_COLS} FROM events WHERE state = ? AND {_scope(with_project)} "
         "AND reviewer = ? ORDER BY id DESC LIMIT 1",
         (DONE, document_id, reviewer),
     ).fetchone()
     return None if row is None else _event(row)
 
 
-def next_undone(con: sqlite3.Connection, document_id: int | None, reviewer: str) -> Event | None:
+def next_undone(
+    con: sqlite3.Connection, document_id: int | None, reviewer: str, with_project: bool = False
+) -> Event | None:
     # The undone events of a reviewer are always their newest ones; the oldest of them is
     # the one undone last, so it is the first to redo.
     row = con.execute(
-        f"SELECT {EVENT_COLS} FROM events WHERE state = ? AND document_id IS ? "
+        f"SELECT {EVENT_COLS} FROM events WHERE state = ? AND {_scope(with_project)} "
         "AND reviewer = ? ORDER BY id ASC LIMIT 1",
         (UNDONE, document_id, reviewer),
     ).fetchone()
@@ -204,10 +249,10 @@ def later_conflict(con: sqlite3.Connection, event: Event) -> Event | None:
     Writing this event's old state back would silently undo that analyst's work too.
     """
     mine = _rows_of(event)
+    # Any document: a project event (an actor merge) touches rows of many documents.
     rows = con.execute(
-        f"SELECT {EVENT_COLS} FROM events WHERE id > ? AND state = ? AND document_id IS ? "
-        "AND reviewer != ? ORDER BY id",
-        (event.id, DONE, event.document_id, event.reviewer),
+        f"SELECT {EVENT_COLS} FROM events WHERE id > ? AND state = ? AND reviewer != ? ORDER BY id",
+        (event.id, DONE, event.reviewer),
     ).fetchall()
     for row in rows:
         other = _event(row)

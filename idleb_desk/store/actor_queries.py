@@ -1,0 +1,137 @@
+"""Reads behind canonical actors: the names a mention can link to, the Actors panel's rows,
+an actor's mentions, and the actor table export."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from idleb_desk.core.model import LAYER_ACTOR, REJECTED
+from idleb_desk.store.store import Store
+
+ALIAS_SEP = " | "
+
+
+@dataclass(frozen=True)
+class ActorRow:
+    """One canonical actor with what the analyst needs to judge it."""
+
+    id: int
+    name: str
+    label: str
+    aliases: tuple[str, ...]  # distinct mention texts, most frequent first
+    mentions: int
+    documents: int
+
+
+@dataclass(frozen=True)
+class Mention:
+    span_id: int
+    document_id: int
+    document_title: str
+    start: int
+    end: int
+    text: str
+    layer: str
+    status: str
+
+
+@dataclass(frozen=True)
+class KnownActor:
+    id: int
+    name: str
+    label: str
+    first_document: int
+    in_document: bool
+
+
+def known_actors(store: Store, label: str, document_id: int) -> list[KnownActor]:
+    """Actors of `label` that a live span links to, with the first document naming them
+    and whether `document_id` names them too (the spans_actor index serves the join)."""
+    rows = store.execute(
+        """SELECT a.id, a.name, a.label, min(s.document_id), max(s.document_id = ?)
+           FROM actors a JOIN spans s ON s.actor_id = a.id AND s.status != ?
+           WHERE a.label = ? GROUP BY a.id""",
+        (document_id, REJECTED, label),
+    ).fetchall()
+    return [KnownActor(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
+
+
+def unlinked_mentions(store: Store, document_id: int, label: str) -> list[str]:
+    """Texts of live actor mentions of `label` in a document that link to no actor yet
+    (suggestions): a longer name there can name a shorter mention accepted first."""
+    text = store.document_text(document_id)
+    rows = store.execute(
+        'SELECT start, "end" FROM spans WHERE document_id = ? AND layer = ? AND label = ? '
+        "AND actor_id IS NULL AND status != ?",
+        (document_id, LAYER_ACTOR, label, REJECTED),
+    ).fetchall()
+    return [text[r[0] : r[1]] for r in rows]
+
+
+def _statuses_sql(statuses: tuple[str, ...] | None) -> tuple[str, tuple[str, ...]]:
+    if statuses is None:
+        return "s.status != ?", (REJECTED,)
+    return f"s.status IN ({', '.join('?' * len(statuses))})", statuses
+
+
+def actor_rows(store: Store, statuses: tuple[str, ...] | None = None) -> list[ActorRow]:
+    """Every actor an actor mention of these statuses (default: all but rejected) links
+    to, by name. Aliases are the mention texts; a mention is an actor-layer span."""
+    cond, params = _statuses_sql(statuses)
+    rows = store.execute(
+        f"""SELECT s.actor_id, s.document_id, s.start, s."end" FROM spans s
+            WHERE s.layer = ? AND s.actor_id IS NOT NULL AND {cond}
+            ORDER BY s.document_id""",
+        (LAYER_ACTOR, *params),
+    ).fetchall()
+    texts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    docs: dict[int, set[int]] = defaultdict(set)
+    for actor_id, doc_id, start, end in rows:
+        text = " ".join(store.document_text(doc_id)[start:end].split())
+        texts[actor_id][text] += 1
+        docs[actor_id].add(doc_id)
+    out = []
+    for actor in _actors(store, texts.keys()):
+        counts = texts[actor[0]]
+        aliases = tuple(sorted(counts, key=lambda t: (-counts[t], t)))
+        out.append(
+            ActorRow(
+                actor[0], actor[1], actor[2], aliases, sum(counts.values()), len(docs[actor[0]])
+            )
+        )
+    return sorted(out, key=lambda a: (a.name.casefold(), a.label, a.id))
+
+
+def _actors(store: Store, ids: Iterable[int]) -> list[tuple[int, str, str]]:
+    wanted = set(ids)
+    rows = store.execute("SELECT id, name, label FROM actors ORDER BY id").fetchall()
+    return [(r[0], r[1], r[2]) for r in rows if r[0] in wanted]
+
+
+def mentions(store: Store, actor_id: int) -> list[Mention]:
+    """Every live span (mention or claim speaker) linked to an actor, in document order."""
+    rows = store.execute(
+        """SELECT s.id, s.document_id, d.title, s.start, s."end", s.layer, s.status
+           FROM spans s JOIN documents d ON d.id = s.document_id
+           WHERE s.actor_id = ? AND s.status != ?
+           ORDER BY s.document_id, s.start, s.id""",
+        (actor_id, REJECTED),
+    ).fetchall()
+    return [
+        Mention(r[0], r[1], r[2], r[3], r[4], store.document_text(r[1])[r[3] : r[4]], r[5], r[6])
+        for r in rows
+    ]
+
+
+def actor_ids_with_name(store: Store, name: str, label: str) -> int | None:
+    row = store.execute(
+        "SELECT id FROM actors WHERE name = ? AND label = ?", (name, label)
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
+def spans_of_actor(store: Store, actor_id: int) -> list[int]:
+    rows = store.execute("SELECT id FROM spans WHERE actor_id = ? ORDER BY id", (actor_id,))
+    return [int(r[0]) for r in rows.fetchall()]
