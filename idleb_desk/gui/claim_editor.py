@@ -8,6 +8,7 @@ S / V / R. Changes go out as signals; the controller commits them through the re
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
@@ -29,6 +30,8 @@ class ClaimEditor(QGroupBox):
         self.setObjectName("claimEditor")
         self.labels = labels
         self.claim_id: int | None = None
+        # Looks up an actor's name for the speaker row; set by the window.
+        self.actor_name: Callable[[int], str] | None = None
         self._updating = False
         outer = QVBoxLayout(self)
         self.header = QLabel()
@@ -100,7 +103,12 @@ class ClaimEditor(QGroupBox):
             )
             parts: dict[str, list[str]] = {"speaker": [], "cue": [], "content": [], "addressee": []}
             for role, span in state.claim_parts(claim):
-                parts[role].append(html.escape(" ".join(span.text.split())))
+                text = html.escape(" ".join(span.text.split()))
+                if role == "speaker" and span.actor_id is not None and self.actor_name:
+                    # The canonical actor the speaker stands for (a pronoun: through its
+                    # antecedent); L in the Actors panel changes it.
+                    text += f" → <b>{html.escape(self.actor_name(span.actor_id))}</b>"
+                parts[role].append(text)
             for role, value in self.role_labels.items():
                 texts = parts[role]
                 value.setText(" | ".join(texts) if texts else "<i style='color:#767676'>none</i>")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.gui import errors
+from idleb_desk.gui.actors_panel import ActorsPanel
 from idleb_desk.gui.article_view import ArticleView
 from idleb_desk.gui.claim_editor import ClaimEditor
 from idleb_desk.gui.claim_keys import ReviewController
@@ -47,7 +48,7 @@ TITLE = "idleb_desk"
 _MENUS = {
     "File": ("open_project", "import_files", "export_csv", "export_jsonl", "quit"),
     "Go": ("next_document", "prev_document", "mark_done", "next_pane", "prev_pane", "find"),
-    "View": ("zoom_in", "zoom_out", "toggle_rejected"),
+    "View": ("zoom_in", "zoom_out", "toggle_rejected", "actors_panel"),
     "Help": ("help",),
 }
 
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch):
         for col, width in enumerate((110, 72, 200, 110, 72, 62)):
             self.claims_view.setColumnWidth(col, width)
         self.claim_editor = ClaimEditor(self.labels)
+        self.claim_editor.actor_name = self._actor_name
 
         center = QWidget()
         lay = QVBoxLayout(center)
@@ -164,10 +166,46 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch):
             lambda cid, v: self.controller.set_claim_field(cid, "quote", v)
         )
         self.doc_view.selectionModel().currentRowChanged.connect(self._doc_row)
+        self._build_actors_panel()
         self.find_bar.found.connect(self._found)
         self.find_bar.closed.connect(self.view.setFocus)
         self._syncing_docs = False
         self.statusBar().setSizeGripEnabled(True)
+
+    def _build_actors_panel(self) -> None:
+        self.actors_panel = ActorsPanel(self.controller, self.show_status)
+        self.actors_panel.changed = self._actors_changed
+        self.actors_panel.open_document = self.open_document  # type: ignore[method-assign]
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.actors_panel)
+        self.actors_panel.hide()  # Ctrl+Shift+A shows it
+        # Review keys change mention counts; re-read the open panel once typing pauses.
+        self._actors_timer = QTimer(self)
+        self._actors_timer.setSingleShot(True)
+        self._actors_timer.setInterval(400)
+        self._actors_timer.timeout.connect(self.actors_panel.refresh)
+        self.controller.progress_changed.connect(lambda *_: self._actors_stale())
+
+    def _actors_stale(self) -> None:
+        if self.actors_panel.isVisible():
+            self._actors_timer.start()
+        else:
+            self.actors_panel.refresh()  # only marks it stale while hidden
+
+    def _actors_changed(self) -> None:
+        """An actor was renamed, merged or split, or an undo touched actors."""
+        self.actor_model.forget_names()
+        self.controller.reload()
+
+    def act_actors_panel(self) -> None:
+        panel = self.actors_panel
+        if panel.isVisible() and panel.isAncestorOf(self.focusWidget()):
+            panel.hide()
+            self.view.setFocus()
+            return
+        panel.show()
+        panel.raise_()
+        panel.refresh()
+        panel.actor_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _actor_name(self, actor_id: int | None) -> str:
         return self.session.actor_name(actor_id) if self.session else ""
@@ -209,6 +247,9 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch):
             handler()
             return
         self.controller.handle(name)
+        if name in ("undo", "redo"):
+            self.actor_model.forget_names()
+            self.actors_panel.refresh()
 
     def show_status(self, text: str) -> None:
         self.statusBar().showMessage(text)

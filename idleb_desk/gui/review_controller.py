@@ -298,12 +298,20 @@ class FocusController(QObject):
     def put_event(self, event: Event) -> Item | None:
         """Fold in an undone/redone event; returns an item it touched, to focus."""
         focus: Item | None = None
-        span_ids = {
-            int(k) for k in {**event.before.get("spans", {}), **event.after.get("spans", {})}
-        }
-        claim_ids = {
-            int(k) for k in {**event.before.get("claims", {}), **event.after.get("claims", {})}
-        }
+        # A project event (an actor merge) also touches rows of other documents: only
+        # this document's rows belong in its state.
+        doc_id = self.state.doc.id if self.state is not None else None
+
+        def here(table: str) -> set[int]:
+            return {
+                int(k)
+                for snap in (event.before, event.after)
+                for k, row in snap.get(table, {}).items()
+                if row is not None and row.get("document_id") == doc_id
+            }
+
+        span_ids = here("spans")
+        claim_ids = here("claims")
         for sid in sorted(span_ids):
             self.put_span(sid)
         for cid in sorted(claim_ids):

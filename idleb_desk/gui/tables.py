@@ -139,6 +139,12 @@ class ActorTableModel(_RowModel):
         self._actor_name = actor_name
         self._names: dict[int, str] = {}
 
+    def forget_names(self) -> None:
+        """Actor names changed (a rename, a merge, an undo): look them up again."""
+        self._names.clear()
+        if self.ids:
+            self.dataChanged.emit(self.index(0, 4), self.index(len(self.ids) - 1, 4))
+
     def _collect(self, state: DocState) -> list[tuple[tuple[int, int, int], int]]:
         return [
             ((s.start, -s.end, s.id), s.id) for s in state.spans.values() if s.layer == LAYER_ACTOR
