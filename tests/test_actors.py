@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from idleb_desk.core.actors import link_actor_id
 from idleb_desk.core.model import LAYER_ACTOR
 from idleb_desk.core.ops import ReviewError
 from idleb_desk.core.review import ReviewSession
@@ -238,8 +239,7 @@ def test_split_merge_rename_undo_from_another_document(two_docs) -> None:
     session.rename_actor(new_id, "Hafez al-Assad")
     session.merge_actors(new_id, bashar)
     assert session.span(assad_2.id).actor_id == bashar
-    with pytest.raises(KeyError):
-        session.store.actor(new_id)
+    assert new_id not in {a.id for a in session.actor_rows()}  # kept, merged, not listed
     # Undo from document 1: the merge touched a span of document 2, and comes back whole.
     assert session.undo(d1).op == "merge_actors"
     assert session.actor_name(session.span(assad_2.id).actor_id) == "Hafez al-Assad"
@@ -250,8 +250,21 @@ def test_split_merge_rename_undo_from_another_document(two_docs) -> None:
     # Redo gives the same states back, in order.
     session.redo(d2), session.redo(d2), session.redo(d2)
     assert session.span(assad_2.id).actor_id == bashar
-    assert session.store.execute("SELECT count(*) FROM actors WHERE id = ?", (new_id,)) \
-        .fetchone()[0] == 0  # fmt: skip
+    merged = session.store.execute("SELECT merged_into FROM actors WHERE id = ?", (new_id,))
+    assert merged.fetchone()[0] == bashar
+
+
+def test_a_merged_name_still_names_its_actor(two_docs) -> None:
+    session, d1, _ = two_docs
+    at = TEXT_1.index("Damascus")
+    span = session.create_span(d1, at, at + len("Damascus"), "GPE")
+    damascus = span.actor_id
+    other = session.split_mention(span.id)
+    session.rename_actor(other, "Dimashq")
+    session.merge_actors(other, damascus)
+    assert link_actor_id(session.store, "Dimashq", "GPE", d1) == damascus
+    with pytest.raises(ReviewError, match="merged into"):
+        session.rename_actor(damascus, "Dimashq")
 
 
 def test_a_new_document_op_undoes_after_a_project_op(two_docs) -> None:

@@ -62,7 +62,7 @@ def link_actor_id(store: Store, text: str, label: str, document_id: int) -> int:
     link = suggest_link(store, text, label, document_id)
     if link.actor_id is not None:
         return link.actor_id
-    return store.actor_id_for(link.name, link.label)
+    return actor_queries.merged_target(store, store.actor_id_for(link.name, link.label))
 
 
 class ActorOps:
@@ -97,6 +97,12 @@ class ActorOps:
             return
         other = actor_queries.actor_ids_with_name(self.store, name, actor.label)
         if other is not None:
+            target = actor_queries.merged_target(self.store, other)
+            if target != other:
+                raise ReviewError(
+                    f"{name!r} was merged into {self.store.actor(target).name!r}; it "
+                    "names that actor"
+                )
             raise ReviewError(
                 f"another {actor.label} actor is already called {name!r}; merge the two instead (M)"
             )
@@ -116,7 +122,11 @@ class ActorOps:
             self.store.con.execute(
                 "UPDATE spans SET actor_id = ? WHERE actor_id = ?", (target_id, source_id)
             )
-            self.store.con.execute("DELETE FROM actors WHERE id = ?", (source_id,))
+            # Kept, not deleted: its name keeps leading to the target, and no later actor
+            # can take its id while undo or redo may still need it.
+            self.store.con.execute(
+                "UPDATE actors SET merged_into = ? WHERE id = ?", (target_id, source_id)
+            )
 
     def split_mention(self, span_id: int, name: str | None = None) -> int:
         """Give one mention an actor of its own (named after it unless `name` is given);

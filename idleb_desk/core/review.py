@@ -155,6 +155,19 @@ class ReviewSession(ActorOps, ClaimOps):
 
     def _refuse_conflict(self, event: Event, verb: str) -> None:
         other = history.later_conflict(self.store.con, event)
+        if other is None and verb == "redo":
+            other = history.earlier_undone(self.store.con, event)
+        if other is not None and other.reviewer == event.reviewer:
+            where = (
+                f"in {self.store.document(other.document_id).title!r}"
+                if other.document_id is not None
+                else "in the project"
+            )
+            raise ReviewError(
+                f"cannot {verb} {event.op.replace('_', ' ')}: "
+                f"{'a later' if other.id > event.id else 'an earlier'} change {where} "
+                f"({other.op.replace('_', ' ')}) touched the same item; {verb} that first"
+            )
         if other is not None:
             raise ReviewError(
                 f"cannot {verb} {event.op.replace('_', ' ')}: {other.reviewer} changed the "

@@ -135,3 +135,14 @@ def actor_ids_with_name(store: Store, name: str, label: str) -> int | None:
 def spans_of_actor(store: Store, actor_id: int) -> list[int]:
     rows = store.execute("SELECT id FROM spans WHERE actor_id = ? ORDER BY id", (actor_id,))
     return [int(r[0]) for r in rows.fetchall()]
+
+
+def merged_target(store: Store, actor_id: int) -> int:
+    """The actor a merged actor became (following merges of merges), else itself."""
+    seen = {actor_id}
+    while True:
+        row = store.execute("SELECT merged_into FROM actors WHERE id = ?", (actor_id,)).fetchone()
+        if row is None or row[0] is None or row[0] in seen:
+            return actor_id
+        actor_id = int(row[0])
+        seen.add(actor_id)

@@ -42,7 +42,7 @@ CLAIM_COLS = (
     "reviewed_at",
 )
 DOC_COLS = ("id", "status", "reviewer", "reviewed_at")
-ACTOR_COLS = ("id", "name", "label")
+ACTOR_COLS = ("id", "name", "label", "merged_into")
 
 DONE = "done"
 UNDONE = "undone"
@@ -244,15 +244,34 @@ def _rows_of(event: Event) -> set[tuple[str, str]]:
 
 
 def later_conflict(con: sqlite3.Connection, event: Event) -> Event | None:
-    """A later, live operation of another reviewer on rows this event touched.
+    """A later, live operation on rows this event touched.
 
-    Writing this event's old state back would silently undo that analyst's work too.
+    Writing this event's old state back would silently undo that work too: another
+    analyst's, or the same analyst's in another document after a project event (an actor
+    merge) touched rows there. Within one history undo goes newest first, so the same
+    analyst's later events there are undone before this one is reached.
     """
     mine = _rows_of(event)
     # Any document: a project event (an actor merge) touches rows of many documents.
     rows = con.execute(
-        f"SELECT {EVENT_COLS} FROM events WHERE id > ? AND state = ? AND reviewer != ? ORDER BY id",
-        (event.id, DONE, event.reviewer),
+        f"SELECT {EVENT_COLS} FROM events WHERE id > ? AND state = ? ORDER BY id",
+        (event.id, DONE),
+    ).fetchall()
+    for row in rows:
+        other = _event(row)
+        if mine & _rows_of(other):
+            return other
+    return None
+
+
+def earlier_undone(con: sqlite3.Connection, event: Event) -> Event | None:
+    """An older undone operation on rows this event touched: it must be redone first, or
+    this event's "after" rows would be written over a state they never followed (a redo
+    of a project event from one document, while that document's older events wait)."""
+    mine = _rows_of(event)
+    rows = con.execute(
+        f"SELECT {EVENT_COLS} FROM events WHERE id < ? AND state = ? ORDER BY id",
+        (event.id, UNDONE),
     ).fetchall()
     for row in rows:
         other = _event(row)

@@ -119,6 +119,14 @@ V3 = [
 ]
 
 
+# Canonical actors (issue 9): a merged actor is kept, pointing at the one it was merged
+# into, so that undo never frees an id a later actor could take, and a later mention of
+# the merged name still finds the actor it became.
+ACTOR_MERGES = [
+    "ALTER TABLE actors ADD COLUMN merged_into INTEGER REFERENCES actors(id) ON DELETE SET NULL",
+]
+
+
 def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
     def step(con: sqlite3.Connection) -> None:
         for sql in statements:
@@ -128,7 +136,12 @@ def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
 
 
 # STEPS[n] upgrades a file from version n to n + 1.
-STEPS: list[Callable[[sqlite3.Connection], None]] = [_run(V1), _run(V2), _run(V3)]
+STEPS: list[Callable[[sqlite3.Connection], None]] = [
+    _run(V1),
+    _run(V2),
+    _run(V3),
+    _run(ACTOR_MERGES),
+]
 SCHEMA_VERSION = len(STEPS)
 
 
