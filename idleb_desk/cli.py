@@ -232,6 +232,8 @@ def cmd_export(args: argparse.Namespace) -> int:
                 csv_report = export_csv(store, args.out, include_all=args.all, excel=args.excel)
                 print(f"  {csv_report.actor_rows:>6} actor rows  {csv_report.actors_path}")
                 print(f"  {csv_report.claim_rows:>6} claim rows  {csv_report.claims_path}")
+                table = csv_report.claims_path.parent / "actor_table.csv"
+                print(f"  {csv_report.actor_table_rows:>6} actors      {table}")
             elif fmt == "jsonl":
                 jsonl = export_jsonl(store, args.out / "project.jsonl", include_all=True)
                 print(

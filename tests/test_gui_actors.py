@@ -3,7 +3,6 @@ one Ctrl+Z, and checked against what the project file holds."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -61,10 +60,6 @@ def press(qtbot, key: Key, mod: Mod = Mod.NoModifier) -> None:
     target = QApplication.focusWidget()
     assert target is not None
     qtbot.keyClick(target, key, mod)
-
-
-def read(project: Path) -> Callable[[], ReviewSession]:
-    return lambda: ReviewSession.open(project, "reader", create=False)
 
 
 def names(project: Path) -> dict[str, list[str]]:
@@ -180,4 +175,17 @@ def test_pronoun_speaker_shows_its_actor_and_l_relinks_it(
     press(qtbot, Key.Key_Z, Mod.ControlModifier)
     s = ReviewSession.open(project, "reader", create=False)
     assert s.speaker_actor(claim_id)[0] is None
+    s.close()
+
+
+def test_d_toggles_the_demonym_setting(qtbot, window: MainWindow, project: Path) -> None:
+    open_panel(qtbot, window)
+    press(qtbot, Key.Key_D)
+    s = ReviewSession.open(project, "reader", create=False)
+    assert s.demonyms_to_state()
+    s.close()
+    assert "Russia" in window.statusBar().currentMessage()
+    press(qtbot, Key.Key_D)
+    s = ReviewSession.open(project, "reader", create=False)
+    assert not s.demonyms_to_state()
     s.close()

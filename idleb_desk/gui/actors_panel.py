@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 Index = QModelIndex | QPersistentModelIndex
 HINT = (
     "F2 rename · M merge (M again on the target) · L link the focused claim's speaker · "
-    "Enter mentions · S split a mention off · Ctrl+Z undo"
+    "Enter mentions · S split a mention off · D demonyms → states · Ctrl+Z undo"
 )
 
 
@@ -166,8 +166,8 @@ class ActorsPanel(QDockWidget):
         self.mention_view = _table(self.mentions, "mentionList")
         self.mention_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         for view, widths in (
-            (self.actor_view, (190, 60, 260, 70)),
-            (self.mention_view, (200, 200, 70)),
+            (self.actor_view, (150, 62, 170, 66)),
+            (self.mention_view, (170, 150, 62)),
         ):
             for col, w in enumerate(widths):
                 view.setColumnWidth(col, w)
@@ -266,9 +266,23 @@ class ActorsPanel(QDockWidget):
             self.status("Merge cancelled")
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Right):
             self.mention_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        elif key == Qt.Key.Key_D:
+            self.toggle_demonyms()
         else:
             return False
         return True
+
+    def toggle_demonyms(self) -> None:
+        """D: the project setting that links a demonym ("Russian") to its state (Russia)."""
+        if self.session is None:
+            return
+        on = not self.session.demonyms_to_state()
+        if self.controller._commit(lambda: self.session.set_demonyms_to_state(on) or True):
+            self.status(
+                "Project setting: demonyms link to their state (Russian → Russia) from now on"
+                if on
+                else "Project setting: demonyms are actors of their own from now on"
+            )
 
     def _mention_key(self, key: int) -> bool:
         if key == Qt.Key.Key_S:

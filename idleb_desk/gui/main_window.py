@@ -204,6 +204,8 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch):
             return
         panel.show()
         panel.raise_()
+        if panel.width() < 480:  # wide enough for names, aliases and counts
+            self.resizeDocks([panel], [520], Qt.Orientation.Horizontal)
         panel.refresh()
         panel.actor_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
