@@ -5,7 +5,7 @@ carrying 4,000 suggested spans and a 500-word article, opens the real window, an
 the real accept key (A: commit, repaint, focus the next item), timing each press through
 to a forced repaint. The last line is machine-readable key=value pairs.
 
-    .venv/bin/python bench/gui_latency.py [--presses 300]
+    .venv/bin/python bench/gui_latency.py [--presses 300] [--actors-panel]
 """
 
 from __future__ import annotations
@@ -146,6 +146,9 @@ def p99(values: list[float]) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--presses", type=int, default=300)
+    parser.add_argument(
+        "--actors-panel", action="store_true", help="with the Actors panel open (Ctrl+Shift+A)"
+    )
     args = parser.parse_args(argv)
     app = make_app([sys.argv[0]])
     with tempfile.TemporaryDirectory() as tmp:
@@ -156,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
         window.show()
         window.activateWindow()
         assert window.open_project(db)
+        if args.actors_panel:
+            window.act_actors_panel()
         paint(app, window)
 
         window.open_document(small)

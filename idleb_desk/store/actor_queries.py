@@ -76,31 +76,52 @@ def _statuses_sql(statuses: tuple[str, ...] | None) -> tuple[str, tuple[str, ...
     return f"s.status IN ({', '.join('?' * len(statuses))})", statuses
 
 
+# How many distinct texts are tracked per actor. Real actors have a handful of aliases;
+# beyond this many the least frequent are pruned, so memory stays bounded by actors, not
+# by mentions, and the lists stay readable (the most frequent ones are kept).
+MAX_ALIASES = 32
+
+
 def actor_rows(store: Store, statuses: tuple[str, ...] | None = None) -> list[ActorRow]:
     """Every actor an actor mention of these statuses (default: all but rejected) links
-    to, by name. Aliases are the mention texts; a mention is an actor-layer span."""
+    to, by name. Aliases are the mention texts (up to MAX_ALIASES, most frequent first);
+    a mention is an actor-layer span."""
     cond, params = _statuses_sql(statuses)
-    rows = store.execute(
+    counts = {
+        r[0]: (int(r[1]), int(r[2]))
+        for r in store.execute(
+            f"""SELECT s.actor_id, count(*), count(DISTINCT s.document_id) FROM spans s
+                WHERE s.layer = ? AND s.actor_id IS NOT NULL AND {cond}
+                GROUP BY s.actor_id""",
+            (LAYER_ACTOR, *params),
+        ).fetchall()
+    }
+    raw: dict[int, dict[str, int]] = defaultdict(dict)
+    doc_id_now, text = None, ""
+    # Once per mention, streamed in document order (the spans_doc index, no sort): the
+    # text is fetched once per document, each distinct slice normalised once at the end.
+    for actor_id, doc_id, start, end in store.iter_rows(
         f"""SELECT s.actor_id, s.document_id, s.start, s."end" FROM spans s
             WHERE s.layer = ? AND s.actor_id IS NOT NULL AND {cond}
-            ORDER BY s.document_id""",
+            ORDER BY s.document_id, s.start""",
         (LAYER_ACTOR, *params),
-    ).fetchall()
-    texts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    docs: dict[int, set[int]] = defaultdict(set)
-    for actor_id, doc_id, start, end in rows:
-        text = " ".join(store.document_text(doc_id)[start:end].split())
-        texts[actor_id][text] += 1
-        docs[actor_id].add(doc_id)
+    ):
+        if doc_id != doc_id_now:
+            doc_id_now, text = doc_id, store.document_text(doc_id)
+        seen = raw[actor_id]
+        part = text[start:end]
+        seen[part] = seen.get(part, 0) + 1
+        if len(seen) > 2 * MAX_ALIASES:
+            keep = sorted(seen.items(), key=lambda kv: -kv[1])[:MAX_ALIASES]
+            raw[actor_id] = dict(keep)
     out = []
-    for actor in _actors(store, texts.keys()):
-        counts = texts[actor[0]]
-        aliases = tuple(sorted(counts, key=lambda t: (-counts[t], t)))
-        out.append(
-            ActorRow(
-                actor[0], actor[1], actor[2], aliases, sum(counts.values()), len(docs[actor[0]])
-            )
-        )
+    for actor_id, name, label in _actors(store, counts.keys()):
+        folded: dict[str, int] = defaultdict(int)
+        for part, n in raw.get(actor_id, {}).items():
+            folded[" ".join(part.split())] += n
+        aliases = tuple(sorted(folded, key=lambda t: (-folded[t], t))[:MAX_ALIASES])
+        mentions_n, docs_n = counts[actor_id]
+        out.append(ActorRow(actor_id, name, label, aliases, mentions_n, docs_n))
     return sorted(out, key=lambda a: (a.name.casefold(), a.label, a.id))
 
 

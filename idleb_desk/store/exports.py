@@ -37,6 +37,9 @@ CLAIM_COLUMNS = (
     "reviewer", "reviewed_at", "addressee_actors",
 )  # fmt: skip
 ADDRESSEE_SEP = " | "
+# actors.csv repeats its actor's aliases on every mention row: the most frequent few keep
+# rows short; actor_table.csv has the full list, once per actor.
+ROW_ALIASES = 5
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_CODEPOINTS = ", ".join(str(ord(c)) for c in FORMULA_PREFIXES)
@@ -175,7 +178,7 @@ def iter_actor_csv(
     # all its mentions are read. Kept per actor, not per row, so memory stays small.
     aliases: dict[int | None, str] = {None: ""}
     for row in actor_rows(store, statuses_for(include_all)):
-        joined = ALIAS_SEP.join(row.aliases)
+        joined = ALIAS_SEP.join(row.aliases[:ROW_ALIASES])
         aliases[row.id] = csv_cell(guard_cell(joined) if guard else joined)
     cur = store.execute(sql, params)
     cur.set_plain_rows()
