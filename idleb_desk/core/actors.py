@@ -28,7 +28,11 @@ log = logging.getLogger(__name__)
 DEMONYM_SETTING = "actors.demonyms_to_state"
 
 
-def _known(store: Store, label: str, document_id: int) -> list[actor_link.Known]:
+def _known(store: Store, text: str, label: str, document_id: int) -> list[actor_link.Known]:
+    """The project's names a mention could link to (only the few that could match)."""
+    name = actor_link.canonical_name(text, label)
+    person = label == actor_link.PERSON
+    suffix = actor_link.name_key(name)[-1] if person else None
     known = [
         actor_link.Known(
             k.id,
@@ -36,24 +40,28 @@ def _known(store: Store, label: str, document_id: int) -> list[actor_link.Known]
             k.label,
             frozenset({k.first_document, document_id} if k.in_document else {k.first_document}),
         )
-        for k in actor_queries.known_actors(store, label, document_id)
+        for k in actor_queries.known_actors(store, label, document_id, name, suffix)
     ]
-    if label == actor_link.PERSON:
+    if person:
         # Suggested but not yet accepted names of this document: "Assad" accepted before
         # "Bashar al-Assad" further down still finds the long form.
-        for text in actor_queries.unlinked_mentions(store, document_id, label):
-            name = actor_link.canonical_name(text, label)
-            known.append(actor_link.Known(None, name, label, frozenset({document_id})))
+        for other in actor_queries.unlinked_mentions(store, document_id, label, len(name)):
+            known.append(
+                actor_link.Known(
+                    None, actor_link.canonical_name(other, label), label, frozenset({document_id})
+                )
+            )
     return known
 
 
 def suggest_link(store: Store, text: str, label: str, document_id: int) -> actor_link.Link:
     """Which actor a mention with this text and label in this document names."""
     wanted = bool(store.setting(DEMONYM_SETTING, False))
-    target_label = actor_link.STATE_LABEL if wanted and actor_link.state_for(text) else label
-    known = _known(store, label, document_id)
-    if target_label != label:
-        known += _known(store, target_label, document_id)
+    state = actor_link.state_for(text) if wanted and label in actor_link.DEMONYM_LABELS else None
+    if state is not None:
+        known = _known(store, state, actor_link.STATE_LABEL, document_id)
+    else:
+        known = _known(store, text, label, document_id)
     return actor_link.suggest(text, label, document_id, known, demonym_to_state=wanted)
 
 

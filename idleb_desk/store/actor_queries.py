@@ -46,26 +46,36 @@ class KnownActor:
     in_document: bool
 
 
-def known_actors(store: Store, label: str, document_id: int) -> list[KnownActor]:
-    """Actors of `label` that a live span links to, with the first document naming them
-    and whether `document_id` names them too (the spans_actor index serves the join)."""
+def known_actors(
+    store: Store, label: str, document_id: int, name: str, suffix: str | None = None
+) -> list[KnownActor]:
+    """Actors of `label` a live span links to that could name a mention: called `name`,
+    or (with `suffix`) with a name ending in it, the surname a shorter form shares. Each
+    with the first document naming it and whether `document_id` names it too."""
+    where, params = "a.name = ?", [name]
+    if suffix:
+        pattern = suffix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where += " OR a.name LIKE ? ESCAPE '\\'"
+        params.append("%" + pattern)
     rows = store.execute(
-        """SELECT a.id, a.name, a.label, min(s.document_id), max(s.document_id = ?)
-           FROM actors a JOIN spans s ON s.actor_id = a.id AND s.status != ?
-           WHERE a.label = ? GROUP BY a.id""",
-        (document_id, REJECTED, label),
+        f"""SELECT a.id, a.name, a.label, min(s.document_id), max(s.document_id = ?)
+            FROM actors a JOIN spans s ON s.actor_id = a.id AND s.status != ?
+            WHERE a.label = ? AND a.merged_into IS NULL AND ({where})
+            GROUP BY a.id""",
+        (document_id, REJECTED, label, *params),
     ).fetchall()
     return [KnownActor(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
 
 
-def unlinked_mentions(store: Store, document_id: int, label: str) -> list[str]:
-    """Texts of live actor mentions of `label` in a document that link to no actor yet
-    (suggestions): a longer name there can name a shorter mention accepted first."""
+def unlinked_mentions(store: Store, document_id: int, label: str, longer_than: int) -> list[str]:
+    """Texts of live actor mentions of `label` in a document, longer than `longer_than`
+    characters, that link to no actor yet (suggestions): a longer name there can name a
+    shorter mention accepted first."""
     text = store.document_text(document_id)
     rows = store.execute(
         'SELECT start, "end" FROM spans WHERE document_id = ? AND layer = ? AND label = ? '
-        "AND actor_id IS NULL AND status != ?",
-        (document_id, LAYER_ACTOR, label, REJECTED),
+        'AND actor_id IS NULL AND status != ? AND "end" - start > ?',
+        (document_id, LAYER_ACTOR, label, REJECTED, longer_than),
     ).fetchall()
     return [text[r[0] : r[1]] for r in rows]
 
