@@ -23,11 +23,15 @@ def table_rows(store: Store, include_all: bool = False) -> list[ActorRow]:
     return actor_rows(store, statuses_for(include_all))
 
 
-def write_actor_table(fh: IO[str], store: Store, include_all: bool = False) -> int:
-    """Write the table (header first) with the formula guard on every text cell."""
+def write_actor_table(
+    fh: IO[str], store: Store, include_all: bool = False, rows: list[ActorRow] | None = None
+) -> int:
+    """Write the table (header first) with the formula guard on every text cell; `rows`
+    are `table_rows` when the caller has read them already."""
     writer = csv.writer(fh, lineterminator="\r\n")  # RFC 4180, as actors.csv and claims.csv
     writer.writerow(ACTOR_TABLE_COLUMNS)
-    rows = table_rows(store, include_all)
+    if rows is None:
+        rows = table_rows(store, include_all)
     for a in rows:
         writer.writerow(
             (a.id, guard_cell(a.name), guard_cell(a.label),

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from idleb_desk.io.actor_table import ACTOR_TABLE_FILE, write_actor_table
+from idleb_desk.io.actor_table import ACTOR_TABLE_FILE, table_rows, write_actor_table
 from idleb_desk.store import exports
 from idleb_desk.store.store import Store
 
@@ -223,14 +223,17 @@ def export_csv(
         # One read transaction: both files show the same moment of the project even if
         # the analyst keeps reviewing while the export runs in the background.
         with store.transaction("DEFERRED"):
+            # One pass over the mentions for the actors' aliases, shared by actors.csv
+            # and the actor table.
+            actors = table_rows(store, include_all)
             with files.open(actors_path) as fh:
-                chunks = exports.iter_actor_csv(store, include_all)
+                chunks = exports.iter_actor_csv(store, include_all, actors=actors)
                 n_actors = _write_chunks(fh, exports.ACTOR_COLUMNS, chunks, tick(ACTORS_FILE))
             with files.open(claims_path) as fh:
                 rows = exports.iter_claim_rows(store, include_all)
                 n_claims = _write(fh, exports.CLAIM_COLUMNS, rows, tick(CLAIMS_FILE))
             with files.open(out / ACTOR_TABLE_FILE) as fh:
-                n_table = write_actor_table(fh, store, include_all)
+                n_table = write_actor_table(fh, store, include_all, actors)
     except ExportCancelled:
         files.discard()
         log.info("CSV export to %s cancelled", out)

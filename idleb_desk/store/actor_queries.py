@@ -97,31 +97,36 @@ def actor_rows(store: Store, statuses: tuple[str, ...] | None = None) -> list[Ac
     to, by name. Aliases are the mention texts (up to MAX_ALIASES, most frequent first);
     a mention is an actor-layer span."""
     cond, params = _statuses_sql(statuses)
-    counts = {
-        r[0]: (int(r[1]), int(r[2]))
-        for r in store.execute(
-            f"""SELECT s.actor_id, count(*), count(DISTINCT s.document_id) FROM spans s
-                WHERE s.layer = ? AND s.actor_id IS NOT NULL AND {cond}
-                GROUP BY s.actor_id""",
-            (LAYER_ACTOR, *params),
-        ).fetchall()
-    }
-    raw: dict[int, dict[str, int]] = defaultdict(dict)
+    raw: dict[int, dict[str, int]] = {}
+    counts: dict[int, list[int]] = {}  # actor -> [mentions, documents, last document]
     doc_id_now, text = None, ""
+    limit = 4 * MAX_ALIASES
+    document_text = store.document_text
     # Once per mention, streamed in document order (the spans_doc index, no sort): the
-    # text is fetched once per document, each distinct slice normalised once at the end.
+    # text is fetched once per document, each distinct slice normalised once at the end,
+    # and documents are counted as they change, so memory grows with actors only.
+    # Locals only in this loop: it runs a million times for a million mentions.
     for actor_id, doc_id, start, end in store.iter_rows(
         f"""SELECT s.actor_id, s.document_id, s.start, s."end" FROM spans s
             WHERE s.layer = ? AND s.actor_id IS NOT NULL AND {cond}
-            ORDER BY s.document_id, s.start""",
+            ORDER BY s.document_id, s.start, s.id""",
         (LAYER_ACTOR, *params),
+        size=8000,
     ):
         if doc_id != doc_id_now:
-            doc_id_now, text = doc_id, store.document_text(doc_id)
-        seen = raw[actor_id]
+            doc_id_now, text = doc_id, document_text(doc_id)
+        seen = raw.get(actor_id)
+        if seen is None:
+            seen = raw[actor_id] = {}
+            counts[actor_id] = [0, 0, -1]
+        c = counts[actor_id]
+        c[0] += 1
+        if c[2] != doc_id:
+            c[1] += 1
+            c[2] = doc_id
         part = text[start:end]
         seen[part] = seen.get(part, 0) + 1
-        if len(seen) > 2 * MAX_ALIASES:
+        if len(seen) > limit:
             keep = sorted(seen.items(), key=lambda kv: -kv[1])[:MAX_ALIASES]
             raw[actor_id] = dict(keep)
     out = []
@@ -130,7 +135,7 @@ def actor_rows(store: Store, statuses: tuple[str, ...] | None = None) -> list[Ac
         for part, n in raw.get(actor_id, {}).items():
             folded[" ".join(part.split())] += n
         aliases = tuple(sorted(folded, key=lambda t: (-folded[t], t))[:MAX_ALIASES])
-        mentions_n, docs_n = counts[actor_id]
+        mentions_n, docs_n, _ = counts[actor_id]
         out.append(ActorRow(actor_id, name, label, aliases, mentions_n, docs_n))
     return sorted(out, key=lambda a: (a.name.casefold(), a.label, a.id))
 

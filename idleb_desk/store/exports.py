@@ -21,7 +21,7 @@ from idleb_desk.core.model import (
     REVIEWED_STATUSES,
     STATUSES,
 )
-from idleb_desk.store.actor_queries import ALIAS_SEP, actor_rows
+from idleb_desk.store.actor_queries import ALIAS_SEP, ActorRow, actor_rows
 from idleb_desk.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -164,7 +164,10 @@ class _Cells:
 
 
 def iter_actor_csv(
-    store: Store, include_all: bool = False, guard: bool = True
+    store: Store,
+    include_all: bool = False,
+    guard: bool = True,
+    actors: list[ActorRow] | None = None,
 ) -> Iterator[tuple[int, str]]:
     """actors.csv body (ACTOR_COLUMNS) as (rows, text) chunks of finished CRLF lines.
 
@@ -177,7 +180,9 @@ def iter_actor_csv(
     # One pass over the exported mentions first: an actor's aliases are known only once
     # all its mentions are read. Kept per actor, not per row, so memory stays small.
     aliases: dict[int | None, str] = {None: ""}
-    for row in actor_rows(store, statuses_for(include_all)):
+    if actors is None:  # the caller may have them already (the actor table needs them too)
+        actors = actor_rows(store, statuses_for(include_all))
+    for row in actors:
         joined = ALIAS_SEP.join(row.aliases[:ROW_ALIASES])
         aliases[row.id] = csv_cell(guard_cell(joined) if guard else joined)
     cur = store.execute(sql, params)
