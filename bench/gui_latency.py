@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--presses", type=int, default=300)
     parser.add_argument(
-        "--actors-panel", action="store_true", help="with the Actors panel open (Ctrl+Shift+A)"
+        "--actors-panel", action="store_true", help="with the Actors panel open (F9)"
     )
     args = parser.parse_args(argv)
     app = make_app([sys.argv[0]])

@@ -1,6 +1,6 @@
 """The Actors panel: the project's canonical actors, their aliases and mentions.
 
-All from the keyboard (Ctrl+Shift+A opens it):
+All from the keyboard (F9 opens it):
 - actors list: F2 renames; M marks the actor to merge, M again on another merges the
   marked one into it (Esc cancels); L links the focused claim's speaker to this actor;
   Enter or Right goes to its mentions.

@@ -177,7 +177,7 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch):
         self.actors_panel.changed = self._actors_changed
         self.actors_panel.open_document = self.open_document  # type: ignore[method-assign]
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.actors_panel)
-        self.actors_panel.hide()  # Ctrl+Shift+A shows it
+        self.actors_panel.hide()  # F9 shows it
         # Review keys change mention counts; re-read the open panel once typing pauses.
         self._actors_timer = QTimer(self)
         self._actors_timer.setSingleShot(True)
