@@ -3,8 +3,11 @@
 The store counts Python code points; Qt counts UTF-16 code units, so every character
 outside the Basic Multilingual Plane (most emoji) is two Qt positions. Qt also splits
 blocks on characters other than "\\n" ("\\r", U+2029), which would silently shift every
-offset after them. So the view shows `display_text(text)`: the same text with those few
-characters replaced one-for-one, which keeps code points aligned with what Qt shows.
+offset after them, and `setPlainText` silently drops a U+FEFF at the very start of the text
+(it reads it as a byte order mark), which shifted every highlight of such a document by
+one. So the view shows `display_text(text)`: the same text with those few characters
+replaced one-for-one, which keeps code points aligned with what Qt shows.
+`tests/test_unicode_positions.py` checks this against a real QTextDocument.
 
 The tables are per block (paragraph): the start of each block in both units, plus the
 code-point positions of the few non-BMP characters. A conversion is two bisects, and
@@ -17,9 +20,12 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-# Characters Qt's plain-text import treats as block separators (besides "\n"), and the
-# frame markers it reserves. Each becomes a same-length stand-in.
-_DISPLAY_TABLE = str.maketrans({"\r": " ", "\u2029": "\n", "\ufdd0": "\ufffd", "\ufdd1": "\ufffd"})
+# Characters Qt's plain-text import treats as block separators (besides "\n"), the frame
+# markers it reserves, and U+FEFF, which Qt drops at the start of a text. Each becomes a
+# same-length stand-in; U+2060 (word joiner) is what U+FEFF means inside a text anyway.
+_DISPLAY_TABLE = str.maketrans(
+    {"\r": " ", "\u2029": "\n", "\ufdd0": "\ufffd", "\ufdd1": "\ufffd", "\ufeff": "\u2060"}
+)
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
