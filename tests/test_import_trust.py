@@ -176,9 +176,7 @@ def test_unreadable_file_and_folder_in_a_folder_are_reported(tmp_path: Path) -> 
 # ---- U+FEFF at the start of a text ----------------------------------------------------
 
 
-def test_one_leading_bom_is_stripped_from_jsonl_and_html_text(
-    store: Store, tmp_path: Path
-) -> None:
+def test_one_leading_bom_is_stripped_from_jsonl_and_html_text(store: Store, tmp_path: Path) -> None:
     jsonl = tmp_path / "bom.jsonl"
     jsonl.write_text(
         json.dumps({"id": "j", "text": "\ufeffRussia said no."})

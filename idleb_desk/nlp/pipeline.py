@@ -20,6 +20,7 @@ from idleb_desk.nlp.actors import extract_actors
 from idleb_desk.nlp.boilerplate import find_regions
 from idleb_desk.nlp.claims import extract_claims
 from idleb_desk.nlp.cues import CueLexicon, default_lexicon
+from idleb_desk.nlp.graphemes import whole_clusters
 from idleb_desk.nlp.resolve import ensure_line_breaks, load_pipeline
 
 log = logging.getLogger(__name__)
@@ -79,11 +80,15 @@ class Extractor:
         regions = find_regions(doc.text)
         actors = extract_actors(doc, regions)
         claims = extract_claims(doc, self.lexicon, regions)
-        return Extraction(
-            model=self.model_label,
-            actors=tuple(actors),
-            claims=tuple(claims),
-            regions=tuple(regions),
+        # No suggestion may cut a flag, an emoji sequence or a letter and its marks in half.
+        return whole_clusters(
+            doc.text,
+            Extraction(
+                model=self.model_label,
+                actors=tuple(actors),
+                claims=tuple(claims),
+                regions=tuple(regions),
+            ),
         )
 
 
