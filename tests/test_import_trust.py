@@ -191,3 +191,99 @@ def test_one_leading_bom_is_stripped_from_jsonl_and_html_text(store: Store, tmp_
     assert report.problems == []
     texts = sorted(store.document(i).text for i in report.imported)
     assert texts == ["Moscow replied.", "Russia said no.", "\ufeffTwo marks, one goes."]
+
+
+# ---- Markdown front matter, encodings and mojibake -------------------------------------
+
+FRONT = """---
+title: "Ministers demand an end to the Idleb offensive"
+date: 2019-05-20
+tags: [syria, eu]
+source:
+  name: Wire
+---
+
+# A heading in the body
+
+EU ministers said the offensive must stop.
+"""
+
+
+def test_markdown_front_matter_goes_to_meta_and_title(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "article.md"
+    path.write_text(FRONT, encoding="utf-8")
+    report = import_paths(store, [path])
+    assert report.problems == []
+    doc = store.document(report.imported[0])
+    assert doc.title == "Ministers demand an end to the Idleb offensive"
+    assert doc.text == "# A heading in the body\n\nEU ministers said the offensive must stop.\n"
+    assert doc.meta == {
+        "title": "Ministers demand an end to the Idleb offensive",
+        "date": "2019-05-20",
+        "tags": ["syria", "eu"],
+        "source": {"name": "Wire"},
+    }
+
+
+@pytest.mark.parametrize(
+    ("head", "why"),
+    [
+        ("---\n: : [unclosed\n---\n", "not valid YAML"),
+        ("---\n- just\n- a list\n---\n", "not a YAML mapping"),
+        ("---\na: &x [1, 2]\nb: *x\n---\n", "aliases"),
+    ],
+)
+def test_bad_front_matter_stays_in_the_text_with_a_warning(
+    store: Store, tmp_path: Path, head: str, why: str
+) -> None:
+    path = tmp_path / "odd.md"
+    path.write_text(head + "Body text here.\n", encoding="utf-8")
+    report = import_paths(store, [path])
+    assert report.problems == []
+    assert store.document(report.imported[0]).text.startswith("---\n")
+    assert why in report.warnings[str(path)][0]
+
+
+def test_encodings_and_suspect_text_are_reported_per_file(store: Store, tmp_path: Path) -> None:
+    clean = tmp_path / "clean.txt"
+    clean.write_text("Lavrov said the café was shut.", encoding="utf-8")
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Le Drian a parlé à Moscou.".encode("cp1252"))
+    moji = tmp_path / "moji.txt"  # UTF-8 read as cp1252 once, then saved as UTF-8
+    moji.write_text("Le Drian a parlé à Moscou, itâ€™s said.".encode().decode("cp1252"), "utf-8")
+    damaged = tmp_path / "damaged.txt"
+    damaged.write_text("Erdo\ufffdan said no.", encoding="utf-8")
+    lines = tmp_path / "lines.jsonl"
+    lines.write_text(
+        json.dumps({"id": "a", "text": "Clean line."})
+        + "\n"
+        + json.dumps({"id": "b", "text": "Ã‡avuÅŸoÄŸlu said."})
+        + "\n",
+        encoding="utf-8",
+    )
+    report = import_paths(store, [clean, latin, moji, damaged, lines])
+    assert report.problems == []
+    by_file = {Path(line.split(": ")[1]).name: line for line in report.file_lines()}
+    assert by_file["clean.txt"].endswith(": utf-8")
+    assert "cp1252" in by_file["latin.txt"] and "WARNING" in by_file["latin.txt"]
+    assert "mojibake" in by_file["moji.txt"] and '"Ã©" reads "é"' in by_file["moji.txt"]
+    assert "replacement character" in by_file["damaged.txt"]
+    assert "line 2: looks like mojibake" in by_file["lines.jsonl"]
+    assert "WARNING" not in by_file["clean.txt"]
+
+
+def test_cli_import_prints_each_file_and_its_encoding(tmp_path: Path) -> None:
+    moji = tmp_path / "moji.txt"
+    moji.write_text("CafÃ© owners said the market was shut.", encoding="utf-8")
+    plain = tmp_path / "plain.md"
+    plain.write_text(FRONT, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "idleb_desk", "import", str(tmp_path / "p.sqlite3")]
+        + [str(moji), str(plain), "--no-extract"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"file: {moji}: utf-8; WARNING: looks like mojibake" in done.stdout
+    assert f"file: {plain}: utf-8\n" in done.stdout

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from idleb_desk.io.encoding import UTF8, UTF8_SIG
+from idleb_desk.io.encoding import UTF8, UTF8_SIG, text_warning
 from idleb_desk.io.errors import ImportProblem, Problem
 from idleb_desk.io.source import ReadItem, SourceDoc, first_line_title, strip_bom
 
@@ -133,6 +133,7 @@ def jsonl_line_to_doc(obj: object, path: str, line: int, encoding: str) -> Sourc
         meta=meta,
         annotations=annotations,
         line=line,
+        warning=text_warning(text, encoding),
     )
 
 

@@ -8,15 +8,16 @@ text. A bad file or line becomes a `Problem` and the rest goes on.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
-from idleb_desk.io.encoding import decode_bytes
+from idleb_desk.io.encoding import decode_bytes, text_warning
 from idleb_desk.io.errors import ImportProblem, Problem
 from idleb_desk.io.folders import check_file, iter_files
-from idleb_desk.io.html_text import MAX_TITLE, html_to_text
+from idleb_desk.io.html_text import html_to_text
 from idleb_desk.io.jsonl_reader import iter_jsonl, jsonl_line_to_doc, read_jsonl
+from idleb_desk.io.markdown import markdown_title, split_front_matter
 from idleb_desk.io.source import (
     HTML_EXTS,
     JSONL_EXTS,
@@ -54,23 +55,6 @@ SUPPORTED = SUPPORTED_EXTS  # the name cli.py imports
 # rather than load it whole. JSONL is streamed line by line, so it has no such limit.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
-_ATX_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$")
-_SETEXT_UNDERLINE = re.compile(r"^\s{0,3}(=+|-+)\s*$")
-
-
-def markdown_title(text: str) -> str:
-    """The first ATX (`# Title`) or setext (`Title` over `====`) heading, else the first line."""
-    lines = text.splitlines()
-    for i, line in enumerate(lines):
-        m = _ATX_HEADING.match(line)
-        if m and m.group(1).strip():
-            return " ".join(m.group(1).split())[:MAX_TITLE]
-        nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        if line.strip() and _SETEXT_UNDERLINE.match(nxt) and not _ATX_HEADING.match(line):
-            return " ".join(line.split())[:MAX_TITLE]
-    return first_line_title(text)
-
-
 # ---- reading one file -----------------------------------------------------------------
 
 
@@ -95,11 +79,19 @@ def _read_bytes(path: Path) -> bytes:
 def _read_text_file(path: Path) -> SourceDoc:
     name = str(path)
     text, encoding = decode_bytes(_read_bytes(path), name)
+    warnings = [text_warning(text, encoding)]
+    meta: dict[str, Any] = {}
+    if path.suffix.lower() == ".md":
+        front = split_front_matter(text)
+        text, meta = front.text, front.meta
+        warnings.append(front.warning)
+        title = front.title or markdown_title(text)
+    else:
+        title = first_line_title(text)
     if not text.strip():
         raise ImportProblem(name, "contains only whitespace, no text")
-    is_md = path.suffix.lower() == ".md"
-    title = markdown_title(text) if is_md else first_line_title(text)
-    return SourceDoc(path.stem, title or path.stem, text, name, encoding)
+    warning = "; ".join(w for w in warnings if w)
+    return SourceDoc(path.stem, title or path.stem, text, name, encoding, meta, warning=warning)
 
 
 def _read_html_file(path: Path) -> SourceDoc:
@@ -109,7 +101,9 @@ def _read_html_file(path: Path) -> SourceDoc:
     text = strip_bom(text)  # a page that starts with &#xFEFF;
     if not text.strip():
         raise ImportProblem(name, "is an HTML page with no text (only markup, scripts or styles)")
-    return SourceDoc(path.stem, title or first_line_title(text) or path.stem, text, name, encoding)
+    title = title or first_line_title(text) or path.stem
+    warning = text_warning(text, encoding)
+    return SourceDoc(path.stem, title, text, name, encoding, warning=warning)
 
 
 def read_file(path: Path | str) -> Iterator[ReadItem]:
