@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import random
 
-from PySide6.QtGui import QTextCharFormat, QTextDocument
+from PySide6.QtGui import QTextCharFormat, QTextCursor, QTextDocument
 
 from idleb_desk.core.model import ACCEPTED, REJECTED, SUGGESTED, Document, Span, text_sha256
 from idleb_desk.gui.highlighter import FormatCache, SpanHighlighter
 from idleb_desk.gui.labels import load_labels
-from idleb_desk.gui.offsets import display_text
+from idleb_desk.gui.offsets import DISPLAY_BLOCK_MAX, Utf16Map, display_text
 from idleb_desk.gui.review_state import DocState
 
 LABELS = ["PERSON", "ORG", "GPE", "NORP"]
@@ -65,3 +65,34 @@ def test_overlapping_spans_paint_their_innermost_span(qapp) -> None:
         assert painted[pos] == formats.span_format(inner.label, inner.status, nested), pos
         checked += 1
     assert checked > len(text) // 2
+
+
+def test_one_line_article_is_shown_in_blocks_with_exact_positions(qapp) -> None:
+    sentence = 'Ministers met in Brussels. "We demand an end," Borrell said 👍🏽. Zoë agreed! '
+    text = "\ufeff" + sentence * 400 + "x" * 9000 + " tail " + sentence * 10
+    shown = display_text(text)
+    assert len(shown) == len(text)
+    lines = shown.split("\n")
+    assert len(lines) > 5
+    # Every shown break replaces one space after a sentence end, or (in the run of "x"
+    # with no sentence end) the next space.
+    pos = 0
+    for line in lines[:-1]:
+        pos += len(line)
+        assert text[pos] == " "
+        assert text[pos - 1] in '.!"' or text[pos - 1] == "x", text[pos - 10 : pos + 1]
+        pos += 1
+    assert max(len(x) for x in lines if "xxxx" not in x) <= DISPLAY_BLOCK_MAX
+    umap = Utf16Map(text)
+    doc = QTextDocument()
+    doc.setPlainText(shown)
+    assert doc.blockCount() == umap.block_count == len(lines)
+    assert doc.characterCount() - 1 == umap.qt_length
+    for n in range(doc.blockCount()):
+        assert doc.findBlockByNumber(n).position() == umap.block(n).qt_start
+    cur = QTextCursor(doc)
+    for word in ("Borrell", "tail", "Zoë"):
+        start = text.rindex(word)
+        cur.setPosition(umap.to_qt(start))
+        cur.setPosition(umap.to_qt(start + len(word)), QTextCursor.MoveMode.KeepAnchor)
+        assert cur.selectedText() == word
