@@ -109,9 +109,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def _extract_inputs(files: Sequence[Path]) -> Iterator[tuple[str, str, str]]:
     """(id, path as given, decoded text) for each input document; problems go to stderr."""
-    from idleb_desk.io.encoding import decode_bytes
-    from idleb_desk.io.errors import ImportProblem
-    from idleb_desk.io.readers import SUPPORTED, iter_jsonl
+    from idleb_desk.io.errors import ImportProblem, Problem
+    from idleb_desk.io.readers import SUPPORTED, read_file
 
     for given in files:
         paths = (
@@ -121,19 +120,13 @@ def _extract_inputs(files: Sequence[Path]) -> Iterator[tuple[str, str, str]]:
         )
         for path in paths:
             shown = str(path) if given.is_dir() else str(given)
-            try:
-                if path.suffix.lower() == ".jsonl":
-                    for doc in iter_jsonl(path, problems=_report_problem):
-                        yield doc.ext_id, shown, doc.text
-                    continue
-                text, _ = decode_bytes(path.read_bytes(), str(path))
-            except ImportProblem as exc:
-                _report_problem(exc)
-                continue
-            except OSError as exc:
-                print(f"error: {path}: cannot be read ({exc.strerror})", file=sys.stderr)
-                continue
-            yield path.stem, shown, text
+            # The same readers as `import`, so offsets index the text a project stores
+            # (HTML markup, Markdown front matter and a leading BOM are not text).
+            for doc in read_file(path):
+                if isinstance(doc, Problem):
+                    _report_problem(ImportProblem(doc.path, doc.problem, doc.line))
+                else:
+                    yield doc.ext_id, shown, doc.text
 
 
 def _report_problem(problem: Exception) -> None:

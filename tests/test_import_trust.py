@@ -287,3 +287,33 @@ def test_cli_import_prints_each_file_and_its_encoding(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert f"file: {moji}: utf-8; WARNING: looks like mojibake" in done.stdout
     assert f"file: {plain}: utf-8\n" in done.stdout
+
+
+def test_cli_extract_reads_files_as_import_does(tmp_path: Path) -> None:
+    """`extract` offsets index the same text `import` stores (front matter and markup out)."""
+    md = tmp_path / "front.md"
+    md.write_text(FRONT, encoding="utf-8")
+    html = tmp_path / "page.html"
+    html.write_text(
+        "<html><head><title>T</title></head><body><p>Lavrov said the talks failed.</p>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "idleb_desk", "extract", str(md), str(html)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    db = tmp_path / "p.sqlite3"
+    with Store.open(db) as store:
+        report = import_paths(store, [md, html])
+        stored = {Path(store.document(i).path).name: store.document(i).text for i in report.imported}
+    assert [Path(r["path"]).name for r in records] == ["front.md", "page.html"]
+    for rec in records:
+        text = stored[Path(rec["path"]).name]
+        assert rec["actors"], rec
+        for actor in rec["actors"]:
+            assert text[actor["start"] : actor["end"]] == actor["text"]
