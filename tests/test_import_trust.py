@@ -310,7 +310,9 @@ def test_cli_extract_reads_files_as_import_does(tmp_path: Path) -> None:
     db = tmp_path / "p.sqlite3"
     with Store.open(db) as store:
         report = import_paths(store, [md, html])
-        stored = {Path(store.document(i).path).name: store.document(i).text for i in report.imported}
+        stored = {
+            Path(store.document(i).path).name: store.document(i).text for i in report.imported
+        }
     assert [Path(r["path"]).name for r in records] == ["front.md", "page.html"]
     for rec in records:
         text = stored[Path(rec["path"]).name]
