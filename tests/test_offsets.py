@@ -52,9 +52,7 @@ def test_spans_after_emoji_keep_code_point_offsets(tmp_path: Path) -> None:
     s.close()
 
 
-@pytest.mark.parametrize(
-    "emoji", ["👩\u200d👩\u200d👧", "🇸🇾", "👍🏽", "🏳️\u200d🌈", "👩🏽\u200d⚖️"]
-)
+@pytest.mark.parametrize("emoji", ["👩\u200d👩\u200d👧", "🇸🇾", "👍🏽", "🏳️\u200d🌈", "👩🏽\u200d⚖️"])
 def test_an_emoji_sequence_is_one_token(emoji: str) -> None:
     text = f"Le Drian {emoji} a dit non."
     start = text.index(emoji)
