@@ -36,27 +36,43 @@ CLAIM_COLUMNS = (
     "reviewer", "reviewed_at",
 )  # fmt: skip
 ADDRESSEE_SEP = " | "
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection),
+# the full-width forms too (a spreadsheet with an East Asian locale folds them), and
+# it skips leading spaces and line feeds before looking.
+FORMULA_PREFIXES = (
+    "=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20",
+)  # fmt: skip
+FORMULA_LEAD = " \n"
 _FORMULA_CODEPOINTS = ", ".join(str(ord(c)) for c in FORMULA_PREFIXES)
+# The smallest full-width prefix: SQL compares UTF-8 bytes, so only a cell at or after
+# it can start with one.
+_FULL_WIDTH_MIN = min(c for c in FORMULA_PREFIXES if c > "~")
 BATCH = 4000
+
+
+def needs_guard(value: str) -> bool:
+    """True for a string a spreadsheet would read as a formula."""
+    # lstrip returns the string itself when there is nothing to strip: no copy.
+    return value.lstrip(FORMULA_LEAD).startswith(FORMULA_PREFIXES)
 
 
 def guard_cell(value: str) -> str:
     """Prefix `'` to a string a spreadsheet would read as a formula."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    return "'" + value if needs_guard(value) else value
 
 
 def _guarded(expr: str, guard: bool) -> str:
     """The same guard as `guard_cell`, in SQL: done in C it costs the export next to nothing.
 
-    Every formula prefix sorts before "A", so the cheap comparison rules out nearly all
-    cells before unicode() is called.
+    Every ASCII formula prefix, space and line feed sorts before "A" and every
+    full-width one at or after U+FF0B, so the cheap comparisons rule out nearly all
+    cells before ltrim() and unicode() are called.
     """
     if not guard:
         return expr
     return (
-        f"CASE WHEN {expr} < 'A' AND unicode({expr}) IN ({_FORMULA_CODEPOINTS}) "
+        f"CASE WHEN ({expr} < 'A' OR {expr} >= '{_FULL_WIDTH_MIN}') "
+        f"AND unicode(ltrim({expr}, ' ' || char(10))) IN ({_FORMULA_CODEPOINTS}) "
         f"THEN '''' || {expr} ELSE {expr} END"
     )
 
@@ -149,7 +165,7 @@ class _Cells:
         self.memo: dict[str | None, str] = {None: ""}
 
     def format(self, value: str) -> str:
-        cell = "'" + value if self.guard and value.startswith(FORMULA_PREFIXES) else value
+        cell = "'" + value if self.guard and needs_guard(value) else value
         return csv_cell(cell)
 
     def __call__(self, value: str) -> str:
@@ -185,7 +201,7 @@ def iter_actor_csv(
                 doc_id, text = r[0], look.document(r[0])
                 title = csv_cell(look.title)
             part = text[r[2] : r[3]]
-            if guard and part.startswith(FORMULA_PREFIXES):
+            if guard and needs_guard(part):
                 part = "'" + part
             label = get(r[4]) or cells(r[4])
             origin = get(r[6]) or cells(r[6])
