@@ -49,6 +49,14 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def _note(row: sqlite3.Row, col: str) -> Any:
+    """The flag or comment column; absent in a read-only file of an older schema."""
+    try:
+        return row[col]
+    except IndexError:
+        return None
+
+
 def _span(row: sqlite3.Row, text: str = "") -> Span:
     return Span(
         id=row["id"],
@@ -63,6 +71,8 @@ def _span(row: sqlite3.Row, text: str = "") -> Span:
         actor_id=row["actor_id"],
         reviewer=row["reviewer"],
         reviewed_at=row["reviewed_at"],
+        flag=_note(row, "flag"),
+        comment=_note(row, "comment") or "",
     )
 
 
@@ -352,6 +362,8 @@ class Store:
             antecedent_span_id=row["antecedent_span_id"],
             reviewer=row["reviewer"],
             reviewed_at=row["reviewed_at"],
+            flag=_note(row, "flag"),
+            comment=_note(row, "comment") or "",
         )
 
     def claims_using_span(self, span_id: int) -> list[int]:
