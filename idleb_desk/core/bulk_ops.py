@@ -21,6 +21,8 @@ from idleb_desk.core.model import (
     Document,
 )
 from idleb_desk.core.ops import ReviewError, operation
+from idleb_desk.core.search import Match
+from idleb_desk.core.search import find_all as _find_all
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,7 @@ class BulkResult:
     changed: int  # spans whose status changed
     decided: int  # occurrences left alone because the analyst had already decided them
     documents: tuple[int, ...]
+    span_ids: tuple[int, ...] = ()  # the spans it decided
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,7 @@ class BulkOps(ClaimOps):
             changed,
             len(found) - len(todo),
             tuple(sorted(int(r[0]) for r in docs)),
+            tuple(todo),
         )
 
     # ---- flags and comments ------------------------------------------------------------------
@@ -186,6 +190,12 @@ class BulkOps(ClaimOps):
                 (DOC_DONE, self.reviewer, op.time, document_id),
             )
         return self.store.document(document_id)
+
+    # ---- find in every document ------------------------------------------------------------------
+
+    def find_all(self, query: str) -> tuple[list[Match], bool]:
+        """Every match of `query` in the project, and whether the list was cut short."""
+        return _find_all(self.store, query)
 
     # ---- where the analyst left off --------------------------------------------------------------
 
