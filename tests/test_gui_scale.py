@@ -176,7 +176,8 @@ def test_a_pressed_many_times_in_actor_scope_never_accepts_a_claim(
 ) -> None:
     window = open_window(project)
     a, _ = doc_ids(stored)
-    press(qtbot, Key.Key_G)  # actors only
+    press(qtbot, Key.Key_G)
+    assert "actors only" in window.scope_label.text()
     for _ in range(30):
         press(qtbot, Key.Key_A)
     assert {c.status for c in stored.claims(a)} == {"suggested"}
