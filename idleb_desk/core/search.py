@@ -35,7 +35,9 @@ def _pattern(query: str) -> re.Pattern[str] | None:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    # Runs of whitespace become one space, kept at the edges: "Russia|n" must not read as
+    # "Russia n" next to the match.
+    return re.sub(r"\s+", " ", text)
 
 
 def find_all(store: Store, query: str, limit: int = MAX_RESULTS) -> tuple[list[Match], bool]:

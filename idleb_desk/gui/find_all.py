@@ -96,7 +96,7 @@ class FindAllDock(QDockWidget):
         self.current = -1
         self.results.clear()
         for m in matches:
-            item = QListWidgetItem(f"{m.title}: …{m.before} [{m.text}] {m.after}…")
+            item = QListWidgetItem(f"{m.title}: …{m.before}[{m.text}]{m.after}…")
             item.setToolTip(
                 f"<b>{html.escape(m.title)}</b><br>{html.escape(m.before)}"
                 f"<b>{html.escape(m.text)}</b>{html.escape(m.after)}"

@@ -136,7 +136,8 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch, ScaleWindow):
         self.claim_model = ClaimTableModel(self.labels)
         self.actors_view = _table(self.actor_model, "actorsTable")
         self.claims_view = _table(self.claim_model, "claimsTable")
-        for col, width in enumerate((170, 80, 80, 55)):
+        status_width = self.fontMetrics().horizontalAdvance("suggested ⚑✎") + 18
+        for col, width in enumerate((170, 80, status_width, 55)):
             self.actors_view.setColumnWidth(col, width)
         _claim_columns(self.claims_view)
         self.claim_editor = ClaimEditor(self.labels)

@@ -34,7 +34,7 @@ MODEL_LOADING = "Model: loading…"
 MODEL_MISSING = "Model: missing — annotate by hand"
 
 
-def model_problem(exc: BaseException, limit: int = 90) -> str:
+def model_problem(exc: BaseException, limit: int = 70) -> str:
     """One short, whole line about a model that did not load (the details go to the
     tooltip): the multi-line ModelUnavailable text cut at its first line said only
     "... Tried:"."""
@@ -45,7 +45,7 @@ def model_problem(exc: BaseException, limit: int = 90) -> str:
         text = f"{name}: {why}"
         if len(text) > limit:
             text = text[: limit - 1] + "…"
-        return f"could not load {text}{more}; hover the model status for details"
+        return f"No spaCy pipeline loaded ({text}{more}); details on the model status"
     first = errors.describe(exc).splitlines()[0]
     return first if len(first) <= limit else first[: limit - 1] + "…"
 
@@ -193,7 +193,7 @@ class ProjectActions:
         self.model_label.setText(MODEL_MISSING)
         self.model_label.setToolTip(errors.describe(exc))
         log.warning("%s", errors.describe(exc))
-        self.show_status(f"{MODEL_MISSING} — {model_problem(exc)}")
+        self.show_status(f"{model_problem(exc)} — annotate by hand")
 
     def maybe_extract(self) -> None:
         """Suggest for documents no model has seen yet (e.g. the seed), in the background."""
