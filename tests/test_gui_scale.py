@@ -391,3 +391,29 @@ def test_find_in_all_documents_and_open_a_match(qtbot, open_window, project, sto
     assert start == TEXT_B.index("Lavrov", 1)
     press(qtbot, Key.Key_F8)  # wraps to the first document
     assert window.controller.doc_id == a
+
+
+@pytest.mark.parametrize(
+    ("key", "mod", "expected"),
+    [
+        (Key.Key_Return, Mod.NoModifier, "leave"),  # the default button
+        (Key.Key_A, Mod.AltModifier, "accept"),
+        (Key.Key_R, Mod.AltModifier, "reject"),
+        (Key.Key_Escape, Mod.NoModifier, None),
+    ],
+)
+def test_the_real_question_box_answers_from_the_keyboard(qtbot, key, mod, expected) -> None:
+    from PySide6.QtCore import QTimer
+
+    answered: list[str] = []
+
+    def type_answer() -> None:
+        box = QApplication.activeModalWidget()
+        assert box is not None
+        answered.append(box.text())
+        qtbot.keyClick(box, key, mod)
+
+    QTimer.singleShot(100, type_answer)
+    got = questions._leftovers_box(None, "Ankara answers", 106)
+    assert got == expected
+    assert "106 items are still suggested" in answered[0]
