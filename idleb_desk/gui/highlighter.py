@@ -13,7 +13,15 @@ from __future__ import annotations
 
 import heapq
 
-from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtCore import Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextDocument,
+)
 
 from idleb_desk.core.model import ACCEPTED, EDITED, MANUAL, REJECTED, SUGGESTED, Span
 from idleb_desk.gui.labels import LabelSet
@@ -35,7 +43,16 @@ STATUS_LOOK = {
     MANUAL: "filled, solid underline",
     REJECTED: "hidden (Ctrl+Shift+H: struck through)",
 }
+NESTED_LOOK = "overline"
+# Labels drawn with a hatched fill instead of a wash of colour: a pale grey or blue wash
+# is what a text selection looks like, and the addressee's colour (black) tints to grey.
+HATCHED_LABELS = frozenset({"ADDRESSEE"})
 REGION_GREY = "#6b6b6b"
+
+
+def span_styles() -> dict[str, str]:
+    """The one description of the span styles: the legend and the F1 help both show it."""
+    return {**STATUS_LOOK, "nested": NESTED_LOOK, "ADDRESSEE": "hatched, not filled"}
 
 
 def tint(color: str, amount: float) -> QColor:
@@ -71,18 +88,27 @@ class FormatCache:
             if status == REJECTED:
                 fmt.setFontStrikeOut(True)
                 fmt.setForeground(QColor("#767676"))
+            elif label in HATCHED_LABELS:
+                # Dense diagonal lines: the pattern, unlike any selection, shows through.
+                amount = max(0.35, 1.6 * _FILL.get(status, 0.3))
+                fmt.setBackground(QBrush(tint(color, amount), Qt.BrushStyle.BDiagPattern))
+                self._lines(fmt, status, color)
             else:
                 fmt.setBackground(tint(color, _FILL.get(status, 0.3)))
-                style = _UNDERLINE.get(status, QTextCharFormat.UnderlineStyle.NoUnderline)
-                if style != QTextCharFormat.UnderlineStyle.NoUnderline:
-                    fmt.setUnderlineStyle(style)
-                    # Pure yellow on white vanishes; darken light label colours for lines.
-                    line = QColor(color)
-                    fmt.setUnderlineColor(line.darker(160) if line.lightness() > 150 else line)
+                self._lines(fmt, status, color)
             if nested:
                 fmt.setFontOverline(True)
             self._cache[key] = fmt
         return fmt
+
+    @staticmethod
+    def _lines(fmt: QTextCharFormat, status: str, color: str) -> None:
+        style = _UNDERLINE.get(status, QTextCharFormat.UnderlineStyle.NoUnderline)
+        if style != QTextCharFormat.UnderlineStyle.NoUnderline:
+            fmt.setUnderlineStyle(style)
+            # Pure yellow on white vanishes; darken light label colours for lines.
+            line = QColor(color)
+            fmt.setUnderlineColor(line.darker(160) if line.lightness() > 150 else line)
 
     def focus_format(self, label: str, role: str | None = None) -> QTextCharFormat:
         """The extra-selection look of the focused span or a part of the focused claim."""

@@ -28,12 +28,15 @@ log = logging.getLogger(__name__)
 ACTOR_COLUMNS = (
     "document_id", "document_title", "span_id", "start", "end", "text", "label", "status",
     "origin", "reviewer", "reviewed_at", "actor_id", "actor_name",
+    # Review at scale (issue 9): appended, so DESIGN's columns keep their positions.
+    "flag", "comment",
 )  # fmt: skip
 CLAIM_COLUMNS = (
     "document_id", "document_title", "claim_id", "speaker_text", "speaker_start",
     "speaker_end", "speaker_actor", "cue_text", "cue_start", "cue_end", "content_text",
     "content_start", "content_end", "addressees", "kind", "quote_type", "status", "origin",
     "reviewer", "reviewed_at",
+    "flag", "comment",
 )  # fmt: skip
 ADDRESSEE_SEP = " | "
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection),
@@ -141,7 +144,7 @@ def actor_csv_sql(include_all: bool) -> tuple[str, tuple[str, ...]]:
     # ORDER BY is the spans_doc index plus rowid, so SQLite sorts nothing. Plain columns
     # only: CASE/GLOB formatting in SQL measured three times slower than in Python here.
     sql = f"""SELECT s.document_id, s.id, s.start, s."end", s.label, s.status, s.origin,
-                  s.reviewer, s.reviewed_at, s.actor_id
+                  s.reviewer, s.reviewed_at, s.actor_id, s.flag, s.comment
               FROM spans s
               WHERE s.layer = ? AND s.status IN {_in(statuses)}
               ORDER BY s.document_id, s.start, s.id"""
@@ -221,9 +224,13 @@ def iter_actor_csv(
                 if len(names) > _Lookups.MAX_NAMES:
                     names = {None: ""}
                 name = names[aid] = csv_cell(look.actor_name(aid))
+            # Flags and comments are rare: most rows take the two empty cells.
+            note = ","
+            if r[10] is not None or r[11] is not None:
+                note = f"{cells.format(r[10] or '')},{cells.format(r[11] or '')}"
             append(
                 f"{doc_id},{title},{r[1]},{r[2]},{r[3]},{csv_cell(part)},{label},{r[5]},"
-                f"{origin},{reviewer},{at},{'' if aid is None else aid},{name}\r\n"
+                f"{origin},{reviewer},{at},{'' if aid is None else aid},{name},{note}\r\n"
             )
         yield len(batch), "".join(out)
 
@@ -241,7 +248,8 @@ def claim_rows_sql(include_all: bool, guard: bool) -> tuple[str, tuple[str, ...]
                        JOIN spans s ON s.id = ca.span_id
                        WHERE ca.claim_id = c.id ORDER BY ca.position) x),
                   {g("c.kind")}, {g("c.quote_type")}, {g("c.status")}, {g("c.origin")},
-                  {g("c.reviewer")}, {g("c.reviewed_at")}
+                  {g("c.reviewer")}, {g("c.reviewed_at")},
+                  {g("coalesce(c.flag, '')")}, {g("coalesce(c.comment, '')")}
               FROM claims c
               LEFT JOIN spans sp ON sp.id = c.speaker_span_id
               LEFT JOIN actors a ON a.id = sp.actor_id
