@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from idleb_desk.core.actors import ActorOps
-from idleb_desk.core.claim_ops import ClaimOps
+from idleb_desk.core.bulk_ops import BulkOps
 from idleb_desk.core.model import (
     DOC_DONE,
     DOC_NEW,
@@ -42,7 +42,7 @@ def default_reviewer() -> str:
         return "analyst"
 
 
-class ReviewSession(ActorOps, ClaimOps):
+class ReviewSession(ActorOps, BulkOps):
     """An open project and the analyst working on it."""
 
     def __init__(
@@ -129,14 +129,14 @@ class ReviewSession(ActorOps, ClaimOps):
     # ---- undo and redo -----------------------------------------------------------------
 
     def can_undo(self, document_id: int) -> bool:
-        return history.last_done(self.store.con, document_id, self.reviewer, True) is not None
+        return history.last_done(self.store.con, document_id, self.reviewer) is not None
 
     def can_redo(self, document_id: int) -> bool:
-        return history.next_undone(self.store.con, document_id, self.reviewer, True) is not None
+        return history.next_undone(self.store.con, document_id, self.reviewer) is not None
 
     def undo(self, document_id: int) -> Event | None:
         """Undo this reviewer's newest operation on the document; None if there is none."""
-        event = history.last_done(self.store.con, document_id, self.reviewer, True)
+        event = history.last_done(self.store.con, document_id, self.reviewer)
         if event is None:
             return None
         self._refuse_conflict(event, "undo")
@@ -145,7 +145,7 @@ class ReviewSession(ActorOps, ClaimOps):
         return event
 
     def redo(self, document_id: int) -> Event | None:
-        event = history.next_undone(self.store.con, document_id, self.reviewer, True)
+        event = history.next_undone(self.store.con, document_id, self.reviewer)
         if event is None:
             return None
         self._refuse_conflict(event, "redo")

@@ -26,6 +26,8 @@ SPAN_COLS = (
     "actor_id",
     "reviewer",
     "reviewed_at",
+    "flag",
+    "comment",
 )
 CLAIM_COLS = (
     "id",
@@ -40,6 +42,8 @@ CLAIM_COLS = (
     "origin",
     "reviewer",
     "reviewed_at",
+    "flag",
+    "comment",
 )
 DOC_COLS = ("id", "status", "reviewer", "reviewed_at")
 ACTOR_COLS = ("id", "name", "label", "merged_into")
@@ -101,7 +105,9 @@ def _upsert(
     con: sqlite3.Connection, table: str, cols: tuple[str, ...], row: dict[str, Any]
 ) -> None:
     # An upsert, not INSERT OR REPLACE: REPLACE deletes first, which would fire the
-    # ON DELETE actions of the claims that point at this row.
+    # ON DELETE actions of the claims that point at this row. Events logged before a
+    # column existed do not name it: such a column keeps its current value.
+    cols = tuple(c for c in cols if c in row)
     names = _cols(cols)
     marks = ", ".join("?" for _ in cols)
     updates = ", ".join(f'"{c}" = excluded."{c}"' for c in cols if c != "id")
@@ -158,6 +164,37 @@ def apply_state(con: sqlite3.Connection, state: Snapshot) -> None:
             con.execute("DELETE FROM actors WHERE id = ?", (int(aid),))
 
 
+# A project-wide operation (document_id NULL) lists the documents it touched in
+# event_documents; "the events of document D" are D's own plus those that list D, so one
+# Ctrl+Z in any of them undoes the whole operation, in every document, as one step.
+#
+# A project event that lists no document (an actor renamed, merged or split: issue 9's
+# canonical actors) belongs to every document's history: the analyst works on actors
+# from the Actors panel, whatever document is open, and one Ctrl+Z there undoes it.
+_OF_DOC = (
+    "(document_id IS ? OR (document_id IS NULL AND (id IN "
+    "(SELECT event_id FROM event_documents WHERE document_id = ?) OR NOT EXISTS "
+    "(SELECT 1 FROM event_documents l WHERE l.event_id = events.id))))"
+)
+
+
+def _of_doc(document_id: int | None) -> tuple[int | None, int | None]:
+    return (document_id, document_id)
+
+
+def documents_of(before: Snapshot, after: Snapshot) -> list[int]:
+    """Every document whose rows a snapshot pair holds (spans, claims, documents)."""
+    ids: set[int] = set()
+    for state in (before, after):
+        for table, rows in state.items():
+            for key, row in rows.items():
+                if table == "documents":
+                    ids.add(int(key))
+                elif row is not None and "document_id" in row:  # actor rows have none
+                    ids.add(int(row["document_id"]))
+    return sorted(ids)
+
+
 def append_event(
     con: sqlite3.Connection,
     time: str,
@@ -166,27 +203,34 @@ def append_event(
     document_id: int | None,
     before: Snapshot,
     after: Snapshot,
+    documents: list[int] | None = None,
 ) -> int:
-    # A new operation ends its reviewer's redo chain on the document and on the project
-    # (project events, document_id NULL, share every document's chain); a project
-    # operation ends all of the reviewer's chains, since it may touch any document.
-    if document_id is None:
+    """Log one operation; `documents` (with document_id None) makes it project-wide."""
+    if document_id is None and not documents:
+        # A project event (an actor merge or rename) may touch any document: it ends
+        # all of the reviewer's redo chains.
         con.execute(
             "UPDATE events SET state = ? WHERE state = ? AND reviewer = ?",
             (DROPPED, UNDONE, reviewer),
         )
-    else:
+    # A new operation ends its reviewer's redo chain on the document(s) it touches.
+    for doc in documents if documents else [document_id]:
         con.execute(
-            "UPDATE events SET state = ? WHERE state = ? AND reviewer = ? "
-            "AND (document_id IS ? OR document_id IS NULL)",
-            (DROPPED, UNDONE, reviewer, document_id),
+            f"UPDATE events SET state = ? WHERE state = ? AND {_OF_DOC} AND reviewer = ?",
+            (DROPPED, UNDONE, *_of_doc(doc), reviewer),
         )
     cur = con.execute(
         "INSERT INTO events (time, reviewer, op, document_id, before, after, state) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         (time, reviewer, op, document_id, json.dumps(before), json.dumps(after), DONE),
     )
-    return int(cur.lastrowid or 0)
+    event_id = int(cur.lastrowid or 0)
+    if documents and document_id is None:
+        con.executemany(
+            "INSERT INTO event_documents (event_id, document_id) VALUES (?, ?)",
+            [(event_id, d) for d in documents],
+        )
+    return event_id
 
 
 def _event(row: sqlite3.Row | tuple) -> Event:
@@ -205,36 +249,26 @@ def _event(row: sqlite3.Row | tuple) -> Event:
 EVENT_COLS = "id, time, reviewer, op, document_id, before, after, state"
 
 
-def _scope(with_project: bool) -> str:
-    # Project events (an actor merged or renamed: document_id NULL) are undone from any
-    # document, in one history with that document's own events.
-    return "(document_id IS ? OR document_id IS NULL)" if with_project else "document_id IS ?"
-
-
-def last_done(
-    con: sqlite3.Connection, document_id: int | None, reviewer: str, with_project: bool = False
-) -> Event | None:
+def last_done(con: sqlite3.Connection, document_id: int | None, reviewer: str) -> Event | None:
     """The reviewer's newest operation on the document that can be undone.
 
     Undo steps only through the reviewer's own events: another analyst's work is theirs.
     """
     row = con.execute(
-        f"SELECT {EVENT_COLS} FROM events WHERE state = ? AND {_scope(with_project)} "
+        f"SELECT {EVENT_COLS} FROM events WHERE state = ? AND {_OF_DOC} "
         "AND reviewer = ? ORDER BY id DESC LIMIT 1",
-        (DONE, document_id, reviewer),
+        (DONE, *_of_doc(document_id), reviewer),
     ).fetchone()
     return None if row is None else _event(row)
 
 
-def next_undone(
-    con: sqlite3.Connection, document_id: int | None, reviewer: str, with_project: bool = False
-) -> Event | None:
+def next_undone(con: sqlite3.Connection, document_id: int | None, reviewer: str) -> Event | None:
     # The undone events of a reviewer are always their newest ones; the oldest of them is
     # the one undone last, so it is the first to redo.
     row = con.execute(
-        f"SELECT {EVENT_COLS} FROM events WHERE state = ? AND {_scope(with_project)} "
+        f"SELECT {EVENT_COLS} FROM events WHERE state = ? AND {_OF_DOC} "
         "AND reviewer = ? ORDER BY id ASC LIMIT 1",
-        (UNDONE, document_id, reviewer),
+        (UNDONE, *_of_doc(document_id), reviewer),
     ).fetchone()
     return None if row is None else _event(row)
 
@@ -289,6 +323,6 @@ def events(con: sqlite3.Connection, document_id: int | None = None) -> list[Even
         rows = con.execute(f"SELECT {EVENT_COLS} FROM events ORDER BY id").fetchall()
     else:
         rows = con.execute(
-            f"SELECT {EVENT_COLS} FROM events WHERE document_id = ? ORDER BY id", (document_id,)
+            f"SELECT {EVENT_COLS} FROM events WHERE {_OF_DOC} ORDER BY id", _of_doc(document_id)
         ).fetchall()
     return [_event(r) for r in rows]
