@@ -329,3 +329,36 @@ def test_demonym_setting_links_to_the_state(tmp_path: Path) -> None:
     assert session.actor_name(mention.actor_id) == "Russia"
     assert mention.actor_id == state.actor_id
     assert session.span(off.id).actor_id != state.actor_id  # earlier links stay as made
+
+
+def test_cli_export_writes_the_actor_table(two_docs, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    session, *_ = two_docs
+    db = session.path
+    session.close()
+    out = tmp_path / "export"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "idleb_desk",
+            "export",
+            str(db),
+            "--out",
+            str(out),
+            "--format",
+            "csv",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "actor_table.csv" in done.stdout
+    table = {r["name"]: r for r in _rows(out / ACTOR_TABLE_FILE)}
+    assert table["Bashar al-Assad"]["aliases"].split(" | ") == ["Assad", "Bashar al-Assad"]
+    assert (table["Bashar al-Assad"]["mentions"], table["Bashar al-Assad"]["documents"]) == (
+        "3",
+        "2",
+    )
