@@ -31,8 +31,9 @@ def test_import_accepted_then_export_every_format(
     printed = capsys.readouterr().out
     assert "brat: 1 documents to" in printed and "1 actor mentions" in printed
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["actors.conll", "actors.csv", "brat", "claims.csv", "labelstudio-config.xml",
-                     "labelstudio.json", "prodigy.jsonl", "project.spacy"]  # fmt: skip
+    assert names == ["actor_table.csv", "actors.conll", "actors.csv", "brat", "claims.csv",
+                     "labelstudio-config.xml", "labelstudio.json", "prodigy.jsonl",
+                     "project.spacy"]  # fmt: skip
     assert (out / "actors.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     # A reviewed-only export still holds the accepted claim with its roles.
     task = json.loads((out / "prodigy.jsonl").read_text(encoding="utf-8"))
