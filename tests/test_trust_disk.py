@@ -148,4 +148,4 @@ def test_stale_part_files_of_a_killed_export_are_removed(tmp_path: Path) -> None
     with Store.open(db) as store:
         export_csv(store, out)
     assert not stale.exists()
-    assert sorted(p.name for p in out.iterdir()) == ["actors.csv", "claims.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["actor_table.csv", "actors.csv", "claims.csv"]
