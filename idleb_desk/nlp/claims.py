@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Token
 from idleb_desk.core.model import ClaimSuggestion, Region, TextRef
 from idleb_desk.nlp.boilerplate import RegionIndex
 from idleb_desk.nlp.cues import CueLexicon
+from idleb_desk.nlp.frames import noun_claims, passive_claims, stance_claims
 from idleb_desk.nlp.quotes import QUOTE_CHARS, Quote, find_quotes, is_direct, word_count
 from idleb_desk.nlp.speakers import (
     Mention,
@@ -60,25 +61,37 @@ def extract_claims(doc: Doc, lex: CueLexicon, regions: list[Region]) -> list[Cla
     blocked: set[int] = set()
     for q in quotes:
         blocked.update(range(*_token_range(starts, q.start, q.end)))
-    drafts = _quote_drafts(doc, starts, quotes, lex, blocked)
+    orphans: list[Quote] = []
+    drafts = _quote_drafts(doc, starts, quotes, lex, blocked, orphans)
     blocked |= {d.cue_token for d in drafts if d.cue_token is not None}
+    drafts.extend(stance_claims(doc, lex, blocked))
     drafts.extend(indirect_claims(doc, lex, blocked))
+    drafts.extend(passive_claims(doc, lex, blocked))
+    drafts.extend(noun_claims(doc, lex, blocked))
     drafts.extend(according_to_claims(doc, blocked))
+    _attach_orphans(drafts, orphans)
     drafts = _keep_clean(drafts, RegionIndex(regions))
     drafts.sort(key=lambda d: min(d.content[0], (d.speaker or d.content)[0]))
+    _mark_nested(drafts)
     _link_antecedents(doc, drafts)
     return [_to_suggestion(text, d) for d in drafts]
 
 
 def _quote_drafts(
-    doc: Doc, starts: list[int], quotes: list[Quote], lex: CueLexicon, blocked: set[int]
+    doc: Doc,
+    starts: list[int],
+    quotes: list[Quote],
+    lex: CueLexicon,
+    blocked: set[int],
+    orphans: list[Quote],
 ) -> list[Draft]:
     """Attribute each direct quote; join split quotes; carry a speaker to follow-ons.
 
     - '"A," X said, "B."': one cue attributes both halves, so they are one claim whose
-      content runs from the first mark to the last (a claim has one content span);
+      content has two parts;
     - '"A," X said. "B."': a quote later in the same paragraph with no attribution of its
-      own continues the same speaker's words: its own claim, same speaker, no cue.
+      own continues the same speaker's words: one more part of the same claim.
+    Quotes with no attribution at all go to `orphans`.
     """
     drafts: list[Draft] = []
     prev: tuple[Quote, Draft] | None = None
@@ -86,24 +99,55 @@ def _quote_drafts(
         draft = _attribute_quote(doc, starts, q, lex, blocked)
         if prev is not None and prev[0].para_start == q.para_start:
             last = prev[1]
-            if draft is not None and draft.cue_token == last.cue_token is not None:
-                last.content = (last.content[0], q.end)
+            same_cue = draft is not None and draft.cue_token == last.cue_token is not None
+            if same_cue or (draft is None and last.speaker is not None):
+                add_part(last, (q.start, q.end))
                 prev = (q, last)
                 continue
-            if draft is None and last.speaker is not None:
-                draft = Draft(
-                    content=(q.start, q.end),
-                    speaker=last.speaker,
-                    cue=None,
-                    kind="statement",
-                    quote_type="direct",
-                    mention=last.mention,
-                    antecedent=last.antecedent,
-                )
         if draft is not None:
             drafts.append(draft)
             prev = (q, draft)
+        else:
+            orphans.append(q)
     return drafts
+
+
+def add_part(d: Draft, part: tuple[int, int]) -> None:
+    """Extend a claim's content by one more part (a split or follow-on quote)."""
+    d.parts = [*(d.parts or [d.content]), part]
+    d.content = (d.parts[0][0], part[1])
+    if d.quote_type == "indirect":
+        d.quote_type = "mixed"
+
+
+def _attach_orphans(drafts: list[Draft], orphans: list[Quote]) -> None:
+    """ "X said he waited nine hours. "They took my phone."": a quote with no attribution
+    of its own continues the latest claim before it in the same paragraph."""
+    for q in orphans:
+        before = [
+            d
+            for d in drafts
+            if d.speaker is not None and q.para_start <= d.content[0] and d.content[1] <= q.start
+        ]
+        if before:
+            add_part(max(before, key=lambda d: d.content[1]), (q.start, q.end))
+
+
+def _mark_nested(drafts: list[Draft]) -> None:
+    """A claim whose cue lies inside another claim's content is nested in it ("X said Y
+    told him Z"): analysts code the outer claim; the inner one is kept but marked."""
+    for i, d in enumerate(drafts):
+        anchor = d.cue or d.speaker
+        if anchor is None:
+            continue
+        outer = [
+            j
+            for j, o in enumerate(drafts)
+            if j != i
+            and any(a <= anchor[0] and anchor[1] <= b for a, b in (o.parts or [o.content]))
+        ]
+        if outer:
+            d.nested_in = max(outer, key=lambda j: drafts[j].content[1] - drafts[j].content[0])
 
 
 def _token_range(starts: list[int], start: int, end: int) -> tuple[int, int]:
@@ -304,7 +348,11 @@ def _link_antecedents(doc: Doc, drafts: list[Draft]) -> None:
     """
     for i, d in enumerate(drafts):
         m = d.mention
-        if m is None or not (is_pronoun(doc, m) or is_description(doc, m)):
+        if (
+            m is None
+            or d.antecedent is not None
+            or not (is_pronoun(doc, m) or is_description(doc, m))
+        ):
             continue
         if doc[m.head].lower_ in FIRST_PERSON:
             continue
@@ -346,7 +394,10 @@ def _to_suggestion(text: str, d: Draft) -> ClaimSuggestion:
 
     content = ref(d.content)
     assert content is not None
+    parts = tuple(r for r in map(ref, d.parts or []) if r is not None)
     return ClaimSuggestion(
+        content_parts=parts if len(parts) > 1 else (),
+        nested_in=d.nested_in,
         content=content,
         speaker=ref(d.speaker),
         cue=ref(d.cue),

@@ -154,7 +154,8 @@ def score_doc(pred: dict[str, Any], gold: dict[str, Any]) -> DocScores:
 def score_extraction(ex: Extraction, gold: dict[str, Any]) -> DocScores:
     pred = {
         "actors": [a.to_json() for a in ex.actors],
-        "claims": [c.to_json() for c in ex.claims],
+        # A claim nested in another's content is not scored (outer claims only).
+        "claims": [c.to_json() for c in ex.claims if c.nested_in is None],
     }
     return score_doc(pred, gold)
 

@@ -47,9 +47,13 @@ def find_subject(
     """
     if depth > 6:
         return None
+    # Of two subjects the parser gives one verb ("GENEVA (Reuters) - The office said"),
+    # the one nearer the verb is the speaker; subject_mention joins adjacent halves.
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
+    if subjects:
+        before = [c for c in subjects if c.i < verb.i]
+        return before[-1] if before else subjects[0]
     for child in verb.children:
-        if child.dep_ in ("nsubj", "csubj"):
-            return child
         # "Putin was quoted as saying ...": the quoted one is the speaker.
         if child.dep_ == "nsubjpass" and verb.lemma_.lower() in QUOTED_VERBS and depth > 0:
             return child
@@ -72,6 +76,20 @@ def find_subject(
         return find_subject(head, depth + 1, is_cue)
     if verb.dep_ in ("advcl", "xcomp") and verb.tag_ == "VBG" and verb.head.pos_ in ("VERB", "AUX"):
         return find_subject(verb.head, depth + 1, is_cue)
+    # "has refused to call ...", "seemed to acknowledge ...": control and raising verbs
+    # lend their subject to the infinitive.
+    if verb.dep_ == "xcomp" and verb.tag_ == "VB" and verb.head.pos_ in ("VERB", "AUX"):
+        return find_subject(verb.head, depth + 1, is_cue)
+    # "responded in a statement saying ...": the participle is the verb's subject's.
+    noun = verb.head
+    if (
+        verb.dep_ == "acl"
+        and verb.tag_ == "VBG"
+        and noun.dep_ == "pobj"
+        and noun.head.dep_ == "prep"
+        and noun.head.head.pos_ in ("VERB", "AUX")
+    ):
+        return find_subject(noun.head.head, depth + 1, is_cue)
     # "X responded by saying ...", "X ended by warning ...": the gerund is X's.
     prep = verb.head
     if (

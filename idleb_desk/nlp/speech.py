@@ -17,7 +17,13 @@ from spacy.tokens import Doc, Token
 from idleb_desk.nlp.boilerplate import DATELINE
 from idleb_desk.nlp.cues import CueEntry, CueLexicon
 from idleb_desk.nlp.quotes import balance_quote_end, contains_quote_mark
-from idleb_desk.nlp.speakers import Mention, find_subject, mention_of, subject_mention
+from idleb_desk.nlp.speakers import (
+    RELATIVE_TAGS,
+    Mention,
+    find_subject,
+    mention_of,
+    subject_mention,
+)
 
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp"})
 OBJECT_DEPS = frozenset({"dobj", "obj"})
@@ -49,6 +55,10 @@ class Draft:
     mention: Mention | None = None  # the speaker as a token range, when parsed
     cue_token: int | None = None
     antecedent: tuple[int, int] | None = None
+    # Content parts when the content is split ("The mill, the owner said, will reopen");
+    # None means one part, `content` itself.
+    parts: list[tuple[int, int]] | None = None
+    nested_in: int | None = None
 
 
 def char_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -140,13 +150,74 @@ def _candidate(verb: Token, lex: CueLexicon, blocked: set[int]) -> Candidate | N
         return None
     if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
         return None  # "was asked to": the speaker is not in the clause
-    if verb.dep_ in MODIFIER_DEPS and verb.tag_ in ("VBN", "VBG"):
+    if verb.dep_ in MODIFIER_DEPS and verb.tag_ in ("VBN", "VBG") and not _medium_participle(verb):
         return None  # "the calls made by ...": a modifier, not a report
     subj = find_subject(verb, is_cue=lex.is_cue_lemma)
     if subj is None or subj.i in blocked:
         return None
     entry, particle = phrase if phrase else (None, None)
     return verb, subj, particle, entry
+
+
+def _medium_participle(verb: Token) -> bool:
+    """ "responded in a statement saying ...": the participle reports the verb's subject."""
+    noun = verb.head
+    return (
+        verb.tag_ == "VBG"
+        and verb.dep_ == "acl"
+        and noun.dep_ == "pobj"
+        and noun.head.dep_ == "prep"
+        and noun.head.head.pos_ in ("VERB", "AUX")
+    )
+
+
+def _predicates(verb: Token, obj: Token) -> list[Token]:
+    """The name or description given to an object: "called X Y", "described X as Y"."""
+    out = [
+        c
+        for c in verb.children
+        if c.i > obj.i and (c.dep_ in ("oprd", "xcomp", "ccomp", "attr", "dobj", "acomp"))
+    ]
+    out += [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" and c.i > obj.i]
+    out += [c for c in obj.children if c.dep_ == "prep" and c.lower_ == "as"]
+    return [c for c in out if c.i != obj.i]
+
+
+def _is_document(tok: Token, lex: CueLexicon) -> bool:
+    """A text, a decision or a message: "figures", "a letter ordering ...", "a batch of logs"."""
+    lemma = tok.lemma_.lower()
+    if lemma in lex.documents or lemma in lex.nouns:
+        return True
+    if any(c.dep_ == "acl" and c.tag_ in ("VBG", "VBN") for c in tok.children):
+        return True
+    for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):
+        for pobj in (g for g in prep.children if g.dep_ == "pobj"):
+            if pobj.lemma_.lower() in lex.documents or pobj.lemma_.lower() in lex.nouns:
+                return True
+    return False
+
+
+def _evidence_subject(subj: Token, lex: CueLexicon) -> bool:
+    """ "The survey found ...": a non-human source (a document noun) as subject."""
+    head = subj
+    if subj.tag_ in RELATIVE_TAGS and subj.head.dep_ == "relcl":
+        head = subj.head.head
+    return head.lemma_.lower() in lex.documents
+
+
+def relative_speaker(subj: Token) -> tuple[Mention, Mention] | None:
+    """ "Farmers who said ...": the relative pronoun is the speaker ("who", "whose report",
+    "many of whom"), the noun it refers to is its antecedent."""
+    clause = subj.head
+    if clause.dep_ != "relcl":
+        return None
+    if not any(t.tag_ in (*RELATIVE_TAGS, "WP$") for t in subj.subtree):
+        return None
+    if subj.tag_ in RELATIVE_TAGS:
+        m = Mention(subj.i, subj.i + 1, subj.i)
+    else:
+        m = Mention(subj.left_edge.i, subj.right_edge.i + 1, subj.i)
+    return m, mention_of(clause.head)
 
 
 def _build(
@@ -238,6 +309,24 @@ def _build(
         and not any(r.lemma_.lower() in lex.nouns for r in roots)
     ):
         return None  # "pressed their offensive", "wrote a letter": no report without a clause
+    complement = entry.complement if entry else lex.complements.get(lemma, "any")
+    if complement == "document":
+        # "signed an agreement ... to end the fighting": a purpose clause, not content.
+        clauses = [c for c in clauses if c.dep_ != "advcl"]
+        roots = [r for r in roots if r.dep_ != "advcl"]
+    named = [p for obj in objects for p in _predicates(verb, obj)]
+    if objects and not clauses:
+        if complement == "naming" and not named:
+            return None  # "called a taxi": no name given
+        if complement == "document" and not any(_is_document(o, lex) for o in objects):
+            return None  # "released the hostages": not a message
+        if complement == "evidence" and not _evidence_subject(subj, lex):
+            return None  # "rescuers found survivors"
+    elif complement == "naming" and not clauses and entry is None:
+        return None
+    if objects:
+        # "described X as Y", "blasted the decision as ...": the predicate is content too.
+        roots.extend(p for p in named if p not in roots)
     extra: set[int] = set()
     if not roots:
         # News-wire order, the report first: "Ten people died, the monitor said." The
@@ -251,6 +340,13 @@ def _build(
     content = _content_range(doc, verb, roots, claim_verbs, skip_tokens, extra)
     if content is None:
         return None
+    parts: list[tuple[int, int]] | None = None
+    if extra:
+        # "The mill, the owner said, will reopen": the report goes on after the cue.
+        after = {t.i for t in verb.head.subtree if t.i > verb.right_edge.i}
+        second = _content_range(doc, verb, [], claim_verbs, skip_tokens, after) if after else None
+        if second is not None and second[0] > content[1]:
+            parts = [content, second]
     if doc[content[0] : content[1]].text.lower() in NO_COMMENT:
         return None  # "declined to comment" says nothing
     if any(c.dep_ == "neg" for c in verb.children) and kind in NEGATED_TO_STATEMENT:
@@ -261,9 +357,22 @@ def _build(
     if dateline is not None and dateline.end() < end:
         start = dateline.end()  # "BEIRUT (Reuters) - Forces pressed ..., a monitor said"
     end = balance_quote_end(text, start, end)
+    char_parts = None
+    if parts is not None:
+        char_parts = [(start, end)] + [
+            (a, balance_quote_end(text, a, b)) for a, b in (char_span(doc, *p) for p in parts[1:])
+        ]
+        end = char_parts[-1][1]
     m = subject_mention(subj)
+    antecedent = None
+    rel = relative_speaker(subj)
+    if rel is not None:
+        m, ante = rel
+        antecedent = char_span(doc, ante.start, ante.end)
     c_start, c_end = cue_range(verb, particle)
     return Draft(
+        parts=char_parts,
+        antecedent=antecedent,
         content=(start, end),
         speaker=char_span(doc, m.start, m.end),
         cue=char_span(doc, c_start, c_end),
