@@ -22,7 +22,7 @@ from idleb_desk.nlp.speakers import Mention, mention_of
 from idleb_desk.nlp.speech import Draft, char_span, cue_range, is_to_infinitive
 
 # Prepositions that introduce the content after a noun or adjective cue.
-NOUN_PREPS = frozenset({"of", "about", "for", "over", "on", "against"})
+NOUN_PREPS = frozenset({"of", "about", "for", "over", "against"})
 STANCE_PREPS = frozenset({"of", "about", "over", "to", "with", "on", "toward", "towards"})
 # Verbs that carry a noun cue without being a cue themselves ("made a pledge").
 LIGHT_VERBS = frozenset({"make", "give", "offer", "renew", "repeat", "voice"})
@@ -83,9 +83,12 @@ def _draft(
 def _that_clause(tok: Token) -> Token | None:
     """A content clause under a noun or adjective: "that ...", "whether ..."."""
     for c in tok.children:
-        if c.dep_ in ("acl", "ccomp", "relcl") and c.i > tok.i:
-            if any(m.dep_ == "mark" and m.lower_ in ("that", "whether", "if") for m in c.children):
-                return c
+        if (
+            c.dep_ in ("acl", "ccomp", "relcl")
+            and c.i > tok.i
+            and any(m.dep_ == "mark" and m.lower_ in ("that", "whether", "if") for m in c.children)
+        ):
+            return c
     return None
 
 
@@ -111,6 +114,8 @@ def noun_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
         head = tok.head
         if tok.dep_ in ("dobj", "obj") and lex.is_cue_lemma(head.lemma_.lower()):
             continue  # "issued a warning": the verb's claim holds the noun
+        if tok.dep_ == "pobj" and lex.is_cue_lemma(head.head.lemma_.lower()):
+            continue  # "said in a statement": the medium of the verb's claim
         clause = _that_clause(tok)
         cue_end = tok.i + 1
         content: tuple[int, int] | None = None
@@ -130,6 +135,9 @@ def noun_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
         if content is None:
             continue
         speaker = _possessor(tok)
+        subj = [c for c in tok.children if c.dep_ == "nsubj"]
+        if speaker is None and tok.dep_ == "ROOT" and subj:
+            speaker = mention_of(subj[0])  # "Residents fear that ...", mis-tagged as a noun
         if speaker is None:
             by = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "by"]
             objs = [g for g in by[0].children if g.dep_ == "pobj"] if by else []

@@ -155,6 +155,12 @@ def _candidate(verb: Token, lex: CueLexicon, blocked: set[int]) -> Candidate | N
     subj = find_subject(verb, is_cue=lex.is_cue_lemma)
     if subj is None or subj.i in blocked:
         return None
+    if DATELINE.match(verb.doc.text, subj.idx):
+        # "KHARTOUM (Reuters) - Residents ... told": the parser made the dateline the
+        # subject and the speaker its apposition.
+        after = [c for c in subj.children if c.dep_ == "appos" and c.i > subj.i + 1]
+        if after:
+            subj = after[-1]
     entry, particle = phrase if phrase else (None, None)
     return verb, subj, particle, entry
 
@@ -179,6 +185,7 @@ def _predicates(verb: Token, obj: Token) -> list[Token]:
         if c.i > obj.i and (c.dep_ in ("oprd", "xcomp", "ccomp", "attr", "dobj", "acomp"))
     ]
     out += [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" and c.i > obj.i]
+    out += [c for c in obj.children if c.dep_ in ("appos", "oprd") and c.i > obj.i]
     out += [c for c in obj.children if c.dep_ == "prep" and c.lower_ == "as"]
     return [c for c in out if c.i != obj.i]
 
@@ -333,8 +340,12 @@ def _build(
         # parser makes the report a ccomp to the left of the verb, or the verb a
         # parataxis of the report's own verb.
         roots = [c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i]
-        if not roots and verb.dep_ == "parataxis" and verb.head.i < verb.i:
+        if not roots and verb.dep_ == "parataxis":
             extra = {t.i for t in verb.head.subtree if t.i < verb.left_edge.i}
+    if not roots and not extra and verb.dep_ == "parataxis":
+        # "Talks, both delegations agreed, would continue": nothing before is kept
+        # only if the report goes on after the cue.
+        extra = {t.i for t in verb.head.subtree if t.i > verb.right_edge.i}
     if not roots and not extra:
         return None
     content = _content_range(doc, verb, roots, claim_verbs, skip_tokens, extra)
