@@ -62,6 +62,7 @@ class CueLexicon:
     clause_only: set[str] = field(default_factory=set)
     complements: dict[str, str] = field(default_factory=dict)
     documents: set[str] = field(default_factory=set)
+    document_kinds: dict[str, str] = field(default_factory=dict)
     stances: dict[str, str] = field(default_factory=dict)
     copulas: set[str] = field(default_factory=set)
 
@@ -82,6 +83,7 @@ class CueLexicon:
                 lex.nouns[e.cue] = e.kind
             elif e.type == "document":
                 lex.documents.add(e.cue)
+                lex.document_kinds[e.cue] = e.kind
             elif e.type == "stance":
                 lex.stances[e.cue] = e.kind
             elif e.type == "copula":

@@ -262,6 +262,9 @@ def passive_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
         if not content:
             continue
         kind = lex.verbs[lemma]
+        if clause is not None and role == "addressee":
+            # "were told to leave" is an order; "was asked whether ..." a question.
+            kind = "demand" if is_to_infinitive(clause) else "statement"
         if any(c.dep_ == "neg" for c in verb.children) and kind != "statement":
             kind = "statement"
         cue = cue_range(verb, None)

@@ -165,6 +165,28 @@ def _candidate(verb: Token, lex: CueLexicon, blocked: set[int]) -> Candidate | N
     return verb, subj, particle, entry
 
 
+# Verbs whose to-infinitive commits the speaker ("agreed to pay").
+PROMISE_WITH_INFINITIVE = frozenset({"agree", "offer", "undertake", "commit"})
+
+
+def object_kind(obj: Token, lex: CueLexicon) -> str | None:
+    """The kind an object carries: its noun ("its ultimatum"), a document's kind ("an
+    order"), or a reporting participle on it ("a letter ordering ...", "a resolution
+    calling for ...")."""
+    lemma = obj.lemma_.lower()
+    if lemma in lex.nouns and lex.nouns[lemma] != "statement":
+        return lex.nouns[lemma]
+    if lex.document_kinds.get(lemma, "statement") != "statement":
+        return lex.document_kinds[lemma]
+    for c in obj.children:
+        if c.dep_ == "acl" and c.tag_ == "VBG":
+            phrase = match_phrase(c, lex)
+            kind = phrase[0].kind if phrase else lex.verbs.get(c.lemma_.lower())
+            if kind and kind != "statement":
+                return kind
+    return None
+
+
 def _medium_participle(verb: Token) -> bool:
     """ "responded in a statement saying ...": the participle reports the verb's subject."""
     noun = verb.head
@@ -291,8 +313,8 @@ def _build(
             addressees.append(obj)
         elif obj.lower_ not in SKIP_OBJECTS:
             roots.append(obj)
-            if kind == "statement" and obj.lemma_.lower() in lex.nouns:
-                kind = lex.nouns[obj.lemma_.lower()]  # "reiterated its ultimatum"
+            if kind == "statement":
+                kind = object_kind(obj, lex) or kind  # "reiterated its ultimatum"
     if objects and kind == "accusation":
         roots.extend(c for c in children if c.dep_ == "prep" and c.lower_ in CONTENT_PREPS)
     for c in children:
@@ -360,6 +382,8 @@ def _build(
             parts = [content, second]
     if doc[content[0] : content[1]].text.lower() in NO_COMMENT:
         return None  # "declined to comment" says nothing
+    if lemma in PROMISE_WITH_INFINITIVE and any(is_to_infinitive(c) for c in clauses):
+        kind = "promise"  # "agreed to raise wages", "offered to release"
     if any(c.dep_ == "neg" for c in verb.children) and kind in NEGATED_TO_STATEMENT:
         kind = "statement"  # "did not deny" is not a denial
     text = doc.text
