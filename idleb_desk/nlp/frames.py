@@ -134,6 +134,8 @@ def noun_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
                     cue_end = preps[0].i + 1
         if content is None:
             continue
+        if tok.i < head.i < content[1]:
+            content = (content[0], head.i)  # a mis-attached main verb ends the content
         speaker = _possessor(tok)
         subj = [c for c in tok.children if c.dep_ == "nsubj"]
         if speaker is None and tok.dep_ == "ROOT" and subj:

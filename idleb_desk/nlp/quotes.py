@@ -17,6 +17,7 @@ PARAGRAPH = re.compile(r"[^\n]+")
 # Characters after which an opening quote starts a direct quote: a sentence start or
 # an introducing colon/comma ("X said: "...", "X said, "...").
 INTRODUCERS = frozenset(":,.;!?-–—")
+INNER_PUNCT = frozenset(".,!?")
 
 
 @dataclass(frozen=True)
@@ -109,4 +110,7 @@ def balance_quote_end(text: str, start: int, end: int) -> int:
             k += 1
         if k < len(text) and text[k] in CLOSERS:
             return k + 1
+        # '... "a mess."': the gold keeps the punctuation inside the marks with the quote.
+        if k + 1 < len(text) and text[k] in INNER_PUNCT and text[k + 1] in CLOSERS:
+            return k + 2
     return end

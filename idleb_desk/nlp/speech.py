@@ -118,6 +118,11 @@ def indirect_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]
     """Claims from reporting verbs outside the blocked tokens (direct quotes, used cues)."""
     found = [c for c in (_candidate(v, lex, blocked) for v in doc) if c is not None]
     claim_verbs = {v.i: s for v, s, _, _ in found}
+    # A candidate that makes no claim ("sending refugees": no message) must not cut
+    # another claim's content, so keep only the verbs that build.
+    claim_verbs = {
+        v.i: s for v, s, p, e in found if _build(doc, lex, v, s, p, e, claim_verbs) is not None
+    }
     drafts: list[Draft] = []
     for verb, subj, particle, entry in found:
         draft = _build(doc, lex, verb, subj, particle, entry, claim_verbs)
