@@ -40,6 +40,7 @@ CLAIM_COLS = (
     "origin",
     "reviewer",
     "reviewed_at",
+    "nested_in_claim_id",
 )
 DOC_COLS = ("id", "status", "reviewer", "reviewed_at")
 
@@ -68,6 +69,13 @@ def snapshot_claim(con: sqlite3.Connection, claim_id: int) -> dict[str, Any] | N
         r[0]
         for r in con.execute(
             "SELECT span_id FROM claim_addressees WHERE claim_id = ? ORDER BY position",
+            (claim_id,),
+        )
+    ]
+    out["content_parts"] = [
+        r[0]
+        for r in con.execute(
+            "SELECT span_id FROM claim_content_parts WHERE claim_id = ? ORDER BY position",
             (claim_id,),
         )
     ]
@@ -113,11 +121,16 @@ def apply_state(con: sqlite3.Connection, state: Snapshot) -> None:
     for cid, row in claims.items():
         if row is None:
             continue
-        _upsert(con, "claims", CLAIM_COLS, row)
+        _upsert(con, "claims", CLAIM_COLS, {"nested_in_claim_id": None, **row})
         con.execute("DELETE FROM claim_addressees WHERE claim_id = ?", (int(cid),))
         con.executemany(
             "INSERT INTO claim_addressees (claim_id, span_id, position) VALUES (?, ?, ?)",
             [(int(cid), sid, i) for i, sid in enumerate(row.get("addressees", []))],
+        )
+        con.execute("DELETE FROM claim_content_parts WHERE claim_id = ?", (int(cid),))
+        con.executemany(
+            "INSERT INTO claim_content_parts (claim_id, span_id, position) VALUES (?, ?, ?)",
+            [(int(cid), sid, i) for i, sid in enumerate(row.get("content_parts", []))],
         )
     for row in state.get("documents", {}).values():
         if row is not None:

@@ -330,6 +330,7 @@ class Store:
 
         for a in ex.actors:
             span_id(TextRef(a.start, a.end, a.text), a.label, LAYER_ACTOR)
+        claim_ids: list[int] = []
         for c in ex.claims:
             speaker = span_id(c.speaker, "SPEAKER", LAYER_CLAIM) if c.speaker else None
             cue = span_id(c.cue, "CUE", LAYER_CLAIM) if c.cue else None
@@ -356,6 +357,16 @@ class Store:
                 ),
             )
             claim_id = int(cur.lastrowid or 0)
+            claim_ids.append(claim_id)
+            if len(c.content_parts) > 1:
+                self.con.executemany(
+                    "INSERT OR IGNORE INTO claim_content_parts (claim_id, span_id, position) "
+                    "VALUES (?, ?, ?)",
+                    [
+                        (claim_id, span_id(p, "CONTENT", LAYER_CLAIM), i)
+                        for i, p in enumerate(c.content_parts)
+                    ],
+                )
             self.con.executemany(
                 "INSERT OR IGNORE INTO claim_addressees (claim_id, span_id, position) "
                 "VALUES (?, ?, ?)",
@@ -364,6 +375,15 @@ class Store:
                     for i, a in enumerate(c.addressees)
                 ],
             )
+
+        self.con.executemany(
+            "UPDATE claims SET nested_in_claim_id = ? WHERE id = ?",
+            [
+                (claim_ids[c.nested_in], claim_ids[i])
+                for i, c in enumerate(ex.claims)
+                if c.nested_in is not None and 0 <= c.nested_in < len(claim_ids)
+            ],
+        )
 
     def unextracted_document_ids(self) -> list[int]:
         """Documents the pipeline has not seen yet (imported with no model, or --no-extract)."""
