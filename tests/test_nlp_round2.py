@@ -160,3 +160,38 @@ def test_inner_claim_is_nested_in_outer(extractor) -> None:
     assert len(outer) == 1 and outer[0].speaker.text == "The clerk"
     assert inner and all(ex.claims[c.nested_in] is outer[0] for c in inner)
     assert inner[0].to_json()["nested_in"] == ex.claims.index(outer[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "cue", "content", "kind"),
+    [
+        ("Farmers Vow To Block Highway Until Prices Rise", "Farmers", "Vow",
+         "To Block Highway Until Prices Rise", "promise"),
+        ("Senator Warns Of Bank Collapse", "Senator", "Warns Of", "Bank Collapse", "warning"),
+        ("Dam Is Safe, Engineers Say", "Engineers", "Say", "Dam Is Safe", "statement"),
+        ("Port Chief: \"We Will Not Raise Fees\"", "Port Chief", ":",
+         "\"We Will Not Raise Fees\"", "statement"),
+    ],
+)  # fmt: skip
+def test_headlines(extractor, text, speaker, cue, content, kind) -> None:
+    c = one(extractor, text)
+    assert (sp(c), c.cue.text, c.content.text, c.kind) == (speaker, cue, content, kind)
+
+
+def test_headline_segments_split_at_semicolon(extractor) -> None:
+    claims = scored(extractor.extract("Mayor Blames Council For Delay; Council Denies Charge"))
+    assert [(sp(c), c.cue.text) for c in claims] == [("Mayor", "Blames"), ("Council", "Denies")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Quiet Harbour Of Old Town",
+        "Photo: Reuters",
+        "WASHINGTON: The senate met on Monday.",
+        "Police questioned them for six hours.",
+        "The company used a helicopter to survey the damage.",
+    ],
+)
+def test_no_headline_or_act_false_positives(extractor, text) -> None:
+    assert scored(extractor.extract(text)) == []

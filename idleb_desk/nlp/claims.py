@@ -17,6 +17,7 @@ from idleb_desk.core.model import ClaimSuggestion, Region, TextRef
 from idleb_desk.nlp.boilerplate import RegionIndex
 from idleb_desk.nlp.cues import CueLexicon
 from idleb_desk.nlp.frames import noun_claims, passive_claims, stance_claims
+from idleb_desk.nlp.headlines import headline_claims
 from idleb_desk.nlp.quotes import QUOTE_CHARS, Quote, find_quotes, is_direct, word_count
 from idleb_desk.nlp.speakers import (
     Mention,
@@ -59,10 +60,21 @@ def extract_claims(doc: Doc, lex: CueLexicon, regions: list[Region]) -> list[Cla
     starts = [t.idx for t in doc]
     quotes = [q for q in find_quotes(text) if _is_direct_quote(doc, starts, q, lex)]
     blocked: set[int] = set()
+    headlines = headline_claims(text, lex)
+    for h in headlines:
+        # The parse of a title-case line is unreliable: its words make no other claim.
+        line_start = text.rfind("\n", 0, h.content[0]) + 1
+        line_end = text.find("\n", h.content[1])
+        blocked.update(
+            range(*_token_range(starts, line_start, len(text) if line_end < 0 else line_end))
+        )
+    # A quote inside a headline is part of the headline's content, not its own claim.
+    quotes = [q for q in quotes if _token_range(starts, q.start, q.end)[0] not in blocked]
     for q in quotes:
         blocked.update(range(*_token_range(starts, q.start, q.end)))
     orphans: list[Quote] = []
     drafts = _quote_drafts(doc, starts, quotes, lex, blocked, orphans)
+    drafts.extend(headlines)
     blocked |= {d.cue_token for d in drafts if d.cue_token is not None}
     drafts.extend(stance_claims(doc, lex, blocked))
     drafts.extend(indirect_claims(doc, lex, blocked))

@@ -316,6 +316,8 @@ def _build(
             roots.append(topic)
         elif clauses and (role == "addressee" or obj.lower_ in PERSONAL):
             addressees.append(obj)
+        elif obj.lower_ in PERSONAL and kind == "statement" and not clauses:
+            continue  # "questioning them": a person is no statement's content
         elif obj.lower_ not in SKIP_OBJECTS:
             roots.append(obj)
             if kind == "statement":
@@ -345,9 +347,10 @@ def _build(
         return None  # "pressed their offensive", "wrote a letter": no report without a clause
     complement = entry.complement if entry else lex.complements.get(lemma, "any")
     if complement == "document":
-        # "signed an agreement ... to end the fighting": a purpose clause, not content.
-        clauses = [c for c in clauses if c.dep_ != "advcl"]
-        roots = [r for r in roots if r.dep_ != "advcl"]
+        # Public acts take a noun-phrase object; "signed an agreement ... to end the
+        # fighting", "used a helicopter to survey ...": a purpose clause, not content.
+        roots = [r for r in roots if r not in clauses]
+        clauses = []
     named = [p for obj in objects for p in _predicates(verb, obj)]
     if objects and not clauses:
         if complement == "naming" and not named:
