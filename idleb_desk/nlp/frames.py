@@ -9,7 +9,8 @@ passive or impersonal reports.
 - Passives: "It was reported that ...", "X is said to ...", "X was criticised by Y",
   "X was asked whether ..." (the passive subject of an addressee verb is the addressee).
 
-Each returns Drafts in character offsets; claims.py orders, nests and cleans them.
+Each returns Drafts in character offsets; claims.py orders, nests and cleans them. As in
+the reporting-verb rules and the seed gold (PARC), a content clause keeps its "that".
 """
 
 from __future__ import annotations
@@ -120,8 +121,7 @@ def noun_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
         cue_end = tok.i + 1
         content: tuple[int, int] | None = None
         if clause is not None:
-            skip = {m.i for m in clause.children if m.dep_ == "mark" and m.lower_ == "that"}
-            content = _subtree_range(clause, skip)
+            content = _subtree_range(clause)
         else:
             inf = [c for c in tok.children if c.dep_ == "acl" and is_to_infinitive(c)]
             preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in NOUN_PREPS]
@@ -189,8 +189,7 @@ def stance_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
                 None,
             )
         if clause is not None:
-            skip = {m.i for m in clause.children if m.dep_ == "mark" and m.lower_ == "that"}
-            content = _subtree_range(clause, skip)
+            content = _subtree_range(clause)
         else:
             inf = [c for c in adj.children if c.dep_ == "xcomp" and is_to_infinitive(c)]
             preps = [c for c in adj.children if c.dep_ == "prep" and c.lower_ in STANCE_PREPS]
@@ -241,8 +240,7 @@ def passive_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
         addressees: list[Mention] = []
         content: list[tuple[int, int]] = []
         if clause is not None:
-            skip = {m.i for m in clause.children if m.dep_ == "mark" and m.lower_ == "that"}
-            body = _subtree_range(clause, skip)
+            body = _subtree_range(clause)
             if subj is None or expletive:
                 content = [body]
             elif role == "addressee":

@@ -24,7 +24,29 @@ LINE = re.compile(r"[^\n]+")
 WORD = re.compile(r"\S+")
 # Function words headline style may leave in lower case ("Plan to Close").
 SMALL = frozenset(
-    ["a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "of", "on", "or", "over", "the", "to", "up", "via", "with", "vs"]
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "or",
+        "over",
+        "the",
+        "to",
+        "up",
+        "via",
+        "with",
+        "vs",
+    ]
 )
 MAX_SPEAKER_WORDS = 6
 COLON = re.compile(r"^(?P<name>[^:\n]{2,60}?)[ \t]*:[ \t]+(?P<rest>\S[^\n]*?)[ \t]*$")

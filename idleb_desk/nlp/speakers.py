@@ -98,6 +98,9 @@ def find_subject(
         and prep.dep_ == "prep"
         and prep.head.pos_ in ("VERB", "AUX")
     ):
+        quoted = [c for c in prep.head.children if c.dep_ == "dobj"]
+        if prep.head.lemma_.lower() in QUOTED_VERBS and quoted:
+            return quoted[0]  # "KNA quoted the minister as saying ...": the minister's words
         return find_subject(prep.head, depth + 1, is_cue)
     return None
 
@@ -153,6 +156,8 @@ def mention_of(tok: Token) -> Mention:
     while start < end and (doc[start].is_punct or doc[start].is_space or doc[start].dep_ == "cc"):
         start += 1
     while end > start and (doc[end].is_punct or doc[end].is_space or doc[end].dep_ == "cc"):
+        if doc[end].text == ")" and any(doc[k].text == "(" for k in range(start, end)):
+            break  # "(@handle)" closes inside the mention
         end -= 1
     return Mention(start, end + 1, tok.i)
 
@@ -166,10 +171,18 @@ def _collect(tok: Token, keep: set[int], top: bool) -> None:
 
 
 def _drop_child(child: Token, top: bool) -> bool:
+    doc = child.doc
+    after_comma = child.left_edge.i > 0 and doc[child.left_edge.i - 1].text == ","
+    if child.dep_ == "advmod" and top and child.i < child.head.i:
+        return False  # "Nearly two-thirds of the delegates": a pre-modifier of the name
     if child.dep_ in ("relcl", "advmod", "parataxis") and top:
         return True
-    if top and child.dep_ == "acl" and child.i > 0 and child.doc[child.left_edge.i - 1].text == ",":
+    if child.dep_ == "relcl" and after_comma:
+        return True  # "X, which tracks casualties, said": not part of the name
+    if top and child.dep_ == "acl" and child.i > 0 and after_comma:
         return True  # "Lavrov, speaking in Geneva, said": a side remark, not the name
+    if child.text in ("(", ")") and _beside_handle(child):
+        return False  # "the aid office (@ReliefHub)": the handle stays with the name
     if child.dep_ == "prep" and any(
         g.ent_type_ in TIME_ENTS for g in child.children if g.dep_ == "pobj"
     ):
@@ -177,6 +190,14 @@ def _drop_child(child: Token, top: bool) -> bool:
     if child.text == "(" or child.text == ")":
         return True
     return child.dep_ == "npadvmod" and child.ent_type_ in TIME_ENTS
+
+
+def _beside_handle(paren: Token) -> bool:
+    doc = paren.doc
+    near = doc[paren.i + 1] if paren.text == "(" and paren.i + 1 < len(doc) else None
+    if paren.text == ")" and paren.i > 0:
+        near = doc[paren.i - 1]
+    return near is not None and near.text.startswith("@")
 
 
 def is_pronoun(doc: Doc, m: Mention) -> bool:

@@ -456,6 +456,7 @@ def _content_range(
                     cut_from = min(cut_from, t.i)
             tokens = {i for i in tokens if i < cut_from}
     tokens -= skip
+    _trim_time_edges(doc, tokens)
     if not tokens:
         return None
     start, end = min(tokens), max(tokens)
@@ -468,6 +469,50 @@ def _content_range(
     if end < start:
         return None
     return start, end + 1
+
+
+TIME_ENTS = frozenset({"DATE", "TIME"})
+
+
+# Prepositions of a time adverbial that dates the reporting event ("on Tuesday"), unlike
+# "by the end of the week" or "until March", which are part of what is reported.
+EVENT_TIME_PREPS = frozenset({"on", "at", "during", "throughout", "in", "late", "earlier"})
+
+
+def _is_time_phrase(tok: Token) -> bool:
+    """ "on Tuesday", "late on Wednesday", "this year", "throughout the spring"."""
+    if tok.dep_ == "npadvmod" and tok.ent_type_ in TIME_ENTS:
+        return True
+    if tok.dep_ == "prep" and tok.lower_ in EVENT_TIME_PREPS:
+        return any(g.dep_ == "pobj" and g.ent_type_ in TIME_ENTS for g in tok.children)
+    return False
+
+
+def _trim_time_edges(doc: Doc, tokens: set[int]) -> None:
+    """Drop a time adverbial at either edge of a content: "released figures on Tuesday"
+    reports the figures; the day belongs to the event of releasing."""
+    changed = True
+    while changed and tokens:
+        changed = False
+        lo, hi = min(tokens), max(tokens)
+        for t in [doc[i] for i in sorted(tokens)]:
+            if not _is_time_phrase(t):
+                continue
+            sub = {x.i for x in t.subtree}
+            # At the end only when it hangs on a noun (an object's adjunct misattached);
+            # at the start of a clause ("said on Friday it had ...") always.
+            at_end = max(sub) == hi and t.head.pos_ in ("NOUN", "PROPN")
+            if (at_end or min(sub) == lo) and not sub >= tokens:
+                # The comma or adverb ("late") just before a trailing time phrase goes too.
+                tokens -= sub
+                while (
+                    tokens
+                    and max(tokens) < hi
+                    and (doc[max(tokens)].is_punct and not _quote(doc[max(tokens)]))
+                ):
+                    tokens.discard(max(tokens))
+                changed = True
+                break
 
 
 def _quote(tok: Token) -> bool:
@@ -500,6 +545,20 @@ def according_to_claims(doc: Doc, blocked: set[int]) -> list[Draft]:
         if c_end <= c_start:
             continue
         start, end = char_span(doc, c_start, c_end)
+        parts = None
+        if lead:
+            # "The convoy, according to monitors, was turned back": the report resumes.
+            r_start, r_end = m.end, sent.end
+            while r_start < r_end and (doc[r_start].is_punct or doc[r_start].is_space):
+                r_start += 1
+            while r_end > r_start and (doc[r_end - 1].is_punct or doc[r_end - 1].is_space):
+                if _quote(doc[r_end - 1]):
+                    break
+                r_end -= 1
+            if r_end - r_start >= 2 and doc[m.end].text == ",":
+                rest = char_span(doc, r_start, r_end)
+                parts = [(start, end), (rest[0], balance_quote_end(doc.text, *rest))]
+                end = parts[-1][1]
         text = doc.text[start:end]
         drafts.append(
             Draft(
@@ -510,6 +569,7 @@ def according_to_claims(doc: Doc, blocked: set[int]) -> list[Draft]:
                 quote_type="mixed" if contains_quote_mark(text) else "indirect",
                 mention=m,
                 cue_token=tok.i,
+                parts=parts,
             )
         )
     return drafts
