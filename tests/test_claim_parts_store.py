@@ -78,3 +78,45 @@ def test_parts_speakerless_and_nested_claims_round_trip(tmp_path: Path) -> None:
     store.close()
     fresh.close()
     assert doc_id
+
+
+def test_undo_restores_parts_and_nesting_exactly(tmp_path: Path) -> None:
+    from idleb_desk.core.review import ReviewSession
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "title": "t", "text": TEXT}) + "\n", encoding="utf-8")
+    store = Store.open(tmp_path / "p.idleb")
+    doc_id = import_paths(store, [src], Scripted()).imported[0]
+    session = ReviewSession(store, reviewer="tester")
+    split, outer, inner = session.claims(doc_id)
+    assert len(split.content_part_ids) == 2 and inner.nested_in == outer.id
+    before = (session.claims(doc_id), session.spans(doc_id))
+    session.delete_span(split.content_part_ids[1])  # the part row goes with its span
+    assert len(session.claim(split.id).content_part_ids) == 1
+    session.delete_claim(outer.id)  # the inner claim loses its outer claim
+    assert session.claim(inner.id).nested_in is None
+    session.undo(doc_id)
+    session.undo(doc_id)
+    assert (session.claims(doc_id), session.spans(doc_id)) == before
+    session.redo(doc_id)
+    assert len(session.claim(split.id).content_part_ids) == 1
+    store.close()
+
+
+def test_undo_of_deleting_a_role_span_gives_the_claim_its_role_back(tmp_path: Path) -> None:
+    """Regression: claims_using_span bound a dict as positional parameters and found no
+    claim, so deleting a speaker span and undoing left the claim without a speaker."""
+    from idleb_desk.core.review import ReviewSession
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "title": "t", "text": TEXT}) + "\n", encoding="utf-8")
+    store = Store.open(tmp_path / "p.idleb")
+    doc_id = import_paths(store, [src], Scripted()).imported[0]
+    session = ReviewSession(store, reviewer="tester")
+    split = session.claims(doc_id)[0]
+    assert store.claims_using_span(split.speaker_span_id) == [split.id]
+    session.delete_span(split.speaker_span_id)
+    assert session.claim(split.id).speaker_span_id is None
+    session.undo(doc_id)
+    assert session.claim(split.id) == split
+    store.close()

@@ -192,6 +192,10 @@ class Claim:
     antecedent_span_id: int | None = None
     reviewer: str | None = None
     reviewed_at: str | None = None
+    # Content parts in order when the content is split; content_span_id then covers the
+    # whole range from the first part to the last.
+    content_part_ids: tuple[int, ...] = ()
+    nested_in: int | None = None  # the claim whose content holds this one
 
 
 @dataclass(frozen=True)
