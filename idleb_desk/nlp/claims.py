@@ -28,6 +28,7 @@ from idleb_desk.nlp.speakers import (
     is_plural,
     is_pronoun,
     mention_of,
+    text_of,
 )
 from idleb_desk.nlp.speech import (
     Draft,
@@ -56,7 +57,7 @@ BLOCKING_KINDS = frozenset({"app", "newsletter", "link", "credit"})
 
 
 def extract_claims(doc: Doc, lex: CueLexicon, regions: list[Region]) -> list[ClaimSuggestion]:
-    text = doc.text
+    text = text_of(doc)
     starts = [t.idx for t in doc]
     quotes = [q for q in find_quotes(text) if _is_direct_quote(doc, starts, q, lex)]
     blocked: set[int] = set()
@@ -168,11 +169,11 @@ def _token_range(starts: list[int], start: int, end: int) -> tuple[int, int]:
 
 
 def _is_direct_quote(doc: Doc, starts: list[int], q: Quote, lex: CueLexicon) -> bool:
-    if is_direct(doc.text, q):
+    if is_direct(text_of(doc), q):
         return True
     # 'said "We will ..."' with no comma; a one-word quote after a verb ('would respond
     # "decisively"') is a fragment of the writer's sentence, not an utterance.
-    if word_count(doc.text[slice(*q.inner)]) < 2:
+    if word_count(text_of(doc)[slice(*q.inner)]) < 2:
         return False
     i = bisect.bisect_left(starts, q.start) - 1  # the token before the opening mark
     return i >= 0 and doc[i].pos_ == "VERB" and lex.is_cue_lemma(doc[i].lemma_.lower())
@@ -181,7 +182,7 @@ def _is_direct_quote(doc: Doc, starts: list[int], q: Quote, lex: CueLexicon) -> 
 def _attribute_quote(
     doc: Doc, starts: list[int], q: Quote, lex: CueLexicon, blocked: set[int]
 ) -> Draft | None:
-    text = doc.text
+    text = text_of(doc)
     q_first, q_end = _token_range(starts, q.start, q.end)
     kind, addressees = _performative(doc, q_first, q_end, lex)
     rest = text[q.end : q.para_end].strip()

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Token
 
 from idleb_desk.nlp.cues import CueLexicon
 from idleb_desk.nlp.quotes import balance_quote_end, contains_quote_mark
-from idleb_desk.nlp.speakers import Mention, mention_of
+from idleb_desk.nlp.speakers import Mention, mention_of, text_of
 from idleb_desk.nlp.speech import Draft, char_span, cue_range, is_to_infinitive
 
 # Prepositions that introduce the content after a noun or adjective cue.
@@ -62,7 +62,7 @@ def _draft(
     ranges = [r for r in (_trim(doc, *c) for c in content) if r is not None]
     if not ranges:
         return None
-    text = doc.text
+    text = text_of(doc)
     parts = []
     for r in ranges:
         a, b = char_span(doc, *r)

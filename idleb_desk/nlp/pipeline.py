@@ -21,6 +21,7 @@ from idleb_desk.nlp.boilerplate import find_regions
 from idleb_desk.nlp.claims import extract_claims
 from idleb_desk.nlp.cues import CueLexicon, default_lexicon
 from idleb_desk.nlp.resolve import ensure_line_breaks, load_pipeline
+from idleb_desk.nlp.speakers import text_of
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ class Extractor:
 
     def from_doc(self, doc: Doc) -> Extraction:
         """Rules over an already parsed document (its text is the reference for offsets)."""
-        regions = find_regions(doc.text)
+        regions = find_regions(text_of(doc))
         actors = extract_actors(doc, regions)
         claims = extract_claims(doc, self.lexicon, regions)
         return Extraction(

@@ -23,6 +23,7 @@ from idleb_desk.nlp.speakers import (
     find_subject,
     mention_of,
     subject_mention,
+    text_of,
 )
 
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp"})
@@ -118,16 +119,22 @@ def indirect_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]
     """Claims from reporting verbs outside the blocked tokens (direct quotes, used cues)."""
     found = [c for c in (_candidate(v, lex, blocked) for v in doc) if c is not None]
     claim_verbs = {v.i: s for v, s, _, _ in found}
+    first = [(c, _build(doc, lex, *c, claim_verbs)) for c in found]
     # A candidate that makes no claim ("sending refugees": no message) must not cut
-    # another claim's content, so keep only the verbs that build.
-    claim_verbs = {
-        v.i: s for v, s, p, e in found if _build(doc, lex, v, s, p, e, claim_verbs) is not None
-    }
+    # another claim's content: rebuild, without it, the claims whose content it cut.
+    failed = [c[0] for c, d in first if d is None]
+    if not failed:
+        return [d for _, d in first if d is not None]
+    building = {c[0].i: c[1] for c, d in first if d is not None}
     drafts: list[Draft] = []
-    for verb, subj, particle, entry in found:
-        draft = _build(doc, lex, verb, subj, particle, entry, claim_verbs)
-        if draft is not None:
-            drafts.append(draft)
+    for c, d in first:
+        # A cut ends the content just before the failed verb's phrase, so rebuild the
+        # claims whose content ends near (or runs over) one, and the failed ones, which
+        # may have failed only because a failed verb cut all their content away.
+        if d is None or any(d.content[0] <= f.idx <= d.content[1] + 40 for f in failed):
+            d = _build(doc, lex, *c, building)
+        if d is not None:
+            drafts.append(d)
     return drafts
 
 
@@ -160,7 +167,7 @@ def _candidate(verb: Token, lex: CueLexicon, blocked: set[int]) -> Candidate | N
     subj = find_subject(verb, is_cue=lex.is_cue_lemma)
     if subj is None or subj.i in blocked:
         return None
-    if DATELINE.match(verb.doc.text, subj.idx):
+    if DATELINE.match(text_of(verb.doc), subj.idx):
         # "KHARTOUM (Reuters) - Residents ... told": the parser made the dateline the
         # subject and the speaker its apposition.
         after = [c for c in subj.children if c.dep_ == "appos" and c.i > subj.i + 1]
@@ -394,7 +401,7 @@ def _build(
         kind = "promise"  # "agreed to raise wages", "offered to release"
     if any(c.dep_ == "neg" for c in verb.children) and kind in NEGATED_TO_STATEMENT:
         kind = "statement"  # "did not deny" is not a denial
-    text = doc.text
+    text = text_of(doc)
     start, end = char_span(doc, *content)
     dateline = DATELINE.match(text, start)
     if dateline is not None and dateline.end() < end:
@@ -557,9 +564,9 @@ def according_to_claims(doc: Doc, blocked: set[int]) -> list[Draft]:
                 r_end -= 1
             if r_end - r_start >= 2 and doc[m.end].text == ",":
                 rest = char_span(doc, r_start, r_end)
-                parts = [(start, end), (rest[0], balance_quote_end(doc.text, *rest))]
+                parts = [(start, end), (rest[0], balance_quote_end(text_of(doc), *rest))]
                 end = parts[-1][1]
-        text = doc.text[start:end]
+        text = text_of(doc)[start:end]
         drafts.append(
             Draft(
                 content=(start, end),
