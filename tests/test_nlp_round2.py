@@ -216,3 +216,13 @@ def test_headline_segments_split_at_semicolon(extractor) -> None:
 )
 def test_no_headline_or_act_false_positives(extractor, text) -> None:
     assert scored(extractor.extract(text)) == []
+
+
+def test_light_verb_nouns_take_the_subject(extractor) -> None:
+    c = one(extractor, "The envoy made the case that sanctions would backfire.")
+    assert (sp(c), c.cue.text, c.content.text) == (
+        "The envoy", "case", "that sanctions would backfire",
+    )  # fmt: skip
+    c = one(extractor, "Doctors raised concerns about the shortage of insulin.")
+    assert (sp(c), c.content.text, c.kind) == ("Doctors", "the shortage of insulin", "warning")
+    assert scored(extractor.extract("In one case of cholera the patient recovered.")) == []

@@ -62,6 +62,8 @@ class CueLexicon:
     clause_only: set[str] = field(default_factory=set)
     complements: dict[str, str] = field(default_factory=dict)
     documents: set[str] = field(default_factory=set)
+    # Nouns that report only with a that-clause ("made the case that ...").
+    clause_nouns: set[str] = field(default_factory=set)
     document_kinds: dict[str, str] = field(default_factory=dict)
     stances: dict[str, str] = field(default_factory=dict)
     copulas: set[str] = field(default_factory=set)
@@ -81,6 +83,8 @@ class CueLexicon:
                 lex.phrases.setdefault(head, {})[" ".join(rest)] = e
             elif e.type == "noun":
                 lex.nouns[e.cue] = e.kind
+                if e.complement == "clause":
+                    lex.clause_nouns.add(e.cue)
             elif e.type == "document":
                 lex.documents.add(e.cue)
                 lex.document_kinds[e.cue] = e.kind

@@ -26,7 +26,7 @@ from idleb_desk.nlp.speech import Draft, char_span, cue_range, is_to_infinitive
 NOUN_PREPS = frozenset({"of", "about", "for", "over", "against"})
 STANCE_PREPS = frozenset({"of", "about", "over", "to", "with", "on", "toward", "towards"})
 # Verbs that carry a noun cue without being a cue themselves ("made a pledge").
-LIGHT_VERBS = frozenset({"make", "give", "offer", "renew", "repeat", "voice"})
+LIGHT_VERBS = frozenset({"make", "give", "offer", "renew", "repeat", "voice", "raise", "share"})
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp"})
 
 
@@ -113,7 +113,7 @@ def noun_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
         if tok.dep_ == "compound":
             continue  # "the warning lights"
         head = tok.head
-        if tok.dep_ in ("dobj", "obj") and lex.is_cue_lemma(head.lemma_.lower()):
+        if tok.dep_ in ("dobj", "obj") and head.lemma_.lower() in lex.verbs:
             continue  # "issued a warning": the verb's claim holds the noun
         if tok.dep_ == "pobj" and lex.is_cue_lemma(head.head.lemma_.lower()):
             continue  # "said in a statement": the medium of the verb's claim
@@ -122,7 +122,7 @@ def noun_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
         content: tuple[int, int] | None = None
         if clause is not None:
             content = _subtree_range(clause)
-        else:
+        elif lemma not in lex.clause_nouns:
             inf = [c for c in tok.children if c.dep_ == "acl" and is_to_infinitive(c)]
             preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in NOUN_PREPS]
             if inf:
