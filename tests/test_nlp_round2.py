@@ -226,3 +226,27 @@ def test_light_verb_nouns_take_the_subject(extractor) -> None:
     c = one(extractor, "Doctors raised concerns about the shortage of insulin.")
     assert (sp(c), c.content.text, c.kind) == ("Doctors", "the shortage of insulin", "warning")
     assert scored(extractor.extract("In one case of cholera the patient recovered.")) == []
+
+
+def test_quote_continued_in_next_paragraph_is_one_claim(extractor) -> None:
+    text = (
+        '"The harvest is lost," the cooperative chairman said.\n\n'
+        '"We will need food aid before winter."\n\n'
+        "The ministry has not commented."
+    )
+    claims = scored(extractor.extract(text))
+    assert len(claims) == 1
+    assert [p.text for p in claims[0].content_parts] == [
+        '"The harvest is lost,"',
+        '"We will need food aid before winter."',
+    ]
+
+
+def test_quote_after_unrelated_paragraph_is_not_joined(extractor) -> None:
+    text = (
+        '"The harvest is lost," the cooperative chairman said.\n\n'
+        "Prices rose sharply in the capital.\n\n"
+        '"We will need food aid before winter."'
+    )
+    claims = scored(extractor.extract(text))
+    assert all(len(c.content_parts) < 2 for c in claims)

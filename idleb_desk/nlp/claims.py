@@ -82,7 +82,7 @@ def extract_claims(doc: Doc, lex: CueLexicon, regions: list[Region]) -> list[Cla
     drafts.extend(passive_claims(doc, lex, blocked))
     drafts.extend(noun_claims(doc, lex, blocked))
     drafts.extend(according_to_claims(doc, blocked))
-    _attach_orphans(drafts, orphans)
+    _attach_orphans(text, drafts, orphans)
     drafts = _keep_clean(drafts, RegionIndex(regions))
     drafts.sort(key=lambda d: min(d.content[0], (d.speaker or d.content)[0]))
     _mark_nested(drafts)
@@ -133,17 +133,28 @@ def add_part(d: Draft, part: tuple[int, int]) -> None:
         d.quote_type = "mixed"
 
 
-def _attach_orphans(drafts: list[Draft], orphans: list[Quote]) -> None:
+def _attach_orphans(text: str, drafts: list[Draft], orphans: list[Quote]) -> None:
     """ "X said he waited nine hours. "They took my phone."": a quote with no attribution
-    of its own continues the latest claim before it in the same paragraph."""
+    of its own continues the latest claim before it in the same paragraph, or, when it
+    opens the next paragraph, the quote that ended the paragraph before (news style runs
+    one speaker's quote over several paragraphs)."""
     for q in orphans:
-        before = [
-            d
-            for d in drafts
-            if d.speaker is not None and q.para_start <= d.content[0] and d.content[1] <= q.start
-        ]
-        if before:
-            add_part(max(before, key=lambda d: d.content[1]), (q.start, q.end))
+        before = [d for d in drafts if d.speaker is not None and d.content[1] <= q.start]
+        if not before:
+            continue
+        last = max(before, key=lambda d: d.content[1])
+        if q.para_start <= last.content[0] or (
+            q.start == q.para_start
+            and last.quote_type in ("direct", "mixed")
+            and _adjacent_paragraph(text, last.content[1], q.start)
+        ):
+            add_part(last, (q.start, q.end))
+
+
+def _adjacent_paragraph(text: str, end: int, start: int) -> bool:
+    """Only the rest of one paragraph (", he said.") and line breaks between end and start."""
+    lines = [ln for ln in text[end:start].split("\n") if ln.strip()]
+    return len(lines) <= 1 and (not lines or text[end:start].lstrip(" \t")[:1] != "\n")
 
 
 def _mark_nested(drafts: list[Draft]) -> None:
