@@ -250,3 +250,11 @@ def test_quote_after_unrelated_paragraph_is_not_joined(extractor) -> None:
     )
     claims = scored(extractor.extract(text))
     assert all(len(c.content_parts) < 2 for c in claims)
+
+
+def test_time_inside_a_speaker_phrase_does_not_cut_it(extractor) -> None:
+    c = one(
+        extractor,
+        "A study released last week by the health institute found that obesity had doubled.",
+    )
+    assert sp(c) == "A study released last week by the health institute"

@@ -192,13 +192,15 @@ def _drop_child(child: Token, top: bool) -> bool:
         return True  # "Lavrov, speaking in Geneva, said": a side remark, not the name
     if child.text in ("(", ")") and _beside_handle(child):
         return False  # "the aid office (@ReliefHub)": the handle stays with the name
-    if child.dep_ == "prep" and any(
-        g.ent_type_ in TIME_ENTS for g in child.children if g.dep_ == "pobj"
-    ):
-        return True
-    if child.text == "(" or child.text == ")":
-        return True
-    return child.dep_ == "npadvmod" and child.ent_type_ in TIME_ENTS
+    is_time = (child.dep_ == "npadvmod" and child.ent_type_ in TIME_ENTS) or (
+        child.dep_ == "prep"
+        and any(g.ent_type_ in TIME_ENTS for g in child.children if g.dep_ == "pobj")
+    )
+    if is_time:
+        # "Lavrov on Wednesday said": dropped; but "a survey published last month by the
+        # institute" keeps it, or the mention would stop in the middle.
+        return not any(s.i > child.i and s.dep_ in ("prep", "agent") for s in child.head.children)
+    return child.text == "(" or child.text == ")"
 
 
 def _beside_handle(paren: Token) -> bool:
