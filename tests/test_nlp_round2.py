@@ -226,6 +226,7 @@ def test_light_verb_nouns_take_the_subject(extractor) -> None:
     c = one(extractor, "Doctors raised concerns about the shortage of insulin.")
     assert (sp(c), c.content.text, c.kind) == ("Doctors", "the shortage of insulin", "warning")
     assert scored(extractor.extract("In one case of cholera the patient recovered.")) == []
+    assert scored(extractor.extract("The statement of the Red Cross was read aloud.")) == []
 
 
 def test_quote_continued_in_next_paragraph_is_one_claim(extractor) -> None:

@@ -18,7 +18,9 @@ from idleb_desk.nlp.boilerplate import RegionIndex
 from idleb_desk.nlp.cues import CueLexicon
 from idleb_desk.nlp.frames import noun_claims, passive_claims, stance_claims
 from idleb_desk.nlp.headlines import headline_claims
+from idleb_desk.nlp.parts import add_part, attach_orphans, mark_nested
 from idleb_desk.nlp.quotes import QUOTE_CHARS, Quote, find_quotes, is_direct, word_count
+from idleb_desk.nlp.sources import according_to_claims
 from idleb_desk.nlp.speakers import (
     Mention,
     coordinations_before,
@@ -32,7 +34,6 @@ from idleb_desk.nlp.speakers import (
 )
 from idleb_desk.nlp.speech import (
     Draft,
-    according_to_claims,
     analyze_verb,
     char_span,
     cue_range,
@@ -82,10 +83,10 @@ def extract_claims(doc: Doc, lex: CueLexicon, regions: list[Region]) -> list[Cla
     drafts.extend(passive_claims(doc, lex, blocked))
     drafts.extend(noun_claims(doc, lex, blocked))
     drafts.extend(according_to_claims(doc, blocked))
-    _attach_orphans(text, drafts, orphans)
+    attach_orphans(text, drafts, orphans)
     drafts = _keep_clean(drafts, RegionIndex(regions))
     drafts.sort(key=lambda d: min(d.content[0], (d.speaker or d.content)[0]))
-    _mark_nested(drafts)
+    mark_nested(drafts)
     _link_antecedents(doc, drafts)
     return [_to_suggestion(text, d) for d in drafts]
 
@@ -123,55 +124,6 @@ def _quote_drafts(
         else:
             orphans.append(q)
     return drafts
-
-
-def add_part(d: Draft, part: tuple[int, int]) -> None:
-    """Extend a claim's content by one more part (a split or follow-on quote)."""
-    d.parts = [*(d.parts or [d.content]), part]
-    d.content = (d.parts[0][0], part[1])
-    if d.quote_type == "indirect":
-        d.quote_type = "mixed"
-
-
-def _attach_orphans(text: str, drafts: list[Draft], orphans: list[Quote]) -> None:
-    """ "X said he waited nine hours. "They took my phone."": a quote with no attribution
-    of its own continues the latest claim before it in the same paragraph, or, when it
-    opens the next paragraph, the quote that ended the paragraph before (news style runs
-    one speaker's quote over several paragraphs)."""
-    for q in orphans:
-        before = [d for d in drafts if d.speaker is not None and d.content[1] <= q.start]
-        if not before:
-            continue
-        last = max(before, key=lambda d: d.content[1])
-        if q.para_start <= last.content[0] or (
-            q.start == q.para_start
-            and last.quote_type in ("direct", "mixed")
-            and _adjacent_paragraph(text, last.content[1], q.start)
-        ):
-            add_part(last, (q.start, q.end))
-
-
-def _adjacent_paragraph(text: str, end: int, start: int) -> bool:
-    """Only the rest of one paragraph (", he said.") and line breaks between end and start."""
-    lines = [ln for ln in text[end:start].split("\n") if ln.strip()]
-    return len(lines) <= 1 and (not lines or text[end:start].lstrip(" \t")[:1] != "\n")
-
-
-def _mark_nested(drafts: list[Draft]) -> None:
-    """A claim whose cue lies inside another claim's content is nested in it ("X said Y
-    told him Z"): analysts code the outer claim; the inner one is kept but marked."""
-    for i, d in enumerate(drafts):
-        anchor = d.cue or d.speaker
-        if anchor is None:
-            continue
-        outer = [
-            j
-            for j, o in enumerate(drafts)
-            if j != i
-            and any(a <= anchor[0] and anchor[1] <= b for a, b in (o.parts or [o.content]))
-        ]
-        if outer:
-            d.nested_in = max(outer, key=lambda j: drafts[j].content[1] - drafts[j].content[0])
 
 
 def _token_range(starts: list[int], start: int, end: int) -> tuple[int, int]:

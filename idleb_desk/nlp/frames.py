@@ -28,6 +28,7 @@ STANCE_PREPS = frozenset({"of", "about", "over", "to", "with", "on", "toward", "
 # Verbs that carry a noun cue without being a cue themselves ("made a pledge").
 LIGHT_VERBS = frozenset({"make", "give", "offer", "renew", "repeat", "voice", "raise", "share"})
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp"})
+NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
@@ -129,7 +130,8 @@ def noun_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
                 content = _subtree_range(inf[0])
             elif preps and preps[0].i == tok.i + 1:
                 objs = [g for g in preps[0].children if g.dep_ in ("pobj", "pcomp")]
-                if objs:
+                # "the statement of the ministry": a named "of" object is the source.
+                if objs and not (preps[0].lower_ == "of" and objs[0].ent_type_ in NAME_LABELS):
                     content = _subtree_range(objs[0])
                     cue_end = preps[0].i + 1
         if content is None:
@@ -197,7 +199,8 @@ def stance_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
                 content = _subtree_range(inf[0])
             elif preps:
                 objs = [g for g in preps[0].children if g.dep_ in ("pobj", "pcomp")]
-                if objs:
+                # "the statement of the ministry": a named "of" object is the source.
+                if objs and not (preps[0].lower_ == "of" and objs[0].ent_type_ in NAME_LABELS):
                     content = _subtree_range(objs[0])
                     cue_end = preps[0].i + 1
         if content is None:

@@ -1,4 +1,4 @@
-"""Indirect speech: reporting verbs with their subject and complement, and "according to".
+"""Indirect speech: reporting verbs with their subject and complement.
 
 For each verb whose lemma is in the cue lexicon (or that heads a phrase cue such as
 "call on"), the speaker is the subject (inherited along conjunctions and participial
@@ -15,10 +15,20 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from idleb_desk.nlp.boilerplate import DATELINE
+from idleb_desk.nlp.complements import (
+    PROMISE_WITH_INFINITIVE,
+    evidence_subject,
+    is_document,
+    match_phrase,
+    medium_participle,
+    object_kind,
+    predicates,
+    relative_speaker,
+    trim_time_edges,
+)
 from idleb_desk.nlp.cues import CueEntry, CueLexicon
 from idleb_desk.nlp.quotes import balance_quote_end, contains_quote_mark
 from idleb_desk.nlp.speakers import (
-    RELATIVE_TAGS,
     Mention,
     find_subject,
     mention_of,
@@ -65,19 +75,6 @@ class Draft:
 def char_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
     last = doc[end - 1]
     return doc[start].idx, last.idx + len(last)
-
-
-def match_phrase(verb: Token, lex: CueLexicon) -> tuple[CueEntry, Token] | None:
-    """A phrase cue headed by this verb ("call" + child "on"), if the particle is there."""
-    options = lex.phrases.get(verb.lemma_.lower())
-    if not options:
-        return None
-    for child in verb.children:
-        if child.i > verb.i and child.dep_ in ("prep", "prt", "dative", "acomp", "advmod"):
-            entry = options.get(child.lower_)
-            if entry is not None:
-                return entry, child
-    return None
 
 
 def cue_range(verb: Token, particle: Token | None) -> tuple[int, int]:
@@ -162,7 +159,7 @@ def _candidate(verb: Token, lex: CueLexicon, blocked: set[int]) -> Candidate | N
         return None
     if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
         return None  # "was asked to": the speaker is not in the clause
-    if verb.dep_ in MODIFIER_DEPS and verb.tag_ in ("VBN", "VBG") and not _medium_participle(verb):
+    if verb.dep_ in MODIFIER_DEPS and verb.tag_ in ("VBN", "VBG") and not medium_participle(verb):
         return None  # "the calls made by ...": a modifier, not a report
     subj = find_subject(verb, is_cue=lex.is_cue_lemma)
     if subj is None or subj.i in blocked:
@@ -175,90 +172,6 @@ def _candidate(verb: Token, lex: CueLexicon, blocked: set[int]) -> Candidate | N
             subj = after[-1]
     entry, particle = phrase if phrase else (None, None)
     return verb, subj, particle, entry
-
-
-# Verbs whose to-infinitive commits the speaker ("agreed to pay").
-PROMISE_WITH_INFINITIVE = frozenset({"agree", "offer", "undertake", "commit"})
-
-
-def object_kind(obj: Token, lex: CueLexicon) -> str | None:
-    """The kind an object carries: its noun ("its ultimatum"), a document's kind ("an
-    order"), or a reporting participle on it ("a letter ordering ...", "a resolution
-    calling for ...")."""
-    lemma = obj.lemma_.lower()
-    if lemma in lex.nouns and lex.nouns[lemma] != "statement":
-        return lex.nouns[lemma]
-    if lex.document_kinds.get(lemma, "statement") != "statement":
-        return lex.document_kinds[lemma]
-    for c in obj.children:
-        if c.dep_ == "acl" and c.tag_ == "VBG":
-            phrase = match_phrase(c, lex)
-            kind = phrase[0].kind if phrase else lex.verbs.get(c.lemma_.lower())
-            if kind and kind != "statement":
-                return kind
-    return None
-
-
-def _medium_participle(verb: Token) -> bool:
-    """ "responded in a statement saying ...": the participle reports the verb's subject."""
-    noun = verb.head
-    return (
-        verb.tag_ == "VBG"
-        and verb.dep_ == "acl"
-        and noun.dep_ == "pobj"
-        and noun.head.dep_ == "prep"
-        and noun.head.head.pos_ in ("VERB", "AUX")
-    )
-
-
-def _predicates(verb: Token, obj: Token) -> list[Token]:
-    """The name or description given to an object: "called X Y", "described X as Y"."""
-    out = [
-        c
-        for c in verb.children
-        if c.i > obj.i and (c.dep_ in ("oprd", "xcomp", "ccomp", "attr", "dobj", "acomp"))
-    ]
-    out += [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" and c.i > obj.i]
-    out += [c for c in obj.children if c.dep_ in ("appos", "oprd") and c.i > obj.i]
-    out += [c for c in obj.children if c.dep_ == "prep" and c.lower_ == "as"]
-    return [c for c in out if c.i != obj.i]
-
-
-def _is_document(tok: Token, lex: CueLexicon) -> bool:
-    """A text, a decision or a message: "figures", "a letter ordering ...", "a batch of logs"."""
-    lemma = tok.lemma_.lower()
-    if lemma in lex.documents or lemma in lex.nouns:
-        return True
-    if any(c.dep_ == "acl" and c.tag_ in ("VBG", "VBN") for c in tok.children):
-        return True
-    for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):
-        for pobj in (g for g in prep.children if g.dep_ == "pobj"):
-            if pobj.lemma_.lower() in lex.documents or pobj.lemma_.lower() in lex.nouns:
-                return True
-    return False
-
-
-def _evidence_subject(subj: Token, lex: CueLexicon) -> bool:
-    """ "The survey found ...": a non-human source (a document noun) as subject."""
-    head = subj
-    if subj.tag_ in RELATIVE_TAGS and subj.head.dep_ == "relcl":
-        head = subj.head.head
-    return head.lemma_.lower() in lex.documents
-
-
-def relative_speaker(subj: Token) -> tuple[Mention, Mention] | None:
-    """ "Farmers who said ...": the relative pronoun is the speaker ("who", "whose report",
-    "many of whom"), the noun it refers to is its antecedent."""
-    clause = subj.head
-    if clause.dep_ != "relcl":
-        return None
-    if not any(t.tag_ in (*RELATIVE_TAGS, "WP$") for t in subj.subtree):
-        return None
-    if subj.tag_ in RELATIVE_TAGS:
-        m = Mention(subj.i, subj.i + 1, subj.i)
-    else:
-        m = Mention(subj.left_edge.i, subj.right_edge.i + 1, subj.i)
-    return m, mention_of(clause.head)
 
 
 def _build(
@@ -358,13 +271,13 @@ def _build(
         # fighting", "used a helicopter to survey ...": a purpose clause, not content.
         roots = [r for r in roots if r not in clauses]
         clauses = []
-    named = [p for obj in objects for p in _predicates(verb, obj)]
+    named = [p for obj in objects for p in predicates(verb, obj)]
     if objects and not clauses:
         if complement == "naming" and not named:
             return None  # "called a taxi": no name given
-        if complement == "document" and not any(_is_document(o, lex) for o in objects):
+        if complement == "document" and not any(is_document(o, lex) for o in objects):
             return None  # "released the hostages": not a message
-        if complement == "evidence" and not _evidence_subject(subj, lex):
+        if complement == "evidence" and not evidence_subject(subj, lex):
             return None  # "rescuers found survivors"
     elif complement == "naming" and not clauses and entry is None:
         return None
@@ -463,120 +376,22 @@ def _content_range(
                     cut_from = min(cut_from, t.i)
             tokens = {i for i in tokens if i < cut_from}
     tokens -= skip
-    _trim_time_edges(doc, tokens)
+    trim_time_edges(doc, tokens)
     if not tokens:
         return None
     start, end = min(tokens), max(tokens)
     while start <= end and (
-        doc[start].is_space or (doc[start].is_punct and not _quote(doc[start]))
+        doc[start].is_space or (doc[start].is_punct and not is_quote_token(doc[start]))
     ):
         start += 1
-    while end >= start and (doc[end].is_space or (doc[end].is_punct and not _quote(doc[end]))):
+    while end >= start and (
+        doc[end].is_space or (doc[end].is_punct and not is_quote_token(doc[end]))
+    ):
         end -= 1
     if end < start:
         return None
     return start, end + 1
 
 
-TIME_ENTS = frozenset({"DATE", "TIME"})
-
-
-# Prepositions of a time adverbial that dates the reporting event ("on Tuesday"), unlike
-# "by the end of the week" or "until March", which are part of what is reported.
-EVENT_TIME_PREPS = frozenset({"on", "at", "during", "throughout", "in", "late", "earlier"})
-
-
-def _is_time_phrase(tok: Token) -> bool:
-    """ "on Tuesday", "late on Wednesday", "this year", "throughout the spring"."""
-    if tok.dep_ == "npadvmod" and tok.ent_type_ in TIME_ENTS:
-        return True
-    if tok.dep_ == "prep" and tok.lower_ in EVENT_TIME_PREPS:
-        return any(g.dep_ == "pobj" and g.ent_type_ in TIME_ENTS for g in tok.children)
-    return False
-
-
-def _trim_time_edges(doc: Doc, tokens: set[int]) -> None:
-    """Drop a time adverbial at either edge of a content: "released figures on Tuesday"
-    reports the figures; the day belongs to the event of releasing."""
-    changed = True
-    while changed and tokens:
-        changed = False
-        lo, hi = min(tokens), max(tokens)
-        for t in [doc[i] for i in sorted(tokens)]:
-            if not _is_time_phrase(t):
-                continue
-            sub = {x.i for x in t.subtree}
-            # At the end only when it hangs on a noun (an object's adjunct misattached);
-            # at the start of a clause ("said on Friday it had ...") always.
-            at_end = max(sub) == hi and t.head.pos_ in ("NOUN", "PROPN")
-            if (at_end or min(sub) == lo) and not sub >= tokens:
-                # The comma or adverb ("late") just before a trailing time phrase goes too.
-                tokens -= sub
-                while (
-                    tokens
-                    and max(tokens) < hi
-                    and (doc[max(tokens)].is_punct and not _quote(doc[max(tokens)]))
-                ):
-                    tokens.discard(max(tokens))
-                changed = True
-                break
-
-
-def _quote(tok: Token) -> bool:
+def is_quote_token(tok: Token) -> bool:
     return tok.text in ('"', "“", "”", "«", "»")
-
-
-def according_to_claims(doc: Doc, blocked: set[int]) -> list[Draft]:
-    """ "According to X, Y." / "Y, according to X." -> speaker X, cue "according to"."""
-    drafts: list[Draft] = []
-    for tok in doc[:-1]:
-        nxt = doc[tok.i + 1]
-        if tok.lower_ != "according" or nxt.lower_ != "to" or tok.i in blocked:
-            continue
-        pobj = [g for g in nxt.children if g.dep_ == "pobj"]
-        if not pobj:
-            continue
-        m = mention_of(pobj[0])
-        sent = tok.sent
-        lead = [t for t in doc[sent.start : tok.i] if not (t.is_punct or t.is_space)]
-        if not lead:
-            c_start, c_end = m.end, sent.end
-        else:
-            c_start, c_end = sent.start, tok.i
-        while c_start < c_end and (doc[c_start].is_punct or doc[c_start].is_space):
-            c_start += 1
-        while c_end > c_start and (doc[c_end - 1].is_punct or doc[c_end - 1].is_space):
-            if _quote(doc[c_end - 1]):
-                break
-            c_end -= 1
-        if c_end <= c_start:
-            continue
-        start, end = char_span(doc, c_start, c_end)
-        parts = None
-        if lead:
-            # "The convoy, according to monitors, was turned back": the report resumes.
-            r_start, r_end = m.end, sent.end
-            while r_start < r_end and (doc[r_start].is_punct or doc[r_start].is_space):
-                r_start += 1
-            while r_end > r_start and (doc[r_end - 1].is_punct or doc[r_end - 1].is_space):
-                if _quote(doc[r_end - 1]):
-                    break
-                r_end -= 1
-            if r_end - r_start >= 2 and doc[m.end].text == ",":
-                rest = char_span(doc, r_start, r_end)
-                parts = [(start, end), (rest[0], balance_quote_end(text_of(doc), *rest))]
-                end = parts[-1][1]
-        text = text_of(doc)[start:end]
-        drafts.append(
-            Draft(
-                content=(start, end),
-                speaker=char_span(doc, m.start, m.end),
-                cue=char_span(doc, tok.i, tok.i + 2),
-                kind="statement",
-                quote_type="mixed" if contains_quote_mark(text) else "indirect",
-                mention=m,
-                cue_token=tok.i,
-                parts=parts,
-            )
-        )
-    return drafts
