@@ -259,3 +259,11 @@ def test_time_inside_a_speaker_phrase_does_not_cut_it(extractor) -> None:
         "A study released last week by the health institute found that obesity had doubled.",
     )
     assert sp(c) == "A study released last week by the health institute"
+
+
+def test_nesting_points_at_the_nearest_outer_claim(extractor) -> None:
+    ex = extractor.extract("The clerk said the mayor had told him the vote was rigged.")
+    by_cue = {c.cue.text: i for i, c in enumerate(ex.claims)}
+    told = ex.claims[by_cue["had told"]]
+    assert told.nested_in == by_cue["said"]
+    assert ex.claims[by_cue["said"]].nested_in is None

@@ -51,11 +51,14 @@ def mark_nested(drafts: list[Draft]) -> None:
         anchor = d.cue or d.speaker
         if anchor is None:
             continue
+        size = d.content[1] - d.content[0]
         outer = [
             j
             for j, o in enumerate(drafts)
             if j != i
+            and o.content[1] - o.content[0] > size  # never two claims nested in each other
             and any(a <= anchor[0] and anchor[1] <= b for a, b in (o.parts or [o.content]))
         ]
         if outer:
-            d.nested_in = max(outer, key=lambda j: drafts[j].content[1] - drafts[j].content[0])
+            # The nearest enclosing claim: a chain "X said Y told him Z" can be followed out.
+            d.nested_in = min(outer, key=lambda j: drafts[j].content[1] - drafts[j].content[0])
