@@ -50,6 +50,10 @@ def test_public_act_object_is_content(extractor, text, speaker, content) -> None
         "The coach passed the ball to the striker.",
         "Volunteers found a wallet near the fountain.",
         "The driver called a taxi after midnight.",
+        "The convoy included 40 trucks loaded with flour.",
+        "The government issued passports to the refugees.",
+        "Troops were sent to the border after the clashes.",
+        "The prisoners were released on Sunday after months in detention.",
     ],
 )
 def test_acts_without_a_message_are_no_claims(extractor, text) -> None:

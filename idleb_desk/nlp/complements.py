@@ -77,7 +77,8 @@ def is_document(tok: Token, lex: CueLexicon) -> bool:
     lemma = tok.lemma_.lower()
     if lemma in lex.documents or lemma in lex.nouns:
         return True
-    if any(c.dep_ == "acl" and c.tag_ in ("VBG", "VBN") for c in tok.children):
+    # "a letter ordering ...", "figures showing ...": a participle that says what it says.
+    if any(c.dep_ == "acl" and c.tag_ == "VBG" for c in tok.children):
         return True
     for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):
         for pobj in (g for g in prep.children if g.dep_ == "pobj"):
