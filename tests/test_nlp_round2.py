@@ -271,3 +271,26 @@ def test_nesting_points_at_the_nearest_outer_claim(extractor) -> None:
     told = ex.claims[by_cue["had told"]]
     assert told.nested_in == by_cue["said"]
     assert ex.claims[by_cue["said"]].nested_in is None
+
+
+def test_conjoined_passive_and_parenthetical_tell(extractor) -> None:
+    c = one(extractor, "The consul was summoned and told to leave the country.")
+    assert sp(c) is None and c.content.text == "to leave the country"
+    assert [a.text for a in c.addressees] == ["The consul"] and c.kind == "demand"
+    c = one(extractor, "The bridge, the engineer told reporters, would not reopen.")
+    assert sp(c) == "the engineer"
+    assert [p.text for p in c.content_parts] == ["The bridge", "would not reopen"]
+
+
+def test_support_and_negated_clear(extractor) -> None:
+    c = one(extractor, "Most nurses support the new shift rules.")
+    assert (sp(c), c.content.text) == ("Most nurses", "the new shift rules")
+    c = one(extractor, "It is not clear whether the ferry will run.")
+    assert (sp(c), c.cue.text, c.content.text) == (
+        None, "is not clear", "whether the ferry will run",
+    )  # fmt: skip
+
+
+def test_active_conjunct_of_a_passive_takes_its_subject(extractor) -> None:
+    c = one(extractor, "The driver was detained and said he had done nothing wrong.")
+    assert (sp(c), c.cue.text) == ("The driver", "said")

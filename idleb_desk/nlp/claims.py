@@ -79,8 +79,10 @@ def extract_claims(doc: Doc, lex: CueLexicon, regions: list[Region]) -> list[Cla
     drafts.extend(headlines)
     blocked |= {d.cue_token for d in drafts if d.cue_token is not None}
     drafts.extend(stance_claims(doc, lex, blocked))
-    drafts.extend(indirect_claims(doc, lex, blocked))
+    # Passives first: "was summoned and told to leave" is a passive "told", which then
+    # makes no active claim.
     drafts.extend(passive_claims(doc, lex, blocked))
+    drafts.extend(indirect_claims(doc, lex, blocked))
     drafts.extend(noun_claims(doc, lex, blocked))
     drafts.extend(according_to_claims(doc, blocked))
     attach_orphans(text, drafts, orphans)

@@ -222,9 +222,28 @@ def passive_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
         lemma = verb.lemma_.lower()
         if verb.i in blocked or verb.pos_ != "VERB" or lemma not in lex.verbs:
             continue
-        if not any(c.dep_ == "auxpass" for c in verb.children) or lemma == "quote":
+        if lemma == "quote":
             continue
-        subj = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        owner = verb
+        if not any(c.dep_ == "auxpass" for c in verb.children):
+            # "was summoned and told to explain": a conjoined participle shares the
+            # first verb's passive auxiliary and subject.
+            # The tagger often says VBD there; an active "and told police ..." has an
+            # object, and only addressee verbs ("told to", "asked to") read passive.
+            head = verb.head
+            own = {c.dep_ for c in verb.children}
+            if not (
+                verb.dep_ == "conj"
+                and any(c.dep_ == "auxpass" for c in head.children)
+                and not own & {"nsubj", "nsubjpass", "dobj", "dative"}
+                and (
+                    verb.tag_ == "VBN"
+                    or (verb.tag_ == "VBD" and lex.object_roles.get(lemma) == "addressee")
+                )
+            ):
+                continue
+            owner = head
+        subj = next((c for c in owner.children if c.dep_ == "nsubjpass"), None)
         expletive = subj is not None and subj.lower_ == "it"
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
         by = [g for g in agent.children if g.dep_ == "pobj"] if agent is not None else []

@@ -66,6 +66,12 @@ def find_subject(
         # "Putin was quoted as saying ...": the quoted one is the speaker.
         if child.dep_ == "nsubjpass" and verb.lemma_.lower() in QUOTED_VERBS and depth > 0:
             return child
+    if verb.dep_ == "conj" and not any(c.dep_ == "auxpass" for c in verb.children):
+        # "He was arrested and said ...": an active conjunct of a passive verb has the
+        # passive subject as its own.
+        passive = [c for c in verb.head.children if c.dep_ == "nsubjpass"]
+        if passive and any(c.dep_ == "auxpass" for c in verb.head.children):
+            return passive[0]
     if verb.dep_ == "conj":
         head = verb.head
         if is_cue is not None and not is_cue(head.lemma_.lower()):

@@ -217,6 +217,8 @@ def _build(
     for obj in objects:
         if particle is not None and obj.i < particle.i and names_someone(obj):
             addressees.append(obj)  # "warned Moscow against ...": the phrase takes X
+        elif not clauses and role == "addressee" and verb.dep_ == "parataxis":
+            addressees.append(obj)  # "The talks, the envoy told reporters, had ..."
         elif not clauses and role == "addressee" and topic_preps and names_someone(obj):
             addressees.append(obj)  # "warned Moscow against escalation"
             roots.extend(topic_preps)
