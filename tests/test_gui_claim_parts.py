@@ -65,3 +65,32 @@ def test_split_quote_parts_highlighted_and_accepted_together(
             assert session.store.span(p).status == ACCEPTED
     finally:
         session.close()
+
+
+def test_inner_claim_says_which_claim_it_sits_in(qtbot, tmp_path: Path, shown_errors) -> None:
+    db = tmp_path / "p.sqlite3"
+    store = Store.open(db)
+    with store.transaction():
+        store.insert_document(
+            "n", "Nested", "The clerk said the mayor had told him the vote was rigged."
+        )
+    assert extract_documents(store, Extractor.load()) == 1
+    store.close()
+    window = MainWindow(make_settings(tmp_path / "settings.ini"))
+    qtbot.addWidget(window)
+    assert window.open_project(db)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    window.view.setFocus()
+    qtbot.waitUntil(window.view.hasFocus)
+    c = window.controller
+    headers = []
+    for _ in range(20):
+        if c.focus is not None and c.focus[0] == CLAIM:
+            claim = c.state.claims[c.focus[1]]
+            headers.append((claim.nested_in, window.claim_editor.header.text()))
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_J)
+    inner = [h for n, h in headers if n is not None]
+    assert inner and all("inside claim" in h for h in inner)
+    assert any(n is None and "inside claim" not in h for n, h in headers)

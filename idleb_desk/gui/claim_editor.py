@@ -94,9 +94,10 @@ class ClaimEditor(QGroupBox):
                     "J/K to a claim, or press C on a focused span or a selection to start one."
                 )
                 return
+            inner = "" if claim.nested_in is None else f" · inside claim {claim.nested_in}"
             self.header.setText(
                 f"<b>Claim {claim.id}</b> · {html.escape(claim.status)} · "
-                f"<span style='color:#555'>{html.escape(claim.origin)}</span>"
+                f"<span style='color:#555'>{html.escape(claim.origin)}</span>{inner}"
             )
             parts: dict[str, list[str]] = {"speaker": [], "cue": [], "content": [], "addressee": []}
             for role, span in state.claim_parts(claim):
