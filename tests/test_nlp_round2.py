@@ -294,3 +294,15 @@ def test_support_and_negated_clear(extractor) -> None:
 def test_active_conjunct_of_a_passive_takes_its_subject(extractor) -> None:
     c = one(extractor, "The driver was detained and said he had done nothing wrong.")
     assert (sp(c), c.cue.text) == ("The driver", "said")
+
+
+def test_adding_participle_is_the_speakers_second_claim(extractor) -> None:
+    claims = scored(
+        extractor.extract(
+            "The agency said that 30 homes had flooded, adding that more rain was expected."
+        )
+    )
+    assert [(sp(c), c.cue.text, c.content.text) for c in claims] == [
+        ("The agency", "said", "that 30 homes had flooded"),
+        ("The agency", "adding", "that more rain was expected"),
+    ]

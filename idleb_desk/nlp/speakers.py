@@ -89,6 +89,21 @@ def find_subject(
                 if anc.tag_ == verb.tag_ and any(c.dep_ == "nsubj" for c in anc.children):
                     return find_subject(anc, depth + 1, is_cue)
         return find_subject(head, depth + 1, is_cue)
+    if (
+        verb.dep_ == "advcl"
+        and verb.tag_ == "VBG"
+        and is_cue is not None
+        and is_cue(verb.lemma_.lower())
+        and verb.i > 0
+        and verb.doc[verb.i - 1].text == ","
+    ):
+        # "X said that 12 people died, adding that ...": the parser hangs the participle
+        # on the reported clause, but it reports X's words too.
+        anc = verb.head
+        while anc.head.i != anc.i:
+            if anc.dep_ == "ccomp" and is_cue(anc.head.lemma_.lower()):
+                return find_subject(anc.head, depth + 1, is_cue)
+            anc = anc.head
     if verb.dep_ in ("advcl", "xcomp") and verb.tag_ == "VBG" and verb.head.pos_ in ("VERB", "AUX"):
         return find_subject(verb.head, depth + 1, is_cue)
     # "has refused to call ...", "seemed to acknowledge ...": control and raising verbs
