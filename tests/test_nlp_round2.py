@@ -306,3 +306,26 @@ def test_adding_participle_is_the_speakers_second_claim(extractor) -> None:
         ("The agency", "said", "that 30 homes had flooded"),
         ("The agency", "adding", "that more rain was expected"),
     ]
+
+
+def test_parts_and_nesting_survive_long_text_pieces(extractor, monkeypatch) -> None:
+    """A text cut into pieces keeps part offsets and nested_in indices for the whole."""
+    from idleb_desk.nlp import pipeline
+
+    para = (
+        '"The dam is safe," the engineer said. "It was inspected in May."\n\n'
+        "The clerk said the mayor had told him the vote was rigged.\n\n"
+    )
+    text = para * 3
+    monkeypatch.setattr(pipeline, "CHUNK_CHARS", len(para) + 5)
+    ex = next(extractor.extract_many([text]))
+    split = [c for c in ex.claims if c.content_parts]
+    assert len(split) == 3
+    for c in split:
+        for p in c.content_parts:
+            assert text[p.start : p.end] == p.text
+    inner = [c for c in ex.claims if c.nested_in is not None]
+    assert len(inner) == 3
+    for c in inner:
+        outer = ex.claims[c.nested_in]
+        assert outer.content.start <= c.cue.start < outer.content.end

@@ -15,7 +15,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from idleb_desk.core.model import Extraction, TextRef, text_sha256
+from idleb_desk.core.model import ClaimSuggestion, Extraction, TextRef, text_sha256
 from idleb_desk.nlp.actors import extract_actors
 from idleb_desk.nlp.boilerplate import find_regions
 from idleb_desk.nlp.claims import extract_claims
@@ -126,6 +126,9 @@ def shift(ex: Extraction, by: int) -> Extraction:
             cue=_shift_ref(c.cue, by),
             addressees=tuple(_shift_ref(a, by) for a in c.addressees),
             speaker_antecedent=_shift_ref(c.speaker_antecedent, by),
+            content_parts=tuple(
+                replace(r, start=r.start + by, end=r.end + by) for r in c.content_parts
+            ),
         )
         for c in ex.claims
     )
@@ -138,10 +141,17 @@ def shift(ex: Extraction, by: int) -> Extraction:
 
 
 def merge(parts: list[Extraction]) -> Extraction:
+    claims: list[ClaimSuggestion] = []
+    for p in parts:
+        # nested_in indexes the claims of its own piece; renumber for the whole text.
+        base = len(claims)
+        claims.extend(
+            c if c.nested_in is None else replace(c, nested_in=c.nested_in + base) for c in p.claims
+        )
     return Extraction(
         model=parts[0].model,
         actors=tuple(a for p in parts for a in p.actors),
-        claims=tuple(c for p in parts for c in p.claims),
+        claims=tuple(claims),
         regions=tuple(r for p in parts for r in p.regions),
     )
 
