@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from idleb_desk.nlp.pipeline import Extractor  # noqa: E402
 
-SEEDS = ROOT / "seeds"
+SEEDS = ROOT / "idleb_desk" / "seeds"
 
 
 def make_corpus(n_docs: int, seed: int = 7) -> list[str]:

@@ -20,7 +20,7 @@ from idleb_desk.io.importer import import_paths
 from idleb_desk.nlp.pipeline import Extractor
 from idleb_desk.store.store import Store
 
-SEED = Path(__file__).resolve().parents[1] / "seeds" / "idleb-eu-ministers.txt"
+SEED = Path(__file__).resolve().parents[1] / "idleb_desk" / "seeds" / "idleb-eu-ministers.txt"
 NAMES = [
     ("Jean-Yves Le Drian", "Catherine Colonna"),
     ("Heiko Maas", "Annalena Baerbock"),

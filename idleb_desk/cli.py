@@ -1,7 +1,8 @@
-"""The `idleb-desk` command: the window, and import, extract, export and stats.
+"""The `idleb-desk` command: the window, and the subcommands that never open it.
 
-`idleb-desk [DB]` opens the window. The subcommands never open it, so they work over SSH
-and in scripts.
+`idleb-desk [DB | ARTICLE]` opens the window. The subcommands work over SSH and in scripts.
+Each subcommand is one `add_<name>(parser)` that declares its arguments and one
+`cmd_<name>(args) -> exit code`, listed in `COMMANDS`; exit codes are in `cli_support`.
 """
 
 from __future__ import annotations
@@ -11,107 +12,159 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from idleb_desk import __version__
+from idleb_desk.cli_support import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    CliError,
+    progress_bar,
+    require_display,
+    require_inputs,
+    require_model,
+    require_project,
+    window_target,
+)
+from idleb_desk.io.formats import EXPORT_FORMATS, IMPORT_FORMATS
 from idleb_desk.logs import setup_logging
 from idleb_desk.store.connection import StoreError
 
 log = logging.getLogger(__name__)
 
-SUBCOMMANDS = ("import", "extract", "export", "stats", "agree", "kinds")
+# ---- import ---------------------------------------------------------------------------------
 
 
-def _gui_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="idleb-desk",
-        description="Review actors and claims in news articles. With no DB, opens the default "
-        "project, which holds the seed article on first run. Subcommands: "
-        + ", ".join(SUBCOMMANDS)
-        + " (see 'idleb-desk SUBCOMMAND --help').",
+def add_import(p: argparse.ArgumentParser) -> None:
+    p.add_argument("db", type=Path, help="project file; created if it does not exist")
+    p.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        help=".txt .md .html .jsonl .json .spacy .ann files or folders",
     )
-    p.add_argument("db", nargs="?", type=Path, help="project file (.sqlite3) to open")
-    p.add_argument("--model", help="spaCy pipeline name or path to use for suggestions")
-    p.add_argument("--reviewer", help="your name, stored with every decision")
-    p.add_argument("--version", action="version", version=f"idleb-desk {__version__}")
-    return p
-
-
-def _tool_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="idleb-desk")
-    sub = p.add_subparsers(dest="command", required=True)
-
-    imp = sub.add_parser("import", help="import articles into a project (extracts by default)")
-    imp.add_argument("db", type=Path)
-    imp.add_argument("files", nargs="+", type=Path, help=".txt .md .html .jsonl files or folders")
-    imp.add_argument("--no-extract", action="store_true", help="store the texts only")
-    imp.add_argument("--model", help="spaCy pipeline name or path")
-    imp.add_argument("--batch-size", type=int, default=32)
-    imp.add_argument("--n-process", type=int, default=1, help="spaCy worker processes")
-
-    ext = sub.add_parser("extract", help="print suggestions as JSONL; opens no database")
-    ext.add_argument("files", nargs="+", type=Path)
-    ext.add_argument("--model", help="spaCy pipeline name or path")
-    ext.add_argument("--batch-size", type=int, default=32)
-    ext.add_argument("--n-process", type=int, default=1, help="spaCy worker processes")
-
-    exp = sub.add_parser("export", help="write actors.csv and claims.csv (and JSONL)")
-    exp.add_argument("db", type=Path)
-    exp.add_argument("--out", type=Path, required=True, help="output folder")
-    exp.add_argument("--all", action="store_true", help="include suggested and rejected items")
-    exp.add_argument("--no-jsonl", action="store_true", help="skip project.jsonl")
-
-    st = sub.add_parser("stats", help="counts of documents, spans and claims by status")
-    st.add_argument("db", type=Path)
-
-    ag = sub.add_parser(
-        "agree", help="agreement between two analysts' projects on the articles both reviewed"
+    p.add_argument("--no-extract", action="store_true", help="store the texts only")
+    p.add_argument("--model", help="spaCy pipeline name or path (default: the first installed)")
+    p.add_argument("--batch-size", type=int, default=32, help="documents per transaction")
+    p.add_argument(
+        "--format",
+        dest="fmt",
+        default="auto",
+        choices=IMPORT_FORMATS,
+        help="how to read annotated files: auto (by extension and content, the default), "
+        "idleb (our JSONL only), prodigy (.jsonl), spacy (.spacy DocBin), brat (.txt + .ann), "
+        "labelstudio (.json); see docs/formats.md",
     )
-    ag.add_argument("db_a", type=Path)
-    ag.add_argument("db_b", type=Path)
-
-    kd = sub.add_parser("kinds", help="list the project's claim kinds, or add one")
-    kd.add_argument("db", type=Path)
-    kd.add_argument("--add", metavar="KIND", help="a new claim kind for this project")
-    return p
-
-
-def _progress(i: int, n: int, name: str) -> None:
-    # Progress goes to stderr so that stdout stays clean for data.
-    print(f"\r[{i}/{n}] {name[:60]:<60}", end="" if i < n else "\n", file=sys.stderr, flush=True)
+    p.add_argument(
+        "--accepted",
+        action="store_true",
+        help="store the spans and claims of annotated files as accepted, not as suggestions",
+    )
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from idleb_desk.io.importer import import_paths
+    from idleb_desk.io.importer import ImportReport, import_paths
+    from idleb_desk.io.readers import iter_files
     from idleb_desk.nlp.pipeline import Extractor
     from idleb_desk.nlp.resolve import ModelUnavailable
     from idleb_desk.store.store import Store
 
+    require_inputs(args.files)
+    if args.db.is_dir():
+        raise CliError(f"{args.db}: is a folder, not a project file")
     extractor = None
     if not args.no_extract:
+        require_model(args.model)
         try:
-            extractor = Extractor.load(args.model)
+            extractor = Extractor.load(args.model, strict=bool(args.model))
         except ModelUnavailable as exc:
+            if args.model:
+                raise CliError(str(exc)) from exc
             print(f"warning: {exc}\nImporting the texts without suggestions.", file=sys.stderr)
+    files = list(iter_files(args.files))  # folders expanded; paths only, never texts
+    report = ImportReport()
     with Store.open(args.db) as store:
-        report = import_paths(
-            store,
-            args.files,
-            extractor=extractor,
-            progress=_progress,
-            batch_size=args.batch_size,
-        )
+        # One call per file, so the bar moves per file; each file commits on its own.
+        for item in progress_bar(files, len(files), "import", label=_name):
+            if not isinstance(item, Path):  # an unreadable folder: a Problem already
+                report.problems.append(item)
+                continue
+            part = import_paths(
+                store,
+                [item],
+                extractor,
+                batch_size=args.batch_size,
+                fmt=args.fmt,
+                accepted=args.accepted,
+            )
+            _merge(report, part)
     for line in report.summary_lines():
         print(line)
-    return 1 if report.problems else 0
+    return EXIT_PROBLEMS if report.problems else EXIT_OK
 
 
-def _extract_inputs(files: Sequence[Path]) -> Iterator[tuple[str, str, str]]:
+def _name(item: object) -> str:
+    return item.name if isinstance(item, Path) else str(getattr(item, "path", item))
+
+
+def _merge(into: object, part: object) -> None:
+    """Add one file's ImportReport to the running one (lists extend, counts add)."""
+    for key, value in vars(part).items():
+        current = getattr(into, key)
+        if isinstance(value, list):
+            current.extend(value)
+        elif isinstance(value, dict):
+            current.update(value)
+        elif isinstance(value, bool):
+            setattr(into, key, current or value)
+        elif isinstance(value, int):
+            setattr(into, key, current + value)
+
+
+# ---- extract --------------------------------------------------------------------------------
+
+
+def add_extract(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="+", type=Path, help=".txt .md .html .jsonl files or folders")
+    p.add_argument("--model", help="spaCy pipeline name or path (default: the first installed)")
+    p.add_argument("--batch-size", type=int, default=32, help="texts per spaCy batch")
+    p.add_argument("--n-process", type=int, default=1, help="spaCy worker processes")
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from idleb_desk.nlp.pipeline import Extractor, record
+    from idleb_desk.nlp.resolve import ModelUnavailable
+
+    require_inputs(args.files)
+    require_model(args.model)
+    try:
+        extractor = Extractor.load(args.model, strict=bool(args.model))
+    except ModelUnavailable as exc:
+        raise CliError(str(exc)) from exc
+    problems: list[str] = []
+    inputs = list(_extract_inputs(args.files, problems))
+    texts = (text for _, _, text in inputs)
+    results = extractor.extract_many(texts, batch_size=args.batch_size, n_process=args.n_process)
+    out = sys.stdout
+    pairs = zip(inputs, results, strict=True)
+    for (doc_id, shown, text), ex in progress_bar(
+        pairs, len(inputs), "extract", label=lambda pair: pair[0][1], unit="doc"
+    ):
+        out.write(json.dumps(record(doc_id, shown, text, ex), ensure_ascii=False) + "\n")
+    out.flush()
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def _extract_inputs(files: Sequence[Path], problems: list[str]) -> Iterator[tuple[str, str, str]]:
     """(id, path as given, decoded text) for each input document; problems go to stderr."""
-    from idleb_desk.io.encoding import decode_bytes
-    from idleb_desk.io.errors import ImportProblem
-    from idleb_desk.io.readers import SUPPORTED, iter_jsonl
+    from idleb_desk.io.errors import ImportProblem, Problem
+    from idleb_desk.io.readers import SUPPORTED, read_file
+
+    def report(problem: object) -> None:
+        problems.append(str(problem))
+        print(f"error: {problem}", file=sys.stderr)
 
     for given in files:
         paths = (
@@ -119,123 +172,264 @@ def _extract_inputs(files: Sequence[Path]) -> Iterator[tuple[str, str, str]]:
             if given.is_dir()
             else [given]
         )
+        if not paths:
+            report(f"{given}: is a folder with no supported files")
         for path in paths:
             shown = str(path) if given.is_dir() else str(given)
-            try:
-                if path.suffix.lower() == ".jsonl":
-                    for doc in iter_jsonl(path, problems=_report_problem):
-                        yield doc.ext_id, shown, doc.text
-                    continue
-                text, _ = decode_bytes(path.read_bytes(), str(path))
-            except ImportProblem as exc:
-                _report_problem(exc)
-                continue
-            except OSError as exc:
-                print(f"error: {path}: cannot be read ({exc.strerror})", file=sys.stderr)
-                continue
-            yield path.stem, shown, text
+            # The same readers as `import`, so offsets index the text a project stores
+            # (HTML markup, Markdown front matter and a leading BOM are not text).
+            for doc in read_file(path):
+                if isinstance(doc, Problem):
+                    report(ImportProblem(doc.path, doc.problem, doc.line))
+                else:
+                    yield doc.ext_id, shown, doc.text
 
 
-def _report_problem(problem: Exception) -> None:
-    print(f"error: {problem}", file=sys.stderr)
+# ---- export, stats, agree, kinds -------------------------------------------------------------
 
 
-def cmd_extract(args: argparse.Namespace) -> int:
-    from idleb_desk.nlp.pipeline import Extractor, record
-    from idleb_desk.nlp.resolve import ModelUnavailable
-
-    try:
-        extractor = Extractor.load(args.model)
-    except ModelUnavailable as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    inputs = list(_extract_inputs(args.files))
-    texts = (text for _, _, text in inputs)
-    results = extractor.extract_many(texts, batch_size=args.batch_size, n_process=args.n_process)
-    out = sys.stdout
-    for (doc_id, shown, text), ex in zip(inputs, results, strict=True):
-        out.write(json.dumps(record(doc_id, shown, text, ex), ensure_ascii=False) + "\n")
-    out.flush()
-    return 0
+def add_export(p: argparse.ArgumentParser) -> None:
+    p.add_argument("db", type=Path, help="an existing project file")
+    p.add_argument("--out", type=Path, required=True, help="output folder (created if needed)")
+    p.add_argument("--all", action="store_true", help="include suggested and rejected items")
+    p.add_argument("--no-jsonl", action="store_true", help="skip project.jsonl")
+    p.add_argument(
+        "--format",
+        dest="formats",
+        action="append",
+        choices=EXPORT_FORMATS,
+        help="write this format (repeatable; default: csv and jsonl): csv, jsonl, prodigy, "
+        "spacy, brat, labelstudio, conll; see docs/formats.md",
+    )
+    p.add_argument(
+        "--excel", action="store_true", help="CSV for Excel: UTF-8 with a byte order mark"
+    )
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from idleb_desk.io.csv_export import export_csv
+    from idleb_desk.io.formats.export import export_format
     from idleb_desk.io.jsonl import export_jsonl
     from idleb_desk.store.store import Store
 
+    require_project(args.db)
+    if args.out.exists() and not args.out.is_dir():
+        raise CliError(f"{args.out}: exists and is not a folder")
     args.out.mkdir(parents=True, exist_ok=True)
-    with Store.open(args.db) as store:
-        report = export_csv(store, args.out, include_all=args.all)
-        print(report)
-        if not args.no_jsonl:
-            print(export_jsonl(store, args.out / "project.jsonl", include_all=True))
-    return 0
+    which = "all items" if args.all else "reviewed items only (--all adds the rest)"
+    formats = args.formats or ["csv"] + ([] if args.no_jsonl else ["jsonl"])
+    with Store.open(args.db, create=False) as store:
+        print(f"export: {args.db} -> {args.out}, {which}")
+        for fmt in dict.fromkeys(formats):
+            if fmt == "csv":
+                csv_report = export_csv(store, args.out, include_all=args.all, excel=args.excel)
+                print(f"  {csv_report.actor_rows:>6} actor rows  {csv_report.actors_path}")
+                print(f"  {csv_report.claim_rows:>6} claim rows  {csv_report.claims_path}")
+            elif fmt == "jsonl":
+                jsonl = export_jsonl(store, args.out / "project.jsonl", include_all=True)
+                print(
+                    f"  {jsonl.documents:>6} documents   {jsonl.path} (everything, for re-import)"
+                )
+            else:
+                print(f"  {export_format(store, fmt, args.out, include_all=args.all).summary()}")
+    return EXIT_OK
+
+
+def add_stats(p: argparse.ArgumentParser) -> None:
+    p.add_argument("db", type=Path, help="an existing project file")
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from idleb_desk.store.store import Store
 
-    with Store.open(args.db) as store:
+    require_project(args.db)
+    with Store.open(args.db, create=False) as store:
         stats = store.stats()
     print(json.dumps(stats, indent=2, sort_keys=True))
-    return 0
+    return EXIT_OK
+
+
+def add_agree(p: argparse.ArgumentParser) -> None:
+    p.add_argument("db_a", type=Path, help="the first analyst's project file")
+    p.add_argument("db_b", type=Path, help="the second analyst's project file")
 
 
 def cmd_agree(args: argparse.Namespace) -> int:
     from idleb_desk.core.agreement import compare
     from idleb_desk.store.store import Store
 
-    with Store.open(args.db_a) as a, Store.open(args.db_b) as b:
+    require_project(args.db_a)
+    require_project(args.db_b)
+    with Store.open(args.db_a, create=False) as a, Store.open(args.db_b, create=False) as b:
         result = compare(a, b).as_dict()
     print(json.dumps(result, indent=2))
-    return 0
+    return EXIT_OK
+
+
+def add_kinds(p: argparse.ArgumentParser) -> None:
+    p.add_argument("db", type=Path, help="an existing project file")
+    p.add_argument("--add", metavar="KIND", help="a new claim kind for this project")
 
 
 def cmd_kinds(args: argparse.Namespace) -> int:
     from idleb_desk.core.ops import ReviewError
     from idleb_desk.core.review import ReviewSession
 
-    session = ReviewSession.open(args.db)
+    require_project(args.db)
+    session = ReviewSession.open(args.db, create=False)
     try:
         kinds = session.add_claim_kind(args.add) if args.add else session.claim_kinds()
     except ReviewError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        raise CliError(str(exc)) from exc
     finally:
         session.close()
     print("\n".join(kinds))
-    return 0
+    return EXIT_OK
 
 
-COMMANDS = {
-    "import": cmd_import,
-    "extract": cmd_extract,
-    "export": cmd_export,
-    "stats": cmd_stats,
-    "agree": cmd_agree,
-    "kinds": cmd_kinds,
-}
+# ---- recover --------------------------------------------------------------------------------
+
+
+def add_recover(p: argparse.ArgumentParser) -> None:
+    p.description = (
+        "Reads DAMAGED without writing to it, and saves every readable document, span, claim "
+        "and event into NEW (which must not exist yet). Prints what was saved and what was "
+        "not. Exit code 0 when everything was saved, 1 when some rows were lost."
+    )
+    p.add_argument("damaged", type=Path, help="the damaged project file")
+    p.add_argument("new", type=Path, help="the new project file to write")
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    from idleb_desk.core.opening import recover_project
+
+    report = recover_project(args.damaged, args.new)
+    print(report.summary())
+    return EXIT_OK if report.complete else EXIT_PROBLEMS
+
+
+# ---- install-desktop ------------------------------------------------------------------------
+
+
+def add_install_desktop(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--uninstall", action="store_true", help="remove the launcher, icon and metainfo again"
+    )
+
+
+def cmd_install_desktop(args: argparse.Namespace) -> int:
+    from idleb_desk import desktop
+
+    if sys.platform == "darwin" or os.name == "nt":
+        raise CliError("install-desktop is for Linux desktops; see the README for this system")
+    if args.uninstall:
+        removed = desktop.uninstall()
+        for path in removed:
+            print(f"removed {path}")
+        if not removed:
+            print("nothing to remove: the desktop files were not installed")
+        return EXIT_OK
+    t = desktop.install()
+    for path in t.all():
+        print(f"installed {path}")
+    return EXIT_OK
+
+
+# ---- the command table and the window -------------------------------------------------------
+
+Handler = Callable[[argparse.Namespace], int]
+# name -> (one-line help, add arguments, run). A new subcommand is one more row.
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handler]] = {
+    "import": ("import articles into a project (created if needed), with suggestions",
+               add_import, cmd_import),
+    "extract": ("print suggestions for files as JSONL on stdout; opens no project",
+                add_extract, cmd_extract),
+    "export": ("write actors.csv, claims.csv and project.jsonl from a project",
+               add_export, cmd_export),
+    "stats": ("counts of documents, spans and claims by status, as JSON", add_stats, cmd_stats),
+    "agree": ("agreement of two analysts' projects on the articles both hold, as JSON",
+              add_agree, cmd_agree),
+    "kinds": ("list a project's claim kinds, or add one", add_kinds, cmd_kinds),
+    "recover": ("copy what is still readable in a damaged project into a new project file",
+                add_recover, cmd_recover),
+    "install-desktop": ("add idleb_desk to the desktop's menu (Linux; --uninstall removes it)",
+                        add_install_desktop, cmd_install_desktop),
+}  # fmt: skip
+SUBCOMMANDS = tuple(COMMANDS)
+
+
+def tool_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="idleb-desk")
+    sub = p.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
+    for name, (help_text, add, run) in COMMANDS.items():
+        sp = sub.add_parser(name, help=help_text, description=help_text[:1].upper() + help_text[1:])
+        add(sp)
+        sp.set_defaults(run=run)
+    return p
+
+
+def gui_parser() -> argparse.ArgumentParser:
+    listing = "\n".join(f"  {name:<16} {text}" for name, (text, *_) in COMMANDS.items())
+    p = argparse.ArgumentParser(
+        prog="idleb-desk",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Review actors and claims in news articles. With no DB, opens the default "
+        "project,\nwhich holds the seed article on first run.",
+        epilog=f"subcommands (see 'idleb-desk SUBCOMMAND --help'):\n{listing}\n\n"
+        "exit codes: 0 done; 1 done, but some inputs were refused; 2 nothing done (usage\n"
+        "error, missing input or project, unknown model or subcommand, unusable project)",
+    )
+    p.add_argument(
+        "db",
+        nargs="?",
+        type=Path,
+        metavar="DB|ARTICLE",
+        help="project file to open (a new one if it ends in .sqlite3, .sqlite or .db), or a "
+        ".txt/.md/.html article to import into the default project and show",
+    )
+    p.add_argument("--model", help="spaCy pipeline name or path to use for suggestions")
+    p.add_argument("--reviewer", help="your name, stored with every decision")
+    p.add_argument("--version", action="version", version=f"idleb-desk {__version__}")
+    return p
+
+
+def run_window(args: argparse.Namespace) -> int:
+    project, article = window_target(args.db, COMMANDS)
+    require_model(args.model)
+    require_display()
+    if args.reviewer:
+        # ReviewSession reads the name from here, for every window and worker alike.
+        os.environ["IDLEB_DESK_REVIEWER"] = args.reviewer
+    show_doc, problems = None, ()
+    if article is not None:
+        from idleb_desk.project import import_article
+
+        opened = import_article(article)
+        show_doc, problems = opened.doc_id, opened.problems
+    from idleb_desk.gui.app import run
+
+    return run(project, model=args.model, show_doc=show_doc, problems=problems)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in SUBCOMMANDS:
-        args = _tool_parser().parse_args(argv)
-        setup_logging(console_level=logging.WARNING)
-        try:
-            return COMMANDS[args.command](args)
-        except StoreError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-    args = _gui_parser().parse_args(argv)
-    setup_logging(console_level=logging.INFO)
-    if args.reviewer:
-        # ReviewSession reads the name from here, for every window and worker alike.
-        os.environ["IDLEB_DESK_REVIEWER"] = args.reviewer
-    from idleb_desk.gui.app import run
-
-    return run(args.db, model=args.model)
+    try:
+        if argv and argv[0] in COMMANDS:
+            args = tool_parser().parse_args(argv)
+            setup_logging(console_level=logging.WARNING)
+            return int(args.run(args))
+        args = gui_parser().parse_args(argv)
+        setup_logging(console_level=logging.INFO)
+        return run_window(args)
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.code
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted; every committed batch is kept", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

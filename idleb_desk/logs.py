@@ -6,13 +6,13 @@ import logging
 import logging.handlers
 from pathlib import Path
 
-from idleb_desk.project import data_dir
+from idleb_desk.paths import log_dir
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def log_path() -> Path:
-    return data_dir() / "idleb_desk.log"
+    return log_dir() / "idleb_desk.log"
 
 
 def setup_logging(console_level: int = logging.WARNING) -> Path | None:

@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import logging
-import os
+from dataclasses import dataclass
 from pathlib import Path
 
+from idleb_desk.paths import SEED_PATH, data_dir
 from idleb_desk.store.store import Store
 
 log = logging.getLogger(__name__)
+__all__ = ["SEED_PATH", "SEED_TITLE", "data_dir", "default_project_path", "ensure_seed"]
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SEED_PATH = REPO_ROOT / "seeds" / "idleb-eu-ministers.txt"
 SEED_TITLE = "EU ministers call for an end to the offensive in Idleb"
 # File names a project usually has, for file pickers.
 PROJECT_SUFFIXES = (".sqlite3", ".sqlite", ".db")
 PROJECT_GLOBS = " ".join(f"*{suffix}" for suffix in PROJECT_SUFFIXES)
-
-
-def data_dir() -> Path:
-    """The user data folder: IDLEB_DESK_HOME, else $XDG_DATA_HOME/idleb_desk."""
-    explicit = os.environ.get("IDLEB_DESK_HOME")
-    if explicit:
-        return Path(explicit).expanduser()
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "idleb_desk"
 
 
 def default_project_path() -> Path:
@@ -37,7 +28,7 @@ def ensure_seed(store: Store) -> int | None:
     The text goes in at once and unextracted: the window shows it straight away and the
     pipeline adds its suggestions when the model has loaded.
     """
-    if store.document_count() > 0 or not SEED_PATH.exists():
+    if store.document_count() > 0:
         return None
     text = SEED_PATH.read_text(encoding="utf-8-sig")
     with store.transaction():
@@ -46,3 +37,29 @@ def ensure_seed(store: Store) -> int | None:
         )
     log.info("seeded %s with %s", store.path, SEED_PATH.name)
     return doc_id
+
+
+@dataclass(frozen=True)
+class OpenedArticle:
+    """An article file opened from a file manager: where it went in the default project."""
+
+    project: Path
+    doc_id: int | None  # None when the file could not be imported
+    problems: tuple[str, ...]
+
+
+def import_article(path: Path, project: Path | None = None) -> OpenedArticle:
+    """Import one article into the default project (seeded first, as always) and say which
+    document holds it: the new one, or the one that already had the same text."""
+    from idleb_desk.io.importer import import_paths
+
+    project = project or default_project_path()
+    project.parent.mkdir(parents=True, exist_ok=True)
+    with Store.open(project) as store:
+        ensure_seed(store)
+        # No extraction here: the window suggests in the background once the model is up.
+        report = import_paths(store, [path])
+    ids = [*report.imported, *(d.existing_id for d in report.duplicates)]
+    return OpenedArticle(
+        project, ids[0] if ids else None, tuple(p.message for p in report.problems)
+    )

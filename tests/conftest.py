@@ -1,13 +1,58 @@
-"""Shared test setup. Qt must run headless, so the platform is set before any Qt import."""
+"""Shared test setup. Qt must run headless, so the platform is set before any Qt import.
+
+Every test runs with a temporary home: HOME, the XDG folders, IDLEB_DESK_HOME and Qt's
+settings path all point into a fresh folder, so nothing reads or writes the analyst's real
+settings, data or logs (a remapped key in real settings once broke the Xvfb test).
+"""
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def hermetic_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    for var, sub in (
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_DATA_HOME", ".local/share"),
+        ("XDG_CACHE_HOME", ".cache"),
+        ("XDG_STATE_HOME", ".local/state"),
+    ):
+        monkeypatch.setenv(var, str(home / sub))
+    monkeypatch.setenv("IDLEB_DESK_HOME", str(home / "idleb_desk"))
+    monkeypatch.delenv("IDLEB_DESK_REVIEWER", raising=False)
+    monkeypatch.delenv("IDLEB_DESK_MODEL", raising=False)
+    if "PySide6.QtCore" in sys.modules:
+        from PySide6.QtCore import QSettings
+
+        for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+            QSettings.setPath(fmt, QSettings.Scope.UserScope, str(home / ".config"))
+    return home
+
+
+@pytest.fixture(autouse=True)
+def no_unanswered_questions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A question a test did not answer fails it at once instead of waiting forever on a
+    modal box (tests that expect one replace the asker with their answer)."""
+    if "PySide6.QtCore" not in sys.modules:
+        return
+    from idleb_desk.gui import questions
+
+    def unexpected(*args: object) -> None:
+        raise AssertionError(f"unexpected question from the window: {args[1:]}")
+
+    monkeypatch.setattr(questions, "leftovers_asker", unexpected)
+    monkeypatch.setattr(questions, "comment_asker", unexpected)
 
 
 @pytest.fixture
@@ -23,4 +68,8 @@ def shown_errors(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
 
     seen: list[tuple[str, str]] = []
     monkeypatch.setattr(errors, "presenter", lambda _p, title, msg: seen.append((title, msg)))
+    # Questions (such as "Recover…?") are recorded too, and declined.
+    monkeypatch.setattr(
+        errors, "asker", lambda _p, title, msg, _action: seen.append((title, msg)) and False
+    )
     return seen

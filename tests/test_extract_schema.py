@@ -10,9 +10,10 @@ import pytest
 
 from idleb_desk.core.model import CLAIM_KINDS, QUOTE_TYPES
 from idleb_desk.nlp.pipeline import Extractor, record
+from idleb_desk.paths import SEED_PATH
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "seeds" / "idleb-eu-ministers.txt"
+SEED = SEED_PATH
 TOP_KEYS = {"id", "path", "text_sha256", "model", "actors", "claims"}
 CLAIM_KEYS = {"speaker", "cue", "content", "addressees", "kind", "quote_type"}
 SPAN_KEYS = {"start", "end", "text"}

@@ -56,7 +56,7 @@ def _corrupt(path: Path) -> Path:
 
 @pytest.mark.parametrize(
     ("make", "reason"),
-    [(_not_db, "not an SQLite database"), (_corrupt, "corrupt"), (_newer, "newer")],
+    [(_not_db, "not an SQLite database"), (_corrupt, "damaged"), (_newer, "newer")],
 )
 def test_bad_project_gets_a_dialog_and_the_old_one_stays(
     window: MainWindow, shown_errors, tmp_path: Path, make, reason: str, qtbot

@@ -94,3 +94,11 @@ def test_f1_lists_every_binding_and_remaps_live(qtbot, tmp_path: Path, monkeypat
     assert shown and "Copy" in shown[0]
     assert dialog.remap("accept", ["Y"])
     assert [s.toString() for s in w.actions_by_name["accept"].shortcuts()] == ["Y"]
+
+
+def test_default_settings_live_in_the_test_home(qapp, hermetic_home: Path) -> None:
+    """The suite never reads the analyst's real settings (conftest points Qt elsewhere)."""
+    settings = make_settings()
+    settings.setValue("probe", 1)
+    settings.sync()
+    assert Path(settings.fileName()).resolve().is_relative_to(hermetic_home.resolve())

@@ -83,7 +83,8 @@ def test_keys_from_xdotool_reach_the_window(display: str, tmp_path: Path) -> Non
         assert "idleb" in xdotool(env, "getwindowname", wid)  # the first match is the window
         time.sleep(1.0)
         xdotool(env, "windowfocus", "--sync", wid)
-        for key in ("a", "x", "F1", "Escape", "a", "ctrl+z", "ctrl+Return"):
+        # Ctrl+Enter asks about the suggestions left; Enter takes the default, "Leave".
+        for key in ("a", "x", "F1", "Escape", "a", "ctrl+z", "ctrl+Return", "Return"):
             xdotool(env, "key", key)
             time.sleep(0.4)
         xdotool(env, "key", "ctrl+q")
@@ -101,3 +102,38 @@ def test_keys_from_xdotool_reach_the_window(display: str, tmp_path: Path) -> Non
         ("mark_done", "done"),
     ]
     assert {who for *_, who in ops} == {"xdotool"}
+
+
+def test_window_class_and_icon_match_the_launcher(display: str, tmp_path: Path) -> None:
+    """WM_CLASS is the application id (the .desktop file's StartupWMClass), the window has
+    an icon, and Qt's hidden helper windows still keep "idleb" out of their names."""
+    if not shutil.which("xprop"):
+        pytest.skip("needs xprop (x11-utils)")
+    from idleb_desk.paths import APP_ID
+
+    env = {
+        **os.environ,
+        "DISPLAY": display,
+        "QT_QPA_PLATFORM": "xcb",
+        "IDLEB_DESK_HOME": str(tmp_path / "home"),
+    }
+    app = subprocess.Popen(
+        [sys.executable, "-m", "idleb_desk", str(tmp_path / "p.sqlite3")],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        wid = wait_for_window(env)
+        time.sleep(0.5)
+        assert xdotool(env, "search", "--name", "idleb").split() == [wid]
+        props = subprocess.run(
+            ["xprop", "-id", wid, "WM_CLASS", "_NET_WM_ICON"],
+            env=env, capture_output=True, text=True,
+        ).stdout  # fmt: skip
+        assert f'WM_CLASS(STRING) = "{APP_ID}", "{APP_ID}"' in props
+        assert "_NET_WM_ICON(CARDINAL)" in props, props[:300]
+        xdotool(env, "windowfocus", "--sync", wid)
+        xdotool(env, "key", "ctrl+q")
+        app.wait(20)
+    finally:
+        if app.poll() is None:
+            app.kill()

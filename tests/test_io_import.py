@@ -17,9 +17,10 @@ from idleb_desk.io.encoding import decode_bytes
 from idleb_desk.io.importer import extract_documents, import_paths
 from idleb_desk.io.jsonl import export_jsonl
 from idleb_desk.io.readers import html_to_text, markdown_title, read_paths
+from idleb_desk.paths import SEED_PATH
 from idleb_desk.store.store import Store
 
-SEED = Path(__file__).resolve().parents[1] / "seeds" / "idleb-eu-ministers.txt"
+SEED = SEED_PATH
 TEXT = "Le Drian said the offensive must stop.\nCafé, naïve — “quotes”."
 
 
@@ -111,9 +112,14 @@ def test_html_text_only(store: Store, tmp_path: Path) -> None:
     path.write_text(page, encoding="utf-8")
     report = import_paths(store, [path])
     doc = store.document(report.imported[0])
-    assert doc.title == "Idleb & Ankara"
-    assert doc.text == "Headline\n\nFirst paragraph, wrapped.\n\nSecond\nline two\n\nitem"
+    # The article's main text (trafilatura, issue 8): its headline names the document.
+    assert doc.title == "Headline"
+    assert doc.text == "Headline\n\nFirst paragraph, wrapped.\n\nSecond\n\nline two\n\nitem"
     assert "color" not in doc.text and "var x" not in doc.text and "js off" not in doc.text
+    # The visible-text reader, the fallback when no main text is found:
+    text, title = html_to_text(page)
+    assert title == "Idleb & Ankara"
+    assert text == "Headline\n\nFirst paragraph, wrapped.\n\nSecond\nline two\n\nitem"
 
 
 def test_html_title_falls_back_to_h1() -> None:

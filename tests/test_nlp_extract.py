@@ -12,7 +12,7 @@ from idleb_desk.nlp.pipeline import Extractor
 from idleb_desk.nlp.scoring import load_gold_dir, read_text, score_extraction
 
 ROOT = Path(__file__).resolve().parents[1]
-# The shared development gold, else the copy kept in the repo (its texts live in seeds/).
+# The shared development gold, else the copy kept in the repo (its texts live in idleb_desk/seeds/).
 GOLD_DIRS = [(ROOT.parent / "shared" / "gold", None), (ROOT / "tests" / "data" / "gold", ROOT)]
 
 
@@ -351,7 +351,7 @@ def test_long_text_is_parsed_in_pieces_with_offsets_on_the_whole(
     """Texts over the piece size (spaCy refuses > nlp.max_length) keep exact offsets."""
     from idleb_desk.nlp import pipeline
 
-    text = (ROOT / "seeds" / "idleb-eu-ministers.txt").read_text(encoding="utf-8")
+    text = (ROOT / "idleb_desk" / "seeds" / "idleb-eu-ministers.txt").read_text(encoding="utf-8")
     whole = extractor.extract(text)
     monkeypatch.setattr(pipeline, "CHUNK_CHARS", 700)
     assert len(pipeline.split_paragraphs(text, 700)) > 3

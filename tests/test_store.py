@@ -17,6 +17,7 @@ from idleb_desk.store.connection import (
     NotADatabaseError,
     StoreError,
 )
+from idleb_desk.store.gate import APPLICATION_ID
 from idleb_desk.store.store import Store
 
 
@@ -84,8 +85,11 @@ def test_failed_upgrade_rolls_back_whole(tmp_path: Path, monkeypatch: pytest.Mon
 def test_newer_file_is_refused_untouched(tmp_path: Path) -> None:
     db = tmp_path / "future.sqlite3"
     con = sqlite3.connect(db)
+    # A project of a later version: ours by its application id, in WAL mode as ours are.
+    con.execute("PRAGMA journal_mode = WAL")
     con.execute("CREATE TABLE documents (id INTEGER PRIMARY KEY)")
     con.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION + 5}")
+    con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     con.commit()
     con.close()
     before = _digest(db)
@@ -95,6 +99,7 @@ def test_newer_file_is_refused_untouched(tmp_path: Path) -> None:
     assert "newer" in str(err.value)
     assert _digest(db) == before
     assert not (tmp_path / "future.sqlite3-wal").exists()
+    assert not (tmp_path / "future.sqlite3-shm").exists()
 
 
 def test_not_a_database_names_file(tmp_path: Path) -> None:

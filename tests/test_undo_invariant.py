@@ -39,11 +39,11 @@ def snapshot(store: Store, doc: int) -> dict[str, Any]:
     return {
         "spans": rows(
             'SELECT id, start, "end", label, layer, status, origin, actor_id, reviewer, '
-            "reviewed_at FROM spans WHERE document_id = ? ORDER BY id"
+            "reviewed_at, flag, comment FROM spans WHERE document_id = ? ORDER BY id"
         ),
         "claims": rows(
             "SELECT id, speaker_span_id, cue_span_id, content_span_id, antecedent_span_id, "
-            "kind, quote_type, status, origin, reviewer, reviewed_at FROM claims "
+            "kind, quote_type, status, origin, reviewer, reviewed_at, flag, comment FROM claims "
             "WHERE document_id = ? ORDER BY id"
         ),
         "addressees": rows(
@@ -67,6 +67,7 @@ def random_op(s: ReviewSession, doc: int, rng: random.Random) -> None:
             doc, content_range=rand_range, kind=rng.choice(["demand", "warning"])
         ),
         lambda: s.mark_document_done(doc, rng.random() < 0.7),
+        lambda: s.finish_document(doc, rng.choice(["leave", "accept", "reject"])),
     ]
     if span is not None:
         choices += [
@@ -76,6 +77,12 @@ def random_op(s: ReviewSession, doc: int, rng: random.Random) -> None:
             lambda: s.move_edge(span.id, rng.choice(["start", "end"]), rng.choice([-1, 1])),
             lambda: s.resize_span(span.id, *rand_range),
             lambda: s.delete_span(span.id),
+            # Review at scale: one event for every occurrence, in the document or the
+            # project; flags and comments.
+            lambda: s.accept_every(span.id, project=rng.random() < 0.5),
+            lambda: s.reject_every(span.id, project=rng.random() < 0.5),
+            lambda: s.set_flag("span", span.id, rng.choice(["uncertain", None])),
+            lambda: s.set_comment("span", span.id, rng.choice(["", "check the source"])),
         ]
     if claim is not None:
         choices += [
@@ -86,19 +93,31 @@ def random_op(s: ReviewSession, doc: int, rng: random.Random) -> None:
             lambda: s.set_quote_type(claim.id, rng.choice(["direct", "mixed"])),
             lambda: s.clear_role(claim.id, rng.choice(["speaker", "cue", "addressee"])),
             lambda: s.set_role(claim.id, rng.choice(["speaker", "cue"]), rng=rand_range),
+            lambda: s.set_flag("claim", claim.id, rng.choice(["uncertain", None])),
+            lambda: s.set_comment("claim", claim.id, rng.choice(["", "who is 'they'?"])),
         ]
         if span is not None:
+            # Parts shared between claims, and role changes onto existing spans: the
+            # operations whose undo depends on knowing every claim that uses a span.
             choices += [
                 lambda: s.set_role(claim.id, "speaker", span_id=span.id),
+                lambda: s.set_role(claim.id, "cue", span_id=span.id),
                 lambda: s.add_addressee(claim.id, span_id=span.id),
+                lambda: s.create_claim(doc, content_span_id=span.id),
+                lambda: s.delete_span(span.id),
             ]
+        if claim.addressee_span_ids:
+            choices.append(
+                lambda: s.remove_addressee(claim.id, rng.choice(claim.addressee_span_ids))
+            )
+            choices.append(lambda: s.clear_addressees(claim.id))
     # A refused operation must change nothing and log nothing: the undo check below
     # would see any half-done change.
     with contextlib.suppress(ReviewError):
         rng.choice(choices)()
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(12))
 def test_undo_all_restores_the_file_and_redo_all_replays_it(tmp_path: Path, seed: int) -> None:
     db = tmp_path / "p.sqlite3"
     with Store.open(db) as store, store.transaction():
@@ -133,8 +152,8 @@ def test_undo_all_restores_the_file_and_redo_all_replays_it(tmp_path: Path, seed
     rng = random.Random(seed)
     s = ReviewSession.open(db, "ana")
     initial = snapshot(s.store, doc)
-    for i in range(40):
-        if i == 20:  # undo and redo must not depend on the process that did the work
+    for i in range(60):
+        if i == 30:  # undo and redo must not depend on the process that did the work
             s.close()
             s = ReviewSession.open(db, "ana")
         random_op(s, doc, rng)
@@ -151,4 +170,60 @@ def test_undo_all_restores_the_file_and_redo_all_replays_it(tmp_path: Path, seed
     while s.redo(doc) is not None:
         pass
     assert snapshot(s.store, doc) == final
+    s.close()
+
+
+def _shared_content_project(db: Path) -> tuple[int, int, int, int]:
+    """Two claims whose content is the same span; returns (doc, claim a, claim b, span)."""
+    with Store.open(db) as store, store.transaction():
+        doc = store.insert_document("t", "T", TEXT)
+        assert doc is not None
+        store.add_extraction(
+            doc,
+            Extraction(
+                "m-1",
+                claims=(
+                    ClaimSuggestion(
+                        ref("calls for a ceasefire"),
+                        ref("Russian Foreign Minister Sergei Lavrov"),
+                        ref("rejected"),
+                    ),
+                    ClaimSuggestion(ref("calls for a ceasefire"), ref("Erdogan"), ref("said")),
+                ),
+            ),
+        )
+    s = ReviewSession.open(db, "ana")
+    a, b = s.claims(doc)
+    assert a.content_span_id == b.content_span_id
+    s.close()
+    return doc, a.id, b.id, int(a.content_span_id or 0)
+
+
+def test_claims_using_span_finds_every_claim(tmp_path: Path) -> None:
+    db = tmp_path / "p.sqlite3"
+    _doc, a, b, content = _shared_content_project(db)
+    with Store.open(db) as store:
+        assert store.claims_using_span(content) == [a, b]
+
+
+def test_rejecting_one_claim_keeps_a_part_another_accepted_claim_uses(tmp_path: Path) -> None:
+    db = tmp_path / "p.sqlite3"
+    _doc, a, b, content = _shared_content_project(db)
+    s = ReviewSession.open(db, "ana")
+    s.accept_claim(b)
+    s.reject_claim(a)
+    assert s.span(content).status == "accepted"
+    s.close()
+
+
+def test_delete_span_then_undo_gives_the_claim_its_speaker_back(tmp_path: Path) -> None:
+    db = tmp_path / "p.sqlite3"
+    doc, a, _b, _content = _shared_content_project(db)
+    s = ReviewSession.open(db, "ana")
+    speaker = s.claim(a).speaker_span_id
+    assert speaker is not None
+    s.delete_span(speaker)
+    assert s.claim(a).speaker_span_id is None
+    s.undo(doc)
+    assert s.claim(a).speaker_span_id == speaker
     s.close()

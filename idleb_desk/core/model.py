@@ -50,6 +50,9 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# The analyst's flag on a span or claim ("not sure"; Prodigy's ignore, INCEpTION's comment).
+FLAG_UNCERTAIN = "uncertain"
+
 # Document review states.
 DOC_NEW = "new"
 DOC_DONE = "done"
@@ -175,6 +178,8 @@ class Span:
     actor_id: int | None = None
     reviewer: str | None = None
     reviewed_at: str | None = None
+    flag: str | None = None  # FLAG_UNCERTAIN, or None
+    comment: str = ""
 
 
 @dataclass(frozen=True)
@@ -196,6 +201,8 @@ class Claim:
     # whole range from the first part to the last.
     content_part_ids: tuple[int, ...] = ()
     nested_in: int | None = None  # the claim whose content holds this one
+    flag: str | None = None
+    comment: str = ""
 
 
 @dataclass(frozen=True)

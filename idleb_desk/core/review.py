@@ -11,7 +11,7 @@ import logging
 import os
 from pathlib import Path
 
-from idleb_desk.core.claim_ops import ClaimOps
+from idleb_desk.core.bulk_ops import BulkOps
 from idleb_desk.core.model import (
     DOC_DONE,
     DOC_NEW,
@@ -22,8 +22,9 @@ from idleb_desk.core.model import (
     Region,
     Span,
 )
-from idleb_desk.core.ops import operation, revert
+from idleb_desk.core.ops import ReviewError, operation, revert
 from idleb_desk.store import history
+from idleb_desk.store.lockfile import ProjectLock
 from idleb_desk.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -40,19 +41,31 @@ def default_reviewer() -> str:
         return "analyst"
 
 
-class ReviewSession(ClaimOps):
+class ReviewSession(BulkOps):
     """An open project and the analyst working on it."""
 
-    def __init__(self, store: Store, reviewer: str | None = None) -> None:
+    def __init__(
+        self, store: Store, reviewer: str | None = None, lock: ProjectLock | None = None
+    ) -> None:
         self.store = store
         self.reviewer = (reviewer or default_reviewer()).strip() or "analyst"
+        self.lock = lock
+        # The baseline for changed_elsewhere: what this session has already read.
+        self._data_version: int | None = self._read_data_version()
 
     @classmethod
-    def open(cls, path: Path | str, reviewer: str | None = None) -> ReviewSession:
-        return cls(Store.open(path), reviewer)
+    def open(
+        cls, path: Path | str, reviewer: str | None = None, *, create: bool = True
+    ) -> ReviewSession:
+        """A session without the window lock (scripts, the CLI, tests); the window opens
+        projects through `core.opening.open_project`."""
+        return cls(Store.open(path, create=create), reviewer)
 
     def close(self) -> None:
         self.store.close()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
     @property
     def path(self) -> Path:
@@ -115,24 +128,52 @@ class ReviewSession(ClaimOps):
     # ---- undo and redo -----------------------------------------------------------------
 
     def can_undo(self, document_id: int) -> bool:
-        return history.last_done(self.store.con, document_id) is not None
+        return history.last_done(self.store.con, document_id, self.reviewer) is not None
 
     def can_redo(self, document_id: int) -> bool:
-        return history.next_undone(self.store.con, document_id) is not None
+        return history.next_undone(self.store.con, document_id, self.reviewer) is not None
 
     def undo(self, document_id: int) -> Event | None:
-        """Undo the newest operation on this document; None if there is nothing to undo."""
-        event = history.last_done(self.store.con, document_id)
+        """Undo this reviewer's newest operation on the document; None if there is none."""
+        event = history.last_done(self.store.con, document_id, self.reviewer)
         if event is None:
             return None
+        self._refuse_conflict(event, "undo")
         revert(self.store, event.id, event.before, history.UNDONE)
         log.info("undid %s (event %d) on document %d", event.op, event.id, document_id)
         return event
 
     def redo(self, document_id: int) -> Event | None:
-        event = history.next_undone(self.store.con, document_id)
+        event = history.next_undone(self.store.con, document_id, self.reviewer)
         if event is None:
             return None
+        self._refuse_conflict(event, "redo")
         revert(self.store, event.id, event.after, history.DONE)
         log.info("redid %s (event %d) on document %d", event.op, event.id, document_id)
         return event
+
+    def _refuse_conflict(self, event: Event, verb: str) -> None:
+        other = history.later_conflict(self.store.con, event)
+        if other is not None:
+            raise ReviewError(
+                f"cannot {verb} {event.op.replace('_', ' ')}: {other.reviewer} changed the "
+                f"same item afterwards ({other.op.replace('_', ' ')} at {other.time})"
+            )
+
+    # ---- other programs and windows ------------------------------------------------------
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why this session may not change the project, or None if it may."""
+        return self.store.read_only_reason
+
+    def changed_elsewhere(self) -> bool:
+        """True once after another connection (a CLI import, a worker, another window)
+        committed to the project; cheap enough to poll."""
+        version = self._read_data_version()
+        changed = version != self._data_version
+        self._data_version = version
+        return changed
+
+    def _read_data_version(self) -> int:
+        return int(self.store.execute("PRAGMA data_version").fetchone()[0])

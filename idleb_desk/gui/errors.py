@@ -30,6 +30,27 @@ def _message_box(parent: QWidget | None, title: str, message: str) -> None:
 
 presenter: Presenter = _message_box
 
+Asker = Callable[[QWidget | None, str, str, str], bool]
+
+
+def _question(parent: QWidget | None, title: str, message: str, action: str) -> bool:
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Cancel, parent
+    )
+    button = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(button)
+    exec_modal(box)
+    return box.clickedButton() is button
+
+
+# Asks a yes-or-no question with one named action ("Recover…"); tests swap it.
+asker: Asker = _question
+
+
+def ask(parent: QWidget | None, title: str, message: str, action: str) -> bool:
+    log.warning("%s: %s", title, message)
+    return asker(parent, title, message, action)
+
 
 def show_error(parent: QWidget | None, title: str, message: str) -> None:
     """Tell the analyst what went wrong; the app keeps running afterwards."""

@@ -16,7 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QKeySequence
 
-from idleb_desk.gui.labels import RESOURCES
+from idleb_desk.paths import RESOURCES, settings_path
 
 log = logging.getLogger(__name__)
 
@@ -112,9 +112,8 @@ def load_defaults(path: Path | None = None) -> list[Binding]:
 
 def make_settings(path: Path | str | None = None) -> QSettings:
     """The app's settings; tests and portable installs pass an .ini path instead."""
-    if path is not None:
-        return QSettings(str(path), QSettings.Format.IniFormat)
-    return QSettings("idleb_desk", "idleb_desk")
+    # One INI file in the OS's config folder (platformdirs), or in $IDLEB_DESK_HOME.
+    return QSettings(str(path or settings_path()), QSettings.Format.IniFormat)
 
 
 class Keymap:

@@ -1,4 +1,4 @@
-"""Labels, their keys and colours, read from resources/labels.json."""
+"""Labels, their keys and colours, read from the packaged resources/labels.json."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from idleb_desk.core.model import ADDRESSEE, CONTENT, CUE, LAYER_ACTOR, SPEAKER
-
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+from idleb_desk.paths import RESOURCES
 
 # Which claim role a claim-part label stands for (keys 5-8 act on the active claim).
 ROLE_OF_LABEL = {SPEAKER: "speaker", CUE: "cue", CONTENT: "content", ADDRESSEE: "addressee"}

@@ -16,13 +16,17 @@ from typing import Any
 
 from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
 
+from idleb_desk.core.opening import (
+    DamagedProjectError,
+    ProjectError,
+    open_for_work,
+    open_project,
+)
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.gui import errors
 from idleb_desk.gui.modal import return_focus
 from idleb_desk.gui.workers import CancelFn, ProgressFn, Task, TaskRunner
 from idleb_desk.project import PROJECT_GLOBS
-from idleb_desk.store.connection import StoreError
-from idleb_desk.store.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -30,14 +34,30 @@ MODEL_LOADING = "Model: loading…"
 MODEL_MISSING = "Model: missing — annotate by hand"
 
 
+def model_problem(exc: BaseException, limit: int = 70) -> str:
+    """One short, whole line about a model that did not load (the details go to the
+    tooltip): the multi-line ModelUnavailable text cut at its first line said only
+    "... Tried:"."""
+    tried = getattr(exc, "tried", None)
+    if tried:
+        name, why = tried[0]
+        more = f" (+{len(tried) - 1} more tried)" if len(tried) > 1 else ""
+        text = f"{name}: {why}"
+        if len(text) > limit:
+            text = text[: limit - 1] + "…"
+        return f"No spaCy pipeline loaded ({text}{more}); details on the model status"
+    first = errors.describe(exc).splitlines()[0]
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
 def on_own_store(
-    path: Path, job: Callable[[Store, ProgressFn, CancelFn], Any]
+    path: Path, job: Callable[[Any, ProgressFn, CancelFn], Any], read_only: bool = False
 ) -> Callable[[ProgressFn, CancelFn], Any]:
     """Work for a worker thread: its own connection to the project, closed at the end
     (a database connection belongs to the thread that opened it)."""
 
     def work(progress: ProgressFn, cancelled: CancelFn) -> Any:
-        store = Store.open(path)
+        store = open_for_work(path, read_only=read_only)
         try:
             return job(store, progress, cancelled)
         finally:
@@ -71,15 +91,22 @@ class ProjectActions:
 
     # ---- project ----------------------------------------------------------------------------
 
-    def open_project(self, path: Path | str, seed: bool = False) -> bool:
-        """Open a project; on a bad file say why and keep whatever was open before."""
+    def open_project(self, path: Path | str, seed: bool = False, create: bool = False) -> bool:
+        """Open a project; on a bad file say why and keep whatever was open before.
+
+        `create` (or `seed`, the default project) means the analyst asked for a new
+        project there; Ctrl+O never makes one.
+        """
         from idleb_desk.project import ensure_seed
 
         try:
-            session = ReviewSession.open(path)
-            if seed:
+            session = open_project(path, create=create or seed)
+            if seed and session.read_only_reason is None:
                 ensure_seed(session.store)
-        except StoreError as exc:
+        except DamagedProjectError as exc:
+            self.offer_recovery(Path(path), exc)
+            return False
+        except ProjectError as exc:
             errors.show_error(self, "Cannot open project", errors.describe(exc))
             return False
         except OSError as exc:
@@ -96,14 +123,15 @@ class ProjectActions:
     def set_session(self, session: ReviewSession | None) -> None:
         if self.extract_task is not None:
             self.extract_task.cancel()
+        self.remember_position()  # of the project being left
         old = self.session
         self.session = session
         self.controller.set_session(session)
         if old is not None and old is not session:
             old.close()
+        self.show_read_only()
         self.refresh_documents()
-        docs = self.doc_model.docs
-        self.open_document(docs[0].id if docs else None)
+        self.resume([d.id for d in self.doc_model.docs])
         self.view.setFocus()
         if session is None:
             self.show_status("No project open — Ctrl+O opens one")
@@ -128,11 +156,18 @@ class ProjectActions:
     def start_model(self, configured: str | None = None) -> Task:
         """Load spaCy in the background; the window is already up and usable by hand."""
         self.model_label.setText(MODEL_LOADING)
+        self._model_wanted = configured
 
         def work(progress: ProgressFn, cancelled: CancelFn) -> Any:
             from idleb_desk.nlp.pipeline import Extractor
+            from idleb_desk.nlp.resolve import ModelUnavailable
 
-            return Extractor.load(configured)
+            try:
+                return Extractor.load(configured)
+            except ModelUnavailable as exc:
+                # Expected (no model installed, a mistyped --model): handed back as a
+                # value, so the worker logs no traceback on the console.
+                return exc
 
         self.model_task = self.runner.run(
             "Loading the model", work, self._model_ready, self._model_missing, dialog=False
@@ -140,26 +175,35 @@ class ProjectActions:
         return self.model_task
 
     def _model_ready(self, extractor: Any) -> None:
+        if isinstance(extractor, BaseException):
+            self._model_missing(extractor)
+            return
         self.extractor = extractor
         name = getattr(extractor, "model_label", "spaCy")
         self.model_label.setText(f"Model: ready ({name})")
         self.model_label.setToolTip(f"Suggestions come from {name}")
+        wanted = getattr(self, "_model_wanted", None)
+        if wanted and not (name.startswith(f"{wanted}-") or Path(wanted).exists()):
+            # A mistyped --model must not pass unnoticed behind a working fallback.
+            self.show_status(f"Model {wanted!r} could not be loaded; using {name}")
         self.maybe_extract()
 
     def _model_missing(self, exc: BaseException) -> None:
         self.extractor = None
         self.model_label.setText(MODEL_MISSING)
         self.model_label.setToolTip(errors.describe(exc))
-        first = errors.describe(exc).splitlines()[0]
-        self.show_status(f"{MODEL_MISSING}: {first}")
+        log.warning("%s", errors.describe(exc))
+        self.show_status(f"{model_problem(exc)} — annotate by hand")
 
     def maybe_extract(self) -> None:
         """Suggest for documents no model has seen yet (e.g. the seed), in the background."""
         if self.extractor is None or self.session is None or self.extract_task is not None:
             return
+        if self.session.read_only_reason is not None:
+            return
         path, extractor = self.session.path, self.extractor
 
-        def work(store: Store, progress: ProgressFn, cancelled: CancelFn) -> int:
+        def work(store: Any, progress: ProgressFn, cancelled: CancelFn) -> int:
             from idleb_desk.io.importer import extract_documents
 
             return extract_documents(store, extractor, None, progress, cancelled)
@@ -203,7 +247,8 @@ class ProjectActions:
             self,
             "Import articles",
             "",
-            "Articles (*.txt *.md *.html *.htm *.jsonl *.json);;All files (*)",
+            "Articles and annotated files (*.txt *.md *.html *.htm *.jsonl *.json *.spacy *.ann)"
+            ";;All files (*)",
         )
         return_focus(self)
         return paths
@@ -217,9 +262,12 @@ class ProjectActions:
         if self.session is None:
             errors.show_error(self, "Nothing to import into", "Open a project first (Ctrl+O).")
             return None
+        if self.session.read_only_reason is not None:
+            errors.show_error(self, "Nothing was imported", self.session.read_only_reason)
+            return None
         path, extractor = self.session.path, self.extractor
 
-        def work(store: Store, progress: ProgressFn, cancelled: CancelFn) -> Any:
+        def work(store: Any, progress: ProgressFn, cancelled: CancelFn) -> Any:
             from idleb_desk.io.importer import import_paths
 
             return import_paths(store, paths, extractor, progress, cancelled)
@@ -265,7 +313,8 @@ class ProjectActions:
         """Run `export(store, progress, cancelled)` off the GUI thread on its own Store."""
         if self.session is None:
             return None
-        work = on_own_store(self.session.path, export)
+        read_only = self.session.read_only_reason is not None
+        work = on_own_store(self.session.path, export, read_only)
         return self.runner.run(title, work, done, self._task_failed("Export failed"))
 
     def act_export_csv(self) -> Task | None:

@@ -17,11 +17,11 @@ from idleb_desk.core.model import (
     Claim,
     Span,
 )
+from idleb_desk.core.opening import ProjectError, ReadOnlyError
 from idleb_desk.core.ops import ReviewError
 from idleb_desk.gui import errors
 from idleb_desk.gui.review_controller import FocusController, quote
 from idleb_desk.gui.review_state import CLAIM, SPAN
-from idleb_desk.store.connection import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,13 @@ class SpanKeys(FocusController):
             return fn()
         except ReviewError as exc:
             self.status.emit(f"Not changed: {exc}")
-        except StoreError as exc:
+        except ReadOnlyError:
+            # A read-only project is a state, not an accident: say why in the status bar.
+            reason = self.session.read_only_reason if self.session else None
+            self.status.emit(
+                f"Not changed — read-only: {reason or 'the project cannot be written'}"
+            )
+        except ProjectError as exc:
             errors.show_error(self.w.view.window(), "Could not save", errors.describe(exc))
         except KeyError as exc:
             # The item vanished under us (another window?): show the file as it now is.

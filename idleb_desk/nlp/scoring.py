@@ -180,7 +180,7 @@ def load_gold_dir(
     """Gold records with the path of the text each one annotates.
 
     `document` in a gold file is relative to `text_root`, by default the gold folder's
-    parent (e.g. "seeds/idleb-eu-ministers.txt" next to "gold/").
+    parent (e.g. "seeds/idleb-eu-ministers.txt" next to the shared "gold/").
     """
     out: list[tuple[dict[str, Any], Path]] = []
     for f in sorted(gold_dir.glob("*.json")):

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 3000
 
 
@@ -44,19 +45,28 @@ class NewerVersionError(StoreError):
     pass
 
 
-def check_header(path: Path) -> None:
-    """Refuse a file that is not SQLite before sqlite3 gets a chance to touch it."""
-    if not path.exists() or path.stat().st_size == 0:
-        return
+class ForeignFileError(StoreError):
+    """An SQLite file of another program: never written to."""
+
+
+class NotAProjectError(StoreError):
+    """A missing or empty file where an existing project was expected."""
+
+
+class ReadOnlyProjectError(StoreError):
+    """A change was asked of a project this window may only read; `problem` says why."""
+
+
+class DiskFullError(StoreError):
+    pass
+
+
+def _disk_nearly_full(path: Path | str) -> bool:
+    # SQLite reports a full disk met while mapping its -shm file as a plain I/O error.
     try:
-        with path.open("rb") as fh:
-            head = fh.read(len(SQLITE_MAGIC))
-    except OSError as exc:
-        raise StoreError(path, f"cannot be read ({exc.strerror or exc})") from exc
-    if head != SQLITE_MAGIC:
-        raise NotADatabaseError(
-            path, "is not an idleb_desk project (not an SQLite database); the file was left as is"
-        )
+        return shutil.disk_usage(Path(path).parent).free < 256 * 1024
+    except OSError:
+        return False
 
 
 def translate(path: Path | str, exc: sqlite3.Error) -> StoreError:
@@ -68,13 +78,29 @@ def translate(path: Path | str, exc: sqlite3.Error) -> StoreError:
             "is locked by another program (another idleb_desk window or a sync tool); "
             "close it and try again. Nothing was changed",
         )
+    if "could not decode" in text:
+        return CorruptDatabaseError(
+            path, f"is damaged: a stored text cannot be decoded ({str(exc)[:120]}…)"
+        )
     if "malformed" in text or "not a database" in text or "corrupt" in text:
         return CorruptDatabaseError(
             path,
             f"is corrupt ({exc}); restore it from a backup copy beside it. Nothing was changed",
         )
+    if "disk is full" in text or ("disk i/o error" in text and _disk_nearly_full(path)):
+        return DiskFullError(
+            path,
+            "could not be written: the disk is full. Nothing was saved by this step and the "
+            "project is as it was before it; free some space and try again",
+        )
     if "readonly" in text or "read-only" in text:
-        return StoreError(path, "is read-only; check the file's permissions")
+        return ReadOnlyProjectError(
+            path, "is read-only (check the file's and folder's permissions); nothing was changed"
+        )
+    if "disk i/o error" in text:
+        return StoreError(
+            path, f"could not be read or written ({exc}); the last saved state is kept"
+        )
     if "unable to open" in text:
         return StoreError(path, "cannot be opened; check that the folder exists and is writable")
     return StoreError(path, f"database error: {exc}")
@@ -86,22 +112,6 @@ def translated(path: Path | str) -> Iterator[None]:
         yield
     except sqlite3.Error as exc:
         raise translate(path, exc) from exc
-
-
-def read_user_version(path: Path) -> int:
-    """Read the schema version without writing: a newer file must stay byte-identical."""
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    with translated(path):
-        con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
-            con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            version = int(con.execute("PRAGMA user_version").fetchone()[0])
-            # Touching sqlite_master makes SQLite read the schema, which is where a damaged
-            # file first shows itself.
-            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            return version
-        finally:
-            con.close()
 
 
 def connect(path: Path, synchronous: str = "FULL") -> sqlite3.Connection:
@@ -117,14 +127,43 @@ def connect(path: Path, synchronous: str = "FULL") -> sqlite3.Connection:
             isolation_level=None,
             check_same_thread=False,
         )
-        con.row_factory = sqlite3.Row
-        con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        con.execute("PRAGMA foreign_keys = ON")
+        _pragmas(con)
         mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             log.warning("%s: WAL mode not available, using %s", path, mode)
         con.execute(f"PRAGMA synchronous = {synchronous}")
     return con
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write: for read-only files and folders.
+
+    In a folder we may not write to, SQLite cannot make the `-shm` it needs to read a WAL
+    file, so unless one is there the file is read as immutable (nobody can change it there).
+    """
+    uri = path.resolve().as_uri()
+    folder_writable = os.access(path.parent, os.W_OK)
+    if folder_writable or Path(f"{path}-shm").exists():
+        uri += "?mode=ro"
+    else:
+        uri += "?immutable=1"
+    with translated(path):
+        con = sqlite3.connect(
+            uri,
+            uri=True,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+        _pragmas(con)
+        con.execute("PRAGMA query_only = ON")
+    return con
+
+
+def _pragmas(con: sqlite3.Connection) -> None:
+    con.row_factory = sqlite3.Row
+    con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    con.execute("PRAGMA foreign_keys = ON")
 
 
 @contextlib.contextmanager
@@ -136,9 +175,12 @@ def transaction(
         con.execute(f"BEGIN {mode}")
     try:
         yield
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(sqlite3.Error):
             con.execute("ROLLBACK")
+        # Disk full, I/O errors and damage met inside an operation name the file too.
+        if isinstance(exc, sqlite3.Error):
+            raise translate(path, exc) from exc
         raise
     with translated(path):
         try:

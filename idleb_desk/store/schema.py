@@ -7,13 +7,16 @@ applies whole or not at all.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
 from idleb_desk.store.connection import NewerVersionError, StoreError, transaction, translated
+from idleb_desk.store.gate import APPLICATION_ID
 
 log = logging.getLogger(__name__)
 
@@ -140,21 +143,54 @@ def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
     return step
 
 
+# Version 5, review at scale (issue 9): an analyst's "uncertain" flag and comment on any span or
+# claim, and the documents a project-wide operation (accept every occurrence in the
+# project) touched, so that undo in any one of them finds the one event.
+V_REVIEW_SCALE = [
+    "ALTER TABLE spans ADD COLUMN flag TEXT",
+    "ALTER TABLE spans ADD COLUMN comment TEXT",
+    "ALTER TABLE claims ADD COLUMN flag TEXT",
+    "ALTER TABLE claims ADD COLUMN comment TEXT",
+    """CREATE TABLE event_documents (
+        event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        document_id INTEGER NOT NULL,
+        PRIMARY KEY (document_id, event_id)
+    )""",
+]
+
+
 # STEPS[n] upgrades a file from version n to n + 1.
-STEPS: list[Callable[[sqlite3.Connection], None]] = [_run(V1), _run(V2), _run(V3), _run(V4)]
+STEPS: list[Callable[[sqlite3.Connection], None]] = [
+    _run(V1),
+    _run(V2),
+    _run(V3),
+    _run(V4),
+    _run(V_REVIEW_SCALE),
+]
 SCHEMA_VERSION = len(STEPS)
 
 
 def backup(con: sqlite3.Connection, path: Path, version: int) -> Path:
-    """Copy the whole file (through SQLite, so WAL content is included) before upgrading."""
+    """Copy the whole file (through SQLite, so WAL content is included) before upgrading.
+
+    The copy is written under a temporary name and renamed only when complete, so a `.bak`
+    file is always a full copy, even if the process is killed while copying.
+    """
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
     target = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
+    partial = target.with_name(target.name + ".part")
     with translated(target):
-        dest = sqlite3.connect(str(target))
+        dest = sqlite3.connect(str(partial))
         try:
             con.backup(dest)
         finally:
             dest.close()
+    try:
+        os.replace(partial, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise StoreError(target, f"backup copy could not be written ({exc.strerror})") from exc
     log.info("backed up %s (schema v%d) to %s", path, version, target)
     return target
 
@@ -169,11 +205,16 @@ def check_version(path: Path, version: int) -> None:
 
 
 def migrate(con: sqlite3.Connection, path: Path, target: int = SCHEMA_VERSION) -> Path | None:
-    """Bring the file up to `target`; returns the backup path if an upgrade ran."""
+    """Bring the file up to `target` and mark it as ours; returns the backup path if an
+    upgrade ran."""
     with translated(path):
         version = int(con.execute("PRAGMA user_version").fetchone()[0])
+        app_id = int(con.execute("PRAGMA application_id").fetchone()[0])
     check_version(path, version)
     if version >= target:
+        if app_id != APPLICATION_ID:  # a project from before the id was set
+            with transaction(con, path, "EXCLUSIVE"):
+                con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         return None
     backup_path = backup(con, path, version) if version > 0 else None
     try:
@@ -182,6 +223,7 @@ def migrate(con: sqlite3.Connection, path: Path, target: int = SCHEMA_VERSION) -
                 log.info("%s: upgrading schema v%d -> v%d", path, step_no, step_no + 1)
                 STEPS[step_no](con)
             con.execute(f"PRAGMA user_version = {int(target)}")
+            con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     except sqlite3.Error as exc:
         raise StoreError(
             path,

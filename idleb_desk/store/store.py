@@ -9,8 +9,9 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -29,15 +30,17 @@ from idleb_desk.core.model import (
     TextRef,
     text_sha256,
 )
+from idleb_desk.store import gate
 from idleb_desk.store.connection import (
+    NotAProjectError,
+    ReadOnlyProjectError,
     StoreError,
-    check_header,
     connect,
-    read_user_version,
+    connect_read_only,
     transaction,
     translated,
 )
-from idleb_desk.store.schema import check_version, migrate
+from idleb_desk.store.schema import SCHEMA_VERSION, check_version, migrate
 
 log = logging.getLogger(__name__)
 
@@ -46,21 +49,79 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def _note(row: sqlite3.Row, col: str) -> Any:
+    """The flag or comment column; absent in a read-only file of an older schema."""
+    try:
+        return row[col]
+    except IndexError:
+        return None
+
+
+_SPAN_FIELDS = ("id", "document_id", "start", "end", "label", "layer", "status", "origin",
+                "actor_id", "reviewer", "reviewed_at")  # fmt: skip
+
+
+def _span_rows(rows: list[sqlite3.Row], text: str = "") -> list[Span]:
+    """Spans of many rows: column positions looked up once, not by name per row (a
+    4,000-span article opens this way)."""
+    if not rows:
+        return []
+    keys = rows[0].keys()
+    at = [keys.index(k) for k in _SPAN_FIELDS]
+    # The flag and comment columns are absent in a read-only file of an older schema.
+    flag_at = keys.index("flag") if "flag" in keys else None
+    comment_at = keys.index("comment") if "comment" in keys else None
+    i_id, i_doc, i_start, i_end, i_label, i_layer, i_status, i_origin, i_actor, i_rev, i_at = at
+    out = []
+    for row in rows:
+        t = tuple(row)
+        start, end = t[i_start], t[i_end]
+        out.append(
+            Span(t[i_id], t[i_doc], start, end, t[i_label], t[i_layer], t[i_status],
+                 t[i_origin], text[start:end] if text else "", t[i_actor], t[i_rev], t[i_at],
+                 None if flag_at is None else t[flag_at],
+                 (None if comment_at is None else t[comment_at]) or "")
+        )  # fmt: skip
+    return out
+
+
 def _span(row: sqlite3.Row, text: str = "") -> Span:
-    return Span(
-        id=row["id"],
-        document_id=row["document_id"],
-        start=row["start"],
-        end=row["end"],
-        label=row["label"],
-        layer=row["layer"],
-        status=row["status"],
-        origin=row["origin"],
-        text=text[row["start"] : row["end"]] if text else "",
-        actor_id=row["actor_id"],
-        reviewer=row["reviewer"],
-        reviewed_at=row["reviewed_at"],
-    )
+    return _span_rows([row], text)[0]
+
+
+class Cursor:
+    """An sqlite3 cursor whose fetches name the file too: a damaged page or an undecodable
+    text is often met only when rows are fetched, not when the query starts."""
+
+    def __init__(self, cur: sqlite3.Cursor, path: Path) -> None:
+        self.cur = cur
+        self.path = path
+
+    @property
+    def lastrowid(self) -> int | None:
+        return self.cur.lastrowid
+
+    @property
+    def rowcount(self) -> int:
+        return self.cur.rowcount
+
+    def set_plain_rows(self) -> None:
+        self.cur.row_factory = None  # plain tuples are cheaper than Row for bulk export
+
+    def fetchone(self) -> Any:
+        with translated(self.path):
+            return self.cur.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        with translated(self.path):
+            return self.cur.fetchall()
+
+    def fetchmany(self, size: int) -> list[Any]:
+        with translated(self.path):
+            return self.cur.fetchmany(size)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.fetchall())
 
 
 class Store:
@@ -70,19 +131,55 @@ class Store:
         self.con = con
         self.path = path
         self.backup_path: Path | None = None
+        # Why this store may not write (a read-only file, another window holds the
+        # project); None while it may.
+        self.read_only_reason: str | None = None
         self._texts: dict[int, str] = {}
+        self._held: tuple[int, int] | None = None
 
     @classmethod
-    def open(cls, path: Path | str, synchronous: str = "FULL") -> Store:
+    def open(
+        cls,
+        path: Path | str,
+        synchronous: str = "FULL",
+        *,
+        create: bool = True,
+        read_only: bool = False,
+    ) -> Store:
+        """Open a project after checking it is ours, sound and not newer than us.
+
+        `create` says the analyst asked for a new project here: only then is a missing,
+        zero-byte or blank SQLite file made into one. A file that fails a check is refused
+        before anything is written to it.
+        """
         path = Path(path)
         if path.is_dir():
             raise StoreError(path, "is a folder, not a project file")
-        check_header(path)
-        if path.exists() and path.stat().st_size > 0:
-            # Read-only first: a file from a newer version must not be touched at all.
-            check_version(path, read_user_version(path))
-        elif not path.parent.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
+        size = path.stat().st_size if path.exists() else None
+        if not size:
+            if not create:
+                raise NotAProjectError(
+                    path,
+                    "does not exist"
+                    if size is None
+                    else "is an empty file (0 bytes), not a project; nothing was written to it",
+                )
+            if size is None and not path.parent.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+        elif not gate.held(path):
+            facts = gate.inspect_file(path)
+            if facts.blank and not create:
+                raise NotAProjectError(path, "is an empty SQLite database, not a project")
+            check_version(path, facts.user_version)
+        writable = size is None or (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+        if read_only or not writable:
+            store = cls._open_read_only(path, synchronous)
+            if not writable:
+                store.read_only_reason = (
+                    f"{path} is read-only (the file or its folder cannot be written); "
+                    "you can read and export it, but not change it"
+                )
+            return store
         con = connect(path, synchronous)
         store = cls(con, path)
         try:
@@ -90,6 +187,26 @@ class Store:
         except BaseException:
             con.close()
             raise
+        store._held = gate.hold(path)
+        return store
+
+    @classmethod
+    def _open_read_only(cls, path: Path, synchronous: str) -> Store:
+        if not path.exists():
+            raise NotAProjectError(path, "does not exist")
+        con = connect_read_only(path)
+        with translated(path):
+            version = int(con.execute("PRAGMA user_version").fetchone()[0])
+        if version != SCHEMA_VERSION:
+            con.close()
+            raise StoreError(
+                path,
+                f"is read-only and from an older idleb_desk (schema version {version}); "
+                "it must be upgraded before it can be opened, so make it writable first",
+            )
+        store = cls(con, path)
+        store.read_only_reason = f"{path} is open read-only"
+        store._held = gate.hold(path)
         return store
 
     def close(self) -> None:
@@ -97,6 +214,8 @@ class Store:
             self.con.close()
         except sqlite3.Error as exc:  # closing must never lose the caller's own error
             log.warning("closing %s: %s", self.path, exc)
+        gate.release(self._held)
+        self._held = None
 
     def __enter__(self) -> Store:
         return self
@@ -106,6 +225,9 @@ class Store:
 
     @contextlib.contextmanager
     def transaction(self, mode: str = "IMMEDIATE") -> Iterator[None]:
+        # DEFERRED is how exports read one consistent snapshot; only writes are refused.
+        if self.read_only_reason is not None and mode != "DEFERRED":
+            raise ReadOnlyProjectError(self.path, f"not changed: {self.read_only_reason}")
         try:
             with transaction(self.con, self.path, mode):
                 yield
@@ -114,9 +236,11 @@ class Store:
             self._texts.clear()
             raise
 
-    def execute(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Cursor:
+    def execute(self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()) -> Cursor:
+        # A mapping feeds named parameters; tuple() of it would keep only its keys.
+        bound = params if isinstance(params, Mapping) else tuple(params)
         with translated(self.path):
-            return self.con.execute(sql, tuple(params))
+            return Cursor(self.con.execute(sql, bound), self.path)
 
     # ---- documents -------------------------------------------------------------------
 
@@ -203,7 +327,7 @@ class Store:
             'SELECT * FROM spans WHERE document_id = ? ORDER BY start, "end" DESC, id',
             (doc_id,),
         ).fetchall()
-        return [_span(r, text) for r in rows]
+        return _span_rows(rows, text)
 
     def span(self, span_id: int) -> Span:
         row = self.execute("SELECT * FROM spans WHERE id = ?", (span_id,)).fetchone()
@@ -259,6 +383,8 @@ class Store:
             reviewed_at=row["reviewed_at"],
             content_part_ids=tuple(int(x) for x in (row["parts"] or "").split(",") if x),
             nested_in=row["nested_in_claim_id"],
+            flag=_note(row, "flag"),
+            comment=_note(row, "comment") or "",
         )
 
     def claims_using_span(self, span_id: int) -> list[int]:
@@ -436,7 +562,7 @@ class Store:
     def iter_rows(self, sql: str, params: Iterable[Any] = (), size: int = 2000) -> Iterator[tuple]:
         """Yield rows in batches from a live cursor: memory stays flat for any table size."""
         cur = self.execute(sql, params)
-        cur.row_factory = None  # plain tuples are cheaper than Row for bulk export
+        cur.set_plain_rows()
         while True:
             batch = cur.fetchmany(size)
             if not batch:

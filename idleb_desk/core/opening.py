@@ -1,0 +1,84 @@
+"""The one way a window opens a project, with every check in one place.
+
+`open_project` checks the file (ours, sound, not newer: see store/gate.py), takes the
+project's window lock, and falls back to a read-only session when another window holds
+the lock or the file cannot be written. The window imports only this module and the
+errors named here, never `store`.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from idleb_desk.core.review import ReviewSession, default_reviewer
+from idleb_desk.store.connection import (
+    CorruptDatabaseError,
+    ReadOnlyProjectError,
+    StoreError,
+)
+from idleb_desk.store.lockfile import Holder, ProjectLock
+from idleb_desk.store.recover import RecoveryReport, recover
+from idleb_desk.store.store import Store
+
+log = logging.getLogger(__name__)
+
+# The errors a caller of this module meets, under names that do not mention the store.
+ProjectError = StoreError
+DamagedProjectError = CorruptDatabaseError
+ReadOnlyError = ReadOnlyProjectError
+
+
+def open_project(
+    path: Path | str, reviewer: str | None = None, *, create: bool = False
+) -> ReviewSession:
+    """Open a project for a window: writable if this window may write it, else read-only.
+
+    `create` says the analyst asked for a new project at `path`. Raises ProjectError (its
+    message names the file and the problem) and leaves a refused file untouched.
+    """
+    path = Path(path)
+    reviewer = (reviewer or default_reviewer()).strip() or "analyst"
+    if path.is_dir():
+        raise ProjectError(path, "is a folder, not a project file")
+    # Check the file before making a lock file beside it.
+    if not create and not path.exists():
+        raise ProjectError(path, "does not exist")
+    lock = ProjectLock.acquire(path, reviewer) if path.parent.exists() else None
+    try:
+        if isinstance(lock, Holder):
+            store = Store.open(path, create=create, read_only=True)
+            store.read_only_reason = (
+                f"{path.name} is open for review in another window: {lock.describe()}. "
+                "This window shows it read-only and follows that window's changes"
+            )
+            return ReviewSession(store, reviewer)
+        store = Store.open(path, create=create)
+    except BaseException:
+        if isinstance(lock, ProjectLock):
+            lock.release()
+        raise
+    return ReviewSession(store, reviewer, lock if isinstance(lock, ProjectLock) else None)
+
+
+def open_for_work(path: Path | str, read_only: bool = False) -> Store:
+    """A connection for one of the window's own worker threads (import, extraction,
+    export). The window's lock covers its workers, so none is taken here, and the file was
+    checked when the window opened it."""
+    return Store.open(path, create=False, read_only=read_only)
+
+
+def recover_project(damaged: Path | str, new: Path | str) -> RecoveryReport:
+    """Copy what is still readable in a damaged project into a new file."""
+    return recover(damaged, new)
+
+
+__all__ = [
+    "DamagedProjectError",
+    "ProjectError",
+    "ReadOnlyError",
+    "RecoveryReport",
+    "open_for_work",
+    "open_project",
+    "recover_project",
+]

@@ -1,0 +1,58 @@
+"""CoNLL-style BIO for actor mentions (export only): `TOKEN<TAB>TAG` a line.
+
+Each document starts with `-DOCSTART- -X- -X- O` and a blank line; sentences (spaCy's rule
+sentencizer) are separated by blank lines; whitespace tokens are left out. BIO cannot
+hold overlapping mentions: the longest (then the first) is kept and the others are
+counted in the report. spaCy's `conll_ner_to_docs` converter reads the file back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO
+
+from spacy.util import filter_spans
+
+from idleb_desk.core.model import LAYER_ACTOR
+from idleb_desk.io.formats.common import ExportDoc
+from idleb_desk.io.formats.tokens import aligned_doc
+
+DOCSTART = "-DOCSTART- -X- O O"  # the delimiter spaCy's converter splits on
+
+
+@dataclass
+class ConllReport:
+    documents: int = 0
+    mentions: int = 0
+    overlapping_dropped: int = 0
+
+
+def doc_lines(doc: ExportDoc, report: ConllReport) -> Iterator[str]:
+    actors = [s for s in doc.spans if s["layer"] == LAYER_ACTOR]
+    sdoc = aligned_doc(doc.text, ((s["start"], s["end"]) for s in actors))
+    spans = [sdoc.char_span(s["start"], s["end"], label=s["label"]) for s in actors]
+    kept = filter_spans(spans)
+    report.mentions += len(kept)
+    report.overlapping_dropped += len(spans) - len(kept)
+    tags = ["O"] * len(sdoc)
+    for sp in kept:
+        tags[sp.start] = f"B-{sp.label_}"
+        for i in range(sp.start + 1, sp.end):
+            tags[i] = f"I-{sp.label_}"
+    yield DOCSTART
+    yield ""
+    for sent in sdoc.sents:
+        lines = [f"{t.text}\t{tags[t.i]}" for t in sent if not t.is_space]
+        if lines:
+            yield from lines
+            yield ""
+
+
+def write(docs: Iterator[ExportDoc], fh: IO[str]) -> ConllReport:
+    report = ConllReport()
+    for doc in docs:
+        for line in doc_lines(doc, report):
+            fh.write(line + "\n")
+        report.documents += 1
+    return report
