@@ -37,9 +37,11 @@ CLAIM_COLUMNS = (
     "document_id", "document_title", "claim_id", "speaker_text", "speaker_start",
     "speaker_end", "speaker_actor", "cue_text", "cue_start", "cue_end", "content_text",
     "content_start", "content_end", "addressees", "kind", "quote_type", "status", "origin",
-    "reviewer", "reviewed_at",
+    "reviewer", "reviewed_at", "content_parts", "nested_in",
     "flag", "comment", "addressee_actors",
 )  # fmt: skip
+# content_parts: "start:end;start:end" when a claim's content has several parts;
+# nested_in: the claim_id of the claim whose content holds this one (issue 7).
 ADDRESSEE_SEP = " | "
 # actors.csv repeats its actor's aliases on every mention row: the most frequent few keep
 # rows short; actor_table.csv has the full list, once per actor.
@@ -266,6 +268,11 @@ def claim_rows_sql(include_all: bool, guard: bool) -> tuple[str, tuple[str, ...]
                        WHERE ca.claim_id = c.id ORDER BY ca.position) x),
                   {g("c.kind")}, {g("c.quote_type")}, {g("c.status")}, {g("c.origin")},
                   {g("c.reviewer")}, {g("c.reviewed_at")},
+                  (SELECT group_concat(x.start || ':' || x."end", ';') FROM
+                      (SELECT s.start, s."end" FROM claim_content_parts cp
+                       JOIN spans s ON s.id = cp.span_id
+                       WHERE cp.claim_id = c.id ORDER BY cp.position) x),
+                  c.nested_in_claim_id,
                   {g("coalesce(c.flag, '')")}, {g("coalesce(c.comment, '')")},
                   (SELECT group_concat(x.aid) FROM
                       (SELECT m.actor_id AS aid FROM claim_addressees ca
@@ -319,11 +326,12 @@ def iter_claim_rows(
                 addressees = guard_cell(addressees)
             # Addressee actors: each addressee's own link, else the actor mentions inside
             # it ("Turkey and Russia"), once each, in text order.
-            ids = dict.fromkeys(int(a) for a in (r[18] or "").split(",") if a)
+            ids = dict.fromkeys(int(a) for a in (r[20] or "").split(",") if a)
             addressee_actors = ADDRESSEE_SEP.join(look.actor_name(a) for a in ids)
             out.append(
                 (r[0], look.title, r[1], cut(text, r[2], r[3]), r[2], r[3], r[4],
                  cut(text, r[5], r[6]), r[5], r[6], cut(text, r[7], r[8]), r[7], r[8],
-                 addressees, *r[10:18], addressee_actors)
+                 addressees, *r[10:16], r[16] or "", "" if r[17] is None else r[17],
+                 *r[18:20], addressee_actors)
             )  # fmt: skip
         yield out
