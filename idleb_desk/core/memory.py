@@ -1,0 +1,235 @@
+"""Learning from the analyst, at once: project memory of accepted and rejected actors.
+
+- A string the analyst accepts or creates as an actor (with its label) is suggested at its
+  other occurrences in every document of the project, in the same operation.
+- A string+label rejected `memory.reject_threshold` times (default 3, 0 turns it off)
+  stops being suggested: its pending suggestions are withdrawn, memory suggests it no
+  more, and new model suggestions of it are dropped at extraction and import.
+
+Undo: the propagation is part of the decision's own event (one Ctrl+Z undoes the accept
+and the suggestions it spread; redo brings both back). The event's rows in *other*
+documents are only written back while they are as the event left them: a memory
+suggestion the analyst has since reviewed in another document is kept, never deleted by an
+undo in this one.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from idleb_desk.core import offsets
+from idleb_desk.core.model import LAYER_ACTOR, REJECTED, SUGGESTED, Event, Extraction
+from idleb_desk.core.ops import Op
+from idleb_desk.store import history
+from idleb_desk.store import memory as mem
+from idleb_desk.store.memory import MEMORY_ORIGIN, REVIEWED, Key, Learned
+from idleb_desk.store.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OriginInfo:
+    kind: str  # "model", "memory", "analyst", "import", "other"
+    text: str  # said to the analyst
+
+
+def describe_origin(origin: str) -> OriginInfo:
+    """Where a suggestion came from, in words for a tooltip."""
+    if origin == MEMORY_ORIGIN or origin.startswith("memory:"):
+        return OriginInfo("memory", "project memory (the analyst accepted this string elsewhere)")
+    if origin.startswith("analyst:"):
+        return OriginInfo("analyst", f"made by the analyst {origin.removeprefix('analyst:')}")
+    if origin.startswith("import:"):
+        return OriginInfo("import", f"imported ({origin.removeprefix('import:')} file)")
+    if origin.startswith("rule:"):
+        return OriginInfo("rule", f"rule {origin.removeprefix('rule:')}")
+    if origin:
+        return OriginInfo("model", f"model {origin}")
+    return OriginInfo("other", "unknown origin")
+
+
+def _token_sets(text: str) -> tuple[set[int], set[int]]:
+    starts, ends = offsets.token_edges(text)
+    return set(starts), set(ends)
+
+
+def occurrences(text: str, needle: str) -> list[tuple[int, int]]:
+    """Whole-word, case-sensitive occurrences of `needle` that start and end at token
+    edges of `text` (so "Assad" is not found inside "al-Assad" or "Assads")."""
+    if not needle.strip():
+        return []
+    starts, ends = _token_sets(text)
+    return [
+        (m.start(), m.end())
+        for m in re.finditer(re.escape(needle), text)
+        if m.start() in starts and m.end() in ends
+    ]
+
+
+def _in_regions(start: int, end: int, regions: list[tuple[int, int]]) -> bool:
+    return any(rs <= start and end <= re_ for rs, re_ in regions)
+
+
+@dataclass
+class DocView:
+    """What memory needs of one document: its text, actor spans and boilerplate."""
+
+    text: str
+    placed: list[tuple[int, int, str]]  # (start, end, label) of its actor spans
+    regions: list[tuple[int, int]]
+
+    @classmethod
+    def read(cls, store: Store, doc_id: int) -> DocView:
+        text = store.document_text(doc_id)
+        placed = [
+            (s.start, s.end, s.label) for s in store.spans(doc_id, text) if s.layer == LAYER_ACTOR
+        ]
+        return cls(text, placed, [(r.start, r.end) for r in store.regions(doc_id)])
+
+    def free_places(self, key: Key) -> list[tuple[int, int]]:
+        """Occurrences of key's text where memory may suggest it: no span at those offsets
+        already (any label), not inside a longer span of the same label, not in
+        boilerplate."""
+        if key[0] not in self.text:
+            return []
+        exact = {(s, e) for s, e, _ in self.placed}
+        same = [(s, e) for s, e, label in self.placed if label == key[1]]
+        out = []
+        for start, end in occurrences(self.text, key[0]):
+            if (start, end) in exact or _in_regions(start, end, self.regions):
+                continue
+            if any(s <= start and end <= e for s, e in same):
+                continue
+            out.append((start, end))
+        return out
+
+
+def _insert(store: Store, doc_id: int, view: DocView, start: int, end: int, label: str) -> int:
+    cur = store.con.execute(
+        'INSERT INTO spans (document_id, start, "end", label, layer, status, origin) '
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (doc_id, start, end, label, LAYER_ACTOR, SUGGESTED, MEMORY_ORIGIN),
+    )
+    view.placed.append((start, end, label))
+    return int(cur.lastrowid or 0)
+
+
+def suggest_in_document(store: Store, doc_id: int, learned: Learned | None = None) -> int:
+    """Memory suggestions for a document that was just imported or extracted; returns how
+    many. The caller owns the transaction; like the model's suggestions, these are not an
+    analyst event."""
+    if not mem.enabled(store):
+        return 0
+    learned = mem.learned(store) if learned is None else learned
+    view = DocView.read(store, doc_id)
+    count = 0
+    # Longest strings first, so a shorter name never lands inside a longer one.
+    for key in learned.to_suggest():
+        for start, end in view.free_places(key):
+            _insert(store, doc_id, view, start, end, key[1])
+            count += 1
+    if count:
+        log.info("project memory suggested %d actors in document %d", count, doc_id)
+    return count
+
+
+def filter_extraction(ex: Extraction, learned: Learned, text: str) -> Extraction:
+    """The model's suggestions minus the actor strings the analyst keeps rejecting."""
+    if not learned.rejected:
+        return ex
+    keep = tuple(a for a in ex.actors if not learned.suppressed((text[a.start : a.end], a.label)))
+    if len(keep) == len(ex.actors):
+        return ex
+    log.info("project memory dropped %d model suggestions", len(ex.actors) - len(keep))
+    return Extraction(model=ex.model, actors=keep, claims=ex.claims, regions=ex.regions)
+
+
+def add_extraction(store: Store, doc_id: int, ex: Extraction, learned: Learned | None) -> None:
+    """`Store.add_extraction` through project memory: drop what the analyst keeps
+    rejecting, then suggest what they accepted. `learned` None means memory is off."""
+    if learned is not None:
+        ex = filter_extraction(ex, learned, store.document_text(doc_id))
+    store.add_extraction(doc_id, ex)
+    if learned is not None:
+        suggest_in_document(store, doc_id, learned)
+
+
+def project_learned(store: Store) -> Learned | None:
+    """What import and extraction should apply; None when memory is off."""
+    return mem.learned(store) if mem.enabled(store) else None
+
+
+class MemoryOps:
+    """Mixed into `ReviewSession`: spreads each actor decision through the project."""
+
+    store: Store
+    # Span ids of the open document that the last operation's memory step touched (the
+    # window folds them in) and a few words for the status bar.
+    memory_touched: tuple[int, ...] = ()
+    memory_note: str = ""
+
+    def _after_decision(self, op: Op, span_id: int) -> None:
+        """Called inside a span operation, after it changed `span_id`."""
+        self.memory_touched = ()
+        self.memory_note = ""
+        if not mem.enabled(self.store):
+            return
+        span = self.store.span(span_id)
+        if span.layer != LAYER_ACTOR or not span.text.strip():
+            return
+        key = (span.text, span.label)
+        learned = mem.learned_about(self.store, *key)
+        if span.status in REVIEWED and not learned.suppressed(key):
+            self._spread(op, key, span.document_id)
+        elif span.status == REJECTED and learned.suppressed(key):
+            self._withdraw(op, key, span.document_id)
+
+    def _spread(self, op: Op, key: Key, here: int) -> None:
+        added = 0
+        for doc_id in mem.documents_containing(self.store, key[0]):
+            view = DocView.read(self.store, doc_id)
+            for start, end in view.free_places(key):
+                sid = _insert(self.store, doc_id, view, start, end, key[1])
+                op.created("spans", sid)
+                added += 1
+                if doc_id == here:
+                    self.memory_touched += (sid,)
+        if added:
+            self.memory_note = f"suggested at {added} more place{'s' * (added != 1)}"
+
+    def _withdraw(self, op: Op, key: Key, here: int) -> None:
+        ids = mem.pending_suggestions(self.store, *key)
+        for sid in ids:
+            doc_id = self.store.span(sid).document_id
+            op.touch("spans", sid)
+            self.store.con.execute("DELETE FROM spans WHERE id = ?", (sid,))
+            if doc_id == here:
+                self.memory_touched += (sid,)
+        if ids:
+            self.memory_note = f"no longer suggested ({len(ids)} withdrawn)"
+
+    def _keep_later_work(
+        self, event: Event, state: history.Snapshot, expected: history.Snapshot
+    ) -> history.Snapshot:
+        """`state` without the rows of other documents that changed since the event left
+        them as `expected` (the analyst reviewed them there afterwards)."""
+        out: dict[str, dict[str, Any]] = {}
+        for table, rows in state.items():
+            kept: dict[str, Any] = {}
+            for key, row in rows.items():
+                ref = row or expected.get(table, {}).get(key)
+                doc = ref.get("document_id", event.document_id) if ref else event.document_id
+                if doc != event.document_id and table in history.SNAPSHOTTERS:
+                    now = history.SNAPSHOTTERS[table](self.store.con, int(key))
+                    if now != expected.get(table, {}).get(key):
+                        log.info(
+                            "undo/redo keeps %s %s: reviewed since in document %s", table, key, doc
+                        )
+                        continue
+                kept[key] = row
+            out[table] = kept
+        return out
