@@ -59,15 +59,22 @@ def _token_sets(text: str) -> tuple[set[int], set[int]]:
 
 def occurrences(text: str, needle: str) -> list[tuple[int, int]]:
     """Whole-word, case-sensitive occurrences of `needle` that start and end at token
-    edges of `text` (so "Assad" is not found inside "al-Assad" or "Assads")."""
+    edges of `text` (so "Assad" is not found inside "al-Assad" or "Assads", but is in
+    "Assad's")."""
     if not needle.strip():
         return []
     starts, ends = _token_sets(text)
     return [
         (m.start(), m.end())
         for m in re.finditer(re.escape(needle), text)
-        if m.start() in starts and m.end() in ends
+        if m.start() in starts and (m.end() in ends or _possessive(text, m.end(), ends))
     ]
+
+
+def _possessive(text: str, end: int, ends: set[int]) -> bool:
+    """A name followed by a possessive ending ("Lavrov's"), which the token rule of
+    `core.offsets` keeps inside the word."""
+    return text[end : end + 2] in ("'s", "’s") and end + 2 in ends
 
 
 def _in_regions(start: int, end: int, regions: list[tuple[int, int]]) -> bool:
@@ -150,9 +157,16 @@ def filter_extraction(ex: Extraction, learned: Learned, text: str) -> Extraction
 
 def add_extraction(store: Store, doc_id: int, ex: Extraction, learned: Learned | None) -> None:
     """`Store.add_extraction` through project memory: drop what the analyst keeps
-    rejecting, then suggest what they accepted. `learned` None means memory is off."""
+    rejecting and what memory already suggested there, then suggest what they accepted.
+    `learned` None means memory is off."""
     if learned is not None:
         ex = filter_extraction(ex, learned, store.document_text(doc_id))
+        # A document imported with no model got memory suggestions already; the model's
+        # identical span would be a duplicate item.
+        there = {(s.start, s.end, s.label) for s in store.spans(doc_id) if s.layer == LAYER_ACTOR}
+        if there:
+            keep = tuple(a for a in ex.actors if (a.start, a.end, a.label) not in there)
+            ex = Extraction(model=ex.model, actors=keep, claims=ex.claims, regions=ex.regions)
     store.add_extraction(doc_id, ex)
     if learned is not None:
         suggest_in_document(store, doc_id, learned)

@@ -208,6 +208,8 @@ class _Importer:
                 elif (ex := extractions.get(id(doc))) is not None:
                     memory.add_extraction(self.store, doc_id, ex, learned)
                     self.report.extracted += 1
+                elif learned is not None:  # no model: project memory still suggests
+                    memory.suggest_in_document(self.store, doc_id, learned)
 
 
 def _total(files: list[Path | Problem]) -> int:
