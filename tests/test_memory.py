@@ -220,3 +220,20 @@ def test_occurrences_are_whole_tokens_and_case_sensitive() -> None:
     text = "al-Assad and Assad, Assads, assad, Assad's men"
     # A possessive "'s" is no part of the name (spaCy splits it off too).
     assert memory.occurrences(text, "Assad") == [(13, 18), (35, 40)]
+
+
+def test_memory_relabels_a_pending_model_suggestion_of_a_label_never_accepted(
+    tmp_db: Path,
+) -> None:
+    s, (d1, d2) = _project(tmp_db, DOC1, DOC2)
+    with s.store.transaction():
+        s.store.add_extraction(
+            d2,
+            Extraction(model="m", actors=(ActorSuggestion(*_at(DOC2, "Lavrov"), "Lavrov", "ORG"),)),
+        )
+    s.create_span(d1, *_at(DOC1, "Lavrov", 1), "PERSON")
+    first = next(x for x in _actor_spans(s, d2) if x.start == _at(DOC2, "Lavrov")[0])
+    assert (first.label, first.origin, first.status) == ("PERSON", mem.MEMORY_ORIGIN, "suggested")
+    s.undo(d1)
+    (back,) = _actor_spans(s, d2)
+    assert (back.id, back.label, back.origin) == (first.id, "ORG", "m")

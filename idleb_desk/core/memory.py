@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,47 +83,75 @@ def _in_regions(start: int, end: int, regions: list[tuple[int, int]]) -> bool:
 
 
 @dataclass
+class Place:
+    """Where memory suggests a string: a new span, or a pending suggestion of another
+    label at the same offsets to relabel (`relabel` is its id)."""
+
+    start: int
+    end: int
+    relabel: int | None = None
+
+
+@dataclass
 class DocView:
     """What memory needs of one document: its text, actor spans and boilerplate."""
 
     text: str
     placed: list[tuple[int, int, str]]  # (start, end, label) of its actor spans
+    pending: dict[tuple[int, int], tuple[int, str]]  # suggestions: offsets -> (id, label)
     regions: list[tuple[int, int]]
 
     @classmethod
     def read(cls, store: Store, doc_id: int) -> DocView:
         text = store.document_text(doc_id)
-        placed = [
-            (s.start, s.end, s.label) for s in store.spans(doc_id, text) if s.layer == LAYER_ACTOR
-        ]
-        return cls(text, placed, [(r.start, r.end) for r in store.regions(doc_id)])
+        spans = [s for s in store.spans(doc_id, text) if s.layer == LAYER_ACTOR]
+        return cls(
+            text,
+            [(s.start, s.end, s.label) for s in spans],
+            {(s.start, s.end): (s.id, s.label) for s in spans if s.status == SUGGESTED},
+            [(r.start, r.end) for r in store.regions(doc_id)],
+        )
 
-    def free_places(self, key: Key) -> list[tuple[int, int]]:
-        """Occurrences of key's text where memory may suggest it: no span at those offsets
-        already (any label), not inside a longer span of the same label, not in
-        boilerplate."""
+    def free_places(self, key: Key, accepted: Callable[[str, str], bool]) -> list[Place]:
+        """Occurrences of key's text where memory may suggest it: not in boilerplate, not
+        inside a longer span of the same label, and no span at those offsets already,
+        except a pending suggestion of a label the analyst never accepted for this string
+        (`accepted(text, label)`), which memory relabels."""
         if key[0] not in self.text:
             return []
         exact = {(s, e) for s, e, _ in self.placed}
         same = [(s, e) for s, e, label in self.placed if label == key[1]]
         out = []
         for start, end in occurrences(self.text, key[0]):
-            if (start, end) in exact or _in_regions(start, end, self.regions):
+            if _in_regions(start, end, self.regions):
+                continue
+            if (start, end) in exact:
+                sid, label = self.pending.get((start, end), (None, key[1]))
+                if sid is not None and label != key[1] and not accepted(key[0], label):
+                    out.append(Place(start, end, sid))
                 continue
             if any(s <= start and end <= e for s, e in same):
                 continue
-            out.append((start, end))
+            out.append(Place(start, end))
         return out
 
-
-def _insert(store: Store, doc_id: int, view: DocView, start: int, end: int, label: str) -> int:
-    cur = store.con.execute(
-        'INSERT INTO spans (document_id, start, "end", label, layer, status, origin) '
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (doc_id, start, end, label, LAYER_ACTOR, SUGGESTED, MEMORY_ORIGIN),
-    )
-    view.placed.append((start, end, label))
-    return int(cur.lastrowid or 0)
+    def put(self, store: Store, doc_id: int, place: Place, label: str) -> int:
+        """Write a place: a new memory suggestion, or the relabelled pending one."""
+        if place.relabel is not None:
+            store.con.execute(
+                "UPDATE spans SET label = ?, origin = ? WHERE id = ?",
+                (label, MEMORY_ORIGIN, place.relabel),
+            )
+            self.pending[(place.start, place.end)] = (place.relabel, label)
+            self.placed.append((place.start, place.end, label))
+            return place.relabel
+        cur = store.con.execute(
+            'INSERT INTO spans (document_id, start, "end", label, layer, status, origin) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (doc_id, place.start, place.end, label, LAYER_ACTOR, SUGGESTED, MEMORY_ORIGIN),
+        )
+        self.placed.append((place.start, place.end, label))
+        return int(cur.lastrowid or 0)
 
 
 def suggest_in_document(store: Store, doc_id: int, learned: Learned | None = None) -> int:
@@ -136,8 +165,8 @@ def suggest_in_document(store: Store, doc_id: int, learned: Learned | None = Non
     count = 0
     # Longest strings first, so a shorter name never lands inside a longer one.
     for key in learned.to_suggest():
-        for start, end in view.free_places(key):
-            _insert(store, doc_id, view, start, end, key[1])
+        for place in view.free_places(key, lambda t, lab: learned.accepted[(t, lab)] > 0):
+            view.put(store, doc_id, place, key[1])
             count += 1
     if count:
         log.info("project memory suggested %d actors in document %d", count, doc_id)
@@ -206,14 +235,20 @@ class MemoryOps:
         added = 0
         for doc_id in mem.documents_containing(self.store, key[0]):
             view = DocView.read(self.store, doc_id)
-            for start, end in view.free_places(key):
-                sid = _insert(self.store, doc_id, view, start, end, key[1])
-                op.created("spans", sid)
+            for place in view.free_places(key, self._accepted):
+                if place.relabel is not None:
+                    op.touch("spans", place.relabel)
+                sid = view.put(self.store, doc_id, place, key[1])
+                if place.relabel is None:
+                    op.created("spans", sid)
                 added += 1
                 if doc_id == here:
                     self.memory_touched += (sid,)
         if added:
             self.memory_note = f"suggested at {added} more place{'s' * (added != 1)}"
+
+    def _accepted(self, text: str, label: str) -> bool:
+        return mem.learned_about(self.store, text, label).accepted[(text, label)] > 0
 
     def _withdraw(self, op: Op, key: Key, here: int) -> None:
         ids = mem.pending_suggestions(self.store, *key)
