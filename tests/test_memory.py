@@ -237,3 +237,20 @@ def test_memory_relabels_a_pending_model_suggestion_of_a_label_never_accepted(
     s.undo(d1)
     (back,) = _actor_spans(s, d2)
     assert (back.id, back.label, back.origin) == (first.id, "ORG", "m")
+
+
+def test_export_names_the_origin_of_each_item(tmp_db: Path, tmp_path: Path) -> None:
+    import csv
+
+    from idleb_desk.io.csv_export import export_csv
+
+    s, (d1, d2) = _project(tmp_db, DOC1, DOC2)
+    s.create_span(d1, *_at(DOC1, "Lavrov", 1), "PERSON")
+    s.accept_span(next(x.id for x in _actor_spans(s, d2) if x.origin == mem.MEMORY_ORIGIN))
+    export_csv(s.store, tmp_path / "out", include_all=True)
+    with (tmp_path / "out" / "actors.csv").open(encoding="utf-8", newline="") as fh:
+        rows = [(r["document_id"], r["status"], r["origin"]) for r in csv.DictReader(fh)]
+    assert ("1", "manual", "analyst:ana") in rows
+    assert ("2", "accepted", mem.MEMORY_ORIGIN) in rows
+    assert ("2", "suggested", mem.MEMORY_ORIGIN) in rows
+    s.close()

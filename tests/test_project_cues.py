@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from idleb_desk.core.memory import describe_origin
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.io.importer import extract_documents, import_paths
 from idleb_desk.nlp.pipeline import Extractor
-from idleb_desk.nlp.project_cues import entry_for, for_project
+from idleb_desk.nlp.project_cues import PROJECT_CUE_SUFFIX, entry_for, for_project
 from idleb_desk.store.memory import analyst_cues
 from idleb_desk.store.store import Store
 
@@ -55,8 +56,10 @@ def test_a_cue_the_analyst_used_is_found_in_the_next_import(
     with Store.open(tmp_db) as store:
         (doc,) = import_paths(store, [article], extractor).imported
         assert _cues(store, doc) == ["grumbled"]
-        kinds = [c.kind for c in store.claims(doc)]
-    assert kinds == ["accusation"]
+        claims = [(c.kind, c.origin) for c in store.claims(doc)]
+    # The claim says it was found through the project's lexicon (window and export).
+    assert claims == [("accusation", f"{extractor.model_label}{PROJECT_CUE_SUFFIX}")]
+    assert "project's lexicon" in describe_origin(claims[0][1]).text
 
 
 def test_background_extraction_uses_the_project_cues_too(

@@ -46,6 +46,9 @@ def describe_origin(origin: str) -> OriginInfo:
         return OriginInfo("analyst", f"made by the analyst {origin.removeprefix('analyst:')}")
     if origin.startswith("import:"):
         return OriginInfo("import", f"imported ({origin.removeprefix('import:')} file)")
+    if origin.endswith("+project-cue"):
+        model = origin.removesuffix("+project-cue")
+        return OriginInfo("memory", f"model {model}, through a cue from the project's lexicon")
     if origin.startswith("rule:"):
         return OriginInfo("rule", f"rule {origin.removeprefix('rule:')}")
     if origin:
@@ -184,7 +187,32 @@ def filter_extraction(ex: Extraction, learned: Learned, text: str) -> Extraction
     return Extraction(model=ex.model, actors=keep, claims=ex.claims, regions=ex.regions)
 
 
-def add_extraction(store: Store, doc_id: int, ex: Extraction, learned: Learned | None) -> None:
+ClaimOrigin = Callable[[str, str], "str | None"]  # (model, cue text) -> origin or None
+
+
+def mark_project_cue_claims(store: Store, doc_id: int, claim_origin: ClaimOrigin) -> int:
+    """Give the document's model claims found through a project cue their own origin
+    (`<model>+project-cue`), so the window and the export can tell them apart."""
+    text = store.document_text(doc_id)
+    n = 0
+    for c in store.claims(doc_id):
+        if c.cue_span_id is None or c.origin.startswith(("analyst:", "import:")):
+            continue
+        cue = store.span(c.cue_span_id)
+        origin = claim_origin(c.origin, text[cue.start : cue.end])
+        if origin is not None and origin != c.origin:
+            store.con.execute("UPDATE claims SET origin = ? WHERE id = ?", (origin, c.id))
+            n += 1
+    return n
+
+
+def add_extraction(
+    store: Store,
+    doc_id: int,
+    ex: Extraction,
+    learned: Learned | None,
+    claim_origin: ClaimOrigin | None = None,
+) -> None:
     """`Store.add_extraction` through project memory: drop what the analyst keeps
     rejecting and what memory already suggested there, then suggest what they accepted.
     `learned` None means memory is off."""
@@ -197,6 +225,8 @@ def add_extraction(store: Store, doc_id: int, ex: Extraction, learned: Learned |
             keep = tuple(a for a in ex.actors if (a.start, a.end, a.label) not in there)
             ex = Extraction(model=ex.model, actors=keep, claims=ex.claims, regions=ex.regions)
     store.add_extraction(doc_id, ex)
+    if claim_origin is not None:
+        mark_project_cue_claims(store, doc_id, claim_origin)
     if learned is not None:
         suggest_in_document(store, doc_id, learned)
 

@@ -127,6 +127,11 @@ def _for_project(store: Store, extractor: ExtractorLike | None) -> ExtractorLike
     return for_project(extractor, analyst_cues(store))
 
 
+def _claim_origin(extractor: object) -> memory.ClaimOrigin | None:
+    cues = getattr(extractor, "project_cues", None)
+    return None if cues is None else cues.claim_origin
+
+
 class _Importer:
     def __init__(
         self,
@@ -202,11 +207,11 @@ class _Importer:
                 self.report.imported.append(doc_id)
                 if doc.annotations is not None:
                     restore_annotations(self.store, doc_id, doc.annotations)
-                    self.report.restored += 1
-                    if learned is not None:
-                        memory.suggest_in_document(self.store, doc_id, learned)
+                    self.report.restored += 1  # as exported: memory adds nothing here
                 elif (ex := extractions.get(id(doc))) is not None:
-                    memory.add_extraction(self.store, doc_id, ex, learned)
+                    memory.add_extraction(
+                        self.store, doc_id, ex, learned, _claim_origin(self.extractor)
+                    )
                     self.report.extracted += 1
                 elif learned is not None:  # no model: project memory still suggests
                     memory.suggest_in_document(self.store, doc_id, learned)
@@ -317,7 +322,7 @@ def extract_documents(
                     "SELECT 1 FROM documents WHERE id = ? AND extracted_with IS NULL", (row[0],)
                 ).fetchone()
                 if still is not None:
-                    memory.add_extraction(store, int(row[0]), ex, learned)
+                    memory.add_extraction(store, int(row[0]), ex, learned, _claim_origin(extractor))
                     count += 1
         done += len(chunk)
         if progress:

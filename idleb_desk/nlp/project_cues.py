@@ -97,4 +97,26 @@ def for_project(extractor: Any, cues: list[tuple[str, str]]) -> Any:
         return extractor
     log.info("project cue lexicon: +%d (%s)", len(added), ", ".join(a.entry.cue for a in added))
     merged = CueLexicon.from_entries([*lexicon.entries, *(a.entry for a in added)])
-    return type(extractor)(nlp, extractor.model_label, lexicon=merged)
+    out = type(extractor)(nlp, extractor.model_label, lexicon=merged)
+    # Lets the importer tell the claims found through a project cue (`claim_origin`).
+    out.project_cues = ProjectCues(nlp, frozenset(a.entry.cue for a in added))
+    return out
+
+
+PROJECT_CUE_SUFFIX = "+project-cue"
+
+
+@dataclass
+class ProjectCues:
+    """Which cue texts of new claims are cues the project's lexicon added."""
+
+    nlp: Language
+    lemmas: frozenset[str]
+
+    def is_project_cue(self, cue_text: str) -> bool:
+        words = lemmatise(self.nlp, cue_text)
+        return bool(words) and " ".join(w for w, _ in words) in self.lemmas
+
+    def claim_origin(self, model: str, cue_text: str) -> str | None:
+        """The origin of a claim whose cue is `cue_text`, if a project cue found it."""
+        return model + PROJECT_CUE_SUFFIX if self.is_project_cue(cue_text) else None
