@@ -254,3 +254,21 @@ def test_export_names_the_origin_of_each_item(tmp_db: Path, tmp_path: Path) -> N
     assert ("2", "accepted", mem.MEMORY_ORIGIN) in rows
     assert ("2", "suggested", mem.MEMORY_ORIGIN) in rows
     s.close()
+
+
+def test_cli_shows_and_sets_project_memory(
+    tmp_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from idleb_desk.cli import main
+
+    s, (d1, _) = _project(tmp_db, DOC1, DOC2)
+    s.create_span(d1, *_at(DOC1, "Lavrov", 1), "PERSON")
+    s.close()
+    assert main(["memory", str(tmp_db), "--reject-threshold", "5", "--off"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["enabled"] is False and out["reject_threshold"] == 5
+    assert out["suggested_strings"] == [{"text": "Lavrov", "label": "PERSON", "accepted": 1}]
+    with Store.open(tmp_db) as store:
+        assert mem.threshold(store) == 5 and not mem.enabled(store)
