@@ -19,6 +19,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from idleb_desk.core import offsets
@@ -56,9 +57,10 @@ def describe_origin(origin: str) -> OriginInfo:
     return OriginInfo("other", "unknown origin")
 
 
-def _token_sets(text: str) -> tuple[set[int], set[int]]:
+@lru_cache(maxsize=8)
+def _token_sets(text: str) -> tuple[frozenset[int], frozenset[int]]:
     starts, ends = offsets.token_edges(text)
-    return set(starts), set(ends)
+    return frozenset(starts), frozenset(ends)
 
 
 def occurrences(text: str, needle: str) -> list[tuple[int, int]]:
@@ -75,7 +77,7 @@ def occurrences(text: str, needle: str) -> list[tuple[int, int]]:
     ]
 
 
-def _possessive(text: str, end: int, ends: set[int]) -> bool:
+def _possessive(text: str, end: int, ends: frozenset[int]) -> bool:
     """A name followed by a possessive ending ("Lavrov's"), which the token rule of
     `core.offsets` keeps inside the word."""
     return text[end : end + 2] in ("'s", "’s") and end + 2 in ends
@@ -106,13 +108,21 @@ class DocView:
 
     @classmethod
     def read(cls, store: Store, doc_id: int) -> DocView:
-        text = store.document_text(doc_id)
-        spans = [s for s in store.spans(doc_id, text) if s.layer == LAYER_ACTOR]
+        # Plain rows, not `Span` objects: this runs for every document holding the string
+        # on every accept, and building thousands of objects was most of its cost.
+        rows = store.execute(
+            'SELECT id, start, "end", label, status FROM spans '
+            f"WHERE document_id = ? AND layer = '{LAYER_ACTOR}'",
+            (doc_id,),
+        ).fetchall()
+        regions = store.execute(
+            'SELECT start, "end" FROM regions WHERE document_id = ?', (doc_id,)
+        ).fetchall()
         return cls(
-            text,
-            [(s.start, s.end, s.label) for s in spans],
-            {(s.start, s.end): (s.id, s.label) for s in spans if s.status == SUGGESTED},
-            [(r.start, r.end) for r in store.regions(doc_id)],
+            store.document_text(doc_id),
+            [(r[1], r[2], r[3]) for r in rows],
+            {(r[1], r[2]): (r[0], r[3]) for r in rows if r[4] == SUGGESTED},
+            [(r[0], r[1]) for r in regions],
         )
 
     def free_places(self, key: Key, accepted: Callable[[str, str], bool]) -> list[Place]:
@@ -264,6 +274,8 @@ class MemoryOps:
     def _spread(self, op: Op, key: Key, here: int) -> None:
         added = 0
         for doc_id in mem.documents_containing(self.store, key[0]):
+            if not occurrences(self.store.document_text(doc_id), key[0]):
+                continue  # only inside longer words there
             view = DocView.read(self.store, doc_id)
             for place in view.free_places(key, self._accepted):
                 if place.relabel is not None:
