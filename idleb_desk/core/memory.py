@@ -266,7 +266,9 @@ class MemoryOps:
             return
         key = (span.text, span.label)
         learned = mem.learned_about(self.store, *key)
-        if span.status in REVIEWED and not learned.suppressed(key):
+        # Only the first acceptance spreads: the later ones find its suggestions in place,
+        # and a memory suggestion the analyst deleted is not brought back.
+        if span.status in REVIEWED and learned.accepted[key] == 1 and not learned.suppressed(key):
             self._spread(op, key, span.document_id)
         elif span.status == REJECTED and learned.suppressed(key):
             self._withdraw(op, key, span.document_id)

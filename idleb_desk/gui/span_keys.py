@@ -41,6 +41,10 @@ UNDO_WORDS = {
 }
 
 
+# Above this many spans touched by project memory, the open document is re-read whole.
+FOLD_ONE_BY_ONE = 50
+
+
 class SpanKeys(FocusController):
     """Focus handling plus the span keys; claim keys are added by `claim_keys`."""
 
@@ -90,6 +94,9 @@ class SpanKeys(FocusController):
         if self.session is None:
             return
         touched, self.session.memory_touched = self.session.memory_touched, ()
+        if len(touched) > FOLD_ONE_BY_ONE:
+            self.reload()  # one re-read beats hundreds of row inserts on a long article
+            return
         for sid in touched:
             self.put_span(sid)
 
