@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -87,6 +88,19 @@ def _in_regions(start: int, end: int, regions: list[tuple[int, int]]) -> bool:
     return any(rs <= start and end <= re_ for rs, re_ in regions)
 
 
+def _contained(
+    spans: list[tuple[int, int]], starts: list[int], longest: int, start: int, end: int
+) -> bool:
+    """Is [start, end) inside one of `spans` (sorted)? Only spans starting at most
+    `longest` before it can reach it, so a long article is not scanned per occurrence."""
+    i = bisect_right(starts, start) - 1
+    while i >= 0 and starts[i] >= start - longest:
+        if spans[i][1] >= end:
+            return True
+        i -= 1
+    return False
+
+
 @dataclass
 class Place:
     """Where memory suggests a string: a new span, or a pending suggestion of another
@@ -133,7 +147,9 @@ class DocView:
         if key[0] not in self.text:
             return []
         exact = {(s, e) for s, e, _ in self.placed}
-        same = [(s, e) for s, e, label in self.placed if label == key[1]]
+        same = sorted((s, e) for s, e, label in self.placed if label == key[1])
+        same_starts = [s for s, _ in same]
+        longest = max((e - s for s, e in same), default=0)
         out = []
         for start, end in occurrences(self.text, key[0]):
             if _in_regions(start, end, self.regions):
@@ -143,7 +159,7 @@ class DocView:
                 if sid is not None and label != key[1] and not accepted(key[0], label):
                     out.append(Place(start, end, sid))
                 continue
-            if any(s <= start and end <= e for s, e in same):
+            if _contained(same, same_starts, longest, start, end):
                 continue
             out.append(Place(start, end))
         return out
@@ -275,11 +291,18 @@ class MemoryOps:
 
     def _spread(self, op: Op, key: Key, here: int) -> None:
         added = 0
+        known: dict[tuple[str, str], bool] = {}
+
+        def accepted(text: str, label: str) -> bool:
+            if (text, label) not in known:
+                known[(text, label)] = self._accepted(text, label)
+            return known[(text, label)]
+
         for doc_id in mem.documents_containing(self.store, key[0]):
             if not occurrences(self.store.document_text(doc_id), key[0]):
                 continue  # only inside longer words there
             view = DocView.read(self.store, doc_id)
-            for place in view.free_places(key, self._accepted):
+            for place in view.free_places(key, accepted):
                 if place.relabel is not None:
                     op.touch("spans", place.relabel)
                 sid = view.put(self.store, doc_id, place, key[1])

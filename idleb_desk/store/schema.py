@@ -119,6 +119,13 @@ V3 = [
 ]
 
 
+# Version 4: project memory looks up the decisions about one string by label and length
+# on every accept; without this index that is a scan of every span of the project.
+V4 = [
+    'CREATE INDEX spans_label_len ON spans (label, ("end" - start))',
+]
+
+
 def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
     def step(con: sqlite3.Connection) -> None:
         for sql in statements:
@@ -128,7 +135,7 @@ def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
 
 
 # STEPS[n] upgrades a file from version n to n + 1.
-STEPS: list[Callable[[sqlite3.Connection], None]] = [_run(V1), _run(V2), _run(V3)]
+STEPS: list[Callable[[sqlite3.Connection], None]] = [_run(V1), _run(V2), _run(V3), _run(V4)]
 SCHEMA_VERSION = len(STEPS)
 
 
