@@ -272,3 +272,28 @@ def test_cli_shows_and_sets_project_memory(
     assert out["suggested_strings"] == [{"text": "Lavrov", "label": "PERSON", "accepted": 1}]
     with Store.open(tmp_db) as store:
         assert mem.threshold(store) == 5 and not mem.enabled(store)
+
+
+def test_bulk_reject_and_accept_every_occurrence_work_with_memory(tmp_db: Path) -> None:
+    texts = [f"Report {n}: Idleb was shelled, Idleb officials said." for n in range(4)]
+    s, ids = _project(tmp_db, *texts)
+    with s.store.transaction():
+        for d, text in zip(ids, texts, strict=True):
+            s.store.add_extraction(
+                d,
+                Extraction(
+                    model="m", actors=(ActorSuggestion(*_at(text, "Idleb"), "Idleb", "PERSON"),)
+                ),
+            )
+    first = _actor_spans(s, ids[0])[0]
+    done = s.reject_every(first.id, project=True)
+    assert len(done.span_ids) == 4
+    assert {x.status for d in ids for x in _actor_spans(s, d)} == {"rejected"}
+    s.undo(ids[2])  # one Ctrl+Z in any of the documents
+    good = s.accept_every(first.id, project=True)
+    assert len(good.span_ids) == 4
+    # The first acceptance spread the string to the second "Idleb" of every report.
+    assert all(len(_memory(s, d)) == 1 for d in ids)
+    s.undo(ids[0])
+    assert all(_memory(s, d) == [] for d in ids)
+    s.close()

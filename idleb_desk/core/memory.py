@@ -286,7 +286,9 @@ class MemoryOps:
         # and a memory suggestion the analyst deleted is not brought back.
         if span.status in REVIEWED and learned.accepted[key] == 1 and not learned.suppressed(key):
             self._spread(op, key, span.document_id)
-        elif span.status == REJECTED and learned.suppressed(key):
+        elif span.status == REJECTED and learned.suppressed(key) and op.name == "reject_span":
+            # Not inside a bulk "reject every occurrence": that one rejects the pending
+            # suggestions itself, and deleting them under it would pull its items away.
             self._withdraw(op, key, span.document_id)
 
     def _spread(self, op: Op, key: Key, here: int) -> None:

@@ -24,6 +24,11 @@ Index = QModelIndex | QPersistentModelIndex
 _CONTENT_CHARS = 90
 
 
+def with_note(status: str, flag: str | None, comment: str) -> str:
+    """A status with the analyst's marks: ⚑ flagged uncertain, ✎ has a comment."""
+    return status + (" ⚑" if flag else "") + (" ✎" if comment else "")
+
+
 def _short(text: str, n: int = _CONTENT_CHARS) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
@@ -177,7 +182,7 @@ class ActorTableModel(_RowModel):
         if column == 1:
             return s.label
         if column == 2:
-            return s.status
+            return with_note(s.status, s.flag, s.comment)
         if column == 3:
             return str(s.start)
         if s.actor_id is None:
@@ -232,6 +237,8 @@ class ClaimTableModel(_RowModel):
         if column == 1:
             return self._text(c.cue_span_id)
         if column == 2:
+            if c.content_part_ids:
+                return " … ".join(self._text(p, _CONTENT_CHARS) for p in c.content_part_ids)
             return self._text(c.content_span_id, _CONTENT_CHARS)
         if column == 3:
             return " | ".join(self._text(a) for a in c.addressee_span_ids)
@@ -239,4 +246,4 @@ class ClaimTableModel(_RowModel):
             return c.kind
         if column == 5:
             return c.quote_type
-        return c.status
+        return with_note(c.status, c.flag, c.comment)

@@ -53,10 +53,23 @@ def document_annotations(
             "content": c.content_span_id,
             "antecedent": c.antecedent_span_id,
         }
-        used.update(i for i in (*roles.values(), *c.addressee_span_ids) if i is not None)
+        parts = [
+            int(r[0])
+            for r in store.execute(
+                "SELECT span_id FROM claim_content_parts WHERE claim_id = ? ORDER BY position",
+                (c.id,),
+            )
+        ]
+        nested = store.execute(
+            "SELECT nested_in_claim_id FROM claims WHERE id = ?", (c.id,)
+        ).fetchone()[0]
+        used.update(i for i in (*roles.values(), *c.addressee_span_ids, *parts) if i is not None)
         claims.append(
             {"id": c.id, **roles, "addressees": list(c.addressee_span_ids)}
             | {k: getattr(c, k) for k in _CLAIM_FIELDS}
+            | ({"content_parts": parts} if parts else {})
+            | ({"nested_in": nested} if nested is not None else {})
+            | _notes(c.flag, c.comment)
         )
     spans = []
     for s in store.spans(doc_id, text):
@@ -70,6 +83,7 @@ def document_annotations(
             {"id": s.id, "start": s.start, "end": s.end, "text": s.text}
             | {k: getattr(s, k) for k in _SPAN_FIELDS}
             | {"actor": actor}
+            | _notes(s.flag, s.comment)
         )
     return {
         "format": ANNOTATIONS_FORMAT,
@@ -84,6 +98,29 @@ def document_annotations(
             {"start": r.start, "end": r.end, "kind": r.kind} for r in store.regions(doc_id)
         ],
     }
+
+
+def _notes(flag: str | None, comment: str) -> dict[str, str]:
+    """The analyst's flag and comment, only when set (older lines simply lack them)."""
+    out = {}
+    if flag:
+        out["flag"] = flag
+    if comment:
+        out["comment"] = comment
+    return out
+
+
+def _restore_notes(con: Any, table: str, row_id: int, item: dict[str, Any]) -> None:
+    flag, comment = item.get("flag"), item.get("comment")
+    if isinstance(flag, str) or isinstance(comment, str):
+        con.execute(
+            f"UPDATE {table} SET flag = ?, comment = ? WHERE id = ?",
+            (
+                flag if isinstance(flag, str) and flag else None,
+                comment if isinstance(comment, str) and comment else None,
+                row_id,
+            ),
+        )
 
 
 def _offsets(item: dict[str, Any], text: str, what: str) -> None:
@@ -118,6 +155,7 @@ def check_annotations(ann: dict[str, Any], text: str) -> None:
         if not isinstance(c, dict):
             raise ValueError(f"{what} is not an object")
         refs = [c.get(role) for role, _ in _ROLES] + list(c.get("addressees") or [])
+        refs += list(c.get("content_parts") or [])
         missing = [r for r in refs if r is not None and r not in keys]
         if missing:
             raise ValueError(f"{what} refers to span {missing[0]!r}, which is not in the line")
@@ -149,6 +187,7 @@ def restore_annotations(store: Store, doc_id: int, ann: dict[str, Any]) -> None:
         ),
     )
     new_ids: dict[object, int] = {}
+    new_claims: dict[object, int] = {}
     for s in ann.get("spans") or []:
         actor = s.get("actor")
         actor_id = store.actor_id_for(actor["name"], actor["label"]) if actor else None
@@ -159,6 +198,7 @@ def restore_annotations(store: Store, doc_id: int, ann: dict[str, Any]) -> None:
              s.get("reviewer"), s.get("reviewed_at")),
         )  # fmt: skip
         new_ids[s.get("id")] = int(cur.lastrowid or 0)
+        _restore_notes(con, "spans", new_ids[s.get("id")], s)
     for c in ann.get("claims") or []:
         roles = [
             new_ids.get(c.get(role)) if c.get(role) is not None else None for role, _ in _ROLES
@@ -169,10 +209,24 @@ def restore_annotations(store: Store, doc_id: int, ann: dict[str, Any]) -> None:
             (doc_id, *roles, *(c.get(k) for k in _CLAIM_FIELDS)),
         )
         claim_id = int(cur.lastrowid or 0)
+        new_claims[c.get("id")] = claim_id
+        _restore_notes(con, "claims", claim_id, c)
         con.executemany(
             "INSERT OR IGNORE INTO claim_addressees (claim_id, span_id, position) VALUES (?, ?, ?)",
             [(claim_id, new_ids[a], i) for i, a in enumerate(c.get("addressees") or [])],
         )
+        con.executemany(
+            "INSERT OR IGNORE INTO claim_content_parts (claim_id, span_id, position) "
+            "VALUES (?, ?, ?)",
+            [(claim_id, new_ids[a], i) for i, a in enumerate(c.get("content_parts") or [])],
+        )
+    for c in ann.get("claims") or []:
+        outer = new_claims.get(c.get("nested_in"))
+        if outer is not None:
+            con.execute(
+                "UPDATE claims SET nested_in_claim_id = ? WHERE id = ?",
+                (outer, new_claims[c.get("id")]),
+            )
     store.add_regions(
         doc_id,
         (_region(r) for r in ann.get("regions") or []),

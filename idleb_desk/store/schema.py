@@ -119,10 +119,19 @@ V3 = [
 ]
 
 
-# Version 4: project memory looks up the decisions about one string by label and length
-# on every accept; without this index that is a scan of every span of the project.
+# Version 4 (issue 7): a claim's content may have several parts ('"A," X said. "B."'), in
+# order; `content_span_id` keeps the whole range from the first part to the last. A claim
+# inside another claim's content points at the outer claim.
 V4 = [
-    'CREATE INDEX spans_label_len ON spans (label, ("end" - start))',
+    """CREATE TABLE claim_content_parts (
+        claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+        span_id INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (claim_id, span_id)
+    )""",
+    "CREATE INDEX claim_parts_span ON claim_content_parts (span_id)",
+    "ALTER TABLE claims ADD COLUMN nested_in_claim_id INTEGER "
+    "REFERENCES claims(id) ON DELETE SET NULL",
 ]
 
 
@@ -134,8 +143,38 @@ def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
     return step
 
 
+# Version 5, review at scale (issue 9): an analyst's "uncertain" flag and comment on any span or
+# claim, and the documents a project-wide operation (accept every occurrence in the
+# project) touched, so that undo in any one of them finds the one event.
+V_REVIEW_SCALE = [
+    "ALTER TABLE spans ADD COLUMN flag TEXT",
+    "ALTER TABLE spans ADD COLUMN comment TEXT",
+    "ALTER TABLE claims ADD COLUMN flag TEXT",
+    "ALTER TABLE claims ADD COLUMN comment TEXT",
+    """CREATE TABLE event_documents (
+        event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        document_id INTEGER NOT NULL,
+        PRIMARY KEY (document_id, event_id)
+    )""",
+]
+
+
+# Version 6, project memory (issue 9): the decisions about one string are looked up by
+# label and length on every accept; without this index that is a scan of every span.
+V_MEMORY = [
+    'CREATE INDEX spans_label_len ON spans (label, ("end" - start))',
+]
+
+
 # STEPS[n] upgrades a file from version n to n + 1.
-STEPS: list[Callable[[sqlite3.Connection], None]] = [_run(V1), _run(V2), _run(V3), _run(V4)]
+STEPS: list[Callable[[sqlite3.Connection], None]] = [
+    _run(V1),
+    _run(V2),
+    _run(V3),
+    _run(V4),
+    _run(V_REVIEW_SCALE),
+    _run(V_MEMORY),
+]
 SCHEMA_VERSION = len(STEPS)
 
 
