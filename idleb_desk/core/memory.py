@@ -270,10 +270,13 @@ class MemoryOps:
     # window folds them in) and a few words for the status bar.
     memory_touched: tuple[int, ...] = ()
     memory_note: str = ""
+    # Other documents whose suggestions the last operation's memory step changed.
+    memory_documents: tuple[int, ...] = ()
 
     def _after_decision(self, op: Op, span_id: int) -> None:
         """Called inside a span operation, after it changed `span_id`."""
         self.memory_touched = ()
+        self.memory_documents = ()
         self.memory_note = ""
         if not mem.enabled(self.store):
             return
@@ -313,6 +316,8 @@ class MemoryOps:
                 added += 1
                 if doc_id == here:
                     self.memory_touched += (sid,)
+                elif doc_id not in self.memory_documents:
+                    self.memory_documents += (doc_id,)
         if added:
             self.memory_note = f"suggested at {added} more place{'s' * (added != 1)}"
 
@@ -327,6 +332,8 @@ class MemoryOps:
             self.store.con.execute("DELETE FROM spans WHERE id = ?", (sid,))
             if doc_id == here:
                 self.memory_touched += (sid,)
+            elif doc_id not in self.memory_documents:
+                self.memory_documents += (doc_id,)
         if ids:
             self.memory_note = f"no longer suggested ({len(ids)} withdrawn)"
 

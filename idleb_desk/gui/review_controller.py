@@ -48,6 +48,8 @@ class FocusController(QObject):
     status = Signal(str)
     # doc id, reviewed, total, document status ("" = unchanged)
     progress_changed = Signal(int, int, int, str)
+    # Other documents' items changed (project memory spread a decision to them).
+    documents_changed = Signal()
 
     def __init__(self, widgets: ReviewWidgets, labels: LabelSet) -> None:
         super().__init__()

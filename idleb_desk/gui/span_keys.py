@@ -94,6 +94,9 @@ class SpanKeys(FocusController):
         if self.session is None:
             return
         touched, self.session.memory_touched = self.session.memory_touched, ()
+        if self.session.memory_documents:
+            self.session.memory_documents = ()
+            self.documents_changed.emit()  # their counts in the document list
         if len(touched) > FOLD_ONE_BY_ONE:
             self.reload()  # one re-read beats hundreds of row inserts on a long article
             return
