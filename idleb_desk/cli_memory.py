@@ -22,6 +22,12 @@ def add_memory(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="stop suggesting a string+label rejected N times (0: never stop; default 3)",
     )
+    p.add_argument(
+        "--spread",
+        action="store_true",
+        help="suggest every remembered string in every document now (for decisions made "
+        "while memory was off, or before it existed)",
+    )
     onoff = p.add_mutually_exclusive_group()
     onoff.add_argument("--on", action="store_true", help="turn project memory on")
     onoff.add_argument("--off", action="store_true", help="turn project memory off")
@@ -40,6 +46,13 @@ def cmd_memory(args: argparse.Namespace) -> int:
         if args.on or args.off:
             store.set_setting(mem.ENABLED_SETTING, bool(args.on))
         learned = mem.learned(store)
+        spread = 0
+        if args.spread and mem.enabled(store):
+            from idleb_desk.core.memory import suggest_in_document
+
+            ids = [int(r[0]) for r in store.execute("SELECT id FROM documents ORDER BY id")]
+            with store.transaction():
+                spread = sum(suggest_in_document(store, d, learned) for d in ids)
         out = {
             "enabled": mem.enabled(store),
             "reject_threshold": learned.threshold,
@@ -54,5 +67,7 @@ def cmd_memory(args: argparse.Namespace) -> int:
             ],
             "project_cues": [{"cue": c, "kind": k} for c, k in mem.analyst_cues(store)],
         }
+        if args.spread:
+            out["suggestions_added"] = spread
     print(json.dumps(out, indent=2, ensure_ascii=False))
     return EXIT_OK

@@ -297,3 +297,22 @@ def test_bulk_reject_and_accept_every_occurrence_work_with_memory(tmp_db: Path) 
     s.undo(ids[0])
     assert all(_memory(s, d) == [] for d in ids)
     s.close()
+
+
+def test_cli_spread_applies_decisions_made_while_memory_was_off(
+    tmp_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from idleb_desk.cli import main
+
+    s, (d1, d2) = _project(tmp_db, DOC1, DOC2)
+    s.store.set_setting(mem.ENABLED_SETTING, False)
+    s.create_span(d1, *_at(DOC1, "Lavrov", 1), "PERSON")
+    assert _memory(s, d2) == []
+    s.close()
+    assert main(["memory", str(tmp_db), "--on", "--spread"]) == 0
+    assert json.loads(capsys.readouterr().out)["suggestions_added"] == 3
+    s = ReviewSession.open(tmp_db)
+    assert len(_memory(s, d1)) == 1 and len(_memory(s, d2)) == 2
+    s.close()
