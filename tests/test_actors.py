@@ -17,6 +17,7 @@ from idleb_desk.io.csv_export import export_csv
 from idleb_desk.io.importer import import_paths
 from idleb_desk.nlp import actor_link
 from idleb_desk.nlp.actor_link import Known, canonical_name, name_key, suggest
+from idleb_desk.store.memory import ENABLED_SETTING as MEMORY_SETTING
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "idleb_desk" / "seeds" / "idleb-eu-ministers.txt"
@@ -192,6 +193,9 @@ TEXT_2 = "Assad replied. Lavrov answered."
 def two_docs(tmp_path: Path) -> tuple[ReviewSession, int, int]:
     session = ReviewSession.open(tmp_path / "p.idleb", "ana")
     store = session.store
+    # Project memory would spread each created name to the other document as a suggestion
+    # (tests/test_memory.py); these tests are about the actor links of the analyst's spans.
+    store.set_setting(MEMORY_SETTING, False)
     with store.transaction():
         d1 = store.insert_document("one", "one", TEXT_1)
         d2 = store.insert_document("two", "two", TEXT_2)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from idleb_desk.core.actors import ActorOps
 from idleb_desk.core.bulk_ops import BulkOps
+from idleb_desk.core.memory import MemoryOps
 from idleb_desk.core.model import (
     DOC_DONE,
     DOC_NEW,
@@ -42,7 +43,7 @@ def default_reviewer() -> str:
         return "analyst"
 
 
-class ReviewSession(ActorOps, BulkOps):
+class ReviewSession(ActorOps, MemoryOps, BulkOps):
     """An open project and the analyst working on it."""
 
     def __init__(
@@ -140,7 +141,12 @@ class ReviewSession(ActorOps, BulkOps):
         if event is None:
             return None
         self._refuse_conflict(event, "undo")
-        revert(self.store, event.id, event.before, history.UNDONE)
+        revert(
+            self.store,
+            event.id,
+            self._keep_later_work(event, event.before, event.after),
+            history.UNDONE,
+        )
         log.info("undid %s (event %d) on document %s", event.op, event.id, document_id)
         return event
 
@@ -149,13 +155,22 @@ class ReviewSession(ActorOps, BulkOps):
         if event is None:
             return None
         self._refuse_conflict(event, "redo")
-        revert(self.store, event.id, event.after, history.DONE)
+        revert(
+            self.store,
+            event.id,
+            self._keep_later_work(event, event.after, event.before),
+            history.DONE,
+        )
         log.info("redid %s (event %d) on document %s", event.op, event.id, document_id)
         return event
 
     def _refuse_conflict(self, event: Event, verb: str) -> None:
         other = history.later_conflict(self.store.con, event)
-        if other is None and verb == "redo":
+        if other is not None and other.reviewer == event.reviewer and event.document_id is not None:
+            # A document event keeps the analyst's own later work in other documents
+            # (`_keep_later_work`, project memory); only a project event must wait.
+            other = None
+        if other is None and verb == "redo" and event.document_id is None:
             other = history.earlier_undone(self.store.con, event)
         if other is not None and other.reviewer == event.reviewer:
             where = (

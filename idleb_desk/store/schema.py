@@ -135,7 +135,7 @@ V4 = [
 ]
 
 
-# Version 6, canonical actors (issue 9): a merged actor is kept, pointing at the one it was merged
+# Version 7, canonical actors (issue 9): a merged actor is kept, pointing at the one it was merged
 # into, so that undo never frees an id a later actor could take, and a later mention of
 # the merged name still finds the actor it became.
 ACTOR_MERGES = [
@@ -169,6 +169,13 @@ V_REVIEW_SCALE = [
 ]
 
 
+# Version 6, project memory (issue 9): the decisions about one string are looked up by
+# label and length on every accept; without this index that is a scan of every span.
+V_MEMORY = [
+    'CREATE INDEX spans_label_len ON spans (label, ("end" - start))',
+]
+
+
 # STEPS[n] upgrades a file from version n to n + 1.
 STEPS: list[Callable[[sqlite3.Connection], None]] = [
     _run(V1),
@@ -176,6 +183,7 @@ STEPS: list[Callable[[sqlite3.Connection], None]] = [
     _run(V3),
     _run(V4),
     _run(V_REVIEW_SCALE),
+    _run(V_MEMORY),
     _run(ACTOR_MERGES),
 ]
 SCHEMA_VERSION = len(STEPS)
