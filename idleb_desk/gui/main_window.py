@@ -31,10 +31,11 @@ from idleb_desk.gui.doc_list import DocumentListModel
 from idleb_desk.gui.find_bar import FindBar
 from idleb_desk.gui.help_dialog import HelpDialog
 from idleb_desk.gui.highlighter import FormatCache, SpanHighlighter
-from idleb_desk.gui.keymap import SCOPE_REVIEW, Keymap, make_settings
+from idleb_desk.gui.keymap import SCOPE_NETWORK, SCOPE_REVIEW, Keymap, make_settings
 from idleb_desk.gui.labels import LabelSet, load_labels
 from idleb_desk.gui.legend import Legend
 from idleb_desk.gui.modal import exec_modal
+from idleb_desk.gui.network_panel import NetworkPanel
 from idleb_desk.gui.project_actions import ProjectActions
 from idleb_desk.gui.project_watch import ProjectWatch
 from idleb_desk.gui.review_controller import ReviewWidgets
@@ -45,9 +46,16 @@ log = logging.getLogger(__name__)
 TITLE = "idleb_desk"
 # Window actions handled here rather than by the review controller.
 _MENUS = {
-    "File": ("open_project", "import_files", "export_csv", "export_jsonl", "quit"),
+    "File": (
+        "open_project",
+        "import_files",
+        "export_csv",
+        "export_jsonl",
+        "export_network",
+        "quit",
+    ),
     "Go": ("next_document", "prev_document", "mark_done", "next_pane", "prev_pane", "find"),
-    "View": ("zoom_in", "zoom_out", "toggle_rejected"),
+    "View": ("zoom_in", "zoom_out", "toggle_rejected", "network_view"),
     "Help": ("help",),
 }
 
@@ -70,7 +78,7 @@ def _table(model: object, name: str) -> QTableView:
     return view
 
 
-class MainWindow(QMainWindow, ProjectActions, ProjectWatch):
+class MainWindow(QMainWindow, ProjectActions, ProjectWatch, NetworkPanel):
     def __init__(self, settings: QSettings | None = None, labels: LabelSet | None = None) -> None:
         super().__init__()
         self.settings = settings if settings is not None else make_settings()
@@ -81,6 +89,7 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch):
         self.setWindowTitle(TITLE)
         self.setAcceptDrops(True)
         self._build()
+        self.init_network()
         self._build_actions()
         self.init_project_actions()
         self.resize(1560, 960)
@@ -190,6 +199,11 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch):
                 act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
                 self.review_area.addAction(act)
                 review_menu.addAction(act)
+            elif b.scope == SCOPE_NETWORK:
+                # Only while the Network view has focus: J, K and Enter mean edges there.
+                act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                self.network_view.addAction(act)
+                menus["View"].addAction(act)
             else:
                 act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
                 self.addAction(act)
@@ -257,6 +271,8 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch):
             self.actors_view,
             self.claims_view,
         ]
+        if self.network_dock.isVisible():
+            panes.append(self.network_view.canvas)
         focus = self.focusWidget()
         i = next((k for k, p in enumerate(panes) if p is focus or p.isAncestorOf(focus)), 0)
         panes[(i + step) % len(panes)].setFocus(Qt.FocusReason.ShortcutFocusReason)
