@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 
 from idleb_desk.cli import main
 from idleb_desk.core.model import REVIEWED_STATUSES
@@ -213,6 +213,15 @@ def test_network_view_by_keys_focuses_the_claim(
     qtbot.keyClick(canvas, Key.Key_Up)  # arrows step too
     assert window.controller.focus == (CLAIM, net.edges[0].claim_id)
     assert canvas.hasFocus()  # stepping leaves the keys in the view
+    # A click on an edge's middle selects it too.
+    (s, c, t) = edge_geometry(net)[2]
+    middle = QPointF(0.25 * s[0] + 0.5 * c[0] + 0.25 * t[0], 0.25 * s[1] + 0.5 * c[1] + 0.25 * t[1])
+    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=canvas.mapFromScene(middle))
+    assert window.network_view.current == 2
+    assert window.controller.focus == (CLAIM, net.edges[2].claim_id)
+    assert "claim" in window.network_view.edge_tip(2)
+    qtbot.keyClick(canvas, Key.Key_K)
+    qtbot.keyClick(canvas, Key.Key_K)
     qtbot.keyClick(canvas, Key.Key_Return)
     qtbot.waitUntil(window.view.hasFocus)
     assert window.controller.focus == (CLAIM, net.edges[0].claim_id)

@@ -50,7 +50,7 @@ OTHER_KIND_COLOR = "#999999"
 
 # Beyond this many nodes the force pass (quadratic) is skipped: the circle is kept.
 FORCE_MAX_NODES = 600
-FORCE_STEPS = 80
+FORCE_STEPS = 60
 # Node radius in layout units (the window and the SVG draw the same picture).
 NODE_R = 9.0
 
@@ -140,13 +140,22 @@ def build_network(links: list[ClaimLinkRow]) -> tuple[list[Node], list[Edge]]:
         nodes.setdefault(node.id, node)
         return node.id
 
+    known: dict[tuple[int | None, str, str], Node] = {}
+
+    def node_of(m: MentionRow) -> str:
+        # Many mentions share a text or an actor: normalise each once.
+        key = (m.actor_id, m.text, m.label)
+        if key not in known:
+            known[key] = mention_node(m)
+        return add(known[key])
+
     edges: list[Edge] = []
     for link in links:
         if link.speaker is not None:
-            source = add(mention_node(link.speaker))
+            source = node_of(link.speaker)
         else:
             source = add(Node(UNATTRIBUTED, UNATTRIBUTED_NAME, NODE_PLACEHOLDER))
-        targets = [add(mention_node(m)) for m in link.addressees] or [
+        targets = [node_of(m) for m in link.addressees] or [
             add(Node(PUBLIC, PUBLIC_NAME, NODE_PLACEHOLDER))
         ]
         for pos, target in enumerate(targets):
@@ -198,22 +207,27 @@ def _spread(pos: np.ndarray, links: np.ndarray, size: float) -> np.ndarray:
     n = len(pos)
     k = size / math.sqrt(n)  # the ideal distance between two nodes
     step = size / 10
+    x, y = pos[:, 0].copy(), pos[:, 1].copy()
+    src, dst = (links[:, 0], links[:, 1]) if len(links) else (np.zeros(0, int),) * 2
     for it in range(FORCE_STEPS):
-        delta = pos[:, None, :] - pos[None, :, :]
-        dist = np.sqrt((delta**2).sum(axis=2)) + 1e-9
-        np.fill_diagonal(dist, np.inf)
-        disp = (delta * (k * k / dist**2)[:, :, None]).sum(axis=1)  # repulsion
-        if len(links):
-            d = pos[links[:, 0]] - pos[links[:, 1]]
-            length = np.sqrt((d**2).sum(axis=1)) + 1e-9
-            pull = d * (length / k)[:, None]  # attraction along each link
-            np.add.at(disp, links[:, 0], -pull)
-            np.add.at(disp, links[:, 1], pull)
+        dx = x[:, None] - x[None, :]
+        dy = y[:, None] - y[None, :]
+        d2 = dx * dx + dy * dy
+        np.fill_diagonal(d2, np.inf)
+        push = (k * k) / np.maximum(d2, 1e-9)  # repulsion k²/d along the unit vector
+        fx, fy = (dx * push).sum(axis=1), (dy * push).sum(axis=1)
+        if len(src):
+            lx, ly = x[src] - x[dst], y[src] - y[dst]
+            pull = np.sqrt(lx * lx + ly * ly) / k  # attraction d²/k along each link
+            fx += np.bincount(dst, lx * pull, n) - np.bincount(src, lx * pull, n)
+            fy += np.bincount(dst, ly * pull, n) - np.bincount(src, ly * pull, n)
         # A weak pull to the centre keeps nodes without links from drifting away.
-        disp -= pos * 0.05 * k / (size / 2)
-        norm = np.sqrt((disp**2).sum(axis=1)) + 1e-9
-        pos = pos + disp / norm[:, None] * np.minimum(norm, step * (1 - it / FORCE_STEPS))[:, None]
-    pos = pos - pos.mean(axis=0)
+        fx -= x * (0.1 * k / size)
+        fy -= y * (0.1 * k / size)
+        norm = np.sqrt(fx * fx + fy * fy) + 1e-9
+        move = np.minimum(norm, step * (1 - it / FORCE_STEPS)) / norm
+        x, y = x + fx * move, y + fy * move
+    pos = np.stack([x - x.mean(), y - y.mean()], axis=1)
     extent = np.abs(pos).max() or 1.0
     return pos * (size / 2 / extent)
 

@@ -9,27 +9,29 @@ from the keyboard (the keys are actions of the window's keymap, scope "network")
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
+    QFontMetricsF,
     QImage,
     QMouseEvent,
     QPainter,
     QPainterPath,
-    QPainterPathStroker,
     QPen,
-    QPolygonF,
 )
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsPathItem,
     QGraphicsScene,
+    QGraphicsSimpleTextItem,
     QGraphicsView,
     QLabel,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -39,82 +41,93 @@ from idleb_desk.core.network import (
     NODE_PLACEHOLDER,
     NODE_R,
     Network,
+    Point,
     edge_geometry,
     kind_color,
 )
 
 HALO = QColor("#FFD84D")  # the selected edge's halo; never a kind colour
 PICK_WIDTH = 10.0  # how far from an edge a click still picks it
+NAME_CHARS = 40  # longer node names are cut (the tooltip has the whole name)
 
 
-class EdgeItem(QGraphicsPathItem):
-    def __init__(self, index: int, path: QPainterPath, color: QColor, tip: str) -> None:
-        super().__init__(path)
-        self.index = index
-        self.color = color
-        self.arrow = QPolygonF()
-        self.setToolTip(tip)
-        self.setAcceptHoverEvents(True)
-        self.set_selected(False)
-
-    def set_selected(self, on: bool) -> None:
-        self.selected = on
-        self.setPen(
-            QPen(self.color, 4.5 if on else 1.8, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
-        )
-        self.setZValue(2 if on else 0)
-        self.update()
-
-    def shape(self) -> QPainterPath:
-        stroker = QPainterPathStroker()
-        stroker.setWidth(PICK_WIDTH)
-        return stroker.createStroke(self.path())
-
-    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt's name)
-        return super().boundingRect().adjusted(-8, -8, 8, 8)
-
-    def paint(self, painter: QPainter, option: object, widget: QWidget | None = None) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        if self.selected:
-            painter.setPen(QPen(HALO, 10, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-            painter.drawPath(self.path())
-        painter.setPen(self.pen())
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(self.path())
-        painter.setBrush(QBrush(self.color))
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.drawPolygon(self.arrow)
+def _edge_pen(color: QColor, selected: bool) -> QPen:
+    return QPen(color, 4.5 if selected else 1.8, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
 
 
-def _arrow(tip: QPointF, control: QPointF, size: float) -> QPolygonF:
-    d = tip - control
-    length = max((d.x() ** 2 + d.y() ** 2) ** 0.5, 1e-6)
-    ux, uy = d.x() / length, d.y() / length
-    base = QPointF(tip.x() - ux * size, tip.y() - uy * size)
-    side = QPointF(-uy * size * 0.45, ux * size * 0.45)
-    return QPolygonF([tip, base + side, base - side])
+def edge_path(s: Point, c: Point, t: Point, head: float = 9.0) -> QPainterPath:
+    """A quadratic curve from s to t with an open arrowhead at t, as one path: Qt draws
+    and picks it in C++, with no item per arrowhead."""
+    path = QPainterPath(QPointF(*s))
+    path.quadTo(QPointF(*c), QPointF(*t))
+    dx, dy = t[0] - c[0], t[1] - c[1]
+    length = max((dx * dx + dy * dy) ** 0.5, 1e-6)
+    ux, uy = dx / length, dy / length
+    bx, by = t[0] - ux * head, t[1] - uy * head
+    wx, wy = -uy * head * 0.5, ux * head * 0.5
+    path.moveTo(bx + wx, by + wy)
+    path.lineTo(*t)
+    path.lineTo(bx - wx, by - wy)
+    return path
 
 
 class NetworkCanvas(QGraphicsView):
+    """The drawing. Edges are plain path items tagged with their index (data 0); a click
+    or a tooltip looks for the topmost edge within PICK_WIDTH of the pointer."""
+
     edge_clicked = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("networkCanvas")
-        self.setScene(QGraphicsScene(self))
+        scene = QGraphicsScene(self)
+        # Items are added in bulk and looked up only on a click: no spatial index to build.
+        scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.setScene(scene)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setBackgroundBrush(QBrush(QColor("#ffffff")))
+        self.edge_tip: Callable[[int], str] = lambda _i: ""
+
+    def edge_at(self, pos: QPoint) -> int | None:
+        """The edge nearest to `pos` (view pixels), if one passes within PICK_WIDTH / 2."""
+        half = PICK_WIDTH / 2
+        area = QRect(pos.x() - int(half), pos.y() - int(half), int(PICK_WIDTH), int(PICK_WIDTH))
+        near = [
+            item
+            for item in self.items(area, Qt.ItemSelectionMode.IntersectsItemShape)
+            if item.data(0) is not None
+        ]
+        if not near:
+            return None
+        # Parallel edges run close together: the one whose curve passes nearest wins.
+        at = self.mapToScene(pos)
+
+        def distance(item: QGraphicsItem) -> float:
+            path = item.path()  # type: ignore[attr-defined]
+            points = (path.pointAtPercent(k / 24) for k in range(25))
+            return min((p.x() - at.x()) ** 2 + (p.y() - at.y()) ** 2 for p in points)
+
+        return int(min(near, key=distance).data(0))
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt's name)
-        item = self.itemAt(event.position().toPoint())
-        if isinstance(item, EdgeItem) and event.button() == Qt.MouseButton.LeftButton:
-            self.edge_clicked.emit(item.index)
-            event.accept()
-            return
+        if event.button() == Qt.MouseButton.LeftButton:
+            index = self.edge_at(event.position().toPoint())
+            if index is not None:
+                self.edge_clicked.emit(index)
+                event.accept()
+                return
         super().mousePressEvent(event)
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.ToolTip:
+            index = self.edge_at(event.pos())  # type: ignore[attr-defined]
+            if index is not None:
+                QToolTip.showText(event.globalPos(), self.edge_tip(index), self)  # type: ignore[attr-defined]
+                return True
+        return super().viewportEvent(event)
 
     def wheelEvent(self, event: object) -> None:  # noqa: N802 (Qt's name)
         step = event.angleDelta().y()  # type: ignore[attr-defined]
@@ -122,7 +135,7 @@ class NetworkCanvas(QGraphicsView):
         self.scale(factor, factor)
 
     def fit(self) -> None:
-        rect = self.scene().itemsBoundingRect().adjusted(-20, -20, 20, 20)
+        rect = self.sceneRect()
         if not rect.isEmpty():
             self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
 
@@ -149,7 +162,7 @@ class NetworkView(QWidget):
         self.setObjectName("networkView")
         self.network: Network | None = None
         self.current: int | None = None
-        self.edge_items: list[EdgeItem] = []
+        self.edge_items: list[QGraphicsPathItem] = []
         self.header = QLabel("")
         self.header.setObjectName("networkHeader")
         self.header.setWordWrap(True)
@@ -162,6 +175,8 @@ class NetworkView(QWidget):
             "with no speaker comes from (unattributed)."
         )
         self.canvas = NetworkCanvas(self)
+        self.canvas.edge_tip = self.edge_tip
+        self._names: dict[str, str] = {}
         self.canvas.edge_clicked.connect(self.select_edge)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
@@ -178,22 +193,20 @@ class NetworkView(QWidget):
         self.legend.setText(legend_html(net))
         scene = self.canvas.scene()
         scene.clear()
+        self.halo = scene.addPath(
+            QPainterPath(), QPen(HALO, 10, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+        )
+        self.halo.setZValue(1)
         self.edge_items = []
         self.current = None
-        names = {n.id: n.name for n in net.nodes}
-        for i, ((s, c, t), e) in enumerate(zip(edge_geometry(net), net.edges, strict=False)):
-            path = QPainterPath(QPointF(*s))
-            path.quadTo(QPointF(*c), QPointF(*t))
-            tip = (
-                f"{names[e.source]} → {names[e.target]}\n{e.kind}, {e.quote_type} quote, "
-                f"{e.status}\nclaim {e.claim_id} (document {e.document_id})"
-            )
-            item = EdgeItem(i, path, QColor(kind_color(e.kind)), tip)
-            item.arrow = _arrow(QPointF(*t), QPointF(*c), 9.0)
-            scene.addItem(item)
+        self._names = {n.id: n.name for n in net.nodes}
+        pens = {k: _edge_pen(QColor(kind_color(k)), False) for k in net.kinds()}
+        for i, ((s, c, t), e) in enumerate(zip(edge_geometry(net), net.edges, strict=True)):
+            item = scene.addPath(edge_path(s, c, t), pens[e.kind])
+            item.setData(0, i)
             self.edge_items.append(item)
         self._draw_nodes(net, scene)
-        self.canvas.setSceneRect(scene.itemsBoundingRect().adjusted(-40, -40, 40, 40))
+        self.canvas.setSceneRect(scene.itemsBoundingRect().adjusted(-20, -20, 20, 20))
         self.canvas.fit()
         if keep_claim is not None:
             index = net.edge_index(keep_claim)
@@ -204,6 +217,7 @@ class NetworkView(QWidget):
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF(), 9.0))
         degree = net.degrees()
+        text_height = QFontMetricsF(font).height() * 0.8
         for node in net.nodes:
             x, y = net.positions[node.id]
             rect = QRectF(x - NODE_R, y - NODE_R, 2 * NODE_R, 2 * NODE_R)
@@ -220,10 +234,13 @@ class NetworkView(QWidget):
             label = f", {node.label}" if node.label else ""
             shape.setToolTip(f"{node.name}\n{kind}{label}; {degree[node.id]} claim edge(s)")
             shape.setZValue(3)
-            text = scene.addText(node.name, font)
-            text.setDefaultTextColor(QColor("#111111"))
-            text.setPos(x + NODE_R, y - NODE_R - text.boundingRect().height() * 0.8)
+            name = node.name if len(node.name) <= NAME_CHARS else node.name[: NAME_CHARS - 1] + "…"
+            text = QGraphicsSimpleTextItem(name)
+            text.setFont(font)
+            text.setBrush(QBrush(QColor("#111111")))
+            text.setPos(x + NODE_R, y - NODE_R - text_height)
             text.setZValue(4)
+            scene.addItem(text)
 
     # ---- selection -------------------------------------------------------------------------------
 
@@ -235,11 +252,26 @@ class NetworkView(QWidget):
         self.canvas.ensureVisible(self.edge_items[index], 30, 30)
         self.edge_selected.emit(index)
 
+    def edge_tip(self, index: int) -> str:
+        if self.network is None or not 0 <= index < len(self.network.edges):
+            return ""
+        e, names = self.network.edges[index], self._names
+        return (
+            f"{names[e.source]} → {names[e.target]}\n{e.kind}, {e.quote_type} quote, "
+            f"{e.status}\nclaim {e.claim_id} (document {e.document_id})"
+        )
+
     def _mark(self, index: int) -> None:
+        assert self.network is not None
         if self.current is not None and self.current < len(self.edge_items):
-            self.edge_items[self.current].set_selected(False)
+            old = self.edge_items[self.current]
+            old.setPen(_edge_pen(old.pen().color(), False))
+            old.setZValue(0)
         self.current = index
-        self.edge_items[index].set_selected(True)
+        item = self.edge_items[index]
+        item.setPen(_edge_pen(item.pen().color(), True))
+        item.setZValue(2)
+        self.halo.setPath(item.path())
 
     def step(self, direction: int) -> int | None:
         if not self.edge_items:
@@ -256,7 +288,7 @@ class NetworkView(QWidget):
     def render_png(self, path: Path | str, width: int = 1600) -> bool:
         """The whole scene as a PNG (not just what is scrolled into view)."""
         scene = self.canvas.scene()
-        rect = scene.itemsBoundingRect().adjusted(-30, -30, 30, 30)
+        rect = self.canvas.sceneRect()
         if rect.isEmpty():
             return False
         height = max(1, int(width * rect.height() / rect.width()))
