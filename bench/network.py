@@ -145,15 +145,17 @@ def main(argv: list[str] | None = None) -> int:
         layout_ms = (time.perf_counter() - t0) * 1000
         window.close()
     med, base = statistics.median(proj_ms), statistics.median(doc_ms)
+    load = os.getloadavg()[0]  # a shared machine's load explains much of the spread
     print(f"project: {n_claims} claims, {len(net.edges)} edges, {len(net.nodes)} nodes")
     print(f"draw project ms: median {med:.1f}  max {max(proj_ms):.1f}  (target < 500)")
     print(f"baseline: draw one document ({doc_edges} edges) ms: median {base:.1f}")
     print(f"of which load+layout {load_ms:.1f} ms, layout alone {layout_ms:.1f} ms")
+    print(f"load average {load:.1f} on {os.cpu_count()} cores")
     print(
         f"claims={n_claims} edges={len(net.edges)} nodes={len(net.nodes)} "
         f"draw_ms={med:.1f} draw_max_ms={max(proj_ms):.1f} doc_draw_ms={base:.1f} "
         f"load_layout_ms={load_ms:.1f} layout_ms={layout_ms:.1f} target_ms=500 "
-        f"ok={int(med < 500)}"
+        f"ok={int(med < 500)} loadavg={load:.1f}"
     )
     return 0
 

@@ -51,6 +51,9 @@ OTHER_KIND_COLOR = "#999999"
 # Beyond this many nodes the force pass (quadratic) is skipped: the circle is kept.
 FORCE_MAX_NODES = 600
 FORCE_STEPS = 60
+# Pull towards the centre, as a share of the distance: without it a pair of actors that
+# talk only to each other drifts far out and squeezes the rest into a corner.
+GRAVITY = 1.0
 # Node radius in layout units (the window and the SVG draw the same picture).
 NODE_R = 9.0
 
@@ -179,7 +182,8 @@ def load_network(store: Store, document_id: int | None, reviewed_only: bool = Tr
     statuses = REVIEWED_STATUSES if reviewed_only else None
     nodes, edges = build_network(claim_links(store, document_id, statuses))
     net = Network(nodes, edges, document_id, reviewed_only)
-    net.positions = layout(net)
+    # Room grows with the number of actors, so names stay apart at the view's zoom.
+    net.positions = layout(net, size=max(400.0, 150.0 * math.sqrt(len(nodes))))
     return net
 
 
@@ -221,9 +225,8 @@ def _spread(pos: np.ndarray, links: np.ndarray, size: float) -> np.ndarray:
             pull = np.sqrt(lx * lx + ly * ly) / k  # attraction d²/k along each link
             fx += np.bincount(dst, lx * pull, n) - np.bincount(src, lx * pull, n)
             fy += np.bincount(dst, ly * pull, n) - np.bincount(src, ly * pull, n)
-        # A weak pull to the centre keeps nodes without links from drifting away.
-        fx -= x * (0.1 * k / size)
-        fy -= y * (0.1 * k / size)
+        fx -= x * GRAVITY
+        fy -= y * GRAVITY
         norm = np.sqrt(fx * fx + fy * fy) + 1e-9
         move = np.minimum(norm, step * (1 - it / FORCE_STEPS)) / norm
         x, y = x + fx * move, y + fy * move

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
@@ -17,7 +18,6 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
-    QFontMetricsF,
     QImage,
     QMouseEvent,
     QPainter,
@@ -188,6 +188,7 @@ class NetworkView(QWidget):
     # ---- drawing -------------------------------------------------------------------------------
 
     def set_network(self, net: Network, header: str, keep_claim: int | None = None) -> None:
+        net = self._stretched(net)
         self.network = net
         self.header.setText(header)
         self.legend.setText(legend_html(net))
@@ -213,11 +214,20 @@ class NetworkView(QWidget):
             if index is not None:
                 self._mark(index)
 
+    def _stretched(self, net: Network) -> Network:
+        """The layout (a square) widened to the panel's shape, so a wide, low dock is used
+        whole; exports keep the square layout."""
+        view = self.canvas.viewport().size()
+        aspect = min(max(view.width() / max(view.height(), 1), 1.0), 2.5)
+        if aspect == 1.0:
+            return net
+        moved = {k: (x * aspect, y) for k, (x, y) in net.positions.items()}
+        return replace(net, positions=moved)
+
     def _draw_nodes(self, net: Network, scene: QGraphicsScene) -> None:
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF(), 9.0))
         degree = net.degrees()
-        text_height = QFontMetricsF(font).height() * 0.8
         for node in net.nodes:
             x, y = net.positions[node.id]
             rect = QRectF(x - NODE_R, y - NODE_R, 2 * NODE_R, 2 * NODE_R)
@@ -238,8 +248,10 @@ class NetworkView(QWidget):
             text = QGraphicsSimpleTextItem(name)
             text.setFont(font)
             text.setBrush(QBrush(QColor("#111111")))
-            text.setPos(x + NODE_R, y - NODE_R - text_height)
+            text.setPos(x + NODE_R, y - NODE_R)
             text.setZValue(4)
+            # Names keep their size when the view zooms out to fit a large network.
+            text.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
             scene.addItem(text)
 
     # ---- selection -------------------------------------------------------------------------------
