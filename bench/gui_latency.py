@@ -5,7 +5,7 @@ carrying 4,000 suggested spans and a 500-word article, opens the real window, an
 the real accept key (A: commit, repaint, focus the next item), timing each press through
 to a forced repaint. The last line is machine-readable key=value pairs.
 
-    .venv/bin/python bench/gui_latency.py [--presses 300]
+    .venv/bin/python bench/gui_latency.py [--presses 300] [--network]
 """
 
 from __future__ import annotations
@@ -146,6 +146,9 @@ def p99(values: list[float]) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--presses", type=int, default=300)
+    parser.add_argument(
+        "--network", action="store_true", help="with the Network view open (all claims)"
+    )
     args = parser.parse_args(argv)
     app = make_app([sys.argv[0]])
     with tempfile.TemporaryDirectory() as tmp:
@@ -156,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
         window.show()
         window.activateWindow()
         assert window.open_project(db)
+        if args.network:
+            window.act_network_view()
+            window.act_network_status()  # all claims: the suggested ones are drawn too
         paint(app, window)
 
         window.open_document(small)
@@ -183,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"small key ms: median {med_small:.2f}  p99 {p99(small_keys):.2f}")
     print(
         f"open_ms={open_ms:.1f} key_median_ms={med_large:.2f} key_p99_ms={p99(large_keys):.2f} "
-        f"size_ratio={med_large / med_small:.2f} peak_rss_mb={rss:.0f}"
+        f"size_ratio={med_large / med_small:.2f} peak_rss_mb={rss:.0f} "
+        f"network_open={int(args.network)}"
     )
     return 0
 

@@ -41,16 +41,14 @@ class ClaimLinkRow:
     addressees: tuple[MentionRow, ...]
 
 
-# The actor of a span: its own link, else an actor mention's over the same text.
+# The actor mention over the same text as a claim part: one with an actor link first.
+_SAME_TEXT = """LEFT JOIN spans {m} ON {m}.id = (SELECT x.id FROM spans x
+        WHERE x.document_id = {s}.document_id AND x.start = {s}.start
+          AND x."end" = {s}."end" AND x.layer = :actor_layer AND x.status != :rejected
+        ORDER BY x.actor_id IS NULL, x.id LIMIT 1)"""
+# A span's actor: its own link, else that actor mention's.
 _MENTION_COLUMNS = """{s}.id, {s}.document_id, {s}.start, {s}."end",
-    coalesce({s}.actor_id, (SELECT m.actor_id FROM spans m
-        WHERE m.document_id = {s}.document_id AND m.start = {s}.start
-          AND m."end" = {s}."end" AND m.layer = :actor_layer AND m.status != :rejected
-          AND m.actor_id IS NOT NULL ORDER BY m.id LIMIT 1)) AS aid,
-    (SELECT m.label FROM spans m
-        WHERE m.document_id = {s}.document_id AND m.start = {s}.start
-          AND m."end" = {s}."end" AND m.layer = :actor_layer AND m.status != :rejected
-        ORDER BY m.id LIMIT 1) AS mlabel"""
+    coalesce({s}.actor_id, {m}.actor_id), {m}.label"""
 
 
 def _where(document_id: int | None, statuses: tuple[str, ...] | None) -> tuple[str, dict]:
@@ -74,30 +72,34 @@ def claim_links(
     # A pronoun or description speaker stands for its antecedent's actor.
     speakers = store.execute(
         f"""SELECT c.id, c.document_id, c.kind, c.quote_type, c.status,
-                   coalesce(co.start, 0), {_MENTION_COLUMNS.format(s="sp")}
+                   coalesce(co.start, 0), {_MENTION_COLUMNS.format(s="sp", m="am")}
             FROM claims c
             LEFT JOIN spans sp ON sp.id = coalesce(c.antecedent_span_id, c.speaker_span_id)
+            {_SAME_TEXT.format(s="sp", m="am")}
             LEFT JOIN spans co ON co.id = c.content_span_id
             {where}
             ORDER BY c.document_id, coalesce(co.start, 0), c.id""",
         params,
     ).fetchall()
     addressees = store.execute(
-        f"""SELECT ca.claim_id, {_MENTION_COLUMNS.format(s="s")}
+        f"""SELECT ca.claim_id, {_MENTION_COLUMNS.format(s="s", m="am")}
             FROM claim_addressees ca
             JOIN claims c ON c.id = ca.claim_id
             JOIN spans s ON s.id = ca.span_id
+            {_SAME_TEXT.format(s="s", m="am")}
             {where}
-            ORDER BY ca.claim_id, ca.position""",
+            ORDER BY c.document_id, ca.claim_id, ca.position""",
         params,
     ).fetchall()
     actors = _actors(store, {r[10] for r in speakers} | {r[5] for r in addressees})
+    # Both queries come in document order: one text is held at a time, read once.
+    texts: dict[int, str] = {}
     by_claim: dict[int, list[MentionRow]] = {}
     for r in addressees:
-        by_claim.setdefault(r[0], []).append(_mention(store, r[1:], actors))
+        by_claim.setdefault(r[0], []).append(_mention(store, r[1:], actors, texts))
     out = []
     for r in speakers:
-        speaker = _mention(store, r[6:], actors) if r[6] is not None else None
+        speaker = _mention(store, r[6:], actors, texts) if r[6] is not None else None
         out.append(
             ClaimLinkRow(
                 claim_id=r[0],
@@ -127,12 +129,18 @@ def _actors(store: Store, ids: set[int | None]) -> dict[int, tuple[str, str]]:
     return out
 
 
-def _mention(store: Store, r: tuple, actors: dict[int, tuple[str, str]]) -> MentionRow:
+def _mention(
+    store: Store, r: tuple, actors: dict[int, tuple[str, str]], texts: dict[int, str]
+) -> MentionRow:
     span_id, doc_id, start, end, actor_id, label = r[:6]
+    text = texts.get(doc_id)
+    if text is None:
+        texts.clear()
+        text = texts[doc_id] = store.document_text(doc_id)
     name, actor_label = actors.get(actor_id, ("", "")) if actor_id is not None else ("", "")
     return MentionRow(
         span_id=span_id,
-        text=store.document_text(doc_id)[start:end],
+        text=text[start:end],
         actor_id=actor_id if name else None,
         actor_name=name,
         actor_label=actor_label,
