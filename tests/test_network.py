@@ -159,6 +159,8 @@ def test_graphml_and_svg_round_trip(project: Path, tmp_path: Path) -> None:
     assert svg.tag == f"{{{SVG_NS}}}svg"
     drawn = svg.findall(".//s:g/s:path", {"s": SVG_NS})
     assert len(drawn) == len(net.edges)
+    names = {t.text for t in svg.iter(f"{{{SVG_NS}}}text")}
+    assert {n.name for n in net.nodes} <= names and set(net.kinds()) <= names
 
 
 def test_cli_network_writes_graphml_and_svg(project: Path, tmp_path: Path, capsys) -> None:
@@ -243,6 +245,11 @@ def test_network_view_by_keys_focuses_the_claim(
     ns = {"g": GRAPHML_NS}
     assert len(root.findall("g:graph/g:edge", ns)) == len(window.network_view.network.edges)
     assert len(root.findall("g:graph/g:node", ns)) == len(window.network_view.network.nodes)
+    # Positions are the layout's own, not the drawing widened to the panel.
+    source = window.network_view.source
+    first = root.find("g:graph/g:node", ns)
+    x = float(first.find("g:data[@key='d_x']", ns).text)
+    assert x == round(source.positions[first.get("id")][0], 2)
     png = window.export_network(tmp_path / "shown.png")
     assert png is not None and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shown_errors == []

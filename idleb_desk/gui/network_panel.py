@@ -189,10 +189,10 @@ class NetworkPanel:
         if fmt not in ("graphml", "svg", "png"):
             fmt = next((f for f in ("svg", "png") if f"*.{f}" in chosen), "graphml")
             path = path.with_name(f"{path.name}.{fmt}")
-        if self.network_view.network is None or not self.network_dock.isVisible():
+        if self.network_view.source is None or not self.network_dock.isVisible():
             net = self.current_network()
             self.network_view.set_network(net, self.network_header(net))
-        net = self.network_view.network
+        net = self.network_view.source
         assert net is not None
         try:
             if fmt == "graphml":

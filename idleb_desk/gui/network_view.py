@@ -160,7 +160,8 @@ class NetworkView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("networkView")
-        self.network: Network | None = None
+        self.network: Network | None = None  # as drawn (widened to the panel)
+        self.source: Network | None = None
         self.current: int | None = None
         self.edge_items: list[QGraphicsPathItem] = []
         self.header = QLabel("")
@@ -188,6 +189,7 @@ class NetworkView(QWidget):
     # ---- drawing -------------------------------------------------------------------------------
 
     def set_network(self, net: Network, header: str, keep_claim: int | None = None) -> None:
+        self.source = net  # as laid out: what GraphML and SVG export
         net = self._stretched(net)
         self.network = net
         self.header.setText(header)

@@ -110,7 +110,9 @@ def write_graphml(net: Network, path: Path | str) -> GraphReport:
 
 # ---- SVG ------------------------------------------------------------------------------------
 
-MARGIN = 140.0
+MARGIN = 40.0
+CHAR_W = 7.5  # a rough width of one character at font-size 13, to leave room for names
+LINE_H = 18.0
 
 
 def svg_tree(net: Network, title: str = "") -> ET.ElementTree:
@@ -119,8 +121,13 @@ def svg_tree(net: Network, title: str = "") -> ET.ElementTree:
     pos = net.positions
     xs = [p[0] for p in pos.values()] or [0.0]
     ys = [p[1] for p in pos.values()] or [0.0]
-    x0, y0 = min(xs) - MARGIN, min(ys) - MARGIN
-    w, h = max(xs) - x0 + MARGIN, max(ys) - y0 + MARGIN + 40 + 18 * len(net.kinds())
+    right = max((pos[n.id][0] + NODE_R + 3 + CHAR_W * len(n.name) for n in net.nodes), default=0.0)
+    legend_w = CHAR_W * max((len(k) for k in net.kinds()), default=0) + 60
+    text = title or "Who said what to whom"
+    x0, y0 = min(xs) - MARGIN, min(ys) - MARGIN - 2 * LINE_H
+    x1 = max(right, x0 + legend_w, x0 + CHAR_W * len(text) + 20) + MARGIN / 2
+    ly = max(ys) + MARGIN
+    w, h = x1 - x0, ly + LINE_H * len(net.kinds()) + MARGIN / 2 - y0
     root = ET.Element(
         q("svg"),
         {
@@ -129,11 +136,15 @@ def svg_tree(net: Network, title: str = "") -> ET.ElementTree:
             "viewBox": f"{x0:.1f} {y0:.1f} {w:.1f} {h:.1f}",
         },
     )
-    ET.SubElement(root, q("title")).text = title or "Who said what to whom"
+    ET.SubElement(root, q("title")).text = text
     ET.SubElement(
         root, q("rect"), {"x": f"{x0:.1f}", "y": f"{y0:.1f}", "width": f"{w:.1f}",
                           "height": f"{h:.1f}", "fill": "#ffffff"},
     )  # fmt: skip
+    ET.SubElement(
+        root, q("text"), {"x": f"{x0 + 20:.1f}", "y": f"{y0 + LINE_H + 4:.1f}",
+                          "font-family": "sans-serif", "font-size": "15", "font-weight": "bold"},
+    ).text = text  # fmt: skip
     defs = ET.SubElement(root, q("defs"))
     for kind in net.kinds():
         marker = ET.SubElement(
@@ -166,9 +177,8 @@ def svg_tree(net: Network, title: str = "") -> ET.ElementTree:
             nodes, q("text"), {"x": f"{x + NODE_R + 3:.1f}", "y": f"{y - NODE_R:.1f}"}
         ).text = node.name
     legend = ET.SubElement(root, q("g"), {"font-family": "sans-serif", "font-size": "13"})
-    ly = max(ys) + MARGIN * 0.6
     for i, kind in enumerate(net.kinds()):
-        y = ly + 18 * i
+        y = ly + LINE_H * i
         ET.SubElement(legend, q("line"), {"x1": f"{x0 + 20:.1f}", "y1": f"{y:.1f}",
                       "x2": f"{x0 + 50:.1f}", "y2": f"{y:.1f}", "stroke": kind_color(kind),
                       "stroke-width": "3"})  # fmt: skip
