@@ -159,9 +159,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def _extract_inputs(files: Sequence[Path], problems: list[str]) -> Iterator[tuple[str, str, str]]:
     """(id, path as given, decoded text) for each input document; problems go to stderr."""
-    from idleb_desk.io.encoding import decode_bytes
-    from idleb_desk.io.errors import ImportProblem
-    from idleb_desk.io.readers import SUPPORTED, iter_jsonl
+    from idleb_desk.io.errors import ImportProblem, Problem
+    from idleb_desk.io.readers import SUPPORTED, read_file
 
     def report(problem: object) -> None:
         problems.append(str(problem))
@@ -177,19 +176,13 @@ def _extract_inputs(files: Sequence[Path], problems: list[str]) -> Iterator[tupl
             report(f"{given}: is a folder with no supported files")
         for path in paths:
             shown = str(path) if given.is_dir() else str(given)
-            try:
-                if path.suffix.lower() == ".jsonl":
-                    for doc in iter_jsonl(path, problems=report):
-                        yield doc.ext_id, shown, doc.text
-                    continue
-                text, _ = decode_bytes(path.read_bytes(), str(path))
-            except ImportProblem as exc:
-                report(exc)
-                continue
-            except OSError as exc:
-                report(f"{path}: cannot be read ({exc.strerror})")
-                continue
-            yield path.stem, shown, text
+            # The same readers as `import`, so offsets index the text a project stores
+            # (HTML markup, Markdown front matter and a leading BOM are not text).
+            for doc in read_file(path):
+                if isinstance(doc, Problem):
+                    report(ImportProblem(doc.path, doc.problem, doc.line))
+                else:
+                    yield doc.ext_id, shown, doc.text
 
 
 # ---- export, stats, agree, kinds -------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Screenshot of the Network view on the seed article (docs/screenshot-network.png).
 
 Extracts the seed with the real spaCy model into a temporary project, opens the real
-window, opens the Network view with F8's action, shows all claims, selects the third
+window, opens the Network view with its action (Ctrl+Shift+N), shows all claims, selects the third
 claim edge from the keyboard actions (so the article shows that claim focused) and saves
 a grab of the window. Run it under a display, e.g.:
 

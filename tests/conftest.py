@@ -40,6 +40,21 @@ def hermetic_home(
     return home
 
 
+@pytest.fixture(autouse=True)
+def no_unanswered_questions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A question a test did not answer fails it at once instead of waiting forever on a
+    modal box (tests that expect one replace the asker with their answer)."""
+    if "PySide6.QtCore" not in sys.modules:
+        return
+    from idleb_desk.gui import questions
+
+    def unexpected(*args: object) -> None:
+        raise AssertionError(f"unexpected question from the window: {args[1:]}")
+
+    monkeypatch.setattr(questions, "leftovers_asker", unexpected)
+    monkeypatch.setattr(questions, "comment_asker", unexpected)
+
+
 @pytest.fixture
 def tmp_db(tmp_path: Path) -> Path:
     """Where a test's project file goes (not created yet)."""

@@ -23,12 +23,12 @@ from idleb_desk.store.store import Store
 
 ACTORS_HEADER = (
     "document_id,document_title,span_id,start,end,text,label,status,origin,reviewer,"
-    "reviewed_at,actor_id,actor_name"
+    "reviewed_at,actor_id,actor_name,flag,comment"
 )
 CLAIMS_HEADER = (
     "document_id,document_title,claim_id,speaker_text,speaker_start,speaker_end,"
     "speaker_actor,cue_text,cue_start,cue_end,content_text,content_start,content_end,"
-    "addressees,kind,quote_type,status,origin,reviewer,reviewed_at"
+    "addressees,kind,quote_type,status,origin,reviewer,reviewed_at,flag,comment"
 )
 TEXT = (
     "Heiko Maas urged Russia and Turkey to stop. Le Drian warned Moscow.\n"

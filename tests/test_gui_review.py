@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from idleb_desk.core.model import ACCEPTED, DOC_DONE, EDITED, MANUAL, REJECTED, SUGGESTED
 from idleb_desk.core.review import ReviewSession
+from idleb_desk.gui import questions
 from idleb_desk.gui.keymap import make_settings
 from idleb_desk.gui.main_window import MainWindow
 from idleb_desk.gui.review_state import CLAIM, SPAN
@@ -107,7 +108,7 @@ def walk_to(qtbot, window: MainWindow, text: str, limit: int = 200) -> None:
 
 
 def test_review_by_keyboard_end_to_end(
-    qtbot, open_window, project: Path, tmp_path: Path, shown_errors
+    qtbot, open_window, project: Path, tmp_path: Path, shown_errors, monkeypatch
 ) -> None:
     w = open_window(project)
     c = w.controller
@@ -187,9 +188,13 @@ def test_review_by_keyboard_end_to_end(
     press(qtbot, Key.Key_Z, Mod.ControlModifier | Mod.ShiftModifier)
     assert c.state.claims[claim_id].quote_type == "mixed"
 
-    # Ctrl+Enter: reviewed, and the next unreviewed document opens.
+    # Ctrl+Enter: asked about the suggestions left (leave them), reviewed, and the next
+    # unreviewed document opens.
     seed_id = c.state.doc.id
+    asked: list[int] = []
+    monkeypatch.setattr(questions, "leftovers_asker", lambda _p, _t, n: asked.append(n) or "leave")
     press(qtbot, Key.Key_Return, Mod.ControlModifier)
+    assert asked and asked[0] > 0
     assert c.state.doc.ext_id == "second"
     assert w.view.hasFocus()
     press(qtbot, Key.Key_PageUp, Mod.ControlModifier)

@@ -28,6 +28,7 @@ from idleb_desk.project import ensure_seed
 from idleb_desk.store.store import Store
 
 Key = Qt.Key
+Mod = Qt.KeyboardModifier
 
 
 @pytest.fixture(scope="module")
@@ -198,7 +199,7 @@ def test_network_view_by_keys_focuses_the_claim(
     window.view.setFocus()
     qtbot.waitUntil(window.view.hasFocus)
 
-    qtbot.keyClick(window.focusWidget(), Key.Key_F8)
+    qtbot.keyClick(window.focusWidget(), Key.Key_N, Mod.ControlModifier | Mod.ShiftModifier)
     canvas = window.network_view.canvas
     qtbot.waitUntil(canvas.hasFocus)
     assert window.network_dock.isVisible()
@@ -230,7 +231,7 @@ def test_network_view_by_keys_focuses_the_claim(
 
     # Accepting it in the article, then back to the view: reviewed only shows just it.
     qtbot.keyClick(window.view, Key.Key_A)
-    qtbot.keyClick(window.focusWidget(), Key.Key_F8)
+    qtbot.keyClick(window.focusWidget(), Key.Key_N, Mod.ControlModifier | Mod.ShiftModifier)
     qtbot.waitUntil(canvas.hasFocus)
     qtbot.keyClick(canvas, Key.Key_S)
     shown = window.network_view.network

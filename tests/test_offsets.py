@@ -50,3 +50,18 @@ def test_spans_after_emoji_keep_code_point_offsets(tmp_path: Path) -> None:
         assert (span.start, span.end) == (start, start + len(word))
         assert s.span(span.id).text == word
     s.close()
+
+
+@pytest.mark.parametrize("emoji", ["👩\u200d👩\u200d👧", "🇸🇾", "👍🏽", "🏳️\u200d🌈", "👩🏽\u200d⚖️"])
+def test_an_emoji_sequence_is_one_token(emoji: str) -> None:
+    text = f"Le Drian {emoji} a dit non."
+    start = text.index(emoji)
+    assert _tokens(text) == ["Le", "Drian", emoji, "a", "dit", "non", "."]
+    # A selection of part of the sequence snaps to all of it, never half of it.
+    assert offsets.snap(text, start + 1, start + 2) == (start, start + len(emoji))
+
+
+def test_format_characters_are_not_tokens() -> None:
+    text = "\ufeffRussia\u2060 said\u200b no."
+    assert _tokens(text) == ["Russia", "said", "no", "."]
+    assert offsets.snap(text, 0, 7) == (1, 7)

@@ -145,3 +145,20 @@ def test_undo_is_refused_when_another_reviewer_changed_the_item_since(tmp_db: Pa
     assert ana.span(span.id).label == "ORG"
     ana.close()
     bob.close()
+
+
+def test_importing_the_project_file_itself_is_refused(tmp_path: Path) -> None:
+    """Reading it as an article would open and close it with plain I/O under the lock.
+
+    A project may have any name, even one the importer reads (here a Label Studio .json).
+    """
+    from idleb_desk.io.importer import import_paths
+
+    tmp_db = tmp_path / "annotations.json"
+    _project(tmp_db)
+    copy = tmp_db.with_name("copy.txt")
+    copy.write_text("Lavrov spoke.", encoding="utf-8")
+    with Store.open(tmp_db) as store:
+        report = import_paths(store, [tmp_db, copy])
+        assert any("own file" in str(p) for p in report.problems)
+        assert store.document_count() == 2  # the article went in; the project did not

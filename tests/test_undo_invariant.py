@@ -39,11 +39,11 @@ def snapshot(store: Store, doc: int) -> dict[str, Any]:
     return {
         "spans": rows(
             'SELECT id, start, "end", label, layer, status, origin, actor_id, reviewer, '
-            "reviewed_at FROM spans WHERE document_id = ? ORDER BY id"
+            "reviewed_at, flag, comment FROM spans WHERE document_id = ? ORDER BY id"
         ),
         "claims": rows(
             "SELECT id, speaker_span_id, cue_span_id, content_span_id, antecedent_span_id, "
-            "kind, quote_type, status, origin, reviewer, reviewed_at FROM claims "
+            "kind, quote_type, status, origin, reviewer, reviewed_at, flag, comment FROM claims "
             "WHERE document_id = ? ORDER BY id"
         ),
         "addressees": rows(
@@ -67,6 +67,7 @@ def random_op(s: ReviewSession, doc: int, rng: random.Random) -> None:
             doc, content_range=rand_range, kind=rng.choice(["demand", "warning"])
         ),
         lambda: s.mark_document_done(doc, rng.random() < 0.7),
+        lambda: s.finish_document(doc, rng.choice(["leave", "accept", "reject"])),
     ]
     if span is not None:
         choices += [
@@ -76,6 +77,12 @@ def random_op(s: ReviewSession, doc: int, rng: random.Random) -> None:
             lambda: s.move_edge(span.id, rng.choice(["start", "end"]), rng.choice([-1, 1])),
             lambda: s.resize_span(span.id, *rand_range),
             lambda: s.delete_span(span.id),
+            # Review at scale: one event for every occurrence, in the document or the
+            # project; flags and comments.
+            lambda: s.accept_every(span.id, project=rng.random() < 0.5),
+            lambda: s.reject_every(span.id, project=rng.random() < 0.5),
+            lambda: s.set_flag("span", span.id, rng.choice(["uncertain", None])),
+            lambda: s.set_comment("span", span.id, rng.choice(["", "check the source"])),
         ]
     if claim is not None:
         choices += [
@@ -86,6 +93,8 @@ def random_op(s: ReviewSession, doc: int, rng: random.Random) -> None:
             lambda: s.set_quote_type(claim.id, rng.choice(["direct", "mixed"])),
             lambda: s.clear_role(claim.id, rng.choice(["speaker", "cue", "addressee"])),
             lambda: s.set_role(claim.id, rng.choice(["speaker", "cue"]), rng=rand_range),
+            lambda: s.set_flag("claim", claim.id, rng.choice(["uncertain", None])),
+            lambda: s.set_comment("claim", claim.id, rng.choice(["", "who is 'they'?"])),
         ]
         if span is not None:
             # Parts shared between claims, and role changes onto existing spans: the

@@ -50,6 +50,9 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# The analyst's flag on a span or claim ("not sure"; Prodigy's ignore, INCEpTION's comment).
+FLAG_UNCERTAIN = "uncertain"
+
 # Document review states.
 DOC_NEW = "new"
 DOC_DONE = "done"
@@ -162,6 +165,8 @@ class Span:
     actor_id: int | None = None
     reviewer: str | None = None
     reviewed_at: str | None = None
+    flag: str | None = None  # FLAG_UNCERTAIN, or None
+    comment: str = ""
 
 
 @dataclass(frozen=True)
@@ -179,6 +184,8 @@ class Claim:
     antecedent_span_id: int | None = None
     reviewer: str | None = None
     reviewed_at: str | None = None
+    flag: str | None = None
+    comment: str = ""
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,11 @@ other non-space character. This needs no spaCy, so review works with no model in
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
+
+import regex
 
 # \w does not match combining marks (Latin accents typed as two code points, Arabic
 # harakat), so they are added to the word class to keep such words whole.
@@ -19,7 +20,11 @@ _MARKS = (
     "\u06d6-\u06ed\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 )
 _WORD = rf"[\w{_MARKS}]"
-TOKEN_RE = re.compile(rf"{_WORD}+(?:[-'’]{_WORD}+)*|[^\w\s]")
+# A non-word token is one whole grapheme cluster, so that a flag, an emoji with its
+# skin tone or a ZWJ family is one token and a span never cuts it in half. Invisible
+# format characters (U+FEFF, U+2060, U+200B) are no token at all: a selection that
+# starts on one snaps to the word after it.
+TOKEN_RE = regex.compile(rf"{_WORD}+(?:[-'’]{_WORD}+)*|(?![\w\s\p{{Cf}}])\X")
 
 
 @lru_cache(maxsize=8)

@@ -49,15 +49,42 @@ class Op:
         }
 
 
+# The operation in progress on each store: an operation started inside another one (a
+# bulk accept runs accept_span for each occurrence) joins it, so the whole bulk action is
+# one transaction and one event, and one Ctrl+Z undoes it.
+_ACTIVE: dict[int, Op] = {}
+
+
 @contextlib.contextmanager
-def operation(store: Store, reviewer: str, name: str, document_id: int | None) -> Iterator[Op]:
-    """Run one review operation atomically and log it; nothing is logged if nothing changed."""
+def operation(
+    store: Store,
+    reviewer: str,
+    name: str,
+    document_id: int | None,
+    project_wide: bool = False,
+) -> Iterator[Op]:
+    """Run one review operation atomically and log it; nothing is logged if nothing changed.
+
+    `project_wide` (with document_id None) logs an operation over several documents,
+    listed with the event so that undo in any of them finds it.
+    """
+    outer = _ACTIVE.get(id(store))
+    if outer is not None:
+        yield outer
+        return
     op = Op(store, name, document_id, now())
-    with store.transaction():
-        yield op
-        after = op.after()
-        if after != op.before:
-            history.append_event(store.con, op.time, reviewer, name, document_id, op.before, after)
+    _ACTIVE[id(store)] = op
+    try:
+        with store.transaction():
+            yield op
+            after = op.after()
+            if after != op.before:
+                docs = history.documents_of(op.before, after) if project_wide else None
+                history.append_event(
+                    store.con, op.time, reviewer, name, document_id, op.before, after, docs
+                )
+    finally:
+        _ACTIVE.pop(id(store), None)
     log.debug("%s on document %s committed", name, document_id)
 
 

@@ -11,7 +11,7 @@ import logging
 import os
 from pathlib import Path
 
-from idleb_desk.core.claim_ops import ClaimOps
+from idleb_desk.core.bulk_ops import BulkOps
 from idleb_desk.core.model import (
     DOC_DONE,
     DOC_NEW,
@@ -41,7 +41,7 @@ def default_reviewer() -> str:
         return "analyst"
 
 
-class ReviewSession(ClaimOps):
+class ReviewSession(BulkOps):
     """An open project and the analyst working on it."""
 
     def __init__(

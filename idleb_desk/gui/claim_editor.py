@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from idleb_desk.core.model import CLAIM_KINDS, QUOTE_TYPES, Claim
@@ -32,6 +32,7 @@ class ClaimEditor(QGroupBox):
         self._updating = False
         outer = QVBoxLayout(self)
         self.header = QLabel()
+        self.header.setTextFormat(Qt.TextFormat.RichText)
         self.header.setWordWrap(True)
         outer.addWidget(self.header)
         form = QFormLayout()
@@ -46,6 +47,9 @@ class ClaimEditor(QGroupBox):
             bg = tint(labels.color(label), 0.42).name()
             name.setStyleSheet(f"background:{bg}; color:#000; padding:1px 4px; border-radius:3px;")
             value = QLabel("—")
+            # Always rich text: the values are HTML-escaped, and a label left on AutoText
+            # shows plain-looking text (a quote with no tags) as &quot;...&quot;.
+            value.setTextFormat(Qt.TextFormat.RichText)
             value.setWordWrap(True)
             form.addRow(name, value)
             self.role_labels[role] = value
@@ -94,9 +98,12 @@ class ClaimEditor(QGroupBox):
                     "J/K to a claim, or press C on a focused span or a selection to start one."
                 )
                 return
+            note = " · <b>⚑ uncertain</b>" if claim.flag else ""
+            if claim.comment:
+                note += f"<br>✎ <i>{html.escape(claim.comment)}</i>"
             self.header.setText(
                 f"<b>Claim {claim.id}</b> · {html.escape(claim.status)} · "
-                f"<span style='color:#555'>{html.escape(claim.origin)}</span>"
+                f"<span style='color:#555'>{html.escape(claim.origin)}</span>{note}"
             )
             parts: dict[str, list[str]] = {"speaker": [], "cue": [], "content": [], "addressee": []}
             for role, span in state.claim_parts(claim):
@@ -115,7 +122,10 @@ class ClaimEditor(QGroupBox):
                     "Esc done."
                 )
             else:
-                self.hint.setText("A accept · X reject · C pick roles · E kind · Q quote type")
+                self.hint.setText(
+                    "A accept · X reject · C pick roles · E kind · Q quote type · "
+                    "F flag · M comment"
+                )
         finally:
             self._updating = False
 

@@ -7,6 +7,7 @@ is taken (by another action or by the platform) is refused with the reason.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from idleb_desk.gui import errors
-from idleb_desk.gui.highlighter import STATUS_LOOK
+from idleb_desk.gui.highlighter import span_styles
 from idleb_desk.gui.keymap import KeyConflict, Keymap
 from idleb_desk.gui.labels import LabelSet, load_labels
 from idleb_desk.gui.modal import exec_modal
@@ -72,7 +73,7 @@ class HelpDialog(QDialog):
         intro = QLabel(
             INTRO
             + "<br><b>Span styles:</b> "
-            + "; ".join(f"{status}: {look}" for status, look in STATUS_LOOK.items())
+            + " · ".join(f"{html.escape(k)}: {html.escape(v)}" for k, v in span_styles().items())
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)

@@ -6,7 +6,7 @@ import html
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-from idleb_desk.gui.highlighter import readable_on, tint
+from idleb_desk.gui.highlighter import HATCHED_LABELS, readable_on, span_styles, tint
 from idleb_desk.gui.labels import LabelSet
 
 
@@ -14,16 +14,16 @@ def legend_html(labels: LabelSet) -> str:
     chips = []
     for lab in labels.labels:
         bg = tint(lab.color, 0.42)
+        if lab.name in HATCHED_LABELS:
+            bg = tint("#ffffff", 0)  # rich text has no hatching: a white chip, and words
         fg = readable_on(bg).name()
         chips.append(
             f"<span style='background:{bg.name()}; color:{fg}; "
             f"border-bottom:2px solid {lab.color}'>&nbsp;<b>{html.escape(lab.key)}</b>&nbsp;"
             f"{html.escape(lab.name)}&nbsp;</span>"
         )
-    styles = (
-        "<span style='color:#444'>suggested: pale, dashed · accepted: filled · "
-        "edited: dotted · manual: underlined · nested: overline · F1: keys</span>"
-    )
+    looks = " · ".join(f"{html.escape(k)}: {html.escape(v)}" for k, v in span_styles().items())
+    styles = f"<span style='color:#444'>{looks} · F1: keys</span>"
     return "&nbsp; ".join(chips) + "<br>" + styles
 
 

@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from idleb_desk.core.model import CLAIM_KINDS
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.gui import errors
 from idleb_desk.gui.article_view import ArticleView
 from idleb_desk.gui.claim_editor import ClaimEditor
-from idleb_desk.gui.claim_keys import ReviewController
 from idleb_desk.gui.doc_list import DocumentListModel
 from idleb_desk.gui.find_bar import FindBar
 from idleb_desk.gui.help_dialog import HelpDialog
@@ -39,6 +39,8 @@ from idleb_desk.gui.network_panel import NetworkPanel
 from idleb_desk.gui.project_actions import ProjectActions
 from idleb_desk.gui.project_watch import ProjectWatch
 from idleb_desk.gui.review_controller import ReviewWidgets
+from idleb_desk.gui.scale_keys import ScaleController
+from idleb_desk.gui.scale_window import ScaleWindow
 from idleb_desk.gui.tables import ActorTableModel, ClaimTableModel
 
 log = logging.getLogger(__name__)
@@ -53,9 +55,19 @@ _MENUS = {
         "export_jsonl",
         "export_network",
         "quit",
-    ),
-    "Go": ("next_document", "prev_document", "mark_done", "next_pane", "prev_pane", "find"),
-    "View": ("zoom_in", "zoom_out", "toggle_rejected", "network_view"),
+    ),  # fmt: skip
+    "Go": (
+        "next_document",
+        "prev_document",
+        "mark_done",
+        "next_pane",
+        "prev_pane",
+        "find",
+        "find_all",
+        "next_result",
+        "prev_result",
+    ),  # fmt: skip
+    "View": ("zoom_in", "zoom_out", "toggle_rejected", "filter", "clear_filter", "network_view"),
     "Help": ("help",),
 }
 
@@ -78,7 +90,22 @@ def _table(model: object, name: str) -> QTableView:
     return view
 
 
-class MainWindow(QMainWindow, ProjectActions, ProjectWatch, NetworkPanel):
+def _claim_columns(view: QTableView) -> None:
+    """Short columns first, on screen (Speaker, Kind, Quote, Status, Cue, Addressees,
+    Content): at 1600 px the right pane is ~550 px wide and Kind and Quote, placed after
+    the long Content column, were cut off. Only the view's order changes, not the model."""
+    header = view.horizontalHeader()
+    for visual, logical in enumerate((0, 4, 5, 6, 1, 3, 2)):
+        header.moveSection(header.visualIndex(logical), visual)
+    fm = view.fontMetrics()
+    widest_kind = max(fm.horizontalAdvance(k) for k in (*CLAIM_KINDS, "Kind"))
+    widths = {0: 110, 4: widest_kind + 18, 5: fm.horizontalAdvance("indirect") + 18,
+              6: fm.horizontalAdvance("accepted ⚑✎") + 18, 1: 72, 3: 110, 2: 200}  # fmt: skip
+    for logical, width in widths.items():
+        view.setColumnWidth(logical, width)
+
+
+class MainWindow(QMainWindow, ProjectActions, ProjectWatch, ScaleWindow, NetworkPanel):
     def __init__(self, settings: QSettings | None = None, labels: LabelSet | None = None) -> None:
         super().__init__()
         self.settings = settings if settings is not None else make_settings()
@@ -118,10 +145,10 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch, NetworkPanel):
         self.claim_model = ClaimTableModel(self.labels)
         self.actors_view = _table(self.actor_model, "actorsTable")
         self.claims_view = _table(self.claim_model, "claimsTable")
-        for col, width in enumerate((170, 80, 80, 55)):
+        status_width = self.fontMetrics().horizontalAdvance("suggested ⚑✎") + 18
+        for col, width in enumerate((170, 80, status_width, 55)):
             self.actors_view.setColumnWidth(col, width)
-        for col, width in enumerate((110, 72, 200, 110, 72, 62)):
-            self.claims_view.setColumnWidth(col, width)
+        _claim_columns(self.claims_view)
         self.claim_editor = ClaimEditor(self.labels)
 
         center = QWidget()
@@ -149,6 +176,7 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch, NetworkPanel):
         rl = QVBoxLayout(root)
         rl.setContentsMargins(4, 4, 4, 0)
         rl.addWidget(self.init_project_watch())
+        rl.addWidget(self.init_scale())
         rl.addWidget(self.review_area, 1)
         rl.addWidget(self.find_bar)
         self.setCentralWidget(root)
@@ -163,7 +191,8 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch, NetworkPanel):
             self.claims_view,
             self.claim_editor,
         )
-        self.controller = ReviewController(widgets, self.labels)
+        self.controller = ScaleController(widgets, self.labels)
+        self.connect_scale()
         self.controller.status.connect(self.show_status)
         self.controller.progress_changed.connect(self.doc_model.update)
         self.claim_editor.kind_chosen.connect(
@@ -345,6 +374,8 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch, NetworkPanel):
         # Every operation is already committed: closing never asks to save.
         self.runner.cancel_all()
         self.watch_timer.stop()
+        self.position_timer.stop()
+        self.remember_position()
         if self.session is not None:
             self.session.close()
             self.session = None

@@ -3,8 +3,16 @@
 The store counts Python code points; Qt counts UTF-16 code units, so every character
 outside the Basic Multilingual Plane (most emoji) is two Qt positions. Qt also splits
 blocks on characters other than "\\n" ("\\r", U+2029), which would silently shift every
-offset after them. So the view shows `display_text(text)`: the same text with those few
-characters replaced one-for-one, which keeps code points aligned with what Qt shows.
+offset after them, and `setPlainText` silently drops a U+FEFF at the very start of the text
+(it reads it as a byte order mark), which shifted every highlight of such a document by
+one. So the view shows `display_text(text)`: the same text with those few characters
+replaced one-for-one, which keeps code points aligned with what Qt shows.
+`tests/test_unicode_positions.py` checks this against a real QTextDocument.
+
+A paragraph longer than DISPLAY_BLOCK_MAX characters (a whole article on one line) is
+also shown as several blocks: a space after a sentence end becomes a line break, again
+one-for-one. Qt lays out, and the highlighter repaints, a block at a time, so one 5 MB
+block made opening the document and every key press cost seconds to minutes.
 
 The tables are per block (paragraph): the start of each block in both units, plus the
 code-point positions of the few non-BMP characters. A conversion is two bisects, and
@@ -17,15 +25,58 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-# Characters Qt's plain-text import treats as block separators (besides "\n"), and the
-# frame markers it reserves. Each becomes a same-length stand-in.
-_DISPLAY_TABLE = str.maketrans({"\r": " ", "\u2029": "\n", "\ufdd0": "\ufffd", "\ufdd1": "\ufffd"})
+import regex
+
+# Characters Qt's plain-text import treats as block separators (besides "\n"), the frame
+# markers it reserves, and U+FEFF, which Qt drops at the start of a text. Each becomes a
+# same-length stand-in; U+2060 (word joiner) is what U+FEFF means inside a text anyway.
+_DISPLAY_TABLE = str.maketrans(
+    {"\r": " ", "\u2029": "\n", "\ufdd0": "\ufffd", "\ufdd1": "\ufffd", "\ufeff": "\u2060"}
+)
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+DISPLAY_BLOCK_MAX = 4000
+_LONG_LINE = re.compile(f"[^\\n]{{{DISPLAY_BLOCK_MAX + 1},}}")
+# A space after terminal punctuation (and closing quotes) before what can start a sentence.
+_SENTENCE_SPACE = regex.compile(
+    r"(?<=[.!?\u2026\u3002\uff01\uff1f\u061f\u06d4]['\"\u2019\u201d\u00bb)\]]{0,3}) "
+    r"(?=['\"\u2018\u201c\u00ab(\[]*[\p{Lu}\p{Lt}\p{Lo}\p{N}])"
+)
+
+
+def _display_breaks(text: str, start: int, end: int) -> list[int]:
+    """Positions of spaces in text[start:end] to show as line breaks, so that no shown
+    block is much longer than DISPLAY_BLOCK_MAX: sentence ends first, else any space."""
+    breaks = []
+    pos = start
+    while end - pos > DISPLAY_BLOCK_MAX:
+        lo, hi = pos + DISPLAY_BLOCK_MAX // 2, pos + DISPLAY_BLOCK_MAX
+        cut = -1
+        for m in _SENTENCE_SPACE.finditer(text, lo, hi):
+            cut = m.start()
+        if cut < 0:
+            cut = text.rfind(" ", lo, hi)
+        if cut < 0:
+            cut = text.find(" ", hi, end)  # one long run: break at the next space
+        if cut < 0:
+            break
+        breaks.append(cut)
+        pos = cut + 1
+    return breaks
 
 
 def display_text(text: str) -> str:
-    """The text to give Qt: same code points, no surprise block breaks."""
-    return text.translate(_DISPLAY_TABLE)
+    """The text to give Qt: same code points, no surprise block breaks, no huge blocks."""
+    shown = text.translate(_DISPLAY_TABLE)
+    breaks = [b for m in _LONG_LINE.finditer(shown) for b in _display_breaks(shown, *m.span())]
+    if not breaks:
+        return shown
+    parts, prev = [], 0
+    for b in breaks:
+        parts += [shown[prev:b], "\n"]
+        prev = b + 1
+    parts.append(shown[prev:])
+    return "".join(parts)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,22 @@ MODEL_LOADING = "Model: loading…"
 MODEL_MISSING = "Model: missing — annotate by hand"
 
 
+def model_problem(exc: BaseException, limit: int = 70) -> str:
+    """One short, whole line about a model that did not load (the details go to the
+    tooltip): the multi-line ModelUnavailable text cut at its first line said only
+    "... Tried:"."""
+    tried = getattr(exc, "tried", None)
+    if tried:
+        name, why = tried[0]
+        more = f" (+{len(tried) - 1} more tried)" if len(tried) > 1 else ""
+        text = f"{name}: {why}"
+        if len(text) > limit:
+            text = text[: limit - 1] + "…"
+        return f"No spaCy pipeline loaded ({text}{more}); details on the model status"
+    first = errors.describe(exc).splitlines()[0]
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
 def on_own_store(
     path: Path, job: Callable[[Any, ProgressFn, CancelFn], Any], read_only: bool = False
 ) -> Callable[[ProgressFn, CancelFn], Any]:
@@ -107,6 +123,7 @@ class ProjectActions:
     def set_session(self, session: ReviewSession | None) -> None:
         if self.extract_task is not None:
             self.extract_task.cancel()
+        self.remember_position()  # of the project being left
         old = self.session
         self.session = session
         self.controller.set_session(session)
@@ -114,8 +131,7 @@ class ProjectActions:
             old.close()
         self.show_read_only()
         self.refresh_documents()
-        docs = self.doc_model.docs
-        self.open_document(docs[0].id if docs else None)
+        self.resume([d.id for d in self.doc_model.docs])
         self.view.setFocus()
         if session is None:
             self.show_status("No project open — Ctrl+O opens one")
@@ -140,11 +156,18 @@ class ProjectActions:
     def start_model(self, configured: str | None = None) -> Task:
         """Load spaCy in the background; the window is already up and usable by hand."""
         self.model_label.setText(MODEL_LOADING)
+        self._model_wanted = configured
 
         def work(progress: ProgressFn, cancelled: CancelFn) -> Any:
             from idleb_desk.nlp.pipeline import Extractor
+            from idleb_desk.nlp.resolve import ModelUnavailable
 
-            return Extractor.load(configured)
+            try:
+                return Extractor.load(configured)
+            except ModelUnavailable as exc:
+                # Expected (no model installed, a mistyped --model): handed back as a
+                # value, so the worker logs no traceback on the console.
+                return exc
 
         self.model_task = self.runner.run(
             "Loading the model", work, self._model_ready, self._model_missing, dialog=False
@@ -152,18 +175,25 @@ class ProjectActions:
         return self.model_task
 
     def _model_ready(self, extractor: Any) -> None:
+        if isinstance(extractor, BaseException):
+            self._model_missing(extractor)
+            return
         self.extractor = extractor
         name = getattr(extractor, "model_label", "spaCy")
         self.model_label.setText(f"Model: ready ({name})")
         self.model_label.setToolTip(f"Suggestions come from {name}")
+        wanted = getattr(self, "_model_wanted", None)
+        if wanted and not (name.startswith(f"{wanted}-") or Path(wanted).exists()):
+            # A mistyped --model must not pass unnoticed behind a working fallback.
+            self.show_status(f"Model {wanted!r} could not be loaded; using {name}")
         self.maybe_extract()
 
     def _model_missing(self, exc: BaseException) -> None:
         self.extractor = None
         self.model_label.setText(MODEL_MISSING)
         self.model_label.setToolTip(errors.describe(exc))
-        first = errors.describe(exc).splitlines()[0]
-        self.show_status(f"{MODEL_MISSING}: {first}")
+        log.warning("%s", errors.describe(exc))
+        self.show_status(f"{model_problem(exc)} — annotate by hand")
 
     def maybe_extract(self) -> None:
         """Suggest for documents no model has seen yet (e.g. the seed), in the background."""

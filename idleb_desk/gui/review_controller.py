@@ -340,5 +340,9 @@ class FocusController(QObject):
             roles = [f"claim {cid}" for cid in self.state.claims_of_span(s.id)]
             if roles:
                 line += f" ({', '.join(roles)})"
+            if s.flag:
+                line += f" ⚑ {s.flag}"
+            if s.comment:
+                line += f"\n    ✎ {quote(s.comment, 80)}"
             lines.append(line)
         return "\n".join(lines)

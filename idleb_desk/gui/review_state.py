@@ -22,6 +22,7 @@ from idleb_desk.core.model import (
     Span,
 )
 from idleb_desk.gui.offsets import Utf16Map
+from idleb_desk.gui.scope import ALL, NavFilter, claim_passes, span_passes
 
 SPAN = "span"
 CLAIM = "claim"
@@ -55,6 +56,9 @@ class DocState:
         self.span_claims: dict[int, set[int]] = defaultdict(set)
         self.block_regions: dict[int, list[Region]] = defaultdict(list)
         self._nav: dict[bool, tuple[list[_Key], list[Item]]] = {}
+        # What J/K walk (see gui/scope.py); role picking ignores both.
+        self.scope = ALL
+        self.nav_filter = NavFilter()
         self.reviewed = 0
         for s in spans:
             self._add_span(s)
@@ -149,7 +153,7 @@ class DocState:
                 items.append((self._span_key(s), (SPAN, s.id)))
         if not role_mode:
             for c in self.claims.values():
-                if self.visible(c.status):
+                if claim_passes(c, self.scope, self.nav_filter):
                     start, end = self.claim_range(c)
                     items.append(((start, -end, 2, c.id), (CLAIM, c.id)))
         items.sort()
@@ -236,9 +240,13 @@ class DocState:
         return (s.start, -s.end, 0 if s.layer == LAYER_ACTOR else 1, s.id)
 
     def _in_nav(self, s: Span, role_mode: bool) -> bool:
-        if not self.visible(s.status):
+        if role_mode:
+            return self.visible(s.status)
+        # Rejected items stay on the J/K path even while hidden: K must reach the item
+        # just rejected by mistake. Claim parts are walked through their claim.
+        if s.layer != LAYER_ACTOR and self.span_claims.get(s.id):
             return False
-        return role_mode or s.layer == LAYER_ACTOR or not self.span_claims.get(s.id)
+        return span_passes(s, self.scope, self.nav_filter)
 
     def put_claim(self, claim_id: int, claim: Claim | None) -> set[int]:
         """Replace (or remove) one claim; returns the span ids whose claim links changed."""
@@ -258,3 +266,31 @@ class DocState:
     def set_show_rejected(self, show: bool) -> None:
         self.show_rejected = show
         self._nav.clear()
+
+    def set_scope(self, scope: str, nav_filter: NavFilter) -> None:
+        self.scope = scope
+        self.nav_filter = nav_filter
+        self._nav.clear()
+
+    def step_unreviewed(self, key: _Key | None, direction: int) -> Item | None:
+        """The next (previous) item on the J/K path that nobody has decided, wrapping."""
+        keys, items = self.nav(False)
+        if not items:
+            return None
+        n = len(items)
+        if key is None:
+            start = 0 if direction > 0 else n - 1
+        elif direction > 0:
+            start = bisect_right(keys, key)
+        else:
+            start = bisect_left(keys, key) - 1
+        for k in range(n):
+            item = items[(start + direction * k) % n]
+            if self.status_of(item) == SUGGESTED:
+                return item
+        return None
+
+    def status_of(self, item: Item) -> str | None:
+        kind, ident = item
+        obj = self.spans.get(ident) if kind == SPAN else self.claims.get(ident)
+        return obj.status if obj is not None else None

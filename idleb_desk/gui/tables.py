@@ -23,6 +23,11 @@ Index = QModelIndex | QPersistentModelIndex
 _CONTENT_CHARS = 90
 
 
+def with_note(status: str, flag: str | None, comment: str) -> str:
+    """A status with the analyst's marks: ⚑ flagged uncertain, ✎ has a comment."""
+    return status + (" ⚑" if flag else "") + (" ✎" if comment else "")
+
+
 def _short(text: str, n: int = _CONTENT_CHARS) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
@@ -164,7 +169,7 @@ class ActorTableModel(_RowModel):
         if column == 1:
             return s.label
         if column == 2:
-            return s.status
+            return with_note(s.status, s.flag, s.comment)
         if column == 3:
             return str(s.start)
         if s.actor_id is None:
@@ -222,4 +227,4 @@ class ClaimTableModel(_RowModel):
             return c.kind
         if column == 5:
             return c.quote_type
-        return c.status
+        return with_note(c.status, c.flag, c.comment)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import re
 
 from idleb_desk.io.errors import ImportProblem
 
@@ -112,3 +113,55 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
         log.info("%s: not UTF-8, decoded as Windows-1252", path)
     _check_text(text, path)
     return text, encoding
+
+
+# UTF-8 bytes of a non-ASCII character read one byte at a time as Windows-1252 (or
+# Latin-1): a lead byte (Â..ô) then continuation bytes (0x80..0xBF, which cp1252 shows as
+# these characters). "é" becomes "Ã©", "’" becomes "â€™".
+_CP1252_CONTINUATION = bytes(range(0x80, 0xC0)).decode(CP1252, errors="ignore")
+_MOJIBAKE = re.compile("[\u00c2-\u00f4][" + re.escape(_CP1252_CONTINUATION) + "\u0080-\u00bf]{1,3}")
+
+
+def _mojibake(text: str) -> tuple[int, str]:
+    """How many places read as UTF-8 that was decoded as cp1252, and the first of them."""
+    count, first = 0, ""
+    for m in _MOJIBAKE.finditer(text):
+        lead = ord(m.group()[0])
+        # The lead byte says how many continuation bytes its character has.
+        raw = m.group()[: 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4]
+        try:
+            fixed = raw.encode(CP1252).decode(UTF8)
+        except UnicodeError:
+            try:
+                fixed = raw.encode("latin-1").decode(UTF8)
+            except UnicodeError:
+                continue
+        count += 1
+        if not first:
+            first = f'"{raw}" reads "{fixed}"'
+    return count, first
+
+
+def text_warning(text: str, encoding: str) -> str:
+    """Why a decoded text may not be what its author wrote, or "" when it looks right.
+
+    A strict decoder never adds U+FFFD, so replacement characters were in the file
+    already (a damaged conversion); UTF-8 bytes shown as cp1252 characters ("Ã©" for
+    "é") mean the text was decoded with the wrong encoding and saved again.
+    """
+    notes = []
+    if encoding == CP1252:
+        notes.append("not valid UTF-8, read as Windows-1252 (a guess)")
+    replaced = text.count("\ufffd")
+    if replaced:
+        notes.append(
+            f"{replaced} replacement character{'s' if replaced > 1 else ''} (U+FFFD): "
+            "text was lost before this file was written"
+        )
+    count, first = _mojibake(text)
+    if count:
+        notes.append(
+            f"looks like mojibake, UTF-8 read as Windows-1252 in {count} "
+            f"place{'s' if count > 1 else ''} ({first})"
+        )
+    return "; ".join(notes)

@@ -60,6 +60,8 @@ class ImportReport:
     duplicates: list[Duplicate] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     encodings: dict[str, str] = field(default_factory=dict)  # path -> encoding used
+    # path -> why its text may not be what the author wrote ("line N: ..." for JSONL)
+    warnings: dict[str, list[str]] = field(default_factory=dict)
     extracted: int = 0
     restored: int = 0  # documents whose annotations came from our own JSONL
     cancelled: bool = False
@@ -74,10 +76,24 @@ class ImportReport:
         parts.append(f"{len(self.problems)} problems")
         return ", ".join(parts) + (" (cancelled)" if self.cancelled else "")
 
+    def file_lines(self) -> list[str]:
+        """One line per file read: the encoding used, and a warning if the text looks
+        damaged (replacement characters, mojibake) or the encoding was a guess."""
+        out = []
+        for path, encoding in self.encodings.items():
+            line = f"file: {path}: {encoding}"
+            notes = self.warnings.get(path, [])
+            if notes:
+                more = f" (and {len(notes) - 1} more)" if len(notes) > 1 else ""
+                line += f"; WARNING: {notes[0]}{more}"
+            out.append(line)
+        return out
+
     def summary_lines(self) -> list[str]:
-        """The summary, then one line per duplicate and per problem (for the CLI)."""
+        """The summary, then one line per file, duplicate and problem (for the CLI)."""
         return [
             f"import: {self.summary()}",
+            *self.file_lines(),
             *(f"duplicate: {d.message}" for d in self.duplicates),
             *(f"problem: {p.message}" for p in self.problems),
         ]
@@ -226,7 +242,7 @@ def import_paths(
     A `StoreError` (locked or read-only project) propagates, with committed batches kept.
     """
     report = ImportReport()
-    files = list(iter_files(paths))  # paths only, never texts
+    files = [_not_the_project(f, store.path) for f in iter_files(paths)]  # paths, no texts
     total = _total(files)
     importer = _Importer(store, extractor, report)
     batch: list[SourceDoc] = []
@@ -257,12 +273,34 @@ def import_paths(
                 done += 1
                 continue
             report.encodings.setdefault(got.path, got.encoding)
+            if got.warning:
+                where = f"line {got.line}: " if got.line is not None else ""
+                report.warnings.setdefault(got.path, []).append(where + got.warning)
             batch.append(got)
             if len(batch) >= max(1, batch_size):
                 flush(got.path)
     flush(str(files[-1]) if files and isinstance(files[-1], Path) else "")
     log.info("import: %s", report.summary())
     return report
+
+
+def _not_the_project(item: Path | Problem, project: Path) -> Path | Problem:
+    """Refuse the project's own files as articles: opening and closing them with plain
+    file I/O would drop the SQLite locks this process holds on the project."""
+    if isinstance(item, Problem):
+        return item
+    try:
+        st = item.stat()
+    except OSError:
+        return item  # reading it reports the problem
+    for own in (project, Path(f"{project}-wal"), Path(f"{project}-shm")):
+        try:
+            ost = own.stat()
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) == (ost.st_dev, ost.st_ino):
+            return Problem(str(item), "is this project's own file, not an article; skipped")
+    return item
 
 
 def extract_documents(

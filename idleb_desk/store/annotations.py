@@ -57,6 +57,7 @@ def document_annotations(
         claims.append(
             {"id": c.id, **roles, "addressees": list(c.addressee_span_ids)}
             | {k: getattr(c, k) for k in _CLAIM_FIELDS}
+            | _notes(c.flag, c.comment)
         )
     spans = []
     for s in store.spans(doc_id, text):
@@ -70,6 +71,7 @@ def document_annotations(
             {"id": s.id, "start": s.start, "end": s.end, "text": s.text}
             | {k: getattr(s, k) for k in _SPAN_FIELDS}
             | {"actor": actor}
+            | _notes(s.flag, s.comment)
         )
     return {
         "format": ANNOTATIONS_FORMAT,
@@ -84,6 +86,29 @@ def document_annotations(
             {"start": r.start, "end": r.end, "kind": r.kind} for r in store.regions(doc_id)
         ],
     }
+
+
+def _notes(flag: str | None, comment: str) -> dict[str, str]:
+    """The analyst's flag and comment, only when set (older lines simply lack them)."""
+    out = {}
+    if flag:
+        out["flag"] = flag
+    if comment:
+        out["comment"] = comment
+    return out
+
+
+def _restore_notes(con: Any, table: str, row_id: int, item: dict[str, Any]) -> None:
+    flag, comment = item.get("flag"), item.get("comment")
+    if isinstance(flag, str) or isinstance(comment, str):
+        con.execute(
+            f"UPDATE {table} SET flag = ?, comment = ? WHERE id = ?",
+            (
+                flag if isinstance(flag, str) and flag else None,
+                comment if isinstance(comment, str) and comment else None,
+                row_id,
+            ),
+        )
 
 
 def _offsets(item: dict[str, Any], text: str, what: str) -> None:
@@ -159,6 +184,7 @@ def restore_annotations(store: Store, doc_id: int, ann: dict[str, Any]) -> None:
              s.get("reviewer"), s.get("reviewed_at")),
         )  # fmt: skip
         new_ids[s.get("id")] = int(cur.lastrowid or 0)
+        _restore_notes(con, "spans", new_ids[s.get("id")], s)
     for c in ann.get("claims") or []:
         roles = [
             new_ids.get(c.get(role)) if c.get(role) is not None else None for role, _ in _ROLES
@@ -169,6 +195,7 @@ def restore_annotations(store: Store, doc_id: int, ann: dict[str, Any]) -> None:
             (doc_id, *roles, *(c.get(k) for k in _CLAIM_FIELDS)),
         )
         claim_id = int(cur.lastrowid or 0)
+        _restore_notes(con, "claims", claim_id, c)
         con.executemany(
             "INSERT OR IGNORE INTO claim_addressees (claim_id, span_id, position) VALUES (?, ?, ?)",
             [(claim_id, new_ids[a], i) for i, a in enumerate(c.get("addressees") or [])],

@@ -28,35 +28,54 @@ log = logging.getLogger(__name__)
 ACTOR_COLUMNS = (
     "document_id", "document_title", "span_id", "start", "end", "text", "label", "status",
     "origin", "reviewer", "reviewed_at", "actor_id", "actor_name",
+    # Review at scale (issue 9): appended, so DESIGN's columns keep their positions.
+    "flag", "comment",
 )  # fmt: skip
 CLAIM_COLUMNS = (
     "document_id", "document_title", "claim_id", "speaker_text", "speaker_start",
     "speaker_end", "speaker_actor", "cue_text", "cue_start", "cue_end", "content_text",
     "content_start", "content_end", "addressees", "kind", "quote_type", "status", "origin",
     "reviewer", "reviewed_at",
+    "flag", "comment",
 )  # fmt: skip
 ADDRESSEE_SEP = " | "
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection),
+# the full-width forms too (a spreadsheet with an East Asian locale folds them), and
+# it skips leading spaces and line feeds before looking.
+FORMULA_PREFIXES = (
+    "=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20",
+)  # fmt: skip
+FORMULA_LEAD = " \n"
 _FORMULA_CODEPOINTS = ", ".join(str(ord(c)) for c in FORMULA_PREFIXES)
+# The smallest full-width prefix: SQL compares UTF-8 bytes, so only a cell at or after
+# it can start with one.
+_FULL_WIDTH_MIN = min(c for c in FORMULA_PREFIXES if c > "~")
 BATCH = 4000
+
+
+def needs_guard(value: str) -> bool:
+    """True for a string a spreadsheet would read as a formula."""
+    # lstrip returns the string itself when there is nothing to strip: no copy.
+    return value.lstrip(FORMULA_LEAD).startswith(FORMULA_PREFIXES)
 
 
 def guard_cell(value: str) -> str:
     """Prefix `'` to a string a spreadsheet would read as a formula."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    return "'" + value if needs_guard(value) else value
 
 
 def _guarded(expr: str, guard: bool) -> str:
     """The same guard as `guard_cell`, in SQL: done in C it costs the export next to nothing.
 
-    Every formula prefix sorts before "A", so the cheap comparison rules out nearly all
-    cells before unicode() is called.
+    Every ASCII formula prefix, space and line feed sorts before "A" and every
+    full-width one at or after U+FF0B, so the cheap comparisons rule out nearly all
+    cells before ltrim() and unicode() are called.
     """
     if not guard:
         return expr
     return (
-        f"CASE WHEN {expr} < 'A' AND unicode({expr}) IN ({_FORMULA_CODEPOINTS}) "
+        f"CASE WHEN ({expr} < 'A' OR {expr} >= '{_FULL_WIDTH_MIN}') "
+        f"AND unicode(ltrim({expr}, ' ' || char(10))) IN ({_FORMULA_CODEPOINTS}) "
         f"THEN '''' || {expr} ELSE {expr} END"
     )
 
@@ -125,7 +144,7 @@ def actor_csv_sql(include_all: bool) -> tuple[str, tuple[str, ...]]:
     # ORDER BY is the spans_doc index plus rowid, so SQLite sorts nothing. Plain columns
     # only: CASE/GLOB formatting in SQL measured three times slower than in Python here.
     sql = f"""SELECT s.document_id, s.id, s.start, s."end", s.label, s.status, s.origin,
-                  s.reviewer, s.reviewed_at, s.actor_id
+                  s.reviewer, s.reviewed_at, s.actor_id, s.flag, s.comment
               FROM spans s
               WHERE s.layer = ? AND s.status IN {_in(statuses)}
               ORDER BY s.document_id, s.start, s.id"""
@@ -149,7 +168,7 @@ class _Cells:
         self.memo: dict[str | None, str] = {None: ""}
 
     def format(self, value: str) -> str:
-        cell = "'" + value if self.guard and value.startswith(FORMULA_PREFIXES) else value
+        cell = "'" + value if self.guard and needs_guard(value) else value
         return csv_cell(cell)
 
     def __call__(self, value: str) -> str:
@@ -185,7 +204,7 @@ def iter_actor_csv(
                 doc_id, text = r[0], look.document(r[0])
                 title = csv_cell(look.title)
             part = text[r[2] : r[3]]
-            if guard and part.startswith(FORMULA_PREFIXES):
+            if guard and needs_guard(part):
                 part = "'" + part
             label = get(r[4]) or cells(r[4])
             origin = get(r[6]) or cells(r[6])
@@ -205,9 +224,13 @@ def iter_actor_csv(
                 if len(names) > _Lookups.MAX_NAMES:
                     names = {None: ""}
                 name = names[aid] = csv_cell(look.actor_name(aid))
+            # Flags and comments are rare: most rows take the two empty cells.
+            note = ","
+            if r[10] is not None or r[11] is not None:
+                note = f"{cells.format(r[10] or '')},{cells.format(r[11] or '')}"
             append(
                 f"{doc_id},{title},{r[1]},{r[2]},{r[3]},{csv_cell(part)},{label},{r[5]},"
-                f"{origin},{reviewer},{at},{'' if aid is None else aid},{name}\r\n"
+                f"{origin},{reviewer},{at},{'' if aid is None else aid},{name},{note}\r\n"
             )
         yield len(batch), "".join(out)
 
@@ -225,7 +248,8 @@ def claim_rows_sql(include_all: bool, guard: bool) -> tuple[str, tuple[str, ...]
                        JOIN spans s ON s.id = ca.span_id
                        WHERE ca.claim_id = c.id ORDER BY ca.position) x),
                   {g("c.kind")}, {g("c.quote_type")}, {g("c.status")}, {g("c.origin")},
-                  {g("c.reviewer")}, {g("c.reviewed_at")}
+                  {g("c.reviewer")}, {g("c.reviewed_at")},
+                  {g("coalesce(c.flag, '')")}, {g("coalesce(c.comment, '')")}
               FROM claims c
               LEFT JOIN spans sp ON sp.id = c.speaker_span_id
               LEFT JOIN actors a ON a.id = sp.actor_id

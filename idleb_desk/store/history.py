@@ -26,6 +26,8 @@ SPAN_COLS = (
     "actor_id",
     "reviewer",
     "reviewed_at",
+    "flag",
+    "comment",
 )
 CLAIM_COLS = (
     "id",
@@ -40,6 +42,8 @@ CLAIM_COLS = (
     "origin",
     "reviewer",
     "reviewed_at",
+    "flag",
+    "comment",
 )
 DOC_COLS = ("id", "status", "reviewer", "reviewed_at")
 
@@ -88,7 +92,9 @@ def _upsert(
     con: sqlite3.Connection, table: str, cols: tuple[str, ...], row: dict[str, Any]
 ) -> None:
     # An upsert, not INSERT OR REPLACE: REPLACE deletes first, which would fire the
-    # ON DELETE actions of the claims that point at this row.
+    # ON DELETE actions of the claims that point at this row. Events logged before a
+    # column existed do not name it: such a column keeps its current value.
+    cols = tuple(c for c in cols if c in row)
     names = _cols(cols)
     marks = ", ".join("?" for _ in cols)
     updates = ", ".join(f'"{c}" = excluded."{c}"' for c in cols if c != "id")
@@ -132,6 +138,32 @@ def apply_state(con: sqlite3.Connection, state: Snapshot) -> None:
             )
 
 
+# A project-wide operation (document_id NULL) lists the documents it touched in
+# event_documents; "the events of document D" are D's own plus those that list D, so one
+# Ctrl+Z in any of them undoes the whole operation, in every document, as one step.
+_OF_DOC = (
+    "(document_id IS ? OR (document_id IS NULL AND id IN "
+    "(SELECT event_id FROM event_documents WHERE document_id = ?)))"
+)
+
+
+def _of_doc(document_id: int | None) -> tuple[int | None, int | None]:
+    return (document_id, document_id)
+
+
+def documents_of(before: Snapshot, after: Snapshot) -> list[int]:
+    """Every document whose rows a snapshot pair holds (spans, claims, documents)."""
+    ids: set[int] = set()
+    for state in (before, after):
+        for table, rows in state.items():
+            for key, row in rows.items():
+                if table == "documents":
+                    ids.add(int(key))
+                elif row is not None:
+                    ids.add(int(row["document_id"]))
+    return sorted(ids)
+
+
 def append_event(
     con: sqlite3.Connection,
     time: str,
@@ -140,18 +172,27 @@ def append_event(
     document_id: int | None,
     before: Snapshot,
     after: Snapshot,
+    documents: list[int] | None = None,
 ) -> int:
-    # A new operation ends its reviewer's redo chain on the document.
-    con.execute(
-        "UPDATE events SET state = ? WHERE state = ? AND document_id IS ? AND reviewer = ?",
-        (DROPPED, UNDONE, document_id, reviewer),
-    )
+    """Log one operation; `documents` (with document_id None) makes it project-wide."""
+    # A new operation ends its reviewer's redo chain on the document(s) it touches.
+    for doc in documents if documents else [document_id]:
+        con.execute(
+            f"UPDATE events SET state = ? WHERE state = ? AND {_OF_DOC} AND reviewer = ?",
+            (DROPPED, UNDONE, *_of_doc(doc), reviewer),
+        )
     cur = con.execute(
         "INSERT INTO events (time, reviewer, op, document_id, before, after, state) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         (time, reviewer, op, document_id, json.dumps(before), json.dumps(after), DONE),
     )
-    return int(cur.lastrowid or 0)
+    event_id = int(cur.lastrowid or 0)
+    if documents and document_id is None:
+        con.executemany(
+            "INSERT INTO event_documents (event_id, document_id) VALUES (?, ?)",
+            [(event_id, d) for d in documents],
+        )
+    return event_id
 
 
 def _event(row: sqlite3.Row | tuple) -> Event:
@@ -176,9 +217,9 @@ def last_done(con: sqlite3.Connection, document_id: int | None, reviewer: str) -
     Undo steps only through the reviewer's own events: another analyst's work is theirs.
     """
     row = con.execute(
-        f"SELECT {EVENT_COLS} FROM events WHERE state = ? AND document_id IS ? "
+        f"SELECT {EVENT_COLS} FROM events WHERE state = ? AND {_OF_DOC} "
         "AND reviewer = ? ORDER BY id DESC LIMIT 1",
-        (DONE, document_id, reviewer),
+        (DONE, *_of_doc(document_id), reviewer),
     ).fetchone()
     return None if row is None else _event(row)
 
@@ -187,9 +228,9 @@ def next_undone(con: sqlite3.Connection, document_id: int | None, reviewer: str)
     # The undone events of a reviewer are always their newest ones; the oldest of them is
     # the one undone last, so it is the first to redo.
     row = con.execute(
-        f"SELECT {EVENT_COLS} FROM events WHERE state = ? AND document_id IS ? "
+        f"SELECT {EVENT_COLS} FROM events WHERE state = ? AND {_OF_DOC} "
         "AND reviewer = ? ORDER BY id ASC LIMIT 1",
-        (UNDONE, document_id, reviewer),
+        (UNDONE, *_of_doc(document_id), reviewer),
     ).fetchone()
     return None if row is None else _event(row)
 
@@ -204,11 +245,19 @@ def later_conflict(con: sqlite3.Connection, event: Event) -> Event | None:
     Writing this event's old state back would silently undo that analyst's work too.
     """
     mine = _rows_of(event)
-    rows = con.execute(
-        f"SELECT {EVENT_COLS} FROM events WHERE id > ? AND state = ? AND document_id IS ? "
-        "AND reviewer != ? ORDER BY id",
-        (event.id, DONE, event.document_id, event.reviewer),
-    ).fetchall()
+    docs = (
+        [event.document_id]
+        if event.document_id is not None
+        else documents_of(event.before, event.after) or [None]
+    )
+    rows = []
+    for doc in docs:
+        rows += con.execute(
+            f"SELECT {EVENT_COLS} FROM events WHERE id > ? AND state = ? AND {_OF_DOC} "
+            "AND reviewer != ? ORDER BY id",
+            (event.id, DONE, *_of_doc(doc), event.reviewer),
+        ).fetchall()
+    rows.sort(key=lambda r: r[0])
     for row in rows:
         other = _event(row)
         if mine & _rows_of(other):
@@ -225,6 +274,6 @@ def events(con: sqlite3.Connection, document_id: int | None = None) -> list[Even
         rows = con.execute(f"SELECT {EVENT_COLS} FROM events ORDER BY id").fetchall()
     else:
         rows = con.execute(
-            f"SELECT {EVENT_COLS} FROM events WHERE document_id = ? ORDER BY id", (document_id,)
+            f"SELECT {EVENT_COLS} FROM events WHERE {_OF_DOC} ORDER BY id", _of_doc(document_id)
         ).fetchall()
     return [_event(r) for r in rows]

@@ -127,8 +127,29 @@ def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
     return step
 
 
+# Review at scale (issue 9): an analyst's "uncertain" flag and comment on any span or
+# claim, and the documents a project-wide operation (accept every occurrence in the
+# project) touched, so that undo in any one of them finds the one event.
+V_REVIEW_SCALE = [
+    "ALTER TABLE spans ADD COLUMN flag TEXT",
+    "ALTER TABLE spans ADD COLUMN comment TEXT",
+    "ALTER TABLE claims ADD COLUMN flag TEXT",
+    "ALTER TABLE claims ADD COLUMN comment TEXT",
+    """CREATE TABLE event_documents (
+        event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        document_id INTEGER NOT NULL,
+        PRIMARY KEY (document_id, event_id)
+    )""",
+]
+
+
 # STEPS[n] upgrades a file from version n to n + 1.
-STEPS: list[Callable[[sqlite3.Connection], None]] = [_run(V1), _run(V2), _run(V3)]
+STEPS: list[Callable[[sqlite3.Connection], None]] = [
+    _run(V1),
+    _run(V2),
+    _run(V3),
+    _run(V_REVIEW_SCALE),
+]
 SCHEMA_VERSION = len(STEPS)
 
 

@@ -49,21 +49,44 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def _note(row: sqlite3.Row, col: str) -> Any:
+    """The flag or comment column; absent in a read-only file of an older schema."""
+    try:
+        return row[col]
+    except IndexError:
+        return None
+
+
+_SPAN_FIELDS = ("id", "document_id", "start", "end", "label", "layer", "status", "origin",
+                "actor_id", "reviewer", "reviewed_at")  # fmt: skip
+
+
+def _span_rows(rows: list[sqlite3.Row], text: str = "") -> list[Span]:
+    """Spans of many rows: column positions looked up once, not by name per row (a
+    4,000-span article opens this way)."""
+    if not rows:
+        return []
+    keys = rows[0].keys()
+    at = [keys.index(k) for k in _SPAN_FIELDS]
+    # The flag and comment columns are absent in a read-only file of an older schema.
+    flag_at = keys.index("flag") if "flag" in keys else None
+    comment_at = keys.index("comment") if "comment" in keys else None
+    i_id, i_doc, i_start, i_end, i_label, i_layer, i_status, i_origin, i_actor, i_rev, i_at = at
+    out = []
+    for row in rows:
+        t = tuple(row)
+        start, end = t[i_start], t[i_end]
+        out.append(
+            Span(t[i_id], t[i_doc], start, end, t[i_label], t[i_layer], t[i_status],
+                 t[i_origin], text[start:end] if text else "", t[i_actor], t[i_rev], t[i_at],
+                 None if flag_at is None else t[flag_at],
+                 (None if comment_at is None else t[comment_at]) or "")
+        )  # fmt: skip
+    return out
+
+
 def _span(row: sqlite3.Row, text: str = "") -> Span:
-    return Span(
-        id=row["id"],
-        document_id=row["document_id"],
-        start=row["start"],
-        end=row["end"],
-        label=row["label"],
-        layer=row["layer"],
-        status=row["status"],
-        origin=row["origin"],
-        text=text[row["start"] : row["end"]] if text else "",
-        actor_id=row["actor_id"],
-        reviewer=row["reviewer"],
-        reviewed_at=row["reviewed_at"],
-    )
+    return _span_rows([row], text)[0]
 
 
 class Cursor:
@@ -304,7 +327,7 @@ class Store:
             'SELECT * FROM spans WHERE document_id = ? ORDER BY start, "end" DESC, id',
             (doc_id,),
         ).fetchall()
-        return [_span(r, text) for r in rows]
+        return _span_rows(rows, text)
 
     def span(self, span_id: int) -> Span:
         row = self.execute("SELECT * FROM spans WHERE id = ?", (span_id,)).fetchone()
@@ -352,6 +375,8 @@ class Store:
             antecedent_span_id=row["antecedent_span_id"],
             reviewer=row["reviewer"],
             reviewed_at=row["reviewed_at"],
+            flag=_note(row, "flag"),
+            comment=_note(row, "comment") or "",
         )
 
     def claims_using_span(self, span_id: int) -> list[int]:

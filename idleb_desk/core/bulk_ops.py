@@ -1,0 +1,220 @@
+"""Review at scale: every occurrence at once, flags and comments, and finishing a document.
+
+Each method here is ONE operation and ONE event, however many rows it changes: the
+per-item operations it reuses (accept_span, reject_claim, ...) join the bulk operation
+instead of logging their own (see `core.ops.operation`). A project-wide bulk operation is
+logged with document_id NULL and the documents it touched, so one Ctrl+Z in any of those
+documents undoes it everywhere.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from idleb_desk.core.claim_ops import ClaimOps
+from idleb_desk.core.model import (
+    DOC_DONE,
+    FLAG_UNCERTAIN,
+    LAYER_ACTOR,
+    SUGGESTED,
+    Document,
+)
+from idleb_desk.core.ops import ReviewError, operation
+from idleb_desk.core.search import Match
+from idleb_desk.core.search import find_all as _find_all
+
+log = logging.getLogger(__name__)
+
+LEAVE = "leave"
+ACCEPT_ALL = "accept"
+REJECT_ALL = "reject"
+FLAGS = (FLAG_UNCERTAIN,)
+ITEM_TABLES = {"span": "spans", "claim": "claims"}
+MAX_COMMENT = 4000
+POSITION_KEY = "last_position/"
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    """What an "every occurrence" operation did."""
+
+    text: str
+    label: str
+    changed: int  # spans whose status changed
+    decided: int  # occurrences left alone because the analyst had already decided them
+    documents: tuple[int, ...]
+    span_ids: tuple[int, ...] = ()  # the spans it decided
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where an analyst left off: a document, and the item focused in it (if any)."""
+
+    document_id: int
+    kind: str | None = None  # "span" or "claim"
+    item_id: int | None = None
+
+
+class BulkOps(ClaimOps):
+    # ---- every occurrence ------------------------------------------------------------------
+
+    def occurrences(self, span_id: int, project: bool = False) -> list[tuple[int, str]]:
+        """(span id, status) of every actor mention with the same text and label as this
+        one, in its document or in the whole project, in document and text order."""
+        span = self.store.span(span_id)
+        if span.layer != LAYER_ACTOR:
+            raise ReviewError("every occurrence works on actor mentions; focus one first")
+        where = "" if project else "AND s.document_id = ?"
+        params: tuple[object, ...] = (LAYER_ACTOR, span.label, span.end - span.start, span.text)
+        if not project:
+            params += (span.document_id,)
+        # The length test first: SQLite cuts the text only for spans that could match.
+        rows = self.store.execute(
+            f"""SELECT s.id, s.status FROM spans s JOIN documents d ON d.id = s.document_id
+                WHERE s.layer = ? AND s.label = ? AND s."end" - s.start = ?
+                  AND substr(d.text, s.start + 1, s."end" - s.start) = ? {where}
+                ORDER BY s.document_id, s.start, s.id""",
+            params,
+        ).fetchall()
+        return [(int(r[0]), str(r[1])) for r in rows]
+
+    def accept_every(self, span_id: int, project: bool = False) -> BulkResult:
+        return self._every(span_id, project, accept=True)
+
+    def reject_every(self, span_id: int, project: bool = False) -> BulkResult:
+        return self._every(span_id, project, accept=False)
+
+    def _every(self, span_id: int, project: bool, accept: bool) -> BulkResult:
+        """Decide the focused mention and every still-suggested occurrence of it.
+
+        An occurrence the analyst already decided (accepted, rejected, edited) keeps its
+        decision: a bulk key must never overrule a deliberate one.
+        """
+        span = self.store.span(span_id)
+        found = self.occurrences(span_id, project)
+        todo = [sid for sid, status in found if status == SUGGESTED or sid == span_id]
+        name = f"{'accept' if accept else 'reject'}_every{'_project' if project else ''}"
+        doc = None if project else span.document_id
+        with operation(self.store, self.reviewer, name, doc, project_wide=project) as op:
+            for sid in todo:
+                if accept:
+                    self.accept_span(sid)
+                else:
+                    self.reject_span(sid)
+            changed = len(op.before.get("spans", {}))
+        docs = self.store.execute(
+            f"SELECT DISTINCT document_id FROM spans WHERE id IN ({','.join('?' * len(todo))})",
+            todo,
+        ).fetchall()
+        log.info("%s %r (%s): %d spans", name, span.text, span.label, len(todo))
+        return BulkResult(
+            span.text,
+            span.label,
+            changed,
+            len(found) - len(todo),
+            tuple(sorted(int(r[0]) for r in docs)),
+            tuple(todo),
+        )
+
+    # ---- flags and comments ------------------------------------------------------------------
+
+    def set_flag(self, kind: str, item_id: int, flag: str | None) -> None:
+        """Flag a span or claim (FLAG_UNCERTAIN) or clear its flag (None)."""
+        if flag is not None and flag not in FLAGS:
+            raise ReviewError(f"unknown flag {flag!r}; flags are {', '.join(FLAGS)}")
+        self._note(kind, item_id, "flag", flag, "flag")
+
+    def set_comment(self, kind: str, item_id: int, comment: str) -> None:
+        text = comment.strip()
+        if len(text) > MAX_COMMENT:
+            raise ReviewError(f"a comment holds at most {MAX_COMMENT} characters")
+        self._note(kind, item_id, "comment", text or None, "comment")
+
+    def _note(self, kind: str, item_id: int, column: str, value: str | None, verb: str) -> None:
+        table = ITEM_TABLES.get(kind)
+        if table is None:
+            raise ReviewError(f"only spans and claims take a {verb}")
+        row = self.store.execute(
+            f"SELECT document_id FROM {table} WHERE id = ?", (item_id,)
+        ).fetchone()
+        if row is None:
+            raise KeyError(f"no {kind} {item_id}")
+        with operation(self.store, self.reviewer, f"{verb}_{kind}", int(row[0])) as op:
+            op.touch(table, item_id)
+            # The review status is left alone: a flag says "not sure", not "decided".
+            self.store.con.execute(
+                f'UPDATE {table} SET "{column}" = ? WHERE id = ?', (value, item_id)
+            )
+
+    # ---- finishing a document ------------------------------------------------------------------
+
+    def suggestions_left(self, document_id: int) -> int:
+        """Spans and claims nobody has decided yet (counted as the document list counts)."""
+        row = self.store.execute(
+            "SELECT (SELECT count(*) FROM spans WHERE document_id = ? AND status = ?) + "
+            "(SELECT count(*) FROM claims WHERE document_id = ? AND status = ?)",
+            (document_id, SUGGESTED, document_id, SUGGESTED),
+        ).fetchone()
+        return int(row[0])
+
+    def finish_document(self, document_id: int, leftovers: str = LEAVE) -> Document:
+        """Mark a document reviewed, first accepting or rejecting what is still suggested
+        (LEAVE keeps it suggested, and out of the reviewed export) — one undo step."""
+        if leftovers not in (LEAVE, ACCEPT_ALL, REJECT_ALL):
+            raise ReviewError(f"unknown choice for the suggestions left: {leftovers!r}")
+        accept = leftovers == ACCEPT_ALL
+        name = "mark_done" if leftovers == LEAVE else f"mark_done_{leftovers}"
+        with operation(self.store, self.reviewer, name, document_id) as op:
+            if leftovers != LEAVE:
+                # Claims first: accepting or rejecting a claim decides its parts with it.
+                for (cid,) in self.store.execute(
+                    "SELECT id FROM claims WHERE document_id = ? AND status = ? ORDER BY id",
+                    (document_id, SUGGESTED),
+                ).fetchall():
+                    if accept:
+                        self.accept_claim(cid)
+                    else:
+                        self.reject_claim(cid)
+                for (sid,) in self.store.execute(
+                    "SELECT id FROM spans WHERE document_id = ? AND status = ? ORDER BY id",
+                    (document_id, SUGGESTED),
+                ).fetchall():
+                    if accept:
+                        self.accept_span(sid)
+                    else:
+                        self.reject_span(sid)
+            op.touch("documents", document_id)
+            self.store.con.execute(
+                "UPDATE documents SET status = ?, reviewer = ?, reviewed_at = ? WHERE id = ?",
+                (DOC_DONE, self.reviewer, op.time, document_id),
+            )
+        return self.store.document(document_id)
+
+    # ---- find in every document ------------------------------------------------------------------
+
+    def find_all(self, query: str) -> tuple[list[Match], bool]:
+        """Every match of `query` in the project, and whether the list was cut short."""
+        return _find_all(self.store, query)
+
+    # ---- where the analyst left off --------------------------------------------------------------
+
+    def last_position(self) -> Position | None:
+        """This reviewer's last document and item in this project, if it still exists."""
+        raw = self.store.setting(POSITION_KEY + self.reviewer)
+        if not isinstance(raw, dict):
+            return None
+        try:
+            pos = Position(int(raw["document_id"]), raw.get("kind"), raw.get("item_id"))
+            self.store.document_text(pos.document_id)
+        except (KeyError, TypeError, ValueError):
+            return None
+        return pos
+
+    def remember_position(self, pos: Position) -> None:
+        """Store where the analyst is (a project setting, per reviewer; not an event)."""
+        if self.store.read_only_reason is not None:
+            return
+        value = {"document_id": pos.document_id, "kind": pos.kind, "item_id": pos.item_id}
+        if self.store.setting(POSITION_KEY + self.reviewer) != value:
+            self.store.set_setting(POSITION_KEY + self.reviewer, value)
