@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPen,
+    QTransform,
 )
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -250,7 +251,9 @@ class NetworkView(QWidget):
             text = QGraphicsSimpleTextItem(name)
             text.setFont(font)
             text.setBrush(QBrush(QColor("#111111")))
-            text.setPos(x + NODE_R, y - NODE_R)
+            text.setPos(x + NODE_R, y)
+            # In the name's own (unzoomed) pixels: a gap after the node, centred on it.
+            text.setTransform(QTransform.fromTranslate(5, -text.boundingRect().height() / 2))
             text.setZValue(4)
             # Names keep their size when the view zooms out to fit a large network.
             text.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
