@@ -118,6 +118,19 @@ def test_linked_mentions_meet_at_their_actor(project: Path) -> None:
         assert {e.source for e in net.edges if e.claim_id == third.id} == {f"a{actor}"}
 
 
+def test_a_claim_without_speaker_comes_from_unattributed(project: Path) -> None:
+    with _session(project) as s:
+        claim = s.claims(1)[0]
+        with s.store.transaction():
+            s.store.execute(
+                "UPDATE claims SET speaker_span_id = NULL, antecedent_span_id = NULL WHERE id = ?",
+                (claim.id,),
+            )
+        net = load_network(s.store, 1, reviewed_only=False)
+    assert {e.source for e in net.edges if e.claim_id == claim.id} == {UNATTRIBUTED}
+    assert net.node(UNATTRIBUTED).name == "(unattributed)"
+
+
 def test_mention_names_are_normalised() -> None:
     assert normalise_mention("the  EU's") == "EU"
     assert normalise_mention("“Lavrov”,") == "Lavrov"
@@ -240,6 +253,12 @@ def test_network_view_by_keys_focuses_the_claim(
     qtbot.keyClick(canvas, Key.Key_D)  # whole project
     assert window.network_view.network.document_id is None
 
+    before = canvas.transform().m11()
+    qtbot.keyClick(canvas, Key.Key_Plus)
+    assert canvas.transform().m11() > before
+    qtbot.keyClick(canvas, Key.Key_0)  # fit again
+    assert canvas.transform().m11() == pytest.approx(before)
+
     out = window.export_network(tmp_path / "shown.graphml")
     assert out is not None
     root = ET.parse(out).getroot()
@@ -254,4 +273,46 @@ def test_network_view_by_keys_focuses_the_claim(
     png = window.export_network(tmp_path / "shown.png")
     assert png is not None and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shown_errors == []
+    window.close()
+
+
+def test_project_edges_open_their_document(
+    qtbot, project: Path, tmp_path: Path, shown_errors
+) -> None:
+    """In the whole-project view, an edge of another document opens that document with
+    its claim focused."""
+    from idleb_desk.io.importer import extract_documents
+    from idleb_desk.nlp.pipeline import Extractor
+
+    store = Store.open(project)
+    try:
+        with store.transaction():
+            store.insert_document(
+                "second",
+                "Ankara warns Moscow",
+                "The Turkish defence minister warned Russia that Turkey would respond to "
+                "any attack on its observation posts in Idleb.",
+            )
+        assert extract_documents(store, Extractor.load()) == 1
+    finally:
+        store.close()
+    window = MainWindow(make_settings(tmp_path / "settings.ini"))
+    qtbot.addWidget(window)
+    assert window.open_project(project)
+    window.show()
+    qtbot.waitExposed(window)
+    window.run_action("network_view")
+    qtbot.waitUntil(window.network_view.canvas.hasFocus)
+    canvas = window.network_view.canvas
+    qtbot.keyClick(canvas, Key.Key_S)
+    qtbot.keyClick(canvas, Key.Key_D)
+    net = window.network_view.network
+    assert net is not None and net.document_id is None
+    assert {e.document_id for e in net.edges} == {1, 2}
+    qtbot.keyClick(canvas, Key.Key_K)  # from nothing selected, K takes the last edge
+    last = net.edges[-1]
+    assert last.document_id == 2
+    assert window.controller.doc_id == 2
+    assert window.controller.focus == (CLAIM, last.claim_id)
+    assert window.network_view.network.document_id is None  # still the whole project
     window.close()

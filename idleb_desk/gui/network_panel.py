@@ -150,6 +150,15 @@ class NetworkPanel:
             "Network: all claims" if self.network_all else "Network: reviewed claims only"
         )
 
+    def act_network_zoom_in(self) -> None:
+        self.network_view.canvas.zoom(1.25)
+
+    def act_network_zoom_out(self) -> None:
+        self.network_view.canvas.zoom(1 / 1.25)
+
+    def act_network_fit(self) -> None:
+        self.network_view.canvas.fit()
+
     def _network_edge_selected(self, index: int) -> None:
         net = self.network_view.network
         if net is None:

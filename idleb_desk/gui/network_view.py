@@ -132,8 +132,13 @@ class NetworkCanvas(QGraphicsView):
 
     def wheelEvent(self, event: object) -> None:  # noqa: N802 (Qt's name)
         step = event.angleDelta().y()  # type: ignore[attr-defined]
-        factor = 1.15 if step > 0 else 1 / 1.15
-        self.scale(factor, factor)
+        self.zoom(1.15 if step > 0 else 1 / 1.15)
+
+    def zoom(self, factor: float) -> None:
+        # Between a tenth and ten times the drawing's own size: never lost in either way.
+        scale = self.transform().m11() * factor
+        if 0.1 <= scale <= 10:
+            self.scale(factor, factor)
 
     def fit(self) -> None:
         rect = self.sceneRect()
