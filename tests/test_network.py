@@ -3,6 +3,7 @@ keys in the window. The seed is extracted with the real spaCy pipeline."""
 
 from __future__ import annotations
 
+import math
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -13,9 +14,14 @@ from PySide6.QtCore import QPointF, Qt
 from idleb_desk.cli import main
 from idleb_desk.core.model import REVIEWED_STATUSES
 from idleb_desk.core.network import (
+    FORCE_MAX_NODES,
     PUBLIC,
     UNATTRIBUTED,
+    Edge,
+    Network,
+    Node,
     edge_geometry,
+    layout,
     load_network,
     normalise_mention,
 )
@@ -155,6 +161,19 @@ def test_layout_is_deterministic_and_spreads_nodes(project: Path) -> None:
     assert all(len(set(v)) == len(v) for v in pairs.values())
 
 
+def test_a_large_network_keeps_the_circle() -> None:
+    """Past FORCE_MAX_NODES the quadratic force pass is skipped: every node stays on the
+    circle, in a fixed order."""
+    n = FORCE_MAX_NODES + 1
+    nodes = [Node(f"n{i}", f"actor {i:03d}", "mention") for i in range(n)]
+    edges = [Edge(i, 1, f"n{i}", f"n{(i * 7) % n}", "statement", "direct", "accepted")
+             for i in range(n)]  # fmt: skip
+    pos = layout(Network(nodes, edges), size=1000.0)
+    radii = {round(math.hypot(x, y), 6) for x, y in pos.values()}
+    assert radii == {500.0}
+    assert pos == layout(Network(nodes, edges), size=1000.0)
+
+
 def test_graphml_and_svg_round_trip(project: Path, tmp_path: Path) -> None:
     nx = pytest.importorskip("networkx")
     with _session(project) as s:
@@ -242,6 +261,18 @@ def test_network_view_by_keys_focuses_the_claim(
     qtbot.waitUntil(window.view.hasFocus)
     assert window.controller.focus == (CLAIM, net.edges[0].claim_id)
 
+    # Another program accepts a claim: the next poll redraws the view (all claims shown,
+    # so its status changes in place).
+    other = ReviewSession.open(project)
+    try:
+        other.accept_claim(net.edges[-1].claim_id)
+    finally:
+        other.close()
+    assert window.follow_changes()
+    qtbot.waitUntil(
+        lambda: window.network_view.network.edges[-1].status == "accepted", timeout=3000
+    )
+
     # Accepting it in the article, then back to the view: reviewed only shows just it.
     qtbot.keyClick(window.view, Key.Key_A)
     qtbot.keyClick(window.focusWidget(), Key.Key_N, Mod.ControlModifier | Mod.ShiftModifier)
@@ -249,7 +280,7 @@ def test_network_view_by_keys_focuses_the_claim(
     qtbot.keyClick(canvas, Key.Key_S)
     shown = window.network_view.network
     assert shown is not None and shown.reviewed_only
-    assert {e.claim_id for e in shown.edges} == {net.edges[0].claim_id}
+    assert {e.claim_id for e in shown.edges} == {net.edges[0].claim_id, net.edges[-1].claim_id}
     qtbot.keyClick(canvas, Key.Key_D)  # whole project
     assert window.network_view.network.document_id is None
 
