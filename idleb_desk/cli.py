@@ -318,15 +318,20 @@ def cmd_network(args: argparse.Namespace) -> int:
             if not title:
                 raise CliError(f"{args.db}: has no document {args.document}")
         net = load_network(store, args.document, reviewed_only=not args.all)
-    args.out.mkdir(parents=True, exist_ok=True)
     which = "all claims" if args.all else "reviewed claims only (--all adds the rest)"
-    print(f"network: {args.db} -> {args.out}, {which}")
-    for fmt in dict.fromkeys(args.formats or ["graphml", "svg"]):
-        if fmt == "graphml":
-            report = write_graphml(net, args.out / "network.graphml")
-        else:
-            report = write_svg(net, args.out / "network.svg", title)
-        print(f"  {report.summary()}")
+    target = args.out
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        print(f"network: {args.db} -> {args.out}, {which}")
+        for fmt in dict.fromkeys(args.formats or ["graphml", "svg"]):
+            target = args.out / f"network.{fmt}"
+            if fmt == "graphml":
+                report = write_graphml(net, target)
+            else:
+                report = write_svg(net, target, title)
+            print(f"  {report.summary()}")
+    except OSError as exc:
+        raise CliError(f"{target}: cannot be written ({exc.strerror or exc})") from exc
     return EXIT_OK
 
 

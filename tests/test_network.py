@@ -205,6 +205,13 @@ def test_cli_network_writes_graphml_and_svg(project: Path, tmp_path: Path, capsy
     assert "claim edges" in capsys.readouterr().out
     assert main(["network", str(tmp_path / "missing.sqlite3"), "--out", str(out)]) == 2
     assert main(["network", str(project), "--out", str(out), "--document", "99"]) == 2
+    # A file that cannot be written is named, and nothing half-written is left.
+    blocked = tmp_path / "blocked"
+    (blocked / "network.graphml").mkdir(parents=True)
+    capsys.readouterr()
+    assert main(["network", str(project), "--out", str(blocked), "--format", "graphml"]) == 2
+    assert "network.graphml: cannot be written" in capsys.readouterr().err
+    assert sorted(p.name for p in blocked.iterdir()) == ["network.graphml"]
 
 
 def test_network_keys_reuse_review_keys_but_not_window_keys(qapp, tmp_path: Path) -> None:

@@ -99,12 +99,21 @@ def graphml_tree(net: Network) -> ET.ElementTree:
     return ET.ElementTree(root)
 
 
+def _write(tree: ET.ElementTree, path: Path) -> None:
+    """Written whole, then renamed: a failed export leaves neither half a file nor a
+    `.part` file behind (the OSError goes to the caller, which names the file)."""
+    tmp = path.with_name(path.name + ".part")
+    try:
+        tree.write(tmp, encoding="utf-8", xml_declaration=True)
+        tmp.replace(path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def write_graphml(net: Network, path: Path | str) -> GraphReport:
     path = Path(path)
-    tmp = path.with_name(path.name + ".part")
-    # Written whole, then renamed: a failed export never leaves half a file behind.
-    graphml_tree(net).write(tmp, encoding="utf-8", xml_declaration=True)
-    tmp.replace(path)
+    _write(graphml_tree(net), path)
     return GraphReport(path, len(net.nodes), len(net.edges))
 
 
@@ -189,9 +198,7 @@ def svg_tree(net: Network, title: str = "") -> ET.ElementTree:
 
 def write_svg(net: Network, path: Path | str, title: str = "") -> GraphReport:
     path = Path(path)
-    tmp = path.with_name(path.name + ".part")
-    svg_tree(net, title).write(tmp, encoding="utf-8", xml_declaration=True)
-    tmp.replace(path)
+    _write(svg_tree(net, title), path)
     return GraphReport(path, len(net.nodes), len(net.edges))
 
 
