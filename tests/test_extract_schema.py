@@ -57,8 +57,9 @@ def test_actors(seed_record: tuple[str, dict]) -> None:
 
 def test_claims(seed_record: tuple[str, dict]) -> None:
     text, rec = seed_record
-    for c in rec["claims"]:
-        assert CLAIM_KEYS <= set(c) <= CLAIM_KEYS | {"speaker_antecedent"}
+    for i, c in enumerate(rec["claims"]):
+        optional = {"speaker_antecedent", "content_parts", "nested_in"}  # as in DESIGN
+        assert CLAIM_KEYS <= set(c) <= CLAIM_KEYS | optional
         assert c["kind"] in CLAIM_KINDS
         assert c["quote_type"] in QUOTE_TYPES
         _check_span(text, c["content"])
@@ -70,6 +71,18 @@ def test_claims(seed_record: tuple[str, dict]) -> None:
             _check_span(text, a)
         if "speaker_antecedent" in c:
             _check_span(text, c["speaker_antecedent"])
+        if "content_parts" in c:
+            parts = c["content_parts"]
+            assert len(parts) > 1
+            for p in parts:
+                _check_span(text, p)
+            assert (parts[0]["start"], parts[-1]["end"]) == (
+                c["content"]["start"],
+                c["content"]["end"],
+            )
+        if "nested_in" in c:
+            assert isinstance(c["nested_in"], int) and 0 <= c["nested_in"] < len(rec["claims"])
+            assert "nested_in" not in rec["claims"][c["nested_in"]] or c["nested_in"] != i
 
 
 def test_null_cue_is_serialised_as_null(seed_record: tuple[str, dict]) -> None:

@@ -231,6 +231,7 @@ class ClaimOps(SpanOps):
             claim.speaker_span_id,
             claim.cue_span_id,
             claim.content_span_id,
+            *claim.content_part_ids,
             *claim.addressee_span_ids,
         ]
         return [i for i in ids if i is not None]
@@ -265,6 +266,9 @@ class ClaimOps(SpanOps):
         claim = self.store.claim(claim_id)
         with operation(self.store, self.reviewer, "delete_claim", claim.document_id) as op:
             op.touch("claims", claim_id)
+            # Inner claims lose their link (ON DELETE SET NULL); undo must bring it back.
+            for inner in self.store.claims_nested_in(claim_id):
+                op.touch("claims", inner)
             self.store.con.execute("DELETE FROM claims WHERE id = ?", (claim_id,))
 
     @staticmethod

@@ -90,6 +90,15 @@ class ClaimSuggestion:
     kind: str = "statement"
     quote_type: str = "indirect"
     speaker_antecedent: TextRef | None = None
+    # Several parts when one claim's content is split ('"A," X said. "B."'); `content`
+    # then runs from the first part's start to the last part's end. Empty = one part.
+    content_parts: tuple[TextRef, ...] = ()
+    # Index (in the same document's claim list) of the claim whose content holds this one.
+    nested_in: int | None = None
+
+    @property
+    def parts(self) -> tuple[TextRef, ...]:
+        return self.content_parts if self.content_parts else (self.content,)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -102,6 +111,10 @@ class ClaimSuggestion:
         }
         if self.speaker_antecedent is not None:
             out["speaker_antecedent"] = self.speaker_antecedent.to_json()
+        if len(self.content_parts) > 1:
+            out["content_parts"] = [p.to_json() for p in self.content_parts]
+        if self.nested_in is not None:
+            out["nested_in"] = self.nested_in
         return out
 
 
@@ -184,6 +197,10 @@ class Claim:
     antecedent_span_id: int | None = None
     reviewer: str | None = None
     reviewed_at: str | None = None
+    # Content parts in order when the content is split; content_span_id then covers the
+    # whole range from the first part to the last.
+    content_part_ids: tuple[int, ...] = ()
+    nested_in: int | None = None  # the claim whose content holds this one
     flag: str | None = None
     comment: str = ""
 

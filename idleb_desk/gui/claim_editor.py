@@ -98,12 +98,13 @@ class ClaimEditor(QGroupBox):
                     "J/K to a claim, or press C on a focused span or a selection to start one."
                 )
                 return
+            inner = "" if claim.nested_in is None else f" · inside claim {claim.nested_in}"
             note = " · <b>⚑ uncertain</b>" if claim.flag else ""
             if claim.comment:
                 note += f"<br>✎ <i>{html.escape(claim.comment)}</i>"
             self.header.setText(
                 f"<b>Claim {claim.id}</b> · {html.escape(claim.status)} · "
-                f"<span style='color:#555'>{html.escape(claim.origin)}</span>{note}"
+                f"<span style='color:#555'>{html.escape(claim.origin)}</span>{inner}{note}"
             )
             parts: dict[str, list[str]] = {"speaker": [], "cue": [], "content": [], "addressee": []}
             for role, span in state.claim_parts(claim):

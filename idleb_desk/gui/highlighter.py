@@ -158,7 +158,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         segs: list[tuple[int, int, Span]] = []
         for sid in ids:
             s = state.spans[sid]
-            if not state.visible(s.status):
+            if not state.visible(s.status) or state.is_part_whole(sid):
                 continue
             a, b = umap.local_qt(number, s.start), umap.local_qt(number, s.end)
             if b > a:

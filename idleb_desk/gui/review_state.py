@@ -54,6 +54,7 @@ class DocState:
         self.claims: dict[int, Claim] = {}
         self.block_spans: dict[int, list[int]] = defaultdict(list)
         self.span_claims: dict[int, set[int]] = defaultdict(set)
+        self.part_wholes: dict[int, int] = {}
         self.block_regions: dict[int, list[Region]] = defaultdict(list)
         self._nav: dict[bool, tuple[list[_Key], list[Item]]] = {}
         # What J/K walk (see gui/scope.py); role picking ignores both.
@@ -124,8 +125,12 @@ class DocState:
     def claim_parts(self, claim: Claim) -> list[tuple[str, Span]]:
         """(role, span) for each part of a claim that still exists."""
         out: list[tuple[str, Span]] = []
+        # A split content shows as its parts, highlighted together, not as one range
+        # running over the speaker and cue between them.
+        out.extend(("content", self.spans[p]) for p in claim.content_part_ids if p in self.spans)
+        whole = None if out else claim.content_span_id
         for role, sid in (
-            ("content", claim.content_span_id),
+            ("content", whole),
             ("speaker", claim.speaker_span_id),
             ("cue", claim.cue_span_id),
         ):
@@ -197,13 +202,25 @@ class DocState:
     def _add_claim(self, c: Claim) -> None:
         self.claims[c.id] = c
         self._count(c.status, +1)
+        if c.content_part_ids and c.content_span_id is not None:
+            self.part_wholes[c.content_span_id] = self.part_wholes.get(c.content_span_id, 0) + 1
         for sid in self._claim_span_ids(c):
             self.span_claims[sid].add(c.id)
 
     @staticmethod
     def _claim_span_ids(c: Claim) -> list[int]:
-        ids = [c.speaker_span_id, c.cue_span_id, c.content_span_id, *c.addressee_span_ids]
+        ids = [
+            c.speaker_span_id,
+            c.cue_span_id,
+            c.content_span_id,
+            *c.content_part_ids,
+            *c.addressee_span_ids,
+        ]
         return [i for i in ids if i is not None]
+
+    def is_part_whole(self, span_id: int) -> bool:
+        """Is this span the whole range of a split content (painted as its parts)?"""
+        return self.part_wholes.get(span_id, 0) > 0
 
     def put_span(self, span_id: int, span: Span | None) -> set[int]:
         """Replace (or with None remove) one span; returns the blocks to repaint."""
@@ -254,6 +271,8 @@ class DocState:
         touched: set[int] = set()
         if old is not None:
             self._count(old.status, -1)
+            if old.content_part_ids and old.content_span_id is not None:
+                self.part_wholes[old.content_span_id] -= 1
             for sid in self._claim_span_ids(old):
                 self.span_claims[sid].discard(claim_id)
                 touched.add(sid)

@@ -220,6 +220,8 @@ class ClaimTableModel(_RowModel):
         if column == 1:
             return self._text(c.cue_span_id)
         if column == 2:
+            if c.content_part_ids:
+                return " … ".join(self._text(p, _CONTENT_CHARS) for p in c.content_part_ids)
             return self._text(c.content_span_id, _CONTENT_CHARS)
         if column == 3:
             return " | ".join(self._text(a) for a in c.addressee_span_ids)

@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 
 from idleb_desk.core.model import ACTOR_LABELS, ActorSuggestion, Region
 from idleb_desk.nlp.boilerplate import DATELINE, NO_ACTOR_KINDS, RegionIndex
+from idleb_desk.nlp.speakers import text_of
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ CREDIT_SKIP = frozenset({"With", "And"})
 
 def extract_actors(doc: Doc, regions: list[Region]) -> list[ActorSuggestion]:
     """Actor suggestions for a parsed document, sorted by offset, without overlaps."""
-    text = doc.text
+    text = text_of(doc)
     index = RegionIndex(regions)
     raw: list[tuple[int, int, str]] = []
     for ent in doc.ents:
@@ -204,7 +205,7 @@ def _add_untagged_repeats(
     Only token-aligned repeats that start with a capital and overlap nothing already found
     are added, so common words are never promoted.
     """
-    text = doc.text
+    text = text_of(doc)
     known = {text[s:e]: lab for s, e, lab in items if lab in ACTOR_LABELS and e - s > 2}
     if not known:
         return items

@@ -16,7 +16,11 @@ from spacy.tokens import Doc, Token
 from idleb_desk.core.model import ClaimSuggestion, Region, TextRef
 from idleb_desk.nlp.boilerplate import RegionIndex
 from idleb_desk.nlp.cues import CueLexicon
+from idleb_desk.nlp.frames import noun_claims, passive_claims, stance_claims
+from idleb_desk.nlp.headlines import headline_claims
+from idleb_desk.nlp.parts import add_part, attach_orphans, mark_nested
 from idleb_desk.nlp.quotes import QUOTE_CHARS, Quote, find_quotes, is_direct, word_count
+from idleb_desk.nlp.sources import according_to_claims
 from idleb_desk.nlp.speakers import (
     Mention,
     coordinations_before,
@@ -26,10 +30,10 @@ from idleb_desk.nlp.speakers import (
     is_plural,
     is_pronoun,
     mention_of,
+    text_of,
 )
 from idleb_desk.nlp.speech import (
     Draft,
-    according_to_claims,
     analyze_verb,
     char_span,
     cue_range,
@@ -54,31 +58,56 @@ BLOCKING_KINDS = frozenset({"app", "newsletter", "link", "credit"})
 
 
 def extract_claims(doc: Doc, lex: CueLexicon, regions: list[Region]) -> list[ClaimSuggestion]:
-    text = doc.text
+    text = text_of(doc)
     starts = [t.idx for t in doc]
     quotes = [q for q in find_quotes(text) if _is_direct_quote(doc, starts, q, lex)]
     blocked: set[int] = set()
+    headlines = headline_claims(text, lex)
+    for h in headlines:
+        # The parse of a title-case line is unreliable: its words make no other claim.
+        line_start = text.rfind("\n", 0, h.content[0]) + 1
+        line_end = text.find("\n", h.content[1])
+        blocked.update(
+            range(*_token_range(starts, line_start, len(text) if line_end < 0 else line_end))
+        )
+    # A quote inside a headline is part of the headline's content, not its own claim.
+    quotes = [q for q in quotes if _token_range(starts, q.start, q.end)[0] not in blocked]
     for q in quotes:
         blocked.update(range(*_token_range(starts, q.start, q.end)))
-    drafts = _quote_drafts(doc, starts, quotes, lex, blocked)
+    orphans: list[Quote] = []
+    drafts = _quote_drafts(doc, starts, quotes, lex, blocked, orphans)
+    drafts.extend(headlines)
     blocked |= {d.cue_token for d in drafts if d.cue_token is not None}
+    drafts.extend(stance_claims(doc, lex, blocked))
+    # Passives first: "was summoned and told to leave" is a passive "told", which then
+    # makes no active claim.
+    drafts.extend(passive_claims(doc, lex, blocked))
     drafts.extend(indirect_claims(doc, lex, blocked))
+    drafts.extend(noun_claims(doc, lex, blocked))
     drafts.extend(according_to_claims(doc, blocked))
+    attach_orphans(text, drafts, orphans)
     drafts = _keep_clean(drafts, RegionIndex(regions))
     drafts.sort(key=lambda d: min(d.content[0], (d.speaker or d.content)[0]))
+    mark_nested(drafts)
     _link_antecedents(doc, drafts)
     return [_to_suggestion(text, d) for d in drafts]
 
 
 def _quote_drafts(
-    doc: Doc, starts: list[int], quotes: list[Quote], lex: CueLexicon, blocked: set[int]
+    doc: Doc,
+    starts: list[int],
+    quotes: list[Quote],
+    lex: CueLexicon,
+    blocked: set[int],
+    orphans: list[Quote],
 ) -> list[Draft]:
     """Attribute each direct quote; join split quotes; carry a speaker to follow-ons.
 
     - '"A," X said, "B."': one cue attributes both halves, so they are one claim whose
-      content runs from the first mark to the last (a claim has one content span);
+      content has two parts;
     - '"A," X said. "B."': a quote later in the same paragraph with no attribution of its
-      own continues the same speaker's words: its own claim, same speaker, no cue.
+      own continues the same speaker's words: one more part of the same claim.
+    Quotes with no attribution at all go to `orphans`.
     """
     drafts: list[Draft] = []
     prev: tuple[Quote, Draft] | None = None
@@ -86,23 +115,16 @@ def _quote_drafts(
         draft = _attribute_quote(doc, starts, q, lex, blocked)
         if prev is not None and prev[0].para_start == q.para_start:
             last = prev[1]
-            if draft is not None and draft.cue_token == last.cue_token is not None:
-                last.content = (last.content[0], q.end)
+            same_cue = draft is not None and draft.cue_token == last.cue_token is not None
+            if same_cue or (draft is None and last.speaker is not None):
+                add_part(last, (q.start, q.end))
                 prev = (q, last)
                 continue
-            if draft is None and last.speaker is not None:
-                draft = Draft(
-                    content=(q.start, q.end),
-                    speaker=last.speaker,
-                    cue=None,
-                    kind="statement",
-                    quote_type="direct",
-                    mention=last.mention,
-                    antecedent=last.antecedent,
-                )
         if draft is not None:
             drafts.append(draft)
             prev = (q, draft)
+        else:
+            orphans.append(q)
     return drafts
 
 
@@ -112,11 +134,11 @@ def _token_range(starts: list[int], start: int, end: int) -> tuple[int, int]:
 
 
 def _is_direct_quote(doc: Doc, starts: list[int], q: Quote, lex: CueLexicon) -> bool:
-    if is_direct(doc.text, q):
+    if is_direct(text_of(doc), q):
         return True
     # 'said "We will ..."' with no comma; a one-word quote after a verb ('would respond
     # "decisively"') is a fragment of the writer's sentence, not an utterance.
-    if word_count(doc.text[slice(*q.inner)]) < 2:
+    if word_count(text_of(doc)[slice(*q.inner)]) < 2:
         return False
     i = bisect.bisect_left(starts, q.start) - 1  # the token before the opening mark
     return i >= 0 and doc[i].pos_ == "VERB" and lex.is_cue_lemma(doc[i].lemma_.lower())
@@ -125,7 +147,7 @@ def _is_direct_quote(doc: Doc, starts: list[int], q: Quote, lex: CueLexicon) -> 
 def _attribute_quote(
     doc: Doc, starts: list[int], q: Quote, lex: CueLexicon, blocked: set[int]
 ) -> Draft | None:
-    text = doc.text
+    text = text_of(doc)
     q_first, q_end = _token_range(starts, q.start, q.end)
     kind, addressees = _performative(doc, q_first, q_end, lex)
     rest = text[q.end : q.para_end].strip()
@@ -304,7 +326,11 @@ def _link_antecedents(doc: Doc, drafts: list[Draft]) -> None:
     """
     for i, d in enumerate(drafts):
         m = d.mention
-        if m is None or not (is_pronoun(doc, m) or is_description(doc, m)):
+        if (
+            m is None
+            or d.antecedent is not None
+            or not (is_pronoun(doc, m) or is_description(doc, m))
+        ):
             continue
         if doc[m.head].lower_ in FIRST_PERSON:
             continue
@@ -346,7 +372,10 @@ def _to_suggestion(text: str, d: Draft) -> ClaimSuggestion:
 
     content = ref(d.content)
     assert content is not None
+    parts = tuple(r for r in map(ref, d.parts or []) if r is not None)
     return ClaimSuggestion(
+        content_parts=parts if len(parts) > 1 else (),
+        nested_in=d.nested_in,
         content=content,
         speaker=ref(d.speaker),
         cue=ref(d.cue),

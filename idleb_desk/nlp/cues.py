@@ -19,12 +19,12 @@ from idleb_desk.core.model import CLAIM_KINDS
 
 log = logging.getLogger(__name__)
 
-CUE_TYPES = ("verb", "phrase", "noun", "source")
+CUE_TYPES = ("verb", "phrase", "noun", "source", "document", "stance", "copula")
 OBJECT_ROLES = ("content", "addressee")
 COLUMNS = ("cue", "kind", "type", "object", "complement")
 # complement "clause": a bare noun-phrase object is no report for this verb ("pressed
 # their offensive", "wrote a letter"); it needs a clause, a quote or a speech noun.
-COMPLEMENTS = ("any", "clause")
+COMPLEMENTS = ("any", "clause", "document", "evidence", "naming")
 
 
 class LexiconError(ValueError):
@@ -60,6 +60,13 @@ class CueLexicon:
     sources: dict[tuple[str, ...], str] = field(default_factory=dict)
     object_roles: dict[str, str] = field(default_factory=dict)
     clause_only: set[str] = field(default_factory=set)
+    complements: dict[str, str] = field(default_factory=dict)
+    documents: set[str] = field(default_factory=set)
+    # Nouns that report only with a that-clause ("made the case that ...").
+    clause_nouns: set[str] = field(default_factory=set)
+    document_kinds: dict[str, str] = field(default_factory=dict)
+    stances: dict[str, str] = field(default_factory=dict)
+    copulas: set[str] = field(default_factory=set)
 
     @classmethod
     def from_entries(cls, entries: list[CueEntry]) -> CueLexicon:
@@ -68,6 +75,7 @@ class CueLexicon:
             if e.type == "verb":
                 lex.verbs[e.cue] = e.kind
                 lex.object_roles[e.cue] = e.object_role
+                lex.complements[e.cue] = e.complement
                 if e.complement == "clause":
                     lex.clause_only.add(e.cue)
             elif e.type == "phrase":
@@ -75,6 +83,15 @@ class CueLexicon:
                 lex.phrases.setdefault(head, {})[" ".join(rest)] = e
             elif e.type == "noun":
                 lex.nouns[e.cue] = e.kind
+                if e.complement == "clause":
+                    lex.clause_nouns.add(e.cue)
+            elif e.type == "document":
+                lex.documents.add(e.cue)
+                lex.document_kinds[e.cue] = e.kind
+            elif e.type == "stance":
+                lex.stances[e.cue] = e.kind
+            elif e.type == "copula":
+                lex.copulas.add(e.cue)
             else:
                 lex.sources[e.words] = e.kind
         return lex

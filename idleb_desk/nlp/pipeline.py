@@ -16,13 +16,14 @@ import regex
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from idleb_desk.core.model import Extraction, TextRef, text_sha256
+from idleb_desk.core.model import ClaimSuggestion, Extraction, TextRef, text_sha256
 from idleb_desk.nlp.actors import extract_actors
 from idleb_desk.nlp.boilerplate import find_regions
 from idleb_desk.nlp.claims import extract_claims
 from idleb_desk.nlp.cues import CueLexicon, default_lexicon
 from idleb_desk.nlp.graphemes import cluster_at, whole_clusters
 from idleb_desk.nlp.resolve import ensure_line_breaks, load_pipeline
+from idleb_desk.nlp.speakers import text_of
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ class Extractor:
 
     def from_doc(self, doc: Doc) -> Extraction:
         """Rules over an already parsed document (its text is the reference for offsets)."""
-        regions = find_regions(doc.text)
+        regions = find_regions(text_of(doc))
         actors = extract_actors(doc, regions)
         claims = extract_claims(doc, self.lexicon, regions)
         # No suggestion may cut a flag, an emoji sequence or a letter and its marks in half.
@@ -181,6 +182,9 @@ def shift(ex: Extraction, by: int) -> Extraction:
             cue=_shift_ref(c.cue, by),
             addressees=tuple(_shift_ref(a, by) for a in c.addressees),
             speaker_antecedent=_shift_ref(c.speaker_antecedent, by),
+            content_parts=tuple(
+                replace(r, start=r.start + by, end=r.end + by) for r in c.content_parts
+            ),
         )
         for c in ex.claims
     )
@@ -193,10 +197,17 @@ def shift(ex: Extraction, by: int) -> Extraction:
 
 
 def merge(parts: list[Extraction]) -> Extraction:
+    claims: list[ClaimSuggestion] = []
+    for p in parts:
+        # nested_in indexes the claims of its own piece; renumber for the whole text.
+        base = len(claims)
+        claims.extend(
+            c if c.nested_in is None else replace(c, nested_in=c.nested_in + base) for c in p.claims
+        )
     return Extraction(
         model=parts[0].model,
         actors=tuple(a for p in parts for a in p.actors),
-        claims=tuple(c for p in parts for c in p.claims),
+        claims=tuple(claims),
         regions=tuple(r for p in parts for r in p.regions),
     )
 

@@ -17,6 +17,7 @@ PARAGRAPH = re.compile(r"[^\n]+")
 # Characters after which an opening quote starts a direct quote: a sentence start or
 # an introducing colon/comma ("X said: "...", "X said, "...").
 INTRODUCERS = frozenset(":,.;!?-–—")
+INNER_PUNCT = frozenset(".,!?")
 
 
 @dataclass(frozen=True)
@@ -109,4 +110,15 @@ def balance_quote_end(text: str, start: int, end: int) -> int:
             k += 1
         if k < len(text) and text[k] in CLOSERS:
             return k + 1
+        # '... "a mess."': the gold keeps the punctuation inside the marks with the quote.
+        if k + 1 < len(text) and text[k] in INNER_PUNCT and text[k + 1] in CLOSERS:
+            return k + 2
+        # 'would continue "until ...' cut by a bad parse: run on to the closing mark.
+        last = max(i for i in range(start, end) if text[i] in QUOTE_CHARS)
+        if text[last] in OPENERS and text[last:end].strip() == text[last]:
+            para_end = text.find("\n", end)
+            para_end = len(text) if para_end < 0 else para_end
+            for j in range(end, para_end):
+                if text[j] in CLOSERS:
+                    return j + 1
     return end

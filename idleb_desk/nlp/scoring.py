@@ -87,6 +87,11 @@ def claim_spans(claims: list[dict[str, Any]], role: str) -> list[Span]:
 
 def max_matching(edges: list[list[int]], n_right: int) -> int:
     """Size of a maximum bipartite matching (augmenting paths; inputs are small)."""
+    return len(matching_pairs(edges, n_right))
+
+
+def matching_pairs(edges: list[list[int]], n_right: int) -> list[tuple[int, int]]:
+    """A maximum bipartite matching as (left, right) pairs."""
     match_right = [-1] * n_right
 
     def augment(u: int, seen: list[bool]) -> bool:
@@ -98,7 +103,24 @@ def max_matching(edges: list[list[int]], n_right: int) -> int:
                     return True
         return False
 
-    return sum(1 for u in range(len(edges)) if augment(u, [False] * n_right))
+    for u in range(len(edges)):
+        augment(u, [False] * n_right)
+    return sorted((u, v) for v, u in enumerate(match_right) if u != -1)
+
+
+def claim_matches(pred: dict[str, Any], gold: dict[str, Any]) -> bool:
+    """Issue 7's joint criterion: contents overlap, and the speakers overlap when the gold
+    claim has a speaker (a gold claim with none accepts any predicted speaker)."""
+    if not overlaps(_span(pred.get("content")), _span(gold.get("content"))):
+        return False
+    g_speaker = _span(gold.get("speaker"))
+    return g_speaker is None or overlaps(_span(pred.get("speaker")), g_speaker)
+
+
+def joint_pairs(pred: list[dict[str, Any]], gold: list[dict[str, Any]]) -> list[tuple[int, int]]:
+    """Maximum one-to-one matching of predicted to gold claims under `claim_matches`."""
+    edges = [[j for j, g in enumerate(gold) if claim_matches(p, g)] for p in pred]
+    return matching_pairs(edges, len(gold))
 
 
 def joint_prf(pred: list[dict[str, Any]], gold: list[dict[str, Any]]) -> PRF:
@@ -132,7 +154,8 @@ def score_doc(pred: dict[str, Any], gold: dict[str, Any]) -> DocScores:
 def score_extraction(ex: Extraction, gold: dict[str, Any]) -> DocScores:
     pred = {
         "actors": [a.to_json() for a in ex.actors],
-        "claims": [c.to_json() for c in ex.claims],
+        # A claim nested in another's content is not scored (outer claims only).
+        "claims": [c.to_json() for c in ex.claims if c.nested_in is None],
     }
     return score_doc(pred, gold)
 

@@ -1,4 +1,4 @@
-"""Indirect speech: reporting verbs with their subject and complement, and "according to".
+"""Indirect speech: reporting verbs with their subject and complement.
 
 For each verb whose lemma is in the cue lexicon (or that heads a phrase cue such as
 "call on"), the speaker is the subject (inherited along conjunctions and participial
@@ -15,9 +15,26 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from idleb_desk.nlp.boilerplate import DATELINE
+from idleb_desk.nlp.complements import (
+    PROMISE_WITH_INFINITIVE,
+    evidence_subject,
+    is_document,
+    match_phrase,
+    medium_participle,
+    object_kind,
+    predicates,
+    relative_speaker,
+    trim_time_edges,
+)
 from idleb_desk.nlp.cues import CueEntry, CueLexicon
 from idleb_desk.nlp.quotes import balance_quote_end, contains_quote_mark
-from idleb_desk.nlp.speakers import Mention, find_subject, mention_of, subject_mention
+from idleb_desk.nlp.speakers import (
+    Mention,
+    find_subject,
+    mention_of,
+    subject_mention,
+    text_of,
+)
 
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp"})
 OBJECT_DEPS = frozenset({"dobj", "obj"})
@@ -49,24 +66,15 @@ class Draft:
     mention: Mention | None = None  # the speaker as a token range, when parsed
     cue_token: int | None = None
     antecedent: tuple[int, int] | None = None
+    # Content parts when the content is split ("The mill, the owner said, will reopen");
+    # None means one part, `content` itself.
+    parts: list[tuple[int, int]] | None = None
+    nested_in: int | None = None
 
 
 def char_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
     last = doc[end - 1]
     return doc[start].idx, last.idx + len(last)
-
-
-def match_phrase(verb: Token, lex: CueLexicon) -> tuple[CueEntry, Token] | None:
-    """A phrase cue headed by this verb ("call" + child "on"), if the particle is there."""
-    options = lex.phrases.get(verb.lemma_.lower())
-    if not options:
-        return None
-    for child in verb.children:
-        if child.i > verb.i and child.dep_ in ("prep", "prt", "dative", "acomp", "advmod"):
-            entry = options.get(child.lower_)
-            if entry is not None:
-                return entry, child
-    return None
 
 
 def cue_range(verb: Token, particle: Token | None) -> tuple[int, int]:
@@ -108,11 +116,22 @@ def indirect_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]
     """Claims from reporting verbs outside the blocked tokens (direct quotes, used cues)."""
     found = [c for c in (_candidate(v, lex, blocked) for v in doc) if c is not None]
     claim_verbs = {v.i: s for v, s, _, _ in found}
+    first = [(c, _build(doc, lex, *c, claim_verbs)) for c in found]
+    # A candidate that makes no claim ("sending refugees": no message) must not cut
+    # another claim's content: rebuild, without it, the claims whose content it cut.
+    failed = [c[0] for c, d in first if d is None]
+    if not failed:
+        return [d for _, d in first if d is not None]
+    building = {c[0].i: c[1] for c, d in first if d is not None}
     drafts: list[Draft] = []
-    for verb, subj, particle, entry in found:
-        draft = _build(doc, lex, verb, subj, particle, entry, claim_verbs)
-        if draft is not None:
-            drafts.append(draft)
+    for c, d in first:
+        # A cut ends the content just before the failed verb's phrase, so rebuild the
+        # claims whose content ends near (or runs over) one, and the failed ones, which
+        # may have failed only because a failed verb cut all their content away.
+        if d is None or any(d.content[0] <= f.idx <= d.content[1] + 40 for f in failed):
+            d = _build(doc, lex, *c, building)
+        if d is not None:
+            drafts.append(d)
     return drafts
 
 
@@ -140,11 +159,17 @@ def _candidate(verb: Token, lex: CueLexicon, blocked: set[int]) -> Candidate | N
         return None
     if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
         return None  # "was asked to": the speaker is not in the clause
-    if verb.dep_ in MODIFIER_DEPS and verb.tag_ in ("VBN", "VBG"):
+    if verb.dep_ in MODIFIER_DEPS and verb.tag_ in ("VBN", "VBG") and not medium_participle(verb):
         return None  # "the calls made by ...": a modifier, not a report
     subj = find_subject(verb, is_cue=lex.is_cue_lemma)
     if subj is None or subj.i in blocked:
         return None
+    if DATELINE.match(text_of(verb.doc), subj.idx):
+        # "KHARTOUM (Reuters) - Residents ... told": the parser made the dateline the
+        # subject and the speaker its apposition.
+        after = [c for c in subj.children if c.dep_ == "appos" and c.i > subj.i + 1]
+        if after:
+            subj = after[-1]
     entry, particle = phrase if phrase else (None, None)
     return verb, subj, particle, entry
 
@@ -192,6 +217,8 @@ def _build(
     for obj in objects:
         if particle is not None and obj.i < particle.i and names_someone(obj):
             addressees.append(obj)  # "warned Moscow against ...": the phrase takes X
+        elif not clauses and role == "addressee" and verb.dep_ == "parataxis":
+            addressees.append(obj)  # "The talks, the envoy told reporters, had ..."
         elif not clauses and role == "addressee" and topic_preps and names_someone(obj):
             addressees.append(obj)  # "warned Moscow against escalation"
             roots.extend(topic_preps)
@@ -211,10 +238,12 @@ def _build(
             roots.append(topic)
         elif clauses and (role == "addressee" or obj.lower_ in PERSONAL):
             addressees.append(obj)
+        elif obj.lower_ in PERSONAL and kind == "statement" and not clauses:
+            continue  # "questioning them": a person is no statement's content
         elif obj.lower_ not in SKIP_OBJECTS:
             roots.append(obj)
-            if kind == "statement" and obj.lemma_.lower() in lex.nouns:
-                kind = lex.nouns[obj.lemma_.lower()]  # "reiterated its ultimatum"
+            if kind == "statement":
+                kind = object_kind(obj, lex) or kind  # "reiterated its ultimatum"
     if objects and kind == "accusation":
         roots.extend(c for c in children if c.dep_ == "prep" and c.lower_ in CONTENT_PREPS)
     for c in children:
@@ -238,32 +267,77 @@ def _build(
         and not any(r.lemma_.lower() in lex.nouns for r in roots)
     ):
         return None  # "pressed their offensive", "wrote a letter": no report without a clause
+    complement = entry.complement if entry else lex.complements.get(lemma, "any")
+    if complement == "document":
+        # Public acts take a noun-phrase object; "signed an agreement ... to end the
+        # fighting", "used a helicopter to survey ...": a purpose clause, not content.
+        roots = [r for r in roots if r not in clauses]
+        clauses = []
+    named = [p for obj in objects for p in predicates(verb, obj)]
+    if objects and not clauses:
+        if complement == "naming" and not named:
+            return None  # "called a taxi": no name given
+        if complement == "document" and not any(is_document(o, lex) for o in objects):
+            return None  # "released the hostages": not a message
+        if complement == "evidence" and not evidence_subject(subj, lex):
+            return None  # "rescuers found survivors"
+    elif complement == "naming" and not clauses and entry is None:
+        return None
+    if objects:
+        # "described X as Y", "blasted the decision as ...": the predicate is content too.
+        roots.extend(p for p in named if p not in roots)
     extra: set[int] = set()
     if not roots:
         # News-wire order, the report first: "Ten people died, the monitor said." The
         # parser makes the report a ccomp to the left of the verb, or the verb a
         # parataxis of the report's own verb.
         roots = [c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i]
-        if not roots and verb.dep_ == "parataxis" and verb.head.i < verb.i:
+        if not roots and verb.dep_ == "parataxis":
             extra = {t.i for t in verb.head.subtree if t.i < verb.left_edge.i}
+    if not roots and not extra and verb.dep_ == "parataxis":
+        # "Talks, both delegations agreed, would continue": nothing before is kept
+        # only if the report goes on after the cue.
+        extra = {t.i for t in verb.head.subtree if t.i > verb.right_edge.i}
     if not roots and not extra:
         return None
     content = _content_range(doc, verb, roots, claim_verbs, skip_tokens, extra)
     if content is None:
         return None
+    parts: list[tuple[int, int]] | None = None
+    if extra:
+        # "The mill, the owner said, will reopen": the report goes on after the cue.
+        after = {t.i for t in verb.head.subtree if t.i > verb.right_edge.i}
+        second = _content_range(doc, verb, [], claim_verbs, skip_tokens, after) if after else None
+        if second is not None and second[0] > content[1]:
+            parts = [content, second]
     if doc[content[0] : content[1]].text.lower() in NO_COMMENT:
         return None  # "declined to comment" says nothing
+    if lemma in PROMISE_WITH_INFINITIVE and any(is_to_infinitive(c) for c in clauses):
+        kind = "promise"  # "agreed to raise wages", "offered to release"
     if any(c.dep_ == "neg" for c in verb.children) and kind in NEGATED_TO_STATEMENT:
         kind = "statement"  # "did not deny" is not a denial
-    text = doc.text
+    text = text_of(doc)
     start, end = char_span(doc, *content)
     dateline = DATELINE.match(text, start)
     if dateline is not None and dateline.end() < end:
         start = dateline.end()  # "BEIRUT (Reuters) - Forces pressed ..., a monitor said"
     end = balance_quote_end(text, start, end)
+    char_parts = None
+    if parts is not None:
+        char_parts = [(start, end)] + [
+            (a, balance_quote_end(text, a, b)) for a, b in (char_span(doc, *p) for p in parts[1:])
+        ]
+        end = char_parts[-1][1]
     m = subject_mention(subj)
+    antecedent = None
+    rel = relative_speaker(subj)
+    if rel is not None:
+        m, ante = rel
+        antecedent = char_span(doc, ante.start, ante.end)
     c_start, c_end = cue_range(verb, particle)
     return Draft(
+        parts=char_parts,
+        antecedent=antecedent,
         content=(start, end),
         speaker=char_span(doc, m.start, m.end),
         cue=char_span(doc, c_start, c_end),
@@ -304,60 +378,22 @@ def _content_range(
                     cut_from = min(cut_from, t.i)
             tokens = {i for i in tokens if i < cut_from}
     tokens -= skip
+    trim_time_edges(doc, tokens)
     if not tokens:
         return None
     start, end = min(tokens), max(tokens)
     while start <= end and (
-        doc[start].is_space or (doc[start].is_punct and not _quote(doc[start]))
+        doc[start].is_space or (doc[start].is_punct and not is_quote_token(doc[start]))
     ):
         start += 1
-    while end >= start and (doc[end].is_space or (doc[end].is_punct and not _quote(doc[end]))):
+    while end >= start and (
+        doc[end].is_space or (doc[end].is_punct and not is_quote_token(doc[end]))
+    ):
         end -= 1
     if end < start:
         return None
     return start, end + 1
 
 
-def _quote(tok: Token) -> bool:
+def is_quote_token(tok: Token) -> bool:
     return tok.text in ('"', "“", "”", "«", "»")
-
-
-def according_to_claims(doc: Doc, blocked: set[int]) -> list[Draft]:
-    """ "According to X, Y." / "Y, according to X." -> speaker X, cue "according to"."""
-    drafts: list[Draft] = []
-    for tok in doc[:-1]:
-        nxt = doc[tok.i + 1]
-        if tok.lower_ != "according" or nxt.lower_ != "to" or tok.i in blocked:
-            continue
-        pobj = [g for g in nxt.children if g.dep_ == "pobj"]
-        if not pobj:
-            continue
-        m = mention_of(pobj[0])
-        sent = tok.sent
-        lead = [t for t in doc[sent.start : tok.i] if not (t.is_punct or t.is_space)]
-        if not lead:
-            c_start, c_end = m.end, sent.end
-        else:
-            c_start, c_end = sent.start, tok.i
-        while c_start < c_end and (doc[c_start].is_punct or doc[c_start].is_space):
-            c_start += 1
-        while c_end > c_start and (doc[c_end - 1].is_punct or doc[c_end - 1].is_space):
-            if _quote(doc[c_end - 1]):
-                break
-            c_end -= 1
-        if c_end <= c_start:
-            continue
-        start, end = char_span(doc, c_start, c_end)
-        text = doc.text[start:end]
-        drafts.append(
-            Draft(
-                content=(start, end),
-                speaker=char_span(doc, m.start, m.end),
-                cue=char_span(doc, tok.i, tok.i + 2),
-                kind="statement",
-                quote_type="mixed" if contains_quote_mark(text) else "indirect",
-                mention=m,
-                cue_token=tok.i,
-            )
-        )
-    return drafts

@@ -53,10 +53,22 @@ def document_annotations(
             "content": c.content_span_id,
             "antecedent": c.antecedent_span_id,
         }
-        used.update(i for i in (*roles.values(), *c.addressee_span_ids) if i is not None)
+        parts = [
+            int(r[0])
+            for r in store.execute(
+                "SELECT span_id FROM claim_content_parts WHERE claim_id = ? ORDER BY position",
+                (c.id,),
+            )
+        ]
+        nested = store.execute(
+            "SELECT nested_in_claim_id FROM claims WHERE id = ?", (c.id,)
+        ).fetchone()[0]
+        used.update(i for i in (*roles.values(), *c.addressee_span_ids, *parts) if i is not None)
         claims.append(
             {"id": c.id, **roles, "addressees": list(c.addressee_span_ids)}
             | {k: getattr(c, k) for k in _CLAIM_FIELDS}
+            | ({"content_parts": parts} if parts else {})
+            | ({"nested_in": nested} if nested is not None else {})
             | _notes(c.flag, c.comment)
         )
     spans = []
@@ -143,6 +155,7 @@ def check_annotations(ann: dict[str, Any], text: str) -> None:
         if not isinstance(c, dict):
             raise ValueError(f"{what} is not an object")
         refs = [c.get(role) for role, _ in _ROLES] + list(c.get("addressees") or [])
+        refs += list(c.get("content_parts") or [])
         missing = [r for r in refs if r is not None and r not in keys]
         if missing:
             raise ValueError(f"{what} refers to span {missing[0]!r}, which is not in the line")
@@ -174,6 +187,7 @@ def restore_annotations(store: Store, doc_id: int, ann: dict[str, Any]) -> None:
         ),
     )
     new_ids: dict[object, int] = {}
+    new_claims: dict[object, int] = {}
     for s in ann.get("spans") or []:
         actor = s.get("actor")
         actor_id = store.actor_id_for(actor["name"], actor["label"]) if actor else None
@@ -195,11 +209,24 @@ def restore_annotations(store: Store, doc_id: int, ann: dict[str, Any]) -> None:
             (doc_id, *roles, *(c.get(k) for k in _CLAIM_FIELDS)),
         )
         claim_id = int(cur.lastrowid or 0)
+        new_claims[c.get("id")] = claim_id
         _restore_notes(con, "claims", claim_id, c)
         con.executemany(
             "INSERT OR IGNORE INTO claim_addressees (claim_id, span_id, position) VALUES (?, ?, ?)",
             [(claim_id, new_ids[a], i) for i, a in enumerate(c.get("addressees") or [])],
         )
+        con.executemany(
+            "INSERT OR IGNORE INTO claim_content_parts (claim_id, span_id, position) "
+            "VALUES (?, ?, ?)",
+            [(claim_id, new_ids[a], i) for i, a in enumerate(c.get("content_parts") or [])],
+        )
+    for c in ann.get("claims") or []:
+        outer = new_claims.get(c.get("nested_in"))
+        if outer is not None:
+            con.execute(
+                "UPDATE claims SET nested_in_claim_id = ? WHERE id = ?",
+                (outer, new_claims[c.get("id")]),
+            )
     store.add_regions(
         doc_id,
         (_region(r) for r in ann.get("regions") or []),

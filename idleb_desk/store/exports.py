@@ -35,9 +35,11 @@ CLAIM_COLUMNS = (
     "document_id", "document_title", "claim_id", "speaker_text", "speaker_start",
     "speaker_end", "speaker_actor", "cue_text", "cue_start", "cue_end", "content_text",
     "content_start", "content_end", "addressees", "kind", "quote_type", "status", "origin",
-    "reviewer", "reviewed_at",
+    "reviewer", "reviewed_at", "content_parts", "nested_in",
     "flag", "comment",
 )  # fmt: skip
+# content_parts: "start:end;start:end" when a claim's content has several parts;
+# nested_in: the claim_id of the claim whose content holds this one (issue 7).
 ADDRESSEE_SEP = " | "
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection),
 # the full-width forms too (a spreadsheet with an East Asian locale folds them), and
@@ -249,6 +251,11 @@ def claim_rows_sql(include_all: bool, guard: bool) -> tuple[str, tuple[str, ...]
                        WHERE ca.claim_id = c.id ORDER BY ca.position) x),
                   {g("c.kind")}, {g("c.quote_type")}, {g("c.status")}, {g("c.origin")},
                   {g("c.reviewer")}, {g("c.reviewed_at")},
+                  (SELECT group_concat(x.start || ':' || x."end", ';') FROM
+                      (SELECT s.start, s."end" FROM claim_content_parts cp
+                       JOIN spans s ON s.id = cp.span_id
+                       WHERE cp.claim_id = c.id ORDER BY cp.position) x),
+                  c.nested_in_claim_id,
                   {g("coalesce(c.flag, '')")}, {g("coalesce(c.comment, '')")}
               FROM claims c
               LEFT JOIN spans sp ON sp.id = c.speaker_span_id
@@ -294,6 +301,7 @@ def iter_claim_rows(
             out.append(
                 (r[0], look.title, r[1], cut(text, r[2], r[3]), r[2], r[3], r[4],
                  cut(text, r[5], r[6]), r[5], r[6], cut(text, r[7], r[8]), r[7], r[8],
-                 addressees, *r[10:])
+                 addressees, *r[10:16], r[16] or "", "" if r[17] is None else r[17],
+                 *r[18:20])
             )  # fmt: skip
         yield out

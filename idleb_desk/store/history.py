@@ -42,6 +42,7 @@ CLAIM_COLS = (
     "origin",
     "reviewer",
     "reviewed_at",
+    "nested_in_claim_id",
     "flag",
     "comment",
 )
@@ -77,6 +78,13 @@ def snapshot_claim(con: sqlite3.Connection, claim_id: int) -> dict[str, Any] | N
     # Positions can have gaps (a deleted addressee span cascades away); undo must give
     # back the exact rows, not a renumbered list.
     out["addressee_positions"] = [r[1] for r in rows]
+    parts = con.execute(
+        "SELECT span_id, position FROM claim_content_parts WHERE claim_id = ? "
+        "ORDER BY position, span_id",
+        (claim_id,),
+    ).fetchall()
+    out["content_parts"] = [r[0] for r in parts]
+    out["content_part_positions"] = [r[1] for r in parts]
     return out
 
 
@@ -121,7 +129,7 @@ def apply_state(con: sqlite3.Connection, state: Snapshot) -> None:
     for cid, row in claims.items():
         if row is None:
             continue
-        _upsert(con, "claims", CLAIM_COLS, row)
+        _upsert(con, "claims", CLAIM_COLS, {"nested_in_claim_id": None, **row})
         con.execute("DELETE FROM claim_addressees WHERE claim_id = ?", (int(cid),))
         ids = row.get("addressees", [])
         # Events logged before positions were recorded carry only the order.
@@ -129,6 +137,18 @@ def apply_state(con: sqlite3.Connection, state: Snapshot) -> None:
         con.executemany(
             "INSERT INTO claim_addressees (claim_id, span_id, position) VALUES (?, ?, ?)",
             [(int(cid), sid, pos) for sid, pos in zip(ids, positions, strict=False)],
+        )
+        con.execute("DELETE FROM claim_content_parts WHERE claim_id = ?", (int(cid),))
+        con.executemany(
+            "INSERT INTO claim_content_parts (claim_id, span_id, position) VALUES (?, ?, ?)",
+            [
+                (int(cid), sid, pos)
+                for sid, pos in zip(
+                    row.get("content_parts", []),
+                    row.get("content_part_positions") or range(len(row.get("content_parts", []))),
+                    strict=False,
+                )
+            ],
         )
     for row in state.get("documents", {}).values():
         if row is not None:

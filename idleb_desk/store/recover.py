@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from idleb_desk.store.connection import StoreError
-from idleb_desk.store.gate import SQLITE_MAGIC, reading
+from idleb_desk.store.gate import SQLITE_MAGIC, held, reading
 from idleb_desk.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -97,9 +97,10 @@ def recover(source: Path | str, target: Path | str) -> RecoveryReport:
         raise StoreError(target, "already exists; recovery writes only into a new file")
     if source.resolve() == target.resolve():
         raise StoreError(target, "must be a new file, not the damaged one")
-    with open(source, "rb") as fh:  # no connection to it is open in this process
-        if fh.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
-            raise StoreError(source, "is not an SQLite database; there is nothing to recover")
+    if not held(source):  # plain I/O only while this process holds no connection to it
+        with open(source, "rb") as fh:
+            if fh.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+                raise StoreError(source, "is not an SQLite database; there is nothing to recover")
     report = RecoveryReport(source, target, [])
     new = Store.open(target, create=True)
     try:

@@ -119,6 +119,22 @@ V3 = [
 ]
 
 
+# Version 4 (issue 7): a claim's content may have several parts ('"A," X said. "B."'), in
+# order; `content_span_id` keeps the whole range from the first part to the last. A claim
+# inside another claim's content points at the outer claim.
+V4 = [
+    """CREATE TABLE claim_content_parts (
+        claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+        span_id INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (claim_id, span_id)
+    )""",
+    "CREATE INDEX claim_parts_span ON claim_content_parts (span_id)",
+    "ALTER TABLE claims ADD COLUMN nested_in_claim_id INTEGER "
+    "REFERENCES claims(id) ON DELETE SET NULL",
+]
+
+
 def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
     def step(con: sqlite3.Connection) -> None:
         for sql in statements:
@@ -127,7 +143,7 @@ def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
     return step
 
 
-# Review at scale (issue 9): an analyst's "uncertain" flag and comment on any span or
+# Version 5, review at scale (issue 9): an analyst's "uncertain" flag and comment on any span or
 # claim, and the documents a project-wide operation (accept every occurrence in the
 # project) touched, so that undo in any one of them finds the one event.
 V_REVIEW_SCALE = [
@@ -148,6 +164,7 @@ STEPS: list[Callable[[sqlite3.Connection], None]] = [
     _run(V1),
     _run(V2),
     _run(V3),
+    _run(V4),
     _run(V_REVIEW_SCALE),
 ]
 SCHEMA_VERSION = len(STEPS)

@@ -339,7 +339,10 @@ class Store:
         rows = self.execute(
             """SELECT c.*, (SELECT group_concat(span_id) FROM
                    (SELECT span_id FROM claim_addressees a WHERE a.claim_id = c.id
-                    ORDER BY position)) AS addressees
+                    ORDER BY position)) AS addressees,
+                   (SELECT group_concat(span_id) FROM
+                   (SELECT span_id FROM claim_content_parts p WHERE p.claim_id = c.id
+                    ORDER BY position)) AS parts
                FROM claims c LEFT JOIN spans s ON s.id = c.content_span_id
                WHERE c.document_id = ? ORDER BY coalesce(s.start, 0), c.id""",
             (doc_id,),
@@ -350,7 +353,10 @@ class Store:
         row = self.execute(
             """SELECT c.*, (SELECT group_concat(span_id) FROM
                    (SELECT span_id FROM claim_addressees a WHERE a.claim_id = c.id
-                    ORDER BY position)) AS addressees
+                    ORDER BY position)) AS addressees,
+                   (SELECT group_concat(span_id) FROM
+                   (SELECT span_id FROM claim_content_parts p WHERE p.claim_id = c.id
+                    ORDER BY position)) AS parts
                FROM claims c WHERE c.id = ?""",
             (claim_id,),
         ).fetchone()
@@ -375,18 +381,30 @@ class Store:
             antecedent_span_id=row["antecedent_span_id"],
             reviewer=row["reviewer"],
             reviewed_at=row["reviewed_at"],
+            content_part_ids=tuple(int(x) for x in (row["parts"] or "").split(",") if x),
+            nested_in=row["nested_in_claim_id"],
             flag=_note(row, "flag"),
             comment=_note(row, "comment") or "",
         )
 
     def claims_using_span(self, span_id: int) -> list[int]:
+        # Positional parameters: `execute` passes tuple(params), so a dict would bind its
+        # keys (the string "s"), and no claim was ever found.
         rows = self.execute(
-            """SELECT id FROM claims WHERE speaker_span_id = :s OR cue_span_id = :s
-                   OR content_span_id = :s OR antecedent_span_id = :s
-               UNION SELECT claim_id FROM claim_addressees WHERE span_id = :s""",
-            {"s": span_id},
+            """SELECT id FROM claims WHERE speaker_span_id = ?1 OR cue_span_id = ?1
+                   OR content_span_id = ?1 OR antecedent_span_id = ?1
+               UNION SELECT claim_id FROM claim_addressees WHERE span_id = ?1
+               UNION SELECT claim_id FROM claim_content_parts WHERE span_id = ?1""",
+            (span_id,),
         ).fetchall()
         return sorted(int(r[0]) for r in rows)
+
+    def claims_nested_in(self, claim_id: int) -> list[int]:
+        """Claims whose content lies inside this claim's (they point at it)."""
+        rows = self.execute(
+            "SELECT id FROM claims WHERE nested_in_claim_id = ? ORDER BY id", (claim_id,)
+        ).fetchall()
+        return [int(r[0]) for r in rows]
 
     def regions(self, doc_id: int) -> list[Region]:
         rows = self.execute(
@@ -456,6 +474,7 @@ class Store:
 
         for a in ex.actors:
             span_id(TextRef(a.start, a.end, a.text), a.label, LAYER_ACTOR)
+        claim_ids: list[int] = []
         for c in ex.claims:
             speaker = span_id(c.speaker, "SPEAKER", LAYER_CLAIM) if c.speaker else None
             cue = span_id(c.cue, "CUE", LAYER_CLAIM) if c.cue else None
@@ -482,6 +501,16 @@ class Store:
                 ),
             )
             claim_id = int(cur.lastrowid or 0)
+            claim_ids.append(claim_id)
+            if len(c.content_parts) > 1:
+                self.con.executemany(
+                    "INSERT OR IGNORE INTO claim_content_parts (claim_id, span_id, position) "
+                    "VALUES (?, ?, ?)",
+                    [
+                        (claim_id, span_id(p, "CONTENT", LAYER_CLAIM), i)
+                        for i, p in enumerate(c.content_parts)
+                    ],
+                )
             self.con.executemany(
                 "INSERT OR IGNORE INTO claim_addressees (claim_id, span_id, position) "
                 "VALUES (?, ?, ?)",
@@ -490,6 +519,15 @@ class Store:
                     for i, a in enumerate(c.addressees)
                 ],
             )
+
+        self.con.executemany(
+            "UPDATE claims SET nested_in_claim_id = ? WHERE id = ?",
+            [
+                (claim_ids[c.nested_in], claim_ids[i])
+                for i, c in enumerate(ex.claims)
+                if c.nested_in is not None and 0 <= c.nested_in < len(claim_ids)
+            ],
+        )
 
     def unextracted_document_ids(self) -> list[int]:
         """Documents the pipeline has not seen yet (imported with no model, or --no-extract)."""

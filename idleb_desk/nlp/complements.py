@@ -1,0 +1,154 @@
+"""What a cue verb's object and subject mean: phrase particles, documents, names, kinds,
+relative-pronoun speakers, and the time adverbials that date a report rather than belong
+to it. Token-level predicates shared by the indirect-speech rules (speech.py)."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from idleb_desk.nlp.cues import CueEntry, CueLexicon
+from idleb_desk.nlp.speakers import RELATIVE_TAGS, Mention, mention_of
+
+QUOTE_MARKS = frozenset(('"', "“", "”", "«", "»"))
+
+
+def match_phrase(verb: Token, lex: CueLexicon) -> tuple[CueEntry, Token] | None:
+    """A phrase cue headed by this verb ("call" + child "on"), if the particle is there."""
+    options = lex.phrases.get(verb.lemma_.lower())
+    if not options:
+        return None
+    for child in verb.children:
+        if child.i > verb.i and child.dep_ in ("prep", "prt", "dative", "acomp", "advmod"):
+            entry = options.get(child.lower_)
+            if entry is not None:
+                return entry, child
+    return None
+
+
+# Verbs whose to-infinitive commits the speaker ("agreed to pay").
+PROMISE_WITH_INFINITIVE = frozenset({"agree", "offer", "undertake", "commit"})
+
+
+def object_kind(obj: Token, lex: CueLexicon) -> str | None:
+    """The kind an object carries: its noun ("its ultimatum"), a document's kind ("an
+    order"), or a reporting participle on it ("a letter ordering ...", "a resolution
+    calling for ...")."""
+    lemma = obj.lemma_.lower()
+    if lemma in lex.nouns and lex.nouns[lemma] != "statement":
+        return lex.nouns[lemma]
+    if lex.document_kinds.get(lemma, "statement") != "statement":
+        return lex.document_kinds[lemma]
+    for c in obj.children:
+        if c.dep_ == "acl" and c.tag_ == "VBG":
+            phrase = match_phrase(c, lex)
+            kind = phrase[0].kind if phrase else lex.verbs.get(c.lemma_.lower())
+            if kind and kind != "statement":
+                return kind
+    return None
+
+
+def medium_participle(verb: Token) -> bool:
+    """ "responded in a statement saying ...": the participle reports the verb's subject."""
+    noun = verb.head
+    return (
+        verb.tag_ == "VBG"
+        and verb.dep_ == "acl"
+        and noun.dep_ == "pobj"
+        and noun.head.dep_ == "prep"
+        and noun.head.head.pos_ in ("VERB", "AUX")
+    )
+
+
+def predicates(verb: Token, obj: Token) -> list[Token]:
+    """The name or description given to an object: "called X Y", "described X as Y"."""
+    out = [
+        c
+        for c in verb.children
+        if c.i > obj.i and (c.dep_ in ("oprd", "xcomp", "ccomp", "attr", "dobj", "acomp"))
+    ]
+    out += [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" and c.i > obj.i]
+    out += [c for c in obj.children if c.dep_ in ("appos", "oprd") and c.i > obj.i]
+    out += [c for c in obj.children if c.dep_ == "prep" and c.lower_ == "as"]
+    return [c for c in out if c.i != obj.i]
+
+
+def is_document(tok: Token, lex: CueLexicon) -> bool:
+    """A text, a decision or a message: "figures", "a letter ordering ...", "a batch of logs"."""
+    lemma = tok.lemma_.lower()
+    if lemma in lex.documents or lemma in lex.nouns:
+        return True
+    # "a letter ordering ...", "figures showing ...": a participle that says what it says.
+    if any(c.dep_ == "acl" and c.tag_ == "VBG" for c in tok.children):
+        return True
+    for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):
+        for pobj in (g for g in prep.children if g.dep_ == "pobj"):
+            if pobj.lemma_.lower() in lex.documents or pobj.lemma_.lower() in lex.nouns:
+                return True
+    return False
+
+
+def evidence_subject(subj: Token, lex: CueLexicon) -> bool:
+    """ "The survey found ...": a non-human source (a document noun) as subject."""
+    head = subj
+    if subj.tag_ in RELATIVE_TAGS and subj.head.dep_ == "relcl":
+        head = subj.head.head
+    return head.lemma_.lower() in lex.documents
+
+
+def relative_speaker(subj: Token) -> tuple[Mention, Mention] | None:
+    """ "Farmers who said ...": the relative pronoun is the speaker ("who", "whose report",
+    "many of whom"), the noun it refers to is its antecedent."""
+    clause = subj.head
+    if clause.dep_ != "relcl":
+        return None
+    if not any(t.tag_ in (*RELATIVE_TAGS, "WP$") for t in subj.subtree):
+        return None
+    if subj.tag_ in RELATIVE_TAGS:
+        m = Mention(subj.i, subj.i + 1, subj.i)
+    else:
+        m = Mention(subj.left_edge.i, subj.right_edge.i + 1, subj.i)
+    return m, mention_of(clause.head)
+
+
+TIME_ENTS = frozenset({"DATE", "TIME"})
+
+
+# Prepositions of a time adverbial that dates the reporting event ("on Tuesday"), unlike
+# "by the end of the week" or "until March", which are part of what is reported.
+EVENT_TIME_PREPS = frozenset({"on", "at", "during", "throughout", "in", "late", "earlier"})
+
+
+def _is_time_phrase(tok: Token) -> bool:
+    """ "on Tuesday", "late on Wednesday", "this year", "throughout the spring"."""
+    if tok.dep_ == "npadvmod" and tok.ent_type_ in TIME_ENTS:
+        return True
+    if tok.dep_ == "prep" and tok.lower_ in EVENT_TIME_PREPS:
+        return any(g.dep_ == "pobj" and g.ent_type_ in TIME_ENTS for g in tok.children)
+    return False
+
+
+def trim_time_edges(doc: Doc, tokens: set[int]) -> None:
+    """Drop a time adverbial at either edge of a content: "released figures on Tuesday"
+    reports the figures; the day belongs to the event of releasing."""
+    changed = True
+    while changed and tokens:
+        changed = False
+        lo, hi = min(tokens), max(tokens)
+        for t in [doc[i] for i in sorted(tokens)]:
+            if not _is_time_phrase(t):
+                continue
+            sub = {x.i for x in t.subtree}
+            # At the end only when it hangs on a noun (an object's adjunct misattached);
+            # at the start of a clause ("said on Friday it had ...") always.
+            at_end = max(sub) == hi and t.head.pos_ in ("NOUN", "PROPN")
+            if (at_end or min(sub) == lo) and not sub >= tokens:
+                # The comma or adverb ("late") just before a trailing time phrase goes too.
+                tokens -= sub
+                while (
+                    tokens
+                    and max(tokens) < hi
+                    and (doc[max(tokens)].is_punct and doc[max(tokens)].text not in QUOTE_MARKS)
+                ):
+                    tokens.discard(max(tokens))
+                changed = True
+                break

@@ -1,0 +1,302 @@
+"""Attributions not headed by an active reporting verb: noun cues, stance adjectives and
+passive or impersonal reports.
+
+- Noun cues: "the minister's allegation that ...", "the announcement by X that ...",
+  "fears of ...", "a pledge to ...". The speaker is the possessive, the "by" phrase, the
+  subject of a light verb ("made a pledge"), or nobody.
+- Stance adjectives after a copula: "were skeptical of ...", "is confident that ...",
+  "It is unclear whether ..." (an expletive "it" is no speaker).
+- Passives: "It was reported that ...", "X is said to ...", "X was criticised by Y",
+  "X was asked whether ..." (the passive subject of an addressee verb is the addressee).
+
+Each returns Drafts in character offsets; claims.py orders, nests and cleans them. As in
+the reporting-verb rules and the seed gold (PARC), a content clause keeps its "that".
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from idleb_desk.nlp.cues import CueLexicon
+from idleb_desk.nlp.quotes import balance_quote_end, contains_quote_mark
+from idleb_desk.nlp.speakers import Mention, mention_of, text_of
+from idleb_desk.nlp.speech import Draft, char_span, cue_range, is_to_infinitive
+
+# Prepositions that introduce the content after a noun or adjective cue.
+NOUN_PREPS = frozenset({"of", "about", "for", "over", "against"})
+STANCE_PREPS = frozenset({"of", "about", "over", "to", "with", "on", "toward", "towards"})
+# Verbs that carry a noun cue without being a cue themselves ("made a pledge").
+LIGHT_VERBS = frozenset({"make", "give", "offer", "renew", "repeat", "voice", "raise", "share"})
+CLAUSE_DEPS = frozenset({"ccomp", "xcomp"})
+NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """Drop edge punctuation (not quote marks) from a token range."""
+    while start < end and (doc[start].is_punct or doc[start].is_space) and not _mark(doc[start]):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        if _mark(doc[end - 1]):
+            break
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def _mark(tok: Token) -> bool:
+    return tok.text in ('"', "“", "”", "'", "‘", "’", "«", "»")
+
+
+def _subtree_range(tok: Token, skip: set[int] | None = None) -> tuple[int, int]:
+    idx = [t.i for t in tok.subtree if not skip or t.i not in skip]
+    return min(idx), max(idx) + 1
+
+
+def _draft(
+    doc: Doc,
+    content: list[tuple[int, int]],
+    speaker: Mention | None,
+    cue: tuple[int, int],
+    kind: str,
+    cue_token: int,
+    addressees: list[Mention] | None = None,
+) -> Draft | None:
+    ranges = [r for r in (_trim(doc, *c) for c in content) if r is not None]
+    if not ranges:
+        return None
+    text = text_of(doc)
+    parts = []
+    for r in ranges:
+        a, b = char_span(doc, *r)
+        parts.append((a, balance_quote_end(text, a, b)))
+    start, end = parts[0][0], parts[-1][1]
+    return Draft(
+        content=(start, end),
+        parts=parts if len(parts) > 1 else None,
+        speaker=None if speaker is None else char_span(doc, speaker.start, speaker.end),
+        cue=char_span(doc, *cue),
+        kind=kind,
+        quote_type="mixed" if contains_quote_mark(text[start:end]) else "indirect",
+        addressees=[char_span(doc, a.start, a.end) for a in addressees or []],
+        mention=speaker,
+        cue_token=cue_token,
+    )
+
+
+def _that_clause(tok: Token) -> Token | None:
+    """A content clause under a noun or adjective: "that ...", "whether ..."."""
+    for c in tok.children:
+        if (
+            c.dep_ in ("acl", "ccomp", "relcl")
+            and c.i > tok.i
+            and any(m.dep_ == "mark" and m.lower_ in ("that", "whether", "if") for m in c.children)
+        ):
+            return c
+    return None
+
+
+def _possessor(tok: Token) -> Mention | None:
+    for c in tok.children:
+        if c.dep_ == "poss":
+            m = mention_of(c)
+            end = m.end
+            while end > m.start + 1 and tok.doc[end - 1].tag_ == "POS":
+                end -= 1
+            return Mention(m.start, end, m.head)
+    return None
+
+
+def noun_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
+    drafts: list[Draft] = []
+    for tok in doc:
+        lemma = tok.lemma_.lower()
+        if tok.pos_ != "NOUN" or lemma not in lex.nouns or tok.i in blocked:
+            continue
+        if tok.dep_ == "compound":
+            continue  # "the warning lights"
+        head = tok.head
+        if tok.dep_ in ("dobj", "obj") and head.lemma_.lower() in lex.verbs:
+            continue  # "issued a warning": the verb's claim holds the noun
+        if tok.dep_ == "pobj" and lex.is_cue_lemma(head.head.lemma_.lower()):
+            continue  # "said in a statement": the medium of the verb's claim
+        clause = _that_clause(tok)
+        cue_end = tok.i + 1
+        content: tuple[int, int] | None = None
+        if clause is not None:
+            content = _subtree_range(clause)
+        elif lemma not in lex.clause_nouns:
+            inf = [c for c in tok.children if c.dep_ == "acl" and is_to_infinitive(c)]
+            preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in NOUN_PREPS]
+            if inf:
+                content = _subtree_range(inf[0])
+            elif preps and preps[0].i == tok.i + 1:
+                objs = [g for g in preps[0].children if g.dep_ in ("pobj", "pcomp")]
+                # "the statement of the ministry": a named "of" object is the source.
+                if objs and not (preps[0].lower_ == "of" and objs[0].ent_type_ in NAME_LABELS):
+                    content = _subtree_range(objs[0])
+                    cue_end = preps[0].i + 1
+        if content is None:
+            continue
+        if tok.i < head.i < content[1]:
+            content = (content[0], head.i)  # a mis-attached main verb ends the content
+        speaker = _possessor(tok)
+        subj = [c for c in tok.children if c.dep_ == "nsubj"]
+        if speaker is None and tok.dep_ == "ROOT" and subj:
+            speaker = mention_of(subj[0])  # "Residents fear that ...", mis-tagged as a noun
+        if speaker is None:
+            by = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "by"]
+            objs = [g for g in by[0].children if g.dep_ == "pobj"] if by else []
+            if objs:
+                speaker = mention_of(objs[0])
+        if speaker is None and tok.dep_ in ("dobj", "obj") and head.lemma_.lower() in LIGHT_VERBS:
+            subj = [c for c in head.children if c.dep_ == "nsubj"]
+            if subj:
+                speaker = mention_of(subj[0])
+        if speaker is None and tok.dep_ == "nsubj" and head.lemma_.lower() == "come":
+            src = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "from"]
+            objs = [g for g in src[0].children if g.dep_ == "pobj"] if src else []
+            if objs:
+                speaker = mention_of(objs[0])  # "The call for X came from the union"
+        d = _draft(doc, [content], speaker, (tok.i, cue_end), lex.nouns[lemma], tok.i)
+        if d is not None:
+            drafts.append(d)
+    return drafts
+
+
+def _stance_of(tok: Token, lex: CueLexicon) -> str | None:
+    kind = lex.stances.get(tok.lower_)
+    return kind if kind is not None else lex.stances.get(tok.lemma_.lower())
+
+
+def stance_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
+    drafts: list[Draft] = []
+    for adj in doc:
+        if adj.i in blocked or adj.pos_ not in ("ADJ", "VERB"):
+            continue
+        kind = _stance_of(adj, lex)
+        if kind is None:
+            continue
+        if adj.dep_ in ("acomp", "oprd") and adj.head.lemma_.lower() in lex.copulas:
+            cop = adj.head
+        elif any(c.dep_ == "auxpass" for c in adj.children):
+            cop = adj  # "are divided over", parsed as a passive
+        else:
+            continue
+        cue_start = cue_range(cop, None)[0]
+        cue_end = adj.i + 1
+        content = None
+        clause = _that_clause(adj) or _that_clause(cop)
+        if clause is None:
+            clause = next(
+                (c for c in (*adj.children, *cop.children) if c.dep_ == "ccomp" and c.i > adj.i),
+                None,
+            )
+        if clause is not None:
+            content = _subtree_range(clause)
+        else:
+            inf = [c for c in adj.children if c.dep_ == "xcomp" and is_to_infinitive(c)]
+            preps = [c for c in adj.children if c.dep_ == "prep" and c.lower_ in STANCE_PREPS]
+            if inf:
+                content = _subtree_range(inf[0])
+            elif preps:
+                objs = [g for g in preps[0].children if g.dep_ in ("pobj", "pcomp")]
+                # "the statement of the ministry": a named "of" object is the source.
+                if objs and not (preps[0].lower_ == "of" and objs[0].ent_type_ in NAME_LABELS):
+                    content = _subtree_range(objs[0])
+                    cue_end = preps[0].i + 1
+        if content is None:
+            continue
+        subj = [c for c in cop.children if c.dep_ in ("nsubj", "nsubjpass")]
+        speaker = None
+        if subj and not (subj[0].lower_ == "it" and clause is not None):
+            speaker = mention_of(subj[0])
+        d = _draft(doc, [content], speaker, (cue_start, cue_end), kind, adj.i)
+        if d is not None:
+            blocked.add(adj.i)
+            drafts.append(d)
+    return drafts
+
+
+def passive_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
+    drafts: list[Draft] = []
+    for verb in doc:
+        lemma = verb.lemma_.lower()
+        if verb.i in blocked or verb.pos_ != "VERB" or lemma not in lex.verbs:
+            continue
+        if lemma == "quote":
+            continue
+        owner = verb
+        if not any(c.dep_ == "auxpass" for c in verb.children):
+            # "was summoned and told to explain": a conjoined participle shares the
+            # first verb's passive auxiliary and subject.
+            # The tagger often says VBD there; an active "and told police ..." has an
+            # object, and only addressee verbs ("told to", "asked to") read passive.
+            head = verb.head
+            own = {c.dep_ for c in verb.children}
+            if not (
+                verb.dep_ == "conj"
+                and any(c.dep_ == "auxpass" for c in head.children)
+                and not own & {"nsubj", "nsubjpass", "dobj", "dative"}
+                and (
+                    verb.tag_ == "VBN"
+                    or (verb.tag_ == "VBD" and lex.object_roles.get(lemma) == "addressee")
+                )
+            ):
+                continue
+            owner = head
+        subj = next((c for c in owner.children if c.dep_ == "nsubjpass"), None)
+        expletive = subj is not None and subj.lower_ == "it"
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        by = [g for g in agent.children if g.dep_ == "pobj"] if agent is not None else []
+        speaker = mention_of(by[0]) if by else None
+        clause = next(
+            (
+                c
+                for c in verb.children
+                if c.i > verb.i
+                and (c.dep_ in CLAUSE_DEPS or (c.dep_ == "prep" and c.lower_ == "as"))
+            ),
+            None,
+        )
+        role = lex.object_roles.get(lemma, "content")
+        complement = lex.complements.get(lemma, "any")
+        addressees: list[Mention] = []
+        content: list[tuple[int, int]] = []
+        if clause is not None:
+            body = _subtree_range(clause)
+            if subj is None or expletive:
+                content = [body]
+            elif role == "addressee":
+                addressees.append(mention_of(subj))  # "X was asked whether ..."
+                content = [body]
+            else:
+                content = [_subtree_range(subj), body]  # "X is said to ...": raised subject
+        elif subj is not None and not expletive:
+            if complement in ("clause", "naming", "evidence"):
+                continue
+            if complement == "document" and not _is_document_tok(subj, lex):
+                continue
+            if speaker is None and complement == "document":
+                continue  # "The bill was passed": an event unless someone is named
+            content = [_subtree_range(subj)]
+            for c in verb.children:
+                if c.dep_ in ("prep", "dative") and c.lower_ == "to":
+                    addressees.extend(mention_of(g) for g in c.children if g.dep_ == "pobj")
+        if not content:
+            continue
+        kind = lex.verbs[lemma]
+        if clause is not None and role == "addressee":
+            # "were told to leave" is an order; "was asked whether ..." a question.
+            kind = "demand" if is_to_infinitive(clause) else "statement"
+        if any(c.dep_ == "neg" for c in verb.children) and kind != "statement":
+            kind = "statement"
+        cue = cue_range(verb, None)
+        d = _draft(doc, content, speaker, cue, kind, verb.i, addressees)
+        if d is not None:
+            blocked.add(verb.i)
+            drafts.append(d)
+    return drafts
+
+
+def _is_document_tok(tok: Token, lex: CueLexicon) -> bool:
+    lemma = tok.lemma_.lower()
+    return lemma in lex.documents or lemma in lex.nouns

@@ -1,0 +1,199 @@
+"""Headlines: title-case lines ("Mayor Vows Free Buses For Students") and "Name: text".
+
+The small model tags most title-case words as proper nouns, so a headline has no usable
+parse. Headline grammar is simple enough to read from the words themselves:
+
+- "SPEAKER CUE CONTENT": the first word (after the first) that inflects to a verb cue of
+  the lexicon ("Vows", "Denies", "Warns Of", "Calls For") splits speaker from content;
+- "CONTENT, SPEAKER CUE": a cue as the last word after a comma ("..., Monitors Say");
+- "Name: text": a short title-case name, a colon, and the rest of the line.
+
+Segments split at ";" ("X Accuses Y; Y Rejects Claim" gives two claims). Lines are
+headlines only when they carry no sentence-final period and most words are capitalised.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from idleb_desk.nlp.cues import CueLexicon
+from idleb_desk.nlp.speech import Draft
+
+LINE = re.compile(r"[^\n]+")
+WORD = re.compile(r"\S+")
+# Function words headline style may leave in lower case ("Plan to Close").
+SMALL = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "or",
+        "over",
+        "the",
+        "to",
+        "up",
+        "via",
+        "with",
+        "vs",
+    ]
+)
+MAX_SPEAKER_WORDS = 6
+COLON = re.compile(r"^(?P<name>[^:\n]{2,60}?)[ \t]*:[ \t]+(?P<rest>\S[^\n]*?)[ \t]*$")
+
+
+@dataclass(frozen=True)
+class Word:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def bare(self) -> str:
+        return self.text.strip("\"'“”‘’,;:!?()")
+
+
+def is_headline(line: str) -> bool:
+    """Title case with no sentence-final period: most content words are capitalised."""
+    words = [w.strip("\"'“”‘’,;:!?()") for w in line.split()]
+    words = [w for w in words if w and w[0].isalpha()]
+    if len(words) < 3 or line.rstrip().endswith("."):
+        return False
+    content = [w for w in words if w.lower() not in SMALL]
+    caps = sum(1 for w in content if w[0].isupper())
+    return bool(content) and caps >= 0.8 * len(content)
+
+
+def _verb_forms(word: str) -> list[str]:
+    w = word.lower()
+    forms = [w]
+    if w.endswith("ies"):
+        forms.append(w[:-3] + "y")
+    if w.endswith("es"):
+        forms.append(w[:-2])
+    if w.endswith("s"):
+        forms.append(w[:-1])
+    return forms
+
+
+def _cue_lemma(word: str, lex: CueLexicon) -> str | None:
+    for f in _verb_forms(word):
+        if f in lex.verbs or f in lex.phrases:
+            return f
+    return None
+
+
+def _title(word: Word) -> bool:
+    b = word.bare
+    return bool(b) and (b[0].isupper() or b.lower() in SMALL)
+
+
+def _draft(
+    speaker: list[Word], cue: list[Word], content: list[Word], kind: str, quote: bool
+) -> Draft:
+    return Draft(
+        content=(content[0].start, content[-1].end),
+        speaker=(speaker[0].start, speaker[-1].end),
+        cue=(cue[0].start, cue[-1].end),
+        kind=kind,
+        quote_type="direct" if quote else "indirect",
+    )
+
+
+def _segment_claim(words: list[Word], lex: CueLexicon) -> Draft | None:
+    # "CONTENT, SPEAKER CUE": the report first.
+    last = _cue_lemma(words[-1].bare, lex)
+    if last is not None and last in lex.verbs:
+        comma = max((i for i, w in enumerate(words[:-1]) if w.text.endswith(",")), default=-1)
+        speaker = words[comma + 1 : -1]
+        if comma >= 0 and 0 < len(speaker) <= MAX_SPEAKER_WORDS:
+            content = words[: comma + 1]
+            content[-1] = Word(content[-1].start, content[-1].end - 1, content[-1].text[:-1])
+            return _draft(speaker, [words[-1]], content, lex.verbs[last], False)
+    # "SPEAKER CUE CONTENT".
+    for i in range(1, min(len(words) - 1, MAX_SPEAKER_WORDS + 1)):
+        lemma = _cue_lemma(words[i].bare, lex)
+        if lemma is None:
+            continue
+        cue = [words[i]]
+        kind = lex.verbs.get(lemma)
+        nxt = words[i + 1].bare.lower()
+        entry = lex.phrases.get(lemma, {}).get(nxt)
+        if entry is not None and entry.object_role == "content":
+            cue.append(words[i + 1])
+            kind = entry.kind
+        if kind is None:
+            continue
+        content = words[i + len(cue) :]
+        if not content:
+            return None
+        return _draft(words[:i], cue, content, kind, False)
+    return None
+
+
+def headline_claims(text: str, lex: CueLexicon) -> list[Draft]:
+    """Claims of title-case headline lines and "Name: text" lines."""
+    drafts: list[Draft] = []
+    for line in LINE.finditer(text):
+        colon = COLON.match(line.group())
+        if colon is not None and _colon_name(colon.group("name")):
+            base = line.start()
+            rest = colon.group("rest")
+            name = colon.group("name").strip()
+            n_start = (
+                base
+                + colon.start("name")
+                + (len(colon.group("name")) - len(colon.group("name").lstrip()))
+            )
+            c_start = base + colon.start("rest")
+            colon_at = text.index(":", n_start + len(name))
+            drafts.append(
+                Draft(
+                    content=(c_start, c_start + len(rest)),
+                    speaker=(n_start, n_start + len(name)),
+                    cue=(colon_at, colon_at + 1),
+                    kind="statement",
+                    quote_type="direct" if rest[:1] in "\"'“‘" else "indirect",
+                )
+            )
+            continue
+        if not is_headline(line.group()):
+            continue
+        words = [
+            Word(line.start() + m.start(), line.start() + m.end(), m.group())
+            for m in WORD.finditer(line.group())
+        ]
+        segment: list[Word] = []
+        for w in [*words, None]:
+            if w is not None and not w.text.endswith(";"):
+                segment.append(w)
+                continue
+            if w is not None:
+                segment.append(Word(w.start, w.end - 1, w.text[:-1]))
+            if len(segment) >= 3 and all(_title(x) for x in segment):
+                d = _segment_claim(segment, lex)
+                if d is not None:
+                    drafts.append(d)
+            segment = []
+    return drafts
+
+
+def _colon_name(name: str) -> bool:
+    """A short title-case name before a colon ("Finance Minister: ..."), not a label
+    such as a dateline in capitals or a time."""
+    words = name.split()
+    if not 2 <= len(words) <= MAX_SPEAKER_WORDS or name.isupper():
+        return False
+    if any(ch.isdigit() for ch in name):
+        return False
+    return all(w[0].isupper() or w.lower() in SMALL for w in words) and words[0][0].isupper()

@@ -1,0 +1,96 @@
+"""A claim with two content parts in the window: shown together, reviewed by one key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from idleb_desk.core.model import ACCEPTED
+from idleb_desk.core.review import ReviewSession
+from idleb_desk.gui.keymap import make_settings
+from idleb_desk.gui.main_window import MainWindow
+from idleb_desk.gui.review_state import CLAIM
+from idleb_desk.io.importer import extract_documents
+from idleb_desk.nlp.pipeline import Extractor
+from idleb_desk.store.store import Store
+
+TEXT = '"The bridge is closed," the engineer said. "It will stay closed until June."'
+
+
+def test_split_quote_parts_highlighted_and_accepted_together(
+    qtbot, tmp_path: Path, shown_errors
+) -> None:
+    db = tmp_path / "p.sqlite3"
+    store = Store.open(db)
+    with store.transaction():
+        store.insert_document("q", "Bridge", TEXT)
+    assert extract_documents(store, Extractor.load()) == 1
+    store.close()
+
+    window = MainWindow(make_settings(tmp_path / "settings.ini"))
+    qtbot.addWidget(window)
+    assert window.open_project(db)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    window.view.setFocus()
+    qtbot.waitUntil(window.view.hasFocus)
+    c = window.controller
+    for _ in range(20):
+        if c.focus is not None and c.focus[0] == CLAIM:
+            break
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_J)
+    assert c.focus is not None and c.focus[0] == CLAIM
+    claim = c.state.claims[c.focus[1]]
+    assert len(claim.content_part_ids) == 2
+    parts = [s.text for role, s in c.state.claim_parts(claim) if role == "content"]
+    assert parts == ['"The bridge is closed,"', '"It will stay closed until June."']
+    # Both parts are marked at once, and the editor lists them.
+    marks = {(cur.cursor.selectionStart(), cur.cursor.selectionEnd())
+             for cur in window.view.extraSelections()}  # fmt: skip
+    for s in (c.state.spans[p] for p in claim.content_part_ids):
+        assert (c.state.umap.to_qt(s.start), c.state.umap.to_qt(s.end)) in marks
+    assert "until June" in window.claim_editor.role_labels["content"].text()
+    assert " | " in window.claim_editor.role_labels["content"].text()
+    # The whole range is not painted over the speaker and cue between the parts.
+    assert c.state.is_part_whole(claim.content_span_id)
+
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_A)
+    session = ReviewSession.open(db, "checker")
+    try:
+        assert session.store.claim(claim.id).status == ACCEPTED
+        for p in claim.content_part_ids:
+            assert session.store.span(p).status == ACCEPTED
+    finally:
+        session.close()
+
+
+def test_inner_claim_says_which_claim_it_sits_in(qtbot, tmp_path: Path, shown_errors) -> None:
+    db = tmp_path / "p.sqlite3"
+    store = Store.open(db)
+    with store.transaction():
+        store.insert_document(
+            "n", "Nested", "The clerk said the mayor had told him the vote was rigged."
+        )
+    assert extract_documents(store, Extractor.load()) == 1
+    store.close()
+    window = MainWindow(make_settings(tmp_path / "settings.ini"))
+    qtbot.addWidget(window)
+    assert window.open_project(db)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    window.view.setFocus()
+    qtbot.waitUntil(window.view.hasFocus)
+    c = window.controller
+    headers = []
+    for _ in range(20):
+        if c.focus is not None and c.focus[0] == CLAIM:
+            claim = c.state.claims[c.focus[1]]
+            headers.append((claim.nested_in, window.claim_editor.header.text()))
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_J)
+    inner = [h for n, h in headers if n is not None]
+    assert inner and all("inside claim" in h for h in inner)
+    assert any(n is None and "inside claim" not in h for n, h in headers)
