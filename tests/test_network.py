@@ -268,8 +268,21 @@ def test_network_view_by_keys_focuses_the_claim(
     qtbot.waitUntil(window.view.hasFocus)
     assert window.controller.focus == (CLAIM, net.edges[0].claim_id)
 
-    # Another program accepts a claim: the next poll redraws the view (all claims shown,
-    # so its status changes in place).
+    # Another program rejects a claim: the next poll takes it in. Only a status changed,
+    # so the drawing stays as it was (no redraw) and the tooltip follows.
+    other = ReviewSession.open(project)
+    try:
+        other.reject_claim(net.edges[-1].claim_id)
+    finally:
+        other.close()
+    items = list(window.network_view.edge_items)
+    assert window.follow_changes()
+    qtbot.waitUntil(
+        lambda: window.network_view.network.edges[-1].status == "rejected", timeout=3000
+    )
+    assert window.network_view.edge_items == items
+    assert "rejected" in window.network_view.edge_tip(len(items) - 1)
+    # Accepting a claim in another program may link its speaker to an actor: a redraw.
     other = ReviewSession.open(project)
     try:
         other.accept_claim(net.edges[-1].claim_id)

@@ -24,7 +24,10 @@ from idleb_desk.gui.review_state import CLAIM
 
 log = logging.getLogger(__name__)
 
+# A redraw waits this long after the last change: a document's network draws in tens of
+# milliseconds, a large project's in a few hundred, so it waits for a longer pause.
 REFRESH_MS = 150
+PROJECT_REFRESH_MS = 700
 EXPORT_FILTERS = "GraphML for Gephi (*.graphml);;SVG picture (*.svg);;PNG picture (*.png)"
 
 
@@ -54,7 +57,8 @@ class NetworkPanel:
 
     def _network_later(self, *_args: Any) -> None:
         if self.network_dock.isVisible():
-            self._network_timer.start()
+            wait = PROJECT_REFRESH_MS if self.network_project else REFRESH_MS
+            self._network_timer.start(wait)
 
     def _network_doc_changed(self, *_args: Any) -> None:
         if not self.network_project:
@@ -94,15 +98,17 @@ class NetworkPanel:
             f"<span style='color:#444'>{html.escape(hint)}</span>"
         )
 
-    def refresh_network(self) -> None:
-        """Redraw from the project, keeping the selected claim selected."""
+    def refresh_network(self, force: bool = False) -> None:
+        """Re-read the project and redraw (unless only statuses changed and not `force`),
+        keeping the selected claim selected."""
         self._network_timer.stop()
         view = self.network_view
         keep = None
         if view.network is not None and view.current is not None:
             keep = view.network.edges[view.current].claim_id
         net = self.current_network()
-        view.set_network(net, self.network_header(net), keep)
+        if force or not view.update_in_place(net, self.network_header(net)):
+            view.set_network(net, self.network_header(net), keep)
 
     # ---- keys ---------------------------------------------------------------------------------
 

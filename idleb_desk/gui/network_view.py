@@ -146,6 +146,11 @@ class NetworkCanvas(QGraphicsView):
             self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
 
 
+def _drawn(net: Network) -> list[tuple[int, str, str, str, int]]:
+    """What the scene shows of each edge (not its status, which only the tooltip says)."""
+    return [(e.claim_id, e.source, e.target, e.kind, e.position) for e in net.edges]
+
+
 def legend_html(net: Network | None) -> str:
     kinds = net.kinds() if net is not None else []
     chips = [
@@ -221,6 +226,21 @@ class NetworkView(QWidget):
             index = net.edge_index(keep_claim)
             if index is not None:
                 self._mark(index)
+
+    def update_in_place(self, net: Network, header: str) -> bool:
+        """Take a re-read network without redrawing, if only claim statuses changed (an
+        accept while all claims are shown): the scene stays, and so does the selection.
+        False if anything drawn differs."""
+        old = self.source
+        if old is None or old.nodes != net.nodes or _drawn(old) != _drawn(net):
+            return False
+        if old.document_id != net.document_id or old.reviewed_only != net.reviewed_only:
+            return False
+        assert self.network is not None
+        self.source = net
+        self.network = replace(net, positions=self.network.positions)
+        self.header.setText(header)
+        return True
 
     def _stretched(self, net: Network) -> Network:
         """The layout (a square) widened to the panel's shape, so a wide, low dock is used
