@@ -366,4 +366,12 @@ def test_project_edges_open_their_document(
     assert window.controller.doc_id == 2
     assert window.controller.focus == (CLAIM, last.claim_id)
     assert window.network_view.network.document_id is None  # still the whole project
+
+    # File -> Export network: the chosen filter gives a name without a suffix its format.
+    chosen = tmp_path / "whole-project"
+    window.ask_network_path = lambda: (str(chosen), "SVG picture (*.svg)")
+    window.actions_by_name["export_network"].trigger()
+    svg = ET.parse(tmp_path / "whole-project.svg").getroot()
+    assert len(svg.findall(".//s:g/s:path", {"s": SVG_NS})) == len(net.edges)
+    assert shown_errors == []
     window.close()
