@@ -53,7 +53,7 @@ class GraphReport:
     edges: int
 
     def summary(self) -> str:
-        return f"{self.nodes} actors, {self.edges} claim edges -> {self.path}"
+        return f"{self.nodes} nodes, {self.edges} claim edges -> {self.path}"
 
 
 def _rgb(color: str) -> tuple[int, int, int]:
