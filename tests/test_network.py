@@ -293,6 +293,13 @@ def test_network_view_by_keys_focuses_the_claim(
         lambda: window.network_view.network.edges[-1].status == "accepted", timeout=3000
     )
 
+    # The article leads too: a claim focused there is the selected edge here.
+    window.controller.focus_item((CLAIM, net.edges[3].claim_id))
+    assert window.network_view.network.edges[window.network_view.current].claim_id == (
+        net.edges[3].claim_id
+    )
+    window.controller.focus_item((CLAIM, net.edges[0].claim_id))
+
     # Accepting it in the article, then back to the view: reviewed only shows just it.
     qtbot.keyClick(window.view, Key.Key_A)
     qtbot.keyClick(window.focusWidget(), Key.Key_N, Mod.ControlModifier | Mod.ShiftModifier)

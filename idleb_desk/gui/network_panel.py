@@ -52,6 +52,8 @@ class NetworkPanel:
         self.doc_model.dataChanged.connect(self._network_later)
         self.doc_model.modelReset.connect(self._network_later)
         self.doc_view.selectionModel().currentRowChanged.connect(self._network_doc_changed)
+        # The claim focused in the article (its row in the claims table) is marked here too.
+        self.claims_view.selectionModel().currentRowChanged.connect(self._network_follow_claim)
 
     # ---- following the project ---------------------------------------------------------------
 
@@ -63,6 +65,20 @@ class NetworkPanel:
     def _network_doc_changed(self, *_args: Any) -> None:
         if not self.network_project:
             self._network_later()
+
+    def _network_follow_claim(self, current: Any, _previous: Any = None) -> None:
+        view, net = self.network_view, self.network_view.network
+        if net is None or not self.network_dock.isVisible() or not current.isValid():
+            return
+        ids = self.claim_model.ids
+        if not 0 <= current.row() < len(ids):
+            return
+        claim_id = ids[current.row()]
+        if view.current is not None and net.edges[view.current].claim_id == claim_id:
+            return  # already there (the edge itself asked for this claim)
+        index = net.edge_index(claim_id)
+        if index is not None:
+            view.mark(index)
 
     def _network_visible(self, visible: bool) -> None:
         if visible:
@@ -121,7 +137,7 @@ class NetworkPanel:
         if claim is not None and net is not None and self.network_view.current is None:
             index = net.edge_index(claim.id)
             if index is not None:
-                self.network_view._mark(index)
+                self.network_view.mark(index)
         self.network_view.canvas.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def act_network_next_edge(self) -> None:

@@ -303,6 +303,11 @@ class NetworkView(QWidget):
             f"{e.status}\nclaim {e.claim_id} (document {e.document_id})"
         )
 
+    def mark(self, index: int) -> None:
+        """Show an edge as selected without announcing it (it follows the article)."""
+        self._mark(index)
+        self.canvas.ensureVisible(self.edge_items[index], 30, 30)
+
     def _mark(self, index: int) -> None:
         assert self.network is not None
         if self.current is not None and self.current < len(self.edge_items):
