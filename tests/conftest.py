@@ -8,7 +8,9 @@ settings, data or logs (a remapped key in real settings once broke the Xvfb test
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -73,3 +75,27 @@ def shown_errors(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
         errors, "asker", lambda _p, title, msg, _action: seen.append((title, msg)) and False
     )
     return seen
+
+
+@pytest.fixture
+def mount_tmpfs() -> Iterator[Callable[[Path, str], Path]]:
+    """Mount a small tmpfs on a folder (root only; the test is skipped otherwise), for
+    disks that fill up or turn read-only on demand. Unmounted at the end of the test."""
+    mounted: list[Path] = []
+
+    def mount(folder: Path, size: str) -> Path:
+        if os.geteuid() != 0:
+            pytest.skip("needs root to mount a small tmpfs")
+        folder.mkdir(exist_ok=True)
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+            capture_output=True,
+        )
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+        mounted.append(folder)
+        return folder
+
+    yield mount
+    for folder in mounted:
+        subprocess.run(["umount", "-l", str(folder)], check=False)

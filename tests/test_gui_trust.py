@@ -9,7 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -132,22 +132,13 @@ def test_window_refreshes_after_another_process_commits(qtbot, tmp_path: Path, o
 
 
 @pytest.fixture
-def read_only_folder(tmp_path: Path) -> Iterator[Path]:
+def read_only_folder(tmp_path: Path, mount_tmpfs) -> Path:
     """A folder this process cannot write: a read-only mount as root, else chmod."""
     folder = tmp_path / "ro"
-    folder.mkdir()
     if os.geteuid() != 0:
-        yield folder
-        return
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(folder)], capture_output=True
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
-    try:
-        yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
+        folder.mkdir()
+        return folder
+    return mount_tmpfs(folder, "8m")
 
 
 def make_read_only(folder: Path) -> None:

@@ -8,11 +8,9 @@ these tests are skipped, since an ordinary user cannot make a disk fill up on de
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,20 +25,8 @@ TEXT = "Lavrov met Erdogan in Ankara. " * 40
 
 
 @pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    if os.geteuid() != 0:
-        pytest.skip("needs root to mount a small tmpfs")
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(disk)], capture_output=True
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs: {done.stderr.decode().strip()}")
-    try:
-        yield disk
-    finally:
-        subprocess.run(["umount", "-l", str(disk)], check=False)
+def small_disk(tmp_path: Path, mount_tmpfs) -> Path:
+    return mount_tmpfs(tmp_path / "disk", "3m")
 
 
 def fill(disk: Path) -> Path:
