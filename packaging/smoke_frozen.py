@@ -110,6 +110,21 @@ def check_window(binary: Path, timeout: float = 240.0) -> dict[str, float]:
     }
 
 
+def check_html(binary: Path) -> None:
+    """A saved web page imports through trafilatura, whose data files must be bundled."""
+    page = ROOT / "tests" / "data" / "html" / "ceasefire-talks.html"
+    with tempfile.TemporaryDirectory() as tmp:
+        done = subprocess.run(
+            [str(binary), "import", str(Path(tmp) / "p.sqlite3"), str(page), "--no-extract"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    said = done.stdout + done.stderr
+    if done.returncode != 0 or "could not read the page" in said:
+        sys.exit(f"FAIL: {binary} import of a saved web page:\n{said}")
+
+
 def main() -> None:
     frozen = Path(sys.argv[1]).resolve()
     if not frozen.exists():
@@ -119,6 +134,7 @@ def main() -> None:
     cold = check_window(frozen)
     warm = check_window(frozen)
     extract_s, rec = check_extract(frozen)
+    check_html(frozen)
     base_window = check_window(BASELINE)
     base_extract_s, _ = check_extract(BASELINE)
     print(f"frozen app: {frozen.parent} ({size:.0f} MB)")
@@ -131,6 +147,7 @@ def main() -> None:
             f"  window {name}: shown {t['window_s']:.2f} s, model loaded "
             f"{t['model_s']:.2f} s, suggestions stored {t['suggestions_s']:.2f} s"
         )
+    print("  a saved web page imports through trafilatura")
     print("OK")
     print(
         f"size_mb={size:.0f} cold_window_s={cold['window_s']:.2f} "

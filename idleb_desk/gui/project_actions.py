@@ -232,8 +232,7 @@ class ProjectActions:
     def _extracted(self, count: int) -> None:
         self._end_background()
         if count and self.session is not None:
-            self.refresh_documents()
-            self.controller.reload()
+            self.reread()
             self.show_status(f"Suggestions added to {count} document(s)")
 
     def _extract_failed(self, exc: BaseException) -> None:
@@ -280,8 +279,7 @@ class ProjectActions:
         )
 
     def _imported(self, report: Any) -> None:
-        self.refresh_documents()
-        self.controller.reload()
+        self.reread()
         if self.controller.state is None and self.doc_model.docs:
             self.open_document(self.doc_model.docs[0].id)
         self.show_status(f"Import: {report.summary()}")

@@ -49,6 +49,17 @@ class ProjectWatch:
         self.banner.setText(f"Read-only — {reason}" if reason else "")
         self.banner.setVisible(bool(reason))
 
+    def reread(self) -> None:
+        """Re-read the documents and the open article now, after this window's own worker
+        committed; the change is marked as seen so the next poll does not re-read again."""
+        if self.session is not None:
+            try:
+                self.session.changed_elsewhere()
+            except ProjectError as exc:
+                log.warning("polling %s: %s", self.session.path, exc)
+        self.refresh_documents()
+        self.controller.reload()
+
     def follow_changes(self) -> bool:
         """Re-read the view if another connection committed; True if it did."""
         session = self.session
