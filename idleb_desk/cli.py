@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from idleb_desk import __version__
+from idleb_desk.cli_memory import add_memory, cmd_memory
 from idleb_desk.cli_support import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -400,6 +401,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handle
     "agree": ("agreement of two analysts' projects on the articles both hold, as JSON",
               add_agree, cmd_agree),
     "kinds": ("list a project's claim kinds, or add one", add_kinds, cmd_kinds),
+    "memory": ("what the project learned from the analyst (strings, cues), and its settings",
+               add_memory, cmd_memory),
     "recover": ("copy what is still readable in a damaged project into a new project file",
                 add_recover, cmd_recover),
     "install-desktop": ("add idleb_desk to the desktop's menu (Linux; --uninstall removes it)",

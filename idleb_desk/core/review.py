@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from idleb_desk.core.bulk_ops import BulkOps
+from idleb_desk.core.memory import MemoryOps
 from idleb_desk.core.model import (
     DOC_DONE,
     DOC_NEW,
@@ -41,7 +42,7 @@ def default_reviewer() -> str:
         return "analyst"
 
 
-class ReviewSession(BulkOps):
+class ReviewSession(MemoryOps, BulkOps):
     """An open project and the analyst working on it."""
 
     def __init__(
@@ -139,7 +140,12 @@ class ReviewSession(BulkOps):
         if event is None:
             return None
         self._refuse_conflict(event, "undo")
-        revert(self.store, event.id, event.before, history.UNDONE)
+        revert(
+            self.store,
+            event.id,
+            self._keep_later_work(event, event.before, event.after),
+            history.UNDONE,
+        )
         log.info("undid %s (event %d) on document %d", event.op, event.id, document_id)
         return event
 
@@ -148,7 +154,12 @@ class ReviewSession(BulkOps):
         if event is None:
             return None
         self._refuse_conflict(event, "redo")
-        revert(self.store, event.id, event.after, history.DONE)
+        revert(
+            self.store,
+            event.id,
+            self._keep_later_work(event, event.after, event.before),
+            history.DONE,
+        )
         log.info("redid %s (event %d) on document %d", event.op, event.id, document_id)
         return event
 

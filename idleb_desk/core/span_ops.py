@@ -37,6 +37,10 @@ class SpanOps:
         cols = ", ".join(f'"{k}" = ?' for k in sets)
         self.store.con.execute(f"UPDATE spans SET {cols} WHERE id = ?", (*sets.values(), span_id))
 
+    def _after_decision(self, op: Op, span_id: int) -> None:
+        """Hook run inside an accept, reject, relabel, resize or create of a span, in the
+        same transaction and event (project memory overrides it: `core.memory`)."""
+
     def _edited_status(self, span: Span) -> str:
         return MANUAL if is_analyst(span.origin) else EDITED
 
@@ -53,12 +57,14 @@ class SpanOps:
             status = MANUAL
         with operation(self.store, self.reviewer, "accept_span", span.document_id) as op:
             self._stamp_span(op, span_id, status, actor_id=self._link_actor(span))
+            self._after_decision(op, span_id)
         return self.store.span(span_id)
 
     def reject_span(self, span_id: int) -> Span:
         span = self.store.span(span_id)
         with operation(self.store, self.reviewer, "reject_span", span.document_id) as op:
             self._stamp_span(op, span_id, REJECTED)
+            self._after_decision(op, span_id)
         return self.store.span(span_id)
 
     def relabel_span(self, span_id: int, label: str) -> Span:
@@ -76,6 +82,7 @@ class SpanOps:
                 label=label,
                 actor_id=self._link_actor(span, label),
             )
+            self._after_decision(op, span_id)
         return self.store.span(span_id)
 
     def resize_span(self, span_id: int, start: int, end: int) -> Span:
@@ -97,6 +104,7 @@ class SpanOps:
                 end=end,
                 actor_id=self._link_actor(moved),
             )
+            self._after_decision(op, span_id)
         return self.store.span(span_id)
 
     def move_edge(self, span_id: int, edge: str, direction: int) -> Span:
@@ -132,6 +140,7 @@ class SpanOps:
             raise ReviewError(f"unknown layer {layer!r}")
         with operation(self.store, self.reviewer, "create_span", document_id) as op:
             span_id = self._insert_span(op, document_id, start, end, label, layer, text)
+            self._after_decision(op, span_id)
         return self.store.span(span_id)
 
     def _insert_span(

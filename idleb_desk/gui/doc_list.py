@@ -25,6 +25,17 @@ class DocumentListModel(QAbstractTableModel):
         self.docs = list(docs)
         self.endResetModel()
 
+    def refresh_counts(self, docs: list[DocumentSummary]) -> None:
+        """New counts for the same documents, in place: a reset would drop the list's
+        current row (and with it the open document)."""
+        if [d.id for d in docs] != [d.id for d in self.docs]:
+            self.set_documents(docs)
+            return
+        self.docs = list(docs)
+        if self.docs:
+            last = self.index(len(self.docs) - 1, len(self.headers) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+
     def row_of(self, doc_id: int) -> int | None:
         return next((r for r, d in enumerate(self.docs) if d.id == doc_id), None)
 

@@ -195,6 +195,9 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch, ScaleWindow, Network
         self.connect_scale()
         self.controller.status.connect(self.show_status)
         self.controller.progress_changed.connect(self.doc_model.update)
+        self.controller.documents_changed.connect(
+            lambda: self.doc_model.refresh_counts(self.session.documents() if self.session else [])
+        )
         self.claim_editor.kind_chosen.connect(
             lambda cid, v: self.controller.set_claim_field(cid, "kind", v)
         )

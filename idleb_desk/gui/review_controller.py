@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Signal
 from PySide6.QtWidgets import QTableView
 
+from idleb_desk.core.memory import describe_origin
 from idleb_desk.core.model import CLAIM_KINDS, LAYER_ACTOR, Claim, Event, Span
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.gui.article_view import ArticleView
@@ -47,6 +48,8 @@ class FocusController(QObject):
     status = Signal(str)
     # doc id, reviewed, total, document status ("" = unchanged)
     progress_changed = Signal(int, int, int, str)
+    # Other documents' items changed (project memory spread a decision to them).
+    documents_changed = Signal()
 
     def __init__(self, widgets: ReviewWidgets, labels: LabelSet) -> None:
         super().__init__()
@@ -261,6 +264,8 @@ class FocusController(QObject):
                 span = self.session.span(span_id)
             except KeyError:
                 span = None
+        if span is not None and span.document_id != state.doc.id:
+            return  # an event can touch other documents (project memory)
         old = state.spans.get(span_id)
         blocks = state.put_span(span_id, span)
         self.w.highlighter.repaint_blocks(blocks)
@@ -337,6 +342,7 @@ class FocusController(QObject):
         lines = []
         for s in self.state.spans_at(cp):
             line = f"{s.label} · {s.status} — {quote(s.text, 60)}"
+            line += f"\n    from {describe_origin(s.origin).text}"
             roles = [f"claim {cid}" for cid in self.state.claims_of_span(s.id)]
             if roles:
                 line += f" ({', '.join(roles)})"

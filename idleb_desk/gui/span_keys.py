@@ -41,6 +41,10 @@ UNDO_WORDS = {
 }
 
 
+# Above this many spans touched by project memory, the open document is re-read whole.
+FOLD_ONE_BY_ONE = 50
+
+
 class SpanKeys(FocusController):
     """Focus handling plus the span keys; claim keys are added by `claim_keys`."""
 
@@ -65,7 +69,9 @@ class SpanKeys(FocusController):
     def _commit(self, fn: Callable[[], Any]) -> Any:
         """Run one review operation; a refused op is a status message, a file error a dialog."""
         try:
-            return fn()
+            result = fn()
+            self._fold_memory()
+            return result
         except ReviewError as exc:
             self.status.emit(f"Not changed: {exc}")
         except ReadOnlyError:
@@ -82,9 +88,27 @@ class SpanKeys(FocusController):
             self.reload()
         return None
 
+    def _fold_memory(self) -> None:
+        """Show what project memory suggested (or withdrew) in this document along with
+        the decision (`core.memory`); other documents show it when opened."""
+        if self.session is None:
+            return
+        touched, self.session.memory_touched = self.session.memory_touched, ()
+        if self.session.memory_documents:
+            self.session.memory_documents = ()
+            self.documents_changed.emit()  # their counts in the document list
+        if len(touched) > FOLD_ONE_BY_ONE:
+            self.reload()  # one re-read beats hundreds of row inserts on a long article
+            return
+        for sid in touched:
+            self.put_span(sid)
+
     def _saved(self, what: str) -> None:
         self.emit_progress()
-        self.status.emit(f"Saved: {what}")
+        note = self.session.memory_note if self.session else ""
+        if self.session is not None:
+            self.session.memory_note = ""
+        self.status.emit(f"Saved: {what}" + (f" — {note}" if note else ""))
 
     def _describe(self, s: Span) -> str:
         return f"{quote(s.text)} ({s.label})"

@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from idleb_desk.core.memory import describe_origin
 from idleb_desk.core.model import LAYER_ACTOR, Claim, Span
 from idleb_desk.gui.highlighter import tint
 from idleb_desk.gui.labels import LabelSet
@@ -59,6 +60,10 @@ class _RowModel(QAbstractTableModel):
     def label_of(self, ident: int) -> str | None:
         return None
 
+    def origin_of(self, ident: int) -> str:
+        """Where the row's item came from (model, project memory, analyst, import)."""
+        return ""
+
     # Qt API
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.ids)
@@ -81,7 +86,11 @@ class _RowModel(QAbstractTableModel):
         if not index.isValid() or index.row() >= len(self.ids):
             return None
         ident = self.ids[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.ToolTipRole:
+            origin = self.origin_of(ident)
+            tip = self.cell(ident, index.column())
+            return f"{tip}\nfrom {describe_origin(origin).text}" if origin else tip
+        if role == Qt.ItemDataRole.DisplayRole:
             return self.cell(ident, index.column())
         if role == Qt.ItemDataRole.BackgroundRole and index.column() == 1:
             label = self.label_of(ident)
@@ -160,6 +169,10 @@ class ActorTableModel(_RowModel):
         s = self.span(ident)
         return s.label if s else None
 
+    def origin_of(self, ident: int) -> str:
+        s = self.span(ident)
+        return s.origin if s else ""
+
     def cell(self, ident: int, column: int) -> str:
         s = self.span(ident)
         if s is None:
@@ -199,6 +212,10 @@ class ClaimTableModel(_RowModel):
 
     def claim(self, ident: int) -> Claim | None:
         return self.state.claims.get(ident) if self.state else None
+
+    def origin_of(self, ident: int) -> str:
+        c = self.claim(ident)
+        return c.origin if c else ""
 
     def _text(self, span_id: int | None, n: int = 40) -> str:
         if span_id is None or self.state is None:

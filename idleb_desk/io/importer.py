@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from idleb_desk.core import memory
 from idleb_desk.core.model import Extraction, text_sha256
 from idleb_desk.io.errors import Problem
 from idleb_desk.io.readers import JSONL_EXTS, SourceDoc, iter_files, read_file
@@ -132,6 +133,21 @@ def _extract(
     return out
 
 
+def _for_project(store: Store, extractor: ExtractorLike | None) -> ExtractorLike | None:
+    """The extractor with this project's cue lexicon (the analyst's cues added)."""
+    if extractor is None:
+        return None
+    from idleb_desk.nlp.project_cues import for_project  # spaCy only when extracting
+    from idleb_desk.store.memory import analyst_cues
+
+    return for_project(extractor, analyst_cues(store))
+
+
+def _claim_origin(extractor: object) -> memory.ClaimOrigin | None:
+    cues = getattr(extractor, "project_cues", None)
+    return None if cues is None else cues.claim_origin
+
+
 class _Importer:
     def __init__(
         self,
@@ -186,6 +202,7 @@ class _Importer:
             results = _extract(self.extractor, [d.text for d in fresh], self.report, fresh)
             extractions = {id(d): ex for d, ex in zip(fresh, results, strict=True)}
         first_of: dict[str, int] = {}
+        learned = memory.project_learned(self.store)
         with self.store.transaction():
             for doc, sha in docs:
                 if sha in first_of:  # same text twice in one batch
@@ -206,10 +223,14 @@ class _Importer:
                 self.report.imported.append(doc_id)
                 if doc.annotations is not None:
                     restore_annotations(self.store, doc_id, doc.annotations)
-                    self.report.restored += 1
+                    self.report.restored += 1  # as exported: memory adds nothing here
                 elif (ex := extractions.get(id(doc))) is not None:
-                    self.store.add_extraction(doc_id, ex)
+                    memory.add_extraction(
+                        self.store, doc_id, ex, learned, _claim_origin(self.extractor)
+                    )
                     self.report.extracted += 1
+                elif learned is not None:  # no model: project memory still suggests
+                    memory.suggest_in_document(self.store, doc_id, learned)
 
 
 def _total(files: list[Path | Problem]) -> int:
@@ -244,7 +265,7 @@ def import_paths(
     report = ImportReport()
     files = [_not_the_project(f, store.path) for f in iter_files(paths)]  # paths, no texts
     total = _total(files)
-    importer = _Importer(store, extractor, report)
+    importer = _Importer(store, _for_project(store, extractor), report)
     batch: list[SourceDoc] = []
     done = 0
     if progress:
@@ -317,6 +338,8 @@ def extract_documents(
     transaction; a document extracted meanwhile by someone else is left alone.
     """
     ids = store.unextracted_document_ids() if doc_ids is None else list(doc_ids)
+    extractor = _for_project(store, extractor) or extractor
+    learned = memory.project_learned(store)
     total, done, count = len(ids), 0, 0
     if progress:
         progress(0, total, "")
@@ -337,7 +360,7 @@ def extract_documents(
                     "SELECT 1 FROM documents WHERE id = ? AND extracted_with IS NULL", (row[0],)
                 ).fetchone()
                 if still is not None:
-                    store.add_extraction(int(row[0]), ex)
+                    memory.add_extraction(store, int(row[0]), ex, learned, _claim_origin(extractor))
                     count += 1
         done += len(chunk)
         if progress:

@@ -159,6 +159,13 @@ V_REVIEW_SCALE = [
 ]
 
 
+# Version 6, project memory (issue 9): the decisions about one string are looked up by
+# label and length on every accept; without this index that is a scan of every span.
+V_MEMORY = [
+    'CREATE INDEX spans_label_len ON spans (label, ("end" - start))',
+]
+
+
 # STEPS[n] upgrades a file from version n to n + 1.
 STEPS: list[Callable[[sqlite3.Connection], None]] = [
     _run(V1),
@@ -166,6 +173,7 @@ STEPS: list[Callable[[sqlite3.Connection], None]] = [
     _run(V3),
     _run(V4),
     _run(V_REVIEW_SCALE),
+    _run(V_MEMORY),
 ]
 SCHEMA_VERSION = len(STEPS)
 

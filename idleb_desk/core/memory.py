@@ -1,0 +1,360 @@
+"""Learning from the analyst, at once: project memory of accepted and rejected actors.
+
+- A string the analyst accepts or creates as an actor (with its label) is suggested at its
+  other occurrences in every document of the project, in the same operation.
+- A string+label rejected `memory.reject_threshold` times (default 3, 0 turns it off)
+  stops being suggested: its pending suggestions are withdrawn, memory suggests it no
+  more, and new model suggestions of it are dropped at extraction and import.
+
+Undo: the propagation is part of the decision's own event (one Ctrl+Z undoes the accept
+and the suggestions it spread; redo brings both back). The event's rows in *other*
+documents are only written back while they are as the event left them: a memory
+suggestion the analyst has since reviewed in another document is kept, never deleted by an
+undo in this one.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from idleb_desk.core import offsets
+from idleb_desk.core.model import LAYER_ACTOR, REJECTED, SUGGESTED, Event, Extraction
+from idleb_desk.core.ops import Op
+from idleb_desk.store import history
+from idleb_desk.store import memory as mem
+from idleb_desk.store.memory import MEMORY_ORIGIN, REVIEWED, Key, Learned
+from idleb_desk.store.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OriginInfo:
+    kind: str  # "model", "memory", "analyst", "import", "other"
+    text: str  # said to the analyst
+
+
+def describe_origin(origin: str) -> OriginInfo:
+    """Where a suggestion came from, in words for a tooltip."""
+    if origin == MEMORY_ORIGIN or origin.startswith("memory:"):
+        return OriginInfo("memory", "project memory (the analyst accepted this string elsewhere)")
+    if origin.startswith("analyst:"):
+        return OriginInfo("analyst", f"made by the analyst {origin.removeprefix('analyst:')}")
+    if origin.startswith("import:"):
+        return OriginInfo("import", f"imported ({origin.removeprefix('import:')} file)")
+    if origin.endswith("+project-cue"):
+        model = origin.removesuffix("+project-cue")
+        return OriginInfo("memory", f"model {model}, through a cue from the project's lexicon")
+    if origin.startswith("rule:"):
+        return OriginInfo("rule", f"rule {origin.removeprefix('rule:')}")
+    if origin:
+        return OriginInfo("model", f"model {origin}")
+    return OriginInfo("other", "unknown origin")
+
+
+@lru_cache(maxsize=8)
+def _token_sets(text: str) -> tuple[frozenset[int], frozenset[int]]:
+    starts, ends = offsets.token_edges(text)
+    return frozenset(starts), frozenset(ends)
+
+
+def occurrences(text: str, needle: str) -> list[tuple[int, int]]:
+    """Whole-word, case-sensitive occurrences of `needle` that start and end at token
+    edges of `text` (so "Assad" is not found inside "al-Assad" or "Assads", but is in
+    "Assad's")."""
+    if not needle.strip():
+        return []
+    starts, ends = _token_sets(text)
+    return [
+        (m.start(), m.end())
+        for m in re.finditer(re.escape(needle), text)
+        if m.start() in starts and (m.end() in ends or _possessive(text, m.end(), ends))
+    ]
+
+
+def _possessive(text: str, end: int, ends: frozenset[int]) -> bool:
+    """A name followed by a possessive ending ("Lavrov's"), which the token rule of
+    `core.offsets` keeps inside the word."""
+    return text[end : end + 2] in ("'s", "’s") and end + 2 in ends
+
+
+def _in_regions(start: int, end: int, regions: list[tuple[int, int]]) -> bool:
+    return any(rs <= start and end <= re_ for rs, re_ in regions)
+
+
+def _contained(
+    spans: list[tuple[int, int]], starts: list[int], longest: int, start: int, end: int
+) -> bool:
+    """Is [start, end) inside one of `spans` (sorted)? Only spans starting at most
+    `longest` before it can reach it, so a long article is not scanned per occurrence."""
+    i = bisect_right(starts, start) - 1
+    while i >= 0 and starts[i] >= start - longest:
+        if spans[i][1] >= end:
+            return True
+        i -= 1
+    return False
+
+
+@dataclass
+class Place:
+    """Where memory suggests a string: a new span, or a pending suggestion of another
+    label at the same offsets to relabel (`relabel` is its id)."""
+
+    start: int
+    end: int
+    relabel: int | None = None
+
+
+@dataclass
+class DocView:
+    """What memory needs of one document: its text, actor spans and boilerplate."""
+
+    text: str
+    placed: list[tuple[int, int, str]]  # (start, end, label) of its actor spans
+    pending: dict[tuple[int, int], tuple[int, str]]  # suggestions: offsets -> (id, label)
+    regions: list[tuple[int, int]]
+
+    @classmethod
+    def read(cls, store: Store, doc_id: int) -> DocView:
+        # Plain rows, not `Span` objects: this runs for every document holding the string
+        # on every accept, and building thousands of objects was most of its cost.
+        rows = store.execute(
+            'SELECT id, start, "end", label, status FROM spans '
+            f"WHERE document_id = ? AND layer = '{LAYER_ACTOR}'",
+            (doc_id,),
+        ).fetchall()
+        regions = store.execute(
+            'SELECT start, "end" FROM regions WHERE document_id = ?', (doc_id,)
+        ).fetchall()
+        return cls(
+            store.document_text(doc_id),
+            [(r[1], r[2], r[3]) for r in rows],
+            {(r[1], r[2]): (r[0], r[3]) for r in rows if r[4] == SUGGESTED},
+            [(r[0], r[1]) for r in regions],
+        )
+
+    def free_places(self, key: Key, accepted: Callable[[str, str], bool]) -> list[Place]:
+        """Occurrences of key's text where memory may suggest it: not in boilerplate, not
+        inside a longer span of the same label, and no span at those offsets already,
+        except a pending suggestion of a label the analyst never accepted for this string
+        (`accepted(text, label)`), which memory relabels."""
+        if key[0] not in self.text:
+            return []
+        exact = {(s, e) for s, e, _ in self.placed}
+        same = sorted((s, e) for s, e, label in self.placed if label == key[1])
+        same_starts = [s for s, _ in same]
+        longest = max((e - s for s, e in same), default=0)
+        out = []
+        for start, end in occurrences(self.text, key[0]):
+            if _in_regions(start, end, self.regions):
+                continue
+            if (start, end) in exact:
+                sid, label = self.pending.get((start, end), (None, key[1]))
+                if sid is not None and label != key[1] and not accepted(key[0], label):
+                    out.append(Place(start, end, sid))
+                continue
+            if _contained(same, same_starts, longest, start, end):
+                continue
+            out.append(Place(start, end))
+        return out
+
+    def put(self, store: Store, doc_id: int, place: Place, label: str) -> int:
+        """Write a place: a new memory suggestion, or the relabelled pending one."""
+        if place.relabel is not None:
+            store.con.execute(
+                "UPDATE spans SET label = ?, origin = ? WHERE id = ?",
+                (label, MEMORY_ORIGIN, place.relabel),
+            )
+            self.pending[(place.start, place.end)] = (place.relabel, label)
+            self.placed.append((place.start, place.end, label))
+            return place.relabel
+        cur = store.con.execute(
+            'INSERT INTO spans (document_id, start, "end", label, layer, status, origin) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (doc_id, place.start, place.end, label, LAYER_ACTOR, SUGGESTED, MEMORY_ORIGIN),
+        )
+        self.placed.append((place.start, place.end, label))
+        return int(cur.lastrowid or 0)
+
+
+def suggest_in_document(store: Store, doc_id: int, learned: Learned | None = None) -> int:
+    """Memory suggestions for a document that was just imported or extracted; returns how
+    many. The caller owns the transaction; like the model's suggestions, these are not an
+    analyst event."""
+    if not mem.enabled(store):
+        return 0
+    learned = mem.learned(store) if learned is None else learned
+    view = DocView.read(store, doc_id)
+    count = 0
+    # Longest strings first, so a shorter name never lands inside a longer one.
+    for key in learned.to_suggest():
+        for place in view.free_places(key, lambda t, lab: learned.accepted[(t, lab)] > 0):
+            view.put(store, doc_id, place, key[1])
+            count += 1
+    if count:
+        log.info("project memory suggested %d actors in document %d", count, doc_id)
+    return count
+
+
+def filter_extraction(ex: Extraction, learned: Learned, text: str) -> Extraction:
+    """The model's suggestions minus the actor strings the analyst keeps rejecting."""
+    if not learned.rejected:
+        return ex
+    keep = tuple(a for a in ex.actors if not learned.suppressed((text[a.start : a.end], a.label)))
+    if len(keep) == len(ex.actors):
+        return ex
+    log.info("project memory dropped %d model suggestions", len(ex.actors) - len(keep))
+    return Extraction(model=ex.model, actors=keep, claims=ex.claims, regions=ex.regions)
+
+
+ClaimOrigin = Callable[[str, str], "str | None"]  # (model, cue text) -> origin or None
+
+
+def mark_project_cue_claims(store: Store, doc_id: int, claim_origin: ClaimOrigin) -> int:
+    """Give the document's model claims found through a project cue their own origin
+    (`<model>+project-cue`), so the window and the export can tell them apart."""
+    text = store.document_text(doc_id)
+    n = 0
+    for c in store.claims(doc_id):
+        if c.cue_span_id is None or c.origin.startswith(("analyst:", "import:")):
+            continue
+        cue = store.span(c.cue_span_id)
+        origin = claim_origin(c.origin, text[cue.start : cue.end])
+        if origin is not None and origin != c.origin:
+            store.con.execute("UPDATE claims SET origin = ? WHERE id = ?", (origin, c.id))
+            n += 1
+    return n
+
+
+def add_extraction(
+    store: Store,
+    doc_id: int,
+    ex: Extraction,
+    learned: Learned | None,
+    claim_origin: ClaimOrigin | None = None,
+) -> None:
+    """`Store.add_extraction` through project memory: drop what the analyst keeps
+    rejecting and what memory already suggested there, then suggest what they accepted.
+    `learned` None means memory is off."""
+    if learned is not None:
+        ex = filter_extraction(ex, learned, store.document_text(doc_id))
+        # A document imported with no model got memory suggestions already; the model's
+        # identical span would be a duplicate item.
+        there = {(s.start, s.end, s.label) for s in store.spans(doc_id) if s.layer == LAYER_ACTOR}
+        if there:
+            keep = tuple(a for a in ex.actors if (a.start, a.end, a.label) not in there)
+            ex = Extraction(model=ex.model, actors=keep, claims=ex.claims, regions=ex.regions)
+    store.add_extraction(doc_id, ex)
+    if claim_origin is not None:
+        mark_project_cue_claims(store, doc_id, claim_origin)
+    if learned is not None:
+        suggest_in_document(store, doc_id, learned)
+
+
+def project_learned(store: Store) -> Learned | None:
+    """What import and extraction should apply; None when memory is off."""
+    return mem.learned(store) if mem.enabled(store) else None
+
+
+class MemoryOps:
+    """Mixed into `ReviewSession`: spreads each actor decision through the project."""
+
+    store: Store
+    # Span ids of the open document that the last operation's memory step touched (the
+    # window folds them in) and a few words for the status bar.
+    memory_touched: tuple[int, ...] = ()
+    memory_note: str = ""
+    # Other documents whose suggestions the last operation's memory step changed.
+    memory_documents: tuple[int, ...] = ()
+
+    def _after_decision(self, op: Op, span_id: int) -> None:
+        """Called inside a span operation, after it changed `span_id`."""
+        self.memory_touched = ()
+        self.memory_documents = ()
+        self.memory_note = ""
+        if not mem.enabled(self.store):
+            return
+        span = self.store.span(span_id)
+        if span.layer != LAYER_ACTOR or not span.text.strip():
+            return
+        key = (span.text, span.label)
+        learned = mem.learned_about(self.store, *key)
+        # Only the first acceptance spreads: the later ones find its suggestions in place,
+        # and a memory suggestion the analyst deleted is not brought back.
+        if span.status in REVIEWED and learned.accepted[key] == 1 and not learned.suppressed(key):
+            self._spread(op, key, span.document_id)
+        elif span.status == REJECTED and learned.suppressed(key) and op.name == "reject_span":
+            # Not inside a bulk "reject every occurrence": that one rejects the pending
+            # suggestions itself, and deleting them under it would pull its items away.
+            self._withdraw(op, key, span.document_id)
+
+    def _spread(self, op: Op, key: Key, here: int) -> None:
+        added = 0
+        known: dict[tuple[str, str], bool] = {}
+
+        def accepted(text: str, label: str) -> bool:
+            if (text, label) not in known:
+                known[(text, label)] = self._accepted(text, label)
+            return known[(text, label)]
+
+        for doc_id in mem.documents_containing(self.store, key[0]):
+            if not occurrences(self.store.document_text(doc_id), key[0]):
+                continue  # only inside longer words there
+            view = DocView.read(self.store, doc_id)
+            for place in view.free_places(key, accepted):
+                if place.relabel is not None:
+                    op.touch("spans", place.relabel)
+                sid = view.put(self.store, doc_id, place, key[1])
+                if place.relabel is None:
+                    op.created("spans", sid)
+                added += 1
+                if doc_id == here:
+                    self.memory_touched += (sid,)
+                elif doc_id not in self.memory_documents:
+                    self.memory_documents += (doc_id,)
+        if added:
+            self.memory_note = f"suggested at {added} more place{'s' * (added != 1)}"
+
+    def _accepted(self, text: str, label: str) -> bool:
+        return mem.learned_about(self.store, text, label).accepted[(text, label)] > 0
+
+    def _withdraw(self, op: Op, key: Key, here: int) -> None:
+        ids = mem.pending_suggestions(self.store, *key)
+        for sid in ids:
+            doc_id = self.store.span(sid).document_id
+            op.touch("spans", sid)
+            self.store.con.execute("DELETE FROM spans WHERE id = ?", (sid,))
+            if doc_id == here:
+                self.memory_touched += (sid,)
+            elif doc_id not in self.memory_documents:
+                self.memory_documents += (doc_id,)
+        if ids:
+            self.memory_note = f"no longer suggested ({len(ids)} withdrawn)"
+
+    def _keep_later_work(
+        self, event: Event, state: history.Snapshot, expected: history.Snapshot
+    ) -> history.Snapshot:
+        """`state` without the rows of other documents that changed since the event left
+        them as `expected` (the analyst reviewed them there afterwards)."""
+        out: dict[str, dict[str, Any]] = {}
+        for table, rows in state.items():
+            kept: dict[str, Any] = {}
+            for key, row in rows.items():
+                ref = row or expected.get(table, {}).get(key)
+                doc = ref.get("document_id", event.document_id) if ref else event.document_id
+                if doc != event.document_id and table in history.SNAPSHOTTERS:
+                    now = history.SNAPSHOTTERS[table](self.store.con, int(key))
+                    if now != expected.get(table, {}).get(key):
+                        log.info(
+                            "undo/redo keeps %s %s: reviewed since in document %s", table, key, doc
+                        )
+                        continue
+                kept[key] = row
+            out[table] = kept
+        return out
