@@ -5,7 +5,7 @@ carrying 4,000 suggested spans and a 500-word article, opens the real window, an
 the real accept key (A: commit, repaint, focus the next item), timing each press through
 to a forced repaint. The last line is machine-readable key=value pairs.
 
-    .venv/bin/python bench/gui_latency.py [--presses 300] [--actors-panel]
+    .venv/bin/python bench/gui_latency.py [--presses 300] [--network] [--actors-panel]
 """
 
 from __future__ import annotations
@@ -173,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--presses", type=int, default=300)
     parser.add_argument(
+        "--network", action="store_true", help="with the Network view open (all claims)"
+    )
+    parser.add_argument(
         "--memory",
         action="store_true",
         help="keep project memory on (docs/learning.md); off by default, see below",
@@ -196,6 +199,9 @@ def main(argv: list[str] | None = None) -> int:
         window.show()
         window.activateWindow()
         assert window.open_project(db)
+        if args.network:
+            window.act_network_view()
+            window.act_network_status()  # all claims: the suggested ones are drawn too
         if args.actors_panel:
             window.act_actors_panel()
         paint(app, window)
@@ -248,7 +254,8 @@ def main(argv: list[str] | None = None) -> int:
         f"size_ratio={med_large / med_small:.2f} peak_rss_mb={rss:.0f} "
         f"scope_j_median_ms={statistics.median(scope_keys):.2f} "
         f"u_median_ms={statistics.median(unreviewed_keys):.2f} every_max_ms={max(every):.1f} "
-        f"key_cpu_median_ms={statistics.median(large_cpu):.2f} load1={load1:.2f}"
+        f"key_cpu_median_ms={statistics.median(large_cpu):.2f} load1={load1:.2f} "
+        f"network_open={int(args.network)}"
     )
     return 0
 

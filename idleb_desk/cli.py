@@ -290,6 +290,54 @@ def cmd_kinds(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def add_network(p: argparse.ArgumentParser) -> None:
+    p.add_argument("db", type=Path, help="an existing project file")
+    p.add_argument("--out", type=Path, required=True, help="output folder (created if needed)")
+    p.add_argument(
+        "--format",
+        dest="formats",
+        action="append",
+        choices=("graphml", "svg"),
+        help="write this format (repeatable; default: both): network.graphml for Gephi, "
+        "network.svg to look at",
+    )
+    p.add_argument("--document", type=int, metavar="ID", help="one document (default: all)")
+    p.add_argument("--all", action="store_true", help="include suggested and rejected claims")
+
+
+def cmd_network(args: argparse.Namespace) -> int:
+    from idleb_desk.core.network import load_network
+    from idleb_desk.io.graph_export import write_graphml, write_svg
+    from idleb_desk.store.network_queries import document_title
+    from idleb_desk.store.store import Store
+
+    require_project(args.db)
+    if args.out.exists() and not args.out.is_dir():
+        raise CliError(f"{args.out}: exists and is not a folder")
+    with Store.open(args.db, create=False) as store:
+        title = "Whole project"
+        if args.document is not None:
+            title = document_title(store, args.document)
+            if not title:
+                raise CliError(f"{args.db}: has no document {args.document}")
+        net = load_network(store, args.document, reviewed_only=not args.all)
+    which = "all claims" if args.all else "reviewed claims only (--all adds the rest)"
+    target = args.out
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        print(f"network: {args.db} -> {args.out}, {which}")
+        for fmt in dict.fromkeys(args.formats or ["graphml", "svg"]):
+            target = args.out / f"network.{fmt}"
+            if fmt == "graphml":
+                report = write_graphml(net, target)
+            else:
+                report = write_svg(net, target, title)
+            print(f"  {report.summary()}")
+    except OSError as exc:
+        raise CliError(f"{target}: cannot be written ({exc.strerror or exc})") from exc
+    return EXIT_OK
+
+
 # ---- recover --------------------------------------------------------------------------------
 
 
@@ -349,6 +397,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handle
                 add_extract, cmd_extract),
     "export": ("write actors.csv, claims.csv and project.jsonl from a project",
                add_export, cmd_export),
+    "network": ("write who said what to whom as GraphML (Gephi) and SVG",
+                add_network, cmd_network),
     "stats": ("counts of documents, spans and claims by status, as JSON", add_stats, cmd_stats),
     "agree": ("agreement of two analysts' projects on the articles both hold, as JSON",
               add_agree, cmd_agree),

@@ -36,7 +36,9 @@ INTRO = (
     "Ctrl+Shift+Left/Right select word by word. Every change is saved the moment it is "
     "made, and undo/redo survive a restart.<br>"
     "<b>Claims:</b> C on a span or selection makes a claim with that content and starts "
-    "role picking: J/K (or the caret) picks a span, S speaker, V cue, R addressee; Esc ends."
+    "role picking: J/K (or the caret) picks a span, S speaker, V cue, R addressee; Esc ends.<br>"
+    '<b>Network</b> (View menu): its keys, the rows "Network: …", act only while it has '
+    "focus, so J, K and Enter step through and open claim edges there."
 )
 
 

@@ -23,6 +23,16 @@ log = logging.getLogger(__name__)
 SETTINGS_GROUP = "keymap"
 SCOPE_REVIEW = "review"
 SCOPE_WINDOW = "window"
+# Keys of the Network view: they work only while it has focus, so they may reuse review
+# keys (J, K, Enter), which work only in the review area; never window keys.
+SCOPE_NETWORK = "network"
+
+
+def scopes_overlap(a: str, b: str) -> bool:
+    """Two bindings clash on a key only where both can fire: the same widget area, or
+    either one a window key."""
+    return a == b or SCOPE_WINDOW in (a, b)
+
 
 # Platform shortcuts whose meaning users rely on in every application. Text-editing keys
 # (Shift+Left, Del, ...) are not here: the article view is read-only, so the review keys
@@ -153,10 +163,12 @@ class Keymap:
     def keys(self, action: str) -> tuple[str, ...]:
         return self.bindings[action].keys
 
-    def owner(self, key: str, exclude: str | None = None) -> str | None:
-        """The action bound to `key`, if any (ignoring `exclude`)."""
+    def owner(self, key: str, exclude: str | None = None, scope: str | None = None) -> str | None:
+        """The action bound to `key`, if any (ignoring `exclude`; only actions that can
+        fire together with a binding of `scope`, if given)."""
         for b in self.bindings.values():
-            if b.action != exclude and key in b.keys:
+            fires = scope is None or scopes_overlap(scope, b.scope)
+            if b.action != exclude and key in b.keys and fires:
                 return b.action
         return None
 
@@ -164,7 +176,7 @@ class Keymap:
         binding = self.bindings[action]
         for raw in keys:
             key = normalize(raw)
-            other = self.owner(key, exclude=action)
+            other = self.owner(key, exclude=action, scope=binding.scope)
             if other is not None:
                 raise KeyConflict(f"{key} is already bound to '{other}'")
             std = self._reserved.get(key)
@@ -188,13 +200,14 @@ class Keymap:
 
     def conflicts(self) -> list[str]:
         """Every clash in the table as it stands (the defaults must have none)."""
-        seen: dict[str, str] = {}
+        seen: dict[str, list[Binding]] = {}
         out: list[str] = []
         for b in self.bindings.values():
             for key in b.keys:
-                if key in seen:
-                    out.append(f"{key}: {seen[key]} and {b.action}")
-                seen[key] = b.action
+                for other in seen.get(key, []):
+                    if scopes_overlap(other.scope, b.scope):
+                        out.append(f"{key}: {other.action} and {b.action}")
+                seen.setdefault(key, []).append(b)
                 std = self._reserved.get(key)
                 if std is not None and std != b.standard:
                     out.append(f"{key}: {b.action} and the platform's {std}")

@@ -32,10 +32,11 @@ from idleb_desk.gui.doc_list import DocumentListModel
 from idleb_desk.gui.find_bar import FindBar
 from idleb_desk.gui.help_dialog import HelpDialog
 from idleb_desk.gui.highlighter import FormatCache, SpanHighlighter
-from idleb_desk.gui.keymap import SCOPE_REVIEW, Keymap, make_settings
+from idleb_desk.gui.keymap import SCOPE_NETWORK, SCOPE_REVIEW, Keymap, make_settings
 from idleb_desk.gui.labels import LabelSet, load_labels
 from idleb_desk.gui.legend import Legend
 from idleb_desk.gui.modal import exec_modal
+from idleb_desk.gui.network_panel import NetworkPanel
 from idleb_desk.gui.project_actions import ProjectActions
 from idleb_desk.gui.project_watch import ProjectWatch
 from idleb_desk.gui.review_controller import ReviewWidgets
@@ -48,7 +49,14 @@ log = logging.getLogger(__name__)
 TITLE = "idleb_desk"
 # Window actions handled here rather than by the review controller.
 _MENUS = {
-    "File": ("open_project", "import_files", "export_csv", "export_jsonl", "quit"),
+    "File": (
+        "open_project",
+        "import_files",
+        "export_csv",
+        "export_jsonl",
+        "export_network",
+        "quit",
+    ),  # fmt: skip
     "Go": (
         "next_document",
         "prev_document",
@@ -66,6 +74,7 @@ _MENUS = {
         "toggle_rejected",
         "filter",
         "clear_filter",
+        "network_view",
         "actors_panel",
     ),
     "Help": ("help",),
@@ -105,7 +114,7 @@ def _claim_columns(view: QTableView) -> None:
         view.setColumnWidth(logical, width)
 
 
-class MainWindow(QMainWindow, ProjectActions, ProjectWatch, ScaleWindow):
+class MainWindow(QMainWindow, ProjectActions, ProjectWatch, ScaleWindow, NetworkPanel):
     def __init__(self, settings: QSettings | None = None, labels: LabelSet | None = None) -> None:
         super().__init__()
         self.settings = settings if settings is not None else make_settings()
@@ -116,6 +125,7 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch, ScaleWindow):
         self.setWindowTitle(TITLE)
         self.setAcceptDrops(True)
         self._build()
+        self.init_network()
         self._build_actions()
         self.init_project_actions()
         self.resize(1560, 960)
@@ -269,6 +279,11 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch, ScaleWindow):
                 act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
                 self.review_area.addAction(act)
                 review_menu.addAction(act)
+            elif b.scope == SCOPE_NETWORK:
+                # Only while the Network view has focus: J, K and Enter mean edges there.
+                act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                self.network_view.addAction(act)
+                menus["View"].addAction(act)
             else:
                 act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
                 self.addAction(act)
@@ -339,6 +354,8 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch, ScaleWindow):
             self.actors_view,
             self.claims_view,
         ]
+        if self.network_dock.isVisible():
+            panes.append(self.network_view.canvas)
         focus = self.focusWidget()
         i = next((k for k, p in enumerate(panes) if p is focus or p.isAncestorOf(focus)), 0)
         panes[(i + step) % len(panes)].setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -1,0 +1,348 @@
+"""The Network view: actors as nodes, claims as arrows from speaker to addressee.
+
+A QGraphicsScene drawn from a laid-out `core.network.Network`. Each claim edge is one
+path item, coloured by claim kind (Okabe–Ito, as the labels); the selected edge is drawn
+thick with a halo. Edges are picked with the mouse or stepped through in reading order
+from the keyboard (the keys are actions of the window's keymap, scope "network").
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QTransform,
+)
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+    QLabel,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from idleb_desk.core.network import (
+    NODE_ACTOR,
+    NODE_PLACEHOLDER,
+    NODE_R,
+    Network,
+    Point,
+    edge_geometry,
+    kind_color,
+)
+
+HALO = QColor("#FFD84D")  # the selected edge's halo; never a kind colour
+PICK_WIDTH = 10.0  # how far from an edge a click still picks it
+NAME_CHARS = 40  # longer node names are cut (the tooltip has the whole name)
+
+
+def _edge_pen(color: QColor, selected: bool) -> QPen:
+    return QPen(color, 4.5 if selected else 1.8, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+
+
+def edge_path(s: Point, c: Point, t: Point, head: float = 9.0) -> QPainterPath:
+    """A quadratic curve from s to t with an open arrowhead at t, as one path: Qt draws
+    and picks it in C++, with no item per arrowhead."""
+    path = QPainterPath(QPointF(*s))
+    path.quadTo(QPointF(*c), QPointF(*t))
+    dx, dy = t[0] - c[0], t[1] - c[1]
+    length = max((dx * dx + dy * dy) ** 0.5, 1e-6)
+    ux, uy = dx / length, dy / length
+    bx, by = t[0] - ux * head, t[1] - uy * head
+    wx, wy = -uy * head * 0.5, ux * head * 0.5
+    path.moveTo(bx + wx, by + wy)
+    path.lineTo(*t)
+    path.lineTo(bx - wx, by - wy)
+    return path
+
+
+class NetworkCanvas(QGraphicsView):
+    """The drawing. Edges are plain path items tagged with their index (data 0); a click
+    or a tooltip looks for the topmost edge within PICK_WIDTH of the pointer."""
+
+    edge_clicked = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("networkCanvas")
+        scene = QGraphicsScene(self)
+        # Items are added in bulk and looked up only on a click: no spatial index to build.
+        scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.setScene(scene)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setBackgroundBrush(QBrush(QColor("#ffffff")))
+        self.edge_tip: Callable[[int], str] = lambda _i: ""
+
+    def edge_at(self, pos: QPoint) -> int | None:
+        """The edge nearest to `pos` (view pixels), if one passes within PICK_WIDTH / 2."""
+        half = PICK_WIDTH / 2
+        area = QRect(pos.x() - int(half), pos.y() - int(half), int(PICK_WIDTH), int(PICK_WIDTH))
+        near = [
+            item
+            for item in self.items(area, Qt.ItemSelectionMode.IntersectsItemShape)
+            if item.data(0) is not None
+        ]
+        if not near:
+            return None
+        # Parallel edges run close together: the one whose curve passes nearest wins.
+        at = self.mapToScene(pos)
+
+        def distance(item: QGraphicsItem) -> float:
+            path = item.path()  # type: ignore[attr-defined]
+            points = (path.pointAtPercent(k / 24) for k in range(25))
+            return min((p.x() - at.x()) ** 2 + (p.y() - at.y()) ** 2 for p in points)
+
+        return int(min(near, key=distance).data(0))
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt's name)
+        if event.button() == Qt.MouseButton.LeftButton:
+            index = self.edge_at(event.position().toPoint())
+            if index is not None:
+                self.edge_clicked.emit(index)
+                event.accept()
+                return
+        super().mousePressEvent(event)
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.ToolTip:
+            index = self.edge_at(event.pos())  # type: ignore[attr-defined]
+            if index is not None:
+                QToolTip.showText(event.globalPos(), self.edge_tip(index), self)  # type: ignore[attr-defined]
+                return True
+        return super().viewportEvent(event)
+
+    def wheelEvent(self, event: object) -> None:  # noqa: N802 (Qt's name)
+        step = event.angleDelta().y()  # type: ignore[attr-defined]
+        self.zoom(1.15 if step > 0 else 1 / 1.15)
+
+    def zoom(self, factor: float) -> None:
+        # Between a tenth and ten times the drawing's own size: never lost in either way.
+        scale = self.transform().m11() * factor
+        if 0.1 <= scale <= 10:
+            self.scale(factor, factor)
+
+    def fit(self) -> None:
+        rect = self.sceneRect()
+        if not rect.isEmpty():
+            self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+
+
+def _drawn(net: Network) -> list[tuple[int, str, str, str, int]]:
+    """What the scene shows of each edge (not its status, which only the tooltip says)."""
+    return [(e.claim_id, e.source, e.target, e.kind, e.position) for e in net.edges]
+
+
+def legend_html(net: Network | None) -> str:
+    kinds = net.kinds() if net is not None else []
+    chips = [
+        f"<span style='color:{kind_color(k)}; font-weight:bold'>━━▶</span>&nbsp;{html.escape(k)}"
+        for k in kinds
+    ]
+    shapes = "○ actor · ◌ mention not yet linked to an actor · □ (public) / (unattributed)"
+    return (
+        "&nbsp;&nbsp; ".join(chips) or "no claims"
+    ) + f"<br><span style='color:#444'>{shapes}</span>"
+
+
+class NetworkView(QWidget):
+    """The panel: a header (scope, filter, counts), the legend and the canvas."""
+
+    edge_selected = Signal(int)  # index into network.edges
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("networkView")
+        self.network: Network | None = None  # as drawn (widened to the panel)
+        self.source: Network | None = None
+        self.current: int | None = None
+        self.edge_items: list[QGraphicsPathItem] = []
+        self.header = QLabel("")
+        self.header.setObjectName("networkHeader")
+        self.header.setWordWrap(True)
+        self.legend = QLabel("")
+        self.legend.setObjectName("networkLegend")
+        self.legend.setWordWrap(True)
+        self.legend.setToolTip(
+            "Edge colours: the claim's kind (Okabe–Ito palette); each edge's tooltip names "
+            "its kind, status and claim. A claim with no addressee goes to (public); one "
+            "with no speaker comes from (unattributed)."
+        )
+        self.canvas = NetworkCanvas(self)
+        self.canvas.edge_tip = self.edge_tip
+        self._names: dict[str, str] = {}
+        self.canvas.edge_clicked.connect(self.select_edge)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.header)
+        lay.addWidget(self.legend)
+        lay.addWidget(self.canvas, 1)
+        self.setFocusProxy(self.canvas)
+
+    # ---- drawing -------------------------------------------------------------------------------
+
+    def set_network(self, net: Network, header: str, keep_claim: int | None = None) -> None:
+        self.source = net  # as laid out: what GraphML and SVG export
+        net = self._stretched(net)
+        self.network = net
+        self.header.setText(header)
+        self.legend.setText(legend_html(net))
+        scene = self.canvas.scene()
+        scene.clear()
+        self.halo = scene.addPath(
+            QPainterPath(), QPen(HALO, 10, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+        )
+        self.halo.setZValue(1)
+        self.edge_items = []
+        self.current = None
+        self._names = {n.id: n.name for n in net.nodes}
+        pens = {k: _edge_pen(QColor(kind_color(k)), False) for k in net.kinds()}
+        for i, ((s, c, t), e) in enumerate(zip(edge_geometry(net), net.edges, strict=True)):
+            item = scene.addPath(edge_path(s, c, t), pens[e.kind])
+            item.setData(0, i)
+            self.edge_items.append(item)
+        self._draw_nodes(net, scene)
+        self.canvas.setSceneRect(scene.itemsBoundingRect().adjusted(-20, -20, 20, 20))
+        self.canvas.fit()
+        if keep_claim is not None:
+            index = net.edge_index(keep_claim)
+            if index is not None:
+                self._mark(index)
+
+    def update_in_place(self, net: Network, header: str) -> bool:
+        """Take a re-read network without redrawing, if only claim statuses changed (an
+        accept while all claims are shown): the scene stays, and so does the selection.
+        False if anything drawn differs."""
+        old = self.source
+        if old is None or old.nodes != net.nodes or _drawn(old) != _drawn(net):
+            return False
+        if old.document_id != net.document_id or old.reviewed_only != net.reviewed_only:
+            return False
+        assert self.network is not None
+        self.source = net
+        self.network = replace(net, positions=self.network.positions)
+        self.header.setText(header)
+        return True
+
+    def _stretched(self, net: Network) -> Network:
+        """The layout (a square) widened to the panel's shape, so a wide, low dock is used
+        whole; exports keep the square layout."""
+        view = self.canvas.viewport().size()
+        aspect = min(max(view.width() / max(view.height(), 1), 1.0), 2.5)
+        if aspect == 1.0:
+            return net
+        moved = {k: (x * aspect, y) for k, (x, y) in net.positions.items()}
+        return replace(net, positions=moved)
+
+    def _draw_nodes(self, net: Network, scene: QGraphicsScene) -> None:
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF(), 9.0))
+        degree = net.degrees()
+        for node in net.nodes:
+            x, y = net.positions[node.id]
+            rect = QRectF(x - NODE_R, y - NODE_R, 2 * NODE_R, 2 * NODE_R)
+            pen = QPen(QColor("#333333"), 1.5)
+            if node.kind == NODE_PLACEHOLDER:
+                shape: QGraphicsItem = scene.addRect(rect, pen, QBrush(QColor("#eeeeee")))
+            else:
+                if node.kind != NODE_ACTOR:
+                    pen.setStyle(Qt.PenStyle.DashLine)
+                shape = scene.addEllipse(rect, pen, QBrush(QColor("#ffffff")))
+            kind = {"actor": "actor", "mention": "mention (no actor linked yet)"}.get(
+                node.kind, "placeholder"
+            )
+            label = f", {node.label}" if node.label else ""
+            shape.setToolTip(f"{node.name}\n{kind}{label}; {degree[node.id]} claim edge(s)")
+            shape.setZValue(3)
+            name = node.name if len(node.name) <= NAME_CHARS else node.name[: NAME_CHARS - 1] + "…"
+            text = QGraphicsSimpleTextItem(name)
+            text.setFont(font)
+            text.setBrush(QBrush(QColor("#111111")))
+            text.setPos(x + NODE_R, y)
+            # In the name's own (unzoomed) pixels: a gap after the node, centred on it.
+            text.setTransform(QTransform.fromTranslate(5, -text.boundingRect().height() / 2))
+            text.setZValue(4)
+            # Names keep their size when the view zooms out to fit a large network.
+            text.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+            scene.addItem(text)
+
+    # ---- selection -------------------------------------------------------------------------------
+
+    def select_edge(self, index: int) -> None:
+        """Select an edge (click or key) and say so; the window focuses its claim."""
+        if self.network is None or not 0 <= index < len(self.edge_items):
+            return
+        self._mark(index)
+        self.canvas.ensureVisible(self.edge_items[index], 30, 30)
+        self.edge_selected.emit(index)
+
+    def edge_tip(self, index: int) -> str:
+        if self.network is None or not 0 <= index < len(self.network.edges):
+            return ""
+        e, names = self.network.edges[index], self._names
+        return (
+            f"{names[e.source]} → {names[e.target]}\n{e.kind}, {e.quote_type} quote, "
+            f"{e.status}\nclaim {e.claim_id} (document {e.document_id})"
+        )
+
+    def mark(self, index: int) -> None:
+        """Show an edge as selected without announcing it (it follows the article)."""
+        self._mark(index)
+        self.canvas.ensureVisible(self.edge_items[index], 30, 30)
+
+    def _mark(self, index: int) -> None:
+        assert self.network is not None
+        if self.current is not None and self.current < len(self.edge_items):
+            old = self.edge_items[self.current]
+            old.setPen(_edge_pen(old.pen().color(), False))
+            old.setZValue(0)
+        self.current = index
+        item = self.edge_items[index]
+        item.setPen(_edge_pen(item.pen().color(), True))
+        item.setZValue(2)
+        self.halo.setPath(item.path())
+
+    def step(self, direction: int) -> int | None:
+        if not self.edge_items:
+            return None
+        if self.current is None:
+            index = 0 if direction > 0 else len(self.edge_items) - 1
+        else:
+            index = (self.current + direction) % len(self.edge_items)
+        self.select_edge(index)
+        return index
+
+    # ---- images --------------------------------------------------------------------------------
+
+    def render_png(self, path: Path | str, width: int = 1600) -> bool:
+        """The whole scene as a PNG (not just what is scrolled into view)."""
+        scene = self.canvas.scene()
+        rect = self.canvas.sceneRect()
+        if rect.isEmpty():
+            return False
+        height = max(1, int(width * rect.height() / rect.width()))
+        image = QImage(QSize(width, height), QImage.Format.Format_ARGB32)
+        image.fill(QColor("#ffffff"))
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        scene.render(painter, QRectF(0, 0, width, height), rect)
+        painter.end()
+        return image.save(str(path), "PNG")
