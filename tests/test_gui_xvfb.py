@@ -50,14 +50,23 @@ def xdotool(env: dict[str, str], *args: str) -> str:
     return done.stdout.strip()
 
 
-def wait_for_window(env: dict[str, str], timeout: float = 30.0) -> str:
+def wait_for_window(env: dict[str, str], timeout: float = 30.0, name: str = "idleb") -> str:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        ids = xdotool(env, "search", "--name", "idleb").split()
+        ids = xdotool(env, "search", "--onlyvisible", "--name", name).split()
         if ids:
             return ids[0]
         time.sleep(0.2)
-    raise AssertionError("the window never appeared")
+    raise AssertionError(f"no window named {name!r} appeared")
+
+
+def wait_gone(env: dict[str, str], name: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not xdotool(env, "search", "--onlyvisible", "--name", name):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"the window named {name!r} did not close")
 
 
 def test_keys_from_xdotool_reach_the_window(display: str, tmp_path: Path) -> None:
@@ -83,10 +92,25 @@ def test_keys_from_xdotool_reach_the_window(display: str, tmp_path: Path) -> Non
         assert "idleb" in xdotool(env, "getwindowname", wid)  # the first match is the window
         time.sleep(1.0)
         xdotool(env, "windowfocus", "--sync", wid)
-        # Ctrl+Enter asks about the suggestions left; Enter takes the default, "Leave".
-        for key in ("a", "x", "F1", "Escape", "a", "ctrl+z", "ctrl+Return", "Return"):
+        for key in ("a", "x", "F1"):
             xdotool(env, "key", key)
             time.sleep(0.4)
+        # As an analyst would: Esc once the help is on screen, then go on typing without
+        # touching the mouse; the keyboard must come back to the main window by itself.
+        wait_for_window(env, name="— keys")
+        xdotool(env, "key", "Escape")
+        wait_gone(env, name="— keys")
+        for key in ("a", "ctrl+z", "ctrl+Return"):
+            xdotool(env, "key", key)
+            time.sleep(0.4)
+        # Ctrl+Enter asks about the suggestions left. A key sent before the question is
+        # on screen is dropped (the window is blocked by then, the box not yet focused),
+        # so wait for it as an analyst would; Enter takes the default, "Leave".
+        question = wait_for_window(env, name="Mark reviewed")
+        xdotool(env, "windowfocus", "--sync", question)
+        xdotool(env, "key", "Return")
+        time.sleep(0.4)
+        xdotool(env, "windowfocus", "--sync", wid)
         xdotool(env, "key", "ctrl+q")
         app.wait(20)
     finally:
