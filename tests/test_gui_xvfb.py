@@ -95,9 +95,11 @@ def test_keys_from_xdotool_reach_the_window(display: str, tmp_path: Path) -> Non
         for key in ("a", "x", "F1"):
             xdotool(env, "key", key)
             time.sleep(0.4)
-        # As an analyst would: Esc once the help is on screen, then go on typing without
-        # touching the mouse; the keyboard must come back to the main window by itself.
-        wait_for_window(env, name="— keys")
+        # As an analyst would: Esc once the help is on screen (focused as a window manager
+        # would focus a new dialog; there is none here), then go on typing without touching
+        # the mouse: the keyboard must come back to the main window by itself.
+        help_window = wait_for_window(env, name="— keys")
+        xdotool(env, "windowfocus", "--sync", help_window)
         xdotool(env, "key", "Escape")
         wait_gone(env, name="— keys")
         for key in ("a", "ctrl+z", "ctrl+Return"):
