@@ -99,3 +99,24 @@ def mount_tmpfs() -> Iterator[Callable[[Path, str], Path]]:
     yield mount
     for folder in mounted:
         subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+@pytest.fixture
+def open_window(qtbot, tmp_path: Path, shown_errors):
+    """Open a project in a real window with the keyboard in the article, as an analyst
+    starts; temporary settings, and error dialogs recorded in `shown_errors`."""
+    from idleb_desk.gui.keymap import make_settings
+    from idleb_desk.gui.main_window import MainWindow
+
+    def make(db: Path) -> MainWindow:
+        window = MainWindow(make_settings(tmp_path / "settings.ini"))
+        qtbot.addWidget(window)
+        assert window.open_project(db)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        window.view.setFocus()
+        qtbot.waitUntil(window.view.hasFocus)
+        return window
+
+    return make

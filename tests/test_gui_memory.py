@@ -3,16 +3,13 @@ the next one at once, and the tooltips say where each suggestion came from."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from idleb_desk.core.model import LAYER_ACTOR, REJECTED, SUGGESTED, ActorSuggestion, Extraction
 from idleb_desk.core.review import ReviewSession
-from idleb_desk.gui.keymap import make_settings
 from idleb_desk.gui.main_window import MainWindow
 from idleb_desk.store.memory import MEMORY_ORIGIN
 from idleb_desk.store.store import Store
@@ -37,22 +34,6 @@ def _project(db: Path, docs: list[tuple[str, list[tuple[str, str]]]]) -> None:
                 store.add_extraction(doc_id, Extraction(model=MODEL, actors=tuple(actors)))
     finally:
         store.close()
-
-
-@pytest.fixture
-def open_window(qtbot, tmp_path: Path, shown_errors) -> Callable[[Path], MainWindow]:
-    def make(db: Path) -> MainWindow:
-        window = MainWindow(make_settings(tmp_path / "settings.ini"))
-        qtbot.addWidget(window)
-        assert window.open_project(db)
-        window.show()
-        qtbot.waitExposed(window)
-        window.activateWindow()
-        window.view.setFocus()
-        qtbot.waitUntil(window.view.hasFocus)
-        return window
-
-    return make
 
 
 def press(qtbot, key: Key | str, mod: Mod = Mod.NoModifier) -> None:

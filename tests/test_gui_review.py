@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import QApplication
 from idleb_desk.core.model import ACCEPTED, DOC_DONE, EDITED, MANUAL, REJECTED, SUGGESTED
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.gui import questions
-from idleb_desk.gui.keymap import make_settings
 from idleb_desk.gui.main_window import MainWindow
 from idleb_desk.gui.review_state import CLAIM, SPAN
 from idleb_desk.project import ensure_seed
@@ -55,22 +53,6 @@ def project(seeded_template: Path, tmp_path: Path) -> Path:
     target = tmp_path / "project.sqlite3"
     shutil.copy(seeded_template, target)
     return target
-
-
-@pytest.fixture
-def open_window(qtbot, tmp_path: Path, shown_errors) -> Callable[[Path], MainWindow]:
-    def make(db: Path) -> MainWindow:
-        window = MainWindow(make_settings(tmp_path / "settings.ini"))
-        qtbot.addWidget(window)
-        assert window.open_project(db)
-        window.show()
-        qtbot.waitExposed(window)
-        window.activateWindow()
-        window.view.setFocus()
-        qtbot.waitUntil(window.view.hasFocus)
-        return window
-
-    return make
 
 
 def press(qtbot, key: Key | str, mod: Mod = Mod.NoModifier) -> None:

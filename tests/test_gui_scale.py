@@ -22,7 +22,6 @@ from idleb_desk.core.model import (
 )
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.gui import questions
-from idleb_desk.gui.keymap import make_settings
 from idleb_desk.gui.main_window import MainWindow
 from idleb_desk.gui.review_state import CLAIM, SPAN
 from idleb_desk.store.store import Store
@@ -91,19 +90,9 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def open_window(qtbot, tmp_path: Path, shown_errors) -> Iterator[Callable[[Path], MainWindow]]:
-    def make(db: Path) -> MainWindow:
-        window = MainWindow(make_settings(tmp_path / "settings.ini"))
-        qtbot.addWidget(window)
-        assert window.open_project(db)
-        window.show()
-        qtbot.waitExposed(window)
-        window.activateWindow()
-        window.view.setFocus()
-        qtbot.waitUntil(window.view.hasFocus)
-        return window
-
-    yield make
+def open_window(open_window, shown_errors) -> Iterator[Callable[[Path], MainWindow]]:
+    """The shared window fixture, and no error dialog by the end of the test."""
+    yield open_window
     assert shown_errors == []
 
 
