@@ -305,27 +305,24 @@ def later_conflict(con: sqlite3.Connection, event: Event) -> Event | None:
     merge) touched rows there. Within one history undo goes newest first, so the same
     analyst's later events there are undone before this one is reached.
     """
-    mine = _rows_of(event)
     # Any document: a project event (an actor merge) touches rows of many documents.
-    rows = con.execute(
-        f"SELECT {EVENT_COLS} FROM events WHERE id > ? AND state = ? ORDER BY id",
-        (event.id, DONE),
-    ).fetchall()
-    for row in rows:
-        other = _event(row)
-        if mine & _rows_of(other):
-            return other
-    return None
+    return _first_overlap(con, event, "id > ?", DONE)
 
 
 def earlier_undone(con: sqlite3.Connection, event: Event) -> Event | None:
     """An older undone operation on rows this event touched: it must be redone first, or
     this event's "after" rows would be written over a state they never followed (a redo
     of a project event from one document, while that document's older events wait)."""
+    return _first_overlap(con, event, "id < ?", UNDONE)
+
+
+def _first_overlap(con: sqlite3.Connection, event: Event, side: str, state: str) -> Event | None:
+    """The oldest event on `side` of this one ("id > ?" or "id < ?") in `state` that
+    touched any of the rows this event touched."""
     mine = _rows_of(event)
     rows = con.execute(
-        f"SELECT {EVENT_COLS} FROM events WHERE id < ? AND state = ? ORDER BY id",
-        (event.id, UNDONE),
+        f"SELECT {EVENT_COLS} FROM events WHERE {side} AND state = ? ORDER BY id",
+        (event.id, state),
     ).fetchall()
     for row in rows:
         other = _event(row)
