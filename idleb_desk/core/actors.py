@@ -19,7 +19,7 @@ from idleb_desk.core.model import LAYER_ACTOR, Span
 from idleb_desk.core.ops import ReviewError, operation
 from idleb_desk.nlp import actor_link
 from idleb_desk.store import actor_queries
-from idleb_desk.store.actor_queries import ActorRow, Mention
+from idleb_desk.store.actor_queries import ALIAS_SEP, ActorRow, Mention
 from idleb_desk.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -197,3 +197,16 @@ class ActorOps:
         if span.layer == LAYER_ACTOR:
             how = "the mention"
         return span.actor_id, how
+
+
+# ALIAS_SEP, ActorRow and Mention are the store's values the window shows, named here so
+# that gui imports core only.
+__all__ = [
+    "ALIAS_SEP",
+    "DEMONYM_SETTING",
+    "ActorOps",
+    "ActorRow",
+    "Mention",
+    "link_actor_id",
+    "suggest_link",
+]

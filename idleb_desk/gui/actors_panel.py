@@ -37,9 +37,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from idleb_desk.core.actors import ALIAS_SEP, ActorRow, Mention
 from idleb_desk.core.model import LAYER_ACTOR
 from idleb_desk.gui.review_state import SPAN
-from idleb_desk.store.actor_queries import ALIAS_SEP, ActorRow, Mention
 
 log = logging.getLogger(__name__)
 
