@@ -75,3 +75,15 @@ def test_gui_never_runs_sql() -> None:
             ):
                 offenders.append(f"{path.name}:{node.lineno} calls .{node.func.attr}()")
     assert offenders == []
+
+
+def test_gui_reaches_the_project_only_through_core() -> None:
+    """One way in (issue 6): opening, checks, the window lock and recovery live in core;
+    the window never imports the store layer."""
+    offenders = [
+        f"{path.name} imports {name}"
+        for path in sorted((PACKAGE / "gui").rglob("*.py"))
+        for name in _imports(path)
+        if name == "idleb_desk.store" or name.startswith("idleb_desk.store.")
+    ]
+    assert offenders == []
