@@ -20,6 +20,7 @@ from idleb_desk.core.opening import ProjectError, RecoveryReport, recover_projec
 from idleb_desk.gui import errors
 from idleb_desk.gui.modal import return_focus
 from idleb_desk.gui.workers import CancelFn, ProgressFn
+from idleb_desk.project import PROJECT_GLOBS, PROJECT_SUFFIXES
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +83,8 @@ class ProjectWatch:
         path, _ = QFileDialog.getSaveFileName(
             self,
             "Save what can be recovered as a new project",
-            str(damaged.with_name(damaged.stem + "-recovered.sqlite3")),
-            "idleb_desk projects (*.sqlite3)",
+            str(damaged.with_name(damaged.stem + "-recovered" + PROJECT_SUFFIXES[0])),
+            f"idleb_desk projects ({PROJECT_GLOBS})",
         )
         return_focus(self)
         return path

@@ -123,7 +123,8 @@ def reading(path: Path) -> Iterator[sqlite3.Connection]:
 
 
 def _check_magic(path: Path) -> None:
-    # Safe only because the caller made sure this process holds no connection to the file.
+    if held(path):
+        return  # checked when this process first opened it; plain I/O now would drop locks
     try:
         with open(path, "rb") as fh:
             head = fh.read(len(SQLITE_MAGIC))
