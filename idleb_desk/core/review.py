@@ -138,30 +138,22 @@ class ReviewSession(ActorOps, MemoryOps, BulkOps):
     def undo(self, document_id: int) -> Event | None:
         """Undo this reviewer's newest operation on the document; None if there is none."""
         event = history.last_done(self.store.con, document_id, self.reviewer)
-        if event is None:
-            return None
-        self._refuse_conflict(event, "undo")
-        revert(
-            self.store,
-            event.id,
-            self._keep_later_work(event, event.before, event.after),
-            history.UNDONE,
-        )
-        log.info("undid %s (event %d) on document %s", event.op, event.id, document_id)
-        return event
+        return self._replay(event, "undo", history.UNDONE)
 
     def redo(self, document_id: int) -> Event | None:
         event = history.next_undone(self.store.con, document_id, self.reviewer)
+        return self._replay(event, "redo", history.DONE)
+
+    def _replay(self, event: Event | None, verb: str, new_state: str) -> Event | None:
+        """Write an event's before (undo) or after (redo) rows back and mark it."""
         if event is None:
             return None
-        self._refuse_conflict(event, "redo")
-        revert(
-            self.store,
-            event.id,
-            self._keep_later_work(event, event.after, event.before),
-            history.DONE,
+        self._refuse_conflict(event, verb)
+        target, other = (
+            (event.before, event.after) if verb == "undo" else (event.after, event.before)
         )
-        log.info("redid %s (event %d) on document %s", event.op, event.id, document_id)
+        revert(self.store, event.id, self._keep_later_work(event, target, other), new_state)
+        log.info("%s %s (event %d) on document %s", verb, event.op, event.id, event.document_id)
         return event
 
     def _refuse_conflict(self, event: Event, verb: str) -> None:
