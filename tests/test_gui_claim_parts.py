@@ -9,8 +9,6 @@ from PySide6.QtWidgets import QApplication
 
 from idleb_desk.core.model import ACCEPTED
 from idleb_desk.core.review import ReviewSession
-from idleb_desk.gui.keymap import make_settings
-from idleb_desk.gui.main_window import MainWindow
 from idleb_desk.gui.review_state import CLAIM
 from idleb_desk.io.importer import extract_documents
 from idleb_desk.nlp.pipeline import Extractor
@@ -20,7 +18,7 @@ TEXT = '"The bridge is closed," the engineer said. "It will stay closed until Ju
 
 
 def test_split_quote_parts_highlighted_and_accepted_together(
-    qtbot, tmp_path: Path, shown_errors
+    qtbot, tmp_path: Path, shown_errors, open_window
 ) -> None:
     db = tmp_path / "p.sqlite3"
     store = Store.open(db)
@@ -29,14 +27,7 @@ def test_split_quote_parts_highlighted_and_accepted_together(
     assert extract_documents(store, Extractor.load()) == 1
     store.close()
 
-    window = MainWindow(make_settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(window)
-    assert window.open_project(db)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    window.view.setFocus()
-    qtbot.waitUntil(window.view.hasFocus)
+    window = open_window(db)
     c = window.controller
     for _ in range(20):
         if c.focus is not None and c.focus[0] == CLAIM:
@@ -67,7 +58,9 @@ def test_split_quote_parts_highlighted_and_accepted_together(
         session.close()
 
 
-def test_inner_claim_says_which_claim_it_sits_in(qtbot, tmp_path: Path, shown_errors) -> None:
+def test_inner_claim_says_which_claim_it_sits_in(
+    qtbot, tmp_path: Path, shown_errors, open_window
+) -> None:
     db = tmp_path / "p.sqlite3"
     store = Store.open(db)
     with store.transaction():
@@ -76,14 +69,7 @@ def test_inner_claim_says_which_claim_it_sits_in(qtbot, tmp_path: Path, shown_er
         )
     assert extract_documents(store, Extractor.load()) == 1
     store.close()
-    window = MainWindow(make_settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(window)
-    assert window.open_project(db)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    window.view.setFocus()
-    qtbot.waitUntil(window.view.hasFocus)
+    window = open_window(db)
     c = window.controller
     headers = []
     for _ in range(20):
