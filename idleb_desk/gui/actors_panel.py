@@ -50,22 +50,19 @@ HINT = (
 )
 
 
-class ActorListModel(QAbstractTableModel):
-    headers = ("Actor", "Type", "Aliases", "Mentions", "Docs")
+class _RowsModel(QAbstractTableModel):
+    """A read-mostly table over a list of row values with fixed column headers."""
+
+    headers: tuple[str, ...] = ()
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[ActorRow] = []
-        self.marked: int | None = None  # the actor M marked for merging
-        self.rename: Callable[[int, str], bool] | None = None
+        self.rows: list[Any] = []
 
-    def set_rows(self, rows: list[ActorRow]) -> None:
+    def set_rows(self, rows: list[Any]) -> None:
         self.beginResetModel()
         self.rows = rows
         self.endResetModel()
-
-    def row_of(self, actor_id: int) -> int | None:
-        return next((i for i, r in enumerate(self.rows) if r.id == actor_id), None)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 (Qt)
         return 0 if parent.isValid() else len(self.rows)
@@ -77,6 +74,19 @@ class ActorListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.headers[section]
         return None
+
+
+class ActorListModel(_RowsModel):
+    headers = ("Actor", "Type", "Aliases", "Mentions", "Docs")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[ActorRow] = []
+        self.marked: int | None = None  # the actor M marked for merging
+        self.rename: Callable[[int, str], bool] | None = None
+
+    def row_of(self, actor_id: int) -> int | None:
+        return next((i for i, r in enumerate(self.rows) if r.id == actor_id), None)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = super().flags(index)
@@ -102,28 +112,12 @@ class ActorListModel(QAbstractTableModel):
         return self.rename(self.rows[index.row()].id, str(value))
 
 
-class MentionModel(QAbstractTableModel):
+class MentionModel(_RowsModel):
     headers = ("Document", "Mention", "Part", "Status")
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[Mention] = []
-
-    def set_rows(self, rows: list[Mention]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 (Qt)
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 (Qt)
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
