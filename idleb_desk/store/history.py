@@ -63,6 +63,11 @@ def snapshot_span(con: sqlite3.Connection, span_id: int) -> dict[str, Any] | Non
     return None if row is None else dict(zip(SPAN_COLS, tuple(row), strict=True))
 
 
+# A claim's ordered links to spans: (table, snapshot key); positions go under their own key.
+_LINKS = (("claim_addressees", "addressees"), ("claim_content_parts", "content_parts"))
+_POSITIONS = {"addressees": "addressee_positions", "content_parts": "content_part_positions"}
+
+
 def snapshot_claim(con: sqlite3.Connection, claim_id: int) -> dict[str, Any] | None:
     row = con.execute(
         f"SELECT {_cols(CLAIM_COLS)} FROM claims WHERE id = ?", (claim_id,)
@@ -70,22 +75,15 @@ def snapshot_claim(con: sqlite3.Connection, claim_id: int) -> dict[str, Any] | N
     if row is None:
         return None
     out = dict(zip(CLAIM_COLS, tuple(row), strict=True))
-    rows = con.execute(
-        "SELECT span_id, position FROM claim_addressees WHERE claim_id = ? "
-        "ORDER BY position, span_id",
-        (claim_id,),
-    ).fetchall()
-    out["addressees"] = [r[0] for r in rows]
-    # Positions can have gaps (a deleted addressee span cascades away); undo must give
-    # back the exact rows, not a renumbered list.
-    out["addressee_positions"] = [r[1] for r in rows]
-    parts = con.execute(
-        "SELECT span_id, position FROM claim_content_parts WHERE claim_id = ? "
-        "ORDER BY position, span_id",
-        (claim_id,),
-    ).fetchall()
-    out["content_parts"] = [r[0] for r in parts]
-    out["content_part_positions"] = [r[1] for r in parts]
+    # Positions can have gaps (a deleted span cascades away); undo must give back the
+    # exact rows, not a renumbered list.
+    for table, key in _LINKS:
+        rows = con.execute(
+            f"SELECT span_id, position FROM {table} WHERE claim_id = ? ORDER BY position, span_id",
+            (claim_id,),
+        ).fetchall()
+        out[key] = [r[0] for r in rows]
+        out[_POSITIONS[key]] = [r[1] for r in rows]
     return out
 
 
@@ -153,26 +151,15 @@ def apply_state(con: sqlite3.Connection, state: Snapshot) -> None:
         if row is None:
             continue
         _upsert(con, "claims", CLAIM_COLS, {"nested_in_claim_id": None, **row})
-        con.execute("DELETE FROM claim_addressees WHERE claim_id = ?", (int(cid),))
-        ids = row.get("addressees", [])
-        # Events logged before positions were recorded carry only the order.
-        positions = row.get("addressee_positions") or range(len(ids))
-        con.executemany(
-            "INSERT INTO claim_addressees (claim_id, span_id, position) VALUES (?, ?, ?)",
-            [(int(cid), sid, pos) for sid, pos in zip(ids, positions, strict=False)],
-        )
-        con.execute("DELETE FROM claim_content_parts WHERE claim_id = ?", (int(cid),))
-        con.executemany(
-            "INSERT INTO claim_content_parts (claim_id, span_id, position) VALUES (?, ?, ?)",
-            [
-                (int(cid), sid, pos)
-                for sid, pos in zip(
-                    row.get("content_parts", []),
-                    row.get("content_part_positions") or range(len(row.get("content_parts", []))),
-                    strict=False,
-                )
-            ],
-        )
+        for table, key in _LINKS:
+            con.execute(f"DELETE FROM {table} WHERE claim_id = ?", (int(cid),))
+            ids = row.get(key, [])
+            # Events logged before positions were recorded carry only the order.
+            positions = row.get(_POSITIONS[key]) or range(len(ids))
+            con.executemany(
+                f"INSERT INTO {table} (claim_id, span_id, position) VALUES (?, ?, ?)",
+                [(int(cid), sid, pos) for sid, pos in zip(ids, positions, strict=False)],
+            )
     for row in state.get("documents", {}).values():
         if row is not None:
             con.execute(
