@@ -132,6 +132,8 @@ def connect(path: Path, synchronous: str = "FULL") -> sqlite3.Connection:
         if str(mode).lower() != "wal":
             log.warning("%s: WAL mode not available, using %s", path, mode)
         con.execute(f"PRAGMA synchronous = {synchronous}")
+        # Checkpoints run where the store records them first (store.py, walguard.py).
+        con.execute("PRAGMA wal_autocheckpoint = 0")
     return con
 
 

@@ -19,12 +19,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
+import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from idleb_desk.store import walguard
 from idleb_desk.store.connection import (
     BUSY_TIMEOUT_MS,
     CorruptDatabaseError,
@@ -114,6 +117,28 @@ def read_only_uri(path: Path) -> str:
 
 @contextlib.contextmanager
 def reading(path: Path) -> Iterator[sqlite3.Connection]:
+    """A read-only look at the file as SQLite would see it, leaving no side file beside it.
+
+    A `-wal` that nobody has open is read on a private copy of the two files: a locking
+    connection on the file itself would make a `-shm` beside a file that may yet be
+    refused."""
+    if walguard.read_wal_header(path) is not None and not walguard.wal_in_use(path):
+        with tempfile.TemporaryDirectory(prefix="idleb-check-") as tmp:
+            copy = Path(tmp) / path.name
+            try:
+                shutil.copyfile(path, copy)
+                shutil.copyfile(walguard.wal_path(path), walguard.wal_path(copy))
+            except OSError as exc:
+                raise StoreError(path, f"cannot be read ({exc.strerror or exc})") from exc
+            with translated(path):
+                con = sqlite3.connect(
+                    f"{copy.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+                )
+            try:
+                yield con
+            finally:
+                con.close()
+        return
     with translated(path):
         con = sqlite3.connect(read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     try:

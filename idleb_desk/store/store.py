@@ -30,7 +30,7 @@ from idleb_desk.core.model import (
     TextRef,
     text_sha256,
 )
-from idleb_desk.store import gate
+from idleb_desk.store import gate, walguard
 from idleb_desk.store.connection import (
     NotAProjectError,
     ReadOnlyProjectError,
@@ -89,6 +89,17 @@ def _span(row: sqlite3.Row, text: str = "") -> Span:
     return _span_rows([row], text)[0]
 
 
+def _guard_wal(path: Path) -> str | None:
+    try:
+        return walguard.guard(path)
+    except OSError as exc:
+        raise StoreError(
+            path,
+            f"has a WAL beside it ({walguard.wal_path(path).name}) that could not be checked "
+            f"or moved aside ({exc.strerror or exc}); nothing was changed",
+        ) from exc
+
+
 class Cursor:
     """An sqlite3 cursor whose fetches name the file too: a damaged page or an undecodable
     text is often met only when rows are fetched, not when the query starts."""
@@ -136,6 +147,9 @@ class Store:
         self.read_only_reason: str | None = None
         self._texts: dict[int, str] = {}
         self._held: tuple[int, int] | None = None
+        # What the analyst should be told about opening the file (a stray WAL set aside).
+        self.notices: list[str] = []
+        self._wal: walguard.WalRecord | None = None
 
     @classmethod
     def open(
@@ -156,6 +170,7 @@ class Store:
         if path.is_dir():
             raise StoreError(path, "is a folder, not a project file")
         size = path.stat().st_size if path.exists() else None
+        notice = None
         if not size:
             if not create:
                 raise NotAProjectError(
@@ -167,6 +182,7 @@ class Store:
             if size is None and not path.parent.exists():
                 path.parent.mkdir(parents=True, exist_ok=True)
         elif not gate.held(path):
+            notice = _guard_wal(path)
             facts = gate.inspect_file(path)
             if facts.blank and not create:
                 raise NotAProjectError(path, "is an empty SQLite database, not a project")
@@ -174,6 +190,7 @@ class Store:
         writable = size is None or (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
         if read_only or not writable:
             store = cls._open_read_only(path, synchronous)
+            store.notices += [notice] if notice else []
             if not writable:
                 store.read_only_reason = (
                     f"{path} is read-only (the file or its folder cannot be written); "
@@ -188,6 +205,9 @@ class Store:
             con.close()
             raise
         store._held = gate.hold(path)
+        store.notices += [notice] if notice else []
+        store._wal = walguard.WalRecord(path)
+        store._wal.renew()
         return store
 
     @classmethod
@@ -210,12 +230,34 @@ class Store:
         return store
 
     def close(self) -> None:
+        wal, self._wal = self._wal, None
+        if wal is not None:
+            # Checkpoint and truncate, so that a `-wal` left beside a closed project always
+            # means a crash of this file (see walguard.py).
+            wal.renew(checkpointing=True)
+            with contextlib.suppress(sqlite3.Error):
+                self.con.execute("PRAGMA busy_timeout = 0")  # never wait on other readers
+                self.con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         try:
             self.con.close()
         except sqlite3.Error as exc:  # closing must never lose the caller's own error
             log.warning("closing %s: %s", self.path, exc)
         gate.release(self._held)
         self._held = None
+        if wal is not None:
+            wal.renew(clean=walguard.read_wal_header(self.path) is None)
+
+    def _after_commit(self) -> None:
+        wal = self._wal
+        if wal is None:
+            return
+        if walguard.wal_size(self.path) >= walguard.CHECKPOINT_BYTES:
+            # SQLite's own automatic checkpoint is off: the record must say a checkpoint is
+            # writing the file before it does (see walguard.py).
+            wal.renew(checkpointing=True)
+            with contextlib.suppress(sqlite3.Error):
+                self.con.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        wal.renew()
 
     def __enter__(self) -> Store:
         return self
@@ -235,6 +277,8 @@ class Store:
             # A rolled-back insert frees its id for reuse; forget texts read inside it.
             self._texts.clear()
             raise
+        if mode != "DEFERRED":
+            self._after_commit()
 
     def execute(self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()) -> Cursor:
         # A mapping feeds named parameters; tuple() of it would keep only its keys.
