@@ -2,7 +2,7 @@
 
 A mention (an actor-layer span, or a claim's speaker span) points at one actor of the
 project through `spans.actor_id`. `suggest_link` proposes that actor with the rules of
-`nlp.actor_link`; accepting a mention uses it.
+`core.actor_link`; accepting a mention uses it.
 
 Rename, merge and split change the project, not one document, so they are logged as
 project events (document_id NULL). Undo takes them in turn with the current document's
@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import logging
 
+from idleb_desk.core import actor_link
 from idleb_desk.core.model import LAYER_ACTOR, Span
 from idleb_desk.core.ops import ReviewError, operation
-from idleb_desk.nlp import actor_link
 from idleb_desk.store import actor_queries
 from idleb_desk.store.actor_queries import ALIAS_SEP, ActorRow, Mention
 from idleb_desk.store.store import Store
