@@ -152,7 +152,8 @@ def test_every_seed_claim_with_an_actor_speaker_has_speaker_actor(reviewed) -> N
     by_speaker = {r["speaker_text"]: r["speaker_actor"] for r in rows}
     assert by_speaker["Turkish President Recep Tayyip Erdogan"] == "Recep Tayyip Erdogan"
     assert by_speaker["Russian Foreign Minister Sergei Lavrov"] == "Sergei Lavrov"
-    assert by_speaker["the two parties"] in ("Ankara", "Moscow")  # via its antecedent
+    # Via its antecedent, "Ankara and Moscow": both parties (issue 12, item 16).
+    assert by_speaker["the two parties"] == "Ankara | Moscow"
 
 
 def test_aliases_collapse_to_one_actor_across_documents(reviewed) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 
 from idleb_desk.core import actor_link
-from idleb_desk.core.model import LAYER_ACTOR, Span
+from idleb_desk.core.model import LAYER_ACTOR, REJECTED, Span
 from idleb_desk.core.ops import ReviewError, operation
 from idleb_desk.store import actor_queries
 from idleb_desk.store.actor_queries import ALIAS_SEP, ActorRow, Mention
@@ -73,6 +73,25 @@ def link_actor_id(store: Store, text: str, label: str, document_id: int) -> int:
     if link.actor_id is not None:
         return link.actor_id
     return actor_queries.merged_target(store, store.actor_id_for(link.name, link.label))
+
+
+def link_suggestions(store: Store, document_id: int) -> int:
+    """Give every live actor mention of a document that links to no actor yet the link
+    accepting it would make, in text order; returns how many. Run when the pipeline or
+    project memory suggests mentions (the caller owns the transaction), so a suggestion
+    carries its suggested actor: an export of suggestions counts them by actor, and a
+    speaker headed by one names it. Accepting keeps the link; the analyst changes it
+    with the Actors panel as any other."""
+    text = store.document_text(document_id)
+    rows = store.execute(
+        'SELECT id, start, "end", label FROM spans WHERE document_id = ? AND layer = ? '
+        "AND actor_id IS NULL AND status != ? ORDER BY start, id",
+        (document_id, LAYER_ACTOR, REJECTED),
+    ).fetchall()
+    for span_id, start, end, label in rows:
+        actor_id = link_actor_id(store, text[start:end], label, document_id)
+        store.con.execute("UPDATE spans SET actor_id = ? WHERE id = ?", (actor_id, span_id))
+    return len(rows)
 
 
 class ActorOps:
@@ -208,5 +227,6 @@ __all__ = [
     "ActorRow",
     "Mention",
     "link_actor_id",
+    "link_suggestions",
     "suggest_link",
 ]
