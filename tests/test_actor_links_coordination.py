@@ -120,6 +120,8 @@ def test_store_analyst_spans_coordinated_speaker(tmp_path: Path) -> None:
     session.accept_claim(claim.id)
     # One link cannot hold two actors: the speaker span keeps none, the readers name both.
     assert session.span(session.claim(claim.id).speaker_span_id).actor_id is None
+    actor_id, how = session.speaker_actor(claim.id)
+    assert (session.actor_name(actor_id), how) == ("Emmanuel Macron", "first of 2 it names")
     export_csv(session.store, tmp_path / "out")
     net = load_network(session.store, doc)
     session.close()

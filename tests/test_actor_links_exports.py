@@ -163,9 +163,7 @@ def test_suggestions_name_their_actors_everywhere(suggested) -> None:
 @pytest.mark.parametrize("which", ["reviewed", "all"])
 def test_every_conll_mention_is_in_actors_csv(exported, which: str) -> None:
     out = exported[which]
-    rows = Counter(
-        ("".join(r["text"].split()), r["label"]) for r in _rows(out / "actors.csv")
-    )
+    rows = Counter(("".join(r["text"].split()), r["label"]) for r in _rows(out / "actors.csv"))
     mentions = conll_mentions(out / "actors.conll")
     assert mentions, "no mention in actors.conll"
     assert mentions - rows == Counter()

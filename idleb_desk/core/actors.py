@@ -19,7 +19,7 @@ from idleb_desk.core import actor_link
 from idleb_desk.core.model import LAYER_ACTOR, REJECTED, Span
 from idleb_desk.core.ops import ReviewError, operation
 from idleb_desk.store import actor_queries
-from idleb_desk.store.actor_queries import ALIAS_SEP, ActorRow, Mention
+from idleb_desk.store.actor_queries import ALIAS_SEP, ActorRow, Mention, RoleActors, RoleSpan
 from idleb_desk.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -211,7 +211,18 @@ class ActorOps:
             return None, ""
         span = self.store.span(claim.speaker_span_id)
         if span.actor_id is None:
-            return None, ""
+            # No link of its own: the actors the exports name (`RoleActors`), the first
+            # of a coordinated speaker's.
+            ante = None
+            if claim.antecedent_span_id is not None:
+                a = self.store.span(claim.antecedent_span_id)
+                ante = RoleSpan(a.start, a.end, a.actor_id)
+            ids = RoleActors(self.store).speaker_ids(
+                claim.document_id, RoleSpan(span.start, span.end, None), ante
+            )
+            if not ids:
+                return None, ""
+            return ids[0], f"first of {len(ids)} it names" if len(ids) > 1 else "its head"
         how = "via its antecedent" if claim.antecedent_span_id is not None else ""
         if span.layer == LAYER_ACTOR:
             how = "the mention"
