@@ -2,7 +2,7 @@
 
 A mention (an actor-layer span, or a claim's speaker span) points at one actor of the
 project through `spans.actor_id`. `suggest_link` proposes that actor with the rules of
-`nlp.actor_link`; accepting a mention uses it.
+`core.actor_link`; accepting a mention uses it.
 
 Rename, merge and split change the project, not one document, so they are logged as
 project events (document_id NULL). Undo takes them in turn with the current document's
@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import logging
 
-from idleb_desk.core.model import LAYER_ACTOR, Span
+from idleb_desk.core import actor_link
+from idleb_desk.core.model import LAYER_ACTOR, REJECTED, Span
 from idleb_desk.core.ops import ReviewError, operation
-from idleb_desk.nlp import actor_link
 from idleb_desk.store import actor_queries
-from idleb_desk.store.actor_queries import ALIAS_SEP, ActorRow, Mention
+from idleb_desk.store.actor_queries import ALIAS_SEP, ActorRow, Mention, RoleActors, RoleSpan
 from idleb_desk.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -73,6 +73,25 @@ def link_actor_id(store: Store, text: str, label: str, document_id: int) -> int:
     if link.actor_id is not None:
         return link.actor_id
     return actor_queries.merged_target(store, store.actor_id_for(link.name, link.label))
+
+
+def link_suggestions(store: Store, document_id: int) -> int:
+    """Give every live actor mention of a document that links to no actor yet the link
+    accepting it would make, in text order; returns how many. Run when the pipeline or
+    project memory suggests mentions (the caller owns the transaction), so a suggestion
+    carries its suggested actor: an export of suggestions counts them by actor, and a
+    speaker headed by one names it. Accepting keeps the link; the analyst changes it
+    with the Actors panel as any other."""
+    text = store.document_text(document_id)
+    rows = store.execute(
+        'SELECT id, start, "end", label FROM spans WHERE document_id = ? AND layer = ? '
+        "AND actor_id IS NULL AND status != ? ORDER BY start, id",
+        (document_id, LAYER_ACTOR, REJECTED),
+    ).fetchall()
+    for span_id, start, end, label in rows:
+        actor_id = link_actor_id(store, text[start:end], label, document_id)
+        store.con.execute("UPDATE spans SET actor_id = ? WHERE id = ?", (actor_id, span_id))
+    return len(rows)
 
 
 class ActorOps:
@@ -192,7 +211,18 @@ class ActorOps:
             return None, ""
         span = self.store.span(claim.speaker_span_id)
         if span.actor_id is None:
-            return None, ""
+            # No link of its own: the actors the exports name (`RoleActors`), the first
+            # of a coordinated speaker's.
+            ante = None
+            if claim.antecedent_span_id is not None:
+                a = self.store.span(claim.antecedent_span_id)
+                ante = RoleSpan(a.start, a.end, a.actor_id)
+            ids = RoleActors(self.store).speaker_ids(
+                claim.document_id, RoleSpan(span.start, span.end, None), ante
+            )
+            if not ids:
+                return None, ""
+            return ids[0], f"first of {len(ids)} it names" if len(ids) > 1 else "its head"
         how = "via its antecedent" if claim.antecedent_span_id is not None else ""
         if span.layer == LAYER_ACTOR:
             how = "the mention"
@@ -208,5 +238,6 @@ __all__ = [
     "ActorRow",
     "Mention",
     "link_actor_id",
+    "link_suggestions",
     "suggest_link",
 ]

@@ -8,6 +8,7 @@ that one key press is one undo step.
 from __future__ import annotations
 
 from idleb_desk.core import offsets
+from idleb_desk.core.actor_link import role_parts
 from idleb_desk.core.actors import link_actor_id
 from idleb_desk.core.model import (
     ACCEPTED,
@@ -27,12 +28,11 @@ from idleb_desk.core.model import (
 )
 from idleb_desk.core.ops import Op, ReviewError, operation
 from idleb_desk.core.span_ops import SpanOps, is_analyst
+from idleb_desk.store.actor_queries import role_mentions
 
 KINDS_SETTING = "claim_kinds"
 ROLE_COLUMNS = {"speaker": "speaker_span_id", "cue": "cue_span_id", "content": "content_span_id"}
 ROLE_LABELS = {"speaker": SPEAKER, "cue": CUE, "content": CONTENT, "addressee": ADDRESSEE}
-# Which actor label names a speaker best when several actor mentions lie inside it.
-_SPEAKER_PREFERENCE = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 
 
 class ClaimOps(SpanOps):
@@ -68,12 +68,10 @@ class ClaimOps(SpanOps):
         )
 
     def _resolve_speaker(self, op: Op, claim_id: int) -> None:
-        """Give a speaker span its canonical actor: the actor mention that ends it.
-
-        An English noun phrase ends with its head ("Russian Foreign Minister Sergei
-        Lavrov"), so only a mention at the end names the speaker; "ministers from EU
-        member states" are not the EU, and no actor is better than a wrong one.
-        """
+        """Give a speaker span its canonical actor: the actor mention that heads it
+        (`core.actor_link.role_parts`: the one ending it, else the name before an
+        apposition). A coordinated speaker ("Macron and Merkel") names several actors
+        and one link cannot hold them: it is left to the readers, which name each."""
         claim = self.store.claim(claim_id)
         target = claim.speaker_span_id
         if target is None:
@@ -84,32 +82,14 @@ class ClaimOps(SpanOps):
         source = speaker
         if claim.antecedent_span_id is not None:
             source = self.store.span(claim.antecedent_span_id)
-        end = source.start + len(source.text.rstrip(" \t\n.,;:'\"’”)"))
-        inside = [
-            s
-            for s in self.store.spans(claim.document_id)
-            if s.layer == LAYER_ACTOR
-            and s.status != REJECTED
-            and s.start >= source.start
-            and s.end == end
-        ]
-        if not inside:
-            # An apposition names its head first: "Sergei Lavrov, Russia's foreign minister".
-            text = self.store.document_text(claim.document_id)
-            inside = [
-                s
-                for s in self.store.spans(claim.document_id)
-                if s.layer == LAYER_ACTOR
-                and s.status != REJECTED
-                and s.start == source.start
-                and text[s.end : s.end + 1] == ","
-                and s.end < end
-            ]
-        if not inside:
+        text = self.store.document_text(claim.document_id)
+        mentions = role_mentions(self.store, claim.document_id)
+        parts = role_parts(text, source.start, source.end, mentions)
+        best = parts[0].head if len(parts) == 1 else None
+        if best is None:
             return
-        best = min(inside, key=lambda s: (_SPEAKER_PREFERENCE.get(s.label, 9), -(s.end - s.start)))
         actor_id = best.actor_id or link_actor_id(
-            self.store, best.text, best.label, best.document_id
+            self.store, text[best.start : best.end], best.label, claim.document_id
         )
         op.touch("spans", target)
         self.store.con.execute("UPDATE spans SET actor_id = ? WHERE id = ?", (actor_id, target))

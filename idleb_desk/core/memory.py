@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 from idleb_desk.core import offsets
+from idleb_desk.core.actors import link_actor_id, link_suggestions
 from idleb_desk.core.model import LAYER_ACTOR, REJECTED, SUGGESTED, Event, Extraction
 from idleb_desk.core.ops import Op
 from idleb_desk.store import history
@@ -166,19 +167,22 @@ class DocView:
 
     def put(self, store: Store, doc_id: int, place: Place, label: str) -> int:
         """Write a place: a new memory suggestion, or the relabelled pending one."""
+        # A memory suggestion carries its suggested actor, as the model's do.
+        actor_id = link_actor_id(store, self.text[place.start : place.end], label, doc_id)
         if place.relabel is not None:
             store.con.execute(
-                "UPDATE spans SET label = ?, origin = ? WHERE id = ?",
-                (label, MEMORY_ORIGIN, place.relabel),
+                "UPDATE spans SET label = ?, origin = ?, actor_id = ? WHERE id = ?",
+                (label, MEMORY_ORIGIN, actor_id, place.relabel),
             )
             self.pending[(place.start, place.end)] = (place.relabel, label)
             self.placed.append((place.start, place.end, label))
             return place.relabel
         cur = store.con.execute(
-            'INSERT INTO spans (document_id, start, "end", label, layer, status, origin) '
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (doc_id, place.start, place.end, label, LAYER_ACTOR, SUGGESTED, MEMORY_ORIGIN),
-        )
+            'INSERT INTO spans (document_id, start, "end", label, layer, status, origin, '
+            "actor_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc_id, place.start, place.end, label, LAYER_ACTOR, SUGGESTED, MEMORY_ORIGIN,
+             actor_id),
+        )  # fmt: skip
         self.placed.append((place.start, place.end, label))
         return int(cur.lastrowid or 0)
 
@@ -255,6 +259,7 @@ def add_extraction(
         mark_project_cue_claims(store, doc_id, claim_origin)
     if learned is not None:
         suggest_in_document(store, doc_id, learned)
+    link_suggestions(store, doc_id)  # each suggestion carries its suggested actor
 
 
 def project_learned(store: Store) -> Learned | None:

@@ -1,7 +1,10 @@
 """Who said what to whom, as a graph: actors are nodes, claims are directed edges.
 
 An edge runs from the claim's speaker to one addressee; a claim with two addressees is
-two edges, both carrying its id. Two conventions make every claim visible:
+two edges, both carrying its id. A coordinated speaker or addressee ("French President
+Emmanuel Macron and German Chancellor Angela Merkel") is one node per actor it names,
+by the rule claims.csv uses (`store.actor_queries.RoleActors`). Two conventions make
+every claim visible:
 - a claim with no addressee goes to the **(public)** node: it was said to the world, not
   to someone in the text;
 - a claim with no speaker ("It is unclear whether…") comes from the **(unattributed)**
@@ -155,26 +158,28 @@ def build_network(links: list[ClaimLinkRow]) -> tuple[list[Node], list[Edge]]:
 
     edges: list[Edge] = []
     for link in links:
-        if link.speaker is not None:
-            source = node_of(link.speaker)
-        else:
-            source = add(Node(UNATTRIBUTED, UNATTRIBUTED_NAME, NODE_PLACEHOLDER))
-        targets = [node_of(m) for m in link.addressees] or [
-            add(Node(PUBLIC, PUBLIC_NAME, NODE_PLACEHOLDER))
+        # A coordinated speaker ("Macron and Merkel") says it from each of its actors,
+        # and a coordinated addressee hears it at each: one edge per pair, once.
+        sources = list(dict.fromkeys(node_of(m) for m in link.speakers)) or [
+            add(Node(UNATTRIBUTED, UNATTRIBUTED_NAME, NODE_PLACEHOLDER))
         ]
-        for pos, target in enumerate(targets):
-            edges.append(
-                Edge(
-                    link.claim_id,
-                    link.document_id,
-                    source,
-                    target,
-                    link.kind,
-                    link.quote_type,
-                    link.status,
-                    pos,
+        targets = list(dict.fromkeys((node_of(m), m.position) for m in link.addressees)) or [
+            (add(Node(PUBLIC, PUBLIC_NAME, NODE_PLACEHOLDER)), 0)
+        ]
+        for source in sources:
+            for target, pos in targets:
+                edges.append(
+                    Edge(
+                        link.claim_id,
+                        link.document_id,
+                        source,
+                        target,
+                        link.kind,
+                        link.quote_type,
+                        link.status,
+                        pos,
+                    )
                 )
-            )
     return list(nodes.values()), edges
 
 

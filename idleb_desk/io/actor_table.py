@@ -20,7 +20,7 @@ ACTOR_TABLE_COLUMNS = ("actor_id", "name", "type", "aliases", "mentions", "docum
 
 
 def table_rows(store: Store, include_all: bool = False) -> list[ActorRow]:
-    return actor_rows(store, statuses_for(include_all))
+    return actor_rows(store, statuses_for(include_all), with_claims=True)
 
 
 def write_actor_table(

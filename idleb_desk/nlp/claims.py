@@ -13,6 +13,7 @@ import re
 
 from spacy.tokens import Doc, Token
 
+from idleb_desk.core import offsets
 from idleb_desk.core.model import ClaimSuggestion, Region, TextRef
 from idleb_desk.nlp.boilerplate import RegionIndex
 from idleb_desk.nlp.cues import CueLexicon
@@ -370,9 +371,13 @@ def _to_suggestion(text: str, d: Draft) -> ClaimSuggestion:
     def ref(span: tuple[int, int] | None) -> TextRef | None:
         return None if span is None else TextRef(span[0], span[1], text[span[0] : span[1]])
 
-    content = ref(d.content)
+    # A parse can end a clause inside a word spaCy splits ("al" "-" "Assad"): every
+    # content edge grows to a whole token as the review snaps it (core.offsets), so a
+    # hyphenated or apostrophised word is never cut.
+    whole = [offsets.snap(text, *p) for p in (d.parts or [d.content])]
+    content = ref((whole[0][0], whole[-1][1]) if d.parts else whole[0])
     assert content is not None
-    parts = tuple(r for r in map(ref, d.parts or []) if r is not None)
+    parts = tuple(r for r in map(ref, whole if d.parts else []) if r is not None)
     return ClaimSuggestion(
         content_parts=parts if len(parts) > 1 else (),
         nested_in=d.nested_in,

@@ -7,7 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from idleb_desk.core.model import LAYER_ACTOR, REJECTED
+from idleb_desk.core.actor_link import RoleMention, RolePart, role_actor_ids, role_parts
+from idleb_desk.core.model import LAYER_ACTOR, REJECTED, STATUSES
 from idleb_desk.store.store import Store
 
 ALIAS_SEP = " | "
@@ -92,10 +93,15 @@ def _statuses_sql(statuses: tuple[str, ...] | None) -> tuple[str, tuple[str, ...
 MAX_ALIASES = 32
 
 
-def actor_rows(store: Store, statuses: tuple[str, ...] | None = None) -> list[ActorRow]:
+def actor_rows(
+    store: Store, statuses: tuple[str, ...] | None = None, with_claims: bool = False
+) -> list[ActorRow]:
     """Every actor an actor mention of these statuses (default: all but rejected) links
     to, by name. Aliases are the mention texts (up to MAX_ALIASES, most frequent first);
-    a mention is an actor-layer span."""
+    a mention is an actor-layer span. `with_claims` adds every actor the claims and spans
+    of an export of these statuses name (`claim_actor_ids`), with the mentions counted
+    (none, when its mentions are not exported): the actor table lists each actor any
+    export file names."""
     cond, params = _statuses_sql(statuses)
     raw: dict[int, dict[str, int]] = {}
     counts: dict[int, list[int]] = {}  # actor -> [mentions, documents, last document]
@@ -129,13 +135,17 @@ def actor_rows(store: Store, statuses: tuple[str, ...] | None = None) -> list[Ac
         if len(seen) > limit:
             keep = sorted(seen.items(), key=lambda kv: -kv[1])[:MAX_ALIASES]
             raw[actor_id] = dict(keep)
+    named = set(counts)
+    if with_claims:
+        live = tuple(x for x in STATUSES if x != REJECTED)
+        named |= claim_actor_ids(store, live if statuses is None else statuses)
     out = []
-    for actor_id, name, label in _actors(store, counts.keys()):
+    for actor_id, name, label in _actors(store, named):
         folded: dict[str, int] = defaultdict(int)
         for part, n in raw.get(actor_id, {}).items():
             folded[" ".join(part.split())] += n
         aliases = tuple(sorted(folded, key=lambda t: (-folded[t], t))[:MAX_ALIASES])
-        mentions_n, docs_n, _ = counts[actor_id]
+        mentions_n, docs_n, _ = counts.get(actor_id, (0, 0, -1))
         out.append(ActorRow(actor_id, name, label, aliases, mentions_n, docs_n))
     return sorted(out, key=lambda a: (a.name.casefold(), a.label, a.id))
 
@@ -182,3 +192,117 @@ def merged_target(store: Store, actor_id: int) -> int:
             return actor_id
         actor_id = int(row[0])
         seen.add(actor_id)
+
+
+def role_mentions(store: Store, document_id: int) -> list[RoleMention]:
+    """The live actor mentions of a document, for the role rules (`core.actor_link`)."""
+    rows = store.execute(
+        'SELECT start, "end", label, actor_id FROM spans '
+        "WHERE document_id = ? AND layer = ? AND status != ? ORDER BY start, id",
+        (document_id, LAYER_ACTOR, REJECTED),
+    ).fetchall()
+    return [RoleMention(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+@dataclass(frozen=True)
+class RoleSpan:
+    """A speaker, antecedent or addressee span: its offsets and its own actor link."""
+
+    start: int
+    end: int
+    actor_id: int | None
+
+
+class RoleActors:
+    """Which actors a claim's speaker and addressees name, by one rule for every reader
+    (claims.csv, the actor table, the Network view): a span's own link (the analyst's, or
+    the one accepting its claim made) wins; else each coordinated part is headed by the
+    actor mention that ends it (`core.actor_link.role_parts`), so "Macron and Merkel"
+    names both. A pronoun speaker names what its antecedent names.
+
+    Rows come grouped by document: one document's text and mentions are held at a time."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.doc_id: int | None = None
+        self.text = ""
+        self.mentions: list[RoleMention] = []
+
+    def _load(self, doc_id: int) -> None:
+        if doc_id != self.doc_id:
+            self.doc_id = doc_id
+            self.text = self.store.document_text(doc_id)
+            self.mentions = role_mentions(self.store, doc_id)
+
+    def parts(self, doc_id: int, span: RoleSpan) -> list[RolePart]:
+        """The parts of one role span; one part headed by its own link if it has one."""
+        self._load(doc_id)
+        if span.actor_id is not None:
+            own = RoleMention(span.start, span.end, "", span.actor_id)
+            return [RolePart(span.start, span.end, own)]
+        return role_parts(self.text, span.start, span.end, self.mentions)
+
+    def speaker_parts(
+        self, doc_id: int, speaker: RoleSpan | None, antecedent: RoleSpan | None
+    ) -> list[RolePart]:
+        if speaker is None:
+            return []
+        if speaker.actor_id is None and antecedent is not None:
+            return self.parts(doc_id, antecedent)
+        return self.parts(doc_id, speaker)
+
+    def speaker_ids(
+        self, doc_id: int, speaker: RoleSpan | None, antecedent: RoleSpan | None
+    ) -> list[int]:
+        return role_actor_ids(self.speaker_parts(doc_id, speaker, antecedent))
+
+    def addressee_ids(self, doc_id: int, addressees: Iterable[RoleSpan]) -> list[int]:
+        ids = (i for a in addressees for i in role_actor_ids(self.parts(doc_id, a)))
+        return list(dict.fromkeys(ids))
+
+
+def claim_actor_ids(store: Store, statuses: tuple[str, ...]) -> set[int]:
+    """Every actor an export of these statuses names outside actors.csv: the speaker and
+    addressee actors of its claims (`RoleActors`), and the links of the other spans it
+    writes out (JSONL and the annotation formats carry each span's actor): the reviewed
+    ones of any layer, and every span a kept claim uses."""
+    marks = ", ".join("?" * len(statuses))
+    roles = RoleActors(store)
+    found: set[int] = set()
+    for r in store.iter_rows(
+        f"""SELECT c.document_id, sp.start, sp."end", sp.actor_id,
+                   an.start, an."end", an.actor_id
+            FROM claims c
+            LEFT JOIN spans sp ON sp.id = c.speaker_span_id
+            LEFT JOIN spans an ON an.id = c.antecedent_span_id
+            WHERE c.status IN ({marks}) AND sp.id IS NOT NULL
+            ORDER BY c.document_id""",
+        statuses,
+    ):
+        speaker = RoleSpan(r[1], r[2], r[3])
+        antecedent = RoleSpan(r[4], r[5], r[6]) if r[4] is not None else None
+        found.update(roles.speaker_ids(r[0], speaker, antecedent))
+    for r in store.iter_rows(
+        f"""SELECT c.document_id, s.start, s."end", s.actor_id
+            FROM claim_addressees ca JOIN claims c ON c.id = ca.claim_id
+            JOIN spans s ON s.id = ca.span_id
+            WHERE c.status IN ({marks}) ORDER BY c.document_id""",
+        statuses,
+    ):
+        found.update(roles.addressee_ids(r[0], [RoleSpan(r[1], r[2], r[3])]))
+    used = f"""SELECT x FROM (
+            SELECT speaker_span_id AS x FROM claims WHERE status IN ({marks})
+            UNION ALL SELECT cue_span_id FROM claims WHERE status IN ({marks})
+            UNION ALL SELECT content_span_id FROM claims WHERE status IN ({marks})
+            UNION ALL SELECT antecedent_span_id FROM claims WHERE status IN ({marks})
+            UNION ALL SELECT ca.span_id FROM claim_addressees ca
+                JOIN claims c ON c.id = ca.claim_id WHERE c.status IN ({marks})
+            UNION ALL SELECT cp.span_id FROM claim_content_parts cp
+                JOIN claims c ON c.id = cp.claim_id WHERE c.status IN ({marks}))"""
+    rows = store.execute(
+        f"""SELECT DISTINCT actor_id FROM spans WHERE actor_id IS NOT NULL
+            AND (status IN ({marks}) OR id IN ({used}))""",
+        (*statuses, *statuses * 6),
+    ).fetchall()
+    found.update(int(r[0]) for r in rows)
+    return found

@@ -21,7 +21,7 @@ from idleb_desk.core.model import (
     REVIEWED_STATUSES,
     STATUSES,
 )
-from idleb_desk.store.actor_queries import ALIAS_SEP, ActorRow, actor_rows
+from idleb_desk.store.actor_queries import ALIAS_SEP, ActorRow, RoleActors, RoleSpan, actor_rows
 from idleb_desk.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -257,13 +257,15 @@ def iter_actor_csv(
 def claim_rows_sql(include_all: bool, guard: bool) -> tuple[str, tuple[str, ...]]:
     statuses = statuses_for(include_all)
     g = lambda expr: _guarded(expr, guard)  # noqa: E731
-    # Addressee offsets come as "start:end,start:end" in position order; the subquery's
-    # ORDER BY fixes group_concat's order (SQLite 3.40 has no ORDER BY inside it).
+    # Addressees come as "start:end:actor_id,..." in position order; the subquery's
+    # ORDER BY fixes group_concat's order (SQLite 3.40 has no ORDER BY inside it). Which
+    # actors a speaker or addressee names is decided in Python (`RoleActors`).
     sql = f"""SELECT c.document_id, c.id,
-                  sp.start, sp."end", {g("coalesce(a.name, '')")},
+                  sp.start, sp."end", sp.actor_id,
                   cu.start, cu."end", co.start, co."end",
-                  (SELECT group_concat(x.start || ':' || x."end") FROM
-                      (SELECT s.start, s."end" FROM claim_addressees ca
+                  (SELECT group_concat(x.start || ':' || x."end" || ':'
+                                       || coalesce(x.actor_id, '')) FROM
+                      (SELECT s.start, s."end", s.actor_id FROM claim_addressees ca
                        JOIN spans s ON s.id = ca.span_id
                        WHERE ca.claim_id = c.id ORDER BY ca.position) x),
                   {g("c.kind")}, {g("c.quote_type")}, {g("c.status")}, {g("c.origin")},
@@ -274,18 +276,10 @@ def claim_rows_sql(include_all: bool, guard: bool) -> tuple[str, tuple[str, ...]
                        WHERE cp.claim_id = c.id ORDER BY cp.position) x),
                   c.nested_in_claim_id,
                   {g("coalesce(c.flag, '')")}, {g("coalesce(c.comment, '')")},
-                  (SELECT group_concat(x.aid) FROM
-                      (SELECT m.actor_id AS aid FROM claim_addressees ca
-                       JOIN spans s ON s.id = ca.span_id
-                       JOIN spans m ON m.document_id = s.document_id
-                            AND (m.id = s.id OR (s.actor_id IS NULL AND m.layer = 'actor'
-                                 AND m.start >= s.start AND m."end" <= s."end"))
-                       WHERE ca.claim_id = c.id AND m.actor_id IS NOT NULL
-                             AND m.status != 'rejected'
-                       ORDER BY ca.position, m.start) x)
+                  an.start, an."end", an.actor_id
               FROM claims c
               LEFT JOIN spans sp ON sp.id = c.speaker_span_id
-              LEFT JOIN actors a ON a.id = sp.actor_id
+              LEFT JOIN spans an ON an.id = c.antecedent_span_id
               LEFT JOIN spans cu ON cu.id = c.cue_span_id
               LEFT JOIN spans co ON co.id = c.content_span_id
               WHERE c.status IN {_in(statuses)}
@@ -305,6 +299,7 @@ def iter_claim_rows(
     """Batches of claims.csv rows (CLAIM_COLUMNS), reviewed only unless include_all."""
     sql, params = claim_rows_sql(include_all, guard)
     look = _Lookups(store, guard)
+    roles = RoleActors(store)
     cur = store.execute(sql, params)
     cur.set_plain_rows()
 
@@ -314,24 +309,31 @@ def iter_claim_rows(
         part = text[start:end]
         return guard_cell(part) if guard else part
 
+    def names(ids: list[int]) -> str:
+        return ADDRESSEE_SEP.join(look.actor_name(a) for a in ids)
+
     while batch := cur.fetchmany(BATCH):
         out = []
         for r in batch:
-            text = look.document(r[0])
-            addressees = ADDRESSEE_SEP.join(
-                text[int(a) : int(b)]
-                for a, b in (pair.split(":") for pair in (r[9] or "").split(",") if pair)
-            )
+            doc_id = r[0]
+            text = look.document(doc_id)
+            addressees = [
+                RoleSpan(int(a), int(b), int(c) if c else None)
+                for a, b, c in (x.split(":") for x in (r[9] or "").split(",") if x)
+            ]
+            shown = ADDRESSEE_SEP.join(text[a.start : a.end] for a in addressees)
             if guard:
-                addressees = guard_cell(addressees)
-            # Addressee actors: each addressee's own link, else the actor mentions inside
-            # it ("Turkey and Russia"), once each, in text order.
-            ids = dict.fromkeys(int(a) for a in (r[20] or "").split(",") if a)
-            addressee_actors = ADDRESSEE_SEP.join(look.actor_name(a) for a in ids)
+                shown = guard_cell(shown)
+            speaker = RoleSpan(r[2], r[3], r[4]) if r[2] is not None else None
+            antecedent = RoleSpan(r[20], r[21], r[22]) if r[20] is not None else None
+            # Every actor a coordinated speaker names ("Macron and Merkel"), joined as the
+            # addressee actors are: a spreadsheet can count claims by either.
+            speaker_actor = names(roles.speaker_ids(doc_id, speaker, antecedent))
+            addressee_actors = names(roles.addressee_ids(doc_id, addressees))
             out.append(
-                (r[0], look.title, r[1], cut(text, r[2], r[3]), r[2], r[3], r[4],
+                (doc_id, look.title, r[1], cut(text, r[2], r[3]), r[2], r[3], speaker_actor,
                  cut(text, r[5], r[6]), r[5], r[6], cut(text, r[7], r[8]), r[7], r[8],
-                 addressees, *r[10:16], r[16] or "", "" if r[17] is None else r[17],
+                 shown, *r[10:16], r[16] or "", "" if r[17] is None else r[17],
                  *r[18:20], addressee_actors)
             )  # fmt: skip
         yield out

@@ -14,7 +14,7 @@ from typing import IO
 
 from spacy.util import filter_spans
 
-from idleb_desk.core.model import LAYER_ACTOR
+from idleb_desk.core.model import LAYER_ACTOR, REVIEWED_STATUSES
 from idleb_desk.io.formats.common import ExportDoc
 from idleb_desk.io.formats.tokens import aligned_doc
 
@@ -28,8 +28,14 @@ class ConllReport:
     overlapping_dropped: int = 0
 
 
-def doc_lines(doc: ExportDoc, report: ConllReport) -> Iterator[str]:
-    actors = [s for s in doc.spans if s["layer"] == LAYER_ACTOR]
+def doc_lines(doc: ExportDoc, report: ConllReport, include_all: bool = True) -> Iterator[str]:
+    # The mentions actors.csv has: a reviewed export carries the unreviewed spans its
+    # claims use (for the other formats' roles), but they are no reviewed mentions.
+    actors = [
+        s
+        for s in doc.spans
+        if s["layer"] == LAYER_ACTOR and (include_all or s["status"] in REVIEWED_STATUSES)
+    ]
     sdoc = aligned_doc(doc.text, ((s["start"], s["end"]) for s in actors))
     spans = [sdoc.char_span(s["start"], s["end"], label=s["label"]) for s in actors]
     kept = filter_spans(spans)
@@ -49,10 +55,10 @@ def doc_lines(doc: ExportDoc, report: ConllReport) -> Iterator[str]:
             yield ""
 
 
-def write(docs: Iterator[ExportDoc], fh: IO[str]) -> ConllReport:
+def write(docs: Iterator[ExportDoc], fh: IO[str], include_all: bool = True) -> ConllReport:
     report = ConllReport()
     for doc in docs:
-        for line in doc_lines(doc, report):
+        for line in doc_lines(doc, report, include_all):
             fh.write(line + "\n")
         report.documents += 1
     return report

@@ -76,7 +76,7 @@ def _text_file(target: Path, docs: _Counted, fmt: str) -> tuple[int, str]:
                     cfg.write(labelstudio.labeling_config(labels))
                 note = f"config in {labelstudio.CONFIG_FILE}"
             else:
-                report = conll.write(iter(docs), fh)
+                report = conll.write(iter(docs), fh, docs.include_all)
                 n = report.documents
                 note = f"{report.mentions} actor mentions"
                 if report.overlapping_dropped:

@@ -31,7 +31,7 @@ _ARTICLES = ("the",)
 
 
 def _lines(name: str) -> list[str]:
-    text = resources.files("idleb_desk.nlp").joinpath("data", name).read_text("utf-8")
+    text = resources.files("idleb_desk.core").joinpath("data", name).read_text("utf-8")
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
 
 
@@ -171,3 +171,91 @@ def suggest(
                 return Link(k.name, k.label, k.actor_id, f"shorter form of {k.name}")
     reason = "same name" if name == " ".join(text.split()) else f"name without title: {name}"
     return Link(name, label, None, reason)
+
+
+# ---- which actor mentions a speaker or addressee names ------------------------------------
+
+
+@dataclass(frozen=True)
+class RoleMention:
+    """A live actor mention of a document, as the role rules see it."""
+
+    start: int
+    end: int
+    label: str
+    actor_id: int | None
+
+
+@dataclass(frozen=True)
+class RolePart:
+    """One coordinated part of a speaker or addressee ("French President Emmanuel Macron"
+    of "... Macron and German Chancellor Angela Merkel") and the mention that heads it."""
+
+    start: int
+    end: int
+    head: RoleMention | None
+
+
+# Which label names a speaker best when several mentions end the same part.
+_HEAD_PREFERENCE = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
+_ROLE_TRAIL = " \t\n.,;:'\"’”)"
+# List separators: a comma, or a coordinating word with an optional comma before it.
+_SEPARATOR = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|&)\s+", re.IGNORECASE)
+_COORDINATOR = re.compile(r"\b(?:and|or)\b|&", re.IGNORECASE)
+
+
+def _head(text: str, start: int, end: int, inside: list[RoleMention]) -> RoleMention | None:
+    """The mention that ends [start, end): an English noun phrase ends with its head
+    ("Russian Foreign Minister Sergei Lavrov"), so a mention elsewhere in it ("Russian",
+    "EU" of "ministers from EU member states") does not name it."""
+    end = start + len(text[start:end].rstrip(_ROLE_TRAIL))
+    ends = [m for m in inside if m.start >= start and m.end == end]
+    if not ends:
+        return None
+    return min(ends, key=lambda m: (_HEAD_PREFERENCE.get(m.label, 9), -(m.end - m.start)))
+
+
+def _separators(
+    text: str, start: int, end: int, inside: list[RoleMention]
+) -> list[tuple[int, int, bool]]:
+    """(start, end, coordinating) of each list separator outside a mention and outside
+    brackets: "Organisation for Security and Co-operation" named as one mention is one."""
+    out = []
+    depth = 0
+    last = start
+    for m in _SEPARATOR.finditer(text, start, end):
+        depth += text.count("(", last, m.start()) - text.count(")", last, m.start())
+        last = m.start()
+        if depth > 0 or any(x.start < m.end() and m.start() < x.end for x in inside):
+            continue
+        if m.start() == start or m.end() >= end:
+            continue  # a leading or trailing comma separates nothing
+        out.append((m.start(), m.end(), bool(_COORDINATOR.search(m.group()))))
+    return out
+
+
+def role_parts(text: str, start: int, end: int, mentions: Iterable[RoleMention]) -> list[RolePart]:
+    """The parts a speaker or addressee span [start, end) names, each with its head.
+
+    - A coordination names each of its parts ("Macron and Merkel", "the Syrian
+      government, its Russian allies, and Turkey"): split at every comma and coordinator
+      outside a mention, and each part is headed by the mention that ends it.
+    - Without a coordinator, commas start an apposition: the span is one part, headed by
+      the mention that ends it, else by the one that ends its first element ("Sergei
+      Lavrov, Russia's foreign minister").
+    """
+    inside = [m for m in mentions if start <= m.start and m.end <= end]
+    seps = _separators(text, start, end, inside)
+    if any(coord for _, _, coord in seps):
+        bounds = [start, *(x for a, b, _ in seps for x in (a, b)), end]
+        parts = [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
+        return [RolePart(a, b, _head(text, a, b, inside)) for a, b in parts if b > a]
+    head = _head(text, start, end, inside)
+    if head is None and seps:
+        head = _head(text, start, seps[0][0], inside)
+    return [RolePart(start, end, head)]
+
+
+def role_actor_ids(parts: Iterable[RolePart]) -> list[int]:
+    """The actors the parts' heads link to, once each, in text order."""
+    return list(dict.fromkeys(p.head.actor_id for p in parts if p.head and p.head.actor_id))
