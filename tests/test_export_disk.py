@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from idleb_desk.core.model import ActorSuggestion, ClaimSuggestion, Extraction, TextRef
+from idleb_desk.io.atomic import remove_stale_parts
 from idleb_desk.io.formats.export import export_format
 from idleb_desk.io.jsonl import export_jsonl
 from idleb_desk.store.store import Store
@@ -187,12 +188,16 @@ def test_stale_brat_folders_of_a_killed_export_are_removed(project: Path, tmp_pa
 def test_a_brat_export_killed_between_its_renames_gets_the_old_folder_back(
     project: Path, tmp_path: Path
 ) -> None:
-    """Killed after moving the earlier `brat/` aside: the next export cleans up both."""
+    """Killed after moving the earlier `brat/` aside: it is the only copy, so it is put
+    back (the first thing every export of it does), and the export then replaces it."""
     out = tmp_path / "out"
     out.mkdir()
     aside = out / ".brat.999999.old"
     aside.mkdir()
     (aside / "annotation.conf").write_text("[entities]\n", encoding="utf-8")
+    remove_stale_parts(out / "brat")
+    assert sorted(p.name for p in out.iterdir()) == ["brat"]
+    assert (out / "brat" / "annotation.conf").read_text(encoding="utf-8") == "[entities]\n"
     with Store.open(project, create=False) as store:
         export_format(store, "brat", out)
     assert sorted(p.name for p in out.iterdir()) == ["brat"]

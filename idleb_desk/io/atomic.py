@@ -118,7 +118,8 @@ def remove_stale_parts(target: Path) -> None:
         try:
             if not _is_stale(left, rest):
                 continue
-            if rest.endswith("old") and left.is_dir() and not target.exists():
+            aside = rest == "old" or rest.endswith(".old")
+            if aside and left.is_dir() and not target.exists():
                 left.rename(target)
                 log.info("put back %s, moved aside by an export that did not finish", target)
                 continue
