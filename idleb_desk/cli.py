@@ -16,20 +16,24 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from idleb_desk import __version__
+from idleb_desk.cli_export import add_export, add_network, cmd_export, cmd_network
 from idleb_desk.cli_memory import add_memory, cmd_memory
 from idleb_desk.cli_support import (
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_USAGE,
     CliError,
+    at_least_one,
     progress_bar,
     require_display,
     require_inputs,
     require_model,
     require_project,
+    require_subcommand,
     window_target,
 )
-from idleb_desk.io.formats import EXPORT_FORMATS, IMPORT_FORMATS
+from idleb_desk.io.atomic import ExportError
+from idleb_desk.io.formats import IMPORT_FORMATS
 from idleb_desk.logs import setup_logging
 from idleb_desk.store.connection import StoreError
 
@@ -48,7 +52,7 @@ def add_import(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--no-extract", action="store_true", help="store the texts only")
     p.add_argument("--model", help="spaCy pipeline name or path (default: the first installed)")
-    p.add_argument("--batch-size", type=int, default=32, help="documents per transaction")
+    p.add_argument("--batch-size", type=at_least_one, default=32, help="documents per transaction")
     p.add_argument(
         "--format",
         dest="fmt",
@@ -130,8 +134,8 @@ def _merge(into: object, part: object) -> None:
 def add_extract(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="+", type=Path, help=".txt .md .html .jsonl files or folders")
     p.add_argument("--model", help="spaCy pipeline name or path (default: the first installed)")
-    p.add_argument("--batch-size", type=int, default=32, help="texts per spaCy batch")
-    p.add_argument("--n-process", type=int, default=1, help="spaCy worker processes")
+    p.add_argument("--batch-size", type=at_least_one, default=32, help="texts per spaCy batch")
+    p.add_argument("--n-process", type=at_least_one, default=1, help="spaCy worker processes")
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -186,56 +190,7 @@ def _extract_inputs(files: Sequence[Path], problems: list[str]) -> Iterator[tupl
                     yield doc.ext_id, shown, doc.text
 
 
-# ---- export, stats, agree, kinds -------------------------------------------------------------
-
-
-def add_export(p: argparse.ArgumentParser) -> None:
-    p.add_argument("db", type=Path, help="an existing project file")
-    p.add_argument("--out", type=Path, required=True, help="output folder (created if needed)")
-    p.add_argument("--all", action="store_true", help="include suggested and rejected items")
-    p.add_argument("--no-jsonl", action="store_true", help="skip project.jsonl")
-    p.add_argument(
-        "--format",
-        dest="formats",
-        action="append",
-        choices=EXPORT_FORMATS,
-        help="write this format (repeatable; default: csv and jsonl): csv, jsonl, prodigy, "
-        "spacy, brat, labelstudio, conll; see docs/formats.md",
-    )
-    p.add_argument(
-        "--excel", action="store_true", help="CSV for Excel: UTF-8 with a byte order mark"
-    )
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    from idleb_desk.io.csv_export import export_csv
-    from idleb_desk.io.formats.export import export_format
-    from idleb_desk.io.jsonl import export_jsonl
-    from idleb_desk.store.store import Store
-
-    require_project(args.db)
-    if args.out.exists() and not args.out.is_dir():
-        raise CliError(f"{args.out}: exists and is not a folder")
-    args.out.mkdir(parents=True, exist_ok=True)
-    which = "all items" if args.all else "reviewed items only (--all adds the rest)"
-    formats = args.formats or ["csv"] + ([] if args.no_jsonl else ["jsonl"])
-    with Store.open(args.db, create=False) as store:
-        print(f"export: {args.db} -> {args.out}, {which}")
-        for fmt in dict.fromkeys(formats):
-            if fmt == "csv":
-                csv_report = export_csv(store, args.out, include_all=args.all, excel=args.excel)
-                print(f"  {csv_report.actor_rows:>6} actor rows  {csv_report.actors_path}")
-                print(f"  {csv_report.claim_rows:>6} claim rows  {csv_report.claims_path}")
-                table = csv_report.claims_path.parent / "actor_table.csv"
-                print(f"  {csv_report.actor_table_rows:>6} actors      {table}")
-            elif fmt == "jsonl":
-                jsonl = export_jsonl(store, args.out / "project.jsonl", include_all=True)
-                print(
-                    f"  {jsonl.documents:>6} documents   {jsonl.path} (everything, for re-import)"
-                )
-            else:
-                print(f"  {export_format(store, fmt, args.out, include_all=args.all).summary()}")
-    return EXIT_OK
+# ---- stats, agree, kinds (export and network: cli_export.py) --------------------------------
 
 
 def add_stats(p: argparse.ArgumentParser) -> None:
@@ -265,6 +220,9 @@ def cmd_agree(args: argparse.Namespace) -> int:
     require_project(args.db_b)
     with Store.open(args.db_a, create=False) as a, Store.open(args.db_b, create=False) as b:
         result = compare(a, b).as_dict()
+    for note in result["nothing_to_compare"]:
+        what, _, why = str(note).partition(": ")
+        print(f"agree: nothing to compare for {what} ({why})", file=sys.stderr)
     print(json.dumps(result, indent=2))
     return EXIT_OK
 
@@ -287,54 +245,6 @@ def cmd_kinds(args: argparse.Namespace) -> int:
     finally:
         session.close()
     print("\n".join(kinds))
-    return EXIT_OK
-
-
-def add_network(p: argparse.ArgumentParser) -> None:
-    p.add_argument("db", type=Path, help="an existing project file")
-    p.add_argument("--out", type=Path, required=True, help="output folder (created if needed)")
-    p.add_argument(
-        "--format",
-        dest="formats",
-        action="append",
-        choices=("graphml", "svg"),
-        help="write this format (repeatable; default: both): network.graphml for Gephi, "
-        "network.svg to look at",
-    )
-    p.add_argument("--document", type=int, metavar="ID", help="one document (default: all)")
-    p.add_argument("--all", action="store_true", help="include suggested and rejected claims")
-
-
-def cmd_network(args: argparse.Namespace) -> int:
-    from idleb_desk.core.network import load_network
-    from idleb_desk.io.graph_export import write_graphml, write_svg
-    from idleb_desk.store.network_queries import document_title
-    from idleb_desk.store.store import Store
-
-    require_project(args.db)
-    if args.out.exists() and not args.out.is_dir():
-        raise CliError(f"{args.out}: exists and is not a folder")
-    with Store.open(args.db, create=False) as store:
-        title = "Whole project"
-        if args.document is not None:
-            title = document_title(store, args.document)
-            if not title:
-                raise CliError(f"{args.db}: has no document {args.document}")
-        net = load_network(store, args.document, reviewed_only=not args.all)
-    which = "all claims" if args.all else "reviewed claims only (--all adds the rest)"
-    target = args.out
-    try:
-        args.out.mkdir(parents=True, exist_ok=True)
-        print(f"network: {args.db} -> {args.out}, {which}")
-        for fmt in dict.fromkeys(args.formats or ["graphml", "svg"]):
-            target = args.out / f"network.{fmt}"
-            if fmt == "graphml":
-                report = write_graphml(net, target)
-            else:
-                report = write_svg(net, target, title)
-            print(f"  {report.summary()}")
-    except OSError as exc:
-        raise CliError(f"{target}: cannot be written ({exc.strerror or exc})") from exc
     return EXIT_OK
 
 
@@ -469,6 +379,8 @@ def run_window(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        if argv:
+            require_subcommand(argv[0], COMMANDS)
         if argv and argv[0] in COMMANDS:
             args = tool_parser().parse_args(argv)
             setup_logging(console_level=logging.WARNING)
@@ -479,7 +391,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.code
-    except StoreError as exc:
+    except (StoreError, ExportError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -8,6 +8,8 @@ or a project that cannot be opened. Messages go to stderr, data to stdout.
 
 from __future__ import annotations
 
+import argparse
+import difflib
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -31,6 +33,37 @@ class CliError(Exception):
     def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
         super().__init__(message)
         self.code = code
+
+
+def at_least_one(raw: str) -> int:
+    """An argparse type for counts (`--n-process`, `--batch-size`): 0 or less is a usage
+    error (exit 2) naming the option, not a traceback from deep inside spaCy."""
+    try:
+        value = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {raw!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def unknown_subcommand(name: str, commands: Iterable[str]) -> CliError:
+    """The error for a word that is no subcommand, with the closest one when it is near."""
+    commands = list(commands)
+    close = difflib.get_close_matches(name, commands, n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return CliError(f"unknown subcommand {name!r}{hint}; choose from {', '.join(commands)}")
+
+
+def require_subcommand(first: str, commands: Iterable[str]) -> None:
+    """A first argument that is a bare word (no suffix, no folder, no such file) can only
+    be a mistyped subcommand, whatever follows it (`exprot p.sqlite3 --out x`)."""
+    commands = list(commands)
+    if first in commands or first.startswith("-"):
+        return
+    path = Path(first)
+    if not path.suffix and len(path.parts) == 1 and not path.exists():
+        raise unknown_subcommand(first, commands)
 
 
 def require_inputs(paths: Sequence[Path]) -> None:
@@ -77,7 +110,7 @@ def window_target(arg: Path | None, commands: Iterable[str]) -> tuple[Path | Non
     if arg.exists() or suffix in PROJECT_SUFFIXES:
         return arg, None
     if not suffix and len(arg.parts) == 1:
-        raise CliError(f"unknown subcommand {str(arg)!r}; choose from {', '.join(commands)}")
+        raise unknown_subcommand(str(arg), commands)
     raise CliError(f"{arg}: no such file (a new project's name ends in .sqlite3, .sqlite or .db)")
 
 

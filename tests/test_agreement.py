@@ -99,3 +99,40 @@ def test_agree_command(tmp_path: Path) -> None:
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert json.loads(done.stdout)["documents_compared"] == 1
+
+
+def test_nothing_to_compare_is_said_not_scored_as_full_agreement(tmp_path: Path) -> None:
+    """Issue 12: neither project has a reviewed claim, so there is no claim F1 of 1.0."""
+    a, b = project(tmp_path / "a.sqlite3"), project(tmp_path / "b.sqlite3")
+    result = compare(a.store, b.store).as_dict()
+    for key in ("claim_joint_f1", "claim_kind_agreement", "claim_quote_type_agreement",
+                "actor_exact_f1", "actor_overlap_f1", "actor_label_kappa"):  # fmt: skip
+        assert result[key] is None, key
+    assert result["nothing_to_compare"] == [
+        "actors: neither project has a reviewed actor mention in the articles both hold",
+        "claims: neither project has a reviewed claim in the articles both hold",
+    ]
+    # Actors reviewed on one side only: a real disagreement (F1 0.0), not nothing.
+    a.accept_span(by_text(a, "Lavrov"))
+    result = compare(a.store, b.store).as_dict()
+    assert result["actor_exact_f1"] == 0.0 and result["claim_joint_f1"] is None
+    assert result["actor_label_kappa"] is None  # no mention both marked: no labels to pair
+    assert [n.split(":")[0] for n in result["nothing_to_compare"]] == ["claims"]
+    a.close()
+    b.close()
+    done = subprocess.run(
+        [sys.executable, "-m", "idleb_desk", "agree", tmp_path / "a.sqlite3",
+         tmp_path / "b.sqlite3"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["claim_joint_f1"] is None
+    assert "nothing to compare for claims" in done.stderr
+
+
+def test_identical_reviews_have_nothing_missing(tmp_path: Path) -> None:
+    a, b = project(tmp_path / "a.sqlite3"), project(tmp_path / "b.sqlite3")
+    for s in (a, b):
+        s.accept_span(by_text(s, "Lavrov"))
+        s.accept_claim(s.claims(1)[0].id)
+    assert compare(a.store, b.store).as_dict()["nothing_to_compare"] == []

@@ -219,7 +219,7 @@ def test_cli_network_writes_graphml_and_svg(project: Path, tmp_path: Path, capsy
     (blocked / "network.graphml").mkdir(parents=True)
     capsys.readouterr()
     assert main(["network", str(project), "--out", str(blocked), "--format", "graphml"]) == 2
-    assert "network.graphml: cannot be written" in capsys.readouterr().err
+    assert "network.graphml: could not be written" in capsys.readouterr().err
     assert sorted(p.name for p in blocked.iterdir()) == ["network.graphml"]
 
 

@@ -10,6 +10,10 @@ count (accepted, edited, manual). Figures:
 - claims: F1 of claims matched one-to-one when their contents overlap and their speakers
   overlap (the who-said-what figure of gold/README.md); agreement on kind and quote type
   over the matched pairs.
+
+A figure with nothing to compare is `None` (JSON null), not a perfect 1.0: the F1s when
+neither project has a reviewed item of that kind, kappa and the kind and quote-type
+agreement when no pair was matched. `nothing_to_compare` says which and why.
 """
 
 from __future__ import annotations
@@ -31,9 +35,10 @@ class F1:
     b_total: int
 
     @property
-    def value(self) -> float:
+    def value(self) -> float | None:
+        """None when neither side has anything: an empty pair agrees on nothing."""
         total = self.a_total + self.b_total
-        return 1.0 if total == 0 else 2 * self.matched / total
+        return None if total == 0 else 2 * self.matched / total
 
 
 @dataclass(frozen=True)
@@ -56,26 +61,43 @@ class Agreement:
     kind_pairs: list[tuple[str, str]] = field(default_factory=list)
     quote_pairs: list[tuple[str, str]] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, float | int]:
+    def nothing_to_compare(self) -> list[str]:
+        where = "in the articles both hold" if self.documents else "(no article is in both)"
+        return [
+            f"{what}: neither project has a reviewed {item} {where}"
+            for what, item, f1 in (
+                ("actors", "actor mention", self.actors_exact),
+                ("claims", "claim", self.claims_joint),
+            )
+            if f1.value is None
+        ]
+
+    def as_dict(self) -> dict[str, float | int | list[str] | None]:
         return {
             "documents_compared": self.documents,
             "documents_only_in_a": self.only_a,
             "documents_only_in_b": self.only_b,
-            "actor_exact_f1": round(self.actors_exact.value, 4),
-            "actor_overlap_f1": round(self.actors_overlap.value, 4),
-            "actor_label_kappa": round(kappa(self.label_pairs), 4),
+            "actor_exact_f1": _round(self.actors_exact.value),
+            "actor_overlap_f1": _round(self.actors_overlap.value),
+            "actor_label_kappa": _round(kappa(self.label_pairs) if self.label_pairs else None),
             "actor_mentions_a": self.actors_exact.a_total,
             "actor_mentions_b": self.actors_exact.b_total,
-            "claim_joint_f1": round(self.claims_joint.value, 4),
-            "claim_kind_agreement": round(observed(self.kind_pairs), 4),
-            "claim_quote_type_agreement": round(observed(self.quote_pairs), 4),
+            "claim_joint_f1": _round(self.claims_joint.value),
+            "claim_kind_agreement": _round(observed(self.kind_pairs)),
+            "claim_quote_type_agreement": _round(observed(self.quote_pairs)),
             "claims_a": self.claims_joint.a_total,
             "claims_b": self.claims_joint.b_total,
+            "nothing_to_compare": self.nothing_to_compare(),
         }
 
 
-def observed(pairs: list[tuple[str, str]]) -> float:
-    return 1.0 if not pairs else sum(a == b for a, b in pairs) / len(pairs)
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def observed(pairs: list[tuple[str, str]]) -> float | None:
+    """The share of pairs that agree; None without pairs (nothing was compared)."""
+    return None if not pairs else sum(a == b for a, b in pairs) / len(pairs)
 
 
 def kappa(pairs: list[tuple[str, str]]) -> float:
@@ -83,7 +105,7 @@ def kappa(pairs: list[tuple[str, str]]) -> float:
     if not pairs:
         return 1.0
     n = len(pairs)
-    po = observed(pairs)
+    po = sum(a == b for a, b in pairs) / n
     ca, cb = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
     pe = sum(ca[k] * cb[k] for k in ca) / (n * n)
     return 1.0 if pe == 1.0 else (po - pe) / (1 - pe)

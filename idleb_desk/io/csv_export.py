@@ -9,22 +9,20 @@ export never leaves a half-written CSV behind.
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import errno
 import logging
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from idleb_desk.io.actor_table import ACTOR_TABLE_FILE, table_rows, write_actor_table
+from idleb_desk.io.atomic import AtomicFiles, ExportError, ensure_folder, remove_stale_parts
 from idleb_desk.store import exports
 from idleb_desk.store.store import Store
 
 log = logging.getLogger(__name__)
+__all__ = ["AtomicFiles", "ExportError", "ExportReport", "export_csv", "remove_stale_parts"]
 
 ACTORS_FILE = "actors.csv"
 CLAIMS_FILE = "claims.csv"
@@ -58,90 +56,6 @@ class ExportReport:
 
 def csv_writer(fh: IO[str]) -> Any:
     return csv.writer(fh, lineterminator="\r\n")
-
-
-class ExportError(OSError):
-    """An export file could not be written; the message names it and the problem."""
-
-    def __init__(self, path: Path, exc: OSError) -> None:
-        reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
-        super().__init__(
-            exc.errno,
-            f"{path}: could not be written ({reason}). Nothing was exported; files from an "
-            "earlier export are untouched",
-        )
-
-    def __str__(self) -> str:
-        return str(self.strerror)
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # exists, but not ours to signal
-    return True
-
-
-def remove_stale_parts(target: Path) -> None:
-    """Delete `.part` files a killed export of `target` left behind.
-
-    The writer's process id is in the name, so the temporary file of an export still
-    running in another process is never touched.
-    """
-    for part in target.parent.glob(f".{target.name}.*.part"):
-        pid = part.name[len(target.name) + 2 :].split(".", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and _pid_alive(int(pid)):
-            continue
-        with contextlib.suppress(OSError):
-            part.unlink()
-            log.info("removed %s, left by an export that did not finish", part)
-
-
-class AtomicFiles:
-    """Temporary files beside their targets, renamed onto them together at the end.
-
-    Nothing replaces a target until `commit`; `discard` (or any error) removes the
-    temporary files, so readers never see a half-written export. Each file is flushed to
-    the disk before it is renamed, so a crash right after an export keeps whole files.
-    """
-
-    def __init__(self, encoding: str = "utf-8") -> None:
-        self.pending: list[tuple[Path, Path]] = []
-        self.encoding = encoding
-
-    @contextlib.contextmanager
-    def open(self, target: Path) -> Iterator[IO[str]]:
-        remove_stale_parts(target)
-        try:
-            fd, tmp = tempfile.mkstemp(
-                dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=".part"
-            )
-        except OSError as exc:
-            raise ExportError(target, exc) from exc
-        self.pending.append((Path(tmp), target))
-        try:
-            with os.fdopen(fd, "w", encoding=self.encoding, newline="") as fh:
-                yield fh
-                fh.flush()
-                os.fsync(fh.fileno())
-        except OSError as exc:
-            if isinstance(exc, ExportError):
-                raise
-            raise ExportError(target, exc) from exc
-
-    def commit(self) -> None:
-        for tmp, target in self.pending:
-            os.replace(tmp, target)
-        self.pending.clear()
-
-    def discard(self) -> None:
-        for tmp, _ in self.pending:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-        self.pending.clear()
 
 
 def _write(
@@ -183,6 +97,7 @@ def export_csv(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
     excel: bool = False,
+    files: AtomicFiles | None = None,
 ) -> ExportReport:
     """Write actors.csv and claims.csv into `out_dir` (created if missing).
 
@@ -193,10 +108,11 @@ def export_csv(
     By default only reviewed items (accepted, edited, manual); include_all adds suggested
     and rejected ones, whose status column says so. `progress(done, total, file name)` is
     called per batch of rows; `cancel()` is polled per batch, and a cancelled export
-    leaves any earlier files in `out_dir` untouched.
+    leaves any earlier files in `out_dir` untouched. Given `files`, the new files are
+    only staged there, for the caller to commit with its other exports.
     """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    ensure_folder(out)
     actors_path, claims_path = out / ACTORS_FILE, out / CLAIMS_FILE
     # Counting costs a scan; only pay for it when someone shows progress.
     total = 0
@@ -217,7 +133,9 @@ def export_csv(
 
         return step
 
-    files = AtomicFiles("utf-8-sig" if excel else "utf-8")
+    own = files is None
+    files = files if files is not None else AtomicFiles()
+    encoding = "utf-8-sig" if excel else "utf-8"
     n_actors = n_claims = n_table = 0
     try:
         # One read transaction: both files show the same moment of the project even if
@@ -226,13 +144,13 @@ def export_csv(
             # One pass over the mentions for the actors' aliases, shared by actors.csv
             # and the actor table.
             actors = table_rows(store, include_all)
-            with files.open(actors_path) as fh:
+            with files.open(actors_path, encoding=encoding) as fh:
                 chunks = exports.iter_actor_csv(store, include_all, actors=actors)
                 n_actors = _write_chunks(fh, exports.ACTOR_COLUMNS, chunks, tick(ACTORS_FILE))
-            with files.open(claims_path) as fh:
+            with files.open(claims_path, encoding=encoding) as fh:
                 rows = exports.iter_claim_rows(store, include_all)
                 n_claims = _write(fh, exports.CLAIM_COLUMNS, rows, tick(CLAIMS_FILE))
-            with files.open(out / ACTOR_TABLE_FILE) as fh:
+            with files.open(out / ACTOR_TABLE_FILE, encoding=encoding) as fh:
                 n_table = write_actor_table(fh, store, include_all, actors)
     except ExportCancelled:
         files.discard()
@@ -241,7 +159,8 @@ def export_csv(
     except BaseException:
         files.discard()
         raise
-    files.commit()
+    if own:
+        files.commit()
     if progress:
         progress(done, max(total, done), "")
     log.info("CSV export: %d actor rows, %d claim rows to %s", n_actors, n_claims, out)

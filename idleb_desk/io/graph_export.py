@@ -20,6 +20,7 @@ from idleb_desk.core.network import (
     edge_geometry,
     kind_color,
 )
+from idleb_desk.io.atomic import AtomicFiles
 
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -99,21 +100,24 @@ def graphml_tree(net: Network) -> ET.ElementTree:
     return ET.ElementTree(root)
 
 
-def _write(tree: ET.ElementTree, path: Path) -> None:
-    """Written whole, then renamed: a failed export leaves neither half a file nor a
-    `.part` file behind (the OSError goes to the caller, which names the file)."""
-    tmp = path.with_name(path.name + ".part")
+def _write(tree: ET.ElementTree, path: Path, files: AtomicFiles | None) -> None:
+    """Written whole, then renamed (`io/atomic.py`): a failed export leaves neither half
+    a file nor a `.part` file behind, and raises ExportError naming the file. Given
+    `files`, the file is only staged there, for the caller to commit."""
+    staging = files if files is not None else AtomicFiles()
     try:
-        tree.write(tmp, encoding="utf-8", xml_declaration=True)
-        tmp.replace(path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
+        with staging.open(path, binary=True) as fh:
+            tree.write(fh, encoding="utf-8", xml_declaration=True)
+    except BaseException:
+        staging.discard()
         raise
+    if files is None:
+        staging.commit()
 
 
-def write_graphml(net: Network, path: Path | str) -> GraphReport:
+def write_graphml(net: Network, path: Path | str, files: AtomicFiles | None = None) -> GraphReport:
     path = Path(path)
-    _write(graphml_tree(net), path)
+    _write(graphml_tree(net), path, files)
     return GraphReport(path, len(net.nodes), len(net.edges))
 
 
@@ -196,9 +200,11 @@ def svg_tree(net: Network, title: str = "") -> ET.ElementTree:
     return ET.ElementTree(root)
 
 
-def write_svg(net: Network, path: Path | str, title: str = "") -> GraphReport:
+def write_svg(
+    net: Network, path: Path | str, title: str = "", files: AtomicFiles | None = None
+) -> GraphReport:
     path = Path(path)
-    _write(svg_tree(net, title), path)
+    _write(svg_tree(net, title), path, files)
     return GraphReport(path, len(net.nodes), len(net.edges))
 
 

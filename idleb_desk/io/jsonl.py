@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from idleb_desk.io.csv_export import AtomicFiles
+from idleb_desk.io.atomic import AtomicFiles, ensure_folder
 from idleb_desk.store import annotations
 from idleb_desk.store.store import Store
 
@@ -49,16 +49,19 @@ def export_jsonl(
     include_all: bool = True,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    files: AtomicFiles | None = None,
 ) -> JsonlReport:
     """Write every document with its annotations to `out_path`, one JSON object a line.
 
     include_all (the default) keeps suggested and rejected items too, which a faithful
     round trip needs; without it only reviewed items, and the spans their claims use.
+    Given `files`, the new file is only staged there, for the caller to commit.
     """
     target = Path(out_path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    ensure_folder(target.parent)
     total = store.document_count()
-    files = AtomicFiles()
+    own = files is None
+    files = files if files is not None else AtomicFiles()
     done = 0
     cancelled = False
     try:
@@ -91,6 +94,7 @@ def export_jsonl(
         files.discard()
         log.info("JSONL export to %s cancelled", target)
         return JsonlReport(target, 0, cancelled=True)
-    files.commit()
+    if own:
+        files.commit()
     log.info("JSONL export: %d documents to %s", done, target)
     return JsonlReport(target, done)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from spacy.tokens import DocBin, Span
 from spacy.util import filter_spans
@@ -81,14 +81,14 @@ def doc_to_spacy(doc: ExportDoc) -> Any:
     return sdoc
 
 
-def write(docs: Iterator[ExportDoc], path: Path) -> int:
-    """Write a DocBin to `path` (the caller renames it into place)."""
+def write(docs: Iterator[ExportDoc], fh: IO[bytes]) -> int:
+    """Write a DocBin into `fh` (a temporary file the caller renames into place)."""
     bin_ = DocBin(store_user_data=True)
     n = 0
     for doc in docs:
         bin_.add(doc_to_spacy(doc))
         n += 1
-    bin_.to_disk(path)
+    fh.write(bin_.to_bytes())
     return n
 
 
