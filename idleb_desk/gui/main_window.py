@@ -325,6 +325,7 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch, ScaleWindow, Network
     def _found(self, start: int, end: int) -> None:
         self.view.move_caret(end, anchor=start)
         self.view.ensureCursorVisible()
+        self.controller.focus_found(start, end)
 
     def act_zoom_in(self) -> None:
         self._zoom(+1)

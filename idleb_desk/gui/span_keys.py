@@ -250,6 +250,7 @@ class SpanKeys(FocusController):
     def _create(self, start: int, end: int, label: str) -> None:
         assert self.state is not None and self.session is not None
         doc_id = self.state.doc.id
+        known = set(self.state.spans)
         span = self._commit(lambda: self.session.create_span(doc_id, start, end, label))
         if span is None:
             return
@@ -257,7 +258,9 @@ class SpanKeys(FocusController):
         self.put_span(span.id, span)
         self.w.view.clear_selection()
         self.focus_item((SPAN, span.id))
-        self._saved(f"new span {self._describe(span)}")
+        # A span already over this text was accepted or relabelled, not doubled.
+        what = "new span" if span.id not in known else f"{span.status}:"
+        self._saved(f"{what} {self._describe(span)}")
 
     # ---- boundaries -----------------------------------------------------------------------------
 
