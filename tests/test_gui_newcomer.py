@@ -30,3 +30,63 @@ def test_an_empty_project_says_how_to_import(
     qtbot.waitUntil(lambda: len(window.doc_model.docs) == 1, timeout=10000)
     qtbot.waitUntil(lambda: "Ministers" in window.view.toPlainText())
     assert "no articles" not in window.view.placeholderText()
+
+
+TALK = "Lavrov told Cavusoglu that the offensive must stop, and went home."
+
+
+def _talk_project(db: Path, with_claim: bool) -> Path:
+    from idleb_desk.core.model import ClaimSuggestion, Extraction, TextRef
+    from idleb_desk.store.store import Store
+
+    def ref(part: str) -> TextRef:
+        at = TALK.index(part)
+        return TextRef(at, at + len(part), part)
+
+    claims = (
+        ClaimSuggestion(
+            speaker=ref("Lavrov"),
+            cue=ref("told"),
+            content=ref("the offensive must stop"),
+            addressees=(ref("Cavusoglu"),),
+            kind="demand",
+        ),
+    )
+    with Store.open(db) as store, store.transaction():
+        doc = store.insert_document("d", "Talks", TALK)
+        assert doc is not None
+        if with_claim:
+            store.add_extraction(doc, Extraction(model="m", claims=claims))
+    return db
+
+
+def _addressee_rows(open_window, db: Path, qtbot):
+    """The article's pixels over "Cavusoglu": above the baseline, and below it."""
+    window = open_window(db)
+    window.open_document(window.doc_model.docs[0].id)
+    window.controller.focus_item(None)  # no focus marks: the highlight alone
+    window.view.setFocus()
+    qtbot.wait(20)
+    view = window.view
+    start, end = TALK.index("Cavusoglu"), TALK.index("Cavusoglu") + len("Cavusoglu")
+    cur = view.textCursor()
+    cur.setPosition(start)
+    left = view.cursorRect(cur)
+    cur.setPosition(end)
+    right = view.cursorRect(cur)
+    view.move_caret(len(TALK))  # the caret away from the word
+    qtbot.wait(20)
+    image = view.viewport().grab().toImage()
+    ascent = view.fontMetrics().ascent()
+    x0, x1 = left.left() + 3, right.left() - 3
+    above = image.copy(x0, left.top(), x1 - x0, ascent - 1)
+    below = image.copy(x0, left.top() + ascent + 1, x1 - x0, left.height() - ascent - 1)
+    window.close()
+    return above, below
+
+
+def test_the_addressee_mark_stays_below_the_letters(open_window, tmp_path: Path, qtbot) -> None:
+    marked = _addressee_rows(open_window, _talk_project(tmp_path / "a.sqlite3", True), qtbot)
+    plain = _addressee_rows(open_window, _talk_project(tmp_path / "b.sqlite3", False), qtbot)
+    assert marked[0] == plain[0], "the addressee mark crosses the letters"
+    assert marked[1] != plain[1], "the addressee is marked below the text"
