@@ -90,3 +90,79 @@ def test_the_addressee_mark_stays_below_the_letters(open_window, tmp_path: Path,
     plain = _addressee_rows(open_window, _talk_project(tmp_path / "b.sqlite3", False), qtbot)
     assert marked[0] == plain[0], "the addressee mark crosses the letters"
     assert marked[1] != plain[1], "the addressee is marked below the text"
+
+
+PANEL = (
+    "The 14 ministers, including the French Jean-Yves Le Drian and the German Heiko Maas, "
+    "also warned the Syrian government that the offensive could not go on. "
+    "Lavrov called on Turkey and Iran to respect the ceasefire."
+)
+
+
+def _panel_project(db: Path) -> Path:
+    from idleb_desk.core.model import ClaimSuggestion, Extraction, TextRef
+    from idleb_desk.store.store import Store
+
+    def ref(part: str) -> TextRef:
+        at = PANEL.index(part)
+        return TextRef(at, at + len(part), part)
+
+    claims = (
+        ClaimSuggestion(
+            speaker=ref(PANEL.split(", also")[0]),
+            cue=ref("warned"),
+            content=ref("that the offensive could not go on"),
+            addressees=(ref("the Syrian government"),),
+            kind="warning",
+        ),
+        ClaimSuggestion(
+            speaker=ref("Lavrov"),
+            cue=ref("called on"),
+            content=ref("to respect the ceasefire"),
+            addressees=(ref("Turkey"), ref("Iran")),
+            kind="demand",
+        ),
+    )
+    with Store.open(db) as store, store.transaction():
+        doc = store.insert_document("d", "Ministers", PANEL)
+        assert doc is not None
+        store.add_extraction(doc, Extraction(model="m", claims=claims))
+    return db
+
+
+def test_the_claims_table_shows_speaker_cue_and_addressees(
+    open_window, tmp_path: Path, qtbot
+) -> None:
+    from idleb_desk.gui.tables import CLAIM_COLUMN_CAPS
+
+    window = open_window(_panel_project(tmp_path / "p.sqlite3"))
+    window.resize(1600, 1000)
+    window.open_document(window.doc_model.docs[0].id)
+    qtbot.wait(20)
+    view, model = window.claims_view, window.claim_model
+    fm = view.fontMetrics()
+    assert model.rowCount() == 2
+    for row in range(model.rowCount()):
+        for column in (0, 1, 3):  # Speaker, Cue, Addressees
+            index = model.index(row, column)
+            shown = model.data(index)
+            tip = model.data(index, Qt.ItemDataRole.ToolTipRole)
+            claim = model.claim(model.ids[row])
+            ids = {0: [claim.speaker_span_id], 1: [claim.cue_span_id]}.get(
+                column, claim.addressee_span_ids
+            )
+            for span_id in ids:
+                full = " ".join(window.controller.state.spans[span_id].text.split())
+                assert full in tip, f"the tooltip names the whole {full!r}"
+            needed = fm.horizontalAdvance(shown) + 12
+            if needed <= 160:  # a short speaker, cue or addressees: shown whole
+                assert view.columnWidth(column) >= needed, f"{shown!r} is cut"
+            else:  # a long one: a fair share of the room, the rest in the tooltip
+                assert 100 <= view.columnWidth(column) <= CLAIM_COLUMN_CAPS[column]
+    # Every column is on screen, Content last with some room of its own.
+    header = view.horizontalHeader()
+    for column in range(model.columnCount()):
+        x = view.columnViewportPosition(column)
+        assert 0 <= x < view.viewport().width(), f"column {column} is off screen"
+    assert header.logicalIndex(model.columnCount() - 1) == 2  # Content
+    assert view.columnWidth(2) >= 60
