@@ -37,7 +37,7 @@ _CONTENT_CHARS = 90
 # Content, last on screen, keeps at least CONTENT_MIN and takes what remains.
 SPEAKER, CUE, CONTENT, ADDRESSEES, KIND, QUOTE, STATUS = range(7)
 CLAIM_COLUMN_CAPS = {SPEAKER: 240, CUE: 130, ADDRESSEES: 220}
-CONTENT_MIN = 100  # the stretched last section never goes below the default size
+CONTENT_MIN = 64  # the claim panel above shows the content whole
 # Screen order: who, how, to whom, then what kind, and the long Content last.
 CLAIM_VISUAL_ORDER = (SPEAKER, CUE, ADDRESSEES, KIND, QUOTE, STATUS, CONTENT)
 _SAMPLE_ROWS = 400  # rows measured to size a column (a long document has thousands)
@@ -326,6 +326,8 @@ class ClaimColumns(QObject):
         for visual, logical in enumerate(CLAIM_VISUAL_ORDER):
             header.moveSection(header.visualIndex(logical), visual)
         header.setStretchLastSection(True)
+        header.setMinimumSectionSize(CONTENT_MIN // 2)
+        view.setColumnWidth(CONTENT, CONTENT_MIN)  # the stretched section's least width
         view.setTextElideMode(Qt.TextElideMode.ElideRight)
         model = view.model()
         model.modelReset.connect(self.fit)
