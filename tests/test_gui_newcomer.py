@@ -166,3 +166,30 @@ def test_the_claims_table_shows_speaker_cue_and_addressees(
         assert 0 <= x < view.viewport().width(), f"column {column} is off screen"
     assert header.logicalIndex(model.columnCount() - 1) == 2  # Content
     assert view.columnWidth(2) >= 60
+
+
+def test_picking_roles_j_k_walk_in_reading_order_and_say_what_is_picked(
+    open_window, tmp_path: Path, qtbot
+) -> None:
+    from idleb_desk.gui.review_state import CLAIM, SPAN
+
+    window = open_window(_panel_project(tmp_path / "p.sqlite3"))
+    window.open_document(window.doc_model.docs[0].id)
+    window.view.setFocus()
+    controller = window.controller
+    while controller.focus is None or controller.focus[0] != CLAIM:
+        qtbot.keyClick(window.view, Qt.Key.Key_J)
+    qtbot.keyClick(window.view, Qt.Key.Key_C)
+    assert controller.role_mode
+    seen = []
+    for key in [Qt.Key.Key_J] * 4 + [Qt.Key.Key_K] * 2:
+        qtbot.keyClick(window.view, key)
+        assert controller.focus is not None and controller.focus[0] == SPAN
+        span = controller.focused_span()
+        message = window.statusBar().currentMessage()
+        assert message.startswith("Picked"), message
+        assert span.text[:20] in message and span.label in message
+        seen.append((span.start, -span.end))
+    forward, back = seen[:4], seen[3:]
+    assert forward == sorted(forward), "J walks in reading order"
+    assert back == sorted(back, reverse=True), "K walks back in reading order"

@@ -139,6 +139,24 @@ class SpanKeys(FocusController):
             )
             return
         self.focus_item(item)
+        if self.role_mode:
+            self._say_picked()
+
+    def _say_picked(self) -> None:
+        """While picking roles, name the span J/K picked: an actor mention and a claim
+        part can cover the same words, and only the status bar tells them apart."""
+        span = self.focused_span() if self.focus and self.focus[0] == SPAN else None
+        claim = self.active_claim()
+        if span is None or claim is None or self.state is None:
+            return
+        what = "actor mention" if span.layer == LAYER_ACTOR else "claim part"
+        roles = [role for role, part in self.state.claim_parts(claim) if part.id == span.id]
+        already = f", already this claim's {roles[0]}" if roles else ""
+        keys = "S speaker · V cue · R addressee · Esc done"
+        self.status.emit(
+            f"Picked {quote(span.text)} ({span.label} {what}, at {span.start}{already}) "
+            f"for claim {claim.id} — {keys}"
+        )
 
     # ---- accept, reject, delete ---------------------------------------------------------------
 
