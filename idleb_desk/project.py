@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from idleb_desk.paths import SEED_PATH, data_dir
 from idleb_desk.store.store import Store
@@ -37,6 +40,26 @@ def ensure_seed(store: Store) -> int | None:
         )
     log.info("seeded %s with %s", store.path, SEED_PATH.name)
     return doc_id
+
+
+RESTORE_MODULE = "idleb_desk.store.restore"
+
+
+def can_restore_backup() -> bool:
+    """Whether this build has the safe restore (`idleb_desk.store.restore`)."""
+    try:
+        return importlib.util.find_spec(RESTORE_MODULE) is not None
+    except ImportError:
+        return False
+
+
+def restore_backup(backup: Path | str, project: Path | str) -> Any:
+    """Put a backup copy back in place of a project, its side files (`-wal`, `-shm`,
+    lock) handled; returns the store's RestoreReport. Errors name the file and the
+    problem (the store's exceptions). Imported late: the window offers it only when
+    `can_restore_backup()`."""
+    restore = importlib.import_module(RESTORE_MODULE)
+    return restore.restore_backup(Path(backup), Path(project))
 
 
 @dataclass(frozen=True)

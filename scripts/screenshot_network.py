@@ -5,7 +5,7 @@ window, opens the Network view with its action (Ctrl+Shift+N), shows all claims,
 claim edge from the keyboard actions (so the article shows that claim focused) and saves
 a grab of the window. Run it under a display, e.g.:
 
-    xvfb-run -a -s "-screen 0 1700x1100x24" .venv/bin/python scripts/screenshot_network.py
+    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python scripts/screenshot_network.py
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from idleb_desk.gui.app import make_app
@@ -40,11 +39,10 @@ def main() -> int:
             store.close()
         window = MainWindow(make_settings(Path(tmp) / "settings.ini"))
         assert window.open_project(db)
-        window.resize(1600, 1050)
+        window.resize(1600, 1000)
         window.show()
         QTest.qWaitForWindowExposed(window)
-        window.run_action("network_view")
-        window.resizeDocks([window.network_dock], [520], Qt.Orientation.Vertical)
+        window.run_action("network_view")  # its default share of the window
         window.run_action("network_status")  # all claims: nothing is reviewed yet
         for _ in range(3):
             window.run_action("network_next_edge")

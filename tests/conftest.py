@@ -74,6 +74,9 @@ def shown_errors(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     monkeypatch.setattr(
         errors, "asker", lambda _p, title, msg, _action: seen.append((title, msg)) and False
     )
+    monkeypatch.setattr(
+        errors, "chooser", lambda _p, title, msg, _actions: seen.append((title, msg)) and None
+    )
     return seen
 
 

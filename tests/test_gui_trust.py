@@ -202,7 +202,7 @@ def test_damaged_project_refusal_offers_recovery(
 
     asked: list[str] = []
     monkeypatch.setattr(
-        errors, "asker", lambda _p, title, msg, action: asked.append(msg) or action == "Recover…"
+        errors, "chooser", lambda _p, title, msg, actions: asked.append(msg) or actions[0]
     )
     w = MainWindow(make_settings(tmp_path / "s.ini"))
     qtbot.addWidget(w)

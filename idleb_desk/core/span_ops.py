@@ -133,17 +133,35 @@ class SpanOps:
     def create_span(
         self, document_id: int, start: int, end: int, label: str, layer: str = LAYER_ACTOR
     ) -> Span:
-        """A new analyst span, snapped to token edges. An identical live span is reused."""
+        """A new analyst span, snapped to token edges.
+
+        A span of the same layer over exactly these offsets (a suggestion, or one made
+        before) is acted on instead: accepted with this label, or relabelled. A twin
+        would be a second row in every export and a second stop for J/K.
+        """
         text = self.store.document_text(document_id)
         start, end = offsets.snap(text, start, end)
         if end <= start:
             raise ReviewError("a span must cover at least one token")
         if layer not in (LAYER_ACTOR, LAYER_CLAIM):
             raise ReviewError(f"unknown layer {layer!r}")
+        twin = self._twin(document_id, start, end, layer)
+        if twin is not None:
+            return self.relabel_span(twin, label)  # the same label accepts it
         with operation(self.store, self.reviewer, "create_span", document_id) as op:
             span_id = self._insert_span(op, document_id, start, end, label, layer, text)
             self._after_decision(op, span_id)
         return self.store.span(span_id)
+
+    def _twin(self, document_id: int, start: int, end: int, layer: str) -> int | None:
+        """The span already over exactly these offsets in this layer, if any (a live one
+        before a rejected one, then the oldest)."""
+        row = self.store.con.execute(
+            'SELECT id FROM spans WHERE document_id = ? AND start = ? AND "end" = ? '
+            "AND layer = ? ORDER BY status = ?, id LIMIT 1",
+            (document_id, start, end, layer, REJECTED),
+        ).fetchone()
+        return None if row is None else int(row[0])
 
     def _insert_span(
         self, op: Op, document_id: int, start: int, end: int, label: str, layer: str, text: str

@@ -47,6 +47,33 @@ def _question(parent: QWidget | None, title: str, message: str, action: str) -> 
 asker: Asker = _question
 
 
+Chooser = Callable[[QWidget | None, str, str, tuple[str, ...]], str | None]
+
+
+def _choice(
+    parent: QWidget | None, title: str, message: str, actions: tuple[str, ...]
+) -> str | None:
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Cancel, parent
+    )
+    buttons = {box.addButton(a, QMessageBox.ButtonRole.AcceptRole): a for a in actions}
+    box.setDefaultButton(next(iter(buttons)))
+    exec_modal(box)
+    return buttons.get(box.clickedButton())  # type: ignore[call-overload]
+
+
+# Asks which of several named actions to take ("Recover…", "Restore from backup…"), or
+# none (Cancel: None); tests swap it.
+chooser: Chooser = _choice
+
+
+def choose(
+    parent: QWidget | None, title: str, message: str, actions: tuple[str, ...]
+) -> str | None:
+    log.warning("%s: %s", title, message)
+    return chooser(parent, title, message, actions)
+
+
 def ask(parent: QWidget | None, title: str, message: str, action: str) -> bool:
     log.warning("%s: %s", title, message)
     return asker(parent, title, message, action)

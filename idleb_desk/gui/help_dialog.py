@@ -38,7 +38,8 @@ INTRO = (
     "<b>Claims:</b> C on a span or selection makes a claim with that content and starts "
     "role picking: J/K (or the caret) picks a span, S speaker, V cue, R addressee; Esc ends.<br>"
     '<b>Network</b> (View menu): its keys, the rows "Network: …", act only while it has '
-    "focus, so J, K and Enter step through and open claim edges there."
+    "focus, so J, K and Enter step through and open claim edges there; M fills the "
+    "window with it (M again gives the article back)."
 )
 
 

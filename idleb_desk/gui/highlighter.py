@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import heapq
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import (
-    QBrush,
     QColor,
     QFont,
     QSyntaxHighlighter,
@@ -44,15 +42,18 @@ STATUS_LOOK = {
     REJECTED: "hidden (Ctrl+Shift+H: struck through)",
 }
 NESTED_LOOK = "overline"
-# Labels drawn with a hatched fill instead of a wash of colour: a pale grey or blue wash
+# Labels drawn with a wavy underline instead of a wash of colour: a pale grey or blue wash
 # is what a text selection looks like, and the addressee's colour (black) tints to grey.
+# (A hatched fill did this before, but its lines ran through the letters.) The wave is
+# grey while suggested and the label colour once decided; the tooltip says which status.
 HATCHED_LABELS = frozenset({"ADDRESSEE"})
+HATCH_LOOK = "wavy underline, not filled (grey while suggested)"
 REGION_GREY = "#6b6b6b"
 
 
 def span_styles() -> dict[str, str]:
     """The one description of the span styles: the legend and the F1 help both show it."""
-    return {**STATUS_LOOK, "nested": NESTED_LOOK, "ADDRESSEE": "hatched, not filled"}
+    return {**STATUS_LOOK, "nested": NESTED_LOOK, "ADDRESSEE": HATCH_LOOK}
 
 
 def tint(color: str, amount: float) -> QColor:
@@ -89,10 +90,9 @@ class FormatCache:
                 fmt.setFontStrikeOut(True)
                 fmt.setForeground(QColor("#767676"))
             elif label in HATCHED_LABELS:
-                # Dense diagonal lines: the pattern, unlike any selection, shows through.
-                amount = max(0.35, 1.6 * _FILL.get(status, 0.3))
-                fmt.setBackground(QBrush(tint(color, amount), Qt.BrushStyle.BDiagPattern))
-                self._lines(fmt, status, color)
+                # Below the baseline only: nothing is drawn through the glyphs.
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+                fmt.setUnderlineColor(tint(color, 0.45) if status == SUGGESTED else QColor(color))
             else:
                 fmt.setBackground(tint(color, _FILL.get(status, 0.3)))
                 self._lines(fmt, status, color)

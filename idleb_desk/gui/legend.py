@@ -15,7 +15,7 @@ def legend_html(labels: LabelSet) -> str:
     for lab in labels.labels:
         bg = tint(lab.color, 0.42)
         if lab.name in HATCHED_LABELS:
-            bg = tint("#ffffff", 0)  # rich text has no hatching: a white chip, and words
+            bg = tint("#ffffff", 0)  # not filled in the text either: a white chip, and words
         fg = readable_on(bg).name()
         chips.append(
             f"<span style='background:{bg.name()}; color:{fg}; "

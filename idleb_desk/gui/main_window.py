@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from idleb_desk.core.model import CLAIM_KINDS
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.gui import errors
 from idleb_desk.gui.actors_panel import ActorsPanel
@@ -42,7 +41,7 @@ from idleb_desk.gui.project_watch import ProjectWatch
 from idleb_desk.gui.review_controller import ReviewWidgets
 from idleb_desk.gui.scale_keys import ScaleController
 from idleb_desk.gui.scale_window import ScaleWindow
-from idleb_desk.gui.tables import ActorTableModel, ClaimTableModel
+from idleb_desk.gui.tables import ActorTableModel, ClaimColumns, ClaimTableModel
 
 log = logging.getLogger(__name__)
 
@@ -99,21 +98,6 @@ def _table(model: object, name: str) -> QTableView:
     return view
 
 
-def _claim_columns(view: QTableView) -> None:
-    """Short columns first, on screen (Speaker, Kind, Quote, Status, Cue, Addressees,
-    Content): at 1600 px the right pane is ~550 px wide and Kind and Quote, placed after
-    the long Content column, were cut off. Only the view's order changes, not the model."""
-    header = view.horizontalHeader()
-    for visual, logical in enumerate((0, 4, 5, 6, 1, 3, 2)):
-        header.moveSection(header.visualIndex(logical), visual)
-    fm = view.fontMetrics()
-    widest_kind = max(fm.horizontalAdvance(k) for k in (*CLAIM_KINDS, "Kind"))
-    widths = {0: 110, 4: widest_kind + 18, 5: fm.horizontalAdvance("indirect") + 18,
-              6: fm.horizontalAdvance("accepted ⚑✎") + 18, 1: 72, 3: 110, 2: 200}  # fmt: skip
-    for logical, width in widths.items():
-        view.setColumnWidth(logical, width)
-
-
 class MainWindow(QMainWindow, ProjectActions, ProjectWatch, ScaleWindow, NetworkPanel):
     def __init__(self, settings: QSettings | None = None, labels: LabelSet | None = None) -> None:
         super().__init__()
@@ -157,7 +141,7 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch, ScaleWindow, Network
         status_width = self.fontMetrics().horizontalAdvance("suggested ⚑✎") + 18
         for col, width in enumerate((170, 80, status_width, 55)):
             self.actors_view.setColumnWidth(col, width)
-        _claim_columns(self.claims_view)
+        self.claim_columns = ClaimColumns(self.claims_view)
         self.claim_editor = ClaimEditor(self.labels)
         self.claim_editor.actor_name = self._actor_name
 
@@ -178,7 +162,8 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch, ScaleWindow, Network
         self.review_area.addWidget(self.doc_view)
         self.review_area.addWidget(center)
         self.review_area.addWidget(right)
-        self.review_area.setSizes([330, 720, 550])
+        # The right pane is wide enough for a claim's speaker, cue and addressees.
+        self.review_area.setSizes([290, 630, 680])
         self.review_area.setChildrenCollapsible(False)
 
         self.find_bar = FindBar()
@@ -325,6 +310,7 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch, ScaleWindow, Network
     def _found(self, start: int, end: int) -> None:
         self.view.move_caret(end, anchor=start)
         self.view.ensureCursorVisible()
+        self.controller.focus_found(start, end)
 
     def act_zoom_in(self) -> None:
         self._zoom(+1)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QFileDialog
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QWidget
 
 from idleb_desk.core.network import Network, load_network
 from idleb_desk.gui.modal import return_focus
@@ -28,7 +29,26 @@ log = logging.getLogger(__name__)
 # milliseconds, a large project's in a few hundred, so it waits for a longer pause.
 REFRESH_MS = 150
 PROJECT_REFRESH_MS = 700
+# The view's share of the window height when it opens, until the analyst drags it to
+# another (remembered in the settings): at 1600x1000 it leaves the article about 400 px.
+NETWORK_SHARE = 0.58
+SHARE_RANGE = (0.2, 0.9)
 EXPORT_FILTERS = "GraphML for Gephi (*.graphml);;SVG picture (*.svg);;PNG picture (*.png)"
+
+
+class _ResizeWatch(QObject):
+    """Calls back when a widget is resized (a mixin's eventFilter would be shadowed by
+    QMainWindow's, which comes first in the window's bases)."""
+
+    def __init__(self, widget: QWidget, resized: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self.resized = resized
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Resize:
+            self.resized()
+        return False
 
 
 class NetworkPanel:
@@ -49,6 +69,9 @@ class NetworkPanel:
         self._network_timer.timeout.connect(self.refresh_network)
         self.network_view.edge_selected.connect(self._network_edge_selected)
         self.network_dock.visibilityChanged.connect(self._network_visible)
+        self.network_maximised = False
+        self._network_sizing = False
+        self._dock_watch = _ResizeWatch(self.network_dock, self._network_resized)
         self.doc_model.dataChanged.connect(self._network_later)
         self.doc_model.modelReset.connect(self._network_later)
         self.doc_view.selectionModel().currentRowChanged.connect(self._network_doc_changed)
@@ -83,6 +106,54 @@ class NetworkPanel:
     def _network_visible(self, visible: bool) -> None:
         if visible:
             self.refresh_network()
+        elif self.network_maximised and not self.isMinimized():
+            self._network_restore()  # closed while filling the window: the article is back
+
+    # ---- room --------------------------------------------------------------------------------
+
+    def network_share(self) -> float:
+        share = self.settings.value("network/share", NETWORK_SHARE, type=float)
+        return min(max(float(share), SHARE_RANGE[0]), SHARE_RANGE[1])
+
+    def _network_size(self) -> None:
+        """Give the dock its remembered share of the window's height, now."""
+        self._network_sizing = True
+        try:
+            height = int(self.network_share() * self.height())
+            self.resizeDocks([self.network_dock], [height], Qt.Orientation.Vertical)
+            self.layout().activate()  # at once, so the drawing is laid out for its size
+        finally:
+            self._network_sizing = False
+
+    def _network_resized(self) -> None:
+        """A dock the analyst dragged to another height: remember its share."""
+        if (
+            not self._network_sizing
+            and not self.network_maximised
+            and self.network_dock.isVisible()
+            and not self.network_dock.isFloating()
+            and self.height() > 0
+        ):
+            share = self.network_dock.height() / self.height()
+            if SHARE_RANGE[0] <= share <= SHARE_RANGE[1]:
+                self.settings.setValue("network/share", round(share, 3))
+
+    def act_network_maximise(self) -> None:
+        """Fill the window with the view (the article and tables hide), or give them back."""
+        if self.network_maximised:
+            self._network_restore()
+            self.show_status("Network: back to its share of the window")
+        else:
+            self.network_maximised = True
+            self.centralWidget().hide()
+            self.show_status("Network: fills the window — M gives the article back")
+        self.network_view.canvas.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _network_restore(self) -> None:
+        self.network_maximised = False
+        self.centralWidget().show()
+        if self.network_dock.isVisible():
+            self._network_size()
 
     def current_network(self) -> Network:
         doc = None if self.network_project else self.controller.doc_id
@@ -109,8 +180,9 @@ class NetworkPanel:
             f"{key('network_focus_claim')}: go to it in the article · "
             f"{key('network_scope')}: document/project · {key('network_status')}: reviewed/all"
         )
+        hint += f" · {key('network_maximise')}: fill the window"
         return (
-            f"<b>{html.escape(self.network_title(net))}</b><br>"
+            f"<b>{html.escape(self.network_title(net))}</b> &nbsp; "
             f"<span style='color:#444'>{html.escape(hint)}</span>"
         )
 
@@ -129,8 +201,11 @@ class NetworkPanel:
     # ---- keys ---------------------------------------------------------------------------------
 
     def act_network_view(self) -> None:
+        opening = not self.network_dock.isVisible()
         self.network_dock.show()
         self.network_dock.raise_()
+        if opening and not self.network_dock.isFloating():
+            self._network_size()
         self.refresh_network()
         claim = self.controller.focused_claim()
         net = self.network_view.network

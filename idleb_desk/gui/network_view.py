@@ -13,13 +13,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
     QImage,
-    QMouseEvent,
     QPainter,
     QPainterPath,
     QPen,
@@ -30,9 +29,7 @@ from PySide6.QtWidgets import (
     QGraphicsPathItem,
     QGraphicsScene,
     QGraphicsSimpleTextItem,
-    QGraphicsView,
     QLabel,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -42,108 +39,22 @@ from idleb_desk.core.network import (
     NODE_PLACEHOLDER,
     NODE_R,
     Network,
-    Point,
+    Node,
     edge_geometry,
     kind_color,
 )
+from idleb_desk.gui.label_place import Box, place_labels
+from idleb_desk.gui.network_canvas import NetworkCanvas, edge_path
 
 HALO = QColor("#FFD84D")  # the selected edge's halo; never a kind colour
-PICK_WIDTH = 10.0  # how far from an edge a click still picks it
 NAME_CHARS = 40  # longer node names are cut (the tooltip has the whole name)
+# Room kept around the drawing, in pixels: names go right of their nodes by preference.
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_Y = 40.0, 150.0, 28.0
+REFIT_MS = 80  # a resize redraws once it pauses (a dragged splitter sends dozens)
 
 
 def _edge_pen(color: QColor, selected: bool) -> QPen:
     return QPen(color, 4.5 if selected else 1.8, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
-
-
-def edge_path(s: Point, c: Point, t: Point, head: float = 9.0) -> QPainterPath:
-    """A quadratic curve from s to t with an open arrowhead at t, as one path: Qt draws
-    and picks it in C++, with no item per arrowhead."""
-    path = QPainterPath(QPointF(*s))
-    path.quadTo(QPointF(*c), QPointF(*t))
-    dx, dy = t[0] - c[0], t[1] - c[1]
-    length = max((dx * dx + dy * dy) ** 0.5, 1e-6)
-    ux, uy = dx / length, dy / length
-    bx, by = t[0] - ux * head, t[1] - uy * head
-    wx, wy = -uy * head * 0.5, ux * head * 0.5
-    path.moveTo(bx + wx, by + wy)
-    path.lineTo(*t)
-    path.lineTo(bx - wx, by - wy)
-    return path
-
-
-class NetworkCanvas(QGraphicsView):
-    """The drawing. Edges are plain path items tagged with their index (data 0); a click
-    or a tooltip looks for the topmost edge within PICK_WIDTH of the pointer."""
-
-    edge_clicked = Signal(int)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("networkCanvas")
-        scene = QGraphicsScene(self)
-        # Items are added in bulk and looked up only on a click: no spatial index to build.
-        scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
-        self.setScene(scene)
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setBackgroundBrush(QBrush(QColor("#ffffff")))
-        self.edge_tip: Callable[[int], str] = lambda _i: ""
-
-    def edge_at(self, pos: QPoint) -> int | None:
-        """The edge nearest to `pos` (view pixels), if one passes within PICK_WIDTH / 2."""
-        half = PICK_WIDTH / 2
-        area = QRect(pos.x() - int(half), pos.y() - int(half), int(PICK_WIDTH), int(PICK_WIDTH))
-        near = [
-            item
-            for item in self.items(area, Qt.ItemSelectionMode.IntersectsItemShape)
-            if item.data(0) is not None
-        ]
-        if not near:
-            return None
-        # Parallel edges run close together: the one whose curve passes nearest wins.
-        at = self.mapToScene(pos)
-
-        def distance(item: QGraphicsItem) -> float:
-            path = item.path()  # type: ignore[attr-defined]
-            points = (path.pointAtPercent(k / 24) for k in range(25))
-            return min((p.x() - at.x()) ** 2 + (p.y() - at.y()) ** 2 for p in points)
-
-        return int(min(near, key=distance).data(0))
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt's name)
-        if event.button() == Qt.MouseButton.LeftButton:
-            index = self.edge_at(event.position().toPoint())
-            if index is not None:
-                self.edge_clicked.emit(index)
-                event.accept()
-                return
-        super().mousePressEvent(event)
-
-    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if event.type() == QEvent.Type.ToolTip:
-            index = self.edge_at(event.pos())  # type: ignore[attr-defined]
-            if index is not None:
-                QToolTip.showText(event.globalPos(), self.edge_tip(index), self)  # type: ignore[attr-defined]
-                return True
-        return super().viewportEvent(event)
-
-    def wheelEvent(self, event: object) -> None:  # noqa: N802 (Qt's name)
-        step = event.angleDelta().y()  # type: ignore[attr-defined]
-        self.zoom(1.15 if step > 0 else 1 / 1.15)
-
-    def zoom(self, factor: float) -> None:
-        # Between a tenth and ten times the drawing's own size: never lost in either way.
-        scale = self.transform().m11() * factor
-        if 0.1 <= scale <= 10:
-            self.scale(factor, factor)
-
-    def fit(self) -> None:
-        rect = self.sceneRect()
-        if not rect.isEmpty():
-            self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
 
 
 def _drawn(net: Network) -> list[tuple[int, str, str, str, int]]:
@@ -158,9 +69,10 @@ def legend_html(net: Network | None) -> str:
         for k in kinds
     ]
     shapes = "○ actor · ◌ mention not yet linked to an actor · □ (public) / (unattributed)"
-    return (
-        "&nbsp;&nbsp; ".join(chips) or "no claims"
-    ) + f"<br><span style='color:#444'>{shapes}</span>"
+    # One line where the panel is wide enough: every line here is a line less to draw in.
+    return ("&nbsp;&nbsp; ".join(chips) or "no claims") + (
+        f"&nbsp;&nbsp;&nbsp; <span style='color:#444'>{shapes}</span>"
+    )
 
 
 class NetworkView(QWidget):
@@ -189,7 +101,24 @@ class NetworkView(QWidget):
         self.canvas = NetworkCanvas(self)
         self.canvas.edge_tip = self.edge_tip
         self._names: dict[str, str] = {}
+        self.label_items: list[QGraphicsSimpleTextItem] = []
+        self._label_nodes: list[Node] = []
+        self._drawn_size: QSize | None = None
+        self._header_html = ""
         self.canvas.edge_clicked.connect(self.select_edge)
+        self.canvas.transformed.connect(self.place_labels)
+        # Names are placed inside what is visible: scrolling places them again.
+        self._place_timer = QTimer(self)
+        self._place_timer.setSingleShot(True)
+        self._place_timer.setInterval(30)
+        self._place_timer.timeout.connect(self.place_labels)
+        for bar in (self.canvas.horizontalScrollBar(), self.canvas.verticalScrollBar()):
+            bar.valueChanged.connect(self._place_timer.start)
+        self._refit_timer = QTimer(self)
+        self._refit_timer.setSingleShot(True)
+        self._refit_timer.setInterval(REFIT_MS)
+        self._refit_timer.timeout.connect(self.refit)
+        self.canvas.resized.connect(self._refit_timer.start)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.header)
@@ -201,8 +130,10 @@ class NetworkView(QWidget):
 
     def set_network(self, net: Network, header: str, keep_claim: int | None = None) -> None:
         self.source = net  # as laid out: what GraphML and SVG export
-        net = self._stretched(net)
+        self._drawn_size = self.canvas.viewport().size()
+        net = self._fitted(net)
         self.network = net
+        self._header_html = header
         self.header.setText(header)
         self.legend.setText(legend_html(net))
         scene = self.canvas.scene()
@@ -212,6 +143,8 @@ class NetworkView(QWidget):
         )
         self.halo.setZValue(1)
         self.edge_items = []
+        self.label_items = []
+        self._label_nodes = []
         self.current = None
         self._names = {n.id: n.name for n in net.nodes}
         pens = {k: _edge_pen(QColor(kind_color(k)), False) for k in net.kinds()}
@@ -220,8 +153,9 @@ class NetworkView(QWidget):
             item.setData(0, i)
             self.edge_items.append(item)
         self._draw_nodes(net, scene)
-        self.canvas.setSceneRect(scene.itemsBoundingRect().adjusted(-20, -20, 20, 20))
-        self.canvas.fit()
+        view = self.canvas.viewport().size()
+        self.canvas.setSceneRect(QRectF(0, 0, max(view.width(), 1), max(view.height(), 1)))
+        self.canvas.fit()  # about one pixel per unit: nodes, arrows and pens as designed
         if keep_claim is not None:
             index = net.edge_index(keep_claim)
             if index is not None:
@@ -242,15 +176,36 @@ class NetworkView(QWidget):
         self.header.setText(header)
         return True
 
-    def _stretched(self, net: Network) -> Network:
-        """The layout (a square) widened to the panel's shape, so a wide, low dock is used
-        whole; exports keep the square layout."""
+    def _fitted(self, net: Network) -> Network:
+        """The layout spread over the panel as it is now, in pixels: nodes, arrowheads
+        and pens keep their drawn size, however many actors there are (scaling a large
+        layout down to fit made arrowheads specks). Exports keep the square layout."""
         view = self.canvas.viewport().size()
-        aspect = min(max(view.width() / max(view.height(), 1), 1.0), 2.5)
-        if aspect == 1.0:
+        if not net.positions:
             return net
-        moved = {k: (x * aspect, y) for k, (x, y) in net.positions.items()}
+        xs = [x for x, _ in net.positions.values()]
+        ys = [y for _, y in net.positions.values()]
+
+        def axis(lo: float, hi: float, start: float, room: float) -> Callable[[float], float]:
+            room = max(room, 1.0)
+            if hi - lo < 1e-9:
+                return lambda _v: start + room / 2
+            return lambda v: start + (v - lo) / (hi - lo) * room
+
+        fx = axis(min(xs), max(xs), MARGIN_LEFT, view.width() - MARGIN_LEFT - MARGIN_RIGHT)
+        fy = axis(min(ys), max(ys), MARGIN_Y, view.height() - 2 * MARGIN_Y)
+        moved = {k: (fx(x), fy(y)) for k, (x, y) in net.positions.items()}
         return replace(net, positions=moved)
+
+    def refit(self) -> None:
+        """Draw again for a panel that changed size (a dock dragged, the view maximised),
+        keeping the selected claim."""
+        if self.source is None or self.canvas.viewport().size() == self._drawn_size:
+            return
+        keep = None
+        if self.network is not None and self.current is not None:
+            keep = self.network.edges[self.current].claim_id
+        self.set_network(self.source, self._header_html, keep)
 
     def _draw_nodes(self, net: Network, scene: QGraphicsScene) -> None:
         font = QFont(self.font())
@@ -276,13 +231,49 @@ class NetworkView(QWidget):
             text = QGraphicsSimpleTextItem(name)
             text.setFont(font)
             text.setBrush(QBrush(QColor("#111111")))
-            text.setPos(x + NODE_R, y)
-            # In the name's own (unzoomed) pixels: a gap after the node, centred on it.
-            text.setTransform(QTransform.fromTranslate(5, -text.boundingRect().height() / 2))
+            text.setPos(x, y)
             text.setZValue(4)
-            # Names keep their size when the view zooms out to fit a large network.
+            # Names keep their size when the view zooms; place_labels puts them beside
+            # their node (an offset in the name's own, unzoomed pixels).
             text.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+            text.setData(1, name)
             scene.addItem(text)
+            self.label_items.append(text)
+            self._label_nodes.append(node)
+
+    def place_labels(self) -> None:
+        """Put each name where it covers no other name or node at the current zoom: cut
+        short, or hidden, where there is no room (`label_place`)."""
+        if not self.label_items or self.network is None:
+            return
+        positions = self.network.positions
+        centres = []
+        for node in self._label_nodes:
+            at = self.canvas.mapFromScene(QPointF(*positions[node.id]))
+            centres.append((float(at.x()), float(at.y())))
+        probe = QGraphicsSimpleTextItem()
+        probe.setFont(self.label_items[0].font())
+
+        def measure(text: str) -> tuple[float, float]:
+            probe.setText(text)
+            rect = probe.boundingRect()
+            return rect.width(), rect.height()
+
+        degree = self.network.degrees()
+        radius = NODE_R * self.canvas.transform().m11()
+        port = self.canvas.viewport().size()
+        bounds = Box(0.0, 0.0, float(port.width()), float(port.height()))
+        names = [item.data(1) for item in self.label_items]
+        priority = [degree[n.id] for n in self._label_nodes]
+        for item, spot in zip(
+            self.label_items,
+            place_labels(centres, names, priority, measure, radius, bounds),
+            strict=True,
+        ):
+            item.setVisible(spot.text is not None)
+            if spot.text is not None:
+                item.setText(spot.text)
+                item.setTransform(QTransform.fromTranslate(spot.dx, spot.dy))
 
     # ---- selection -------------------------------------------------------------------------------
 

@@ -138,6 +138,26 @@ class ProjectActions:
 
     def refresh_documents(self) -> None:
         self.doc_model.set_documents(self.session.documents() if self.session else [])
+        self.view.setPlaceholderText(self.empty_hint())
+
+    def empty_hint(self) -> str:
+        """What the empty article area says: how to get something to read into it."""
+
+        def key(action: str) -> str:
+            return " or ".join(self.keymap.keys(action)[:1]) or "no key"
+
+        if self.session is None:
+            return f"No project is open. {key('open_project')} (File → Open project) opens one."
+        if not self.doc_model.docs:
+            if self.session.read_only_reason is not None:
+                return "This project has no articles, and it is open read-only."
+            return (
+                "This project has no articles yet.\n\n"
+                f"Import some with {key('import_files')} (File → Import articles…): .txt, "
+                ".md, .html, .jsonl or annotation files, or whole folders. Dropping files "
+                "on the window imports them too."
+            )
+        return "Choose a document in the list on the left."
 
     def ask_project_path(self) -> str:
         path, _ = QFileDialog.getOpenFileName(

@@ -20,11 +20,18 @@ from idleb_desk.core.opening import ProjectError, RecoveryReport, recover_projec
 from idleb_desk.gui import errors
 from idleb_desk.gui.modal import return_focus
 from idleb_desk.gui.workers import CancelFn, ProgressFn
-from idleb_desk.project import PROJECT_GLOBS, PROJECT_SUFFIXES
+from idleb_desk.project import (
+    PROJECT_GLOBS,
+    PROJECT_SUFFIXES,
+    can_restore_backup,
+    restore_backup,
+)
 
 log = logging.getLogger(__name__)
 
 POLL_MS = 1000
+RECOVER = "Recover…"
+RESTORE = "Restore from backup…"
 
 
 class ProjectWatch:
@@ -89,9 +96,26 @@ class ProjectWatch:
         return_focus(self)
         return path
 
+    def ask_backup_path(self, damaged: Path) -> str:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            f"Restore {damaged.name} from a backup copy",
+            str(damaged.parent),
+            f"Backups ({damaged.name}*.bak *.bak);;idleb_desk projects ({PROJECT_GLOBS})"
+            ";;All files (*)",
+        )
+        return_focus(self)
+        return path
+
     def offer_recovery(self, damaged: Path, exc: BaseException) -> None:
-        """The refusal dialog of a damaged project, with a button that recovers it."""
-        if not errors.ask(self, "Project is damaged", errors.describe(exc), "Recover…"):
+        """The refusal dialog of a damaged project: recover what is readable into a new
+        file, or put a backup copy back in its place."""
+        actions = (RECOVER, RESTORE) if can_restore_backup() else (RECOVER,)
+        chosen = errors.choose(self, "Project is damaged", errors.describe(exc), actions)
+        if chosen == RESTORE:
+            self.restore_from_backup(damaged)
+            return
+        if chosen != RECOVER:
             return
         target = self.ask_recovery_path(damaged)
         if not target:
@@ -105,3 +129,21 @@ class ProjectWatch:
     def _recovered(self, report: RecoveryReport) -> None:
         errors.show_error(self, "Recovery finished", report.summary())
         self.open_project(report.target)
+
+    def restore_from_backup(self, project: Path) -> None:
+        """Ask for the backup copy and put it back as `project` (the project layer handles
+        the side files), then open it."""
+        backup = self.ask_backup_path(project)
+        if not backup:
+            return
+
+        def work(progress: ProgressFn, cancelled: CancelFn) -> Any:
+            return restore_backup(Path(backup), project)
+
+        def done(report: Any) -> None:
+            summary = getattr(report, "summary", None)
+            text = summary() if callable(summary) else f"{project} was restored from {backup}"
+            errors.show_error(self, "Restore finished", text)
+            self.open_project(project)
+
+        self.runner.run("Restoring", work, done, self._task_failed("Restore failed"))

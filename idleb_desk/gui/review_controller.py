@@ -239,6 +239,23 @@ class FocusController(QObject):
         if item != self.focus:
             self.focus_item(item, move_caret=False)
 
+    def focus_found(self, start: int, end: int) -> None:
+        """Text found with Ctrl+F is what the next key means: focus the innermost span
+        over all of it (its claim, for a claim part), or nothing, so `A` never acts on
+        an old focus scrolled out of sight. The match stays selected for a label key."""
+        if self.state is None:
+            return
+        under = [s for s in self.state.spans_at(start) if s.end >= end]
+        item: Item | None = None
+        if under:
+            inner = under[0]
+            owners = self.state.claims_of_span(inner.id)
+            if inner.layer != LAYER_ACTOR and owners and not self.role_mode:
+                item = (CLAIM, owners[0])
+            else:
+                item = (SPAN, inner.id)
+        self.focus_item(item, move_caret=False)
+
     def step(self, direction: int) -> Item | None:
         state = self.state
         if state is None:

@@ -139,6 +139,24 @@ class SpanKeys(FocusController):
             )
             return
         self.focus_item(item)
+        if self.role_mode:
+            self._say_picked()
+
+    def _say_picked(self) -> None:
+        """While picking roles, name the span J/K picked: an actor mention and a claim
+        part can cover the same words, and only the status bar tells them apart."""
+        span = self.focused_span() if self.focus and self.focus[0] == SPAN else None
+        claim = self.active_claim()
+        if span is None or claim is None or self.state is None:
+            return
+        what = "actor mention" if span.layer == LAYER_ACTOR else "claim part"
+        roles = [role for role, part in self.state.claim_parts(claim) if part.id == span.id]
+        already = f", already this claim's {roles[0]}" if roles else ""
+        keys = "S speaker · V cue · R addressee · Esc done"
+        self.status.emit(
+            f"Picked {quote(span.text)} ({span.label} {what}, at {span.start}{already}) "
+            f"for claim {claim.id} — {keys}"
+        )
 
     # ---- accept, reject, delete ---------------------------------------------------------------
 
@@ -250,6 +268,7 @@ class SpanKeys(FocusController):
     def _create(self, start: int, end: int, label: str) -> None:
         assert self.state is not None and self.session is not None
         doc_id = self.state.doc.id
+        known = set(self.state.spans)
         span = self._commit(lambda: self.session.create_span(doc_id, start, end, label))
         if span is None:
             return
@@ -257,7 +276,9 @@ class SpanKeys(FocusController):
         self.put_span(span.id, span)
         self.w.view.clear_selection()
         self.focus_item((SPAN, span.id))
-        self._saved(f"new span {self._describe(span)}")
+        # A span already over this text was accepted or relabelled, not doubled.
+        what = "new span" if span.id not in known else f"{span.status}:"
+        self._saved(f"{what} {self._describe(span)}")
 
     # ---- boundaries -----------------------------------------------------------------------------
 

@@ -11,17 +11,37 @@ from bisect import bisect_left
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QTableView
 
 from idleb_desk.core.memory import describe_origin
-from idleb_desk.core.model import LAYER_ACTOR, Claim, Span
+from idleb_desk.core.model import CLAIM_KINDS, LAYER_ACTOR, QUOTE_TYPES, Claim, Span
 from idleb_desk.gui.highlighter import tint
 from idleb_desk.gui.labels import LabelSet
 from idleb_desk.gui.review_state import DocState
 
 Index = QModelIndex | QPersistentModelIndex
 _CONTENT_CHARS = 90
+# The claims table's columns (logical). Kind, Quote and Status always fit their values;
+# Speaker, Cue and Addressees share what is left, each as wide as its widest cell up to a
+# cap (cut with "…" beyond it: the tooltip has the whole text), short ones whole first;
+# Content, last on screen, keeps at least CONTENT_MIN and takes what remains.
+SPEAKER, CUE, CONTENT, ADDRESSEES, KIND, QUOTE, STATUS = range(7)
+CLAIM_COLUMN_CAPS = {SPEAKER: 240, CUE: 130, ADDRESSEES: 220}
+CONTENT_MIN = 64  # the claim panel above shows the content whole
+# Screen order: who, how, to whom, then what kind, and the long Content last.
+CLAIM_VISUAL_ORDER = (SPEAKER, CUE, ADDRESSEES, KIND, QUOTE, STATUS, CONTENT)
+_SAMPLE_ROWS = 400  # rows measured to size a column (a long document has thousands)
+CELL_PAD = 14  # the cell's margins and grid line, in pixels
 
 
 def with_note(status: str, flag: str | None, comment: str) -> str:
@@ -60,6 +80,10 @@ class _RowModel(QAbstractTableModel):
     def label_of(self, ident: int) -> str | None:
         return None
 
+    def tip(self, ident: int, column: int) -> str:
+        """A cell's tooltip text: the whole of what the cell may show cut short."""
+        return self.cell(ident, column)
+
     def origin_of(self, ident: int) -> str:
         """Where the row's item came from (model, project memory, analyst, import)."""
         return ""
@@ -88,7 +112,7 @@ class _RowModel(QAbstractTableModel):
         ident = self.ids[index.row()]
         if role == Qt.ItemDataRole.ToolTipRole:
             origin = self.origin_of(ident)
-            tip = self.cell(ident, index.column())
+            tip = self.tip(ident, index.column())
             return f"{tip}\nfrom {describe_origin(origin).text}" if origin else tip
         if role == Qt.ItemDataRole.DisplayRole:
             return self.cell(ident, index.column())
@@ -223,11 +247,25 @@ class ClaimTableModel(_RowModel):
         c = self.claim(ident)
         return c.origin if c else ""
 
-    def _text(self, span_id: int | None, n: int = 40) -> str:
+    def _text(self, span_id: int | None, n: int = 80) -> str:
+        # The view elides what its column cannot hold; the tooltip has it whole.
         if span_id is None or self.state is None:
             return ""
         s = self.state.spans.get(span_id)
         return _short(s.text, n) if s else ""
+
+    def tip(self, ident: int, column: int) -> str:
+        c = self.claim(ident)
+        if c is None or column not in (0, 1, 2, 3):
+            return self.cell(ident, column)
+        ids = {
+            0: [c.speaker_span_id],
+            1: [c.cue_span_id],
+            2: list(c.content_part_ids) or [c.content_span_id],
+            3: list(c.addressee_span_ids),
+        }[column]
+        whole = [self._text(i, 100_000) for i in ids if i is not None]
+        return (" | " if column == 3 else " … ").join(whole)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
@@ -253,3 +291,78 @@ class ClaimTableModel(_RowModel):
         if column == 5:
             return c.quote_type
         return with_note(c.status, c.flag, c.comment)
+
+
+def share_out(room: int, needs: dict[int, int], floors: dict[int, int]) -> dict[int, int]:
+    """Split `room` pixels between columns: a column that needs less than an equal share
+    gets what it needs, and the rest is shared again; none gets less than its floor."""
+    widths: dict[int, int] = {}
+    left = dict(needs)
+    while left:
+        share = room / len(left)
+        small = {c: n for c, n in left.items() if n <= share}
+        if not small:
+            widths.update({c: max(int(share), floors[c]) for c in left})
+            break
+        for c, n in small.items():
+            widths[c] = n
+            room -= n
+            del left[c]
+    return widths
+
+
+class ClaimColumns(QObject):
+    """Keeps the claims table's columns sized to the open document's claims and to the
+    table's width (a splitter dragged, the window resized)."""
+
+    def __init__(self, view: QTableView) -> None:
+        super().__init__(view)
+        self.view = view
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(0)
+        self.timer.timeout.connect(self.fit)
+        header = view.horizontalHeader()
+        for visual, logical in enumerate(CLAIM_VISUAL_ORDER):
+            header.moveSection(header.visualIndex(logical), visual)
+        header.setStretchLastSection(True)
+        header.setMinimumSectionSize(CONTENT_MIN // 2)
+        view.setColumnWidth(CONTENT, CONTENT_MIN)  # the stretched section's least width
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        model = view.model()
+        model.modelReset.connect(self.fit)
+        for signal in (model.rowsInserted, model.rowsRemoved, model.dataChanged):
+            signal.connect(self.timer.start)
+        view.viewport().installEventFilter(self)
+        self.fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Resize:
+            self.timer.start()
+        return False
+
+    def _widest(self, column: int, rows: int, least: int = 0) -> int:
+        view, model = self.view, self.view.model()
+        fm = view.fontMetrics()
+        title = str(model.headerData(column, Qt.Orientation.Horizontal))
+        widest = max(least, view.horizontalHeader().fontMetrics().horizontalAdvance(title) + 6)
+        for row in range(rows):
+            text = model.data(model.index(row, column))
+            if text:
+                widest = max(widest, fm.horizontalAdvance(str(text)))
+        return widest + CELL_PAD
+
+    def fit(self) -> None:
+        view = self.view
+        fm = view.fontMetrics()
+        rows = min(view.model().rowCount(), _SAMPLE_ROWS)
+        fixed = {
+            KIND: self._widest(KIND, rows, max(map(fm.horizontalAdvance, CLAIM_KINDS))),
+            QUOTE: self._widest(QUOTE, rows, max(map(fm.horizontalAdvance, QUOTE_TYPES))),
+            STATUS: self._widest(STATUS, rows, fm.horizontalAdvance("suggested")),
+        }
+        needs = {c: min(self._widest(c, rows), cap) for c, cap in CLAIM_COLUMN_CAPS.items()}
+        floors = {c: self._widest(c, 0) for c in needs}
+        room = view.viewport().width() - sum(fixed.values()) - CONTENT_MIN - 2
+        for column, width in {**fixed, **share_out(room, needs, floors)}.items():
+            view.setColumnWidth(column, width)

@@ -8,6 +8,7 @@ The GUI thread only ever sees signals, so the window keeps repainting while it r
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -71,6 +72,7 @@ class Task(QObject):
         self._on_done = on_done
         self._on_error = on_error
         self._on_progress = on_progress
+        self._closed = False
         self.thread = _Thread(fn, self.cancel_event)
         # Queued: the slots run in the GUI thread whatever thread emits.
         queued = Qt.ConnectionType.QueuedConnection
@@ -96,25 +98,36 @@ class Task(QObject):
         return self.thread.wait(ms)
 
     def _progress(self, i: int, n: int, name: str) -> None:
-        if self.dialog is not None and not self.cancelled:
-            self.dialog.setMaximum(max(n, 1))
-            self.dialog.setValue(min(i, max(n, 1)))
-            if name:
-                self.dialog.setLabelText(name)
-        if self._on_progress is not None:
+        if self._closed:
+            return  # queued before the end, delivered after it: nothing left to show
+        dialog = self.dialog
+        if dialog is not None and not self.cancelled:
+            dialog.setMaximum(max(n, 1))
+            # A shown modal dialog runs the event loop inside setValue: the task's end
+            # (queued behind this step) may close the dialog right here, so look again.
+            dialog.setValue(min(i, max(n, 1)))
+            if name and self.dialog is dialog:
+                dialog.setLabelText(name)
+        if self._on_progress is not None and not self._closed:
             self._on_progress(i, n, name)
 
     def _close(self) -> None:
+        self._closed = True
         self.thread.wait()
-        if self.dialog is not None:
-            self.dialog.canceled.disconnect(self.cancel)
-            parent = self.dialog.parentWidget()
-            self.dialog.close()
-            self.dialog.deleteLater()
-            self.dialog = None
+        with contextlib.suppress(RuntimeError, TypeError):
+            self.thread.progressed.disconnect(self._progress)
+        dialog, self.dialog = self.dialog, None
+        if dialog is not None:
+            with contextlib.suppress(RuntimeError, TypeError):
+                dialog.canceled.disconnect(self.cancel)
+            parent = dialog.parentWidget()
+            dialog.close()
+            dialog.deleteLater()
             return_focus(parent)
 
     def _done(self, result: object) -> None:
+        if self._closed:
+            return
         self._close()
         try:
             self._on_done(result)
@@ -122,6 +135,8 @@ class Task(QObject):
             self.finished.emit()
 
     def _failed(self, exc: object) -> None:
+        if self._closed:
+            return
         self._close()
         try:
             if isinstance(exc, BaseException):
