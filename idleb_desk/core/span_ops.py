@@ -13,6 +13,7 @@ from idleb_desk.core.model import (
     LAYER_CLAIM,
     MANUAL,
     REJECTED,
+    SUGGESTED,
     Span,
 )
 from idleb_desk.core.ops import Op, ReviewError, operation
@@ -147,9 +148,25 @@ class SpanOps:
             raise ReviewError(f"unknown layer {layer!r}")
         twin = self._twin(document_id, start, end, layer)
         if twin is not None:
-            return self.relabel_span(twin, label)  # the same label accepts it
+            return self._act_on_twin(twin, label)
         with operation(self.store, self.reviewer, "create_span", document_id) as op:
             span_id = self._insert_span(op, document_id, start, end, label, layer, text)
+            self._after_decision(op, span_id)
+        return self.store.span(span_id)
+
+    def _act_on_twin(self, span_id: int, label: str) -> Span:
+        span = self.store.span(span_id)
+        if span.status != SUGGESTED:
+            return self.relabel_span(span_id, label)  # the same label accepts it
+        # A suggestion's actor link was suggested too: the analyst's key links it afresh,
+        # under the project's linking settings of now, as a new span would be.
+        same = label.strip() == span.label
+        verb = "accept_span" if same else "relabel_span"
+        with operation(self.store, self.reviewer, verb, span.document_id) as op:
+            self._stamp_span(
+                op, span_id, ACCEPTED if same else EDITED, label=label.strip(),
+                actor_id=self._link_actor(span, label.strip()),
+            )  # fmt: skip
             self._after_decision(op, span_id)
         return self.store.span(span_id)
 
