@@ -269,6 +269,24 @@ def cmd_recover(args: argparse.Namespace) -> int:
     return EXIT_OK if report.complete else EXIT_PROBLEMS
 
 
+def add_restore(p: argparse.ArgumentParser) -> None:
+    p.description = (
+        "Puts a copy of BACKUP (for example a .bak written before an upgrade) in PROJECT's "
+        "place. BACKUP is checked first; PROJECT must not be open anywhere. The project as it "
+        "was, with its -wal and -shm, is kept beside it as PROJECT.before-restore-TIME, "
+        "so nothing is deleted. Use this instead of copying a backup by hand."
+    )
+    p.add_argument("backup", type=Path, help="the backup copy to restore")
+    p.add_argument("project", type=Path, help="the project file to put it in place of")
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from idleb_desk.core.opening import restore_project
+
+    print(restore_project(args.backup, args.project).summary())
+    return EXIT_OK
+
+
 # ---- install-desktop ------------------------------------------------------------------------
 
 
@@ -317,6 +335,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handle
                add_memory, cmd_memory),
     "recover": ("copy what is still readable in a damaged project into a new project file",
                 add_recover, cmd_recover),
+    "restore": ("put a backup copy in a project's place, keeping the project beside it",
+                add_restore, cmd_restore),
     "install-desktop": ("add idleb_desk to the desktop's menu (Linux; --uninstall removes it)",
                         add_install_desktop, cmd_install_desktop),
 }  # fmt: skip

@@ -17,8 +17,9 @@ from idleb_desk.store.connection import (
     ReadOnlyProjectError,
     StoreError,
 )
-from idleb_desk.store.lockfile import Holder, ProjectLock
+from idleb_desk.store.lockfile import Holder, LockRefused, ProjectLock
 from idleb_desk.store.recover import RecoveryReport, recover
+from idleb_desk.store.restore import RestoreReport, restore_backup
 from idleb_desk.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -41,19 +42,20 @@ def open_project(
     reviewer = (reviewer or default_reviewer()).strip() or "analyst"
     if path.is_dir():
         raise ProjectError(path, "is a folder, not a project file")
-    # Check the file before making a lock file beside it.
-    if not create and not path.exists():
-        raise ProjectError(path, "does not exist")
+    # Check the file before making a lock file beside it: a refused file gets no side file.
+    checked = Store.check(path, create=create)
     lock = ProjectLock.acquire(path, reviewer) if path.parent.exists() else None
     try:
-        if isinstance(lock, Holder):
-            store = Store.open(path, create=create, read_only=True)
+        if isinstance(lock, (Holder, LockRefused)):
+            store = Store.open(path, create=create, read_only=True, checked=checked)
             store.read_only_reason = (
                 f"{path.name} is open for review in another window: {lock.describe()}. "
                 "This window shows it read-only and follows that window's changes"
+                if isinstance(lock, Holder)
+                else f"{path.name} is shown read-only: {lock.reason}"
             )
             return ReviewSession(store, reviewer)
-        store = Store.open(path, create=create)
+        store = Store.open(path, create=create, checked=checked)
     except BaseException:
         if isinstance(lock, ProjectLock):
             lock.release()
@@ -68,6 +70,11 @@ def open_for_work(path: Path | str, read_only: bool = False) -> Store:
     return Store.open(path, create=False, read_only=read_only)
 
 
+def restore_project(backup: Path | str, project: Path | str) -> RestoreReport:
+    """Put a copy of a backup in the project's place (the project is kept beside it)."""
+    return restore_backup(backup, project)
+
+
 def recover_project(damaged: Path | str, new: Path | str) -> RecoveryReport:
     """Copy what is still readable in a damaged project into a new file."""
     return recover(damaged, new)
@@ -78,7 +85,9 @@ __all__ = [
     "ProjectError",
     "ReadOnlyError",
     "RecoveryReport",
+    "RestoreReport",
     "open_for_work",
     "open_project",
     "recover_project",
+    "restore_project",
 ]

@@ -69,6 +69,24 @@ def _disk_nearly_full(path: Path | str) -> bool:
         return False
 
 
+def why_read_only(path: Path) -> str:
+    """What makes SQLite refuse to write the file, as far as can be seen from outside."""
+    if path.exists() and not os.access(path, os.W_OK):
+        return "is read-only (the file's permissions do not allow writing)"
+    if not os.access(path.parent, os.W_OK):
+        return "is read-only (its folder cannot be written)"
+    for suffix in ("-wal", "-shm"):
+        side = Path(f"{path}{suffix}")
+        if side.is_dir():
+            return f"cannot be written: {side.name} beside it is a folder"
+        if side.exists() and not os.access(side, os.W_OK):
+            return f"cannot be written: {side.name} beside it is read-only"
+    return (
+        "cannot be written although its permissions allow it: SQLite opened it read-only, "
+        "which a damaged file header causes (run 'idleb-desk stats' on it to check it)"
+    )
+
+
 def translate(path: Path | str, exc: sqlite3.Error) -> StoreError:
     """Turn an sqlite3 error into a StoreError that names the file and says what to do."""
     text = str(exc).lower()
@@ -85,7 +103,8 @@ def translate(path: Path | str, exc: sqlite3.Error) -> StoreError:
     if "malformed" in text or "not a database" in text or "corrupt" in text:
         return CorruptDatabaseError(
             path,
-            f"is corrupt ({exc}); restore it from a backup copy beside it. Nothing was changed",
+            f"is corrupt ({exc}). Nothing was changed. Recover what is readable with "
+            f"'idleb-desk recover', or put a backup in its place with 'idleb-desk restore'",
         )
     if "disk is full" in text or ("disk i/o error" in text and _disk_nearly_full(path)):
         return DiskFullError(
@@ -94,9 +113,7 @@ def translate(path: Path | str, exc: sqlite3.Error) -> StoreError:
             "project is as it was before it; free some space and try again",
         )
     if "readonly" in text or "read-only" in text:
-        return ReadOnlyProjectError(
-            path, "is read-only (check the file's and folder's permissions); nothing was changed"
-        )
+        return ReadOnlyProjectError(path, f"{why_read_only(Path(path))}; nothing was changed")
     if "disk i/o error" in text:
         return StoreError(
             path, f"could not be read or written ({exc}); the last saved state is kept"

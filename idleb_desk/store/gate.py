@@ -161,6 +161,52 @@ def _check_magic(path: Path) -> None:
         )
 
 
+def check_side_files(path: Path) -> None:
+    """Problems SQLite would report only as "read-only" or "I/O error": say what they are.
+
+    Reads the header with plain I/O, so only while this process holds no connection."""
+    for suffix in ("-wal", "-shm"):
+        side = Path(f"{path}{suffix}")
+        if side.is_dir() or (side.exists() and not side.is_file()):
+            raise StoreError(
+                path,
+                f"cannot be opened: {side.name} beside it is a folder or special file, not "
+                "SQLite's own; move it away and try again. Nothing was changed",
+            )
+    if held(path):
+        return
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(100)
+    except OSError as exc:
+        raise StoreError(path, f"cannot be read ({exc.strerror or exc})") from exc
+    if len(head) < 100 or head[:16] != SQLITE_MAGIC:
+        return  # inspect_file says what is wrong with it
+    write_version, read_version = head[18], head[19]
+    if write_version not in (1, 2) or read_version not in (1, 2):
+        raise CorruptDatabaseError(
+            path,
+            f"is damaged: its header's file-format bytes are {write_version} and "
+            f"{read_version} (SQLite writes 1 or 2). Nothing was written to it. "
+            f"{damage_advice(path)}",
+        )
+    version = int.from_bytes(head[60:64], "big", signed=True)
+    if version < 0:
+        raise CorruptDatabaseError(
+            path,
+            f"is damaged: its header's schema version is {version}. Nothing was written to "
+            f"it. {damage_advice(path)}",
+        )
+
+
+def damage_advice(path: Path) -> str:
+    return (
+        f"Recover what is still readable into a new project with 'idleb-desk recover "
+        f"\"{path}\" NEW.sqlite3', or put a backup copy in its place with 'idleb-desk "
+        f"restore BACKUP \"{path}\"' (never copy a backup over it by hand)"
+    )
+
+
 def check_soundness(con: sqlite3.Connection, size: int) -> list[str]:
     """SQLite's own check of the file; an empty list means it is sound."""
     pragma = "integrity_check" if size <= FULL_CHECK_MAX_BYTES else "quick_check"
@@ -203,6 +249,5 @@ def damaged(path: Path, problems: list[str]) -> CorruptDatabaseError:
     return CorruptDatabaseError(
         path,
         f"is damaged (SQLite's check found: {shown}). Nothing was written to it. "
-        f"Recover what is still readable into a new project with "
-        f"'idleb-desk recover \"{path}\" NEW.sqlite3', or restore a backup copy",
+        f"{damage_advice(path)}",
     )

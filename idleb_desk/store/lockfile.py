@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import socket
+import stat
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -56,13 +57,65 @@ def _try_lock(fd: int) -> bool:
 
 
 def read_holder(project: Path) -> Holder | None:
+    path = lock_path(project)
     try:
-        data = json.loads(lock_path(project).read_text(encoding="utf-8"))
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        data = json.loads(os.read(fd, 64 * 1024).decode("utf-8"))
         return Holder(
             str(data["host"]), int(data["pid"]), str(data["since"]), str(data["reviewer"])
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    finally:
+        os.close(fd)
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+@dataclass(frozen=True)
+class LockRefused:
+    """The lock path is not a plain file (a link, a folder): never written through, so the
+    project opens read-only and the reason says what to remove."""
+
+    reason: str
+
+
+def _refusal(path: Path) -> LockRefused | None:
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return LockRefused(f"{path} cannot be checked ({exc.strerror or exc})")
+    if stat.S_ISLNK(st.st_mode):
+        return LockRefused(
+            f"{path} is a symbolic link, not idleb_desk's lock file; it is never followed. "
+            "Remove the link to edit the project"
+        )
+    if not stat.S_ISREG(st.st_mode):
+        return LockRefused(
+            f"{path} is a folder or special file, not idleb_desk's lock file; "
+            "remove it to edit the project"
+        )
+    return None
+
+
+def try_hold(path: Path) -> bool:
+    """True if nobody holds the lock file at `path` now (it is taken and let go at once)."""
+    try:
+        fd = os.open(path, os.O_RDWR | _NOFOLLOW)
+    except OSError:
+        return True
+    try:
+        return _try_lock(fd)
+    finally:
+        os.close(fd)
 
 
 class ProjectLock:
@@ -74,17 +127,36 @@ class ProjectLock:
         self.holder = holder
 
     @classmethod
-    def acquire(cls, project: Path, reviewer: str) -> ProjectLock | Holder | None:
-        """The lock, or who holds it; None if no lock can be made (a read-only folder)."""
+    def acquire(cls, project: Path, reviewer: str) -> ProjectLock | Holder | LockRefused | None:
+        """The lock, or who holds it, or why the lock path cannot be used; None if no lock
+        can be made (a read-only folder)."""
         path = lock_path(project)
-        try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:
-            log.warning("cannot create %s: %s", path, exc)
-            return None
-        if not _try_lock(fd):
+        for _attempt in range(20):
+            refused = _refusal(path)
+            if refused is not None:
+                return refused
+            try:
+                # O_NOFOLLOW: a link put in the lock file's place is never written through.
+                fd = os.open(path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o644)
+            except OSError as exc:
+                refused = _refusal(path)
+                if refused is not None:
+                    return refused
+                log.warning("cannot create %s: %s", path, exc)
+                return None
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                os.close(fd)
+                return _refusal(path) or LockRefused(f"{path} is not a plain file")
+            if not _try_lock(fd):
+                os.close(fd)
+                return read_holder(project) or Holder("another window", 0, "unknown", "someone")
+            # The holder before us removes the file when it lets go; a lock on the inode it
+            # removed is no lock at all, so take the file that is there now.
+            if _same_file(fd, path):
+                break
             os.close(fd)
-            return read_holder(project) or Holder("another window", 0, "unknown", "someone")
+        else:
+            return LockRefused(f"{path} keeps being replaced; try again")
         holder = Holder(
             host=socket.gethostname(),
             pid=os.getpid(),
@@ -101,9 +173,21 @@ class ProjectLock:
     def release(self) -> None:
         if self.fd < 0:
             return
-        # The file stays (emptied): unlinking it would let a window that opened it just
-        # before lock the vanished inode while another locks a new file of the same name.
-        with contextlib.suppress(OSError):
-            os.ftruncate(self.fd, 0)
+        path = lock_path(self.project)
+        # Removed while still held, and only if it is still this lock's file: a window that
+        # opened it meanwhile finds, once it gets the lock, that the name no longer leads
+        # to its inode and takes the new file instead (acquire's check).
+        if _same_file(self.fd, path):
+            with contextlib.suppress(OSError):
+                os.unlink(path)
         os.close(self.fd)
         self.fd = -1
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    mine = os.fstat(fd)
+    return (st.st_dev, st.st_ino) == (mine.st_dev, mine.st_ino)

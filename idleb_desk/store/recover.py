@@ -9,19 +9,25 @@ lost document) are dropped at the end and counted, so the new file passes every 
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from idleb_desk.store import walguard
 from idleb_desk.store.connection import StoreError
 from idleb_desk.store.gate import SQLITE_MAGIC, held, reading
 from idleb_desk.store.store import Store
 
 log = logging.getLogger(__name__)
 
-MAX_SKIPS = 64  # attempts to jump past one damaged stretch before giving the table up
+# Rowids tried one by one in a table whose scan met damage, in all, before giving up.
+MAX_PROBES = 2_000_000
+# With no readable maximum rowid, how far past the damage rowids are tried one by one.
+SEARCH_PAST_DAMAGE = 100_000
 
 
 @dataclass
@@ -66,27 +72,60 @@ def _columns(con: sqlite3.Connection, table: str) -> list[str]:
 def _rows(
     con: sqlite3.Connection, table: str, cols: list[str], out: TableSalvage
 ) -> Iterator[tuple]:
+    """Every readable row in rowid order. A scan stops at the first damaged page; then
+    rows are read one rowid at a time (a lookup reaches a row through other pages than a
+    scan does) until a scan can go on again."""
     names = ", ".join(f'"{c}"' for c in cols)
+    scan = f'SELECT rowid, {names} FROM "{table}" WHERE rowid > ? ORDER BY rowid'
+    point = f'SELECT rowid, {names} FROM "{table}" WHERE rowid = ?'
     last = -(2**63)
-    skips = 0
-    step = 1
-    while skips <= MAX_SKIPS:
+    top: int | None = None
+    probes = 0
+    while True:
         try:
-            cur = con.execute(
-                f'SELECT rowid, {names} FROM "{table}" WHERE rowid > ? ORDER BY rowid', (last,)
-            )
-            for row in cur:
+            for row in con.execute(scan, (last,)):
                 last = int(row[0])
-                step = 1
                 yield tuple(row[1:])
             return
         except sqlite3.DatabaseError as exc:
-            skips += 1
-            out.problems.append(f"rows after id {last if last > -(2**63) else 0}: {exc}")
-            # Jump ahead, further each time, to get past the damaged page.
-            last = max(last, 0) + step
-            step = min(step * 4, 1 << 20)
-    out.problems.append("gave up after too many damaged stretches")
+            out.problems.append(f"rows after id {max(last, 0)}: {exc}")
+        if top is None:
+            top = _top_rowid(con, table, max(last, 0))
+        found = False
+        rowid = max(last, 0) + 1
+        while rowid <= top and probes < MAX_PROBES:
+            probes += 1
+            try:
+                row = con.execute(point, (rowid,)).fetchone()
+            except sqlite3.DatabaseError:
+                row = None
+            if row is not None:
+                last = int(row[0])
+                found = True
+                yield tuple(row[1:])
+                break
+            rowid += 1
+        if not found:
+            if probes >= MAX_PROBES:
+                out.problems.append("gave up after too many unreadable ids")
+            return
+
+
+def _top_rowid(con: sqlite3.Connection, table: str, last: int) -> int:
+    """The highest rowid still readable from the end of the table, or a bounded guess."""
+    try:
+        row = con.execute(f'SELECT max(rowid) FROM "{table}"').fetchone()
+        if row is not None and row[0] is not None:
+            return int(row[0])
+    except sqlite3.DatabaseError:
+        pass
+    for sql in (f'SELECT rowid FROM "{table}" ORDER BY rowid DESC',):
+        try:
+            for (rowid,) in con.execute(sql):
+                return int(rowid)
+        except sqlite3.DatabaseError:
+            pass
+    return last + SEARCH_PAST_DAMAGE
 
 
 def recover(source: Path | str, target: Path | str) -> RecoveryReport:
@@ -102,9 +141,35 @@ def recover(source: Path | str, target: Path | str) -> RecoveryReport:
             if fh.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
                 raise StoreError(source, "is not an SQLite database; there is nothing to recover")
     report = RecoveryReport(source, target, [])
-    new = Store.open(target, create=True)
+    remove_stale_work(target)
+    # Written under a temporary name and put in place only when complete: a killed recover
+    # leaves no NEW that looks like a (nearly empty) project, and a re-run is not refused.
+    work = target.with_name(f".{target.name}.recovering-{os.getpid()}")
+    try:
+        _salvage(source, work, report)
+        try:
+            os.link(work, target)  # fails if NEW appeared meanwhile: never replace it
+        except FileExistsError as exc:
+            raise StoreError(
+                target, "already exists; recovery writes only into a new file"
+            ) from exc
+    finally:
+        for side in _work_files(work):
+            with contextlib.suppress(OSError):
+                os.unlink(side)
+    walguard.fsync_dir(target.parent)
+    log.info("%s", report.summary())
+    return report
+
+
+def _salvage(source: Path, work: Path, report: RecoveryReport) -> None:
+    new = Store.open(work, create=True)
     try:
         with reading(source) as old:
+            # A damaged or cut-short schema page makes every query fail before it reads a
+            # row; with writable_schema SQLite reads what the schema still describes (the
+            # connection is read-only, so nothing can be written through it).
+            old.execute("PRAGMA writable_schema = ON")
             new.con.execute("PRAGMA foreign_keys = OFF")
             with new.transaction():
                 # In the order the schema made them: parents before children.
@@ -118,8 +183,33 @@ def recover(source: Path | str, target: Path | str) -> RecoveryReport:
             new.con.execute("PRAGMA foreign_keys = ON")
     finally:
         new.close()
-    log.info("%s", report.summary())
-    return report
+
+
+def _work_files(work: Path) -> list[Path]:
+    return [Path(f"{work}{suffix}") for suffix in ("", "-wal", "-shm", "-journal", ".wal-id")]
+
+
+def remove_stale_work(target: Path) -> None:
+    """Remove what a killed recover into `target` left (its process is gone)."""
+    for work in target.parent.glob(f".{target.name}.recovering-*"):
+        pid = work.name.rsplit("-", 1)[-1]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        for side in _work_files(work):
+            with contextlib.suppress(OSError):
+                os.unlink(side)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _copy_table(old: sqlite3.Connection, new: sqlite3.Connection, table: str) -> TableSalvage:

@@ -15,7 +15,13 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from idleb_desk.store.connection import NewerVersionError, StoreError, transaction, translated
+from idleb_desk.store.connection import (
+    CorruptDatabaseError,
+    NewerVersionError,
+    StoreError,
+    transaction,
+    translated,
+)
 from idleb_desk.store.gate import APPLICATION_ID
 
 log = logging.getLogger(__name__)
@@ -215,6 +221,10 @@ def backup(con: sqlite3.Connection, path: Path, version: int) -> Path:
 
 
 def check_version(path: Path, version: int) -> None:
+    if version < 0:
+        raise CorruptDatabaseError(
+            path, f"is damaged: its schema version is {version}; nothing was written to it"
+        )
     if version > SCHEMA_VERSION:
         raise NewerVersionError(
             path,
@@ -238,8 +248,13 @@ def migrate(con: sqlite3.Connection, path: Path, target: int = SCHEMA_VERSION) -
     backup_path = backup(con, path, version) if version > 0 else None
     try:
         with transaction(con, path, "EXCLUSIVE"):
+            if version == 0:
+                log.info("%s: new project, schema v%d", path, target)
             for step_no in range(version, target):
-                log.info("%s: upgrading schema v%d -> v%d", path, step_no, step_no + 1)
+                log.log(
+                    logging.DEBUG if version == 0 else logging.INFO,
+                    "%s: upgrading schema v%d -> v%d", path, step_no, step_no + 1,
+                )  # fmt: skip
                 STEPS[step_no](con)
             con.execute(f"PRAGMA user_version = {int(target)}")
             con.execute(f"PRAGMA application_id = {APPLICATION_ID}")

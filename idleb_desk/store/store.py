@@ -159,6 +159,7 @@ class Store:
         *,
         create: bool = True,
         read_only: bool = False,
+        checked: tuple[int | None, str | None] | None = None,
     ) -> Store:
         """Open a project after checking it is ours, sound and not newer than us.
 
@@ -167,26 +168,8 @@ class Store:
         before anything is written to it.
         """
         path = Path(path)
-        if path.is_dir():
-            raise StoreError(path, "is a folder, not a project file")
-        size = path.stat().st_size if path.exists() else None
-        notice = None
-        if not size:
-            if not create:
-                raise NotAProjectError(
-                    path,
-                    "does not exist"
-                    if size is None
-                    else "is an empty file (0 bytes), not a project; nothing was written to it",
-                )
-            if size is None and not path.parent.exists():
-                path.parent.mkdir(parents=True, exist_ok=True)
-        elif not gate.held(path):
-            notice = _guard_wal(path)
-            facts = gate.inspect_file(path)
-            if facts.blank and not create:
-                raise NotAProjectError(path, "is an empty SQLite database, not a project")
-            check_version(path, facts.user_version)
+        # `checked`: what `check` returned a moment ago, in this process (the window's path).
+        size, notice = checked if checked is not None else cls.check(path, create=create)
         writable = size is None or (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
         if read_only or not writable:
             store = cls._open_read_only(path, synchronous)
@@ -209,6 +192,34 @@ class Store:
         store._wal = walguard.WalRecord(path)
         store._wal.renew()
         return store
+
+    @staticmethod
+    def check(path: Path, *, create: bool = True) -> tuple[int | None, str | None]:
+        """The checks `open` runs before it writes a byte (a stray WAL set aside, the file
+        ours, sound and not newer): its size (None if missing) and a notice for the analyst.
+        The window runs them before it makes a lock file beside the project."""
+        if path.is_dir():
+            raise StoreError(path, "is a folder, not a project file")
+        size = path.stat().st_size if path.exists() else None
+        notice = None
+        if not size:
+            if not create:
+                raise NotAProjectError(
+                    path,
+                    "does not exist"
+                    if size is None
+                    else "is an empty file (0 bytes), not a project; nothing was written to it",
+                )
+            if size is None and not path.parent.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+        elif not gate.held(path):
+            gate.check_side_files(path)
+            notice = _guard_wal(path)
+            facts = gate.inspect_file(path)
+            if facts.blank and not create:
+                raise NotAProjectError(path, "is an empty SQLite database, not a project")
+            check_version(path, facts.user_version)
+        return size, notice
 
     @classmethod
     def _open_read_only(cls, path: Path, synchronous: str) -> Store:

@@ -282,7 +282,7 @@ def set_aside(db: Path, reason: str) -> str:
     os.replace(wal_path(db), target)
     with contextlib.suppress(FileNotFoundError):
         os.unlink(shm_path(db))
-    _fsync_dir(db.parent)
+    fsync_dir(db.parent)
     log.warning("%s: moved a stray WAL aside to %s: %s", db, target, reason)
     return (
         f"{wal_path(db).name} beside {db.name} did not belong to this project ({reason}); "
@@ -291,7 +291,7 @@ def set_aside(db: Path, reason: str) -> str:
     )
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
         try:
