@@ -291,7 +291,7 @@ def test_bad_foreign_files_are_refused_by_name(tmp_path: Path) -> None:
     assert "w.jsonl, line 1: relation labels ['LIKES'] are not claim roles" in messages[0]
     assert "x.spacy: is not a spaCy DocBin file" in messages[1]
     assert 'y.json: task 1 is not a Label Studio task (an object with "data")' in messages[2]
-    assert "z.ann: T1 has offsets 0..99 outside the text" in messages[3]
+    assert "z.ann, line 1: T1 has offsets 0..99 outside the text" in messages[3]
 
 
 def test_excel_csv_has_a_bom_and_the_default_has_none(exported: tuple[Path, Path]) -> None:

@@ -27,9 +27,10 @@ def _ours(text: str) -> dict[str, Any]:
     who, rest = text.split(" said ")
 
     def span(key: int, start: int, end: int, label: str, layer: str) -> dict[str, Any]:
-        return {"id": key, "start": start, "end": end, "text": text[start:end], "label": label,
-                "layer": layer, "status": "accepted", "origin": "manual", "reviewer": "A",
-                "reviewed_at": "2024-01-01T00:00:00", "actor": {"name": who, "label": "PERSON"}}  # fmt: skip
+        return {"id": key, "start": start, "end": end, "text": text[start:end],
+                "label": label, "layer": layer, "status": "accepted", "origin": "manual",
+                "reviewer": "A", "reviewed_at": "2024-01-01T00:00:00",
+                "actor": {"name": who, "label": "PERSON"}}  # fmt: skip
 
     cue = len(who) + 1
     spans = [span(1, 0, len(who), "PERSON", "actor"), span(2, cue, cue + 4, "CUE", "claim"),
@@ -38,9 +39,11 @@ def _ours(text: str) -> dict[str, Any]:
         s["actor"] = None
     claim = {"id": 10, "speaker": 1, "cue": 2, "content": 3, "antecedent": None,
              "addressees": [], "kind": "statement", "quote_type": "indirect",
-             "status": "accepted", "origin": "manual", "reviewer": None, "reviewed_at": None}  # fmt: skip
+             "status": "accepted", "origin": "manual", "reviewer": None,
+             "reviewed_at": None}  # fmt: skip
     ann = {"format": 1, "status": "done", "reviewer": None, "reviewed_at": None,
-           "extracted_with": "manual", "spans": spans, "claims": [claim], "regions": []}  # fmt: skip
+           "extracted_with": "manual", "spans": spans, "claims": [claim],
+           "regions": []}  # fmt: skip
     return {"id": who, "title": who, "text": text, "meta": {}, "annotations": ann}
 
 
@@ -110,13 +113,21 @@ def test_good_lines_of_our_jsonl_keep_every_field(tmp_path: Path) -> None:
 def _task(text: str) -> dict[str, Any]:
     who = text.split(" said ")[0]
     region = {"id": "r1", "from_name": "label", "to_name": "text", "type": "labels",
-              "value": {"start": 0, "end": len(who), "text": who, "labels": ["PERSON"]}}  # fmt: skip
+              "value": {"start": 0, "end": len(who), "text": who,
+                        "labels": ["PERSON"]}}  # fmt: skip
     return {"id": who, "data": {"text": text, "meta": {"n": 1}},
             "annotations": [{"result": [region], "was_cancelled": False}]}  # fmt: skip
 
 
 def _region(t: dict[str, Any]) -> dict[str, Any]:
     return t["annotations"][0]["result"][0]
+
+
+class _Huge:
+    """A 5,000-digit integer, written by _dump (Python cannot print one by default)."""
+
+
+HUGE = _Huge()
 
 
 def _deep(depth: int) -> Any:
@@ -134,12 +145,14 @@ LABEL_STUDIO: dict[str, tuple[Callable[[dict[str, Any]], Any], str]] = {
     "start is a string": (lambda t: _region(t)["value"].update(start="0"), '"start"'),
     "relation labels is a string": (
         lambda t: t["annotations"][0]["result"].append(
-            {"type": "relation", "from_id": "r1", "to_id": "r1", "labels": "SPEAKER"}),
-        '"labels"'),
+            {"type": "relation", "from_id": "r1", "to_id": "r1", "labels": "SPEAKER"}
+        ),
+        '"labels"',
+    ),
     "idleb claims holds a number": (lambda t: t["data"].update(idleb={"claims": [5]}), '"claims"'),
     "deep nesting": (lambda t: t["data"]["meta"].update(deep=_deep(100_000)), "nested too deeply"),
-    "a 5,000-digit number": (lambda t: t["data"]["meta"].update(n=10**4999), "digits"),
-    "a 5,000-digit offset": (lambda t: _region(t)["value"].update(end=10**4999), "digits"),
+    "a 5,000-digit number": (lambda t: t["data"]["meta"].update(n=HUGE), "digits"),
+    "a 5,000-digit offset": (lambda t: _region(t)["value"].update(end=HUGE), "digits"),
 }
 
 
@@ -154,8 +167,8 @@ def _dump(value: Any) -> str:
         return "{" + ", ".join(f"{json.dumps(k)}: {_dump(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(_dump(v) for v in value) + "]"
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**4000:
-        return "1" + "0" * (len(str(abs(value))) - 1)
+    if value is HUGE:
+        return "1" + "0" * 4999
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -200,10 +213,13 @@ PRODIGY: dict[str, tuple[Callable[[dict[str, Any]], Any], str]] = {
     "spans is a number": (lambda t: t.update(spans=5), '"spans"'),
     "span start is a string": (lambda t: t["spans"][0].update(start="0"), '"start"'),
     "span idleb actor is a string": (
-        lambda t: t["spans"][0].update(idleb={"actor": "Erdoğan"}), '"actor"'),
+        lambda t: t["spans"][0].update(idleb={"actor": "Erdoğan"}),
+        '"actor"',
+    ),
     "relation head_span is a number": (
         lambda t: t.update(relations=[{"label": "SPEAKER", "head_span": 5, "child_span": 5}]),
-        "head_span"),
+        "head_span",
+    ),
     "meta is a list": (lambda t: t.update(meta=[1]), '"meta"'),
 }
 
@@ -296,7 +312,9 @@ MISMATCHED = [
 ]
 
 
-@pytest.mark.parametrize(("fmt", "make"), MISMATCHED, ids=[f"{f}-{m.__name__}" for f, m in MISMATCHED])
+@pytest.mark.parametrize(
+    ("fmt", "make"), MISMATCHED, ids=[f"{f}-{m.__name__}" for f, m in MISMATCHED]
+)
 def test_a_file_that_is_not_in_the_forced_format_is_refused(
     fmt: str, make: Callable[[Path], Path], tmp_path: Path
 ) -> None:
@@ -317,4 +335,3 @@ def test_matching_forced_formats_still_read(tmp_path: Path) -> None:
         folder.mkdir()
         report, texts = _import([make(folder)], folder, fmt=fmt)
         assert report.problems == [] and texts, (fmt, report.summary_lines())
-

@@ -157,7 +157,11 @@ class ListOf(Spec):
 
     inner: Spec
     item: str = ""
-    expected = "a list"
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        plural = {id(Str): " of strings", id(Key): " of ids", id(Int): " of whole numbers"}
+        return "a list" + plural.get(id(self.inner), "")
 
     def ok(self, value: object) -> bool:
         return isinstance(value, list)

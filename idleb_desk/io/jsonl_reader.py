@@ -29,6 +29,7 @@ from idleb_desk.io.source import ReadItem, SourceDoc, first_line_title, strip_bo
 MAX_META_DEPTH = 64
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
+
 def _surrogate_problem(field: str, value: str) -> str | None:
     m = _SURROGATE.search(value)
     if m is None:
@@ -96,7 +97,9 @@ def jsonl_line_to_doc(obj: object, path: str, line: int, encoding: str) -> Sourc
         try:
             check_annotation_fields(annotations)
         except FieldError as exc:
-            raise ImportProblem(path, f"has annotations that cannot be restored: {exc}", line)
+            raise ImportProblem(
+                path, f"has annotations that cannot be restored: {exc}", line
+            ) from None
     if annotations is None:
         # Our own export (with annotations) keeps its text exactly: the offsets count it.
         text = strip_bom(text)
@@ -116,7 +119,9 @@ def jsonl_line_to_doc(obj: object, path: str, line: int, encoding: str) -> Sourc
     elif isinstance(ext_id, (str, int)) and not isinstance(ext_id, bool):
         ext_id = str(ext_id)
     else:
-        raise ImportProblem(path, f'"id" must be a string or a number, found {kind_of(ext_id)}', line)
+        raise ImportProblem(
+            path, f'"id" must be a string or a number, found {kind_of(ext_id)}', line
+        )
     for name, value in (("text", text), ("title", title or ""), ("id", ext_id)):
         if (why := _surrogate_problem(name, value)) is not None:
             raise ImportProblem(path, why, line)
