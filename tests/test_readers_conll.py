@@ -84,9 +84,7 @@ def _expected(db: Path) -> list[list[Mention]]:
             adoc = aligned_doc(text, [(s.start, s.end) for s in actors])
             kept = filter_spans([adoc.char_span(s.start, s.end, label=s.label) for s in actors])
             kept.sort(key=lambda sp: sp.start)
-            out.append(
-                [(tuple(t.text for t in sp if not t.is_space), sp.label_) for sp in kept]
-            )
+            out.append([(tuple(t.text for t in sp if not t.is_space), sp.label_) for sp in kept])
     return out
 
 
