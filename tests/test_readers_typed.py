@@ -335,3 +335,26 @@ def test_matching_forced_formats_still_read(tmp_path: Path) -> None:
         folder.mkdir()
         report, texts = _import([make(folder)], folder, fmt=fmt)
         assert report.problems == [] and texts, (fmt, report.summary_lines())
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ("T1\tPERSON 0 1" + "0" * 5000 + "\tLavrov", "digits"),
+        (
+            'T1\tPERSON 0 6\tLavrov\n#1\tAnnotatorNotes T1\tidleb {"actor": 1' + "0" * 5000 + "}",
+            '"actor"',
+        ),
+        ('T1\tPERSON 0 6\tLavrov\n#1\tAnnotatorNotes T1\tidleb {"actor": "Lavrov"}', '"actor"'),
+        ("T1\tPERSON 0 6\tLavrov\nA1\tStatus T1 maybe", "maybe"),
+    ],
+    ids=["long offset", "long number in a note", "actor a string", "unknown status"],
+)
+def test_brat_with_a_field_of_the_wrong_type(line: str, says: str, tmp_path: Path) -> None:
+    text = "Lavrov met Cavusoglu in Ankara."
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "a.ann").write_text(line + "\n", encoding="utf-8")
+    report, texts = _import([tmp_path / "a.txt"], tmp_path)
+    assert texts == []
+    (problem,) = report.problems
+    assert says in problem.problem, problem.message

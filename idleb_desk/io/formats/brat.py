@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from idleb_desk.core.model import CLAIM_KINDS, QUOTE_TYPES, STATUSES
+from idleb_desk.io import json_values
 from idleb_desk.io.errors import Problem
 from idleb_desk.io.formats import claim_map
 from idleb_desk.io.formats.common import (
@@ -168,7 +169,10 @@ def _join(text: str, frags: str, tid: str, said: str, line: int) -> tuple[int, i
     """The whole stretch of a (possibly fragmented) text-bound, whose text must be what
     its offsets hold (fragments joined by a space, as brat writes them): offsets that
     disagree with it would put the span somewhere else than the annotator did."""
-    pairs = [(int(a), int(b)) for a, b in (f.split() for f in frags.split(";"))]
+    try:
+        pairs = [(int(a), int(b)) for a, b in (f.split() for f in frags.split(";"))]
+    except ValueError:  # more digits than Python reads
+        raise FormatError(f"{tid} has an offset of more digits than can be read", line) from None
     start, end = min(a for a, _ in pairs), max(b for _, b in pairs)
     if not 0 <= start < end <= len(text) or any(a > b for a, b in pairs):
         raise FormatError(f"{tid} has offsets {start}..{end} outside the text", line)
@@ -184,9 +188,9 @@ def _note(raw: str) -> dict[str, Any] | None:
     if not raw.startswith(NOTE_PREFIX):
         return None
     try:
-        value = json.loads(raw[len(NOTE_PREFIX) :])
-    except json.JSONDecodeError:
-        return None
+        value = json_values.loads(raw[len(NOTE_PREFIX) :])
+    except (json.JSONDecodeError, RecursionError):
+        return None  # a note of the annotator's own, not ours
     return value if isinstance(value, dict) else None
 
 

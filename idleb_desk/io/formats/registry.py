@@ -86,7 +86,7 @@ def mismatch(path: Path, fmt: str) -> str | None:
         if not text.startswith(("[", "{")):
             return "it does not start with a JSON list or object"
         if _looks_like_jsonl(text):
-            return "it holds one JSON object a line (JSONL, e.g. Prodigy)"
+            return "it holds one JSON object a line, as JSONL such as Prodigy's does"
     return None
 
 
