@@ -59,6 +59,7 @@ class Spec:
     """One field's shape. `expected` says it in words; `check` raises FieldError."""
 
     expected = "?"
+    plural = ""  # "strings": how a list of these reads ("a list of strings")
 
     def ok(self, value: object) -> bool:
         raise NotImplementedError
@@ -70,6 +71,7 @@ class Spec:
 
 class _Str(Spec):
     expected = "a string"
+    plural = "strings"
 
     def ok(self, value: object) -> bool:
         return isinstance(value, str)
@@ -87,6 +89,7 @@ class _Str(Spec):
 
 class _Int(Spec):
     expected = "a whole number"
+    plural = "whole numbers"
 
     def ok(self, value: object) -> bool:
         return isinstance(value, int) and not isinstance(value, bool)
@@ -101,6 +104,7 @@ class _Bool(Spec):
 
 class _Key(Spec):
     expected = "an id (a string or a whole number)"
+    plural = "ids"
 
     def ok(self, value: object) -> bool:
         return isinstance(value, (str, int)) and not isinstance(value, bool)
@@ -160,8 +164,7 @@ class ListOf(Spec):
 
     @property
     def expected(self) -> str:  # type: ignore[override]
-        plural = {id(Str): " of strings", id(Key): " of ids", id(Int): " of whole numbers"}
-        return "a list" + plural.get(id(self.inner), "")
+        return f"a list of {self.inner.plural}" if self.inner.plural else "a list"
 
     def ok(self, value: object) -> bool:
         return isinstance(value, list)
