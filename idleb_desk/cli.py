@@ -90,6 +90,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"warning: {exc}\nImporting the texts without suggestions.", file=sys.stderr)
     files = list(iter_files(args.files))  # folders expanded; paths only, never texts
     report = ImportReport()
+    made = _missing_parts(args.db)  # what Store.open creates, to take back if unused
     with Store.open(args.db) as store:
         # One call per file, so the bar moves per file; each file commits on its own.
         for item in progress_bar(files, len(files), "import", label=_name):
@@ -105,9 +106,37 @@ def cmd_import(args: argparse.Namespace) -> int:
                 accepted=args.accepted,
             )
             _merge(report, part)
+        unused = bool(made) and store.document_count() == 0
     for line in report.summary_lines():
         print(line)
+    if unused:
+        _remove_new_project(args.db, made)
+        print(f"import: nothing imported, so {args.db} was not created")
     return EXIT_PROBLEMS if report.problems else EXIT_OK
+
+
+def _missing_parts(db: Path) -> list[Path]:
+    """The project file and the folders above it that do not exist yet (deepest first)."""
+    if db.exists() or db.is_symlink():
+        return []
+    missing = [db]
+    for parent in db.parents:
+        if parent.exists():
+            break
+        missing.append(parent)
+    return missing
+
+
+def _remove_new_project(db: Path, made: list[Path]) -> None:
+    """Take back a project this import created and stored nothing in, with its side
+    files and the folders made for it (a folder only while it is empty)."""
+    for side in ("", "-wal", "-shm", "-journal"):
+        Path(f"{db}{side}").unlink(missing_ok=True)
+    for folder in made[1:]:
+        try:
+            folder.rmdir()
+        except OSError:
+            break  # something else is in it now
 
 
 def _name(item: object) -> str:

@@ -101,3 +101,24 @@ def test_core_never_imports_nlp() -> None:
         if name == "idleb_desk.nlp" or name.startswith("idleb_desk.nlp.")
     ]
     assert offenders == []
+
+
+def test_exchange_formats_never_import_the_article_readers() -> None:
+    """`io.readers` asks `io.formats.registry` which reader reads a file; the formats
+    build on `io.jsonl_reader`, never on `io.readers`, so the two do not import each other."""
+    offenders = [
+        f"{path.relative_to(PACKAGE)} imports {name}"
+        for path in _modules("io/formats")
+        for name in _imports(path)
+        if name == "idleb_desk.io.readers" or name.startswith("idleb_desk.io.readers.")
+    ]
+    assert offenders == []
+    code = (
+        "import importlib, pathlib, sys\n"
+        f"for p in sorted(pathlib.Path({str(PACKAGE / 'io' / 'formats')!r}).glob('*.py')):\n"
+        "    importlib.import_module('idleb_desk.io.formats.' + p.stem if p.stem != '__init__'"
+        " else 'idleb_desk.io.formats')\n"
+        "sys.exit(1 if 'idleb_desk.io.readers' in sys.modules else 0)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -13,27 +13,21 @@ import codecs
 import io
 import json
 import re
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from idleb_desk.io import json_values
+from idleb_desk.io.annotation_fields import check_annotation_fields
 from idleb_desk.io.encoding import UTF8, UTF8_SIG, text_warning
 from idleb_desk.io.errors import ImportProblem, Problem
+from idleb_desk.io.fields import FieldError, LongNumber, kind_of
 from idleb_desk.io.source import ReadItem, SourceDoc, first_line_title, strip_bom
 
 # Deeper than this, "meta" is not metadata; it also keeps json.dumps (recursive) far from
 # Python's recursion limit when the document is stored.
 MAX_META_DEPTH = 64
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-_KINDS = {dict: "an object", list: "a list", str: "a string", bool: "true/false"}
-
-
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    return _KINDS.get(type(value), "a number" if isinstance(value, (int, float)) else "?")
 
 
 def _surrogate_problem(field: str, value: str) -> str | None:
@@ -47,7 +41,8 @@ def _surrogate_problem(field: str, value: str) -> str | None:
 
 
 def _meta_problem(meta: dict[str, Any]) -> str | None:
-    """Too deep, or a key or string with a lone surrogate; walked without recursion."""
+    """Too deep, a number too long to store, or a key or string with a lone surrogate;
+    walked without recursion."""
     stack: list[tuple[Any, int]] = [(meta, 1)]
     while stack:
         value, depth = stack.pop()
@@ -62,23 +57,22 @@ def _meta_problem(meta: dict[str, Any]) -> str | None:
             stack.extend((item, depth + 1) for item in value)
         elif isinstance(value, str) and (why := _surrogate_problem("meta", value)) is not None:
             return why
+        elif isinstance(value, LongNumber):
+            return f'"meta" holds {kind_of(value)}'
     return None
 
 
 def parse_line(line: str) -> object:
-    """json.loads, with every way a line can fail turned into ValueError with a reason."""
+    """json.loads, with every way a line can fail turned into ValueError with a reason.
+
+    An integer too long for Python is read as a `LongNumber`, refused by the field checks
+    wherever it stands in a field that is used (see `idleb_desk.io.json_values`)."""
     try:
-        return json.loads(line)
+        return json_values.loads(line)
     except json.JSONDecodeError as exc:
         raise ValueError(f"is not valid JSON ({exc.msg}, column {exc.colno})") from None
     except RecursionError:
-        raise ValueError(
-            "is nested too deeply to read (lists or objects more than about 1,000 levels deep)"
-        ) from None
-    except ValueError:  # Python refuses to read integers beyond a number of digits
-        raise ValueError(
-            f"has a number of more than {sys.get_int_max_str_digits():,} digits, too long to read"
-        ) from None
+        raise ValueError(json_values.nesting_message()) from None
 
 
 def jsonl_line_to_doc(obj: object, path: str, line: int, encoding: str) -> SourceDoc:
@@ -86,19 +80,26 @@ def jsonl_line_to_doc(obj: object, path: str, line: int, encoding: str) -> Sourc
     if not isinstance(obj, dict):
         raise ImportProblem(
             path,
-            f'must be a JSON object like {{"id", "title", "text", "meta"}}, found {_kind(obj)}',
+            f'must be a JSON object like {{"id", "title", "text", "meta"}}, found {kind_of(obj)}',
             line,
         )
     if "text" not in obj:
         raise ImportProblem(path, 'has no "text" field', line)
     text = obj["text"]
     if not isinstance(text, str):
-        raise ImportProblem(path, f'"text" must be a string, found {_kind(text)}', line)
+        raise ImportProblem(path, f'"text" must be a string, found {kind_of(text)}', line)
     annotations = obj.get("annotations")
     if annotations is not None and not isinstance(annotations, dict):
         raise ImportProblem(
-            path, f'"annotations" must be an object, found {_kind(annotations)}', line
+            path, f'"annotations" must be an object, found {kind_of(annotations)}', line
         )
+    if annotations is not None:
+        try:
+            check_annotation_fields(annotations)
+        except FieldError as exc:
+            raise ImportProblem(
+                path, f"has annotations that cannot be restored: {exc}", line
+            ) from None
     if annotations is None:
         # Our own export (with annotations) keeps its text exactly: the offsets count it.
         text = strip_bom(text)
@@ -108,17 +109,19 @@ def jsonl_line_to_doc(obj: object, path: str, line: int, encoding: str) -> Sourc
         raise ImportProblem(path, '"text" contains NUL characters (binary data?)', line)
     meta = obj.get("meta") or {}
     if not isinstance(meta, dict):
-        raise ImportProblem(path, f'"meta" must be an object, found {_kind(meta)}', line)
+        raise ImportProblem(path, f'"meta" must be an object, found {kind_of(meta)}', line)
     title = obj.get("title")
     if title is not None and not isinstance(title, str):
-        raise ImportProblem(path, f'"title" must be a string, found {_kind(title)}', line)
+        raise ImportProblem(path, f'"title" must be a string, found {kind_of(title)}', line)
     ext_id = obj.get("id")
     if ext_id is None or ext_id == "":
         ext_id = f"{Path(path).stem}-{line}"
     elif isinstance(ext_id, (str, int)) and not isinstance(ext_id, bool):
         ext_id = str(ext_id)
     else:
-        raise ImportProblem(path, f'"id" must be a string or a number, found {_kind(ext_id)}', line)
+        raise ImportProblem(
+            path, f'"id" must be a string or a number, found {kind_of(ext_id)}', line
+        )
     for name, value in (("text", text), ("title", title or ""), ("id", ext_id)):
         if (why := _surrogate_problem(name, value)) is not None:
             raise ImportProblem(path, why, line)

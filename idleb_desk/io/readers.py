@@ -15,6 +15,7 @@ from typing import Any
 from idleb_desk.io.encoding import decode_bytes, text_warning
 from idleb_desk.io.errors import ImportProblem, Problem
 from idleb_desk.io.folders import check_file, iter_files
+from idleb_desk.io.formats.registry import reader_for
 from idleb_desk.io.html_main import page_text
 from idleb_desk.io.html_text import html_to_text
 from idleb_desk.io.jsonl_reader import iter_jsonl, jsonl_line_to_doc, read_jsonl
@@ -112,21 +113,16 @@ def _read_html_file(path: Path) -> SourceDoc:
 def read_file(path: Path | str, fmt: str = "auto", accepted: bool = False) -> Iterator[ReadItem]:
     """Documents in one file (one, or one per JSONL line) and the problems met.
 
-    `fmt` names an exchange format (`idleb_desk.io.formats.IMPORT_FORMATS`; "auto" tells
-    by extension and content); `accepted` imports their annotations as accepted.
+    `fmt` names an exchange format (`idleb_desk.io.formats.registry`, which decides the
+    reader; "auto" tells by extension); `accepted` imports their annotations as accepted.
     """
-    from idleb_desk.io import formats  # late: the format readers use this module
-
     path = Path(path)
     try:
         check_file(path)
-        ext = path.suffix.lower()
-        foreign = formats.reader_for(path, fmt, accepted)
-        if foreign is not None:
-            yield from foreign()
-        elif ext in JSONL_EXTS:
-            yield from read_jsonl(path, formats.jsonl_converter(fmt, accepted))
-        elif ext in HTML_EXTS:
+        reader = reader_for(path, fmt, accepted)  # JSONL and every exchange format
+        if reader is not None:
+            yield from reader()
+        elif path.suffix.lower() in HTML_EXTS:
             yield _read_html_file(path)
         else:
             yield _read_text_file(path)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from idleb_desk.core.model import CLAIM_KINDS, QUOTE_TYPES, STATUSES
+from idleb_desk.io import json_values
 from idleb_desk.io.errors import Problem
 from idleb_desk.io.formats import claim_map
 from idleb_desk.io.formats.common import (
@@ -102,6 +103,8 @@ def doc_to_ann(doc: ExportDoc) -> str:
         eid = f"E{e}"
         lines.append(f"{eid}\t{claim_map.EVENT_TYPE}:{trigger} {args}")
         extra = doc.claim_extra(claim)
+        if (outer := extra.get(claim_map.NESTED_IN)) is not None:
+            extra[claim_map.NESTED_IN] = f"E{outer + 1}"  # the outer claim's event
         attr("Status", eid, extra.pop("status"))
         attr("Kind", eid, extra.pop("kind"))
         attr("QuoteType", eid, extra.pop("quote_type"))
@@ -162,12 +165,22 @@ def write(docs: Iterator[ExportDoc], folder: Path) -> int:
 # ---- import ---------------------------------------------------------------------------
 
 
-def _join(text: str, frags: str, tid: str) -> tuple[int, int]:
-    """The whole stretch of a (possibly fragmented) text-bound."""
-    pairs = [tuple(int(x) for x in f.split()) for f in frags.split(";")]
+def _join(text: str, frags: str, tid: str, said: str, line: int) -> tuple[int, int]:
+    """The whole stretch of a (possibly fragmented) text-bound, whose text must be what
+    its offsets hold (fragments joined by a space, as brat writes them): offsets that
+    disagree with it would put the span somewhere else than the annotator did."""
+    try:
+        pairs = [(int(a), int(b)) for a, b in (f.split() for f in frags.split(";"))]
+    except ValueError:  # more digits than Python reads
+        raise FormatError(f"{tid} has an offset of more digits than can be read", line) from None
     start, end = min(a for a, _ in pairs), max(b for _, b in pairs)
-    if not 0 <= start < end <= len(text):
-        raise FormatError(f"{tid} has offsets {start}..{end} outside the text")
+    if not 0 <= start < end <= len(text) or any(a > b for a, b in pairs):
+        raise FormatError(f"{tid} has offsets {start}..{end} outside the text", line)
+    held = " ".join(text[a:b] for a, b in pairs)
+    if held != said:
+        raise FormatError(
+            f"{tid} says {said!r} but the text at {frags} is {held!r} (offsets shifted?)", line
+        )
     return start, end
 
 
@@ -175,9 +188,9 @@ def _note(raw: str) -> dict[str, Any] | None:
     if not raw.startswith(NOTE_PREFIX):
         return None
     try:
-        value = json.loads(raw[len(NOTE_PREFIX) :])
-    except json.JSONDecodeError:
-        return None
+        value = json_values.loads(raw[len(NOTE_PREFIX) :])
+    except (json.JSONDecodeError, RecursionError):
+        return None  # a note of the annotator's own, not ours
     return value if isinstance(value, dict) else None
 
 
@@ -191,7 +204,7 @@ def ann_to_line(text: str, ann: str, stem: str, defaults: Defaults) -> dict[str,
         if not line.strip():
             continue
         if m := _T.match(line):
-            bounds[m[1]] = (m[2], *_join(text, m[3], m[1]))
+            bounds[m[1]] = (m[2], *_join(text, m[3], m[1], m[4], n))
         elif m := _E.match(line):
             args = [tuple(a.split(":", 1)) for a in m[4].split()]
             events.append((m[1], m[3], args))  # type: ignore[arg-type]
@@ -205,7 +218,7 @@ def ann_to_line(text: str, ann: str, stem: str, defaults: Defaults) -> dict[str,
         elif line[:1] in ("*", "N"):
             continue  # equivalences and normalisations (links to a knowledge base)
         elif not line.startswith("#"):
-            raise FormatError(f"line {n} is not brat standoff: {line[:60]!r}")
+            raise FormatError(f"is not brat standoff: {line[:60]!r}", n)
     triggers = {trig for _, trig, _ in events}
     spans: list[dict[str, Any]] = []
     key_of: dict[str, int] = {}
@@ -224,15 +237,27 @@ def ann_to_line(text: str, ann: str, stem: str, defaults: Defaults) -> dict[str,
         return key_of[ref]
 
     grouped = claim_map.Grouped()
+    claim_of: dict[str, int] = {}  # event id -> its claim's index, for nested_in
+    event_ids = {eid for eid, _, _ in events}
     for eid, _, args in events:
         before = len(grouped.claims)
         claim_map.claim_from_arguments([(a, key(r, eid)) for a, r in args], grouped, eid)
         if len(grouped.claims) > before:
+            claim_of[eid] = before
             a = attrs.get(eid, {})
             named = {"status": a.get("Status"), "kind": a.get("Kind"),
                      "quote_type": a.get("QuoteType")}  # fmt: skip
-            extra = {k: v for k, v in (notes.get(eid) or {}).items() if k in claim_map.CLAIM_ATTRS}
+            note = notes.get(eid) or {}
+            extra = {k: v for k, v in note.items() if k in claim_map.CLAIM_ATTRS}
             grouped.claims[-1] |= extra | {k: v for k, v in named.items() if v is not None}
+            if (outer := note.get(claim_map.NESTED_IN)) is not None:
+                if not (isinstance(outer, str) and outer in event_ids):
+                    raise FormatError(f"{eid}'s note says it is nested in {outer!r}, which is "
+                                      "not a claim event")  # fmt: skip
+                grouped.claims[-1][claim_map.NESTED_IN] = outer
+    for claim in grouped.claims:  # event ids to claim indexes, now that all are known
+        if (outer := claim.get(claim_map.NESTED_IN)) is not None:
+            claim[claim_map.NESTED_IN] = claim_of.get(outer)
     if relations:
         rels = [claim_map.Relation(key(a1, r), key(a2, r), r) for r, a1, a2 in relations]
         from_rels = claim_map.claims_from_relations(rels, [])
@@ -250,7 +275,7 @@ def read(path: Path, accepted: bool) -> Iterator[object]:
     """The document of one `.txt` + `.ann` pair (either may be given)."""
     from idleb_desk.io.encoding import decode_bytes
     from idleb_desk.io.errors import ImportProblem
-    from idleb_desk.io.readers import jsonl_line_to_doc
+    from idleb_desk.io.jsonl_reader import jsonl_line_to_doc
 
     txt, ann = path.with_suffix(".txt"), path.with_suffix(".ann")
     name = str(ann)
@@ -266,7 +291,7 @@ def read(path: Path, accepted: bool) -> Iterator[object]:
         line = ann_to_line(text, ann_text, txt.stem, Defaults(NAME, accepted))
         doc = jsonl_line_to_doc(line, str(txt), 1, encoding)
     except FormatError as exc:
-        yield Problem(name, str(exc))
+        yield Problem(name, str(exc), exc.line)
         return
     except ImportProblem as exc:
         yield Problem(exc.path, exc.problem)

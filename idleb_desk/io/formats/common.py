@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from idleb_desk.core.model import (
@@ -28,6 +29,7 @@ from idleb_desk.core.model import (
     REJECTED,
     SUGGESTED,
 )
+from idleb_desk.io.fields import Int, Key, ListOf, Obj, Opt
 from idleb_desk.io.formats import claim_map
 from idleb_desk.io.jsonl import loads_meta
 from idleb_desk.store import annotations
@@ -38,6 +40,11 @@ SPAN_EXTRAS = ("layer", "status", "origin", "reviewer", "reviewed_at", "actor")
 DOC_EXTRAS = ("status", "reviewer", "reviewed_at", "extracted_with", "source", "regions")
 DEFAULT_KIND = "statement"
 DEFAULT_QUOTE_TYPE = "indirect"
+
+# Our extension's claim list (Prodigy, Label Studio): the shape the readers rely on; the
+# claim attributes themselves are checked with our own JSONL's (io/annotation_fields.py).
+EXT_CLAIM = Obj({"content": Opt(Key), "nested_in": Opt(Int)})
+EXT_CLAIMS = Opt(ListOf(EXT_CLAIM))
 
 
 # JSON keeps these raw with ensure_ascii=False, and str.splitlines() breaks lines at them.
@@ -54,7 +61,12 @@ def json_line(value: object) -> str:
 
 
 class FormatError(ValueError):
-    """A foreign document that cannot be read; the message says what is wrong."""
+    """A foreign document that cannot be read; the message says what is wrong, and
+    `line` where (a line of a brat `.ann`, for example), when the format has lines."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 @dataclass(frozen=True)
@@ -115,9 +127,15 @@ def foreign_span(
 
 
 def finish_claims(grouped: claim_map.Grouped, defaults: Defaults) -> list[dict[str, Any]]:
-    """Claims with every attribute set (the file's own, else the defaults) and an id."""
+    """Claims with every attribute set (the file's own, else the defaults) and an id.
+
+    A `nested_in` index becomes the outer claim's id; one that names no claim is left for
+    the field checks to refuse (io/annotation_fields.py)."""
     out = []
     for i, c in enumerate(grouped.claims):
+        nested = c.get(claim_map.NESTED_IN)
+        if isinstance(nested, int) and not isinstance(nested, bool):
+            c = c | {claim_map.NESTED_IN: f"claim-{nested}"}
         out.append(
             {
                 "kind": DEFAULT_KIND,
@@ -183,7 +201,14 @@ class ExportDoc:
         return {k: span.get(k) for k in SPAN_EXTRAS}
 
     def claim_extra(self, claim: dict[str, Any]) -> dict[str, Any]:
-        return {k: claim.get(k) for k in claim_map.CLAIM_ATTRS}
+        """The claim's attributes, and the index of its outer claim among `claims` (None
+        when it has none, or when that claim is not exported)."""
+        nested = self._claim_index.get(claim.get(claim_map.NESTED_IN))
+        return {k: claim.get(k) for k in claim_map.CLAIM_ATTRS} | {claim_map.NESTED_IN: nested}
+
+    @cached_property
+    def _claim_index(self) -> dict[Any, int]:
+        return {c["id"]: i for i, c in enumerate(self.claims)}
 
 
 def iter_export_docs(store: Store, include_all: bool) -> Iterator[ExportDoc]:

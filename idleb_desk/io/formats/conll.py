@@ -1,9 +1,12 @@
 """CoNLL-style BIO for actor mentions (export only): `TOKEN<TAB>TAG` a line.
 
-Each document starts with `-DOCSTART- -X- -X- O` and a blank line; sentences (spaCy's rule
-sentencizer) are separated by blank lines; whitespace tokens are left out. BIO cannot
-hold overlapping mentions: the longest (then the first) is kept and the others are
-counted in the report. spaCy's `conll_ner_to_docs` converter reads the file back.
+Each document starts with `-DOCSTART-<TAB>O` and a blank line: the separator has the two
+tab-separated columns of every token line, so a reader that splits on tabs reads it
+(CoNLL-2003's `-DOCSTART- -X- -X- O` has four space-separated columns, which such a reader
+refuses). Sentences (spaCy's rule sentencizer) are separated by blank lines; whitespace
+tokens are left out. BIO cannot hold overlapping mentions: the longest (then the first)
+is kept and the others are counted in the report. Each document reads back with spaCy's
+`conll_ner_to_docs` converter.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from idleb_desk.core.model import LAYER_ACTOR, REVIEWED_STATUSES
 from idleb_desk.io.formats.common import ExportDoc
 from idleb_desk.io.formats.tokens import aligned_doc
 
-DOCSTART = "-DOCSTART- -X- O O"  # the delimiter spaCy's converter splits on
+DOCSTART = "-DOCSTART-\tO"
 
 
 @dataclass

@@ -13,6 +13,7 @@ group (spans repeated across them are read once), with one claim per CONTENT spa
 from __future__ import annotations
 
 import logging
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -21,7 +22,8 @@ from spacy.tokens import DocBin, Span
 from spacy.util import filter_spans
 
 from idleb_desk.core.model import LAYER_ACTOR, REVIEWED_STATUSES
-from idleb_desk.io.errors import Problem
+from idleb_desk.io.errors import ImportProblem, Problem
+from idleb_desk.io.fields import Anything, FieldError, Int, Key, ListOf, Obj, Opt, Str, check
 from idleb_desk.io.formats import claim_map
 from idleb_desk.io.formats.common import (
     EXT_KEY,
@@ -33,6 +35,7 @@ from idleb_desk.io.formats.common import (
     our_line,
 )
 from idleb_desk.io.formats.tokens import aligned_doc, blank
+from idleb_desk.io.jsonl_reader import jsonl_line_to_doc
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +98,44 @@ def write(docs: Iterator[ExportDoc], fh: IO[bytes]) -> int:
 # ---- import ---------------------------------------------------------------------------
 
 
+SPAN_REF = Opt(ListOf(Anything))  # [group, index]; resolved (and refused) by `key` below
+EXT_CLAIM = Obj(
+    {**{r: SPAN_REF for r in ROLES}, "addressees": Opt(ListOf(Anything)), "nested_in": Opt(Int)}
+)
+EXTENSION = Obj(
+    {
+        "id": Opt(Key),
+        "title": Opt(Str),
+        "meta": Opt(Obj()),
+        "document": Opt(Obj()),
+        "spans": Opt(Obj({ACTOR_GROUP: Opt(ListOf(Opt(Obj()))),
+                          CLAIM_GROUP: Opt(ListOf(Opt(Obj())))})),
+        "claims": Opt(ListOf(EXT_CLAIM, item="claim")),
+    }
+)  # fmt: skip
+# A DocBin holds token arrays that compress about 10 to 20 times; this many times its size
+# on disk (but at least MIN_CAP, at most MAX_CAP) is not a DocBin but a zlib bomb, which
+# spaCy would decompress whole into memory (a 2 MB file took 4.2 GB).
+RATIO_CAP = 100
+MIN_CAP = 64 * 1024 * 1024
+MAX_CAP = 2 * 1024 * 1024 * 1024
+_CHUNK = 1024 * 1024
+MAX_USER_DATA_DEPTH = 64
+
+
+def _as_json(value: Any, depth: int = 0) -> Any:
+    """msgpack gives tuples where JSON has lists; our checks and restore expect lists."""
+    if depth > MAX_USER_DATA_DEPTH:
+        raise FormatError(f"user_data is nested more than {MAX_USER_DATA_DEPTH} levels deep")
+    if isinstance(value, (list, tuple)):
+        return [_as_json(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {k: _as_json(v, depth + 1) for k, v in value.items()}
+    return value
+
+
 def _ours(sdoc: Any, ext: dict[str, Any], defaults: Defaults) -> dict[str, Any]:
+    check(ext, EXTENSION, f'user_data "{EXT_KEY}"')
     spans: list[dict[str, Any]] = []
     keys: dict[tuple[str, int], int] = {}
     for group in (ACTOR_GROUP, CLAIM_GROUP):
@@ -110,17 +150,24 @@ def _ours(sdoc: Any, ext: dict[str, Any], defaults: Defaults) -> dict[str, Any]:
     def key(ref: object) -> int | None:
         if ref is None:
             return None
-        if not (isinstance(ref, (list, tuple)) and len(ref) == 2 and tuple(ref) in keys):
+        if not (isinstance(ref, list) and len(ref) == 2 and _hashable(ref) in keys):
             raise FormatError(f"a claim refers to span {ref!r}, which is not in the doc")
-        return keys[(str(ref[0]), int(ref[1]))]
+        return keys[_hashable(ref)]
 
     grouped = claim_map.Grouped()
     for c in ext.get("claims") or []:
         claim = {r: key(c.get(r)) for r in ROLES}
         claim["addressees"] = [key(a) for a in c.get("addressees") or []]
-        grouped.claims.append(claim | {k: c[k] for k in claim_map.CLAIM_ATTRS if k in c})
+        extra_attrs = {k: c[k] for k in (*claim_map.CLAIM_ATTRS, claim_map.NESTED_IN) if k in c}
+        grouped.claims.append(claim | extra_attrs)
     return our_line(ext.get("id"), ext.get("title"), sdoc.text, ext.get("meta"), spans,
                     finish_claims(grouped, defaults), defaults, ext.get("document"))  # fmt: skip
+
+
+def _hashable(ref: list[Any]) -> tuple[Any, Any]:
+    group, index = ref
+    return (group if isinstance(group, str) else repr(group),
+            index if isinstance(index, int) and not isinstance(index, bool) else -1)  # fmt: skip
 
 
 def _foreign(sdoc: Any, defaults: Defaults, ext_id: str) -> dict[str, Any]:
@@ -138,28 +185,69 @@ def _foreign(sdoc: Any, defaults: Defaults, ext_id: str) -> dict[str, Any]:
                     defaults)  # fmt: skip
 
 
+def decompressed_cap(compressed: int) -> int:
+    """The most a DocBin of `compressed` bytes may decompress to."""
+    return min(MAX_CAP, max(MIN_CAP, RATIO_CAP * compressed))
+
+
+def _checked_bytes(path: Path) -> bytes:
+    """The file's bytes, once its zlib stream is known to decompress to no more than
+    `decompressed_cap`: counted a chunk at a time, so a bomb is refused without ever
+    being held in memory."""
+    data = path.read_bytes()
+    cap = decompressed_cap(len(data))
+    inflate = zlib.decompressobj()
+    total = 0
+    pending = data
+    while not inflate.eof:
+        out = inflate.decompress(pending, _CHUNK)
+        pending = inflate.unconsumed_tail
+        total += len(out)
+        if not out and not pending:
+            break  # a truncated stream: spaCy's own read reports it
+        if total > cap:
+            raise FormatError(
+                f"decompresses to more than {cap / 1e6:,.0f} MB ({cap // len(data)} times its "
+                f"{len(data) / 1e6:,.1f} MB on disk); a DocBin never does, so it is not read "
+                "(a zlib bomb?)"
+            )
+    return data
+
+
 def read(path: Path, accepted: bool) -> Iterator[object]:
     """Documents of a `.spacy` file, as SourceDocs (or Problems)."""
-    from idleb_desk.io.errors import ImportProblem
-    from idleb_desk.io.readers import jsonl_line_to_doc
-
     name = str(path)
     defaults = Defaults(NAME, accepted)
     try:
-        bin_ = DocBin(store_user_data=True).from_disk(path)
-        sdocs = bin_.get_docs(blank().vocab)
+        data = _checked_bytes(path)
+    except FormatError as exc:
+        yield Problem(name, str(exc))
+        return
+    except OSError as exc:
+        yield Problem(name, f"cannot be read ({exc.strerror or exc})")
+        return
+    except zlib.error as exc:
+        yield Problem(name, f"is not a spaCy DocBin file (not zlib data: {exc})")
+        return
+    try:
+        sdocs = DocBin(store_user_data=True).from_bytes(data).get_docs(blank().vocab)
         for n, sdoc in enumerate(sdocs, 1):
-            ext = sdoc.user_data.get(EXT_KEY) if isinstance(sdoc.user_data, dict) else None
-            try:
-                if isinstance(ext, dict):
-                    line = _ours(sdoc, ext, defaults)
-                else:
-                    line = _foreign(sdoc, defaults, f"{path.stem}-{n}")
-                yield jsonl_line_to_doc(line, name, n, "utf-8")
-            except FormatError as exc:
-                yield Problem(name, f"doc {n}: {exc}")
-            except ImportProblem as exc:
-                yield Problem(name, f"doc {n}: {exc.problem}")
-    except (ValueError, KeyError, TypeError, OSError) as exc:
+            yield _one(sdoc, n, path, defaults)
+    except Exception as exc:  # noqa: BLE001 - msgpack, numpy and spaCy raise many kinds
         log.info("cannot read %s as a DocBin: %s", path, exc)
         yield Problem(name, f"is not a spaCy DocBin file ({exc.__class__.__name__}: {exc})")
+
+
+def _one(sdoc: Any, n: int, path: Path, defaults: Defaults) -> object:
+    name = str(path)
+    ext = sdoc.user_data.get(EXT_KEY) if isinstance(sdoc.user_data, dict) else None
+    try:
+        if isinstance(ext, dict):
+            line = _ours(sdoc, _as_json(ext), defaults)
+        else:
+            line = _foreign(sdoc, defaults, f"{path.stem}-{n}")
+        return jsonl_line_to_doc(line, name, n, "utf-8")
+    except (FormatError, FieldError) as exc:
+        return Problem(name, f"doc {n}: {exc}")
+    except ImportProblem as exc:
+        return Problem(name, f"doc {n}: {exc.problem}")

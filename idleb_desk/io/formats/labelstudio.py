@@ -16,16 +16,32 @@ the first annotation that was not cancelled, else the first prediction.
 
 from __future__ import annotations
 
+import bisect
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import quoteattr
 
 from idleb_desk.core.model import REVIEWED_STATUSES
-from idleb_desk.io.errors import Problem
+from idleb_desk.io import json_values
+from idleb_desk.io.errors import ImportProblem, Problem
+from idleb_desk.io.fields import (
+    Anything,
+    FieldError,
+    Int,
+    Key,
+    ListOf,
+    MapOf,
+    Obj,
+    Opt,
+    Str,
+    check,
+)
 from idleb_desk.io.formats import claim_map
 from idleb_desk.io.formats.common import (
+    EXT_CLAIMS,
     EXT_KEY,
     Defaults,
     ExportDoc,
@@ -35,11 +51,13 @@ from idleb_desk.io.formats.common import (
     json_line,
     our_line,
 )
+from idleb_desk.io.jsonl_reader import jsonl_line_to_doc
 
 NAME = "labelstudio"
 FROM_NAME = "label"
 TO_NAME = "text"
 CONFIG_FILE = "labelstudio-config.xml"
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 # ---- export ---------------------------------------------------------------------------
@@ -132,41 +150,69 @@ def write(docs: Iterator[ExportDoc], fh: IO[str]) -> tuple[int, set[str]]:
 
 # ---- import ---------------------------------------------------------------------------
 
+REGION_VALUE = Obj(
+    {"start": Int, "end": Int, "text": Opt(Str), "labels": ListOf(Str)},
+    required=("start", "end", "labels"),
+)
+RELATION = Obj(
+    {"from_id": Key, "to_id": Key, "labels": Opt(ListOf(Str)), "direction": Opt(Str),
+     f"{EXT_KEY}_claim": Opt(Int)},
+    required=("from_id", "to_id"),
+)  # fmt: skip
+ANNOTATION = Obj({"result": Opt(ListOf(Obj())), "was_cancelled": Opt(Anything)})
+EXTENSION = Obj({"spans": Opt(MapOf(Opt(Obj()))), "claims": EXT_CLAIMS, "document": Opt(Obj())})
+TASK = Obj(
+    {
+        "id": Opt(Anything),
+        "data": Obj({"text": Str, EXT_KEY: Opt(EXTENSION)}, required=("text",)),
+        "annotations": Opt(ListOf(ANNOTATION)),
+        "completions": Opt(ListOf(ANNOTATION)),
+        "predictions": Opt(ListOf(ANNOTATION)),
+    },
+    required=("data",),
+)
 
-def _utf16_to_points(text: str, start: int, end: int) -> tuple[int, int] | None:
-    units = 0
-    out = {}
-    for i, ch in enumerate(text):
-        out[units] = i
-        units += 2 if ord(ch) > 0xFFFF else 1
-    out[units] = len(text)
-    if start in out and end in out:
-        return out[start], out[end]
-    return None
+
+class Utf16Offsets:
+    """Code-point offsets from UTF-16 offsets, for one text, built once per task.
+
+    Only characters beyond U+FFFF differ (two units, one code point), so their positions
+    are all it keeps; each conversion is a binary search. A map over the whole text per
+    region made a file with thousands of mismatched regions run for minutes.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.length = len(text)
+        # Where each astral character starts, counted in UTF-16 units.
+        self.unit_starts = [m.start() + k for k, m in enumerate(_ASTRAL.finditer(text))]
+
+    def points(self, unit: int) -> int | None:
+        """The code-point offset at `unit`, or None inside a pair or past the end."""
+        k = bisect.bisect_left(self.unit_starts, unit)
+        if k and self.unit_starts[k - 1] == unit - 1:
+            return None  # between the two halves of one character
+        point = unit - k
+        return point if 0 <= point <= self.length else None
 
 
-def _offsets(text: str, value: dict[str, Any]) -> tuple[object, object]:
-    start, end, said = value.get("start"), value.get("end"), value.get("text")
-    typed = isinstance(start, int) and isinstance(end, int) and isinstance(said, str)
-    if typed and text[start:end] != said:  # type: ignore[index]
-        alt = _utf16_to_points(text, start, end)  # type: ignore[arg-type]
-        if alt is not None and text[alt[0] : alt[1]] == said:
-            return alt
+def _offsets(
+    text: str, value: dict[str, Any], index: Callable[[], Utf16Offsets]
+) -> tuple[int, int]:
+    start, end, said = value["start"], value["end"], value.get("text")
+    if isinstance(said, str) and text[start:end] != said:
+        utf16 = index()
+        a, b = utf16.points(start), utf16.points(end)
+        if a is not None and b is not None and text[a:b] == said:
+            return a, b
     return start, end
 
 
 def _results(task: dict[str, Any], ours: bool) -> list[dict[str, Any]]:
     done = [a for a in task.get("annotations") or task.get("completions") or []
-            if isinstance(a, dict) and not a.get("was_cancelled")]  # fmt: skip
-    preds = [p for p in task.get("predictions") or [] if isinstance(p, dict)]
+            if not a.get("was_cancelled")]  # fmt: skip
+    preds = task.get("predictions") or []
     chosen = (done[:1] + preds[:1]) if ours else (done[:1] or preds[:1])
-    out: list[dict[str, Any]] = []
-    for item in chosen:
-        result = item.get("result") or []
-        if not isinstance(result, list):
-            raise FormatError('an annotation\'s "result" must be a list')
-        out.extend(r for r in result if isinstance(r, dict))
-    return out
+    return [r for item in chosen for r in item.get("result") or []]
 
 
 def task_to_line(task: object, defaults: Defaults) -> dict[str, Any]:
@@ -175,31 +221,40 @@ def task_to_line(task: object, defaults: Defaults) -> dict[str, Any]:
             'is not a Label Studio task (an object with "data"); a .json file is read as a '
             "Label Studio export, so leave other JSON files out of the import"
         )
+    check(task, TASK)  # FieldError names the field
     data = task["data"]
-    text = data.get("text")
-    if not isinstance(text, str):
-        raise FormatError('has no "data.text" string')
-    ext = data.get(EXT_KEY) if isinstance(data.get(EXT_KEY), dict) else None
+    text = data["text"]
+    ext = data.get(EXT_KEY)
     span_extra = (ext or {}).get("spans") or {}
     spans: list[dict[str, Any]] = []
     keys: dict[str, int] = {}
     relations = []
-    for r in _results(task, ext is not None):
+    index: list[Utf16Offsets] = []
+
+    def utf16() -> Utf16Offsets:
+        if not index:
+            index.append(utf16_index(text))
+        return index[0]
+
+    for n, r in enumerate(_results(task, ext is not None), 1):
         if r.get("type") == "relation":
-            labels = r.get("labels") or [""]
-            a, b = str(r.get("from_id")), str(r.get("to_id"))
+            check(r, RELATION, f"result {n}")
+            a, b = str(r["from_id"]), str(r["to_id"])
             head, child = (b, a) if r.get("direction") == "left" else (a, b)
             claim = r.get(f"{EXT_KEY}_claim")
-            relations.extend(claim_map.Relation(head, child, lab, claim) for lab in labels)
+            relations.extend(
+                claim_map.Relation(head, child, lab, claim) for lab in r.get("labels") or [""]
+            )
             continue
         value = r.get("value")
         if not isinstance(value, dict) or "start" not in value or "labels" not in value:
             continue  # a choice, a rating or a text area: not a span
+        check(value, REGION_VALUE, f'result {n} "value"')
         rid = str(r.get("id"))
         if rid in keys:  # the same region in the annotation and the prediction
             continue
-        start, end = _offsets(text, value)
-        for lab in value.get("labels") or []:
+        start, end = _offsets(text, value, utf16)
+        for lab in value["labels"]:
             keys.setdefault(rid, len(spans))
             spans.append(foreign_span(len(spans), start, end, lab, defaults, value.get("text"),
                                       span_extra.get(rid)))  # fmt: skip
@@ -209,7 +264,7 @@ def task_to_line(task: object, defaults: Defaults) -> dict[str, Any]:
             raise FormatError(f"a {rel.label} relation names a region that is not there")
         rels.append(claim_map.Relation(keys[rel.head], keys[rel.child], rel.label, rel.claim))
     attrs = None
-    if ext is not None and isinstance(ext.get("claims"), list):
+    if ext is not None and ext.get("claims") is not None:
         attrs = [a | {"content": keys.get(str(a.get("content")))} for a in ext["claims"]]
     contents = [s["id"] for s in spans if claim_map.is_content_label(s["label"])]
     grouped = claim_map.claims_from_relations(rels, contents, attrs)
@@ -225,27 +280,62 @@ def task_to_line(task: object, defaults: Defaults) -> dict[str, Any]:
                     doc_extra)  # fmt: skip
 
 
-def read(path: Path, accepted: bool) -> Iterator[object]:
-    """The tasks of a Label Studio JSON file (a list of tasks, or one task)."""
-    from idleb_desk.io.errors import ImportProblem
-    from idleb_desk.io.readers import jsonl_line_to_doc
+def utf16_index(text: str) -> Utf16Offsets:
+    return Utf16Offsets(text)
 
+
+def _tasks(path: Path) -> Iterator[object | Problem]:
+    """Each task of the file, parsed; a task too deep to parse is a Problem of its own."""
     name = str(path)
     try:
-        raw = path.read_bytes()
-        tasks = json.loads(raw.decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        yield Problem(name, f"is not a Label Studio JSON file ({exc})")
+        raw = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        yield Problem(name, f"cannot be read ({exc.strerror or exc})")
+        return
+    except UnicodeDecodeError as exc:
+        yield Problem(name, f"is not a Label Studio JSON file (not UTF-8: {exc.reason})")
+        return
+    try:
+        tasks = json_values.loads(raw)
+    except json.JSONDecodeError as exc:
+        yield Problem(name, f"is not a Label Studio JSON file ({exc.msg}, line {exc.lineno}, "
+                      f"column {exc.colno})")  # fmt: skip
+        return
+    except RecursionError:
+        tasks = None  # one task nests too deeply: read the others one by one
+    if tasks is None:
+        try:
+            items = list(json_values.array_items(raw))
+        except ValueError as exc:
+            yield Problem(name, f"{json_values.nesting_message()} ({exc})")
+            return
+        for n, item in enumerate(items, 1):
+            try:
+                yield json_values.loads(item)
+            except (RecursionError, json.JSONDecodeError):
+                yield Problem(name, f"task {n} {json_values.nesting_message()}")
         return
     if isinstance(tasks, dict):
         tasks = [tasks]
     if not isinstance(tasks, list):
         yield Problem(name, "is not a Label Studio JSON file (a list of tasks)")
         return
+    yield from tasks
+
+
+def read(path: Path, accepted: bool) -> Iterator[object]:
+    """The tasks of a Label Studio JSON file (a list of tasks, or one task)."""
+    name = str(path)
     defaults = Defaults(NAME, accepted)
-    for n, task in enumerate(tasks, 1):
+    for n, task in enumerate(_tasks(path), 1):
+        if isinstance(task, Problem):
+            yield task
+            continue
         try:
             doc = jsonl_line_to_doc(task_to_line(task, defaults), name, n, "utf-8")
+        except FieldError as exc:
+            yield Problem(name, f"task {n}: {exc}")
+            continue
         except FormatError as exc:
             yield Problem(name, f"task {n} {exc}")
             continue

@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
+from idleb_desk.io.fields import Int, ListOf, Obj, Opt, Str, check
 from idleb_desk.io.formats import claim_map
 from idleb_desk.io.formats.common import (
+    EXT_CLAIMS,
     EXT_KEY,
     Defaults,
     ExportDoc,
@@ -26,6 +28,20 @@ from idleb_desk.io.formats.common import (
 from idleb_desk.io.formats.tokens import aligned_doc, token_range
 
 NAME = "prodigy"
+
+SPAN = Obj({"start": Int, "end": Int, "label": Opt(Str), "text": Opt(Str), EXT_KEY: Opt(Obj())})
+RELATION = Obj(
+    {"label": Str, "head_span": Opt(SPAN), "child_span": Opt(SPAN),
+     EXT_KEY: Opt(Obj({"claim": Opt(Int), "head": Opt(Int), "child": Opt(Int)}))},
+    required=("label",),
+)  # fmt: skip
+TASK = Obj(
+    {
+        "spans": Opt(ListOf(SPAN, item="span")),
+        "relations": Opt(ListOf(RELATION, item="relation")),
+        EXT_KEY: Opt(Obj({"claims": EXT_CLAIMS, "document": Opt(Obj())})),
+    }
+)
 
 
 def is_task(obj: object) -> bool:
@@ -42,7 +58,9 @@ def _span_key(span: object, where: str) -> tuple[object, object]:
 
 
 def task_to_line(task: dict[str, Any], defaults: Defaults) -> dict[str, Any]:
-    """A Prodigy task as a line of our JSONL; raises FormatError naming the fault."""
+    """A Prodigy task as a line of our JSONL; raises FormatError (or FieldError) naming
+    the fault."""
+    check(task, TASK)
     raw_spans = task.get("spans") or []
     raw_rels = task.get("relations") or []
     if not isinstance(raw_spans, list) or not isinstance(raw_rels, list):
@@ -86,8 +104,8 @@ def task_to_line(task: dict[str, Any], defaults: Defaults) -> dict[str, Any]:
         if child is None:
             child = add(rel.get("child_span"), f"relation {i + 1}'s child_span")
         relations.append(claim_map.Relation(head, child, rel["label"], ext.get("claim")))
-    ext = task.get(EXT_KEY) if isinstance(task.get(EXT_KEY), dict) else {}
-    attrs = ext.get("claims") if isinstance(ext.get("claims"), list) else None
+    ext = task.get(EXT_KEY) or {}
+    attrs = ext.get("claims")
     contents = [s["id"] for s in spans if claim_map.is_content_label(s["label"])]
     grouped = claim_map.claims_from_relations(relations, contents, attrs)
     if grouped.warnings:
