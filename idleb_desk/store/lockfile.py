@@ -34,6 +34,19 @@ class Holder:
         return f"{self.reviewer} on {self.host} (process {self.pid}) since {self.since}"
 
 
+def process_alive(pid: int) -> bool:
+    """True if a process with this id runs on this machine (or it cannot be told)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, under another user
+    return True
+
+
 def lock_path(project: Path) -> Path:
     return project.with_name(project.name + ".lock")
 

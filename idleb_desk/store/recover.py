@@ -20,6 +20,7 @@ from pathlib import Path
 from idleb_desk.store import walguard
 from idleb_desk.store.connection import StoreError
 from idleb_desk.store.gate import SQLITE_MAGIC, held, reading
+from idleb_desk.store.lockfile import process_alive
 from idleb_desk.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -193,23 +194,11 @@ def remove_stale_work(target: Path) -> None:
     """Remove what a killed recover into `target` left (its process is gone)."""
     for work in target.parent.glob(f".{target.name}.recovering-*"):
         pid = work.name.rsplit("-", 1)[-1]
-        if not pid.isdigit() or _alive(int(pid)):
+        if not pid.isdigit() or process_alive(int(pid)):
             continue
         for side in _work_files(work):
             with contextlib.suppress(OSError):
                 os.unlink(side)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 def _copy_table(old: sqlite3.Connection, new: sqlite3.Connection, table: str) -> TableSalvage:

@@ -23,6 +23,7 @@ from idleb_desk.store.connection import (
     translated,
 )
 from idleb_desk.store.gate import APPLICATION_ID
+from idleb_desk.store.lockfile import process_alive
 
 log = logging.getLogger(__name__)
 
@@ -203,7 +204,9 @@ def backup(con: sqlite3.Connection, path: Path, version: int) -> Path:
     """
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
     target = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
-    partial = target.with_name(target.name + ".part")
+    remove_stale_backup_parts(path)
+    # The process id in the name tells a copy still being written from a killed one's.
+    partial = target.with_name(f"{target.name}.{os.getpid()}.part")
     with translated(target):
         dest = sqlite3.connect(str(partial))
         try:
@@ -218,6 +221,18 @@ def backup(con: sqlite3.Connection, path: Path, version: int) -> Path:
         raise StoreError(target, f"backup copy could not be written ({exc.strerror})") from exc
     log.info("backed up %s (schema v%d) to %s", path, version, target)
     return target
+
+
+def remove_stale_backup_parts(path: Path) -> None:
+    """Remove the partial backup copies (and their journals) a killed upgrade left."""
+    for part in path.parent.glob(f"{path.name}.v*.bak*.part"):
+        pid = part.name.rsplit(".", 2)[-2] if part.name.count(".") >= 2 else ""
+        if pid.isdigit() and process_alive(int(pid)):
+            continue
+        for side in (part, Path(f"{part}-journal"), Path(f"{part}-wal"), Path(f"{part}-shm")):
+            with contextlib.suppress(FileNotFoundError):
+                side.unlink()
+                log.info("removed %s, left by an upgrade that was stopped", side)
 
 
 def check_version(path: Path, version: int) -> None:
