@@ -269,3 +269,24 @@ def test_checking_a_file_with_a_crash_wal_makes_no_side_file(tmp_path: Path) -> 
     facts = gate.inspect_file(db)
     assert facts.ours
     assert not shm.exists()
+
+
+def test_the_window_tells_the_analyst_a_stray_wal_was_set_aside(
+    tmp_path: Path, open_window, shown_errors
+) -> None:
+    db = tmp_path / "project.sqlite3"
+    make_project(db)
+    other = tmp_path / "copy" / "project.sqlite3"
+    other.parent.mkdir()
+    shutil.copyfile(db, other)
+    accept_some(db, 25)
+    crash_after(other, "for sp in s.spans(docs[0])[:17]:\n    s.delete_span(sp.id)\n")
+    shutil.copyfile(walguard.wal_path(other), walguard.wal_path(db))
+    window = open_window(db)
+    assert any("did not belong to this project" in msg for _t, msg in shown_errors)
+    assert window.session is not None
+    accepted = [
+        s for d in window.session.documents() for s in window.session.spans(d.id)
+        if s.status == "accepted"
+    ]  # fmt: skip
+    assert len(accepted) == 25

@@ -70,6 +70,11 @@ class ReviewSession(ActorOps, MemoryOps, BulkOps):
             self.lock = None
 
     @property
+    def notices(self) -> list[str]:
+        """What the analyst should be told about opening the file (a stray WAL set aside)."""
+        return list(self.store.notices)
+
+    @property
     def path(self) -> Path:
         return self.store.path
 

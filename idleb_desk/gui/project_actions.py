@@ -117,6 +117,8 @@ class ProjectActions:
             self.show_status(
                 f"Upgraded {session.path.name}; a backup copy is at {session.store.backup_path}"
             )
+        for notice in session.notices:
+            errors.show_error(self, "Project opened with a warning", notice)
         self.maybe_extract()
         return True
 
