@@ -130,7 +130,7 @@ def _missing_parts(db: Path) -> list[Path]:
 def _remove_new_project(db: Path, made: list[Path]) -> None:
     """Take back a project this import created and stored nothing in, with its side
     files and the folders made for it (a folder only while it is empty)."""
-    for side in ("", "-wal", "-shm", "-journal"):
+    for side in ("", "-wal", "-shm", "-journal", ".wal-id"):
         Path(f"{db}{side}").unlink(missing_ok=True)
     for folder in made[1:]:
         try:
