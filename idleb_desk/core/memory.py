@@ -273,12 +273,16 @@ class MemoryOps:
     # Other documents whose suggestions the last operation's memory step changed.
     memory_documents: tuple[int, ...] = ()
 
+    # Set while a stepped bulk action runs (`core.bulk_ops`): it spreads memory itself,
+    # one document per step, instead of into every document inside its first step.
+    memory_deferred: bool = False
+
     def _after_decision(self, op: Op, span_id: int) -> None:
         """Called inside a span operation, after it changed `span_id`."""
         self.memory_touched = ()
         self.memory_documents = ()
         self.memory_note = ""
-        if not mem.enabled(self.store):
+        if self.memory_deferred or not mem.enabled(self.store):
             return
         span = self.store.span(span_id)
         if span.layer != LAYER_ACTOR or not span.text.strip():
@@ -294,32 +298,54 @@ class MemoryOps:
             # suggestions itself, and deleting them under it would pull its items away.
             self._withdraw(op, key, span.document_id)
 
+    def spread_targets(self, key: Key, first_is_new: bool) -> list[int]:
+        """The documents an accept of `key` spreads to (none if it would not spread):
+        what `_after_decision` decides at an action's first accept, asked before it
+        starts. `first_is_new`: that accept makes a new decision (not one already made)."""
+        if not mem.enabled(self.store) or not key[0].strip():
+            return []
+        learned = mem.learned_about(self.store, *key)
+        learned.accepted[key] += int(first_is_new)
+        if learned.accepted[key] != 1 or learned.suppressed(key):
+            return []
+        return mem.documents_containing(self.store, key[0])
+
     def _spread(self, op: Op, key: Key, here: int) -> None:
-        added = 0
         known: dict[tuple[str, str], bool] = {}
+        added = sum(
+            self.spread_into(op, key, doc_id, here, known)
+            for doc_id in mem.documents_containing(self.store, key[0])
+        )
+        if added:
+            self.memory_note = f"suggested at {added} more place{'s' * (added != 1)}"
+
+    def spread_into(
+        self, op: Op, key: Key, doc_id: int, here: int, known: dict[tuple[str, str], bool]
+    ) -> int:
+        """Suggest `key` at its free places in one document; returns how many. `known`
+        caches whether the analyst ever accepted a (text, label), across calls."""
 
         def accepted(text: str, label: str) -> bool:
             if (text, label) not in known:
                 known[(text, label)] = self._accepted(text, label)
             return known[(text, label)]
 
-        for doc_id in mem.documents_containing(self.store, key[0]):
-            if not occurrences(self.store.document_text(doc_id), key[0]):
-                continue  # only inside longer words there
-            view = DocView.read(self.store, doc_id)
-            for place in view.free_places(key, accepted):
-                if place.relabel is not None:
-                    op.touch("spans", place.relabel)
-                sid = view.put(self.store, doc_id, place, key[1])
-                if place.relabel is None:
-                    op.created("spans", sid)
-                added += 1
-                if doc_id == here:
-                    self.memory_touched += (sid,)
-                elif doc_id not in self.memory_documents:
-                    self.memory_documents += (doc_id,)
-        if added:
-            self.memory_note = f"suggested at {added} more place{'s' * (added != 1)}"
+        if not occurrences(self.store.document_text(doc_id), key[0]):
+            return 0  # only inside longer words there
+        view = DocView.read(self.store, doc_id)
+        added = 0
+        for place in view.free_places(key, accepted):
+            if place.relabel is not None:
+                op.touch("spans", place.relabel)
+            sid = view.put(self.store, doc_id, place, key[1])
+            if place.relabel is None:
+                op.created("spans", sid)
+            added += 1
+            if doc_id == here:
+                self.memory_touched += (sid,)
+            elif doc_id not in self.memory_documents:
+                self.memory_documents += (doc_id,)
+        return added
 
     def _accepted(self, text: str, label: str) -> bool:
         return mem.learned_about(self.store, text, label).accepted[(text, label)] > 0
