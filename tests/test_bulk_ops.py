@@ -76,7 +76,7 @@ def test_project_wide_reject_is_one_undo_step_from_any_document(tmp_path: Path) 
     a, b = make_project(tmp_path / "p.idleb")
     s = ReviewSession.open(tmp_path / "p.idleb", "ana")
     lavrov = next(sp for sp in s.spans(b) if sp.text == "Lavrov")
-    result = s.reject_every(lavrov.id, project=True)
+    result = s.reject_every(lavrov.id, project=True, step_ms=0)  # a document per step
     assert result.changed == 5 and result.documents == (a, b)
     assert statuses(s, a) == ["rejected"] * 3 and statuses(s, b) == ["rejected"] * 2
     # One step per document (issue 12: the write lock is free between them), both

@@ -79,7 +79,7 @@ def test_another_connection_writes_between_the_steps(tmp_db: Path) -> None:
         calls.append((done, total))
         other.set_comment("span", cavusoglu[done - 1], f"checked during step {done}")
 
-    result = s.accept_every(first_lavrov(s, ids[0]), project=True, progress=progress)
+    result = s.accept_every(first_lavrov(s, ids[0]), project=True, progress=progress, step_ms=0)
     assert calls == [(i, len(ids)) for i in range(1, len(ids) + 1)]
     assert result.changed == 3 * len(ids) and not result.cancelled
     assert [other.span(c).comment for c in cavusoglu] == [
@@ -104,7 +104,7 @@ def test_a_second_process_writes_while_the_bulk_runs(tmp_db: Path) -> None:
         done_ = subprocess.run([sys.executable, "-c", code, str(tmp_db)], capture_output=True)
         writes.append(done_.returncode)
 
-    s.accept_every(first_lavrov(s, ids[0]), project=True, progress=progress)
+    s.accept_every(first_lavrov(s, ids[0]), project=True, progress=progress, step_ms=0)
     assert writes == [0] * len(ids)
     s.close()
 
@@ -136,6 +136,7 @@ def test_cancel_after_n_documents_keeps_n_as_one_undo_group(tmp_db: Path) -> Non
         project=True,
         progress=lambda done, _n, _t: seen.append(done),
         cancelled=lambda: len(seen) >= 3,
+        step_ms=0,  # one document per step
     )
     assert result.cancelled and seen == [1, 2, 3]
     assert result.documents == tuple(ids[:3]) and result.changed == 9
@@ -144,6 +145,28 @@ def test_cancel_after_n_documents_keeps_n_as_one_undo_group(tmp_db: Path) -> Non
     assert changed_docs(s, ids) == []
     s.redo(ids[2])
     assert changed_docs(s, ids) == ids[:3]
+    s.close()
+
+
+def test_cancel_with_steps_of_several_documents_stops_before_the_next_document(
+    tmp_db: Path,
+) -> None:
+    """Cancel is asked before every document, inside a step too: the step commits the
+    documents it did and the action stops there."""
+    ids = make_project(tmp_db, docs=8)
+    s = ReviewSession.open(tmp_db, "ana")
+    asked = iter(range(100))
+    steps: list[int] = []
+    result = s.accept_every(
+        first_lavrov(s, ids[0]),
+        project=True,
+        progress=lambda done, _n, _t: steps.append(done),
+        cancelled=lambda: next(asked) >= 5,
+        step_ms=10_000,  # every document fits in one step
+    )
+    assert result.cancelled and steps == [5] and changed_docs(s, ids) == ids[:5]
+    s.undo(ids[0])
+    assert changed_docs(s, ids) == []
     s.close()
 
 
@@ -183,7 +206,7 @@ def test_memory_spreads_one_document_per_step(tmp_db: Path) -> None:
     s = ReviewSession.open(tmp_db, "ana")
     steps: list[int] = []
     result = s.accept_every(
-        first_lavrov(s, ids[0]), project=True, progress=lambda i, n, _t: steps.append(n)
+        first_lavrov(s, ids[0]), project=True, progress=lambda i, n, _t: steps.append(n), step_ms=0
     )
     assert steps == [5] * 5 and result.documents == (*ids, bare)
     memory = [x for x in s.spans(bare) if x.origin == mem.MEMORY_ORIGIN]
@@ -201,7 +224,7 @@ KILLED = textwrap.dedent(
     sid = int(sys.argv[2])
     def progress(done, total, title):
         print(done, flush=True)
-    s.accept_every(sid, project=True, progress=progress)
+    s.accept_every(sid, project=True, progress=progress, step_ms=0)
     print("finished", flush=True)
     """
 )

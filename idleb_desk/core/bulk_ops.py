@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from idleb_desk.core.bulk_steps import BulkPlan, CancelFn, ProgressFn, run_steps
+from idleb_desk.core.bulk_steps import STEP_MS, BulkPlan, CancelFn, ProgressFn, run_steps
 from idleb_desk.core.claim_ops import ClaimOps
 from idleb_desk.core.model import (
     DOC_DONE,
@@ -93,8 +93,11 @@ class BulkOps(ClaimOps):
         project: bool = False,
         progress: ProgressFn | None = None,
         cancelled: CancelFn | None = None,
+        step_ms: float = STEP_MS,
     ) -> BulkResult:
-        return self._every(span_id, project, True, progress, cancelled)
+        """Accept the mention and its suggested occurrences; in the project, in steps
+        (`core.bulk_steps.run_steps`: progress, cancel, step size)."""
+        return self._every(span_id, project, True, progress, cancelled, step_ms)
 
     def reject_every(
         self,
@@ -102,8 +105,9 @@ class BulkOps(ClaimOps):
         project: bool = False,
         progress: ProgressFn | None = None,
         cancelled: CancelFn | None = None,
+        step_ms: float = STEP_MS,
     ) -> BulkResult:
-        return self._every(span_id, project, False, progress, cancelled)
+        return self._every(span_id, project, False, progress, cancelled, step_ms)
 
     def _every(
         self,
@@ -112,12 +116,13 @@ class BulkOps(ClaimOps):
         accept: bool,
         progress: ProgressFn | None = None,
         cancelled: CancelFn | None = None,
+        step_ms: float = STEP_MS,
     ) -> BulkResult:
         """Decide the focused mention and every still-suggested occurrence of it.
 
         An occurrence the analyst already decided (accepted, rejected, edited) keeps its
-        decision: a bulk key must never overrule a deliberate one. In the project, one
-        document is committed at a time (`core.bulk_steps`); in a document, all at once.
+        decision: a bulk key must never overrule a deliberate one. In the project it commits
+        in steps of whole documents (`core.bulk_steps`); in a document, all at once.
         """
         span = self.store.span(span_id)
         found = self._occurrences(span_id, project)
@@ -125,7 +130,7 @@ class BulkOps(ClaimOps):
         name = f"{'accept' if accept else 'reject'}_every{'_project' if project else ''}"
         if project:
             plan = BulkPlan(span, name, accept, todo, len(found))
-            return run_steps(self, plan, progress, cancelled)
+            return run_steps(self, plan, progress, cancelled, step_ms)
         with operation(self.store, self.reviewer, name, span.document_id) as op:
             for sid, _ in todo:
                 if accept:
