@@ -5,7 +5,7 @@ transaction for 101 s, and every other writer (another window, the CLI, a worker
 out. Now it runs in steps of whole documents (as many as fit in about 40 ms of work, at
 least one): one transaction and one event each, committed before the next starts, and
 the write lock is left free between steps for other writers. The steps share an undo group
-(`store.history.UndoGroup`): one Ctrl+Z in any of the documents undoes every step, one
+(`store.undo_groups.UndoGroup`): one Ctrl+Z in any of the documents undoes every step, one
 redo redoes them.
 
 Cancel stops before the next step and keeps what was committed, still one undo group:
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from idleb_desk.core.model import SUGGESTED, Span
 from idleb_desk.core.ops import Op, operation
-from idleb_desk.store import history
+from idleb_desk.store import undo_groups
 from idleb_desk.store.memory import REVIEWED, Key
 from idleb_desk.store.store import Store, now
 
@@ -107,7 +107,7 @@ def run_steps(
         first = row.fetchone()
         spread = set(session.spread_targets(key, first is not None and first[0] not in REVIEWED))
     docs = sorted(set(plan.by_doc) | spread)
-    group = history.UndoGroup(time=now())
+    group = undo_groups.UndoGroup(time=now())
     known: dict[tuple[str, str], bool] = {}
     verb = "Accepting" if plan.accept else "Rejecting"
     tally = _Tally()

@@ -16,15 +16,13 @@ undo in this one.
 from __future__ import annotations
 
 import logging
-import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from idleb_desk.core import offsets
 from idleb_desk.core.model import LAYER_ACTOR, REJECTED, SUGGESTED, Event, Extraction
+from idleb_desk.core.occurrences import occurrences
 from idleb_desk.core.ops import Op
 from idleb_desk.store import history
 from idleb_desk.store import memory as mem
@@ -56,49 +54,6 @@ def describe_origin(origin: str) -> OriginInfo:
     if origin:
         return OriginInfo("model", f"model {origin}")
     return OriginInfo("other", "unknown origin")
-
-
-@lru_cache(maxsize=8)
-def _token_sets(text: str) -> tuple[frozenset[int], frozenset[int]]:
-    starts, ends = offsets.token_edges(text)
-    return frozenset(starts), frozenset(ends)
-
-
-# A token never spans whitespace, so the token edges around an occurrence can be found
-# from the whitespace before it to the whitespace after it. Tokenising a whole article
-# for every document that holds a string cost a project-wide spread 2 s over 600
-# documents; a window longer than this (text without spaces) falls back to the article.
-_WINDOW = 256
-
-
-def occurrences(text: str, needle: str) -> list[tuple[int, int]]:
-    """Whole-word, case-sensitive occurrences of `needle` that start and end at token
-    edges of `text` (so "Assad" is not found inside "al-Assad" or "Assads", but is in
-    "Assad's")."""
-    if not needle.strip():
-        return []
-    out = []
-    for m in re.finditer(re.escape(needle), text):
-        start, end = m.start(), m.end()
-        lo, hi = start, end
-        while lo > 0 and start - lo < _WINDOW and not text[lo - 1].isspace():
-            lo -= 1
-        while hi < len(text) and hi - end < _WINDOW and not text[hi].isspace():
-            hi += 1
-        if (lo > 0 and not text[lo - 1].isspace()) or (hi < len(text) and not text[hi].isspace()):
-            lo, starts, ends = 0, *_token_sets(text)  # no whitespace near: the whole text
-        else:
-            # Uncached: windows must not push the open article out of token_edges' cache.
-            starts, ends = map(frozenset, offsets.token_edges.__wrapped__(text[lo:hi]))
-        if start - lo in starts and (end - lo in ends or _possessive(text, end, ends, lo)):
-            out.append((start, end))
-    return out
-
-
-def _possessive(text: str, end: int, ends: frozenset[int], base: int = 0) -> bool:
-    """A name followed by a possessive ending ("Lavrov's"), which the token rule of
-    `core.offsets` keeps inside the word (`ends` are offsets from `base`)."""
-    return text[end : end + 2] in ("'s", "’s") and end + 2 - base in ends
 
 
 def _in_regions(start: int, end: int, regions: list[tuple[int, int]]) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from idleb_desk.core.model import Event
-from idleb_desk.store import history
+from idleb_desk.store import history, undo_groups
 from idleb_desk.store.store import Store, now
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ def operation(
     name: str,
     document_id: int | None,
     project_wide: bool = False,
-    group: history.UndoGroup | None = None,
+    group: undo_groups.UndoGroup | None = None,
 ) -> Iterator[Op]:
     """Run one review operation atomically and log it; nothing is logged if nothing changed.
 
@@ -100,6 +100,6 @@ def revert(store: Store, event: Event, state: dict[str, Any], new_state: str) ->
     one transaction (used by undo and redo)."""
     with store.transaction():
         history.apply_state(store.con, state)
-        history.set_group_state(
+        undo_groups.set_group_state(
             store.con, event, new_state, now() if new_state == history.UNDONE else None
         )

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from idleb_desk.core.model import Event
+
+if TYPE_CHECKING:
+    from idleb_desk.store.undo_groups import UndoGroup
 
 Snapshot = dict[str, dict[str, Any]]  # {"spans": {"12": row|None}, "claims": ..., "documents": ...}
 
@@ -203,16 +205,6 @@ def documents_of(before: Snapshot, after: Snapshot) -> list[int]:
     return sorted(ids)
 
 
-@dataclass
-class UndoGroup:
-    """Events logged as one undo step: a bulk action that commits a document at a time
-    (so no other writer waits long) is still one Ctrl+Z. `id` is the first logged step's
-    event id, the `group_id` of every step; None until a step is logged."""
-
-    id: int | None = None
-    time: str | None = None  # every step carries the time the action started
-
-
 def append_event(
     con: sqlite3.Connection,
     time: str,
@@ -316,35 +308,6 @@ def members(con: sqlite3.Connection, group_id: int, state: str | None = None) ->
     return [_event(r) for r in con.execute(sql + " ORDER BY id", params).fetchall()]
 
 
-def whole(con: sqlite3.Connection, event: Event) -> Event:
-    """The event as one undo step: for a step of an undo group, the group's steps in the
-    same state merged into one event (each row's state before the first step that touched
-    it, after the last one); its id is the newest step's."""
-    if event.group_id is None:
-        return event
-    steps = members(con, event.group_id, event.state)
-    before: Snapshot = {}
-    after: Snapshot = {}
-    for step in steps:
-        for table, rows in step.before.items():
-            mine = before.setdefault(table, {})
-            for key, row in rows.items():
-                mine.setdefault(key, row)
-        for table, rows in step.after.items():
-            after.setdefault(table, {}).update(rows)
-    return Event(
-        steps[-1].id,
-        steps[0].time,
-        event.reviewer,
-        event.op,
-        event.document_id,
-        before,
-        after,
-        event.state,
-        event.group_id,
-    )
-
-
 def later_conflict(con: sqlite3.Connection, event: Event) -> Event | None:
     """A later, live operation on rows this event touched.
 
@@ -391,17 +354,6 @@ def _first_overlap(con: sqlite3.Connection, event: Event, later: bool, state: st
             if (later and other.id > last) or (not later and other.id < first):
                 return other
     return None
-
-
-def set_group_state(con: sqlite3.Connection, event: Event, state: str, time: str | None) -> None:
-    """Mark an event, or every step of its group that was in the event's state."""
-    if event.group_id is None:
-        set_state(con, event.id, state, time)
-        return
-    con.execute(
-        "UPDATE events SET state = ?, undone_at = ? WHERE group_id = ? AND state = ?",
-        (state, time, event.group_id, event.state),
-    )
 
 
 def set_state(con: sqlite3.Connection, event_id: int, state: str, time: str | None) -> None:
