@@ -48,11 +48,9 @@ def cmd_memory(args: argparse.Namespace) -> int:
         learned = mem.learned(store)
         spread = 0
         if args.spread and mem.enabled(store):
-            from idleb_desk.core.memory import suggest_in_document
+            from idleb_desk.core.memory import spread_project
 
-            ids = [int(r[0]) for r in store.execute("SELECT id FROM documents ORDER BY id")]
-            with store.transaction():
-                spread = sum(suggest_in_document(store, d, learned) for d in ids)
+            spread = spread_project(store, learned)
         out = {
             "enabled": mem.enabled(store),
             "reject_threshold": learned.threshold,

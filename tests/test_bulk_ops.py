@@ -76,11 +76,14 @@ def test_project_wide_reject_is_one_undo_step_from_any_document(tmp_path: Path) 
     a, b = make_project(tmp_path / "p.idleb")
     s = ReviewSession.open(tmp_path / "p.idleb", "ana")
     lavrov = next(sp for sp in s.spans(b) if sp.text == "Lavrov")
-    result = s.reject_every(lavrov.id, project=True)
+    result = s.reject_every(lavrov.id, project=True, step_ms=0)  # a document per step
     assert result.changed == 5 and result.documents == (a, b)
     assert statuses(s, a) == ["rejected"] * 3 and statuses(s, b) == ["rejected"] * 2
-    (event,) = [e for e in s.events(a) if e.op == "reject_every_project"]
-    assert event.document_id is None and s.events(b)[-1].id == event.id
+    # One step per document (issue 12: the write lock is free between them), both
+    # project events of one undo group.
+    step_a, step_b = [e for e in s.events() if e.op == "reject_every_project"]
+    assert step_a.document_id is None and step_a.group_id == step_b.group_id == step_a.id
+    assert [e.id for e in s.events(a)] == [step_a.id] and s.events(b)[-1].id == step_b.id
     # Undo from the OTHER document than the one it was started in: both come back.
     assert s.can_undo(a) and s.undo(a) is not None
     assert statuses(s, a) == ["suggested"] * 3 and statuses(s, b) == ["suggested"] * 2

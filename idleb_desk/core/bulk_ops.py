@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from idleb_desk.core.bulk_steps import STEP_MS, BulkPlan, CancelFn, ProgressFn, run_steps
 from idleb_desk.core.claim_ops import ClaimOps
 from idleb_desk.core.model import (
     DOC_DONE,
@@ -45,6 +46,9 @@ class BulkResult:
     decided: int  # occurrences left alone because the analyst had already decided them
     documents: tuple[int, ...]
     span_ids: tuple[int, ...] = ()  # the spans it decided
+    # Stopped by the analyst (Cancel) before its last document; what it committed is kept,
+    # as one undo step.
+    cancelled: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,9 @@ class BulkOps(ClaimOps):
     def occurrences(self, span_id: int, project: bool = False) -> list[tuple[int, str]]:
         """(span id, status) of every actor mention with the same text and label as this
         one, in its document or in the whole project, in document and text order."""
+        return [(sid, status) for sid, status, _ in self._occurrences(span_id, project)]
+
+    def _occurrences(self, span_id: int, project: bool) -> list[tuple[int, str, int]]:
         span = self.store.span(span_id)
         if span.layer != LAYER_ACTOR:
             raise ReviewError("every occurrence works on actor mentions; focus one first")
@@ -71,50 +78,74 @@ class BulkOps(ClaimOps):
             params += (span.document_id,)
         # The length test first: SQLite cuts the text only for spans that could match.
         rows = self.store.execute(
-            f"""SELECT s.id, s.status FROM spans s JOIN documents d ON d.id = s.document_id
+            f"""SELECT s.id, s.status, s.document_id FROM spans s
+                JOIN documents d ON d.id = s.document_id
                 WHERE s.layer = ? AND s.label = ? AND s."end" - s.start = ?
                   AND substr(d.text, s.start + 1, s."end" - s.start) = ? {where}
                 ORDER BY s.document_id, s.start, s.id""",
             params,
         ).fetchall()
-        return [(int(r[0]), str(r[1])) for r in rows]
+        return [(int(r[0]), str(r[1]), int(r[2])) for r in rows]
 
-    def accept_every(self, span_id: int, project: bool = False) -> BulkResult:
-        return self._every(span_id, project, accept=True)
+    def accept_every(
+        self,
+        span_id: int,
+        project: bool = False,
+        progress: ProgressFn | None = None,
+        cancelled: CancelFn | None = None,
+        step_ms: float = STEP_MS,
+    ) -> BulkResult:
+        """Accept the mention and its suggested occurrences; in the project, in steps
+        (`core.bulk_steps.run_steps`: progress, cancel, step size)."""
+        return self._every(span_id, project, True, progress, cancelled, step_ms)
 
-    def reject_every(self, span_id: int, project: bool = False) -> BulkResult:
-        return self._every(span_id, project, accept=False)
+    def reject_every(
+        self,
+        span_id: int,
+        project: bool = False,
+        progress: ProgressFn | None = None,
+        cancelled: CancelFn | None = None,
+        step_ms: float = STEP_MS,
+    ) -> BulkResult:
+        return self._every(span_id, project, False, progress, cancelled, step_ms)
 
-    def _every(self, span_id: int, project: bool, accept: bool) -> BulkResult:
+    def _every(
+        self,
+        span_id: int,
+        project: bool,
+        accept: bool,
+        progress: ProgressFn | None = None,
+        cancelled: CancelFn | None = None,
+        step_ms: float = STEP_MS,
+    ) -> BulkResult:
         """Decide the focused mention and every still-suggested occurrence of it.
 
         An occurrence the analyst already decided (accepted, rejected, edited) keeps its
-        decision: a bulk key must never overrule a deliberate one.
+        decision: a bulk key must never overrule a deliberate one. In the project it commits
+        in steps of whole documents (`core.bulk_steps`); in a document, all at once.
         """
         span = self.store.span(span_id)
-        found = self.occurrences(span_id, project)
-        todo = [sid for sid, status in found if status == SUGGESTED or sid == span_id]
+        found = self._occurrences(span_id, project)
+        todo = [(sid, doc) for sid, status, doc in found if status == SUGGESTED or sid == span_id]
         name = f"{'accept' if accept else 'reject'}_every{'_project' if project else ''}"
-        doc = None if project else span.document_id
-        with operation(self.store, self.reviewer, name, doc, project_wide=project) as op:
-            for sid in todo:
+        if project:
+            plan = BulkPlan(span, name, accept, todo, len(found))
+            return run_steps(self, plan, progress, cancelled, step_ms)
+        with operation(self.store, self.reviewer, name, span.document_id) as op:
+            for sid, _ in todo:
                 if accept:
                     self.accept_span(sid)
                 else:
                     self.reject_span(sid)
             changed = len(op.before.get("spans", {}))
-        docs = self.store.execute(
-            f"SELECT DISTINCT document_id FROM spans WHERE id IN ({','.join('?' * len(todo))})",
-            todo,
-        ).fetchall()
         log.info("%s %r (%s): %d spans", name, span.text, span.label, len(todo))
         return BulkResult(
             span.text,
             span.label,
             changed,
             len(found) - len(todo),
-            tuple(sorted(int(r[0]) for r in docs)),
-            tuple(todo),
+            (span.document_id,) if todo else (),
+            tuple(sid for sid, _ in todo),
         )
 
     # ---- flags and comments ------------------------------------------------------------------

@@ -16,16 +16,14 @@ undo in this one.
 from __future__ import annotations
 
 import logging
-import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from idleb_desk.core import offsets
 from idleb_desk.core.actors import link_actor_id, link_suggestions
 from idleb_desk.core.model import LAYER_ACTOR, REJECTED, SUGGESTED, Event, Extraction
+from idleb_desk.core.occurrences import occurrences
 from idleb_desk.core.ops import Op
 from idleb_desk.store import history
 from idleb_desk.store import memory as mem
@@ -57,32 +55,6 @@ def describe_origin(origin: str) -> OriginInfo:
     if origin:
         return OriginInfo("model", f"model {origin}")
     return OriginInfo("other", "unknown origin")
-
-
-@lru_cache(maxsize=8)
-def _token_sets(text: str) -> tuple[frozenset[int], frozenset[int]]:
-    starts, ends = offsets.token_edges(text)
-    return frozenset(starts), frozenset(ends)
-
-
-def occurrences(text: str, needle: str) -> list[tuple[int, int]]:
-    """Whole-word, case-sensitive occurrences of `needle` that start and end at token
-    edges of `text` (so "Assad" is not found inside "al-Assad" or "Assads", but is in
-    "Assad's")."""
-    if not needle.strip():
-        return []
-    starts, ends = _token_sets(text)
-    return [
-        (m.start(), m.end())
-        for m in re.finditer(re.escape(needle), text)
-        if m.start() in starts and (m.end() in ends or _possessive(text, m.end(), ends))
-    ]
-
-
-def _possessive(text: str, end: int, ends: frozenset[int]) -> bool:
-    """A name followed by a possessive ending ("Lavrov's"), which the token rule of
-    `core.offsets` keeps inside the word."""
-    return text[end : end + 2] in ("'s", "’s") and end + 2 in ends
 
 
 def _in_regions(start: int, end: int, regions: list[tuple[int, int]]) -> bool:
@@ -206,6 +178,22 @@ def suggest_in_document(store: Store, doc_id: int, learned: Learned | None = Non
     return count
 
 
+def spread_project(
+    store: Store, learned: Learned, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Memory suggestions for every document (`idleb-desk memory --spread`), committed
+    one document at a time so that no other writer waits for the whole project; a killed
+    run leaves whole documents, and a re-run adds only what is missing."""
+    ids = [int(r[0]) for r in store.execute("SELECT id FROM documents ORDER BY id").fetchall()]
+    added = 0
+    for i, doc_id in enumerate(ids, 1):
+        with store.transaction():
+            added += suggest_in_document(store, doc_id, learned)
+        if progress is not None:
+            progress(i, len(ids))
+    return added
+
+
 def filter_extraction(ex: Extraction, learned: Learned, text: str) -> Extraction:
     """The model's suggestions minus the actor strings the analyst keeps rejecting."""
     if not learned.rejected:
@@ -278,12 +266,16 @@ class MemoryOps:
     # Other documents whose suggestions the last operation's memory step changed.
     memory_documents: tuple[int, ...] = ()
 
+    # Set while a stepped bulk action runs (`core.bulk_ops`): it spreads memory itself,
+    # one document per step, instead of into every document inside its first step.
+    memory_deferred: bool = False
+
     def _after_decision(self, op: Op, span_id: int) -> None:
         """Called inside a span operation, after it changed `span_id`."""
         self.memory_touched = ()
         self.memory_documents = ()
         self.memory_note = ""
-        if not mem.enabled(self.store):
+        if self.memory_deferred or not mem.enabled(self.store):
             return
         span = self.store.span(span_id)
         if span.layer != LAYER_ACTOR or not span.text.strip():
@@ -299,32 +291,54 @@ class MemoryOps:
             # suggestions itself, and deleting them under it would pull its items away.
             self._withdraw(op, key, span.document_id)
 
+    def spread_targets(self, key: Key, first_is_new: bool) -> list[int]:
+        """The documents an accept of `key` spreads to (none if it would not spread):
+        what `_after_decision` decides at an action's first accept, asked before it
+        starts. `first_is_new`: that accept makes a new decision (not one already made)."""
+        if not mem.enabled(self.store) or not key[0].strip():
+            return []
+        learned = mem.learned_about(self.store, *key)
+        learned.accepted[key] += int(first_is_new)
+        if learned.accepted[key] != 1 or learned.suppressed(key):
+            return []
+        return mem.documents_containing(self.store, key[0])
+
     def _spread(self, op: Op, key: Key, here: int) -> None:
-        added = 0
         known: dict[tuple[str, str], bool] = {}
+        added = sum(
+            self.spread_into(op, key, doc_id, here, known)
+            for doc_id in mem.documents_containing(self.store, key[0])
+        )
+        if added:
+            self.memory_note = f"suggested at {added} more place{'s' * (added != 1)}"
+
+    def spread_into(
+        self, op: Op, key: Key, doc_id: int, here: int, known: dict[tuple[str, str], bool]
+    ) -> int:
+        """Suggest `key` at its free places in one document; returns how many. `known`
+        caches whether the analyst ever accepted a (text, label), across calls."""
 
         def accepted(text: str, label: str) -> bool:
             if (text, label) not in known:
                 known[(text, label)] = self._accepted(text, label)
             return known[(text, label)]
 
-        for doc_id in mem.documents_containing(self.store, key[0]):
-            if not occurrences(self.store.document_text(doc_id), key[0]):
-                continue  # only inside longer words there
-            view = DocView.read(self.store, doc_id)
-            for place in view.free_places(key, accepted):
-                if place.relabel is not None:
-                    op.touch("spans", place.relabel)
-                sid = view.put(self.store, doc_id, place, key[1])
-                if place.relabel is None:
-                    op.created("spans", sid)
-                added += 1
-                if doc_id == here:
-                    self.memory_touched += (sid,)
-                elif doc_id not in self.memory_documents:
-                    self.memory_documents += (doc_id,)
-        if added:
-            self.memory_note = f"suggested at {added} more place{'s' * (added != 1)}"
+        if not occurrences(self.store.document_text(doc_id), key[0]):
+            return 0  # only inside longer words there
+        view = DocView.read(self.store, doc_id)
+        added = 0
+        for place in view.free_places(key, accepted):
+            if place.relabel is not None:
+                op.touch("spans", place.relabel)
+            sid = view.put(self.store, doc_id, place, key[1])
+            if place.relabel is None:
+                op.created("spans", sid)
+            added += 1
+            if doc_id == here:
+                self.memory_touched += (sid,)
+            elif doc_id not in self.memory_documents:
+                self.memory_documents += (doc_id,)
+        return added
 
     def _accepted(self, text: str, label: str) -> bool:
         return mem.learned_about(self.store, text, label).accepted[(text, label)] > 0

@@ -222,3 +222,6 @@ class Event:
     before: dict[str, Any]
     after: dict[str, Any]
     state: str
+    # Steps logged as one undo step (a project-wide bulk action commits a document at a
+    # time) share the id of the group's first event; None for a lone event.
+    group_id: int | None = None

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from idleb_desk.store import history
+from idleb_desk.core.model import Event
+from idleb_desk.store import history, undo_groups
 from idleb_desk.store.store import Store, now
 
 log = logging.getLogger(__name__)
@@ -62,36 +63,43 @@ def operation(
     name: str,
     document_id: int | None,
     project_wide: bool = False,
+    group: undo_groups.UndoGroup | None = None,
 ) -> Iterator[Op]:
     """Run one review operation atomically and log it; nothing is logged if nothing changed.
 
     `project_wide` (with document_id None) logs an operation over several documents,
-    listed with the event so that undo in any of them finds it.
+    listed with the event so that undo in any of them finds it. `group` logs it as one
+    step of an undo group (one undo takes every step).
     """
     outer = _ACTIVE.get(id(store))
     if outer is not None:
         yield outer
         return
-    op = Op(store, name, document_id, now())
+    op = Op(store, name, document_id, group.time if group and group.time else now())
     _ACTIVE[id(store)] = op
+    event_id = None
     try:
         with store.transaction():
             yield op
             after = op.after()
             if after != op.before:
                 docs = history.documents_of(op.before, after) if project_wide else None
-                history.append_event(
-                    store.con, op.time, reviewer, name, document_id, op.before, after, docs
-                )
+                event_id = history.append_event(
+                    store.con, op.time, reviewer, name, document_id, op.before, after, docs,
+                    group,
+                )  # fmt: skip
     finally:
         _ACTIVE.pop(id(store), None)
+    if group is not None and group.id is None and event_id is not None:
+        group.id = event_id  # only once committed: a rolled-back step frees its id
     log.debug("%s on document %s committed", name, document_id)
 
 
-def revert(store: Store, event_id: int, state: dict[str, Any], new_state: str) -> None:
-    """Write a logged state back and mark the event (used by undo and redo)."""
+def revert(store: Store, event: Event, state: dict[str, Any], new_state: str) -> None:
+    """Write a logged state back and mark the event, or every step of its undo group, in
+    one transaction (used by undo and redo)."""
     with store.transaction():
         history.apply_state(store.con, state)
-        history.set_state(
-            store.con, event_id, new_state, now() if new_state == history.UNDONE else None
+        undo_groups.set_group_state(
+            store.con, event, new_state, now() if new_state == history.UNDONE else None
         )

@@ -25,7 +25,7 @@ from idleb_desk.core.model import (
     Span,
 )
 from idleb_desk.core.ops import ReviewError, operation, revert
-from idleb_desk.store import history
+from idleb_desk.store import history, undo_groups
 from idleb_desk.store.lockfile import ProjectLock
 from idleb_desk.store.store import Store
 
@@ -153,11 +153,12 @@ class ReviewSession(ActorOps, MemoryOps, BulkOps):
         """Write an event's before (undo) or after (redo) rows back and mark it."""
         if event is None:
             return None
+        event = undo_groups.whole(self.store.con, event)  # a bulk action's steps are one step
         self._refuse_conflict(event, verb)
         target, other = (
             (event.before, event.after) if verb == "undo" else (event.after, event.before)
         )
-        revert(self.store, event.id, self._keep_later_work(event, target, other), new_state)
+        revert(self.store, event, self._keep_later_work(event, target, other), new_state)
         log.info("%s %s (event %d) on document %s", verb, event.op, event.id, event.document_id)
         return event
 

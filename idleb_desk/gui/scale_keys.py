@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from typing import Any
 
 from PySide6.QtCore import Signal
 
 from idleb_desk.core.bulk_ops import LEAVE, BulkResult, Position
-from idleb_desk.core.model import FLAG_UNCERTAIN, LAYER_ACTOR, Event
+from idleb_desk.core.model import FLAG_UNCERTAIN, LAYER_ACTOR, Event, Span
 from idleb_desk.gui import questions
+from idleb_desk.gui.bulk_task import BulkRequest, run_every_project
 from idleb_desk.gui.claim_keys import ReviewController
 from idleb_desk.gui.review_controller import quote
 from idleb_desk.gui.review_state import CLAIM, SPAN, Item
 from idleb_desk.gui.scope import ALL, SCOPE_TEXT, NavFilter, next_scope
 from idleb_desk.gui.span_keys import UNDO_WORDS
+from idleb_desk.gui.workers import Task
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +75,7 @@ class ScaleController(ReviewController):
 
     scope = ALL
     nav_filter = NavFilter()
+    bulk_task: Task | None = None  # every occurrence in the project, while it runs
 
     # ---- scope and filter ----------------------------------------------------------------
 
@@ -140,24 +144,56 @@ class ScaleController(ReviewController):
             self.status.emit("Every occurrence works on an actor mention — J/K to one first")
             return
         session, key = self.session, self.state.key(self.focus) if self.focus else None
+        if project:
+            self._every_project(span, accept, key)
+            return
         fn = session.accept_every if accept else session.reject_every
-        result: BulkResult | None = self._commit(lambda: fn(span.id, project))
+        result: BulkResult | None = self._commit(lambda: fn(span.id))
         if result is None:
             return
         for sid in result.span_ids:
             if sid in self.state.spans:
                 self.put_span(sid)
-        if project:
-            self.documents_changed.emit()
+        self._every_done(result, accept, key, "here")
+
+    def _every_done(self, result: BulkResult, accept: bool, key: Any, where: str) -> None:
+        if self.state is None:
+            return
         self.focus_key = key
         nxt = self.state.step(key, +1, self.role_mode) if key else None
         self.focus_item(nxt if nxt is not None else self.focus)
-        where = f"in {len(result.documents)} document(s) of the project" if project else "here"
         kept = f"; {result.decided} already decided kept" if result.decided else ""
         verb = "accepted" if accept else "rejected"
+        stopped = "Stopped: " if result.cancelled else ""
         self._saved(
-            f"{verb} {result.changed} × {quote(result.text)} ({result.label}) {where}{kept} — "
-            "Ctrl+Z undoes them all"
+            f"{stopped}{verb} {result.changed} × {quote(result.text)} ({result.label}) "
+            f"{where}{kept} — Ctrl+Z undoes them all"
+        )
+
+    def _every_project(self, span: Span, accept: bool, key: Any) -> None:
+        """Off the GUI thread, with progress and Cancel (`gui.bulk_task`)."""
+        assert self.session is not None
+        if self.bulk_task is not None:
+            self.status.emit("Every occurrence in the project is still running")
+            return
+        if self.session.read_only_reason is not None:
+            self.status.emit(f"Not changed — read-only: {self.session.read_only_reason}")
+            return
+        request = BulkRequest(span.id, accept, span.text, span.label)
+
+        def done(result: BulkResult | None) -> None:
+            self.bulk_task = None
+            if self.session is None:
+                return
+            self.reload()  # the open document's rows, as the steps left them
+            self.documents_changed.emit()
+            if result is None:
+                return
+            where = f"in {len(result.documents)} document(s) of the project"
+            self._every_done(result, accept, key, where)
+
+        self.bulk_task = run_every_project(
+            self.w.view.window(), self.session, request, done, self.status.emit
         )
 
     # ---- flags and comments ------------------------------------------------------------------

@@ -73,8 +73,11 @@ def unlinked_mentions(store: Store, document_id: int, label: str, longer_than: i
     characters, that link to no actor yet (suggestions): a longer name there can name a
     shorter mention accepted first."""
     text = store.document_text(document_id)
+    # `+label`: without it SQLite picks the (label, length) index and walks every longer
+    # mention of the label in the project, not this document's (3.5 ms per accept over
+    # 600 documents); the unary plus leaves it the document index.
     rows = store.execute(
-        'SELECT start, "end" FROM spans WHERE document_id = ? AND layer = ? AND label = ? '
+        'SELECT start, "end" FROM spans WHERE document_id = ? AND layer = ? AND +label = ? '
         'AND actor_id IS NULL AND status != ? AND "end" - start > ?',
         (document_id, LAYER_ACTOR, label, REJECTED, longer_than),
     ).fetchall()

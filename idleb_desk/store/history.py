@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from idleb_desk.core.model import Event
+
+if TYPE_CHECKING:
+    from idleb_desk.store.undo_groups import UndoGroup
 
 Snapshot = dict[str, dict[str, Any]]  # {"spans": {"12": row|None}, "claims": ..., "documents": ...}
 
@@ -211,8 +214,10 @@ def append_event(
     before: Snapshot,
     after: Snapshot,
     documents: list[int] | None = None,
+    group: UndoGroup | None = None,
 ) -> int:
-    """Log one operation; `documents` (with document_id None) makes it project-wide."""
+    """Log one operation; `documents` (with document_id None) makes it project-wide, and
+    `group` makes it one step of an undo group."""
     if document_id is None and not documents:
         # A project event (an actor merge or rename) may touch any document: it ends
         # all of the reviewer's redo chains.
@@ -220,18 +225,26 @@ def append_event(
             "UPDATE events SET state = ? WHERE state = ? AND reviewer = ?",
             (DROPPED, UNDONE, reviewer),
         )
-    # A new operation ends its reviewer's redo chain on the document(s) it touches.
+    # A new operation ends its reviewer's redo chain on the document(s) it touches; an
+    # undone group it meets there ends whole, as one event would.
     for doc in documents if documents else [document_id]:
+        where = f"state = ? AND {_OF_DOC} AND reviewer = ?"
+        params = (UNDONE, *_of_doc(doc), reviewer)
         con.execute(
-            f"UPDATE events SET state = ? WHERE state = ? AND {_OF_DOC} AND reviewer = ?",
-            (DROPPED, UNDONE, *_of_doc(doc), reviewer),
+            f"UPDATE events SET state = ? WHERE state = ? AND group_id IN "
+            f"(SELECT group_id FROM events WHERE {where} AND group_id IS NOT NULL)",
+            (DROPPED, UNDONE, *params),
         )
+        con.execute(f"UPDATE events SET state = ? WHERE {where}", (DROPPED, *params))
+    group_id = group.id if group is not None else None
     cur = con.execute(
-        "INSERT INTO events (time, reviewer, op, document_id, before, after, state) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (time, reviewer, op, document_id, json.dumps(before), json.dumps(after), DONE),
+        "INSERT INTO events (time, reviewer, op, document_id, before, after, state, group_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (time, reviewer, op, document_id, json.dumps(before), json.dumps(after), DONE, group_id),
     )
     event_id = int(cur.lastrowid or 0)
+    if group is not None and group_id is None:
+        con.execute("UPDATE events SET group_id = id WHERE id = ?", (event_id,))
     if documents and document_id is None:
         con.executemany(
             "INSERT INTO event_documents (event_id, document_id) VALUES (?, ?)",
@@ -250,10 +263,11 @@ def _event(row: sqlite3.Row | tuple) -> Event:
         before=json.loads(row[5]),
         after=json.loads(row[6]),
         state=row[7],
+        group_id=row[8],
     )
 
 
-EVENT_COLS = "id, time, reviewer, op, document_id, before, after, state"
+EVENT_COLS = "id, time, reviewer, op, document_id, before, after, state, group_id"
 
 
 def last_done(con: sqlite3.Connection, document_id: int | None, reviewer: str) -> Event | None:
@@ -284,6 +298,16 @@ def _rows_of(event: Event) -> set[tuple[str, str]]:
     return {(table, key) for table, rows in event.before.items() for key in rows}
 
 
+def members(con: sqlite3.Connection, group_id: int, state: str | None = None) -> list[Event]:
+    """The events of an undo group (in `state`, if given), oldest first."""
+    sql = f"SELECT {EVENT_COLS} FROM events WHERE group_id = ?"
+    params: tuple[Any, ...] = (group_id,)
+    if state is not None:
+        sql += " AND state = ?"
+        params += (state,)
+    return [_event(r) for r in con.execute(sql + " ORDER BY id", params).fetchall()]
+
+
 def later_conflict(con: sqlite3.Connection, event: Event) -> Event | None:
     """A later, live operation on rows this event touched.
 
@@ -293,28 +317,42 @@ def later_conflict(con: sqlite3.Connection, event: Event) -> Event | None:
     analyst's later events there are undone before this one is reached.
     """
     # Any document: a project event (an actor merge) touches rows of many documents.
-    return _first_overlap(con, event, "id > ?", DONE)
+    return _first_overlap(con, event, True, DONE)
 
 
 def earlier_undone(con: sqlite3.Connection, event: Event) -> Event | None:
     """An older undone operation on rows this event touched: it must be redone first, or
     this event's "after" rows would be written over a state they never followed (a redo
     of a project event from one document, while that document's older events wait)."""
-    return _first_overlap(con, event, "id < ?", UNDONE)
+    return _first_overlap(con, event, False, UNDONE)
 
 
-def _first_overlap(con: sqlite3.Connection, event: Event, side: str, state: str) -> Event | None:
-    """The oldest event on `side` of this one ("id > ?" or "id < ?") in `state` that
-    touched any of the rows this event touched."""
-    mine = _rows_of(event)
+def _first_overlap(con: sqlite3.Connection, event: Event, later: bool, state: str) -> Event | None:
+    """The oldest event in `state`, outside this event's group, that touched one of its
+    rows after (`later`) or before the step of the group that touched that row.
+
+    Another analyst may write between the steps of a group (that is why it has steps): a
+    row changed before the step that touched it is no conflict."""
+    steps = [event] if event.group_id is None else members(con, event.group_id)
+    ids = {step.id for step in steps}
+    touched: dict[tuple[str, str], tuple[int, int]] = {}  # row -> (first, last) step id
+    for step in steps:
+        for row in _rows_of(step):
+            first, _ = touched.get(row, (step.id, step.id))
+            touched[row] = (first, step.id)
+    side, edge = ("id > ?", min(ids)) if later else ("id < ?", max(ids))
     rows = con.execute(
         f"SELECT {EVENT_COLS} FROM events WHERE {side} AND state = ? ORDER BY id",
-        (event.id, state),
+        (edge, state),
     ).fetchall()
     for row in rows:
         other = _event(row)
-        if mine & _rows_of(other):
-            return other
+        if other.id in ids:
+            continue
+        for key in _rows_of(other).intersection(touched):
+            first, last = touched[key]
+            if (later and other.id > last) or (not later and other.id < first):
+                return other
     return None
 
 

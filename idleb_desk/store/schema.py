@@ -183,6 +183,15 @@ V_MEMORY = [
 ]
 
 
+# Version 8, undo groups (issues 12 and 17): a project-wide "every occurrence" commits one
+# document at a time, each step its own event; the steps share `group_id` (the id of the
+# group's first event), so one undo or redo takes them all.
+UNDO_GROUPS = [
+    "ALTER TABLE events ADD COLUMN group_id INTEGER",
+    "CREATE INDEX events_group ON events (group_id) WHERE group_id IS NOT NULL",
+]
+
+
 # STEPS[n] upgrades a file from version n to n + 1.
 STEPS: list[Callable[[sqlite3.Connection], None]] = [
     _run(V1),
@@ -192,6 +201,7 @@ STEPS: list[Callable[[sqlite3.Connection], None]] = [
     _run(V_REVIEW_SCALE),
     _run(V_MEMORY),
     _run(ACTOR_MERGES),
+    _run(UNDO_GROUPS),
 ]
 SCHEMA_VERSION = len(STEPS)
 
