@@ -43,8 +43,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # The baseline worker runs this file against an older tree: BENCH_CODE names it.
 sys.path.insert(0, os.environ.get("BENCH_CODE", str(ROOT)))
 
-from idleb_desk.core.model import ActorSuggestion, Extraction  # noqa: E402
 from idleb_desk.core.review import ReviewSession  # noqa: E402
+from idleb_desk.model import ActorSuggestion, Extraction  # noqa: E402
 from idleb_desk.store.store import Store  # noqa: E402
 
 BASELINE_REV = "28c69d3"

@@ -31,7 +31,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from idleb_desk.core.model import ActorSuggestion, Extraction
+from idleb_desk.model import ActorSuggestion, Extraction
 from idleb_desk.store.connection import StoreError
 from idleb_desk.store.store import Store
 

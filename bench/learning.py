@@ -34,9 +34,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from idleb_desk.core.model import LAYER_ACTOR, REJECTED, SUGGESTED  # noqa: E402
 from idleb_desk.core.review import ReviewSession  # noqa: E402
 from idleb_desk.io.importer import import_paths  # noqa: E402
+from idleb_desk.model import LAYER_ACTOR, REJECTED, SUGGESTED  # noqa: E402
 from idleb_desk.nlp.pipeline import Extractor  # noqa: E402
 from idleb_desk.nlp.scoring import read_text  # noqa: E402
 from idleb_desk.store import memory as mem  # noqa: E402

@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from idleb_desk.core.model import ActorSuggestion, Extraction
+from idleb_desk.model import ActorSuggestion, Extraction
 from idleb_desk.store.store import Store
 
 WORDS = [

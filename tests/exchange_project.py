@@ -15,9 +15,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from idleb_desk.core.model import ActorSuggestion, ClaimSuggestion, Extraction, Region, TextRef
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.io.importer import import_paths
+from idleb_desk.model import ActorSuggestion, ClaimSuggestion, Extraction, Region, TextRef
 from idleb_desk.nlp.pipeline import Extractor
 from idleb_desk.store import annotations
 from idleb_desk.store.store import Store

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from idleb_desk.core.model import TextRef
 from idleb_desk.core.offsets import token_edges
+from idleb_desk.model import TextRef
 from idleb_desk.nlp.pipeline import Extractor
 
 ROOT = Path(__file__).resolve().parents[1]

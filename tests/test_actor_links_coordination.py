@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from idleb_desk.core.actor_link import RoleMention, role_parts
+from idleb_desk.actor_link import RoleMention, role_parts
 from idleb_desk.core.network import NODE_ACTOR, load_network
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.io.csv_export import export_csv

@@ -25,8 +25,8 @@ from typing import Any
 import pytest
 
 from idleb_desk.cli import main
-from idleb_desk.core.model import LAYER_ACTOR
 from idleb_desk.core.review import ReviewSession
+from idleb_desk.model import LAYER_ACTOR
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "idleb_desk" / "seeds" / "idleb-eu-ministers.txt"

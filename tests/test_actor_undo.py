@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from idleb_desk.core.model import LAYER_ACTOR
 from idleb_desk.core.ops import ReviewError
 from idleb_desk.core.review import ReviewSession
+from idleb_desk.model import LAYER_ACTOR
 from idleb_desk.store.memory import ENABLED_SETTING as MEMORY_SETTING
 
 TEXTS = (

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from idleb_desk.core import actor_link
-from idleb_desk.core.actor_link import Known, canonical_name, name_key, suggest
+from idleb_desk import actor_link
+from idleb_desk.actor_link import Known, canonical_name, name_key, suggest
 from idleb_desk.core.actors import link_actor_id
-from idleb_desk.core.model import LAYER_ACTOR
 from idleb_desk.core.ops import ReviewError
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.io.actor_table import ACTOR_TABLE_COLUMNS, ACTOR_TABLE_FILE
 from idleb_desk.io.csv_export import export_csv
 from idleb_desk.io.importer import import_paths
+from idleb_desk.model import LAYER_ACTOR
 from idleb_desk.store.memory import ENABLED_SETTING as MEMORY_SETTING
 
 ROOT = Path(__file__).resolve().parents[1]

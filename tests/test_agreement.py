@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from idleb_desk.core.agreement import compare, kappa
-from idleb_desk.core.model import ActorSuggestion, ClaimSuggestion, Extraction, TextRef
 from idleb_desk.core.review import ReviewSession
+from idleb_desk.model import ActorSuggestion, ClaimSuggestion, Extraction, TextRef
 from idleb_desk.store.store import Store
 
 TEXT = "Lavrov rejected calls for a ceasefire. Erdogan said Turkey would not step back."

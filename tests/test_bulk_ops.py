@@ -9,11 +9,11 @@ import json
 from pathlib import Path
 
 from idleb_desk.core.bulk_ops import Position
-from idleb_desk.core.model import ActorSuggestion, ClaimSuggestion, Extraction, TextRef
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.io.csv_export import export_csv
 from idleb_desk.io.importer import import_paths
 from idleb_desk.io.jsonl import export_jsonl
+from idleb_desk.model import ActorSuggestion, ClaimSuggestion, Extraction, TextRef
 from idleb_desk.store.store import Store
 
 TEXT_A = "Lavrov met Cavusoglu. Later Lavrov said Russia would stay. Lavrov left."

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from idleb_desk.core.model import ActorSuggestion, Extraction
 from idleb_desk.core.ops import ReviewError
 from idleb_desk.core.review import ReviewSession
+from idleb_desk.model import ActorSuggestion, Extraction
 from idleb_desk.store import memory as mem
 from idleb_desk.store.store import Store
 

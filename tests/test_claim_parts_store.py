@@ -7,10 +7,10 @@ import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from idleb_desk.core.model import ClaimSuggestion, Extraction, TextRef
 from idleb_desk.io.csv_export import export_csv
 from idleb_desk.io.importer import import_paths
 from idleb_desk.io.jsonl import export_jsonl
+from idleb_desk.model import ClaimSuggestion, Extraction, TextRef
 from idleb_desk.store.store import Store
 
 TEXT = '"We are ready," the envoy said. "Talks start Monday." Aides said she told them so.'

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from idleb_desk.core.model import CLAIM_KINDS
+from idleb_desk.model import CLAIM_KINDS
 from idleb_desk.nlp.cues import LexiconError, default_lexicon, parse_lexicon
 
 REQUIRED = [

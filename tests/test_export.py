@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from idleb_desk.core.model import ActorSuggestion, ClaimSuggestion, Extraction, Region, TextRef
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.io.csv_export import export_csv
 from idleb_desk.io.importer import import_paths
 from idleb_desk.io.jsonl import export_jsonl
+from idleb_desk.model import ActorSuggestion, ClaimSuggestion, Extraction, Region, TextRef
 from idleb_desk.store.exports import ACTOR_COLUMNS, CLAIM_COLUMNS
 from idleb_desk.store.store import Store
 

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from idleb_desk.core.model import ActorSuggestion, ClaimSuggestion, Extraction, TextRef
 from idleb_desk.io.atomic import remove_stale_parts
 from idleb_desk.io.formats.export import export_format
 from idleb_desk.io.jsonl import export_jsonl
+from idleb_desk.model import ActorSuggestion, ClaimSuggestion, Extraction, TextRef
 from idleb_desk.store.store import Store
 
 N = 2000

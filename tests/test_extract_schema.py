@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from idleb_desk.core.model import CLAIM_KINDS, QUOTE_TYPES
+from idleb_desk.model import CLAIM_KINDS, QUOTE_TYPES
 from idleb_desk.nlp.pipeline import Extractor, record
 from idleb_desk.paths import SEED_PATH
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from idleb_desk.core.model import ActorSuggestion, ClaimSuggestion, Extraction, TextRef
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.io.csv_export import export_csv
 from idleb_desk.io.importer import import_paths
+from idleb_desk.model import ActorSuggestion, ClaimSuggestion, Extraction, TextRef
 from idleb_desk.store.exports import _guarded, guard_cell
 from idleb_desk.store.store import Store
 

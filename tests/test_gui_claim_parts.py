@@ -7,10 +7,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from idleb_desk.core.model import ACCEPTED
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.gui.review_state import CLAIM
 from idleb_desk.io.importer import extract_documents
+from idleb_desk.model import ACCEPTED
 from idleb_desk.nlp.pipeline import Extractor
 from idleb_desk.store.store import Store
 

@@ -12,7 +12,16 @@ import pytest
 from PySide6.QtGui import QColor, Qt, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import QLabel
 
-from idleb_desk.core.model import (
+from idleb_desk.gui import highlighter
+from idleb_desk.gui.claim_editor import ClaimEditor
+from idleb_desk.gui.help_dialog import HelpDialog
+from idleb_desk.gui.highlighter import STATUS_LOOK, FormatCache
+from idleb_desk.gui.keymap import Keymap, make_settings
+from idleb_desk.gui.labels import load_labels
+from idleb_desk.gui.legend import Legend
+from idleb_desk.gui.main_window import MainWindow
+from idleb_desk.gui.review_state import DocState
+from idleb_desk.model import (
     ACCEPTED,
     CLAIM_KINDS,
     EDITED,
@@ -24,15 +33,6 @@ from idleb_desk.core.model import (
     Document,
     Span,
 )
-from idleb_desk.gui import highlighter
-from idleb_desk.gui.claim_editor import ClaimEditor
-from idleb_desk.gui.help_dialog import HelpDialog
-from idleb_desk.gui.highlighter import STATUS_LOOK, FormatCache
-from idleb_desk.gui.keymap import Keymap, make_settings
-from idleb_desk.gui.labels import load_labels
-from idleb_desk.gui.legend import Legend
-from idleb_desk.gui.main_window import MainWindow
-from idleb_desk.gui.review_state import DocState
 
 QUOTED = '"We call on Russia & Turkey to stop…", the ministers said.'
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from idleb_desk.core.model import (
+from idleb_desk.core.review import ReviewSession
+from idleb_desk.model import (
     ACCEPTED,
     EDITED,
     LAYER_ACTOR,
@@ -20,7 +21,6 @@ from idleb_desk.core.model import (
     ActorSuggestion,
     Extraction,
 )
-from idleb_desk.core.review import ReviewSession
 from idleb_desk.store.store import Store
 
 FILLER = "Talks went on through the night without any result. " * 12

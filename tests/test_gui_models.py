@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from idleb_desk.core.model import (
+from idleb_desk.gui.doc_list import DocumentListModel
+from idleb_desk.gui.labels import load_labels
+from idleb_desk.gui.review_state import DocState
+from idleb_desk.gui.tables import ActorTableModel, ClaimTableModel
+from idleb_desk.model import (
     ACCEPTED,
     LAYER_ACTOR,
     LAYER_CLAIM,
@@ -14,10 +18,6 @@ from idleb_desk.core.model import (
     DocumentSummary,
     Span,
 )
-from idleb_desk.gui.doc_list import DocumentListModel
-from idleb_desk.gui.labels import load_labels
-from idleb_desk.gui.review_state import DocState
-from idleb_desk.gui.tables import ActorTableModel, ClaimTableModel
 
 TEXT = "Le Drian said that Russia must stop. Maas agreed with Le Drian."
 

@@ -36,7 +36,7 @@ TALK = "Lavrov told Cavusoglu that the offensive must stop, and went home."
 
 
 def _talk_project(db: Path, with_claim: bool) -> Path:
-    from idleb_desk.core.model import ClaimSuggestion, Extraction, TextRef
+    from idleb_desk.model import ClaimSuggestion, Extraction, TextRef
     from idleb_desk.store.store import Store
 
     def ref(part: str) -> TextRef:
@@ -100,7 +100,7 @@ PANEL = (
 
 
 def _panel_project(db: Path) -> Path:
-    from idleb_desk.core.model import ClaimSuggestion, Extraction, TextRef
+    from idleb_desk.model import ClaimSuggestion, Extraction, TextRef
     from idleb_desk.store.store import Store
 
     def ref(part: str) -> TextRef:

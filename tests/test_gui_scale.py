@@ -14,16 +14,16 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
-from idleb_desk.core.model import (
+from idleb_desk.core.review import ReviewSession
+from idleb_desk.gui import questions
+from idleb_desk.gui.main_window import MainWindow
+from idleb_desk.gui.review_state import CLAIM, SPAN
+from idleb_desk.model import (
     ActorSuggestion,
     ClaimSuggestion,
     Extraction,
     TextRef,
 )
-from idleb_desk.core.review import ReviewSession
-from idleb_desk.gui import questions
-from idleb_desk.gui.main_window import MainWindow
-from idleb_desk.gui.review_state import CLAIM, SPAN
 from idleb_desk.store.store import Store
 
 Key = Qt.Key

@@ -16,11 +16,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from idleb_desk.core.model import ACCEPTED, ActorSuggestion, Extraction
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.gui import errors
 from idleb_desk.gui.keymap import make_settings
 from idleb_desk.gui.main_window import MainWindow
+from idleb_desk.model import ACCEPTED, ActorSuggestion, Extraction
 from idleb_desk.store.lockfile import lock_path
 from idleb_desk.store.store import Store
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from idleb_desk.core.model import ActorSuggestion, ClaimSuggestion, Extraction, TextRef
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.io.csv_export import export_csv
 from idleb_desk.io.encoding import decode_bytes
 from idleb_desk.io.importer import extract_documents, import_paths
 from idleb_desk.io.jsonl import export_jsonl
 from idleb_desk.io.readers import html_to_text, markdown_title, read_paths
+from idleb_desk.model import ActorSuggestion, ClaimSuggestion, Extraction, TextRef
 from idleb_desk.paths import SEED_PATH
 from idleb_desk.store.store import Store
 

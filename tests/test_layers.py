@@ -122,3 +122,16 @@ def test_exchange_formats_never_import_the_article_readers() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_store_imports_only_the_values_below_it() -> None:
+    """Values (`idleb_desk.model`) and the pure name rules (`idleb_desk.actor_link`) sit
+    below every layer (issue 12); the store never reaches up into core, nlp, io or gui."""
+    above = ("idleb_desk.core", "idleb_desk.nlp", "idleb_desk.io", "idleb_desk.gui")
+    offenders = [
+        f"{path.relative_to(PACKAGE)} imports {name}"
+        for path in _modules("store")
+        for name in _imports(path)
+        if any(name == layer or name.startswith(layer + ".") for layer in above)
+    ]
+    assert offenders == []

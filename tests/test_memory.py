@@ -7,15 +7,15 @@ from pathlib import Path
 import pytest
 
 from idleb_desk.core import memory
-from idleb_desk.core.model import (
+from idleb_desk.core.review import ReviewSession
+from idleb_desk.io.importer import import_paths
+from idleb_desk.model import (
     ACCEPTED,
     LAYER_ACTOR,
     ActorSuggestion,
     Extraction,
     Span,
 )
-from idleb_desk.core.review import ReviewSession
-from idleb_desk.io.importer import import_paths
 from idleb_desk.store import memory as mem
 from idleb_desk.store.store import Store
 

@@ -12,7 +12,6 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 
 from idleb_desk.cli import main
-from idleb_desk.core.model import REVIEWED_STATUSES
 from idleb_desk.core.network import (
     FORCE_MAX_NODES,
     NODE_ACTOR,
@@ -31,6 +30,7 @@ from idleb_desk.gui.keymap import KeyConflict, Keymap, make_settings
 from idleb_desk.gui.main_window import MainWindow
 from idleb_desk.gui.review_state import CLAIM
 from idleb_desk.io.graph_export import GRAPHML_NS, SVG_NS, write_graphml, write_svg
+from idleb_desk.model import REVIEWED_STATUSES
 from idleb_desk.project import ensure_seed
 from idleb_desk.store.store import Store
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from idleb_desk.core.model import ClaimSuggestion, Extraction
+from idleb_desk.model import ClaimSuggestion, Extraction
 from idleb_desk.nlp.pipeline import Extractor
 from idleb_desk.nlp.scoring import load_gold_dir, read_text, score_extraction
 

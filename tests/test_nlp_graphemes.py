@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 import regex
 
-from idleb_desk.core.model import ActorSuggestion, ClaimSuggestion, Extraction, TextRef
+from idleb_desk.model import ActorSuggestion, ClaimSuggestion, Extraction, TextRef
 from idleb_desk.nlp.graphemes import cluster_at, whole_clusters
 from idleb_desk.nlp.pipeline import Extractor
 

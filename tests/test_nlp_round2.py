@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from idleb_desk.core.model import ClaimSuggestion, Extraction
+from idleb_desk.model import ClaimSuggestion, Extraction
 from idleb_desk.nlp.pipeline import Extractor
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from idleb_desk.core.model import ClaimSuggestion, Extraction, TextRef
 from idleb_desk.io.formats.export import export_format
 from idleb_desk.io.importer import import_paths
 from idleb_desk.io.jsonl import export_jsonl
+from idleb_desk.model import ClaimSuggestion, Extraction, TextRef
 from idleb_desk.store.store import Store
 
 TEXT = 'Lavrov said that "Ankara told us Moscow must wait" and left. Borrell said nothing.'

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from idleb_desk.core.model import (
+from idleb_desk.core.ops import ReviewError
+from idleb_desk.core.review import ReviewSession
+from idleb_desk.model import (
     ACCEPTED,
     DOC_DONE,
     EDITED,
@@ -18,8 +20,6 @@ from idleb_desk.core.model import (
     Extraction,
     TextRef,
 )
-from idleb_desk.core.ops import ReviewError
-from idleb_desk.core.review import ReviewSession
 from idleb_desk.store.store import Store
 
 TEXT = (

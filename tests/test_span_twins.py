@@ -9,7 +9,8 @@ from __future__ import annotations
 from contextlib import closing
 from pathlib import Path
 
-from idleb_desk.core.model import (
+from idleb_desk.core.review import ReviewSession
+from idleb_desk.model import (
     ACCEPTED,
     EDITED,
     LAYER_ACTOR,
@@ -19,7 +20,6 @@ from idleb_desk.core.model import (
     ActorSuggestion,
     Extraction,
 )
-from idleb_desk.core.review import ReviewSession
 from idleb_desk.store.store import Store
 
 TEXT = "Russian Foreign Minister Sergei Lavrov met officials in Ankara on Tuesday."

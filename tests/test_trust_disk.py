@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from idleb_desk.core.model import ActorSuggestion, Extraction
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.io.csv_export import ExportError, export_csv
+from idleb_desk.model import ActorSuggestion, Extraction
 from idleb_desk.store.connection import StoreError
 from idleb_desk.store.store import Store
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from idleb_desk.core.model import ActorSuggestion, Extraction
 from idleb_desk.core.review import ReviewSession
+from idleb_desk.model import ActorSuggestion, Extraction
 from idleb_desk.store.connection import (
     CorruptDatabaseError,
     ForeignFileError,

@@ -16,8 +16,8 @@ import sys
 import textwrap
 from pathlib import Path
 
-from idleb_desk.core.model import ActorSuggestion, Extraction
 from idleb_desk.core.review import ReviewSession
+from idleb_desk.model import ActorSuggestion, Extraction
 from idleb_desk.store.store import Store
 
 TEXT = " ".join(f"Minister{i} spoke." for i in range(40))

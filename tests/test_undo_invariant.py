@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from idleb_desk.core.model import ActorSuggestion, ClaimSuggestion, Extraction, TextRef
 from idleb_desk.core.ops import ReviewError
 from idleb_desk.core.review import ReviewSession
+from idleb_desk.model import ActorSuggestion, ClaimSuggestion, Extraction, TextRef
 from idleb_desk.store.store import Store
 
 TEXT = (

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import logging
 
-from idleb_desk.core import actor_link
-from idleb_desk.core.model import LAYER_ACTOR, REJECTED, Span
+from idleb_desk import actor_link
 from idleb_desk.core.ops import ReviewError, operation
+from idleb_desk.model import LAYER_ACTOR, REJECTED, Span
 from idleb_desk.store import actor_queries
 from idleb_desk.store.actor_queries import ALIAS_SEP, ActorRow, Mention, RoleActors, RoleSpan
 from idleb_desk.store.store import Store

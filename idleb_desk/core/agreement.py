@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from idleb_desk.core.model import LAYER_ACTOR, REVIEWED_STATUSES, Claim, Span
+from idleb_desk.model import LAYER_ACTOR, REVIEWED_STATUSES, Claim, Span
 from idleb_desk.store.store import Store
 
 Range = tuple[int, int]

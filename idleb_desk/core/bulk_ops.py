@@ -14,16 +14,16 @@ from dataclasses import dataclass
 
 from idleb_desk.core.bulk_steps import STEP_MS, BulkPlan, CancelFn, ProgressFn, run_steps
 from idleb_desk.core.claim_ops import ClaimOps
-from idleb_desk.core.model import (
+from idleb_desk.core.ops import ReviewError, operation
+from idleb_desk.core.search import Match
+from idleb_desk.core.search import find_all as _find_all
+from idleb_desk.model import (
     DOC_DONE,
     FLAG_UNCERTAIN,
     LAYER_ACTOR,
     SUGGESTED,
     Document,
 )
-from idleb_desk.core.ops import ReviewError, operation
-from idleb_desk.core.search import Match
-from idleb_desk.core.search import find_all as _find_all
 
 log = logging.getLogger(__name__)
 

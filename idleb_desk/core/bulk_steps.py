@@ -25,11 +25,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from idleb_desk.core.model import SUGGESTED, Span
 from idleb_desk.core.ops import Op, operation
+from idleb_desk.model import SUGGESTED, Span
 from idleb_desk.store import undo_groups
 from idleb_desk.store.memory import REVIEWED, Key
-from idleb_desk.store.store import Store, now
+from idleb_desk.store.rows import now
+from idleb_desk.store.store import Store
 
 if TYPE_CHECKING:
     from idleb_desk.core.bulk_ops import BulkResult

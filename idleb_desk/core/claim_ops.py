@@ -7,10 +7,12 @@ that one key press is one undo step.
 
 from __future__ import annotations
 
+from idleb_desk.actor_link import role_parts
 from idleb_desk.core import offsets
-from idleb_desk.core.actor_link import role_parts
 from idleb_desk.core.actors import link_actor_id
-from idleb_desk.core.model import (
+from idleb_desk.core.ops import Op, ReviewError, operation
+from idleb_desk.core.span_ops import SpanOps, is_analyst
+from idleb_desk.model import (
     ACCEPTED,
     ADDRESSEE,
     CLAIM_KINDS,
@@ -26,8 +28,6 @@ from idleb_desk.core.model import (
     SUGGESTED,
     Claim,
 )
-from idleb_desk.core.ops import Op, ReviewError, operation
-from idleb_desk.core.span_ops import SpanOps, is_analyst
 from idleb_desk.store.actor_queries import role_mentions
 
 KINDS_SETTING = "claim_kinds"

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from idleb_desk.core.actors import link_actor_id, link_suggestions
-from idleb_desk.core.model import LAYER_ACTOR, REJECTED, SUGGESTED, Event, Extraction
 from idleb_desk.core.occurrences import occurrences
 from idleb_desk.core.ops import Op
+from idleb_desk.model import LAYER_ACTOR, REJECTED, SUGGESTED, Event, Extraction
 from idleb_desk.store import history
 from idleb_desk.store import memory as mem
 from idleb_desk.store.memory import MEMORY_ORIGIN, REVIEWED, Key, Learned

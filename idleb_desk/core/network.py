@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from idleb_desk.core.model import CLAIM_KINDS, REVIEWED_STATUSES
+from idleb_desk.model import CLAIM_KINDS, REVIEWED_STATUSES
 from idleb_desk.store.network_queries import ClaimLinkRow, MentionRow, claim_links
 from idleb_desk.store.store import Store
 

@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from idleb_desk.core.model import Event
+from idleb_desk.model import Event
 from idleb_desk.store import history, undo_groups
-from idleb_desk.store.store import Store, now
+from idleb_desk.store.rows import now
+from idleb_desk.store.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,8 @@ from pathlib import Path
 from idleb_desk.core.actors import ActorOps
 from idleb_desk.core.bulk_ops import BulkOps
 from idleb_desk.core.memory import MemoryOps
-from idleb_desk.core.model import (
+from idleb_desk.core.ops import ReviewError, operation, revert
+from idleb_desk.model import (
     DOC_DONE,
     DOC_NEW,
     Claim,
@@ -24,7 +25,6 @@ from idleb_desk.core.model import (
     Region,
     Span,
 )
-from idleb_desk.core.ops import ReviewError, operation, revert
 from idleb_desk.store import history, undo_groups
 from idleb_desk.store.lockfile import ProjectLock
 from idleb_desk.store.store import Store

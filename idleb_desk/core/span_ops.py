@@ -6,7 +6,8 @@ from dataclasses import replace
 
 from idleb_desk.core import offsets
 from idleb_desk.core.actors import link_actor_id
-from idleb_desk.core.model import (
+from idleb_desk.core.ops import Op, ReviewError, operation
+from idleb_desk.model import (
     ACCEPTED,
     EDITED,
     LAYER_ACTOR,
@@ -16,7 +17,6 @@ from idleb_desk.core.model import (
     SUGGESTED,
     Span,
 )
-from idleb_desk.core.ops import Op, ReviewError, operation
 from idleb_desk.store.store import Store
 
 

@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
 )
 
 from idleb_desk.core.actors import ALIAS_SEP, ActorRow, Mention
-from idleb_desk.core.model import LAYER_ACTOR
 from idleb_desk.gui.review_state import SPAN
+from idleb_desk.model import LAYER_ACTOR
 
 log = logging.getLogger(__name__)
 

@@ -13,10 +13,10 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
-from idleb_desk.core.model import CLAIM_KINDS, QUOTE_TYPES, Claim
 from idleb_desk.gui.highlighter import tint
 from idleb_desk.gui.labels import LabelSet
 from idleb_desk.gui.review_state import DocState
+from idleb_desk.model import CLAIM_KINDS, QUOTE_TYPES, Claim
 
 ROLE_ROWS = (("speaker", "SPEAKER", "Speaker"), ("cue", "CUE", "Cue"))
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 
 from idleb_desk.core import offsets as core_offsets
-from idleb_desk.core.model import CONTENT, QUOTE_TYPES, Claim
 from idleb_desk.gui.labels import ROLE_OF_LABEL, Label
 from idleb_desk.gui.review_controller import quote
 from idleb_desk.gui.review_state import CLAIM, SPAN
 from idleb_desk.gui.span_keys import UNDO_WORDS, SpanKeys
+from idleb_desk.model import CONTENT, QUOTE_TYPES, Claim
 
 log = logging.getLogger(__name__)
 

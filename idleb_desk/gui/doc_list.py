@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
-from idleb_desk.core.model import DOC_DONE, DocumentSummary
+from idleb_desk.model import DOC_DONE, DocumentSummary
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -21,9 +21,9 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
-from idleb_desk.core.model import ACCEPTED, EDITED, MANUAL, REJECTED, SUGGESTED, Span
 from idleb_desk.gui.labels import LabelSet
 from idleb_desk.gui.review_state import DocState
+from idleb_desk.model import ACCEPTED, EDITED, MANUAL, REJECTED, SUGGESTED, Span
 
 # How much of the label colour shows as background, by status (the rest is white).
 _FILL = {SUGGESTED: 0.16, ACCEPTED: 0.42, EDITED: 0.42, MANUAL: 0.42, REJECTED: 0.0}

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from idleb_desk.core.model import ADDRESSEE, CONTENT, CUE, LAYER_ACTOR, SPEAKER
+from idleb_desk.model import ADDRESSEE, CONTENT, CUE, LAYER_ACTOR, SPEAKER
 from idleb_desk.paths import RESOURCES
 
 # Which claim role a claim-part label stands for (keys 5-8 act on the active claim).

@@ -14,7 +14,6 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Signal
 from PySide6.QtWidgets import QTableView
 
 from idleb_desk.core.memory import describe_origin
-from idleb_desk.core.model import CLAIM_KINDS, LAYER_ACTOR, Claim, Event, Span
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.gui.article_view import ArticleView
 from idleb_desk.gui.claim_editor import ClaimEditor
@@ -23,6 +22,7 @@ from idleb_desk.gui.labels import LabelSet
 from idleb_desk.gui.offsets import Utf16Map
 from idleb_desk.gui.review_state import CLAIM, SPAN, DocState, Item
 from idleb_desk.gui.tables import ActorTableModel, ClaimTableModel
+from idleb_desk.model import CLAIM_KINDS, LAYER_ACTOR, Claim, Event, Span
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,9 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 
-from idleb_desk.core.model import (
+from idleb_desk.gui.offsets import Utf16Map
+from idleb_desk.gui.scope import ALL, NavFilter, claim_passes, span_passes
+from idleb_desk.model import (
     LAYER_ACTOR,
     REJECTED,
     SUGGESTED,
@@ -21,8 +23,6 @@ from idleb_desk.core.model import (
     Region,
     Span,
 )
-from idleb_desk.gui.offsets import Utf16Map
-from idleb_desk.gui.scope import ALL, NavFilter, claim_passes, span_passes
 
 SPAN = "span"
 CLAIM = "claim"

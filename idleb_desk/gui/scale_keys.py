@@ -14,7 +14,6 @@ from typing import Any
 from PySide6.QtCore import Signal
 
 from idleb_desk.core.bulk_ops import LEAVE, BulkResult, Position
-from idleb_desk.core.model import FLAG_UNCERTAIN, LAYER_ACTOR, Event, Span
 from idleb_desk.gui import questions
 from idleb_desk.gui.bulk_task import BulkRequest, run_every_project
 from idleb_desk.gui.claim_keys import ReviewController
@@ -23,6 +22,7 @@ from idleb_desk.gui.review_state import CLAIM, SPAN, Item
 from idleb_desk.gui.scope import ALL, SCOPE_TEXT, NavFilter, next_scope
 from idleb_desk.gui.span_keys import UNDO_WORDS
 from idleb_desk.gui.workers import Task
+from idleb_desk.model import FLAG_UNCERTAIN, LAYER_ACTOR, Event, Span
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from idleb_desk.core.model import (
+from idleb_desk.model import (
     ACCEPTED,
     EDITED,
     LAYER_ACTOR,

@@ -12,16 +12,16 @@ from collections.abc import Callable
 from typing import Any
 
 from idleb_desk.core import offsets as core_offsets
-from idleb_desk.core.model import (
-    LAYER_ACTOR,
-    Claim,
-    Span,
-)
 from idleb_desk.core.opening import ProjectError, ReadOnlyError
 from idleb_desk.core.ops import ReviewError
 from idleb_desk.gui import errors
 from idleb_desk.gui.review_controller import FocusController, quote
 from idleb_desk.gui.review_state import CLAIM, SPAN
+from idleb_desk.model import (
+    LAYER_ACTOR,
+    Claim,
+    Span,
+)
 
 log = logging.getLogger(__name__)
 

@@ -24,10 +24,10 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTableView
 
 from idleb_desk.core.memory import describe_origin
-from idleb_desk.core.model import CLAIM_KINDS, LAYER_ACTOR, QUOTE_TYPES, Claim, Span
 from idleb_desk.gui.highlighter import tint
 from idleb_desk.gui.labels import LabelSet
 from idleb_desk.gui.review_state import DocState
+from idleb_desk.model import CLAIM_KINDS, LAYER_ACTOR, QUOTE_TYPES, Claim, Span
 
 Index = QModelIndex | QPersistentModelIndex
 _CONTENT_CHARS = 90

@@ -10,14 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from idleb_desk.core.model import (
-    DOC_DONE,
-    DOC_NEW,
-    LAYER_ACTOR,
-    LAYER_CLAIM,
-    QUOTE_TYPES,
-    STATUSES,
-)
 from idleb_desk.io.fields import (
     FieldError,
     Int,
@@ -28,6 +20,14 @@ from idleb_desk.io.fields import (
     Opt,
     Str,
     check,
+)
+from idleb_desk.model import (
+    DOC_DONE,
+    DOC_NEW,
+    LAYER_ACTOR,
+    LAYER_CLAIM,
+    QUOTE_TYPES,
+    STATUSES,
 )
 
 ACTOR = Obj({"name": Str, "label": Str}, required=("name", "label"))

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Protocol
 
 from idleb_desk.core import memory
-from idleb_desk.core.model import Extraction, text_sha256
 from idleb_desk.io.errors import Problem
 from idleb_desk.io.readers import JSONL_EXTS, SourceDoc, iter_files, read_file
+from idleb_desk.model import Extraction, text_sha256
 from idleb_desk.store.annotations import check_annotations, restore_annotations
 from idleb_desk.store.store import Store
 

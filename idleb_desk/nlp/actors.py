@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc
 
-from idleb_desk.core.model import ACTOR_LABELS, ActorSuggestion, Region
+from idleb_desk.model import ACTOR_LABELS, ActorSuggestion, Region
 from idleb_desk.nlp.boilerplate import DATELINE, NO_ACTOR_KINDS, RegionIndex
 from idleb_desk.nlp.speakers import text_of
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from idleb_desk.core.model import Region
+from idleb_desk.model import Region
 
 log = logging.getLogger(__name__)
 

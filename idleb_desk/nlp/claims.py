@@ -14,7 +14,7 @@ import re
 from spacy.tokens import Doc, Token
 
 from idleb_desk.core import offsets
-from idleb_desk.core.model import ClaimSuggestion, Region, TextRef
+from idleb_desk.model import ClaimSuggestion, Region, TextRef
 from idleb_desk.nlp.boilerplate import RegionIndex
 from idleb_desk.nlp.cues import CueLexicon
 from idleb_desk.nlp.frames import noun_claims, passive_claims, stance_claims

@@ -15,7 +15,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from idleb_desk.core.model import CLAIM_KINDS
+from idleb_desk.model import CLAIM_KINDS
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import regex
 
-from idleb_desk.core.model import ActorSuggestion, ClaimSuggestion, Extraction, Region, TextRef
+from idleb_desk.model import ActorSuggestion, ClaimSuggestion, Extraction, Region, TextRef
 
 _CLUSTER = regex.compile(r"\X")
 # Clusters are found from a point known to start one: a space or a line break (a break

@@ -16,7 +16,7 @@ import regex
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from idleb_desk.core.model import ClaimSuggestion, Extraction, TextRef, text_sha256
+from idleb_desk.model import ClaimSuggestion, Extraction, TextRef, text_sha256
 from idleb_desk.nlp.actors import extract_actors
 from idleb_desk.nlp.boilerplate import find_regions
 from idleb_desk.nlp.claims import extract_claims

@@ -19,7 +19,7 @@ from typing import Any
 
 from spacy.language import Language
 
-from idleb_desk.core.model import CLAIM_KINDS
+from idleb_desk.model import CLAIM_KINDS
 from idleb_desk.nlp.cues import CueEntry, CueLexicon
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from idleb_desk.core.model import Extraction
+from idleb_desk.model import Extraction
 
 ROLES = ("speaker", "cue", "content")
 Span = tuple[int, int]

@@ -7,8 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from idleb_desk.core.actor_link import RoleMention, RolePart, role_actor_ids, role_parts
-from idleb_desk.core.model import LAYER_ACTOR, REJECTED, STATUSES
+from idleb_desk.actor_link import RoleMention, RolePart, role_actor_ids, role_parts
+from idleb_desk.model import LAYER_ACTOR, REJECTED, STATUSES
 from idleb_desk.store.store import Store
 
 ALIAS_SEP = " | "

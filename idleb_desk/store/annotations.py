@@ -10,7 +10,7 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from idleb_desk.core.model import LAYER_ACTOR, LAYER_CLAIM, STATUSES, Region
+from idleb_desk.model import LAYER_ACTOR, LAYER_CLAIM, STATUSES, Region
 from idleb_desk.store.exports import statuses_for
 from idleb_desk.store.store import Store
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from idleb_desk.core.model import (
+from idleb_desk.model import (
     LAYER_ACTOR,
     REVIEWED_STATUSES,
     STATUSES,

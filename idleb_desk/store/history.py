@@ -10,7 +10,7 @@ import json
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from idleb_desk.core.model import Event
+from idleb_desk.model import Event
 
 if TYPE_CHECKING:
     from idleb_desk.store.undo_groups import UndoGroup

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from idleb_desk.core.model import ACCEPTED, EDITED, LAYER_ACTOR, MANUAL, REJECTED, SUGGESTED
+from idleb_desk.model import ACCEPTED, EDITED, LAYER_ACTOR, MANUAL, REJECTED, SUGGESTED
 from idleb_desk.store.store import Store
 
 # The origin of a suggestion made by project memory (model suggestions carry the model's

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from idleb_desk.core.actor_link import RolePart
+from idleb_desk.actor_link import RolePart
 from idleb_desk.store.actor_queries import RoleActors, RoleSpan
 from idleb_desk.store.store import Store
 

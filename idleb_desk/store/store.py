@@ -12,25 +12,16 @@ import logging
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from idleb_desk.core.model import (
-    LAYER_ACTOR,
-    LAYER_CLAIM,
-    SUGGESTED,
+from idleb_desk.model import (
     Actor,
-    Claim,
-    Document,
-    DocumentSummary,
-    Extraction,
     Region,
     Span,
-    TextRef,
-    text_sha256,
 )
-from idleb_desk.store import gate, walguard
+from idleb_desk.store import claims as claims_q
+from idleb_desk.store import documents, gate, suggestions, walguard
 from idleb_desk.store.connection import (
     NotAProjectError,
     ReadOnlyProjectError,
@@ -40,53 +31,10 @@ from idleb_desk.store.connection import (
     transaction,
     translated,
 )
+from idleb_desk.store.rows import span_from_row, span_rows
 from idleb_desk.store.schema import SCHEMA_VERSION, check_version, migrate
 
 log = logging.getLogger(__name__)
-
-
-def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def _note(row: sqlite3.Row, col: str) -> Any:
-    """The flag or comment column; absent in a read-only file of an older schema."""
-    try:
-        return row[col]
-    except IndexError:
-        return None
-
-
-_SPAN_FIELDS = ("id", "document_id", "start", "end", "label", "layer", "status", "origin",
-                "actor_id", "reviewer", "reviewed_at")  # fmt: skip
-
-
-def _span_rows(rows: list[sqlite3.Row], text: str = "") -> list[Span]:
-    """Spans of many rows: column positions looked up once, not by name per row (a
-    4,000-span article opens this way)."""
-    if not rows:
-        return []
-    keys = rows[0].keys()
-    at = [keys.index(k) for k in _SPAN_FIELDS]
-    # The flag and comment columns are absent in a read-only file of an older schema.
-    flag_at = keys.index("flag") if "flag" in keys else None
-    comment_at = keys.index("comment") if "comment" in keys else None
-    i_id, i_doc, i_start, i_end, i_label, i_layer, i_status, i_origin, i_actor, i_rev, i_at = at
-    out = []
-    for row in rows:
-        t = tuple(row)
-        start, end = t[i_start], t[i_end]
-        out.append(
-            Span(t[i_id], t[i_doc], start, end, t[i_label], t[i_layer], t[i_status],
-                 t[i_origin], text[start:end] if text else "", t[i_actor], t[i_rev], t[i_at],
-                 None if flag_at is None else t[flag_at],
-                 (None if comment_at is None else t[comment_at]) or "")
-        )  # fmt: skip
-    return out
-
-
-def _span(row: sqlite3.Row, text: str = "") -> Span:
-    return _span_rows([row], text)[0]
 
 
 def _guard_wal(path: Path) -> str | None:
@@ -299,47 +247,11 @@ class Store:
 
     # ---- documents -------------------------------------------------------------------
 
-    def document_id_by_sha(self, sha: str) -> int | None:
-        row = self.execute("SELECT id FROM documents WHERE sha256 = ?", (sha,)).fetchone()
-        return None if row is None else int(row[0])
-
-    def insert_document(
-        self,
-        ext_id: str,
-        title: str,
-        text: str,
-        path: str = "",
-        encoding: str = "utf-8",
-        meta: dict[str, Any] | None = None,
-    ) -> int | None:
-        """Add a document; returns None (and adds nothing) if the same text is stored."""
-        sha = text_sha256(text)
-        if self.document_id_by_sha(sha) is not None:
-            return None
-        cur = self.execute(
-            "INSERT INTO documents (ext_id, title, path, text, sha256, encoding, meta, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (ext_id, title, path, text, sha, encoding, json.dumps(meta or {}), now()),
-        )
-        return int(cur.lastrowid or 0)
-
-    def document(self, doc_id: int) -> Document:
-        row = self.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        if row is None:
-            raise KeyError(f"no document {doc_id}")
-        return Document(
-            id=row["id"],
-            ext_id=row["ext_id"],
-            title=row["title"],
-            text=row["text"],
-            sha256=row["sha256"],
-            path=row["path"],
-            encoding=row["encoding"],
-            status=row["status"],
-            meta=json.loads(row["meta"] or "{}"),
-            reviewer=row["reviewer"],
-            reviewed_at=row["reviewed_at"],
-        )
+    document_id_by_sha = documents.document_id_by_sha
+    insert_document = documents.insert_document
+    document = documents.document
+    document_summaries = documents.document_summaries
+    document_count = documents.document_count
 
     def document_text(self, doc_id: int) -> str:
         # A stored text never changes (offsets depend on it), so the last few are kept:
@@ -355,25 +267,6 @@ class Store:
         self._texts[doc_id] = text = str(row[0])
         return text
 
-    def document_summaries(self) -> list[DocumentSummary]:
-        """Documents in import order with their review progress (items reviewed of all)."""
-        rows = self.execute(
-            """SELECT d.id, d.ext_id, d.title, d.status,
-                  (SELECT count(*) FROM spans s WHERE s.document_id = d.id) +
-                  (SELECT count(*) FROM claims c WHERE c.document_id = d.id) AS n_items,
-                  (SELECT count(*) FROM spans s WHERE s.document_id = d.id
-                       AND s.status != 'suggested') +
-                  (SELECT count(*) FROM claims c WHERE c.document_id = d.id
-                       AND c.status != 'suggested') AS n_reviewed
-               FROM documents d ORDER BY d.id"""
-        ).fetchall()
-        return [
-            DocumentSummary(r["id"], r["ext_id"], r["title"], r["status"], r[4], r[5]) for r in rows
-        ]
-
-    def document_count(self) -> int:
-        return int(self.execute("SELECT count(*) FROM documents").fetchone()[0])
-
     # ---- spans, claims, regions --------------------------------------------------------
 
     def spans(self, doc_id: int, text: str | None = None) -> list[Span]:
@@ -382,84 +275,18 @@ class Store:
             'SELECT * FROM spans WHERE document_id = ? ORDER BY start, "end" DESC, id',
             (doc_id,),
         ).fetchall()
-        return _span_rows(rows, text)
+        return span_rows(rows, text)
 
     def span(self, span_id: int) -> Span:
         row = self.execute("SELECT * FROM spans WHERE id = ?", (span_id,)).fetchone()
         if row is None:
             raise KeyError(f"no span {span_id}")
-        return _span(row, self.document_text(row["document_id"]))
+        return span_from_row(row, self.document_text(row["document_id"]))
 
-    def claims(self, doc_id: int) -> list[Claim]:
-        rows = self.execute(
-            """SELECT c.*, (SELECT group_concat(span_id) FROM
-                   (SELECT span_id FROM claim_addressees a WHERE a.claim_id = c.id
-                    ORDER BY position)) AS addressees,
-                   (SELECT group_concat(span_id) FROM
-                   (SELECT span_id FROM claim_content_parts p WHERE p.claim_id = c.id
-                    ORDER BY position)) AS parts
-               FROM claims c LEFT JOIN spans s ON s.id = c.content_span_id
-               WHERE c.document_id = ? ORDER BY coalesce(s.start, 0), c.id""",
-            (doc_id,),
-        ).fetchall()
-        return [self._claim(r) for r in rows]
-
-    def claim(self, claim_id: int) -> Claim:
-        row = self.execute(
-            """SELECT c.*, (SELECT group_concat(span_id) FROM
-                   (SELECT span_id FROM claim_addressees a WHERE a.claim_id = c.id
-                    ORDER BY position)) AS addressees,
-                   (SELECT group_concat(span_id) FROM
-                   (SELECT span_id FROM claim_content_parts p WHERE p.claim_id = c.id
-                    ORDER BY position)) AS parts
-               FROM claims c WHERE c.id = ?""",
-            (claim_id,),
-        ).fetchone()
-        if row is None:
-            raise KeyError(f"no claim {claim_id}")
-        return self._claim(row)
-
-    @staticmethod
-    def _claim(row: sqlite3.Row) -> Claim:
-        addressees = tuple(int(x) for x in (row["addressees"] or "").split(",") if x)
-        return Claim(
-            id=row["id"],
-            document_id=row["document_id"],
-            speaker_span_id=row["speaker_span_id"],
-            cue_span_id=row["cue_span_id"],
-            content_span_id=row["content_span_id"],
-            addressee_span_ids=addressees,
-            kind=row["kind"],
-            quote_type=row["quote_type"],
-            status=row["status"],
-            origin=row["origin"],
-            antecedent_span_id=row["antecedent_span_id"],
-            reviewer=row["reviewer"],
-            reviewed_at=row["reviewed_at"],
-            content_part_ids=tuple(int(x) for x in (row["parts"] or "").split(",") if x),
-            nested_in=row["nested_in_claim_id"],
-            flag=_note(row, "flag"),
-            comment=_note(row, "comment") or "",
-        )
-
-    def claims_using_span(self, span_id: int) -> list[int]:
-        # Positional parameters: `execute` passes tuple(params), so a dict would bind its
-        # keys (the string "s"), and no claim was ever found.
-        rows = self.execute(
-            """SELECT id FROM claims WHERE speaker_span_id = ?1 OR cue_span_id = ?1
-                   OR content_span_id = ?1 OR antecedent_span_id = ?1
-               UNION SELECT claim_id FROM claim_addressees WHERE span_id = ?1
-               UNION SELECT claim_id FROM claim_content_parts WHERE span_id = ?1""",
-            (span_id,),
-        ).fetchall()
-        return sorted(int(r[0]) for r in rows)
-
-    def claims_nested_in(self, claim_id: int) -> list[int]:
-        """Claims whose content lies inside this claim's (they point at it)."""
-        rows = self.execute(
-            "SELECT id FROM claims WHERE nested_in_claim_id = ? ORDER BY id", (claim_id,)
-        ).fetchall()
-        return [int(r[0]) for r in rows]
+    claims = claims_q.claims
+    claim = claims_q.claim
+    claims_using_span = claims_q.claims_using_span
+    claims_nested_in = claims_q.claims_nested_in
 
     def regions(self, doc_id: int) -> list[Region]:
         rows = self.execute(
@@ -503,93 +330,9 @@ class Store:
 
     # ---- suggestions from the pipeline -------------------------------------------------
 
-    def add_regions(self, doc_id: int, regions: Iterable[Region]) -> None:
-        self.con.executemany(
-            'INSERT INTO regions (document_id, start, "end", kind) VALUES (?, ?, ?, ?)',
-            [(doc_id, r.start, r.end, r.kind) for r in regions],
-        )
-
-    def add_extraction(self, doc_id: int, ex: Extraction) -> None:
-        """Store the pipeline's suggestions for a document. The caller owns the transaction."""
-        origin = ex.model
-        self.con.execute("UPDATE documents SET extracted_with = ? WHERE id = ?", (ex.model, doc_id))
-        self.add_regions(doc_id, ex.regions)
-        seen: dict[tuple[int, int, str, str], int] = {}
-
-        def span_id(ref: TextRef, label: str, layer: str) -> int:
-            key = (ref.start, ref.end, label, layer)
-            if key not in seen:
-                cur = self.con.execute(
-                    'INSERT INTO spans (document_id, start, "end", label, layer, status, '
-                    "origin) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (doc_id, ref.start, ref.end, label, layer, SUGGESTED, origin),
-                )
-                seen[key] = int(cur.lastrowid or 0)
-            return seen[key]
-
-        for a in ex.actors:
-            span_id(TextRef(a.start, a.end, a.text), a.label, LAYER_ACTOR)
-        claim_ids: list[int] = []
-        for c in ex.claims:
-            speaker = span_id(c.speaker, "SPEAKER", LAYER_CLAIM) if c.speaker else None
-            cue = span_id(c.cue, "CUE", LAYER_CLAIM) if c.cue else None
-            content = span_id(c.content, "CONTENT", LAYER_CLAIM)
-            antecedent = (
-                span_id(c.speaker_antecedent, "SPEAKER", LAYER_CLAIM)
-                if c.speaker_antecedent
-                else None
-            )
-            cur = self.con.execute(
-                "INSERT INTO claims (document_id, speaker_span_id, cue_span_id, "
-                "content_span_id, antecedent_span_id, kind, quote_type, status, origin) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    doc_id,
-                    speaker,
-                    cue,
-                    content,
-                    antecedent,
-                    c.kind,
-                    c.quote_type,
-                    SUGGESTED,
-                    origin,
-                ),
-            )
-            claim_id = int(cur.lastrowid or 0)
-            claim_ids.append(claim_id)
-            if len(c.content_parts) > 1:
-                self.con.executemany(
-                    "INSERT OR IGNORE INTO claim_content_parts (claim_id, span_id, position) "
-                    "VALUES (?, ?, ?)",
-                    [
-                        (claim_id, span_id(p, "CONTENT", LAYER_CLAIM), i)
-                        for i, p in enumerate(c.content_parts)
-                    ],
-                )
-            self.con.executemany(
-                "INSERT OR IGNORE INTO claim_addressees (claim_id, span_id, position) "
-                "VALUES (?, ?, ?)",
-                [
-                    (claim_id, span_id(a, "ADDRESSEE", LAYER_CLAIM), i)
-                    for i, a in enumerate(c.addressees)
-                ],
-            )
-
-        self.con.executemany(
-            "UPDATE claims SET nested_in_claim_id = ? WHERE id = ?",
-            [
-                (claim_ids[c.nested_in], claim_ids[i])
-                for i, c in enumerate(ex.claims)
-                if c.nested_in is not None and 0 <= c.nested_in < len(claim_ids)
-            ],
-        )
-
-    def unextracted_document_ids(self) -> list[int]:
-        """Documents the pipeline has not seen yet (imported with no model, or --no-extract)."""
-        rows = self.execute(
-            "SELECT id FROM documents WHERE extracted_with IS NULL ORDER BY id"
-        ).fetchall()
-        return [int(r[0]) for r in rows]
+    add_regions = suggestions.add_regions
+    add_extraction = suggestions.add_extraction
+    unextracted_document_ids = suggestions.unextracted_document_ids
 
     def stats(self) -> dict[str, Any]:
         """Counts for `idleb-desk stats`: documents by state, spans and claims by status."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from idleb_desk.core.model import Event
+from idleb_desk.model import Event
 from idleb_desk.store.history import Snapshot, members, set_state
 
 

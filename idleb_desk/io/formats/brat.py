@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from idleb_desk.core.model import CLAIM_KINDS, QUOTE_TYPES, STATUSES
 from idleb_desk.io import json_values
 from idleb_desk.io.errors import Problem
 from idleb_desk.io.formats import claim_map
@@ -34,6 +33,7 @@ from idleb_desk.io.formats.common import (
     foreign_span,
     our_line,
 )
+from idleb_desk.model import CLAIM_KINDS, QUOTE_TYPES, STATUSES
 
 NAME = "brat"
 NOTE_PREFIX = f"{EXT_KEY} "

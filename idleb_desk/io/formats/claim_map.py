@@ -22,7 +22,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from idleb_desk.core.model import CONTENT
+from idleb_desk.model import CONTENT
 
 Key = Hashable
 

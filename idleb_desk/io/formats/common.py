@@ -21,7 +21,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from idleb_desk.core.model import (
+from idleb_desk.io.fields import Int, Key, ListOf, Obj, Opt
+from idleb_desk.io.formats import claim_map
+from idleb_desk.io.jsonl import loads_meta
+from idleb_desk.model import (
     ACCEPTED,
     CLAIM_PART_LABELS,
     LAYER_ACTOR,
@@ -29,9 +32,6 @@ from idleb_desk.core.model import (
     REJECTED,
     SUGGESTED,
 )
-from idleb_desk.io.fields import Int, Key, ListOf, Obj, Opt
-from idleb_desk.io.formats import claim_map
-from idleb_desk.io.jsonl import loads_meta
 from idleb_desk.store import annotations
 from idleb_desk.store.store import Store
 

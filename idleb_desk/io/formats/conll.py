@@ -17,9 +17,9 @@ from typing import IO
 
 from spacy.util import filter_spans
 
-from idleb_desk.core.model import LAYER_ACTOR, REVIEWED_STATUSES
 from idleb_desk.io.formats.common import ExportDoc
 from idleb_desk.io.formats.tokens import aligned_doc
+from idleb_desk.model import LAYER_ACTOR, REVIEWED_STATUSES
 
 DOCSTART = "-DOCSTART-\tO"
 

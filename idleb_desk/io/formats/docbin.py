@@ -21,7 +21,6 @@ from typing import IO, Any
 from spacy.tokens import DocBin, Span
 from spacy.util import filter_spans
 
-from idleb_desk.core.model import LAYER_ACTOR, REVIEWED_STATUSES
 from idleb_desk.io.errors import ImportProblem, Problem
 from idleb_desk.io.fields import Anything, FieldError, Int, Key, ListOf, Obj, Opt, Str, check
 from idleb_desk.io.formats import claim_map
@@ -36,6 +35,7 @@ from idleb_desk.io.formats.common import (
 )
 from idleb_desk.io.formats.tokens import aligned_doc, blank
 from idleb_desk.io.jsonl_reader import jsonl_line_to_doc
+from idleb_desk.model import LAYER_ACTOR, REVIEWED_STATUSES
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import quoteattr
 
-from idleb_desk.core.model import REVIEWED_STATUSES
 from idleb_desk.io import json_values
 from idleb_desk.io.errors import ImportProblem, Problem
 from idleb_desk.io.fields import (
@@ -52,6 +51,7 @@ from idleb_desk.io.formats.common import (
     our_line,
 )
 from idleb_desk.io.jsonl_reader import jsonl_line_to_doc
+from idleb_desk.model import REVIEWED_STATUSES
 
 NAME = "labelstudio"
 FROM_NAME = "label"

@@ -1,0 +1,53 @@
+"""Rows of the project file turned into values (spans read in bulk, notes, times)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+from typing import Any
+
+from idleb_desk.model import Span
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def note(row: sqlite3.Row, col: str) -> Any:
+    """The flag or comment column; absent in a read-only file of an older schema."""
+    try:
+        return row[col]
+    except IndexError:
+        return None
+
+
+_SPAN_FIELDS = ("id", "document_id", "start", "end", "label", "layer", "status", "origin",
+                "actor_id", "reviewer", "reviewed_at")  # fmt: skip
+
+
+def span_rows(rows: list[sqlite3.Row], text: str = "") -> list[Span]:
+    """Spans of many rows: column positions looked up once, not by name per row (a
+    4,000-span article opens this way)."""
+    if not rows:
+        return []
+    keys = rows[0].keys()
+    at = [keys.index(k) for k in _SPAN_FIELDS]
+    # The flag and comment columns are absent in a read-only file of an older schema.
+    flag_at = keys.index("flag") if "flag" in keys else None
+    comment_at = keys.index("comment") if "comment" in keys else None
+    i_id, i_doc, i_start, i_end, i_label, i_layer, i_status, i_origin, i_actor, i_rev, i_at = at
+    out = []
+    for row in rows:
+        t = tuple(row)
+        start, end = t[i_start], t[i_end]
+        out.append(
+            Span(t[i_id], t[i_doc], start, end, t[i_label], t[i_layer], t[i_status],
+                 t[i_origin], text[start:end] if text else "", t[i_actor], t[i_rev], t[i_at],
+                 None if flag_at is None else t[flag_at],
+                 (None if comment_at is None else t[comment_at]) or "")
+        )  # fmt: skip
+    return out
+
+
+def span_from_row(row: sqlite3.Row, text: str = "") -> Span:
+    return span_rows([row], text)[0]
