@@ -68,6 +68,17 @@ def crash_after(db: Path, body: str) -> None:
     assert walguard.read_wal_header(db) is not None, "the crash left no WAL to test with"
 
 
+def foreign_wal_beside(db: Path, tmp_path: Path) -> None:
+    """The analyst accepts 25 spans and closes cleanly; another copy of the project, taken
+    before, deletes 17 spans and is killed; its `-wal` is put beside the project."""
+    other = tmp_path / "copy" / db.name
+    other.parent.mkdir()
+    shutil.copyfile(db, other)
+    accept_some(db, 25)
+    crash_after(other, "for sp in s.spans(docs[0])[:17]:\n    s.delete_span(sp.id)\n")
+    shutil.copyfile(walguard.wal_path(other), walguard.wal_path(db))
+
+
 def bare_events(db: Path) -> dict[int, tuple]:
     con = sqlite3.connect(f"{db.resolve().as_uri()}?immutable=1", uri=True)
     try:
@@ -106,12 +117,7 @@ def set_aside_files(db: Path) -> list[Path]:
 def test_a_foreign_wal_from_another_copy_is_set_aside(tmp_path: Path) -> None:
     db = tmp_path / "project.sqlite3"
     make_project(db)
-    other = tmp_path / "copy" / "project.sqlite3"
-    other.parent.mkdir()
-    shutil.copyfile(db, other)
-    accept_some(db, 25)  # the analyst's decisions, closed cleanly
-    crash_after(other, "for sp in s.spans(docs[0])[:17]:\n    s.delete_span(sp.id)\n")
-    shutil.copyfile(walguard.wal_path(other), walguard.wal_path(db))
+    foreign_wal_beside(db, tmp_path)
     before = bare_events(db)
     assert counts(db) == (4 * N_SPANS, 25, len(before))
 
@@ -200,12 +206,7 @@ def test_a_foreign_wal_beside_a_project_without_a_record_is_set_aside(tmp_path: 
     """Projects from before the record: the event log decides."""
     db = tmp_path / "project.sqlite3"
     make_project(db)
-    other = tmp_path / "copy" / "project.sqlite3"
-    other.parent.mkdir()
-    shutil.copyfile(db, other)
-    accept_some(db, 25)
-    crash_after(other, "for sp in s.spans(docs[0])[:17]:\n    s.delete_span(sp.id)\n")
-    shutil.copyfile(walguard.wal_path(other), walguard.wal_path(db))
+    foreign_wal_beside(db, tmp_path)
     walguard.record_path(db).unlink()
     before = bare_events(db)
 
@@ -276,12 +277,7 @@ def test_the_window_tells_the_analyst_a_stray_wal_was_set_aside(
 ) -> None:
     db = tmp_path / "project.sqlite3"
     make_project(db)
-    other = tmp_path / "copy" / "project.sqlite3"
-    other.parent.mkdir()
-    shutil.copyfile(db, other)
-    accept_some(db, 25)
-    crash_after(other, "for sp in s.spans(docs[0])[:17]:\n    s.delete_span(sp.id)\n")
-    shutil.copyfile(walguard.wal_path(other), walguard.wal_path(db))
+    foreign_wal_beside(db, tmp_path)
     window = open_window(db)
     assert any("did not belong to this project" in msg for _t, msg in shown_errors)
     assert window.session is not None

@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from idleb_desk.store.lockfile import process_alive
+
 log = logging.getLogger(__name__)
 
 # A temporary folder an earlier version named without a process id (mkdtemp's 8 characters)
@@ -74,18 +76,6 @@ class ExportError(OSError):
         return str(self.strerror)
 
 
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # exists, but not ours to signal
-    return True
-
-
 def _remove(path: Path, why: str = "") -> None:
     with contextlib.suppress(OSError):
         if path.is_dir() and not path.is_symlink():
@@ -100,7 +90,7 @@ def _is_stale(left: Path, rest: str) -> bool:
     """Whether `left` (named `.TARGET.<rest>`) was left by an export no longer running."""
     pid = rest.split(".", 1)[0]
     if pid.isdigit():
-        return not _pid_alive(int(pid))
+        return not process_alive(int(pid))
     # Names an earlier version gave its brat folders, without a process id: mkdtemp's
     # `.brat.XXXXXXXX` and `.brat.old`; only an old one cannot be a running export's.
     if left.is_dir() and (rest == "old" or _LEGACY_TMP.fullmatch(rest)):
