@@ -249,7 +249,8 @@ def cmd_agree(args: argparse.Namespace) -> int:
     require_project(args.db_b)
     with Store.open(args.db_a, create=False) as a, Store.open(args.db_b, create=False) as b:
         result = compare(a, b).as_dict()
-    for note in result["nothing_to_compare"]:
+    notes = result["nothing_to_compare"]
+    for note in notes if isinstance(notes, list) else []:
         what, _, why = str(note).partition(": ")
         print(f"agree: nothing to compare for {what} ({why})", file=sys.stderr)
     print(json.dumps(result, indent=2))
@@ -414,7 +415,8 @@ def run_window(args: argparse.Namespace) -> int:
     if args.reviewer:
         # ReviewSession reads the name from here, for every window and worker alike.
         os.environ["IDLEB_DESK_REVIEWER"] = args.reviewer
-    show_doc, problems = None, ()
+    show_doc: int | None = None
+    problems: tuple[str, ...] = ()
     if article is not None:
         from idleb_desk.project import import_article
 

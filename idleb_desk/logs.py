@@ -27,9 +27,10 @@ def setup_logging(console_level: int = logging.WARNING) -> Path | None:
     root.addHandler(console)
     path: Path | None = log_path()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        target = log_path()
+        target.parent.mkdir(parents=True, exist_ok=True)
         handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+            target, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
         )
         handler.setFormatter(logging.Formatter(FORMAT))
         root.addHandler(handler)

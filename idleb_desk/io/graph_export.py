@@ -16,6 +16,7 @@ from pathlib import Path
 from idleb_desk.core.network import (
     NODE_PLACEHOLDER,
     NODE_R,
+    Edge,
     Network,
     edge_geometry,
     kind_color,
@@ -92,8 +93,8 @@ def graphml_tree(net: Network) -> ET.ElementTree:
             {"id": f"e{i}", "source": edge.source, "target": edge.target},
         )
         r, g, b = _rgb(kind_color(edge.kind))
-        values = (edge.claim_id, edge.document_id, edge.kind, edge.quote_type, edge.status)
-        values += (edge.position, r, g, b)
+        values = (edge.claim_id, edge.document_id, edge.kind, edge.quote_type, edge.status,
+                  edge.position, r, g, b)  # fmt: skip
         for (key, *_), value in zip(_EDGE_KEYS, values, strict=True):
             data(el, key, value)
     ET.indent(root)
@@ -212,7 +213,7 @@ def _safe(kind: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in kind)
 
 
-def edge_paths(net: Network) -> list[tuple[str, object]]:
+def edge_paths(net: Network) -> list[tuple[str, Edge]]:
     return [
         (f"M{s[0]:.1f},{s[1]:.1f} Q{c[0]:.1f},{c[1]:.1f} {t[0]:.1f},{t[1]:.1f}", e)
         for (s, c, t), e in zip(edge_geometry(net), net.edges, strict=True)

@@ -55,7 +55,9 @@ def main_text(markup: str) -> tuple[str, str]:
         return "", ""
     if doc is None:
         return "", ""
-    lines = [" ".join(line.split()) for line in (doc.text or "").splitlines()]
+    # trafilatura returns its Document, or a dict with as_dict=True (older versions).
+    body = doc.get("text") if isinstance(doc, dict) else doc.text
+    lines = [" ".join(line.split()) for line in (body or "").splitlines()]
     text = "\n\n".join(line for line in lines if line)
     return text, title[:MAX_TITLE]
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from idleb_desk.io.atomic import AtomicFiles, ensure_folder
-from idleb_desk.store import annotations
+from idleb_desk.store import annotations as annotation_rows
 from idleb_desk.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ def export_jsonl(
     cancelled = False
     try:
         with store.transaction("DEFERRED"), files.open(target) as fh:
-            for doc_id, ext_id, title, text, meta in annotations.iter_documents(store):
+            for doc_id, ext_id, title, text, meta in annotation_rows.iter_documents(store):
                 if cancel and cancel():
                     cancelled = True
                     break
@@ -75,7 +75,7 @@ def export_jsonl(
                     "title": title,
                     "text": text,
                     "meta": loads_meta(meta),
-                    "annotations": annotations.document_annotations(
+                    "annotations": annotation_rows.document_annotations(
                         store, doc_id, text, include_all
                     ),
                 }

@@ -33,6 +33,7 @@ from idleb_desk.io.formats.common import (
     foreign_span,
     our_line,
 )
+from idleb_desk.io.source import SourceDoc
 from idleb_desk.model import CLAIM_KINDS, QUOTE_TYPES, STATUSES
 
 NAME = "brat"
@@ -271,7 +272,7 @@ def ann_to_line(text: str, ann: str, stem: str, defaults: Defaults) -> dict[str,
     return our_line(stem, None, text, None, spans, finish_claims(grouped, defaults), defaults)
 
 
-def read(path: Path, accepted: bool) -> Iterator[object]:
+def read(path: Path, accepted: bool) -> Iterator[SourceDoc | Problem]:
     """The document of one `.txt` + `.ann` pair (either may be given)."""
     from idleb_desk.io.encoding import decode_bytes
     from idleb_desk.io.errors import ImportProblem

@@ -32,7 +32,7 @@ from idleb_desk.model import (
     REJECTED,
     SUGGESTED,
 )
-from idleb_desk.store import annotations
+from idleb_desk.store import annotations as annotation_rows
 from idleb_desk.store.store import Store
 
 EXT_KEY = "idleb"  # the extension key our own files carry in each format
@@ -164,7 +164,7 @@ def our_line(
     """A line of our own JSONL, for `readers.jsonl_line_to_doc` and the restore."""
     ext = doc_extra if isinstance(doc_extra, dict) else {}
     ann: dict[str, Any] = {
-        "format": annotations.ANNOTATIONS_FORMAT,
+        "format": annotation_rows.ANNOTATIONS_FORMAT,
         "status": None,
         "reviewer": None,
         "reviewed_at": None,
@@ -213,8 +213,8 @@ class ExportDoc:
 
 def iter_export_docs(store: Store, include_all: bool) -> Iterator[ExportDoc]:
     """Every document with its annotations (reviewed only unless include_all)."""
-    for doc_id, ext_id, title, text, meta in annotations.iter_documents(store):
-        ann = annotations.document_annotations(store, doc_id, text, include_all)
+    for doc_id, ext_id, title, text, meta in annotation_rows.iter_documents(store):
+        ann = annotation_rows.document_annotations(store, doc_id, text, include_all)
         claims, skipped = claim_map.exportable(ann["claims"])
         yield ExportDoc(
             ext_id=str(ext_id),

@@ -40,7 +40,11 @@ def doc_lines(doc: ExportDoc, report: ConllReport, include_all: bool = True) -> 
         if s["layer"] == LAYER_ACTOR and (include_all or s["status"] in REVIEWED_STATUSES)
     ]
     sdoc = aligned_doc(doc.text, ((s["start"], s["end"]) for s in actors))
-    spans = [sdoc.char_span(s["start"], s["end"], label=s["label"]) for s in actors]
+    spans = [
+        span
+        for s in actors
+        if (span := sdoc.char_span(s["start"], s["end"], label=s["label"])) is not None
+    ]  # aligned_doc puts a token edge at every span edge, so none is dropped here
     kept = filter_spans(spans)
     report.mentions += len(kept)
     report.overlapping_dropped += len(spans) - len(kept)

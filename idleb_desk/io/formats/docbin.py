@@ -35,6 +35,7 @@ from idleb_desk.io.formats.common import (
 )
 from idleb_desk.io.formats.tokens import aligned_doc, blank
 from idleb_desk.io.jsonl_reader import jsonl_line_to_doc
+from idleb_desk.io.source import SourceDoc
 from idleb_desk.model import LAYER_ACTOR, REVIEWED_STATUSES
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,8 @@ def doc_to_spacy(doc: ExportDoc) -> Any:
     for s in doc.spans:
         group = _group_of(s)
         span = sdoc.char_span(s["start"], s["end"], label=s["label"])
+        if span is None:  # aligned_doc puts a token edge at every span edge
+            raise ValueError(f"span {s['start']}-{s['end']} is not on token edges")
         where[s["id"]] = [group, len(groups[group])]
         groups[group].append(span)
         extras[group].append(doc.span_extra(s))
@@ -156,7 +159,7 @@ def _ours(sdoc: Any, ext: dict[str, Any], defaults: Defaults) -> dict[str, Any]:
 
     grouped = claim_map.Grouped()
     for c in ext.get("claims") or []:
-        claim = {r: key(c.get(r)) for r in ROLES}
+        claim: dict[str, Any] = {r: key(c.get(r)) for r in ROLES}
         claim["addressees"] = [key(a) for a in c.get("addressees") or []]
         extra_attrs = {k: c[k] for k in (*claim_map.CLAIM_ATTRS, claim_map.NESTED_IN) if k in c}
         grouped.claims.append(claim | extra_attrs)
@@ -214,7 +217,7 @@ def _checked_bytes(path: Path) -> bytes:
     return data
 
 
-def read(path: Path, accepted: bool) -> Iterator[object]:
+def read(path: Path, accepted: bool) -> Iterator[SourceDoc | Problem]:
     """Documents of a `.spacy` file, as SourceDocs (or Problems)."""
     name = str(path)
     defaults = Defaults(NAME, accepted)
@@ -238,7 +241,7 @@ def read(path: Path, accepted: bool) -> Iterator[object]:
         yield Problem(name, f"is not a spaCy DocBin file ({exc.__class__.__name__}: {exc})")
 
 
-def _one(sdoc: Any, n: int, path: Path, defaults: Defaults) -> object:
+def _one(sdoc: Any, n: int, path: Path, defaults: Defaults) -> SourceDoc | Problem:
     name = str(path)
     ext = sdoc.user_data.get(EXT_KEY) if isinstance(sdoc.user_data, dict) else None
     try:

@@ -51,6 +51,7 @@ from idleb_desk.io.formats.common import (
     our_line,
 )
 from idleb_desk.io.jsonl_reader import jsonl_line_to_doc
+from idleb_desk.io.source import SourceDoc
 from idleb_desk.model import REVIEWED_STATUSES
 
 NAME = "labelstudio"
@@ -228,7 +229,7 @@ def task_to_line(task: object, defaults: Defaults) -> dict[str, Any]:
     span_extra = (ext or {}).get("spans") or {}
     spans: list[dict[str, Any]] = []
     keys: dict[str, int] = {}
-    relations = []
+    relations: list[claim_map.Relation] = []
     index: list[Utf16Offsets] = []
 
     def utf16() -> Utf16Offsets:
@@ -323,7 +324,7 @@ def _tasks(path: Path) -> Iterator[object | Problem]:
     yield from tasks
 
 
-def read(path: Path, accepted: bool) -> Iterator[object]:
+def read(path: Path, accepted: bool) -> Iterator[SourceDoc | Problem]:
     """The tasks of a Label Studio JSON file (a list of tasks, or one task)."""
     name = str(path)
     defaults = Defaults(NAME, accepted)

@@ -95,7 +95,8 @@ def task_to_line(task: dict[str, Any], defaults: Defaults) -> dict[str, Any]:
     for i, rel in enumerate(raw_rels):
         if not isinstance(rel, dict) or not isinstance(rel.get("label"), str):
             raise FormatError(f"relation {i + 1} needs a label")
-        ext = rel.get(EXT_KEY) if isinstance(rel.get(EXT_KEY), dict) else {}
+        found = rel.get(EXT_KEY)
+        ext: dict[str, Any] = found if isinstance(found, dict) else {}
         # Our own files name the listed spans by index: two spans may share offsets.
         head = _listed(ext.get("head"), spans)
         if head is None:

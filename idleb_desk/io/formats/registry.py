@@ -17,12 +17,13 @@ from pathlib import Path
 
 from idleb_desk.io.errors import Problem
 from idleb_desk.io.jsonl_reader import read_jsonl
-from idleb_desk.io.source import ARTICLE_EXTS, JSONL_EXTS
+from idleb_desk.io.source import ARTICLE_EXTS, JSONL_EXTS, SourceDoc
 
 IMPORT_FORMATS = ("auto", "idleb", "prodigy", "spacy", "brat", "labelstudio")
 EXPORT_FORMATS = ("csv", "jsonl", "prodigy", "spacy", "brat", "labelstudio", "conll")
 
-Reader = Callable[[], Iterator[object]]
+# A reader yields documents (io.source.SourceDoc) and problems (io.errors.Problem).
+Reader = Callable[[], Iterator["SourceDoc | Problem"]]
 _HEAD = 64 * 1024  # enough of a file to tell its format
 
 
