@@ -10,9 +10,13 @@
 - bad inputs to the command line: each must end with a message and a non-zero exit code or
   a reported problem, never a traceback, and leave the project as it was.
 
-The last line is `kill_trials=… lost=… damaged_refused=… bad_inputs_clean=…`.
+- the families of issue 12 (stray WALs, restore, recover, lock links, typed fields, bombs:
+  fault_families.py, fault_salvage.py, fault_inputs.py), each as successes/trials.
 
-    .venv/bin/python bench/faults.py [--trials 100] [--window-trials 10]
+The last line is `kill_trials=… lost=… damaged_refused=… bad_inputs_clean=…`, then the
+issue-12 families' figures. `--more N` multiplies the issue-12 trials.
+
+    .venv/bin/python bench/faults.py [--trials 100] [--window-trials 10] [--more 1]
 """
 
 from __future__ import annotations
@@ -30,6 +34,10 @@ import tempfile
 import textwrap
 import time
 from pathlib import Path
+
+from fault_families import accept_some, backup_restore, lock_links, stray_wal
+from fault_inputs import bombs, typed_fields
+from fault_salvage import killed_recover, truncated_recover
 
 from idleb_desk.model import ActorSuggestion, Extraction
 from idleb_desk.store.connection import StoreError
@@ -321,6 +329,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--trials", type=int, default=100)
     ap.add_argument("--window-trials", type=int, default=10)
+    ap.add_argument("--more", type=int, default=1, help="multiply the issue-12 family trials")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -341,10 +350,49 @@ def main() -> None:
         print(f"full disk: {disk_full(base, work)}")
         clean, tried = bad_inputs(base, work)
         print(f"bad inputs: {clean} of {tried} ended cleanly")
+        more = max(1, args.more)
+        families = issue12_families(base, work, more)
     total = args.trials + args.window_trials
     print(
         f"kill_trials={total} lost={lost + wlost} damaged_refused={refused}/{bad} "
-        f"bad_inputs_clean={clean}/{tried}"
+        f"bad_inputs_clean={clean}/{tried} {families}"
+    )
+
+
+def issue12_families(base: Path, work: Path, more: int) -> str:
+    """Runs the families of issue 12; returns their key=value figures."""
+    started = time.perf_counter()
+    aside, crash = stray_wal(base, work, 2 * more)
+    print(f"stray WAL: {aside} foreign WALs set aside, {crash} crash WALs applied whole")
+    restored = backup_restore(base, work, 2 * more)
+    print(f"backup restore: {restored} (a damaged backup refused, then a sound one restored)")
+    rich = make_project(work / "rich.sqlite3", docs=200)
+    for i in range(10):  # events and actors, so that every table has rows to lose
+        accept_some(rich, 40, doc_index=i)
+    salvage, got, readable = truncated_recover(rich, work, 3 * more, 3 * more)
+    print(
+        f"recover of cut and damaged copies: {salvage} trials saved every readable row "
+        f"({got} of {readable} readable rows)"
+    )
+    killed, landed = killed_recover(rich, work, 8 * more)
+    print(
+        f"killed recover: {killed} left no NEW or a complete one and re-ran; kills landed {landed}"
+    )
+    links = lock_links(base, work)
+    print(f"lock links: {links} never written through, read-only")
+    typed = typed_fields(work)
+    print(f"wrong-typed fields: {typed} refused with the file named, good records imported")
+    refused, worst, took = bombs(work, 2 * more)
+    print(
+        f"bombs: {refused} refused (worst peak RSS {worst:.0f} MB); 4,000 mismatched "
+        f"Label Studio regions took {took:.1f} s"
+    )
+    print(f"issue-12 families took {time.perf_counter() - started:.0f} s")
+    return (
+        f"stray_wal_set_aside={aside} crash_wal_kept={crash} restore_ok={restored} "
+        f"recover_readable={got}/{readable} recover_trials_ok={salvage} "
+        f"killed_recover_ok={killed} lock_links_safe={links} typed_inputs_clean={typed} "
+        f"bombs_refused={refused}"
     )
 
 
