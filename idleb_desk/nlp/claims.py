@@ -16,7 +16,9 @@ from spacy.tokens import Doc, Token
 from idleb_desk.core import offsets
 from idleb_desk.model import ClaimSuggestion, Region, TextRef
 from idleb_desk.nlp.boilerplate import RegionIndex
+from idleb_desk.nlp.complements import match_phrase
 from idleb_desk.nlp.cues import CueLexicon
+from idleb_desk.nlp.draft import Draft, char_span, cue_range, is_setting
 from idleb_desk.nlp.frames import noun_claims, passive_claims, stance_claims
 from idleb_desk.nlp.headlines import headline_claims
 from idleb_desk.nlp.parts import add_part, attach_orphans, mark_nested
@@ -33,15 +35,7 @@ from idleb_desk.nlp.speakers import (
     mention_of,
     text_of,
 )
-from idleb_desk.nlp.speech import (
-    Draft,
-    analyze_verb,
-    char_span,
-    cue_range,
-    indirect_claims,
-    is_setting,
-    match_phrase,
-)
+from idleb_desk.nlp.speech import analyze_verb, indirect_claims
 
 log = logging.getLogger(__name__)
 

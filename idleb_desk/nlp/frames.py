@@ -18,9 +18,9 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from idleb_desk.nlp.cues import CueLexicon
+from idleb_desk.nlp.draft import Draft, char_span, cue_range, is_to_infinitive
 from idleb_desk.nlp.quotes import balance_quote_end, contains_quote_mark
 from idleb_desk.nlp.speakers import Mention, mention_of, text_of
-from idleb_desk.nlp.speech import Draft, char_span, cue_range, is_to_infinitive
 
 # Prepositions that introduce the content after a noun or adjective cue.
 NOUN_PREPS = frozenset({"of", "about", "for", "over", "against"})

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from idleb_desk.nlp.cues import CueLexicon
-from idleb_desk.nlp.speech import Draft
+from idleb_desk.nlp.draft import Draft
 
 LINE = re.compile(r"[^\n]+")
 WORD = re.compile(r"\S+")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from idleb_desk.nlp.draft import Draft, char_span, is_quote_token
 from idleb_desk.nlp.quotes import balance_quote_end, contains_quote_mark
 from idleb_desk.nlp.speakers import mention_of, text_of
-from idleb_desk.nlp.speech import Draft, char_span, is_quote_token
 
 
 def according_to_claims(doc: Doc, blocked: set[int]) -> list[Draft]:
