@@ -60,7 +60,3 @@ SETTING_NOUNS = frozenset({
 
 def is_setting(tok: Token) -> bool:
     return tok.lemma_.lower() in SETTING_NOUNS
-
-
-def is_quote_token(tok: Token) -> bool:
-    return tok.text in ('"', "“", "”", "«", "»")

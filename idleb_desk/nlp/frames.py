@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Token
 
 from idleb_desk.nlp.cues import CueLexicon
 from idleb_desk.nlp.draft import Draft, char_span, cue_range, is_to_infinitive
-from idleb_desk.nlp.quotes import balance_quote_end, contains_quote_mark
+from idleb_desk.nlp.quotes import ALL, SINGLE, balance_quote_end, contains_quote_mark
 from idleb_desk.nlp.speakers import Mention, mention_of, text_of
 
 # Prepositions that introduce the content after a noun or adjective cue.
@@ -43,7 +43,7 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
 
 
 def _mark(tok: Token) -> bool:
-    return tok.text in ('"', "“", "”", "'", "‘", "’", "«", "»")
+    return tok.text in ALL or tok.text in SINGLE
 
 
 def _subtree_range(tok: Token, skip: set[int] | None = None) -> tuple[int, int]:

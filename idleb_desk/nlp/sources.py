@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from idleb_desk.nlp.draft import Draft, char_span, is_quote_token
-from idleb_desk.nlp.quotes import balance_quote_end, contains_quote_mark
+from idleb_desk.nlp.draft import Draft, char_span
+from idleb_desk.nlp.quotes import balance_quote_end, contains_quote_mark, is_quote_token
 from idleb_desk.nlp.speakers import mention_of, text_of
 
 

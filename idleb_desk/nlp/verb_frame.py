@@ -28,11 +28,10 @@ from idleb_desk.nlp.draft import (
     Draft,
     char_span,
     cue_range,
-    is_quote_token,
     is_setting,
     is_to_infinitive,
 )
-from idleb_desk.nlp.quotes import balance_quote_end, contains_quote_mark
+from idleb_desk.nlp.quotes import balance_quote_end, contains_quote_mark, is_quote_token
 from idleb_desk.nlp.speakers import Mention, mention_of, subject_mention, text_of
 
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp"})
