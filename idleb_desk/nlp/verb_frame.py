@@ -31,6 +31,7 @@ from idleb_desk.nlp.draft import (
     is_setting,
     is_to_infinitive,
 )
+from idleb_desk.nlp.edges import trim_edges
 from idleb_desk.nlp.quotes import balance_quote_end, contains_quote_mark, is_quote_token
 from idleb_desk.nlp.speakers import Mention, mention_of, subject_mention, text_of
 
@@ -368,15 +369,5 @@ def _content_range(f: VerbFrame, roots: list[Token], extra: set[int]) -> TokenRa
     trim_time_edges(doc, tokens)
     if not tokens:
         return None
-    start, end = min(tokens), max(tokens)
-    while start <= end and (
-        doc[start].is_space or (doc[start].is_punct and not is_quote_token(doc[start]))
-    ):
-        start += 1
-    while end >= start and (
-        doc[end].is_space or (doc[end].is_punct and not is_quote_token(doc[end]))
-    ):
-        end -= 1
-    if end < start:
-        return None
-    return start, end + 1
+    start, end = trim_edges(doc, min(tokens), max(tokens) + 1, keep=is_quote_token)
+    return (start, end) if end > start else None
