@@ -12,10 +12,59 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
+
+
+def press(qtbot, key: Qt.Key | str, mod: Qt.KeyboardModifier | None = None) -> None:
+    """A real key press on whatever has keyboard focus, as an analyst would type it.
+
+    Shared by the GUI tests (`from conftest import press`); Qt is imported here, late, so
+    that tests without a window never load it.
+    """
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    target = QApplication.focusWidget()
+    assert target is not None, "no widget has keyboard focus"
+    qtbot.keyClick(target, key, Qt.KeyboardModifier.NoModifier if mod is None else mod)
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_windows(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a Qt test that leaves a window of its own open, as napari's fixtures warn.
+
+    A visible top-level widget that was not there before the test outlives it: it keeps
+    its project (and lock) open and answers keys in later tests. Registered with
+    `qtbot.addWidget` and closed at the end, a window is no leak. Set up before `qtbot`,
+    so this check runs after qtbot has closed what it was given. Leaks are closed too, so
+    one leak fails one test.
+    """
+    if not {"qtbot", "qapp"} & set(request.fixturenames):
+        yield
+        return
+    from PySide6.QtWidgets import QApplication
+    from shiboken6 import getCppPointer
+
+    # By the C++ object: Python wrappers of widgets Qt made itself come and go.
+    before = {getCppPointer(w)[0] for w in QApplication.topLevelWidgets()}
+    yield
+    leaked = [
+        w
+        for w in QApplication.topLevelWidgets()
+        if w.isVisible() and getCppPointer(w)[0] not in before
+    ]
+    for w in leaked:
+        w.close()
+    if leaked:
+        names = ", ".join(f"{type(w).__name__} {w.objectName()!r}" for w in leaked)
+        pytest.fail(f"top-level widgets left open by the test: {names}", pytrace=False)
 
 
 @pytest.fixture(autouse=True)

@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import press
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
+from PySide6.QtWidgets import QProgressDialog, QPushButton
 
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.gui.review_state import SPAN
@@ -61,12 +62,6 @@ def changed(s: ReviewSession) -> list[int]:
         for d in s.documents()
         if any(x.status != "suggested" for x in s.spans(d.id) if x.text == "Lavrov")
     ]
-
-
-def press(qtbot, key: Key, mod: Mod = Mod.NoModifier) -> None:
-    target = QApplication.focusWidget()
-    assert target is not None
-    qtbot.keyClick(target, key, mod)
 
 
 def bulk_dialog(window) -> QProgressDialog | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import press
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -54,12 +55,6 @@ def window(qtbot, tmp_path: Path, project: Path, shown_errors) -> MainWindow:
     w.view.setFocus()
     qtbot.waitUntil(w.view.hasFocus)
     return w
-
-
-def press(qtbot, key: Key, mod: Mod = Mod.NoModifier) -> None:
-    target = QApplication.focusWidget()
-    assert target is not None
-    qtbot.keyClick(target, key, mod)
 
 
 def names(project: Path) -> dict[str, list[str]]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import press
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.gui.review_state import CLAIM
@@ -32,7 +32,7 @@ def test_split_quote_parts_highlighted_and_accepted_together(
     for _ in range(20):
         if c.focus is not None and c.focus[0] == CLAIM:
             break
-        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_J)
+        press(qtbot, Qt.Key.Key_J)
     assert c.focus is not None and c.focus[0] == CLAIM
     claim = c.state.claims[c.focus[1]]
     assert len(claim.content_part_ids) == 2
@@ -48,7 +48,7 @@ def test_split_quote_parts_highlighted_and_accepted_together(
     # The whole range is not painted over the speaker and cue between the parts.
     assert c.state.is_part_whole(claim.content_span_id)
 
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_A)
+    press(qtbot, Qt.Key.Key_A)
     session = ReviewSession.open(db, "checker")
     try:
         assert session.store.claim(claim.id).status == ACCEPTED
@@ -76,7 +76,7 @@ def test_inner_claim_says_which_claim_it_sits_in(
         if c.focus is not None and c.focus[0] == CLAIM:
             claim = c.state.claims[c.focus[1]]
             headers.append((claim.nested_in, window.claim_editor.header.text()))
-        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_J)
+        press(qtbot, Qt.Key.Key_J)
     inner = [h for n, h in headers if n is not None]
     assert inner and all("inside claim" in h for h in inner)
     assert any(n is None and "inside claim" not in h for n, h in headers)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import press
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.model import (
@@ -48,12 +48,6 @@ def make_project(db: Path) -> int:
         assert doc is not None
         store.add_extraction(doc, ex)
     return doc
-
-
-def press(qtbot, key: Key, mod: Mod = Mod.NoModifier) -> None:
-    target = QApplication.focusWidget()
-    assert target is not None
-    qtbot.keyClick(target, key, mod)
 
 
 def find(qtbot, window, text: str) -> None:

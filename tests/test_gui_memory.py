@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import press
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.gui.main_window import MainWindow
@@ -34,12 +34,6 @@ def _project(db: Path, docs: list[tuple[str, list[tuple[str, str]]]]) -> None:
                 store.add_extraction(doc_id, Extraction(model=MODEL, actors=tuple(actors)))
     finally:
         store.close()
-
-
-def press(qtbot, key: Key | str, mod: Mod = Mod.NoModifier) -> None:
-    target = QApplication.focusWidget()
-    assert target is not None
-    qtbot.keyClick(target, key, mod)
 
 
 def _actor_rows(window: MainWindow) -> list[tuple[str, str, str]]:

@@ -11,8 +11,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import press
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.gui import questions
@@ -53,13 +53,6 @@ def project(seeded_template: Path, tmp_path: Path) -> Path:
     target = tmp_path / "project.sqlite3"
     shutil.copy(seeded_template, target)
     return target
-
-
-def press(qtbot, key: Key | str, mod: Mod = Mod.NoModifier) -> None:
-    """A real key press on whatever has keyboard focus, as an analyst would type it."""
-    target = QApplication.focusWidget()
-    assert target is not None
-    qtbot.keyClick(target, key, mod)
 
 
 def find(qtbot, window: MainWindow, text: str) -> None:

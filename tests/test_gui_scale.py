@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from conftest import press
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
@@ -102,12 +103,6 @@ def stored(project: Path) -> Iterator[ReviewSession]:
     s = ReviewSession.open(project, "reader")
     yield s
     s.close()
-
-
-def press(qtbot, key: Key, mod: Mod = Mod.NoModifier) -> None:
-    target = QApplication.focusWidget()
-    assert target is not None
-    qtbot.keyClick(target, key, mod)
 
 
 def focused(window: MainWindow) -> tuple[str, str]:

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import press
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.gui import errors
@@ -56,13 +56,13 @@ def open_window(qtbot, tmp_path: Path, shown_errors) -> Callable[[Path], MainWin
     return make
 
 
-def press(qtbot, window: MainWindow, key: str) -> None:
+def press_in(qtbot, window: MainWindow, key: str) -> None:
+    """Bring `window` forward with its article focused (two windows share the screen), then
+    press `key` there."""
     window.activateWindow()
     window.view.setFocus()
     qtbot.waitUntil(window.view.hasFocus)
-    target = QApplication.focusWidget()
-    assert target is not None
-    qtbot.keyClick(target, key)
+    press(qtbot, key)
 
 
 def statuses(db: Path) -> list[str]:
@@ -85,9 +85,9 @@ def test_second_window_is_read_only_and_says_who_holds_the_project(
     text = b.banner.text()
     assert "another window" in text and "ana" in text and str(os.getpid()) in text
 
-    press(qtbot, a, "a")  # window A accepts the first suggestion
+    press_in(qtbot, a, "a")  # window A accepts the first suggestion
     assert statuses(db)[0] == ACCEPTED
-    press(qtbot, b, "x")  # window B may not reject anything
+    press_in(qtbot, b, "x")  # window B may not reject anything
     assert "read-only" in b.statusBar().currentMessage()
     assert statuses(db).count(ACCEPTED) == 1 and "rejected" not in statuses(db)
     # B follows what A committed, without a restart.
@@ -95,7 +95,7 @@ def test_second_window_is_read_only_and_says_who_holds_the_project(
     # Ctrl+Z in B never undoes A's work.
     b.activateWindow()
     b.view.setFocus()
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert statuses(db)[0] == ACCEPTED
     a.close()
     b.close()
@@ -164,7 +164,7 @@ def test_read_only_project_opens_with_a_banner_and_still_exports(
     assert not shown_errors, shown_errors
     assert w.session is not None and w.banner.isVisibleTo(w)
     assert "read-only" in w.banner.text().lower()
-    press(qtbot, w, "a")
+    press_in(qtbot, w, "a")
     message = w.statusBar().currentMessage()
     assert "read-only" in message and "Unexpected" not in message
 

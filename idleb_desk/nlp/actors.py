@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 
 from idleb_desk.model import ACTOR_LABELS, ActorSuggestion, Region
 from idleb_desk.nlp.boilerplate import DATELINE, NO_ACTOR_KINDS, RegionIndex
+from idleb_desk.nlp.edges import trim_end
 from idleb_desk.nlp.speakers import text_of
 
 log = logging.getLogger(__name__)
@@ -154,8 +155,7 @@ def _strip_leading(doc: Doc, start: int, end: int, drop: frozenset[str]) -> tupl
         start += 1
     if end - start > 1 and doc[end - 1].lower_ in ("'s", "’s", "'"):
         end -= 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
-        end -= 1
+    end = trim_end(doc, start, end)
     if end <= start or doc[start].lower_ in drop:
         return None
     return start, end

@@ -15,6 +15,7 @@ from functools import lru_cache
 from importlib import resources
 
 from idleb_desk.model import Region
+from idleb_desk.nlp.quotes import ALL
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,9 @@ DATELINE = re.compile(
 )
 
 # Inline furniture that can sit inside an otherwise normal line.
-INLINE_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"“”]+|\bpic\.twitter\.com/\w+")
+INLINE_URL = re.compile(
+    rf"(?:https?://|www\.)[^\s<>{re.escape(''.join(sorted(ALL)))}]+|\bpic\.twitter\.com/\w+"
+)
 HANDLE = re.compile(r"(?<![\w@])@\w{1,30}\b")
 LINE = re.compile(r"[^\n]+")
 

@@ -16,11 +16,13 @@ from spacy.tokens import Doc, Token
 from idleb_desk.core import offsets
 from idleb_desk.model import ClaimSuggestion, Region, TextRef
 from idleb_desk.nlp.boilerplate import RegionIndex
+from idleb_desk.nlp.complements import match_phrase
 from idleb_desk.nlp.cues import CueLexicon
+from idleb_desk.nlp.draft import Draft, char_span, cue_range, is_setting
 from idleb_desk.nlp.frames import noun_claims, passive_claims, stance_claims
 from idleb_desk.nlp.headlines import headline_claims
 from idleb_desk.nlp.parts import add_part, attach_orphans, mark_nested
-from idleb_desk.nlp.quotes import QUOTE_CHARS, Quote, find_quotes, is_direct, word_count
+from idleb_desk.nlp.quotes import ALL, Quote, find_quotes, is_direct, word_count
 from idleb_desk.nlp.sources import according_to_claims
 from idleb_desk.nlp.speakers import (
     Mention,
@@ -33,15 +35,7 @@ from idleb_desk.nlp.speakers import (
     mention_of,
     text_of,
 )
-from idleb_desk.nlp.speech import (
-    Draft,
-    analyze_verb,
-    char_span,
-    cue_range,
-    indirect_claims,
-    is_setting,
-    match_phrase,
-)
+from idleb_desk.nlp.speech import analyze_verb, indirect_claims
 
 log = logging.getLogger(__name__)
 
@@ -243,7 +237,7 @@ def _cue_before(
 
 def _stops_search(tok: Token) -> bool:
     """A sentence end or another quote mark: attribution never reaches past it."""
-    return tok.text in SENTENCE_END or tok.text in QUOTE_CHARS
+    return tok.text in SENTENCE_END or tok.text in ALL
 
 
 def _cue_with_speaker(tok: Token, lex: CueLexicon, blocked: set[int]) -> tuple[Token, Token] | None:

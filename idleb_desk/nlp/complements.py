@@ -1,15 +1,14 @@
 """What a cue verb's object and subject mean: phrase particles, documents, names, kinds,
 relative-pronoun speakers, and the time adverbials that date a report rather than belong
-to it. Token-level predicates shared by the indirect-speech rules (speech.py)."""
+to it. Token-level predicates shared by the indirect-speech rules (verb_frame.py)."""
 
 from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from idleb_desk.nlp import quotes
 from idleb_desk.nlp.cues import CueEntry, CueLexicon
 from idleb_desk.nlp.speakers import RELATIVE_TAGS, Mention, mention_of
-
-QUOTE_MARKS = frozenset(('"', "“", "”", "«", "»"))
 
 
 def match_phrase(verb: Token, lex: CueLexicon) -> tuple[CueEntry, Token] | None:
@@ -147,7 +146,7 @@ def trim_time_edges(doc: Doc, tokens: set[int]) -> None:
                 while (
                     tokens
                     and max(tokens) < hi
-                    and (doc[max(tokens)].is_punct and doc[max(tokens)].text not in QUOTE_MARKS)
+                    and (doc[max(tokens)].is_punct and doc[max(tokens)].text not in quotes.ALL)
                 ):
                     tokens.discard(max(tokens))
                 changed = True

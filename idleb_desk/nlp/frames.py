@@ -18,9 +18,10 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from idleb_desk.nlp.cues import CueLexicon
-from idleb_desk.nlp.quotes import balance_quote_end, contains_quote_mark
+from idleb_desk.nlp.draft import Draft, char_span, cue_range, is_to_infinitive
+from idleb_desk.nlp.edges import trim_edges
+from idleb_desk.nlp.quotes import ALL, SINGLE, balance_quote_end, contains_quote_mark
 from idleb_desk.nlp.speakers import Mention, mention_of, text_of
-from idleb_desk.nlp.speech import Draft, char_span, cue_range, is_to_infinitive
 
 # Prepositions that introduce the content after a noun or adjective cue.
 NOUN_PREPS = frozenset({"of", "about", "for", "over", "against"})
@@ -33,17 +34,12 @@ NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     """Drop edge punctuation (not quote marks) from a token range."""
-    while start < end and (doc[start].is_punct or doc[start].is_space) and not _mark(doc[start]):
-        start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
-        if _mark(doc[end - 1]):
-            break
-        end -= 1
+    start, end = trim_edges(doc, start, end, keep=_mark)
     return (start, end) if end > start else None
 
 
 def _mark(tok: Token) -> bool:
-    return tok.text in ('"', "“", "”", "'", "‘", "’", "«", "»")
+    return tok.text in ALL or tok.text in SINGLE
 
 
 def _subtree_range(tok: Token, skip: set[int] | None = None) -> tuple[int, int]:

@@ -18,7 +18,8 @@ import re
 from dataclasses import dataclass
 
 from idleb_desk.nlp.cues import CueLexicon
-from idleb_desk.nlp.speech import Draft
+from idleb_desk.nlp.draft import Draft
+from idleb_desk.nlp.quotes import ALL, OPENING, SINGLE, SINGLE_OPENING
 
 LINE = re.compile(r"[^\n]+")
 WORD = re.compile(r"\S+")
@@ -49,6 +50,8 @@ SMALL = frozenset(
     ]
 )
 MAX_SPEAKER_WORDS = 6
+# Quote marks and punctuation around a headline word ("'Ceasefire'", "(Reuters)").
+EDGE_CHARS = "".join(sorted(ALL | SINGLE)) + ",;:!?()"
 COLON = re.compile(r"^(?P<name>[^:\n]{2,60}?)[ \t]*:[ \t]+(?P<rest>\S[^\n]*?)[ \t]*$")
 
 
@@ -60,12 +63,12 @@ class Word:
 
     @property
     def bare(self) -> str:
-        return self.text.strip("\"'“”‘’,;:!?()")
+        return self.text.strip(EDGE_CHARS)
 
 
 def is_headline(line: str) -> bool:
     """Title case with no sentence-final period: most content words are capitalised."""
-    words = [w.strip("\"'“”‘’,;:!?()") for w in line.split()]
+    words = [w.strip(EDGE_CHARS) for w in line.split()]
     words = [w for w in words if w and w[0].isalpha()]
     if len(words) < 3 or line.rstrip().endswith("."):
         return False
@@ -163,7 +166,7 @@ def headline_claims(text: str, lex: CueLexicon) -> list[Draft]:
                     speaker=(n_start, n_start + len(name)),
                     cue=(colon_at, colon_at + 1),
                     kind="statement",
-                    quote_type="direct" if rest[:1] in "\"'“‘" else "indirect",
+                    quote_type="direct" if rest[0] in OPENING | SINGLE_OPENING else "indirect",
                 )
             )
             continue

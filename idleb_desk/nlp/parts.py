@@ -8,8 +8,8 @@
 
 from __future__ import annotations
 
+from idleb_desk.nlp.draft import Draft
 from idleb_desk.nlp.quotes import Quote
-from idleb_desk.nlp.speech import Draft
 
 
 def add_part(d: Draft, part: tuple[int, int]) -> None:

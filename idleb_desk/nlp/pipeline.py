@@ -22,6 +22,7 @@ from idleb_desk.nlp.boilerplate import find_regions
 from idleb_desk.nlp.claims import extract_claims
 from idleb_desk.nlp.cues import CueLexicon, default_lexicon
 from idleb_desk.nlp.graphemes import cluster_at, whole_clusters
+from idleb_desk.nlp.quotes import CLOSING, OPENING, SINGLE_CLOSING, SINGLE_OPENING
 from idleb_desk.nlp.resolve import ensure_line_breaks, load_pipeline
 from idleb_desk.nlp.speakers import text_of
 
@@ -118,9 +119,11 @@ _PARAGRAPH_END = regex.compile(r"\n[ \t]*\n\s*")
 _LINE_END = regex.compile(r"\n\s*")
 # A sentence end: terminal punctuation, closing quotes or brackets, space, and then what
 # can start a sentence (a capital, a letter of a script without case, a digit, a quote).
+_CLOSE = regex.escape("".join(sorted(CLOSING | SINGLE_CLOSING)))
+_OPEN = regex.escape("".join(sorted(OPENING | SINGLE_OPENING)))
 _SENTENCE_END = regex.compile(
-    r"[.!?\u2026\u3002\uff01\uff1f\u061f\u06d4]['\"\u2019\u201d\u00bb)\]]*\s+"
-    r"(?=['\"\u2018\u201c\u00ab(\[]*[\p{Lu}\p{Lt}\p{Lo}\p{N}])"
+    rf"[.!?\u2026\u3002\uff01\uff1f\u061f\u06d4][{_CLOSE})\]]*\s+"
+    rf"(?=[{_OPEN}(\[]*[\p{{Lu}}\p{{Lt}}\p{{Lo}}\p{{N}}])"
 )
 _SPACE = regex.compile(r"\s+")
 

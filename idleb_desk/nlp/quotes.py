@@ -9,10 +9,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-OPENERS = {"“": "”", "«": "»", "„": "“", '"': '"'}
-CLOSERS = frozenset({"”", "»", '"'})
-QUOTE_CHARS = frozenset('"“”«»„')
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+# The one definition of quote marks for all of nlp/ (tests/test_nlp_quotes.py checks that
+# no other module writes its own). Each opening mark with the mark that closes it: the
+# low "„" opens a German-style quote closed by "“".
+PAIRS: dict[str, str] = {"“": "”", "«": "»", "„": "“", '"': '"'}
+OPENING = frozenset(PAIRS)
+# "“" closes only after "„"; anywhere else it opens, so it is not a closing mark here.
+CLOSING = frozenset({"”", "»", '"'})
+ALL = OPENING | CLOSING
+# Single marks are apostrophes too ("Assad's"), so only rules that look at a whole token
+# or a word's edge count them as quotes.
+SINGLE_OPENING = frozenset("'‘")
+SINGLE_CLOSING = frozenset("'’")
+SINGLE = SINGLE_OPENING | SINGLE_CLOSING
 PARAGRAPH = re.compile(r"[^\n]+")
 # Characters after which an opening quote starts a direct quote: a sentence start or
 # an introducing colon/comma ("X said: "...", "X said, "...").
@@ -43,8 +57,8 @@ def find_quotes(text: str) -> list[Quote]:
         i = p_start
         while i < p_end:
             ch = text[i]
-            if ch in OPENERS and _can_open(text, i, p_start):
-                close = OPENERS[ch]
+            if ch in PAIRS and _can_open(text, i, p_start):
+                close = PAIRS[ch]
                 j = _find_close(text, i + 1, p_end, ch, close)
                 if j is None:
                     end = p_end
@@ -97,28 +111,32 @@ def is_direct(text: str, q: Quote) -> bool:
     return text[k] in INTRODUCERS
 
 
+def is_quote_token(tok: Token) -> bool:
+    return tok.text in ALL
+
+
 def contains_quote_mark(text: str) -> bool:
-    return any(ch in QUOTE_CHARS for ch in text)
+    return any(ch in ALL for ch in text)
 
 
 def balance_quote_end(text: str, start: int, end: int) -> int:
     """Extend a span by a closing quote mark it leaves dangling (odd count inside)."""
-    inside = sum(1 for ch in text[start:end] if ch in QUOTE_CHARS)
+    inside = sum(1 for ch in text[start:end] if ch in ALL)
     if inside % 2 == 1:
         k = end
         while k < len(text) and text[k] in " \t":
             k += 1
-        if k < len(text) and text[k] in CLOSERS:
+        if k < len(text) and text[k] in CLOSING:
             return k + 1
         # '... "a mess."': the gold keeps the punctuation inside the marks with the quote.
-        if k + 1 < len(text) and text[k] in INNER_PUNCT and text[k + 1] in CLOSERS:
+        if k + 1 < len(text) and text[k] in INNER_PUNCT and text[k + 1] in CLOSING:
             return k + 2
         # 'would continue "until ...' cut by a bad parse: run on to the closing mark.
-        last = max(i for i in range(start, end) if text[i] in QUOTE_CHARS)
-        if text[last] in OPENERS and text[last:end].strip() == text[last]:
+        last = max(i for i in range(start, end) if text[i] in ALL)
+        if text[last] in PAIRS and text[last:end].strip() == text[last]:
             para_end = text.find("\n", end)
             para_end = len(text) if para_end < 0 else para_end
             for j in range(end, para_end):
-                if text[j] in CLOSERS:
+                if text[j] in CLOSING:
                     return j + 1
     return end

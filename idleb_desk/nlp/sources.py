@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from idleb_desk.nlp.quotes import balance_quote_end, contains_quote_mark
+from idleb_desk.nlp.draft import Draft, char_span
+from idleb_desk.nlp.edges import trim_end, trim_start
+from idleb_desk.nlp.quotes import balance_quote_end, contains_quote_mark, is_quote_token
 from idleb_desk.nlp.speakers import mention_of, text_of
-from idleb_desk.nlp.speech import Draft, char_span, is_quote_token
 
 
 def according_to_claims(doc: Doc, blocked: set[int]) -> list[Draft]:
@@ -27,12 +28,8 @@ def according_to_claims(doc: Doc, blocked: set[int]) -> list[Draft]:
             c_start, c_end = m.end, sent.end
         else:
             c_start, c_end = sent.start, tok.i
-        while c_start < c_end and (doc[c_start].is_punct or doc[c_start].is_space):
-            c_start += 1
-        while c_end > c_start and (doc[c_end - 1].is_punct or doc[c_end - 1].is_space):
-            if is_quote_token(doc[c_end - 1]):
-                break
-            c_end -= 1
+        c_start = trim_start(doc, c_start, c_end)
+        c_end = trim_end(doc, c_start, c_end, keep=is_quote_token)
         if c_end <= c_start:
             continue
         start, end = char_span(doc, c_start, c_end)
@@ -40,12 +37,8 @@ def according_to_claims(doc: Doc, blocked: set[int]) -> list[Draft]:
         if lead:
             # "The convoy, according to monitors, was turned back": the report resumes.
             r_start, r_end = m.end, sent.end
-            while r_start < r_end and (doc[r_start].is_punct or doc[r_start].is_space):
-                r_start += 1
-            while r_end > r_start and (doc[r_end - 1].is_punct or doc[r_end - 1].is_space):
-                if is_quote_token(doc[r_end - 1]):
-                    break
-                r_end -= 1
+            r_start = trim_start(doc, r_start, r_end)
+            r_end = trim_end(doc, r_start, r_end, keep=is_quote_token)
             if r_end - r_start >= 2 and doc[m.end].text == ",":
                 rest = char_span(doc, r_start, r_end)
                 parts = [(start, end), (rest[0], balance_quote_end(text_of(doc), *rest))]

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from idleb_desk.nlp.edges import is_edge_punct, trim_end, trim_start
+
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 RELATIVE_TAGS = frozenset({"WDT", "WP"})
 TIME_ENTS = frozenset({"DATE", "TIME"})
@@ -183,13 +185,17 @@ def mention_of(tok: Token) -> Mention:
     while end + 1 in keep:
         end += 1
     doc = tok.doc
-    while start < end and (doc[start].is_punct or doc[start].is_space or doc[start].dep_ == "cc"):
-        start += 1
-    while end > start and (doc[end].is_punct or doc[end].is_space or doc[end].dep_ == "cc"):
-        if doc[end].text == ")" and any(doc[k].text == "(" for k in range(start, end)):
-            break  # "(@handle)" closes inside the mention
-        end -= 1
-    return Mention(start, end + 1, tok.i)
+    start = trim_start(doc, start, end + 1, drop=_edge_or_cc, min_len=1)
+
+    def handle_closes(t: Token) -> bool:  # "(@handle)" closes inside the mention
+        return t.text == ")" and any(doc[k].text == "(" for k in range(start, t.i))
+
+    end = trim_end(doc, start, end + 1, drop=_edge_or_cc, keep=handle_closes, min_len=1)
+    return Mention(start, end, tok.i)
+
+
+def _edge_or_cc(t: Token) -> bool:
+    return is_edge_punct(t) or t.dep_ == "cc"
 
 
 def _collect(tok: Token, keep: set[int], top: bool) -> None:
