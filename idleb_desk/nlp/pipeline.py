@@ -169,8 +169,12 @@ def split_pieces(text: str, limit: int) -> list[tuple[int, str]]:
 split_paragraphs = split_pieces
 
 
+def _move(ref: TextRef, by: int) -> TextRef:
+    return replace(ref, start=ref.start + by, end=ref.end + by)
+
+
 def _shift_ref(ref: TextRef | None, by: int) -> TextRef | None:
-    return None if ref is None else replace(ref, start=ref.start + by, end=ref.end + by)
+    return None if ref is None else _move(ref, by)
 
 
 def shift(ex: Extraction, by: int) -> Extraction:
@@ -180,14 +184,12 @@ def shift(ex: Extraction, by: int) -> Extraction:
     claims = tuple(
         replace(
             c,
-            content=_shift_ref(c.content, by),
+            content=_move(c.content, by),
             speaker=_shift_ref(c.speaker, by),
             cue=_shift_ref(c.cue, by),
-            addressees=tuple(_shift_ref(a, by) for a in c.addressees),
+            addressees=tuple(_move(a, by) for a in c.addressees),
             speaker_antecedent=_shift_ref(c.speaker_antecedent, by),
-            content_parts=tuple(
-                replace(r, start=r.start + by, end=r.end + by) for r in c.content_parts
-            ),
+            content_parts=tuple(_move(r, by) for r in c.content_parts),
         )
         for c in ex.claims
     )

@@ -176,7 +176,7 @@ def mention_of(tok: Token) -> Mention:
     """The trimmed noun phrase headed by `tok` (relative pronouns resolve to their noun)."""
     if tok.tag_ in RELATIVE_TAGS and tok.head.dep_ == "relcl":
         tok = tok.head.head
-    keep = set()
+    keep: set[int] = set()
     _collect(tok, keep, top=True)
     # The contiguous run of kept tokens around the head.
     start = end = tok.i
