@@ -31,16 +31,28 @@ class Option:
     title: str
 
     def get(self, settings: QSettings) -> Any:
-        value = settings.value(self.key, self.default, type=self.type)
+        # Read raw and convert here: QSettings' own `type=` turns a bad value into 0.
+        raw = settings.value(self.key, self.default)
         try:
-            return self.type(value)
+            return _convert(raw, self.type)
         except (TypeError, ValueError):
-            log.warning("setting %s: %r is not a %s; using %r", self.key, value,
+            log.warning("setting %s: %r is not a %s; using %r", self.key, raw,
                         self.type.__name__, self.default)  # fmt: skip
             return self.default
 
     def set(self, settings: QSettings, value: Any) -> None:
         settings.setValue(self.key, self.type(value))
+
+
+def _convert(raw: Any, kind: type) -> Any:
+    if kind is bool and isinstance(raw, str):  # an INI file stores "true" and "false"
+        word = raw.strip().lower()
+        if word in ("true", "1", "yes", "on"):
+            return True
+        if word in ("false", "0", "no", "off"):
+            return False
+        raise ValueError(raw)
+    return kind(raw)
 
 
 FONT_SIZE = Option("view/font_size", int, 13, "Article text size (points)")
