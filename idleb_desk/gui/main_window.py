@@ -151,7 +151,6 @@ class MainWindow(QMainWindow):
         self.view.set_point_size(options.FONT_SIZE.get(self.settings))
         formats = FormatCache(self.labels)
         highlighter = SpanHighlighter(self.view.document(), formats)
-        self.legend = Legend(self.labels)
 
         self.actor_model = ActorTableModel(self.labels, self._actor_name)
         self.claim_model = ClaimTableModel(self.labels)
@@ -160,14 +159,14 @@ class MainWindow(QMainWindow):
         status_width = self.fontMetrics().horizontalAdvance("suggested ⚑✎") + 18
         for col, width in enumerate((170, 80, status_width, 55)):
             self.actors_view.setColumnWidth(col, width)
-        self.claim_columns = ClaimColumns(self.claims_view)
+        ClaimColumns(self.claims_view)  # a child of the table: lives as long as it
         self.claim_editor = ClaimEditor(self.labels)
         self.claim_editor.actor_name = self._actor_name
 
         center = QWidget()
         lay = QVBoxLayout(center)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.legend)
+        lay.addWidget(Legend(self.labels))
         lay.addWidget(self.view, 1)
 
         right = QSplitter(Qt.Orientation.Vertical)
@@ -198,7 +197,6 @@ class MainWindow(QMainWindow):
         self.claim_editor.kind_chosen.connect(lambda cid, v: claims.set_field(cid, "kind", v))
         self.claim_editor.quote_chosen.connect(lambda cid, v: claims.set_field(cid, "quote", v))
         self.doc_view.selectionModel().currentRowChanged.connect(self._doc_row)
-        self.find_bar.found.connect(self._found)
         self.find_bar.closed.connect(self.view.setFocus)
         self._syncing_docs = False
         self.statusBar().setSizeGripEnabled(True)
@@ -217,6 +215,7 @@ class MainWindow(QMainWindow):
         self.change_view.actors_panel = self.actors_panel
         self.change_view.network = self.network
         self.window_keys = WindowKeys(self)
+        self.find_bar.found.connect(self.window_keys.found)
         root = QWidget()
         rl = QVBoxLayout(root)
         rl.setContentsMargins(4, 4, 4, 0)
@@ -346,11 +345,6 @@ class MainWindow(QMainWindow):
         doc_id = self.doc_model.doc_id(row)
         if doc_id is not None and doc_id != self.focus.doc_id:
             self.open_document(doc_id)
-
-    def _found(self, start: int, end: int) -> None:
-        self.view.move_caret(end, anchor=start)
-        self.view.ensureCursorVisible()
-        self.focus.focus_found(start, end)
 
     # ---- drag and drop import, closing ---------------------------------------------------------
 

@@ -44,6 +44,12 @@ class WindowKeys:
         if self.focus.state is not None:
             self.window.find_bar.open_bar(self.focus.state.text, self.window.view.caret_cp())
 
+    def found(self, start: int, end: int) -> None:
+        """A Ctrl+F match: selected in the article, and what the next key acts on."""
+        self.window.view.move_caret(end, anchor=start)
+        self.window.view.ensureCursorVisible()
+        self.focus.focus_found(start, end)
+
     def zoom(self, step: int) -> None:
         view = self.window.view
         size = view.set_point_size(view.point_size() + step)
