@@ -205,8 +205,9 @@ class MainWindow(QMainWindow):
         ctx = self.ctx
         self.watch = ProjectWatch(ctx)
         self.recovery = ProjectRecovery(ctx, lambda path: self.open_project(path))
-        self.project_actions = ProjectActions(ctx, self.recovery.offer_recovery, self.set_session)
+        # The scope label first: the status bar keeps the order it had (scope, then model).
         self.scale = ScaleWindow(ctx, self.labels, self.view)
+        self.project_actions = ProjectActions(ctx, self.recovery.offer_recovery, self.set_session)
         self.network = NetworkPanel(ctx, self.doc_view, self.claims_view, self.view)
         self.network_view = self.network.view  # the Network view widget, as `view` is the article's
         self.actors_panel = ActorsPanel(ctx, self.view)
