@@ -44,6 +44,7 @@ class Focus(QObject):
         self.nav_filter = NavFilter()
         self.syncing = False  # tables moved by us, not by the analyst choosing a row
         self.shown_claim: tuple[int | None, object, bool] | None = None
+        self._marks: list[tuple[int, int, object]] | None = None  # as last shown
         widgets.view.caret_moved.connect(self.on_caret_moved)
         widgets.view.tooltip_for = self.tooltip_for
         widgets.actors_view.selectionModel().currentRowChanged.connect(self._actor_row)
@@ -78,6 +79,7 @@ class Focus(QObject):
         self.w.actors.set_state(self.state)
         self.w.claims.set_state(self.state)
         self.shown_claim = None
+        self._marks = None  # a new text has no marks
         if self.state is None:
             self.render()
             return
@@ -152,7 +154,9 @@ class Focus(QObject):
         span = self.focused_span() if state is not None else None
         if span is not None and (self.item is None or self.item[0] == SPAN):
             marks.append((span.start, span.end, self.w.formats.focus_format(span.label)))
-        self.w.view.set_marks(marks)
+        if marks != self._marks:  # a fold and then a focus move render twice per key
+            self._marks = marks
+            self.w.view.set_marks(marks)
         shown = (claim.id if claim else None, claim, self.role_mode)
         if shown != self.shown_claim:
             self.shown_claim = shown
