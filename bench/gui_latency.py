@@ -200,10 +200,10 @@ def main(argv: list[str] | None = None) -> int:
         window.activateWindow()
         assert window.open_project(db)
         if args.network:
-            window.act_network_view()
-            window.act_network_status()  # all claims: the suggested ones are drawn too
+            window.run_action("network_view")
+            window.run_action("network_status")  # all claims: the suggested ones are drawn too
         if args.actors_panel:
-            window.act_actors_panel()
+            window.run_action("actors_panel")
         paint(app, window)
 
         window.open_document(small)
@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         window.open_document(large)
         paint(app, window)
         open_ms = (time.perf_counter() - t0) * 1000
-        spans = len(window.controller.state.spans) if window.controller.state else 0
+        spans = len(window.focus.state.spans) if window.focus.state else 0
 
         large_keys = press_latencies(app, window, args.presses)
         large_cpu = list(CPU_MS)

@@ -57,9 +57,9 @@ def main() -> None:
         stall = max_gap(
             app,
             lambda: (
-                w.model_label.text().startswith("Model: ready")
-                and w.extract_task is None
-                and bool(w.controller.state and w.controller.state.spans)
+                w.project_actions.model_label.text().startswith("Model: ready")
+                and w.project_actions.extract_task is None
+                and bool(w.focus.state and w.focus.state.spans)
             ),
             180,
         )

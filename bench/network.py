@@ -103,7 +103,7 @@ def build(path: Path, docs: int, claims: int) -> int:
 
 def timed_redraw(window: MainWindow, app: QApplication) -> float:
     t0 = time.perf_counter()
-    window.refresh_network(force=True)  # a full redraw, as after a new claim
+    window.network.refresh(force=True)  # a full redraw, as after a new claim
     window.network_view.canvas.viewport().repaint()
     app.processEvents()
     return (time.perf_counter() - t0) * 1000
@@ -123,12 +123,12 @@ def main(argv: list[str] | None = None) -> int:
         assert window.open_project(db)
         window.resize(1560, 960)
         window.show()
-        window.act_network_view()
-        window.network_all = True
+        window.run_action("network_view")
+        window.network.all = True
         app.processEvents()
 
         def series(project: bool) -> list[float]:
-            window.network_project = project
+            window.network.project = project
             timed_redraw(window, app)  # warm: first query plans, glyph caches
             return [timed_redraw(window, app) for _ in range(args.repeat)]
 

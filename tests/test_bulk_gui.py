@@ -73,23 +73,23 @@ def test_accept_in_the_project_runs_in_the_background_and_refreshes(
     qtbot, open_window, project, stored, shown_errors
 ) -> None:
     window = open_window(project)
-    assert window.controller.focused_span().text == "Lavrov"
-    first_doc = window.controller.doc_id
+    assert window.focus.focused_span().text == "Lavrov"
+    first_doc = window.focus.doc_id
     press(qtbot, Key.Key_A, Mod.ControlModifier | Mod.ShiftModifier)
     # The key returns at once: the work is a task of the window's runner.
-    assert window.controller.bulk_task is not None
-    qtbot.waitUntil(lambda: window.controller.bulk_task is None, timeout=20000)
+    assert window.controller.scale_keys.bulk_task is not None
+    qtbot.waitUntil(lambda: window.controller.scale_keys.bulk_task is None, timeout=20000)
     assert len(changed(stored)) == DOCS
     # The open document shows the accepted mentions, the list counts them.
-    shown = [s for s in window.controller.state.spans.values() if s.text == "Lavrov"]
+    shown = [s for s in window.focus.state.spans.values() if s.text == "Lavrov"]
     assert {s.status for s in shown} == {"accepted"}
     assert all(d.n_reviewed == 2 for d in window.doc_model.docs)
     assert f"in {DOCS} document(s)" in window.statusBar().currentMessage()
-    assert window.controller.doc_id == first_doc
+    assert window.focus.doc_id == first_doc
     # One Ctrl+Z undoes every document.
     press(qtbot, Key.Key_Z, Mod.ControlModifier)
     assert changed(stored) == []
-    assert {s.status for s in window.controller.state.spans.values()} == {"suggested"}
+    assert {s.status for s in window.focus.state.spans.values()} == {"suggested"}
     assert shown_errors == []
 
 
@@ -109,11 +109,11 @@ def test_cancel_keeps_what_was_saved_as_one_undo_step(
         (cancel,) = box.findChildren(QPushButton)
         assert cancel.text() == "Cancel"
         qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
-        assert window.controller.bulk_task.cancelled
+        assert window.controller.scale_keys.bulk_task.cancelled
     finally:
         other.execute("COMMIT")
         other.close()
-    qtbot.waitUntil(lambda: window.controller.bulk_task is None, timeout=20000)
+    qtbot.waitUntil(lambda: window.controller.scale_keys.bulk_task is None, timeout=20000)
     # The step under way finished its document and stopped: one document saved.
     assert len(changed(stored)) == 1
     assert window.statusBar().currentMessage().startswith("Saved: Stopped: accepted 2")
@@ -125,7 +125,7 @@ def test_cancel_keeps_what_was_saved_as_one_undo_step(
 
 def test_focus_moves_on_after_the_project_wide_accept(qtbot, open_window, project) -> None:
     window = open_window(project)
-    start = window.controller.focus
+    start = window.focus.item
     press(qtbot, Key.Key_A, Mod.ControlModifier | Mod.ShiftModifier)
-    qtbot.waitUntil(lambda: window.controller.bulk_task is None, timeout=20000)
-    assert window.controller.focus != start and window.controller.focus[0] == SPAN
+    qtbot.waitUntil(lambda: window.controller.scale_keys.bulk_task is None, timeout=20000)
+    assert window.focus.item != start and window.focus.item[0] == SPAN

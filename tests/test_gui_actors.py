@@ -130,7 +130,7 @@ def test_split_then_merge_back_each_one_undo(qtbot, window: MainWindow, project:
     merged = names(project)
     assert "Assad" not in merged and merged["Bashar al-Assad"] == ["Assad", "Bashar al-Assad"]
     # The open document is document 1; both events touched document 2's mention.
-    assert window.controller.state.doc.title == "Assad speaks"
+    assert window.focus.state.doc.title == "Assad speaks"
     press(qtbot, Key.Key_Z, Mod.ControlModifier)
     assert names(project) == after_split
     press(qtbot, Key.Key_Z, Mod.ControlModifier)
@@ -156,8 +156,8 @@ def test_pronoun_speaker_shows_its_actor_and_l_relinks_it(
     qtbot, window: MainWindow, project: Path
 ) -> None:
     w = window
-    claim_id = next(iter(w.controller.state.claims))
-    w.controller.focus_item((CLAIM, claim_id))
+    claim_id = next(iter(w.focus.state.claims))
+    w.focus.focus_item((CLAIM, claim_id))
     # "He" resolved through nothing yet: link it from the panel with L.
     open_panel(qtbot, w)
     go_to(qtbot, w, "Bashar al-Assad")

@@ -28,13 +28,13 @@ def test_split_quote_parts_highlighted_and_accepted_together(
     store.close()
 
     window = open_window(db)
-    c = window.controller
+    c = window.focus
     for _ in range(20):
-        if c.focus is not None and c.focus[0] == CLAIM:
+        if c.item is not None and c.item[0] == CLAIM:
             break
         press(qtbot, Qt.Key.Key_J)
-    assert c.focus is not None and c.focus[0] == CLAIM
-    claim = c.state.claims[c.focus[1]]
+    assert c.item is not None and c.item[0] == CLAIM
+    claim = c.state.claims[c.item[1]]
     assert len(claim.content_part_ids) == 2
     parts = [s.text for role, s in c.state.claim_parts(claim) if role == "content"]
     assert parts == ['"The bridge is closed,"', '"It will stay closed until June."']
@@ -70,11 +70,11 @@ def test_inner_claim_says_which_claim_it_sits_in(
     assert extract_documents(store, Extractor.load()) == 1
     store.close()
     window = open_window(db)
-    c = window.controller
+    c = window.focus
     headers = []
     for _ in range(20):
-        if c.focus is not None and c.focus[0] == CLAIM:
-            claim = c.state.claims[c.focus[1]]
+        if c.item is not None and c.item[0] == CLAIM:
+            claim = c.state.claims[c.item[1]]
             headers.append((claim.nested_in, window.claim_editor.header.text()))
         press(qtbot, Qt.Key.Key_J)
     inner = [h for n, h in headers if n is not None]

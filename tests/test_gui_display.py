@@ -159,8 +159,8 @@ def test_a_missing_model_gives_a_whole_status_line_and_no_traceback(
     window.resize(1560, 960)
     window.show()
     caplog.set_level(logging.DEBUG)
-    task = window.start_model(configured)
-    qtbot.waitUntil(lambda: "missing" in window.model_label.text(), timeout=60_000)
+    task = window.project_actions.start_model(configured)
+    qtbot.waitUntil(lambda: "missing" in window.project_actions.model_label.text(), timeout=60_000)
     del task
     message = window.statusBar().currentMessage()
     assert configured in message
@@ -169,7 +169,7 @@ def test_a_missing_model_gives_a_whole_status_line_and_no_traceback(
     width = window.statusBar().fontMetrics().horizontalAdvance(message)
     assert width <= window.statusBar().width() * 0.75, "the status line would be cut off"
     assert not [r for r in caplog.records if r.exc_info], "a traceback went to the console"
-    assert re.search(r"spaCy|model", window.model_label.toolTip())
+    assert re.search(r"spaCy|model", window.project_actions.model_label.toolTip())
 
 
 def test_an_unknown_model_name_is_said_even_when_a_fallback_loads(
@@ -179,8 +179,8 @@ def test_an_unknown_model_name_is_said_even_when_a_fallback_loads(
     qtbot.addWidget(window)
     window.show()
     caplog.set_level(logging.DEBUG)
-    window.start_model("no_such_model_xyz")
-    qtbot.waitUntil(lambda: "ready" in window.model_label.text(), timeout=120_000)
+    window.project_actions.start_model("no_such_model_xyz")
+    qtbot.waitUntil(lambda: "ready" in window.project_actions.model_label.text(), timeout=120_000)
     message = window.statusBar().currentMessage()
     assert "'no_such_model_xyz' could not be loaded; using en_core_web_sm" in message
     assert not [r for r in caplog.records if r.exc_info]

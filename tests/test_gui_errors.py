@@ -94,7 +94,7 @@ def test_locked_project_is_reported_and_nothing_changes(
     assert (
         shown_errors and "locked.sqlite3" in shown_errors[0][1] and "locked" in shown_errors[0][1]
     )
-    assert window.controller.state is not None and window.controller.state.spans == {}
+    assert window.focus.state is not None and window.focus.state.spans == {}
     qtbot.keyClick(window.view, Qt.Key.Key_N)  # the lock is gone: it works again
     assert "Saved: new span" in window.statusBar().currentMessage()
 
@@ -113,9 +113,9 @@ def test_bad_import_file_is_named(window: MainWindow, shown_errors, tmp_path: Pa
     bad.write_bytes(b"\x00\x01\x02\xff" * 500)
     good = tmp_path / "note.txt"
     good.write_text("Paris urged Tehran to talk.", encoding="utf-8")
-    task = window.import_paths([bad, good])
+    task = window.project_actions.import_paths([bad, good])
     assert task is not None
-    qtbot.waitUntil(lambda: task not in window.runner.running, timeout=20000)
+    qtbot.waitUntil(lambda: task not in window.project_actions.runner.running, timeout=20000)
     assert any("scan.txt" in msg for _t, msg in shown_errors)
     assert [d.title for d in window.doc_model.docs][-1] != "A"  # the good file came in
     assert "Import:" in window.statusBar().currentMessage()

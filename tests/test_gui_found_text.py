@@ -71,9 +71,9 @@ def test_accept_after_find_accepts_the_found_suggestion(open_window, tmp_db: Pat
     window = open_window(tmp_db)
     window.open_document(doc)
     window.view.setFocus()
-    assert window.controller.focused_span().text == "Sergei Lavrov"  # the first item
+    assert window.focus.focused_span().text == "Sergei Lavrov"  # the first item
     find(qtbot, window, "Ankara")
-    assert window.controller.focused_span().text == "Ankara"  # focus follows the find
+    assert window.focus.focused_span().text == "Ankara"  # focus follows the find
     press(qtbot, Key.Key_A)
     spans = {s.text: s for s in saved_actor_spans(tmp_db, doc)}
     assert spans["Ankara"].status == ACCEPTED
@@ -86,7 +86,7 @@ def test_find_on_plain_text_leaves_nothing_focused(open_window, tmp_db: Path, qt
     window.open_document(doc)
     window.view.setFocus()
     find(qtbot, window, "Officials")
-    assert window.controller.focus is None
+    assert window.focus.item is None
     press(qtbot, Key.Key_A)  # nothing to accept: the old focus stays as it was
     assert {s.status for s in saved_actor_spans(tmp_db, doc)} == {SUGGESTED}
 
@@ -105,6 +105,6 @@ def test_label_key_on_found_suggestion_acts_on_it(open_window, tmp_db: Path, qtb
         ("Sergei Lavrov", "PERSON", ACCEPTED),
         ("Ankara", "ORG", EDITED),
     ]
-    assert len(window.controller.state.spans) == 2  # no twin for J/K to stop at
+    assert len(window.focus.state.spans) == 2  # no twin for J/K to stop at
     assert "Ankara" in window.statusBar().currentMessage()
     assert "new span" not in window.statusBar().currentMessage()

@@ -37,7 +37,7 @@ def _project(db: Path, docs: list[tuple[str, list[tuple[str, str]]]]) -> None:
 
 
 def _actor_rows(window: MainWindow) -> list[tuple[str, str, str]]:
-    state = window.controller.state
+    state = window.focus.state
     assert state is not None
     return sorted(
         (s.text, s.status, s.origin) for s in state.spans.values() if s.layer == LAYER_ACTOR
@@ -51,7 +51,7 @@ def test_accept_in_one_article_is_suggested_in_the_next_with_its_origin(
     second = "On Friday Lavrov warned that the offensive would go on."
     _project(tmp_db, [(first, [("Lavrov", "PERSON")]), (second, [])])
     window = open_window(tmp_db)
-    span = window.controller.focused_span()
+    span = window.focus.focused_span()
     assert span is not None and (span.start, span.text) == (0, "Lavrov")
     press(qtbot, Key.Key_A)
     # The open article: the other occurrence is suggested at once, and J's next item.
@@ -59,7 +59,7 @@ def test_accept_in_one_article_is_suggested_in_the_next_with_its_origin(
         ("Lavrov", "accepted", MODEL),
         ("Lavrov", SUGGESTED, MEMORY_ORIGIN),
     ]
-    focused = window.controller.focused_span()
+    focused = window.focus.focused_span()
     assert focused is not None and focused.start == first.index("Lavrov", 1)
     assert "suggested at 2 more places" in window.statusBar().currentMessage()
     # The document list counts the new item of article 2 at once.
@@ -68,13 +68,13 @@ def test_accept_in_one_article_is_suggested_in_the_next_with_its_origin(
     assert window.doc_model.docs[row].n_items == 1
     # The next article, opened with the real key, shows it suggested from project memory.
     press(qtbot, Key.Key_PageDown, Mod.ControlModifier)
-    assert window.controller.doc_id == 2
+    assert window.focus.doc_id == 2
     assert _actor_rows(window) == [("Lavrov", SUGGESTED, MEMORY_ORIGIN)]
-    state = window.controller.state
+    state = window.focus.state
     assert state is not None
     (mem_span,) = state.spans.values()
     assert (mem_span.start, mem_span.label) == (second.index("Lavrov"), "PERSON")
-    assert "from project memory" in window.controller.tooltip_for(mem_span.start + 1)
+    assert "from project memory" in window.focus.tooltip_for(mem_span.start + 1)
     model = window.actor_model
     row = model.row_of(mem_span.id)
     assert row is not None
@@ -82,7 +82,7 @@ def test_accept_in_one_article_is_suggested_in_the_next_with_its_origin(
     assert "from project memory" in cell_tip
     # The model's own suggestion says so too.
     press(qtbot, Key.Key_PageUp, Mod.ControlModifier)
-    assert f"from model {MODEL}" in window.controller.tooltip_for(1)
+    assert f"from model {MODEL}" in window.focus.tooltip_for(1)
 
 
 def test_rejected_three_times_is_no_longer_suggested(qtbot, open_window, tmp_db: Path) -> None:
@@ -90,12 +90,12 @@ def test_rejected_three_times_is_no_longer_suggested(qtbot, open_window, tmp_db:
     _project(tmp_db, [(t, [("Idleb", "PERSON")]) for t in texts])
     window = open_window(tmp_db)
     for doc in (1, 2, 3):
-        assert window.controller.doc_id == doc
-        span = window.controller.focused_span()
+        assert window.focus.doc_id == doc
+        span = window.focus.focused_span()
         assert span is not None and (span.text, span.label) == ("Idleb", "PERSON")
         press(qtbot, Key.Key_X)
         press(qtbot, Key.Key_PageDown, Mod.ControlModifier)
-    assert window.controller.doc_id == 4
+    assert window.focus.doc_id == 4
     # The fourth article's model suggestion was withdrawn with the third rejection.
     assert _actor_rows(window) == []
     session = ReviewSession.open(tmp_db)

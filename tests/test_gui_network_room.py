@@ -105,7 +105,7 @@ def test_a_key_maximises_the_network_and_gives_the_room_back(
     # Closing the view while it fills the window gives the article back too.
     qtbot.keyClick(canvas, Key.Key_M)
     qtbot.waitUntil(lambda: not window.view.isVisible())
-    window.network_dock.close()
+    window.network.dock.close()
     qtbot.waitUntil(window.view.isVisible)
 
 
@@ -114,12 +114,12 @@ def test_the_network_height_is_remembered(qtbot, tmp_path: Path, shown_errors) -
     settings = tmp_path / "s.ini"
     window = _window(qtbot, db, settings)
     _open_network(qtbot, window)
-    window.resizeDocks([window.network_dock], [300], Qt.Orientation.Vertical)
-    qtbot.waitUntil(lambda: abs(window.network_dock.height() - 300) <= 8)
+    window.resizeDocks([window.network.dock], [300], Qt.Orientation.Vertical)
+    qtbot.waitUntil(lambda: abs(window.network.dock.height() - 300) <= 8)
     window.close()
     again = _window(qtbot, db, settings)
     _open_network(qtbot, again)
-    qtbot.waitUntil(lambda: abs(again.network_dock.height() - 300) <= 12)
+    qtbot.waitUntil(lambda: abs(again.network.dock.height() - 300) <= 12)
 
 
 def test_arrowheads_are_drawn_large_enough_to_see(qtbot, tmp_path: Path, shown_errors) -> None:

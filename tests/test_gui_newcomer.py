@@ -64,7 +64,7 @@ def _addressee_rows(open_window, db: Path, qtbot):
     """The article's pixels over "Cavusoglu": above the baseline, and below it."""
     window = open_window(db)
     window.open_document(window.doc_model.docs[0].id)
-    window.controller.focus_item(None)  # no focus marks: the highlight alone
+    window.focus.focus_item(None)  # no focus marks: the highlight alone
     window.view.setFocus()
     qtbot.wait(20)
     view = window.view
@@ -152,7 +152,7 @@ def test_the_claims_table_shows_speaker_cue_and_addressees(
                 column, claim.addressee_span_ids
             )
             for span_id in ids:
-                full = " ".join(window.controller.state.spans[span_id].text.split())
+                full = " ".join(window.focus.state.spans[span_id].text.split())
                 assert full in tip, f"the tooltip names the whole {full!r}"
             needed = fm.horizontalAdvance(shown) + 12
             if needed <= 160:  # a short speaker, cue or addressees: shown whole
@@ -176,16 +176,16 @@ def test_picking_roles_j_k_walk_in_reading_order_and_say_what_is_picked(
     window = open_window(_panel_project(tmp_path / "p.sqlite3"))
     window.open_document(window.doc_model.docs[0].id)
     window.view.setFocus()
-    controller = window.controller
-    while controller.focus is None or controller.focus[0] != CLAIM:
+    focus = window.focus
+    while focus.item is None or focus.item[0] != CLAIM:
         qtbot.keyClick(window.view, Qt.Key.Key_J)
     qtbot.keyClick(window.view, Qt.Key.Key_C)
-    assert controller.role_mode
+    assert focus.role_mode
     seen = []
     for key in [Qt.Key.Key_J] * 4 + [Qt.Key.Key_K] * 2:
         qtbot.keyClick(window.view, key)
-        assert controller.focus is not None and controller.focus[0] == SPAN
-        span = controller.focused_span()
+        assert focus.item is not None and focus.item[0] == SPAN
+        span = focus.focused_span()
         message = window.statusBar().currentMessage()
         assert message.startswith("Picked"), message
         assert span.text[:20] in message and span.label in message

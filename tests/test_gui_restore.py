@@ -15,7 +15,7 @@ import pytest
 from idleb_desk.gui import errors
 from idleb_desk.gui.keymap import make_settings
 from idleb_desk.gui.main_window import MainWindow
-from idleb_desk.gui.project_watch import RECOVER, RESTORE
+from idleb_desk.gui.project_recovery import RECOVER, RESTORE
 from idleb_desk.project import can_restore_backup
 from idleb_desk.store.store import Store
 
@@ -72,7 +72,7 @@ def test_restore_from_backup_puts_the_copy_back_and_opens_it(
     _damage(db)
     monkeypatch.setattr(errors, "chooser", lambda _p, _t, _m, actions: RESTORE)
     window = _window(qtbot, tmp_path)
-    window.ask_backup_path = lambda damaged: str(backup)
+    window.recovery.ask_backup_path = lambda damaged: str(backup)
     assert not window.open_project(db)  # refused; the restore runs in the background
     qtbot.waitUntil(lambda: window.session is not None, timeout=10000)
     assert window.session.path == db
@@ -92,7 +92,7 @@ def test_restore_from_a_file_that_is_no_backup_says_why(
     not_a_backup.write_text("these are notes, not a project\n")
     monkeypatch.setattr(errors, "chooser", lambda _p, _t, _m, actions: RESTORE)
     window = _window(qtbot, tmp_path)
-    window.ask_backup_path = lambda damaged: str(not_a_backup)
+    window.recovery.ask_backup_path = lambda damaged: str(not_a_backup)
     assert not window.open_project(db)
     qtbot.waitUntil(lambda: any(t == "Restore failed" for t, _ in shown_errors), timeout=10000)
     message = next(m for t, m in shown_errors if t == "Restore failed")

@@ -64,19 +64,19 @@ def find(qtbot, window: MainWindow, text: str) -> None:
     assert window.view.hasFocus()
     sel = window.view.selection_cp()
     assert sel is not None
-    assert window.controller.state is not None
-    assert window.controller.state.text[sel[0] : sel[1]].lower() == text.lower()
+    assert window.focus.state is not None
+    assert window.focus.state.text[sel[0] : sel[1]].lower() == text.lower()
 
 
 def focused_text(window: MainWindow) -> str:
-    span = window.controller.focused_span()
+    span = window.focus.focused_span()
     return span.text if span else ""
 
 
 def walk_to(qtbot, window: MainWindow, text: str, limit: int = 200) -> None:
     """Press J until the focused span reads `text`."""
     for _ in range(limit):
-        if focused_text(window) == text and window.controller.focus[0] == SPAN:
+        if focused_text(window) == text and window.focus.item[0] == SPAN:
             return
         press(qtbot, Key.Key_J)
     raise AssertionError(f"J never reached {text!r}")
@@ -86,28 +86,28 @@ def test_review_by_keyboard_end_to_end(
     qtbot, open_window, project: Path, tmp_path: Path, shown_errors, monkeypatch
 ) -> None:
     w = open_window(project)
-    c = w.controller
+    c = w.focus
     assert "idleb" in w.windowTitle()
     assert c.state is not None and c.state.doc.ext_id == "idleb-eu-ministers"
-    assert w.view.hasFocus() and c.focus is not None
+    assert w.view.hasFocus() and c.item is not None
 
     # J / K walk; Tab / Shift+Tab do the same.
-    first = c.focus
+    first = c.item
     press(qtbot, Key.Key_J)
-    second = c.focus
+    second = c.item
     assert second != first
     press(qtbot, Key.Key_K)
-    assert c.focus == first
+    assert c.item == first
     press(qtbot, Key.Key_Tab)
-    assert c.focus == second
+    assert c.item == second
     press(qtbot, Key.Key_Backtab, Mod.ShiftModifier)
-    assert c.focus == first
+    assert c.item == first
 
     # A accepts and moves on; X rejects and moves on.
     assert first is not None and first[0] == SPAN
     press(qtbot, Key.Key_A)
     assert "Saved: accepted" in w.statusBar().currentMessage()
-    after_accept = c.focus
+    after_accept = c.item
     assert after_accept != first
     press(qtbot, Key.Key_X)
     session = ReviewSession.open(project, "checker")
@@ -122,7 +122,7 @@ def test_review_by_keyboard_end_to_end(
 
     # Label keys relabel the focused span; boundary keys move it a token at a time.
     walk_to(qtbot, w, "Jean-Yves Le Drian")
-    drian = c.focus[1]
+    drian = c.item[1]
     press(qtbot, Key.Key_2)
     press(qtbot, Key.Key_Right, Mod.AltModifier | Mod.ShiftModifier)
     assert focused_text(w) == "Le Drian"
@@ -137,7 +137,7 @@ def test_review_by_keyboard_end_to_end(
     press(qtbot, Key.Key_Left)  # collapse the selection: only the caret is left
     assert w.view.selection_cp() is None
     press(qtbot, Key.Key_N)
-    made = c.focus
+    made = c.item
     assert made is not None and focused_text(w) == "Wednesday"
 
     # A claim built from the keyboard: C on a selection, then S, V (selections), R (picked
@@ -153,7 +153,7 @@ def test_review_by_keyboard_end_to_end(
     walk_to(qtbot, w, "Russian")
     press(qtbot, Key.Key_R)
     press(qtbot, Key.Key_Escape)
-    assert c.role_claim is None and c.focus == (CLAIM, claim_id)
+    assert c.role_claim is None and c.item == (CLAIM, claim_id)
     press(qtbot, Key.Key_E)
     press(qtbot, Key.Key_Q)
 
@@ -193,10 +193,10 @@ def test_review_by_keyboard_end_to_end(
 
     # The export shows the same.
     out = tmp_path / "export"
-    w.ask_export_dir = lambda: str(out)
-    task = w.act_export_csv()
+    w.project_actions.ask_export_dir = lambda: str(out)
+    task = w.project_actions.export_csv()
     assert task is not None
-    qtbot.waitUntil(lambda: task not in w.runner.running, timeout=20000)
+    qtbot.waitUntil(lambda: task not in w.project_actions.runner.running, timeout=20000)
     actors = list(csv.DictReader((out / "actors.csv").open(encoding="utf-8")))
     assert {"Jean-Yves Le Drian", "Wednesday"} <= {r["text"] for r in actors}
     claims = list(csv.DictReader((out / "claims.csv").open(encoding="utf-8")))
@@ -211,15 +211,15 @@ def test_review_by_keyboard_end_to_end(
 
 def test_undo_after_restart(qtbot, open_window, project: Path) -> None:
     w = open_window(project)
-    first = w.controller.focus
+    first = w.focus.item
     assert first is not None and first[0] == SPAN
     press(qtbot, Key.Key_A)
     w.close()  # never asks "save changes?": it was saved on the key press
 
     w2 = open_window(project)
     press(qtbot, Key.Key_Z, Mod.ControlModifier)
-    assert w2.controller.state.spans[first[1]].status == SUGGESTED
-    assert w2.controller.focus == first
+    assert w2.focus.state.spans[first[1]].status == SUGGESTED
+    assert w2.focus.item == first
     press(qtbot, Key.Key_Z, Mod.ControlModifier | Mod.ShiftModifier)
     w2.close()
     session = ReviewSession.open(project, "checker")
@@ -233,17 +233,17 @@ def test_letter_keys_work_from_a_table_and_rows_follow_focus(
     qtbot, open_window, project: Path
 ) -> None:
     w = open_window(project)
-    c = w.controller
+    c = w.focus
     w.actors_view.setFocus()
     qtbot.waitUntil(w.actors_view.hasFocus)
     press(qtbot, Key.Key_J)
     press(qtbot, Key.Key_J)
-    if c.focus[0] == SPAN and c.state.spans[c.focus[1]].layer == "actor":
+    if c.item[0] == SPAN and c.state.spans[c.item[1]].layer == "actor":
         row = w.actors_view.selectionModel().currentIndex().row()
-        assert w.actor_model.ids[row] == c.focus[1]
+        assert w.actor_model.ids[row] == c.item[1]
     # Choosing a claim row focuses that claim.
     w.claims_view.selectRow(2)
-    assert c.focus == (CLAIM, w.claim_model.ids[2])
+    assert c.item == (CLAIM, w.claim_model.ids[2])
     # Font size keys.
     size = w.view.point_size()
     press(qtbot, Key.Key_Equal, Mod.ControlModifier)
@@ -254,11 +254,11 @@ def test_letter_keys_work_from_a_table_and_rows_follow_focus(
 
 def test_mouse_select_then_label_key(qtbot, open_window, project: Path) -> None:
     w = open_window(project)
-    text = w.controller.state.text
+    text = w.focus.state.text
     start = text.index("humanitarian crisis")
     w.view.move_caret(start + len("humanitarian crisis"), anchor=start)
     press(qtbot, Key.Key_4)
-    span = w.controller.focused_span()
+    span = w.focus.focused_span()
     assert span is not None and (span.text, span.label) == ("humanitarian crisis", "NORP")
 
 
@@ -271,6 +271,6 @@ def test_e_cycles_through_the_project_claim_kinds(qtbot, open_window, project: P
     w = open_window(project)
     items = [w.claim_editor.kind.itemText(i) for i in range(w.claim_editor.kind.count())]
     assert items[-1] == "ultimatum"
-    w.controller.focus_item((CLAIM, claim_id))
+    w.focus.focus_item((CLAIM, claim_id))
     qtbot.keyClick(w.view, Qt.Key.Key_E)
     assert w.session is not None and w.session.claim(claim_id).kind == "ultimatum"

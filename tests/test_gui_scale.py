@@ -107,21 +107,21 @@ def stored(project: Path) -> Iterator[ReviewSession]:
 
 def focused(window: MainWindow) -> tuple[str, str]:
     """(kind, text) of the focused item."""
-    span = window.controller.focused_span()
-    assert window.controller.focus is not None and span is not None
-    return window.controller.focus[0], span.text
+    span = window.focus.focused_span()
+    assert window.focus.item is not None and span is not None
+    return window.focus.item[0], span.text
 
 
 def walk(qtbot, window: MainWindow, n: int = 40) -> list[tuple[str, int]]:
     """Press J from the top until the end; the items focused on the way."""
-    state = window.controller.state
-    window.controller.focus_item(state.step(None, +1, False))
-    seen = [window.controller.focus]
+    state = window.focus.state
+    window.focus.focus_item(state.step(None, +1, False))
+    seen = [window.focus.item]
     for _ in range(n):
         press(qtbot, Key.Key_J)
-        if window.controller.focus == seen[-1]:
+        if window.focus.item == seen[-1]:
             break
-        seen.append(window.controller.focus)
+        seen.append(window.focus.item)
     return seen
 
 
@@ -136,23 +136,23 @@ def doc_ids(s: ReviewSession) -> tuple[int, int]:
 
 def test_g_cycles_the_scope_and_the_status_bar_shows_it(qtbot, open_window, project) -> None:
     window = open_window(project)
-    assert "all items" in window.scope_label.text()
+    assert "all items" in window.scale.scope_label.text()
     everything = walk(qtbot, window)
     assert {k for k, _ in everything} == {SPAN, CLAIM}
 
     press(qtbot, Key.Key_G)
-    assert "actors only" in window.scope_label.text()
-    assert window.filter_bar.scope.currentData() == "actors"
+    assert "actors only" in window.scale.scope_label.text()
+    assert window.scale.filter_bar.scope.currentData() == "actors"
     actors = walk(qtbot, window)
-    state = window.controller.state
+    state = window.focus.state
     assert actors and all(k == SPAN and state.spans[i].layer == "actor" for k, i in actors)
     assert len(actors) == len([s for s in state.spans.values() if s.layer == "actor"])
 
     press(qtbot, Key.Key_G)
-    assert "claims only" in window.scope_label.text()
+    assert "claims only" in window.scale.scope_label.text()
     assert {k for k, _ in walk(qtbot, window)} == {CLAIM}
     press(qtbot, Key.Key_G)
-    assert "all items" in window.scope_label.text()
+    assert "all items" in window.scale.scope_label.text()
 
 
 def test_a_pressed_many_times_in_actor_scope_never_accepts_a_claim(
@@ -161,7 +161,7 @@ def test_a_pressed_many_times_in_actor_scope_never_accepts_a_claim(
     window = open_window(project)
     a, _ = doc_ids(stored)
     press(qtbot, Key.Key_G)
-    assert "actors only" in window.scope_label.text()
+    assert "actors only" in window.scale.scope_label.text()
     for _ in range(30):
         press(qtbot, Key.Key_A)
     assert {c.status for c in stored.claims(a)} == {"suggested"}
@@ -172,11 +172,11 @@ def test_k_goes_back_to_an_item_just_rejected(qtbot, open_window, project, store
     window = open_window(project)
     a, _ = doc_ids(stored)
     assert focused(window) == (SPAN, "Lavrov")
-    first = window.controller.focus
+    first = window.focus.item
     press(qtbot, Key.Key_X)
-    assert window.controller.focus != first
+    assert window.focus.item != first
     press(qtbot, Key.Key_K)
-    assert window.controller.focus == first
+    assert window.focus.item == first
     assert stored.span(first[1]).status == "rejected"
 
 
@@ -185,36 +185,36 @@ def test_u_skips_what_is_decided(qtbot, open_window, project, stored) -> None:
     a, _ = doc_ids(stored)
     press(qtbot, Key.Key_A)  # Lavrov
     press(qtbot, Key.Key_X)  # Cavusoglu
-    state = window.controller.state
-    window.controller.focus_item(state.step(None, +1, False))  # back to the top
+    state = window.focus.state
+    window.focus.focus_item(state.step(None, +1, False))  # back to the top
     press(qtbot, Key.Key_U)
-    kind, ident = window.controller.focus
+    kind, ident = window.focus.item
     assert kind == SPAN and state.spans[ident].text == "Moscow"
     assert state.spans[ident].status == "suggested"
     press(qtbot, Key.Key_U, Mod.ShiftModifier)  # previous undecided wraps to the end
-    assert window.controller.state.status_of(window.controller.focus) == "suggested"
+    assert window.focus.state.status_of(window.focus.item) == "suggested"
 
 
 def test_filter_by_label_and_status_from_the_keyboard(qtbot, open_window, project) -> None:
     window = open_window(project)
     press(qtbot, Key.Key_A)  # accept the first Lavrov: "suggested" must now skip it
     press(qtbot, Key.Key_L, Mod.ControlModifier)
-    assert window.filter_bar.label.hasFocus()
-    while window.filter_bar.label.currentData() != "PERSON":
+    assert window.scale.filter_bar.label.hasFocus()
+    while window.scale.filter_bar.label.currentData() != "PERSON":
         press(qtbot, Key.Key_Down)
     press(qtbot, Key.Key_Tab)
-    assert window.filter_bar.status.hasFocus()
-    while window.filter_bar.status.currentData() != "suggested":
+    assert window.scale.filter_bar.status.hasFocus()
+    while window.scale.filter_bar.status.currentData() != "suggested":
         press(qtbot, Key.Key_Down)
     press(qtbot, Key.Key_Escape)
     assert window.view.hasFocus()
-    assert "PERSON, suggested" in window.scope_label.text()
+    assert "PERSON, suggested" in window.scale.scope_label.text()
     seen = walk(qtbot, window)
-    state = window.controller.state
+    state = window.focus.state
     texts = [state.spans[i].text for _, i in seen]
     assert texts == ["Cavusoglu", "Lavrov", "Cavusoglu", "Lavrov"]
     press(qtbot, Key.Key_L, Mod.ControlModifier | Mod.ShiftModifier)
-    assert "filter" not in window.scope_label.text()
+    assert "filter" not in window.scale.scope_label.text()
 
 
 def test_accept_every_occurrence_is_one_undo_step(qtbot, open_window, project, stored) -> None:
@@ -229,14 +229,12 @@ def test_accept_every_occurrence_is_one_undo_step(qtbot, open_window, project, s
     press(qtbot, Key.Key_Z, Mod.ControlModifier)
     assert statuses(stored, a, "Lavrov") == ["suggested"] * 3
     lavrov = [
-        s
-        for s in window.controller.state.spans.values()
-        if s.text == "Lavrov" and s.layer == "actor"
+        s for s in window.focus.state.spans.values() if s.text == "Lavrov" and s.layer == "actor"
     ]
     assert {s.status for s in lavrov} == {"suggested"}  # the window shows it too
 
     # Reject every occurrence in the document, then undo.
-    window.controller.focus_item((SPAN, lavrov[0].id))
+    window.focus.focus_item((SPAN, lavrov[0].id))
     press(qtbot, Key.Key_X, Mod.ShiftModifier)
     assert statuses(stored, a, "Lavrov") == ["rejected"] * 3
     press(qtbot, Key.Key_Z, Mod.ControlModifier)
@@ -250,22 +248,22 @@ def test_every_occurrence_in_the_project_undone_from_another_document(
     a, b = doc_ids(stored)
     press(qtbot, Key.Key_X)  # reject the first Lavrov by hand: the bulk key keeps it
     last = max(
-        (s for s in window.controller.state.spans.values() if s.text == "Lavrov"),
+        (s for s in window.focus.state.spans.values() if s.text == "Lavrov"),
         key=lambda s: (s.layer == "actor", s.start),
     )
-    window.controller.focus_item((SPAN, last.id))
+    window.focus.focus_item((SPAN, last.id))
     press(qtbot, Key.Key_A, Mod.ControlModifier | Mod.ShiftModifier)
     # It runs off the GUI thread (issue 12); the window shows it when it ends.
-    qtbot.waitUntil(lambda: window.controller.bulk_task is None)
+    qtbot.waitUntil(lambda: window.controller.scale_keys.bulk_task is None)
     assert statuses(stored, a, "Lavrov") == ["rejected", "accepted", "accepted"]
     assert statuses(stored, b, "Lavrov") == ["accepted"] * 2
     assert "2 document(s)" in window.statusBar().currentMessage()
     press(qtbot, Key.Key_PageDown, Mod.ControlModifier)
-    assert window.controller.doc_id == b
+    assert window.focus.doc_id == b
     press(qtbot, Key.Key_Z, Mod.ControlModifier)  # ONE undo, in the other document
     assert statuses(stored, b, "Lavrov") == ["suggested"] * 2
     assert statuses(stored, a, "Lavrov") == ["rejected", "suggested", "suggested"]
-    assert {s.status for s in window.controller.state.spans.values()} == {"suggested"}
+    assert {s.status for s in window.focus.state.spans.values()} == {"suggested"}
     press(qtbot, Key.Key_Z, Mod.ControlModifier)  # nothing else was done in b
     assert window.statusBar().currentMessage() == "Nothing to undo"
 
@@ -273,7 +271,7 @@ def test_every_occurrence_in_the_project_undone_from_another_document(
 def test_flag_and_comment_by_keyboard(qtbot, open_window, project, stored, monkeypatch) -> None:
     window = open_window(project)
     a, _ = doc_ids(stored)
-    span_id = window.controller.focus[1]
+    span_id = window.focus.item[1]
     press(qtbot, Key.Key_F)
     assert stored.span(span_id).flag == "uncertain"
     assert "⚑" in window.actor_model.cell(span_id, 2)
@@ -291,11 +289,11 @@ def test_flag_and_comment_by_keyboard(qtbot, open_window, project, stored, monke
     monkeypatch.setattr(questions, "comment_asker", type_in_the_editor)
     press(qtbot, Key.Key_M)
     assert stored.span(span_id).comment == "Minister or spokesman?"
-    assert "Minister or spokesman?" in window.controller.tooltip_for(0)
+    assert "Minister or spokesman?" in window.focus.tooltip_for(0)
 
     # Flag a claim too; the claim panel says so.
-    claim = next(iter(window.controller.state.claims))
-    window.controller.focus_item((CLAIM, claim))
+    claim = next(iter(window.focus.state.claims))
+    window.focus.focus_item((CLAIM, claim))
     press(qtbot, Key.Key_F)
     assert stored.claim(claim).flag == "uncertain"
     assert "uncertain" in window.claim_editor.header.text()
@@ -324,12 +322,12 @@ def test_ctrl_enter_asks_about_suggestions_left(
     press(qtbot, Key.Key_Return, Mod.ControlModifier)  # cancelled: nothing changes
     assert asked == [("Lavrov in Moscow", left)]
     assert stored.document(a).status == "new"
-    assert window.controller.doc_id == a
+    assert window.focus.doc_id == a
 
     press(qtbot, Key.Key_Return, Mod.ControlModifier)  # reject the rest
     assert stored.document(a).status == "done" and stored.suggestions_left(a) == 0
     assert statuses(stored, a, "Lavrov") == ["accepted", "rejected", "rejected"]
-    assert window.controller.doc_id == b  # on to the next unreviewed document
+    assert window.focus.doc_id == b  # on to the next unreviewed document
     press(qtbot, Key.Key_PageUp, Mod.ControlModifier)
     press(qtbot, Key.Key_Z, Mod.ControlModifier)  # one step back: all of it
     assert stored.document(a).status == "new" and stored.suggestions_left(a) == left
@@ -343,15 +341,15 @@ def test_leftovers_message_says_how_many() -> None:
 def test_the_window_reopens_where_the_analyst_left_off(qtbot, open_window, project, stored) -> None:
     a, b = doc_ids(stored)
     window = open_window(project)
-    assert window.controller.doc_id == a
+    assert window.focus.doc_id == a
     press(qtbot, Key.Key_PageDown, Mod.ControlModifier)
     press(qtbot, Key.Key_J)
     press(qtbot, Key.Key_J)
-    where = window.controller.focus
+    where = window.focus.item
     window.close()
     again = open_window(project)
-    assert again.controller.doc_id == b
-    assert again.controller.focus == where
+    assert again.focus.doc_id == b
+    assert again.focus.item == where
     assert "left off" in again.statusBar().currentMessage()
 
 
@@ -359,7 +357,7 @@ def test_find_in_all_documents_and_open_a_match(qtbot, open_window, project, sto
     window = open_window(project)
     a, b = doc_ids(stored)
     press(qtbot, Key.Key_F, Mod.ControlModifier | Mod.ShiftModifier)
-    dock = window.find_all_dock
+    dock = window.scale.find_all_dock
     assert dock.isVisible() and dock.query.hasFocus()
     qtbot.keyClicks(dock.query, "lavrov")
     press(qtbot, Key.Key_Return)
@@ -369,14 +367,14 @@ def test_find_in_all_documents_and_open_a_match(qtbot, open_window, project, sto
     for _ in range(3):
         press(qtbot, Key.Key_Down)
     press(qtbot, Key.Key_Return)
-    assert window.controller.doc_id == b
+    assert window.focus.doc_id == b
     start, end = window.view.selection_cp()
     assert TEXT_B[start:end] == "Lavrov" and start == 0
     press(qtbot, Key.Key_F8)  # the next match, from anywhere
     start, _ = window.view.selection_cp()
     assert start == TEXT_B.index("Lavrov", 1)
     press(qtbot, Key.Key_F8)  # wraps to the first document
-    assert window.controller.doc_id == a
+    assert window.focus.doc_id == a
 
 
 @pytest.mark.parametrize(

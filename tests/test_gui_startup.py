@@ -26,16 +26,18 @@ def test_window_first_then_model_then_suggestions(qtbot, home: Path) -> None:
     qtbot.waitExposed(w)
     w.view.setFocus()
     # Up and usable before the model: the seed is open, by hand.
-    assert w.model_label.text() in (MODEL_LOADING, "Model: not loaded")
-    state = w.controller.state
+    assert w.project_actions.model_label.text() in (MODEL_LOADING, "Model: not loaded")
+    state = w.focus.state
     assert state is not None and state.doc.ext_id == "idleb-eu-ministers"
     assert "idleb" in w.windowTitle()
 
     # The model loads and extracts in the background; how long the GUI thread stalls
     # meanwhile is measured by bench/gui_startup.py, not asserted here (machines vary).
-    qtbot.waitUntil(lambda: w.model_label.text().startswith("Model: ready"), timeout=60000)
     qtbot.waitUntil(
-        lambda: w.extract_task is None and bool(w.controller.state.spans), timeout=60000
+        lambda: w.project_actions.model_label.text().startswith("Model: ready"), timeout=60000
+    )
+    qtbot.waitUntil(
+        lambda: w.project_actions.extract_task is None and bool(w.focus.state.spans), timeout=60000
     )
     assert w.view.hasFocus()
     assert w.doc_model.docs[0].n_items > 0
@@ -53,7 +55,7 @@ def test_missing_model_means_annotate_by_hand(qtbot, home: Path, monkeypatch) ->
     w = build_window(None, settings=make_settings(home / "s.ini"))
     qtbot.addWidget(w)
     w.show()
-    qtbot.waitUntil(lambda: w.model_label.text() == MODEL_MISSING, timeout=20000)
+    qtbot.waitUntil(lambda: w.project_actions.model_label.text() == MODEL_MISSING, timeout=20000)
     assert "No spaCy pipeline" in w.statusBar().currentMessage()
-    assert "en_core_web_sm" in w.model_label.toolTip()
+    assert "en_core_web_sm" in w.project_actions.model_label.toolTip()
     w.close()

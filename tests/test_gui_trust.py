@@ -77,12 +77,12 @@ def test_second_window_is_read_only_and_says_who_holds_the_project(
     db = make_project(tmp_path / "p.sqlite3")
     a = open_window(db)
     assert a.session is not None and a.session.read_only_reason is None
-    assert not a.banner.isVisibleTo(a)
+    assert not a.watch.banner.isVisibleTo(a)
     monkeypatch.setenv("IDLEB_DESK_REVIEWER", "bob")
     b = open_window(db)
     assert b.session is not None and b.session.read_only_reason is not None
-    assert b.banner.isVisibleTo(b)
-    text = b.banner.text()
+    assert b.watch.banner.isVisibleTo(b)
+    text = b.watch.banner.text()
     assert "another window" in text and "ana" in text and str(os.getpid()) in text
 
     press_in(qtbot, a, "a")  # window A accepts the first suggestion
@@ -91,7 +91,7 @@ def test_second_window_is_read_only_and_says_who_holds_the_project(
     assert "read-only" in b.statusBar().currentMessage()
     assert statuses(db).count(ACCEPTED) == 1 and "rejected" not in statuses(db)
     # B follows what A committed, without a restart.
-    qtbot.waitUntil(lambda: b.controller.state.spans[1].status == ACCEPTED, timeout=5000)
+    qtbot.waitUntil(lambda: b.focus.state.spans[1].status == ACCEPTED, timeout=5000)
     # Ctrl+Z in B never undoes A's work.
     b.activateWindow()
     b.view.setFocus()
@@ -162,16 +162,16 @@ def test_read_only_project_opens_with_a_banner_and_still_exports(
     make_read_only(read_only_folder)
     w = open_window(target)
     assert not shown_errors, shown_errors
-    assert w.session is not None and w.banner.isVisibleTo(w)
-    assert "read-only" in w.banner.text().lower()
+    assert w.session is not None and w.watch.banner.isVisibleTo(w)
+    assert "read-only" in w.watch.banner.text().lower()
     press_in(qtbot, w, "a")
     message = w.statusBar().currentMessage()
     assert "read-only" in message and "Unexpected" not in message
 
     out = tmp_path / "out"
     out.mkdir()
-    w.ask_export_dir = lambda: str(out)  # the folder picker, answered
-    task = w.act_export_csv()
+    w.project_actions.ask_export_dir = lambda: str(out)  # the folder picker, answered
+    task = w.project_actions.export_csv()
     assert task is not None
     qtbot.waitUntil(lambda: (out / "actors.csv").exists(), timeout=10000)
     assert "Lavrov" in (out / "actors.csv").read_text(encoding="utf-8")
@@ -207,7 +207,7 @@ def test_damaged_project_refusal_offers_recovery(
     w = MainWindow(make_settings(tmp_path / "s.ini"))
     qtbot.addWidget(w)
     new = tmp_path / "recovered.sqlite3"
-    w.ask_recovery_path = lambda damaged: str(new)
+    w.recovery.ask_recovery_path = lambda damaged: str(new)
     assert not w.open_project(db)
     assert asked and str(db) in asked[0] and "damaged" in asked[0]
     qtbot.waitUntil(lambda: w.session is not None, timeout=10000)

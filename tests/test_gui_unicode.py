@@ -66,7 +66,7 @@ def test_highlights_cover_exactly_the_span_text(
     assert w.open_project(unicode_project)
     w.show()
     qtbot.waitExposed(w)
-    state = w.controller.state
+    state = w.focus.state
     assert state is not None
     umap = state.umap
     painted: list[str] = []
@@ -82,7 +82,7 @@ def test_highlights_cover_exactly_the_span_text(
         block = block.next()
     assert sorted(painted) == sorted(NAMES)
     # The focus mark (an extra selection) sits on the focused span too.
-    span = w.controller.focused_span()
+    span = w.focus.focused_span()
     assert span is not None
     sels = w.view.extraSelections()  # keep the list alive while reading its cursor
     sel = sels[-1].cursor

@@ -72,9 +72,9 @@ def test_import_from_the_window_with_a_shown_dialog_reports_no_error(
         task.wait()
 
     monkeypatch.setattr(Task, "start", start_and_finish)
-    window.import_paths(articles)
+    window.project_actions.import_paths(articles)
     qtbot.waitUntil(lambda: window.doc_model.rowCount() == 70)
     qtbot.wait(50)
     assert hooked == []
     assert shown_errors == []
-    assert window.runner.running == []
+    assert window.project_actions.runner.running == []

@@ -138,7 +138,7 @@ def test_opening_an_article_imports_it_and_shows_it(
         None, show_doc=opened.doc_id, settings=make_settings(tmp_path / "s.ini"), load_model=False
     )
     qtbot.addWidget(w)
-    assert w.controller.state is not None and w.controller.state.doc.id == opened.doc_id
+    assert w.focus.state is not None and w.focus.state.doc.id == opened.doc_id
     assert "Lavrov said" in w.view.toPlainText()
     assert [d.ext_id for d in w.doc_model.docs] == ["idleb-eu-ministers", "art"]  # seeded
     w.close()

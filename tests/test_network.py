@@ -83,9 +83,9 @@ def test_every_claim_is_an_edge_from_its_speaker(project: Path) -> None:
                 # The actors it names (suggestions carry their actor), else its text.
                 text = s.span(claim.antecedent_span_id or claim.speaker_span_id).text
                 sources = [by_id[e.source] for e in edges]
-                assert all(n.kind == NODE_ACTOR for n in sources) or {
-                    n.name for n in sources
-                } == {normalise_mention(text)}
+                assert all(n.kind == NODE_ACTOR for n in sources) or {n.name for n in sources} == {
+                    normalise_mention(text)
+                }
         # Reviewed only: nothing yet; one accepted claim makes its edges appear.
         assert load_network(s.store, 1).edges == []
         s.accept_claim(claims[0].id)
@@ -250,7 +250,7 @@ def test_network_view_by_keys_focuses_the_claim(
     qtbot.keyClick(window.focusWidget(), Key.Key_N, Mod.ControlModifier | Mod.ShiftModifier)
     canvas = window.network_view.canvas
     qtbot.waitUntil(canvas.hasFocus)
-    assert window.network_dock.isVisible()
+    assert window.network.dock.isVisible()
     assert window.network_view.network is not None
     assert window.network_view.network.edges == []  # nothing reviewed yet
 
@@ -260,22 +260,22 @@ def test_network_view_by_keys_focuses_the_claim(
     qtbot.keyClick(canvas, Key.Key_J)
     qtbot.keyClick(canvas, Key.Key_J)
     assert window.network_view.current == 1
-    assert window.controller.focus == (CLAIM, net.edges[1].claim_id)
+    assert window.focus.item == (CLAIM, net.edges[1].claim_id)
     qtbot.keyClick(canvas, Key.Key_Up)  # arrows step too
-    assert window.controller.focus == (CLAIM, net.edges[0].claim_id)
+    assert window.focus.item == (CLAIM, net.edges[0].claim_id)
     assert canvas.hasFocus()  # stepping leaves the keys in the view
     # A click on an edge's middle selects it too.
     (s, c, t) = edge_geometry(net)[2]
     middle = QPointF(0.25 * s[0] + 0.5 * c[0] + 0.25 * t[0], 0.25 * s[1] + 0.5 * c[1] + 0.25 * t[1])
     qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=canvas.mapFromScene(middle))
     assert window.network_view.current == 2
-    assert window.controller.focus == (CLAIM, net.edges[2].claim_id)
+    assert window.focus.item == (CLAIM, net.edges[2].claim_id)
     assert "claim" in window.network_view.edge_tip(2)
     qtbot.keyClick(canvas, Key.Key_K)
     qtbot.keyClick(canvas, Key.Key_K)
     qtbot.keyClick(canvas, Key.Key_Return)
     qtbot.waitUntil(window.view.hasFocus)
-    assert window.controller.focus == (CLAIM, net.edges[0].claim_id)
+    assert window.focus.item == (CLAIM, net.edges[0].claim_id)
 
     # Another program rejects a claim: the next poll takes it in. Only a status changed,
     # so the drawing stays as it was (no redraw) and the tooltip follows.
@@ -285,7 +285,7 @@ def test_network_view_by_keys_focuses_the_claim(
     finally:
         other.close()
     items = list(window.network_view.edge_items)
-    assert window.follow_changes()
+    assert window.watch.follow_changes()
     qtbot.waitUntil(
         lambda: window.network_view.network.edges[-1].status == "rejected", timeout=3000
     )
@@ -297,17 +297,17 @@ def test_network_view_by_keys_focuses_the_claim(
         other.accept_claim(net.edges[-1].claim_id)
     finally:
         other.close()
-    assert window.follow_changes()
+    assert window.watch.follow_changes()
     qtbot.waitUntil(
         lambda: window.network_view.network.edges[-1].status == "accepted", timeout=3000
     )
 
     # The article leads too: a claim focused there is the selected edge here.
-    window.controller.focus_item((CLAIM, net.edges[3].claim_id))
+    window.focus.focus_item((CLAIM, net.edges[3].claim_id))
     assert window.network_view.network.edges[window.network_view.current].claim_id == (
         net.edges[3].claim_id
     )
-    window.controller.focus_item((CLAIM, net.edges[0].claim_id))
+    window.focus.focus_item((CLAIM, net.edges[0].claim_id))
 
     # Accepting it in the article, then back to the view: reviewed only shows just it.
     qtbot.keyClick(window.view, Key.Key_A)
@@ -326,7 +326,7 @@ def test_network_view_by_keys_focuses_the_claim(
     qtbot.keyClick(canvas, Key.Key_0)  # fit again
     assert canvas.transform().m11() == pytest.approx(before)
 
-    out = window.export_network(tmp_path / "shown.graphml")
+    out = window.network.export(tmp_path / "shown.graphml")
     assert out is not None
     root = ET.parse(out).getroot()
     ns = {"g": GRAPHML_NS}
@@ -337,7 +337,7 @@ def test_network_view_by_keys_focuses_the_claim(
     first = root.find("g:graph/g:node", ns)
     x = float(first.find("g:data[@key='d_x']", ns).text)
     assert x == round(source.positions[first.get("id")][0], 2)
-    png = window.export_network(tmp_path / "shown.png")
+    png = window.network.export(tmp_path / "shown.png")
     assert png is not None and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shown_errors == []
     window.close()
@@ -379,13 +379,13 @@ def test_project_edges_open_their_document(
     qtbot.keyClick(canvas, Key.Key_K)  # from nothing selected, K takes the last edge
     last = net.edges[-1]
     assert last.document_id == 2
-    assert window.controller.doc_id == 2
-    assert window.controller.focus == (CLAIM, last.claim_id)
+    assert window.focus.doc_id == 2
+    assert window.focus.item == (CLAIM, last.claim_id)
     assert window.network_view.network.document_id is None  # still the whole project
 
     # File -> Export network: the chosen filter gives a name without a suffix its format.
     chosen = tmp_path / "whole-project"
-    window.ask_network_path = lambda: (str(chosen), "SVG picture (*.svg)")
+    window.network.ask_path = lambda: (str(chosen), "SVG picture (*.svg)")
     window.actions_by_name["export_network"].trigger()
     svg = ET.parse(tmp_path / "whole-project.svg").getroot()
     assert len(svg.findall(".//s:g/s:path", {"s": SVG_NS})) == len(net.edges)

@@ -37,8 +37,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from idleb_desk.changes import Changes
 from idleb_desk.core.actors import ALIAS_SEP, ActorRow, Mention
 from idleb_desk.gui.review_state import SPAN
+from idleb_desk.gui.room_context import RoomContext
 from idleb_desk.model import LAYER_ACTOR
 
 log = logging.getLogger(__name__)
@@ -144,13 +146,18 @@ def _table(model: QAbstractTableModel, name: str) -> QTableView:
 class ActorsPanel(QDockWidget):
     """A dock with the actor list above and the current actor's mentions below."""
 
-    def __init__(self, controller: Any, status: Callable[[str], None]) -> None:
+    def __init__(self, ctx: RoomContext, text_view: QWidget) -> None:
         super().__init__("Actors")
         self.setObjectName("actorsPanel")
-        self.controller = controller
-        self.status = status
-        # Called after a change, so the window shows it in the open document too.
-        self.changed: Callable[[], None] = lambda: None
+        self.ctx = ctx
+        self.focus = ctx.controller.focus
+        self.status = ctx.status
+        self.text_view = text_view
+        # Review keys change mention counts; re-read the open panel once typing pauses.
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(400)
+        self._timer.timeout.connect(self.refresh)
         self._stale = True
         self.actors = ActorListModel()
         self.actors.rename = self._rename
@@ -186,7 +193,34 @@ class ActorsPanel(QDockWidget):
 
     @property
     def session(self) -> Any:
-        return self.controller.session
+        return self.ctx.session()
+
+    def handlers(self) -> dict[str, Callable[[], None]]:
+        return {"actors_panel": self.toggle}
+
+    def toggle(self) -> None:
+        """F9: show the panel with the keyboard in it, or hide it and go back to the text."""
+        if self.isVisible() and self.isAncestorOf(self.ctx.parent.focusWidget()):
+            self.hide()
+            self.text_view.setFocus()
+            return
+        self.show()
+        self.raise_()
+        if self.width() < 480:  # wide enough for names, aliases and counts
+            self.ctx.parent.resizeDocks([self], [520], Qt.Orientation.Horizontal)
+        self.refresh()
+        self.actor_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def show_changes(self, changes: Changes) -> None:
+        """The window's change path: actors changed, re-read now; mention counts moved,
+        re-read when typing pauses (or when shown, if hidden)."""
+        if changes.actors or changes.everything:
+            self.refresh()
+        elif changes.spans or changes.claims:
+            if self.isVisible():
+                self._timer.start()
+            else:
+                self._stale = True
 
     def current_actor(self) -> ActorRow | None:
         row = self.actor_view.currentIndex().row()
@@ -271,7 +305,8 @@ class ActorsPanel(QDockWidget):
         if self.session is None:
             return
         on = not self.session.demonyms_to_state()
-        if self.controller._commit(lambda: self.session.set_demonyms_to_state(on) or True):
+        if self.ctx.controller.ctx.commit(lambda: self.session.set_demonyms_to_state(on) or True,
+                                          lambda _: Changes(settings=True)):  # fmt: skip
             self.status(
                 "Project setting: demonyms link to their state (Russian → Russia) from now on"
                 if on
@@ -291,11 +326,21 @@ class ActorsPanel(QDockWidget):
 
     # ---- operations -------------------------------------------------------------------------
 
-    def _commit(self, fn: Callable[[], Any], what: str, select: int | None = None) -> bool:
-        done = self.controller._commit(fn)  # the controller's error handling and messages
+    def _changed(self, *actor_ids: int | None) -> Changes:
+        """What an actor operation changed where the session does not record it: the
+        actors, and the open document's mentions that may stand for them."""
+        state = self.focus.state
+        spans = frozenset(state.spans) if state is not None else frozenset()
+        docs = frozenset([state.doc.id]) if state is not None else frozenset()
+        ids = frozenset(a for a in actor_ids if a is not None)
+        return Changes(actors=ids, spans=spans, documents=docs, document_list=True)
+
+    def _commit(self, fn: Callable[[], Any], what: str, select: int | None = None,
+                marked: int | None = None) -> bool:  # fmt: skip
+        changed = self._changed(select, marked)
+        done = self.ctx.controller.ctx.commit(fn, lambda _: changed)
         if done is None:
             return False
-        self.changed()
         self.refresh(select)
         self.status(f"Saved: {what} (Ctrl+Z undoes it)")
         return True
@@ -334,16 +379,19 @@ class ActorsPanel(QDockWidget):
             lambda: self.session.merge_actors(marked, actor.id) or True,
             f"merged {name!r} into {actor.name!r}",
             actor.id,
+            marked,
         )
 
     def split_key(self) -> None:
         mention = self.current_mention()
         if mention is None or self.session is None:
             return
-        new_id = self.controller._commit(lambda: self.session.split_mention(mention.span_id))
+        changed = self._changed() | Changes(spans=frozenset([mention.span_id]))
+        new_id = self.ctx.controller.ctx.commit(
+            lambda: self.session.split_mention(mention.span_id), lambda new: changed
+        )
         if new_id is None:
             return
-        self.changed()
         self.refresh(new_id)
         self.actor_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
         name = self.session.actor_name(new_id)
@@ -352,7 +400,7 @@ class ActorsPanel(QDockWidget):
     def link_speaker(self) -> None:
         """L: the focused claim's speaker stands for the current actor."""
         actor = self.current_actor()
-        claim = self.controller.active_claim() if self.controller.state else None
+        claim = self.focus.active_claim() if self.focus.state else None
         if actor is None or self.session is None:
             return
         if claim is None:
@@ -368,11 +416,8 @@ class ActorsPanel(QDockWidget):
         mention = self.current_mention()
         if mention is None:
             return
-        self.open_document(mention.document_id)
-        state = self.controller.state
+        self.ctx.open_document(mention.document_id)
+        state = self.focus.state
         if state is not None and mention.span_id in state.spans:
-            self.controller.focus_item((SPAN, mention.span_id))
-            self.controller.w.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
-
-    # Set by the window: open a document the way its document list does.
-    open_document: Callable[[int], None] = lambda self, _doc: None  # noqa: E731
+            self.focus.focus_item((SPAN, mention.span_id))
+            self.text_view.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -62,7 +62,7 @@ def build_window(
     )
     if load_model:
         # After the first paint: the window must not wait for spaCy.
-        QTimer.singleShot(0, lambda: window.start_model(model))
+        QTimer.singleShot(0, lambda: window.project_actions.start_model(model))
     return window
 
 

@@ -16,11 +16,12 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QKeySequence
 
+from idleb_desk.gui.options import KEYMAP_GROUP
 from idleb_desk.paths import RESOURCES, settings_path
 
 log = logging.getLogger(__name__)
 
-SETTINGS_GROUP = "keymap"
+SETTINGS_GROUP = KEYMAP_GROUP  # one key per remapped action (gui/options.py)
 SCOPE_REVIEW = "review"
 SCOPE_WINDOW = "window"
 # Keys of the Network view: they work only while it has focus, so they may reuse review

@@ -1,5 +1,8 @@
 """The review window: document list, article, claim panel, actor and claim tables.
 
+The window builds its rooms once and holds them: `controller` (the focus and the review
+key groups), `project_actions`, `watch`, `recovery`, `scale`, `network`, `actors_panel`
+and `window_keys`; each gets a `RoomContext`. Every change is drawn by `apply_changes`.
 Keys come from the keymap table. Review keys are QActions on the review area with
 WidgetWithChildrenShortcut, so they work while any table there has focus but not while
 typing in the find bar; window keys (undo, documents, find, help) work everywhere.
@@ -10,7 +13,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,26 +25,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from idleb_desk.changes import Changes
 from idleb_desk.core.review import ReviewSession
-from idleb_desk.gui import errors
+from idleb_desk.gui import errors, options
 from idleb_desk.gui.actors_panel import ActorsPanel
 from idleb_desk.gui.article_view import ArticleView
+from idleb_desk.gui.change_view import ChangeView
 from idleb_desk.gui.claim_editor import ClaimEditor
 from idleb_desk.gui.doc_list import DocumentListModel
 from idleb_desk.gui.find_bar import FindBar
-from idleb_desk.gui.help_dialog import HelpDialog
 from idleb_desk.gui.highlighter import FormatCache, SpanHighlighter
+from idleb_desk.gui.key_context import Handlers
 from idleb_desk.gui.keymap import SCOPE_NETWORK, SCOPE_REVIEW, Keymap, make_settings
 from idleb_desk.gui.labels import LabelSet, load_labels
 from idleb_desk.gui.legend import Legend
-from idleb_desk.gui.modal import exec_modal
 from idleb_desk.gui.network_panel import NetworkPanel
 from idleb_desk.gui.project_actions import ProjectActions
+from idleb_desk.gui.project_recovery import ProjectRecovery
 from idleb_desk.gui.project_watch import ProjectWatch
-from idleb_desk.gui.review_controller import ReviewWidgets
-from idleb_desk.gui.scale_keys import ScaleController
+from idleb_desk.gui.review_controller import ReviewController
+from idleb_desk.gui.review_widgets import ReviewWidgets
+from idleb_desk.gui.room_context import RoomContext
 from idleb_desk.gui.scale_window import ScaleWindow
 from idleb_desk.gui.tables import ActorTableModel, ClaimColumns, ClaimTableModel
+from idleb_desk.gui.window_keys import WindowKeys
+from idleb_desk.gui.workers import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -98,25 +106,37 @@ def _table(model: object, name: str) -> QTableView:
     return view
 
 
-class MainWindow(QMainWindow, ProjectActions, ProjectWatch, ScaleWindow, NetworkPanel):
+class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None, labels: LabelSet | None = None) -> None:
         super().__init__()
         self.settings = settings if settings is not None else make_settings()
+        options.upgrade_settings(self.settings)
         self.labels = labels or load_labels()
         self.keymap = Keymap(self.settings)
         self.session: ReviewSession | None = None
         self.actions_by_name: dict[str, QAction] = {}
         self.setWindowTitle(TITLE)
         self.setAcceptDrops(True)
-        self._build()
-        self.init_network()
+        self._build_review()
+        self.ctx = RoomContext(
+            parent=self,
+            settings=self.settings,
+            keymap=self.keymap,
+            controller=self.controller,
+            runner=TaskRunner(self),
+            status=self.show_status,
+            session=lambda: self.session,
+            apply_changes=self.apply_changes,
+            open_document=self.open_document,
+        )
+        self._build_rooms()
         self._build_actions()
-        self.init_project_actions()
         self.resize(1560, 960)
 
     # ---- layout ---------------------------------------------------------------------------
 
-    def _build(self) -> None:
+    def _build_review(self) -> None:
+        """The review area: document list, article, claim panel and tables."""
         self.doc_model = DocumentListModel()
         self.doc_view = _table(self.doc_model, "documentList")
         self.doc_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -128,11 +148,9 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch, ScaleWindow, Network
         self.doc_view.verticalHeader().setDefaultSectionSize(2 * self.fontMetrics().height() + 10)
 
         self.view = ArticleView()
-        size = self.settings.value("view/font_size", 13, type=int)
-        self.view.set_point_size(int(size))
-        self.formats = FormatCache(self.labels)
-        self.highlighter = SpanHighlighter(self.view.document(), self.formats)
-        self.legend = Legend(self.labels)
+        self.view.set_point_size(options.FONT_SIZE.get(self.settings))
+        formats = FormatCache(self.labels)
+        highlighter = SpanHighlighter(self.view.document(), formats)
 
         self.actor_model = ActorTableModel(self.labels, self._actor_name)
         self.claim_model = ClaimTableModel(self.labels)
@@ -141,14 +159,14 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch, ScaleWindow, Network
         status_width = self.fontMetrics().horizontalAdvance("suggested ⚑✎") + 18
         for col, width in enumerate((170, 80, status_width, 55)):
             self.actors_view.setColumnWidth(col, width)
-        self.claim_columns = ClaimColumns(self.claims_view)
+        ClaimColumns(self.claims_view)  # a child of the table: lives as long as it
         self.claim_editor = ClaimEditor(self.labels)
         self.claim_editor.actor_name = self._actor_name
 
         center = QWidget()
         lay = QVBoxLayout(center)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.legend)
+        lay.addWidget(Legend(self.labels))
         lay.addWidget(self.view, 1)
 
         right = QSplitter(Qt.Orientation.Vertical)
@@ -165,83 +183,48 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch, ScaleWindow, Network
         # The right pane is wide enough for a claim's speaker, cue and addressees.
         self.review_area.setSizes([290, 630, 680])
         self.review_area.setChildrenCollapsible(False)
-
         self.find_bar = FindBar()
-        root = QWidget()
-        rl = QVBoxLayout(root)
-        rl.setContentsMargins(4, 4, 4, 0)
-        rl.addWidget(self.init_project_watch())
-        rl.addWidget(self.init_scale())
-        rl.addWidget(self.review_area, 1)
-        rl.addWidget(self.find_bar)
-        self.setCentralWidget(root)
 
         widgets = ReviewWidgets(
-            self.view,
-            self.highlighter,
-            self.formats,
-            self.actor_model,
-            self.claim_model,
-            self.actors_view,
-            self.claims_view,
-            self.claim_editor,
-        )
-        self.controller = ScaleController(widgets, self.labels)
-        self.connect_scale()
+            self.view, highlighter, formats, self.actor_model, self.claim_model,
+            self.actors_view, self.claims_view, self.claim_editor,
+        )  # fmt: skip
+        self.controller = ReviewController(widgets, self.labels, self.apply_changes)
+        self.focus = self.controller.focus
+        self.change_view = ChangeView(self.focus, self.doc_model, self.refresh_documents)
         self.controller.status.connect(self.show_status)
-        self.controller.progress_changed.connect(self.doc_model.update)
-        self.controller.documents_changed.connect(
-            lambda: self.doc_model.refresh_counts(self.session.documents() if self.session else [])
-        )
-        self.claim_editor.kind_chosen.connect(
-            lambda cid, v: self.controller.set_claim_field(cid, "kind", v)
-        )
-        self.claim_editor.quote_chosen.connect(
-            lambda cid, v: self.controller.set_claim_field(cid, "quote", v)
-        )
+        claims = self.controller.claim_keys
+        self.claim_editor.kind_chosen.connect(lambda cid, v: claims.set_field(cid, "kind", v))
+        self.claim_editor.quote_chosen.connect(lambda cid, v: claims.set_field(cid, "quote", v))
         self.doc_view.selectionModel().currentRowChanged.connect(self._doc_row)
-        self._build_actors_panel()
-        self.find_bar.found.connect(self._found)
         self.find_bar.closed.connect(self.view.setFocus)
         self._syncing_docs = False
         self.statusBar().setSizeGripEnabled(True)
 
-    def _build_actors_panel(self) -> None:
-        self.actors_panel = ActorsPanel(self.controller, self.show_status)
-        self.actors_panel.changed = self._actors_changed
-        self.actors_panel.open_document = self.open_document  # type: ignore[method-assign]
+    def _build_rooms(self) -> None:
+        ctx = self.ctx
+        self.watch = ProjectWatch(ctx)
+        self.recovery = ProjectRecovery(ctx, lambda path: self.open_project(path))
+        # The scope label first: the status bar keeps the order it had (scope, then model).
+        self.scale = ScaleWindow(ctx, self.labels, self.view)
+        self.project_actions = ProjectActions(ctx, self.recovery.offer_recovery, self.set_session)
+        self.network = NetworkPanel(ctx, self.doc_view, self.claims_view, self.view)
+        self.network_view = self.network.view  # the Network view widget, as `view` is the article's
+        self.actors_panel = ActorsPanel(ctx, self.view)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.actors_panel)
         self.actors_panel.hide()  # F9 shows it
-        # Review keys change mention counts; re-read the open panel once typing pauses.
-        self._actors_timer = QTimer(self)
-        self._actors_timer.setSingleShot(True)
-        self._actors_timer.setInterval(400)
-        self._actors_timer.timeout.connect(self.actors_panel.refresh)
-        self.controller.progress_changed.connect(lambda *_: self._actors_stale())
-
-    def _actors_stale(self) -> None:
-        if self.actors_panel.isVisible():
-            self._actors_timer.start()
-        else:
-            self.actors_panel.refresh()  # only marks it stale while hidden
-
-    def _actors_changed(self) -> None:
-        """An actor was renamed, merged or split, or an undo touched actors."""
-        self.actor_model.forget_names()
-        self.controller.reload()
-
-    def act_actors_panel(self) -> None:
-        panel = self.actors_panel
-        if panel.isVisible() and panel.isAncestorOf(self.focusWidget()):
-            panel.hide()
-            self.view.setFocus()
-            return
-        panel.show()
-        panel.raise_()
-        if panel.width() < 480:  # wide enough for names, aliases and counts
-            self.resizeDocks([panel], [520], Qt.Orientation.Horizontal)
-        panel.refresh()
-        panel.actor_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.change_view.actors_panel = self.actors_panel
+        self.change_view.network = self.network
+        self.window_keys = WindowKeys(self)
+        self.find_bar.found.connect(self.window_keys.found)
+        root = QWidget()
+        rl = QVBoxLayout(root)
+        rl.setContentsMargins(4, 4, 4, 0)
+        rl.addWidget(self.watch.banner)
+        rl.addWidget(self.scale.filter_bar)
+        rl.addWidget(self.review_area, 1)
+        rl.addWidget(self.find_bar)
+        self.setCentralWidget(root)
 
     def _actor_name(self, actor_id: int | None) -> str:
         return self.session.actor_name(actor_id) if self.session else ""
@@ -249,6 +232,10 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch, ScaleWindow, Network
     # ---- keys -------------------------------------------------------------------------------
 
     def _build_actions(self) -> None:
+        self.handlers: Handlers = {}
+        for room in (self.controller, self.project_actions, self.scale, self.network,
+                     self.actors_panel, self.window_keys):  # fmt: skip
+            self.handlers.update(room.handlers())
         bar = self.menuBar()
         # File first, as on every desktop; then Review, where most keys live.
         menus = {"File": bar.addMenu("&File")}
@@ -267,7 +254,7 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch, ScaleWindow, Network
             elif b.scope == SCOPE_NETWORK:
                 # Only while the Network view has focus: J, K and Enter mean edges there.
                 act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                self.network_view.addAction(act)
+                self.network.view.addAction(act)
                 menus["View"].addAction(act)
             else:
                 act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -283,102 +270,64 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch, ScaleWindow, Network
             self.actions_by_name[b.action].setShortcuts([QKeySequence(k) for k in b.keys])
 
     def run_action(self, name: str) -> None:
-        handler = getattr(self, f"act_{name}", None)
-        if handler is not None:
-            handler()
+        handler = self.handlers.get(name)
+        if handler is None:
+            log.warning("no handler for action %r", name)
             return
-        self.controller.handle(name)
-        if name in ("undo", "redo"):
-            self.actor_model.forget_names()
-            self.actors_panel.refresh()
+        handler()
 
     def show_status(self, text: str) -> None:
         self.statusBar().showMessage(text)
 
-    # ---- window actions ------------------------------------------------------------------------
+    # ---- the one change path ---------------------------------------------------------------
 
-    def act_help(self) -> None:
-        exec_modal(HelpDialog(self.keymap, self.apply_keymap, self))
+    def apply_changes(self, changes: Changes) -> None:
+        """Redraw what `changes` names: after an operation, an undo or redo, and a commit
+        by another process alike (`ChangeView.apply`)."""
+        self.change_view.apply(changes)
 
-    def act_quit(self) -> None:
-        self.close()
+    # ---- project and documents ---------------------------------------------------------------
 
-    def act_find(self) -> None:
-        if self.controller.state is not None:
-            self.find_bar.open_bar(self.controller.state.text, self.view.caret_cp())
+    def open_project(self, path: Path | str, seed: bool = False, create: bool = False) -> bool:
+        return self.project_actions.open_project(path, seed=seed, create=create)
 
-    def _found(self, start: int, end: int) -> None:
-        self.view.move_caret(end, anchor=start)
-        self.view.ensureCursorVisible()
-        self.controller.focus_found(start, end)
+    def set_session(self, session: ReviewSession | None) -> None:
+        self.scale.remember_position()  # of the project being left
+        old = self.session
+        self.session = session
+        self.focus.set_session(session)
+        if old is not None and old is not session:
+            old.close()
+        self.watch.show_read_only()
+        self.refresh_documents()
+        self.scale.resume([d.id for d in self.doc_model.docs])
+        self.network.later()
+        self.view.setFocus()
+        if session is None:
+            self.show_status("No project open — Ctrl+O opens one")
 
-    def act_zoom_in(self) -> None:
-        self._zoom(+1)
+    def refresh_documents(self) -> None:
+        self.doc_model.set_documents(self.session.documents() if self.session else [])
+        self.view.setPlaceholderText(self.empty_hint())
 
-    def act_zoom_out(self) -> None:
-        self._zoom(-1)
-
-    def _zoom(self, step: int) -> None:
-        size = self.view.set_point_size(self.view.point_size() + step)
-        self.settings.setValue("view/font_size", size)
-        self.show_status(f"Text size {size} pt")
-
-    def act_toggle_rejected(self) -> None:
-        self.controller.toggle_rejected()
-
-    def act_next_pane(self) -> None:
-        self._pane(+1)
-
-    def act_prev_pane(self) -> None:
-        self._pane(-1)
-
-    def _pane(self, step: int) -> None:
-        panes: list[QWidget] = [
-            self.doc_view,
-            self.view,
-            self.claim_editor.kind,
-            self.actors_view,
-            self.claims_view,
-        ]
-        if self.network_dock.isVisible():
-            panes.append(self.network_view.canvas)
-        focus = self.focusWidget()
-        i = next((k for k, p in enumerate(panes) if p is focus or p.isAncestorOf(focus)), 0)
-        panes[(i + step) % len(panes)].setFocus(Qt.FocusReason.ShortcutFocusReason)
-
-    def act_next_document(self) -> None:
-        self._doc_step(+1)
-
-    def act_prev_document(self) -> None:
-        self._doc_step(-1)
-
-    def _doc_step(self, step: int) -> None:
-        current = self.controller.doc_id
-        row = self.doc_model.row_of(current) if current is not None else None
-        target = 0 if row is None else row + step
-        doc_id = self.doc_model.doc_id(target)
-        if doc_id is None:
-            self.show_status("No more documents that way")
-            return
-        self.open_document(doc_id)
-
-    def act_mark_done(self) -> None:
-        if not self.controller.mark_done():
-            return
-        assert self.session is not None
-        current = self.controller.doc_id
-        nxt = self.session.next_unreviewed(current)
-        if nxt is None or nxt == current:
-            self.show_status("Saved: document marked reviewed — every document is reviewed")
-            return
-        message = self.statusBar().currentMessage()
-        self.open_document(nxt)
-        self.show_status(f"{message}; opened the next unreviewed document")
-
-    # ---- documents -------------------------------------------------------------------------------
+    def empty_hint(self) -> str:
+        """What the empty article area says: how to get something to read into it."""
+        key = self.ctx.key if hasattr(self, "ctx") else (lambda _a: "no key")
+        if self.session is None:
+            return f"No project is open. {key('open_project')} (File → Open project) opens one."
+        if not self.doc_model.docs:
+            if self.session.read_only_reason is not None:
+                return "This project has no articles, and it is open read-only."
+            return (
+                "This project has no articles yet.\n\n"
+                f"Import some with {key('import_files')} (File → Import articles…): .txt, "
+                ".md, .html, .jsonl or annotation files, or whole folders. Dropping files "
+                "on the window imports them too."
+            )
+        return "Choose a document in the list on the left."
 
     def open_document(self, doc_id: int | None) -> None:
-        self.controller.open_document(doc_id)
+        self.focus.open_document(doc_id)
         self._syncing_docs = True
         try:
             row = self.doc_model.row_of(doc_id) if doc_id is not None else None
@@ -386,7 +335,7 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch, ScaleWindow, Network
                 self.doc_view.selectRow(row)
         finally:
             self._syncing_docs = False
-        title = self.controller.state.doc.title if self.controller.state else ""
+        title = self.focus.state.doc.title if self.focus.state else ""
         project = self.session.path.name if self.session else "no project"
         self.setWindowTitle(" — ".join(x for x in (TITLE, title, project) if x))
 
@@ -395,10 +344,10 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch, ScaleWindow, Network
             return
         row = current.row() if hasattr(current, "row") else -1  # type: ignore[union-attr]
         doc_id = self.doc_model.doc_id(row)
-        if doc_id is not None and doc_id != self.controller.doc_id:
+        if doc_id is not None and doc_id != self.focus.doc_id:
             self.open_document(doc_id)
 
-    # ---- drag and drop import -----------------------------------------------------------------
+    # ---- drag and drop import, closing ---------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt's name)
         if event.mimeData().hasUrls():
@@ -408,14 +357,14 @@ class MainWindow(QMainWindow, ProjectActions, ProjectWatch, ScaleWindow, Network
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            self.import_paths(paths)
+            self.project_actions.import_paths(paths)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         # Every operation is already committed: closing never asks to save.
-        self.runner.cancel_all()
-        self.watch_timer.stop()
-        self.position_timer.stop()
-        self.remember_position()
+        self.ctx.runner.cancel_all()
+        self.watch.timer.stop()
+        self.scale.position_timer.stop()
+        self.scale.remember_position()
         if self.session is not None:
             self.session.close()
             self.session = None

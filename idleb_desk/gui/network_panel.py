@@ -1,10 +1,8 @@
 """The window's side of the Network view: the dock, its keys, following the project, export.
 
-Mixed into MainWindow (which provides `session`, `controller`, `settings`, the document
-list and `open_document`). The view follows what the window already announces: the
-document list's model changes after every review operation (its progress cell) and after
-another program commits (the list is re-read), and its current row changes when another
-document opens. A refresh waits for a short pause, so a burst of keys draws once.
+The view follows the window's one change path (`later()` after any change) and the
+document list's current row (another document opened). A refresh waits for a short
+pause, so a burst of keys draws once.
 """
 
 from __future__ import annotations
@@ -16,12 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QWidget
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QTableView, QWidget
 
 from idleb_desk.core.network import Network, load_network
+from idleb_desk.gui import options
 from idleb_desk.gui.modal import return_focus
 from idleb_desk.gui.network_view import NetworkView
 from idleb_desk.gui.review_state import CLAIM
+from idleb_desk.gui.room_context import RoomContext
 
 log = logging.getLogger(__name__)
 
@@ -31,14 +31,12 @@ REFRESH_MS = 150
 PROJECT_REFRESH_MS = 700
 # The view's share of the window height when it opens, until the analyst drags it to
 # another (remembered in the settings): at 1600x1000 it leaves the article about 400 px.
-NETWORK_SHARE = 0.58
 SHARE_RANGE = (0.2, 0.9)
 EXPORT_FILTERS = "GraphML for Gephi (*.graphml);;SVG picture (*.svg);;PNG picture (*.png)"
 
 
 class _ResizeWatch(QObject):
-    """Calls back when a widget is resized (a mixin's eventFilter would be shadowed by
-    QMainWindow's, which comes first in the window's bases)."""
+    """Calls back when a widget is resized."""
 
     def __init__(self, widget: QWidget, resized: Callable[[], None]) -> None:
         super().__init__(widget)
@@ -52,48 +50,65 @@ class _ResizeWatch(QObject):
 
 
 class NetworkPanel:
-    """Mixed into MainWindow."""
-
-    def init_network(self) -> None:
-        self.network_view = NetworkView()
-        self.network_dock = QDockWidget("Network — who said what to whom", self)
-        self.network_dock.setObjectName("networkDock")
-        self.network_dock.setWidget(self.network_view)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.network_dock)
-        self.network_dock.hide()
-        self.network_project = bool(self.settings.value("network/project", False, type=bool))
-        self.network_all = bool(self.settings.value("network/all", False, type=bool))
-        self._network_timer = QTimer(self)
-        self._network_timer.setSingleShot(True)
-        self._network_timer.setInterval(REFRESH_MS)
-        self._network_timer.timeout.connect(self.refresh_network)
-        self.network_view.edge_selected.connect(self._network_edge_selected)
-        self.network_dock.visibilityChanged.connect(self._network_visible)
-        self.network_maximised = False
-        self._network_sizing = False
-        self._dock_watch = _ResizeWatch(self.network_dock, self._network_resized)
-        self.doc_model.dataChanged.connect(self._network_later)
-        self.doc_model.modelReset.connect(self._network_later)
-        self.doc_view.selectionModel().currentRowChanged.connect(self._network_doc_changed)
+    def __init__(self, ctx: RoomContext, doc_view: QTableView, claims_view: QTableView,
+                 text_view: QWidget) -> None:  # fmt: skip
+        self.ctx = ctx
+        self.parent = ctx.parent
+        self.focus = ctx.controller.focus
+        self.claims_view = claims_view
+        self.text_view = text_view
+        self.view = NetworkView()
+        self.dock = QDockWidget("Network — who said what to whom", ctx.parent)
+        self.dock.setObjectName("networkDock")
+        self.dock.setWidget(self.view)
+        ctx.parent.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        self.dock.hide()
+        self.project = options.NETWORK_PROJECT.get(ctx.settings)
+        self.all = options.NETWORK_ALL.get(ctx.settings)
+        self._timer = QTimer(ctx.parent)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self.refresh)
+        self.view.edge_selected.connect(self._edge_selected)
+        self.dock.visibilityChanged.connect(self._visible)
+        self.maximised = False
+        self._sizing = False
+        self._dock_watch = _ResizeWatch(self.dock, self._resized)
+        doc_view.selectionModel().currentRowChanged.connect(self._doc_changed)
         # The claim focused in the article (its row in the claims table) is marked here too.
-        self.claims_view.selectionModel().currentRowChanged.connect(self._network_follow_claim)
+        claims_view.selectionModel().currentRowChanged.connect(self._follow_claim)
+
+    def handlers(self) -> dict[str, Callable[[], Any]]:
+        return {
+            "network_view": self.open_view,
+            "network_next_edge": lambda: self._step(+1),
+            "network_prev_edge": lambda: self._step(-1),
+            "network_focus_claim": self.focus_claim,
+            "network_scope": self.toggle_scope,
+            "network_status": self.toggle_status,
+            "network_zoom_in": lambda: self.view.canvas.zoom(1.25),
+            "network_zoom_out": lambda: self.view.canvas.zoom(1 / 1.25),
+            "network_fit": lambda: self.view.canvas.fit(),
+            "network_maximise": self.toggle_maximised,
+            "export_network": self.ask_and_export,
+        }
 
     # ---- following the project ---------------------------------------------------------------
 
-    def _network_later(self, *_args: Any) -> None:
-        if self.network_dock.isVisible():
-            wait = PROJECT_REFRESH_MS if self.network_project else REFRESH_MS
-            self._network_timer.start(wait)
+    def later(self, *_args: Any) -> None:
+        if self.dock.isVisible():
+            wait = PROJECT_REFRESH_MS if self.project else REFRESH_MS
+            self._timer.start(wait)
 
-    def _network_doc_changed(self, *_args: Any) -> None:
-        if not self.network_project:
-            self._network_later()
+    def _doc_changed(self, *_args: Any) -> None:
+        if not self.project:
+            self.later()
 
-    def _network_follow_claim(self, current: Any, _previous: Any = None) -> None:
-        view, net = self.network_view, self.network_view.network
-        if net is None or not self.network_dock.isVisible() or not current.isValid():
+    def _follow_claim(self, current: Any, _previous: Any = None) -> None:
+        view, net = self.view, self.view.network
+        if net is None or not self.dock.isVisible() or not current.isValid():
             return
-        ids = self.claim_model.ids
+        ids = self.claims_view.model().ids  # type: ignore[attr-defined]
         if not 0 <= current.row() < len(ids):
             return
         claim_id = ids[current.row()]
@@ -103,77 +118,78 @@ class NetworkPanel:
         if index is not None:
             view.mark(index)
 
-    def _network_visible(self, visible: bool) -> None:
+    def _visible(self, visible: bool) -> None:
         if visible:
-            self.refresh_network()
-        elif self.network_maximised and not self.isMinimized():
-            self._network_restore()  # closed while filling the window: the article is back
+            self.refresh()
+        elif self.maximised and not self.parent.isMinimized():
+            self._restore()  # closed while filling the window: the article is back
 
     # ---- room --------------------------------------------------------------------------------
 
-    def network_share(self) -> float:
-        share = self.settings.value("network/share", NETWORK_SHARE, type=float)
+    def share(self) -> float:
+        share = options.NETWORK_SHARE.get(self.ctx.settings)
         return min(max(float(share), SHARE_RANGE[0]), SHARE_RANGE[1])
 
-    def _network_size(self) -> None:
+    def _size(self) -> None:
         """Give the dock its remembered share of the window's height, now."""
-        self._network_sizing = True
+        self._sizing = True
         try:
-            height = int(self.network_share() * self.height())
-            self.resizeDocks([self.network_dock], [height], Qt.Orientation.Vertical)
-            self.layout().activate()  # at once, so the drawing is laid out for its size
+            height = int(self.share() * self.parent.height())
+            self.parent.resizeDocks([self.dock], [height], Qt.Orientation.Vertical)
+            self.parent.layout().activate()  # at once, so the drawing is laid out for its size
         finally:
-            self._network_sizing = False
+            self._sizing = False
 
-    def _network_resized(self) -> None:
+    def _resized(self) -> None:
         """A dock the analyst dragged to another height: remember its share."""
         if (
-            not self._network_sizing
-            and not self.network_maximised
-            and self.network_dock.isVisible()
-            and not self.network_dock.isFloating()
-            and self.height() > 0
+            not self._sizing
+            and not self.maximised
+            and self.dock.isVisible()
+            and not self.dock.isFloating()
+            and self.parent.height() > 0
         ):
-            share = self.network_dock.height() / self.height()
+            share = self.dock.height() / self.parent.height()
             if SHARE_RANGE[0] <= share <= SHARE_RANGE[1]:
-                self.settings.setValue("network/share", round(share, 3))
+                options.NETWORK_SHARE.set(self.ctx.settings, round(share, 3))
 
-    def act_network_maximise(self) -> None:
+    def toggle_maximised(self) -> None:
         """Fill the window with the view (the article and tables hide), or give them back."""
-        if self.network_maximised:
-            self._network_restore()
-            self.show_status("Network: back to its share of the window")
+        if self.maximised:
+            self._restore()
+            self.ctx.status("Network: back to its share of the window")
         else:
-            self.network_maximised = True
-            self.centralWidget().hide()
-            self.show_status("Network: fills the window — M gives the article back")
-        self.network_view.canvas.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.maximised = True
+            self.parent.centralWidget().hide()
+            self.ctx.status("Network: fills the window — M gives the article back")
+        self.view.canvas.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
-    def _network_restore(self) -> None:
-        self.network_maximised = False
-        self.centralWidget().show()
-        if self.network_dock.isVisible():
-            self._network_size()
+    def _restore(self) -> None:
+        self.maximised = False
+        self.parent.centralWidget().show()
+        if self.dock.isVisible():
+            self._size()
 
-    def current_network(self) -> Network:
-        doc = None if self.network_project else self.controller.doc_id
-        if self.session is None or (doc is None and not self.network_project):
-            return Network([], [], doc, not self.network_all)
-        return load_network(self.session.store, doc, reviewed_only=not self.network_all)
+    def current(self) -> Network:
+        doc = None if self.project else self.focus.doc_id
+        session = self.ctx.session()
+        if session is None or (doc is None and not self.project):
+            return Network([], [], doc, not self.all)
+        return load_network(session.store, doc, reviewed_only=not self.all)
 
-    def network_title(self, net: Network) -> str:
+    def title(self, net: Network) -> str:
         """What is drawn, in words (the header's first line, the SVG's title)."""
-        if self.network_project:
+        if self.project:
             where = "Whole project"
         else:
-            title = self.controller.state.doc.title if self.controller.state else ""
+            title = self.focus.state.doc.title if self.focus.state else ""
             where = f"Document: {title}" if title else "No document"
-        which = "all claims" if self.network_all else "reviewed claims only"
+        which = "all claims" if self.all else "reviewed claims only"
         return f"{where} · {which} · {len(net.edges)} claim edges, {len(net.nodes)} nodes"
 
-    def network_header(self, net: Network) -> str:
+    def header(self, net: Network) -> str:
         def key(action: str) -> str:
-            return "/".join(self.keymap.keys(action)[:1]) or "(no key)"
+            return "/".join(self.ctx.keymap.keys(action)[:1]) or "(no key)"
 
         hint = (
             f"{key('network_next_edge')}/{key('network_prev_edge')}: next/previous claim · "
@@ -182,111 +198,94 @@ class NetworkPanel:
         )
         hint += f" · {key('network_maximise')}: fill the window"
         return (
-            f"<b>{html.escape(self.network_title(net))}</b> &nbsp; "
+            f"<b>{html.escape(self.title(net))}</b> &nbsp; "
             f"<span style='color:#444'>{html.escape(hint)}</span>"
         )
 
-    def refresh_network(self, force: bool = False) -> None:
+    def refresh(self, force: bool = False) -> None:
         """Re-read the project and redraw (unless only statuses changed and not `force`),
         keeping the selected claim selected."""
-        self._network_timer.stop()
-        view = self.network_view
+        self._timer.stop()
+        view = self.view
         keep = None
         if view.network is not None and view.current is not None:
             keep = view.network.edges[view.current].claim_id
-        net = self.current_network()
-        if force or not view.update_in_place(net, self.network_header(net)):
-            view.set_network(net, self.network_header(net), keep)
+        net = self.current()
+        if force or not view.update_in_place(net, self.header(net)):
+            view.set_network(net, self.header(net), keep)
 
     # ---- keys ---------------------------------------------------------------------------------
 
-    def act_network_view(self) -> None:
-        opening = not self.network_dock.isVisible()
-        self.network_dock.show()
-        self.network_dock.raise_()
-        if opening and not self.network_dock.isFloating():
-            self._network_size()
-        self.refresh_network()
-        claim = self.controller.focused_claim()
-        net = self.network_view.network
-        if claim is not None and net is not None and self.network_view.current is None:
+    def open_view(self) -> None:
+        opening = not self.dock.isVisible()
+        self.dock.show()
+        self.dock.raise_()
+        if opening and not self.dock.isFloating():
+            self._size()
+        self.refresh()
+        claim = self.focus.focused_claim()
+        net = self.view.network
+        if claim is not None and net is not None and self.view.current is None:
             index = net.edge_index(claim.id)
             if index is not None:
-                self.network_view.mark(index)
-        self.network_view.canvas.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                self.view.mark(index)
+        self.view.canvas.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
-    def act_network_next_edge(self) -> None:
-        if self.network_view.step(+1) is None:
-            self.show_status("The network has no claim edges here (S shows all claims)")
+    def _step(self, step: int) -> None:
+        if self.view.step(step) is None:
+            self.ctx.status("The network has no claim edges here (S shows all claims)")
 
-    def act_network_prev_edge(self) -> None:
-        if self.network_view.step(-1) is None:
-            self.show_status("The network has no claim edges here (S shows all claims)")
-
-    def act_network_focus_claim(self) -> None:
+    def focus_claim(self) -> None:
         """Go to the selected edge's claim in the article, keyboard focus and all."""
-        if self.network_view.current is None:
-            self.show_status("Select a claim edge first (J/K)")
+        if self.view.current is None:
+            self.ctx.status("Select a claim edge first (J/K)")
             return
-        self._network_edge_selected(self.network_view.current)
-        self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self._edge_selected(self.view.current)
+        self.text_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
-    def act_network_scope(self) -> None:
-        self.network_project = not self.network_project
-        self.settings.setValue("network/project", self.network_project)
-        self.refresh_network()
-        self.show_status(
-            "Network: whole project" if self.network_project else "Network: this document"
-        )
+    def toggle_scope(self) -> None:
+        self.project = not self.project
+        options.NETWORK_PROJECT.set(self.ctx.settings, self.project)
+        self.refresh()
+        self.ctx.status("Network: whole project" if self.project else "Network: this document")
 
-    def act_network_status(self) -> None:
-        self.network_all = not self.network_all
-        self.settings.setValue("network/all", self.network_all)
-        self.refresh_network()
-        self.show_status(
-            "Network: all claims" if self.network_all else "Network: reviewed claims only"
-        )
+    def toggle_status(self) -> None:
+        self.all = not self.all
+        options.NETWORK_ALL.set(self.ctx.settings, self.all)
+        self.refresh()
+        self.ctx.status("Network: all claims" if self.all else "Network: reviewed claims only")
 
-    def act_network_zoom_in(self) -> None:
-        self.network_view.canvas.zoom(1.25)
-
-    def act_network_zoom_out(self) -> None:
-        self.network_view.canvas.zoom(1 / 1.25)
-
-    def act_network_fit(self) -> None:
-        self.network_view.canvas.fit()
-
-    def _network_edge_selected(self, index: int) -> None:
-        net = self.network_view.network
+    def _edge_selected(self, index: int) -> None:
+        net = self.view.network
         if net is None:
             return
         edge = net.edges[index]
-        if edge.document_id != self.controller.doc_id:
-            self.open_document(edge.document_id)
-        self.controller.focus_item((CLAIM, edge.claim_id))
+        if edge.document_id != self.focus.doc_id:
+            self.ctx.open_document(edge.document_id)
+        self.focus.focus_item((CLAIM, edge.claim_id))
         names = {n.id: n.name for n in net.nodes}
-        where = "" if self.controller.focus == (CLAIM, edge.claim_id) else " (hidden here)"
-        self.show_status(
+        where = "" if self.focus.item == (CLAIM, edge.claim_id) else " (hidden here)"
+        self.ctx.status(
             f"Claim {edge.claim_id}{where}: {names[edge.source]} → {names[edge.target]}, "
             f"{edge.kind} ({edge.status}) — Enter goes to it"
         )
 
     # ---- export -------------------------------------------------------------------------------
 
-    def ask_network_path(self) -> tuple[str, str]:
+    def ask_path(self) -> tuple[str, str]:
         path, chosen = QFileDialog.getSaveFileName(
-            self, "Export the network", "network.graphml", EXPORT_FILTERS
+            self.parent, "Export the network", "network.graphml", EXPORT_FILTERS
         )
-        return_focus(self)
+        return_focus(self.parent)
         return path, chosen
 
-    def act_export_network(self) -> Path | None:
-        path, chosen = self.ask_network_path()
+    def ask_and_export(self) -> Path | None:
+        path, chosen = self.ask_path()
         if not path:
             return None
-        return self.export_network(Path(path), chosen)
+        return self.export(Path(path), chosen)
 
-    def export_network(self, path: Path, chosen: str = "") -> Path | None:
+    def export(self, path: Path, chosen: str = "") -> Path | None:
         """Write the network as shown (document or project, reviewed or all) to `path`;
         the suffix (else the chosen filter) picks GraphML, SVG or PNG."""
         from idleb_desk.io.graph_export import write_graphml, write_svg
@@ -295,22 +294,22 @@ class NetworkPanel:
         if fmt not in ("graphml", "svg", "png"):
             fmt = next((f for f in ("svg", "png") if f"*.{f}" in chosen), "graphml")
             path = path.with_name(f"{path.name}.{fmt}")
-        if self.network_view.source is None or not self.network_dock.isVisible():
-            net = self.current_network()
-            self.network_view.set_network(net, self.network_header(net))
-        net = self.network_view.source
+        if self.view.source is None or not self.dock.isVisible():
+            net = self.current()
+            self.view.set_network(net, self.header(net))
+        net = self.view.source
         assert net is not None
         try:
             if fmt == "graphml":
                 write_graphml(net, path)
             elif fmt == "svg":
-                write_svg(net, path, self.network_title(net))
-            elif not self.network_view.render_png(path):
+                write_svg(net, path, self.title(net))
+            elif not self.view.render_png(path):
                 raise OSError("nothing to draw, or the image could not be written")
         except OSError as exc:
             from idleb_desk.gui import errors
 
-            errors.show_error(self, "Export failed", f"{path}: {exc.strerror or exc}")
+            errors.show_error(self.parent, "Export failed", f"{path}: {exc.strerror or exc}")
             return None
-        self.show_status(f"Exported the network ({len(net.edges)} claim edges) to {path}")
+        self.ctx.status(f"Exported the network ({len(net.edges)} claim edges) to {path}")
         return path

@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
 
+from idleb_desk.changes import Changes
 from idleb_desk.core.opening import (
     DamagedProjectError,
     ProjectError,
@@ -25,7 +26,8 @@ from idleb_desk.core.opening import (
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.gui import errors
 from idleb_desk.gui.modal import return_focus
-from idleb_desk.gui.workers import CancelFn, ProgressFn, Task, TaskRunner
+from idleb_desk.gui.room_context import RoomContext
+from idleb_desk.gui.workers import CancelFn, ProgressFn, Task
 from idleb_desk.project import PROJECT_GLOBS
 
 log = logging.getLogger(__name__)
@@ -67,27 +69,37 @@ def on_own_store(
 
 
 class ProjectActions:
-    """Mixed into MainWindow (which provides the widgets and `controller`)."""
+    """Open a project, load the model, import, extract, export; the status-bar pieces
+    that say how the model and background work are doing."""
 
-    session: ReviewSession | None
-    extractor: Any
-    model_task: Task | None
-    extract_task: Task | None
-
-    def init_project_actions(self) -> None:
-        self.runner = TaskRunner(self)
-        self.extractor = None
-        self.model_task = None
-        self.extract_task = None
+    def __init__(self, ctx: RoomContext, open_damaged: Callable[[Path, BaseException], None],
+                 set_session: Callable[[ReviewSession | None], None]) -> None:  # fmt: skip
+        self.ctx = ctx
+        self.parent = ctx.parent
+        self.runner = ctx.runner
+        self.open_damaged = open_damaged
+        self.set_session = set_session
+        self.extractor: Any = None
+        self.model_task: Task | None = None
+        self.extract_task: Task | None = None
+        self._model_wanted: str | None = None
         self.model_label = QLabel("Model: not loaded")
         self.model_label.setObjectName("modelStatus")
         self.bg_label = QLabel("")
         self.bg_cancel = QPushButton("Cancel")
         self.bg_cancel.hide()
-        bar = self.statusBar()
+        bar = ctx.parent.statusBar()
         bar.addPermanentWidget(self.bg_label)
         bar.addPermanentWidget(self.bg_cancel)
         bar.addPermanentWidget(self.model_label)
+
+    def handlers(self) -> dict[str, Callable[[], Any]]:
+        return {
+            "open_project": self.ask_and_open,
+            "import_files": self.ask_and_import,
+            "export_csv": self.export_csv,
+            "export_jsonl": self.export_jsonl,
+        }
 
     # ---- project ----------------------------------------------------------------------------
 
@@ -104,71 +116,45 @@ class ProjectActions:
             if seed and session.read_only_reason is None:
                 ensure_seed(session.store)
         except DamagedProjectError as exc:
-            self.offer_recovery(Path(path), exc)
+            self.open_damaged(Path(path), exc)
             return False
         except ProjectError as exc:
-            errors.show_error(self, "Cannot open project", errors.describe(exc))
+            errors.show_error(self.parent, "Cannot open project", errors.describe(exc))
             return False
         except OSError as exc:
-            errors.show_error(self, "Cannot open project", f"{path}: {exc.strerror or exc}")
+            errors.show_error(self.parent, "Cannot open project", f"{path}: {exc.strerror or exc}")
             return False
+        if self.extract_task is not None:
+            self.extract_task.cancel()
         self.set_session(session)
         if session.store.backup_path is not None:
-            self.show_status(
+            self.ctx.status(
                 f"Upgraded {session.path.name}; a backup copy is at {session.store.backup_path}"
             )
         for notice in session.notices:
-            errors.show_error(self, "Project opened with a warning", notice)
+            errors.show_error(self.parent, "Project opened with a warning", notice)
         self.maybe_extract()
         return True
 
-    def set_session(self, session: ReviewSession | None) -> None:
-        if self.extract_task is not None:
-            self.extract_task.cancel()
-        self.remember_position()  # of the project being left
-        old = self.session
-        self.session = session
-        self.controller.set_session(session)
-        if old is not None and old is not session:
-            old.close()
-        self.show_read_only()
-        self.refresh_documents()
-        self.resume([d.id for d in self.doc_model.docs])
-        self.view.setFocus()
-        if session is None:
-            self.show_status("No project open — Ctrl+O opens one")
-
-    def refresh_documents(self) -> None:
-        self.doc_model.set_documents(self.session.documents() if self.session else [])
-        self.view.setPlaceholderText(self.empty_hint())
-
-    def empty_hint(self) -> str:
-        """What the empty article area says: how to get something to read into it."""
-
-        def key(action: str) -> str:
-            return " or ".join(self.keymap.keys(action)[:1]) or "no key"
-
-        if self.session is None:
-            return f"No project is open. {key('open_project')} (File → Open project) opens one."
-        if not self.doc_model.docs:
-            if self.session.read_only_reason is not None:
-                return "This project has no articles, and it is open read-only."
-            return (
-                "This project has no articles yet.\n\n"
-                f"Import some with {key('import_files')} (File → Import articles…): .txt, "
-                ".md, .html, .jsonl or annotation files, or whole folders. Dropping files "
-                "on the window imports them too."
-            )
-        return "Choose a document in the list on the left."
+    def reread(self) -> None:
+        """Show what this window's own worker committed; marked as seen first, so the
+        next poll (`ProjectWatch`) does not re-read it again."""
+        session = self.ctx.session()
+        if session is not None:
+            try:
+                session.changed_elsewhere()
+            except ProjectError as exc:
+                log.warning("polling %s: %s", session.path, exc)
+        self.ctx.apply_changes(Changes.all())
 
     def ask_project_path(self) -> str:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open project", "", f"idleb_desk projects ({PROJECT_GLOBS});;All files (*)"
+            self.parent, "Open project", "", f"idleb_desk projects ({PROJECT_GLOBS});;All files (*)"
         )
-        return_focus(self)
+        return_focus(self.parent)
         return path
 
-    def act_open_project(self) -> None:
+    def ask_and_open(self) -> None:
         path = self.ask_project_path()
         if path:
             self.open_project(path)
@@ -204,10 +190,10 @@ class ProjectActions:
         name = getattr(extractor, "model_label", "spaCy")
         self.model_label.setText(f"Model: ready ({name})")
         self.model_label.setToolTip(f"Suggestions come from {name}")
-        wanted = getattr(self, "_model_wanted", None)
+        wanted = self._model_wanted
         if wanted and not (name.startswith(f"{wanted}-") or Path(wanted).exists()):
             # A mistyped --model must not pass unnoticed behind a working fallback.
-            self.show_status(f"Model {wanted!r} could not be loaded; using {name}")
+            self.ctx.status(f"Model {wanted!r} could not be loaded; using {name}")
         self.maybe_extract()
 
     def _model_missing(self, exc: BaseException) -> None:
@@ -215,15 +201,16 @@ class ProjectActions:
         self.model_label.setText(MODEL_MISSING)
         self.model_label.setToolTip(errors.describe(exc))
         log.warning("%s", errors.describe(exc))
-        self.show_status(f"{model_problem(exc)} — annotate by hand")
+        self.ctx.status(f"{model_problem(exc)} — annotate by hand")
 
     def maybe_extract(self) -> None:
         """Suggest for documents no model has seen yet (e.g. the seed), in the background."""
-        if self.extractor is None or self.session is None or self.extract_task is not None:
+        session = self.ctx.session()
+        if self.extractor is None or session is None or self.extract_task is not None:
             return
-        if self.session.read_only_reason is not None:
+        if session.read_only_reason is not None:
             return
-        path, extractor = self.session.path, self.extractor
+        path, extractor = session.path, self.extractor
 
         def work(store: Any, progress: ProgressFn, cancelled: CancelFn) -> int:
             from idleb_desk.io.importer import extract_documents
@@ -253,40 +240,43 @@ class ProjectActions:
 
     def _extracted(self, count: int) -> None:
         self._end_background()
-        if count and self.session is not None:
+        if count and self.ctx.session() is not None:
             self.reread()
-            self.show_status(f"Suggestions added to {count} document(s)")
+            self.ctx.status(f"Suggestions added to {count} document(s)")
 
     def _extract_failed(self, exc: BaseException) -> None:
         self._end_background()
-        errors.show_error(self, "Extraction failed", errors.describe(exc))
+        errors.show_error(self.parent, "Extraction failed", errors.describe(exc))
 
     # ---- import and export ---------------------------------------------------------------------
 
     def ask_import_paths(self) -> list[str]:
         paths, _ = QFileDialog.getOpenFileNames(
-            self,
+            self.parent,
             "Import articles",
             "",
             "Articles and annotated files (*.txt *.md *.html *.htm *.jsonl *.json *.spacy *.ann)"
             ";;All files (*)",
         )
-        return_focus(self)
+        return_focus(self.parent)
         return paths
 
-    def act_import_files(self) -> None:
+    def ask_and_import(self) -> None:
         paths = self.ask_import_paths()
         if paths:
             self.import_paths([Path(p) for p in paths])
 
     def import_paths(self, paths: list[Path]) -> Task | None:
-        if self.session is None:
-            errors.show_error(self, "Nothing to import into", "Open a project first (Ctrl+O).")
+        session = self.ctx.session()
+        if session is None:
+            errors.show_error(
+                self.parent, "Nothing to import into", "Open a project first (Ctrl+O)."
+            )
             return None
-        if self.session.read_only_reason is not None:
-            errors.show_error(self, "Nothing was imported", self.session.read_only_reason)
+        if session.read_only_reason is not None:
+            errors.show_error(self.parent, "Nothing was imported", session.read_only_reason)
             return None
-        path, extractor = self.session.path, self.extractor
+        path, extractor = session.path, self.extractor
 
         def work(store: Any, progress: ProgressFn, cancelled: CancelFn) -> Any:
             from idleb_desk.io.importer import import_paths
@@ -302,42 +292,44 @@ class ProjectActions:
 
     def _imported(self, report: Any) -> None:
         self.reread()
-        if self.controller.state is None and self.doc_model.docs:
-            self.open_document(self.doc_model.docs[0].id)
-        self.show_status(f"Import: {report.summary()}")
+        docs = self.ctx.session().documents() if self.ctx.session() else []  # type: ignore[union-attr]
+        if self.ctx.controller.focus.state is None and docs:
+            self.ctx.open_document(docs[0].id)
+        self.ctx.status(f"Import: {report.summary()}")
         problems = list(getattr(report, "problems", []))
         if problems:
             shown = "\n".join(str(p) for p in problems[:20])
             more = f"\n… and {len(problems) - 20} more" if len(problems) > 20 else ""
-            errors.show_error(self, "Some files were not imported", shown + more)
+            errors.show_error(self.parent, "Some files were not imported", shown + more)
         self.maybe_extract()
 
     def _task_failed(self, title: str) -> Any:
-        return lambda exc: errors.show_error(self, title, errors.describe(exc))
+        return lambda exc: errors.show_error(self.parent, title, errors.describe(exc))
 
     def ask_export_dir(self) -> str:
-        path = QFileDialog.getExistingDirectory(self, "Export CSV into folder")
-        return_focus(self)
+        path = QFileDialog.getExistingDirectory(self.parent, "Export CSV into folder")
+        return_focus(self.parent)
         return path
 
     def ask_jsonl_path(self) -> str:
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export JSONL", "annotations.jsonl", "JSON lines (*.jsonl)"
+            self.parent, "Export JSONL", "annotations.jsonl", "JSON lines (*.jsonl)"
         )
-        return_focus(self)
+        return_focus(self.parent)
         return path
 
     def _export(
         self, title: str, export: Callable[..., Any], done: Callable[[Any], None]
     ) -> Task | None:
         """Run `export(store, progress, cancelled)` off the GUI thread on its own Store."""
-        if self.session is None:
+        session = self.ctx.session()
+        if session is None:
             return None
-        read_only = self.session.read_only_reason is not None
-        work = on_own_store(self.session.path, export, read_only)
+        read_only = session.read_only_reason is not None
+        work = on_own_store(session.path, export, read_only)
         return self.runner.run(title, work, done, self._task_failed("Export failed"))
 
-    def act_export_csv(self) -> Task | None:
+    def export_csv(self) -> Task | None:
         out = self.ask_export_dir()
         if not out:
             return None
@@ -346,10 +338,10 @@ class ProjectActions:
         return self._export(
             "Exporting CSV",
             lambda store, progress, cancelled: export_csv(store, out, False, progress, cancelled),
-            lambda report: self.show_status(f"Exported: {report.summary()}"),
+            lambda report: self.ctx.status(f"Exported: {report.summary()}"),
         )
 
-    def act_export_jsonl(self) -> Task | None:
+    def export_jsonl(self) -> Task | None:
         out = self.ask_jsonl_path()
         if not out:
             return None
@@ -357,9 +349,9 @@ class ProjectActions:
 
         def done(report: Any) -> None:
             if getattr(report, "cancelled", False):
-                self.show_status("Export cancelled; no file was written")
+                self.ctx.status("Export cancelled; no file was written")
             else:
-                self.show_status(f"Exported {report.documents} documents to {report.path}")
+                self.ctx.status(f"Exported {report.documents} documents to {report.path}")
 
         return self._export(
             "Exporting JSONL",

@@ -1,0 +1,30 @@
+"""The widgets review keys draw into, handed to Focus and ChangeView as one value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QTableView
+
+from idleb_desk.gui.article_view import ArticleView
+from idleb_desk.gui.claim_editor import ClaimEditor
+from idleb_desk.gui.highlighter import FormatCache, SpanHighlighter
+from idleb_desk.gui.tables import ActorTableModel, ClaimTableModel
+
+
+@dataclass
+class ReviewWidgets:
+    view: ArticleView
+    highlighter: SpanHighlighter
+    formats: FormatCache
+    actors: ActorTableModel
+    claims: ClaimTableModel
+    actors_view: QTableView
+    claims_view: QTableView
+    claim_editor: ClaimEditor
+
+
+def quote(text: str, n: int = 50) -> str:
+    """A span's text for the status bar: one line, cut at `n` characters."""
+    text = " ".join(text.split())
+    return f"'{text}'" if len(text) <= n else f"'{text[: n - 1]}…'"
