@@ -146,14 +146,14 @@ class Focus(QObject):
     def render(self) -> None:
         """Show the focus: marks in the article, the claim panel, the tables' rows."""
         state = self.state
-        marks = []
+        marks: list[tuple[int, int, object]] = []
         claim = self.active_claim()
         if state is not None and claim is not None:
             for role, span in state.claim_parts(claim):
                 marks.append((span.start, span.end, self.w.formats.focus_format(span.label, role)))
-        span = self.focused_span() if state is not None else None
-        if span is not None and (self.item is None or self.item[0] == SPAN):
-            marks.append((span.start, span.end, self.w.formats.focus_format(span.label)))
+        focused = self.focused_span() if state is not None else None
+        if focused is not None and (self.item is None or self.item[0] == SPAN):
+            marks.append((focused.start, focused.end, self.w.formats.focus_format(focused.label)))
         if marks != self._marks:  # a fold and then a focus move render twice per key
             self._marks = marks
             self.w.view.set_marks(marks)

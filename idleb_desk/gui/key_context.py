@@ -4,9 +4,9 @@ review operation the same way (errors as messages, then its changes drawn)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from idleb_desk.changes import Changes
 from idleb_desk.core import offsets as core_offsets
@@ -68,12 +68,15 @@ class KeyContext:
             self.apply_changes(take_changes(self.session, changed(result)))
         return result
 
-    def here(self, **ids: Any) -> Changes:
-        """Changes of the open document: `spans=…`, `claims=…` as iterables of ids."""
+    def here(
+        self, spans: Iterable[int | None] = (), claims: Iterable[int | None] = ()
+    ) -> Changes:
+        """Changes of the open document: these spans and claims."""
         doc = self.focus.doc_id
         return Changes(
             documents=frozenset(() if doc is None else (doc,)),
-            **{kind: frozenset(i for i in v if i is not None) for kind, v in ids.items()},
+            spans=frozenset(i for i in spans if i is not None),
+            claims=frozenset(i for i in claims if i is not None),
         )
 
     def saved(self, what: str) -> None:

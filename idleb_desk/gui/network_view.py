@@ -336,4 +336,4 @@ class NetworkView(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         scene.render(painter, QRectF(0, 0, width, height), rect)
         painter.end()
-        return image.save(str(path), "PNG")
+        return image.save(str(path), b"PNG")

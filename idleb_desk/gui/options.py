@@ -76,7 +76,7 @@ UPGRADES: dict[int, Callable[[QSettings], None]] = {1: _v1_to_v2}
 
 def settings_version(settings: QSettings) -> int:
     try:
-        return int(settings.value(VERSION_KEY, 1))
+        return int(str(settings.value(VERSION_KEY, 1)))
     except (TypeError, ValueError):
         return 1
 

@@ -137,7 +137,7 @@ class ScaleKeys:
         return kind, ident, obj.flag, obj.comment
 
     def _note_changes(self, kind: str, ident: int) -> Changes:
-        return self.ctx.here(**{"spans" if kind == SPAN else "claims": [ident]})
+        return self.ctx.here(spans=[ident]) if kind == SPAN else self.ctx.here(claims=[ident])
 
     def flag(self) -> None:
         ctx, note, session = self.ctx, self._focused_note(), self.ctx.session

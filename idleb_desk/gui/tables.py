@@ -192,19 +192,19 @@ class ActorTableModel(_RowModel):
         s = self.state.spans.get(ident) if self.state else None
         return (s.start, -s.end, s.id) if s and s.layer == LAYER_ACTOR else None
 
-    def span(self, ident: int) -> Span | None:
+    def span_of(self, ident: int) -> Span | None:
         return self.state.spans.get(ident) if self.state else None
 
     def label_of(self, ident: int) -> str | None:
-        s = self.span(ident)
+        s = self.span_of(ident)
         return s.label if s else None
 
     def origin_of(self, ident: int) -> str:
-        s = self.span(ident)
+        s = self.span_of(ident)
         return s.origin if s else ""
 
     def cell(self, ident: int, column: int) -> str:
-        s = self.span(ident)
+        s = self.span_of(ident)
         if s is None:
             return ""
         if column == 0:
@@ -258,7 +258,7 @@ class ClaimTableModel(_RowModel):
         c = self.claim(ident)
         if c is None or column not in (0, 1, 2, 3):
             return self.cell(ident, column)
-        ids = {
+        ids: list[int | None] = {
             0: [c.speaker_span_id],
             1: [c.cue_span_id],
             2: list(c.content_part_ids) or [c.content_span_id],

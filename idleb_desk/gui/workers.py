@@ -73,17 +73,17 @@ class Task(QObject):
         self._on_error = on_error
         self._on_progress = on_progress
         self._closed = False
-        self.thread = _Thread(fn, self.cancel_event)
+        self.runner = _Thread(fn, self.cancel_event)
         # Queued: the slots run in the GUI thread whatever thread emits.
         queued = Qt.ConnectionType.QueuedConnection
-        self.thread.progressed.connect(self._progress, queued)
-        self.thread.succeeded.connect(self._done, queued)
-        self.thread.failed.connect(self._failed, queued)
+        self.runner.progressed.connect(self._progress, queued)
+        self.runner.succeeded.connect(self._done, queued)
+        self.runner.failed.connect(self._failed, queued)
         if dialog is not None:
             dialog.canceled.connect(self.cancel)
 
     def start(self) -> None:
-        self.thread.start()
+        self.runner.start()
 
     def cancel(self) -> None:
         self.cancel_event.set()
@@ -95,7 +95,7 @@ class Task(QObject):
         return self.cancel_event.is_set()
 
     def wait(self, ms: int = 30000) -> bool:
-        return self.thread.wait(ms)
+        return self.runner.wait(ms)
 
     def _progress(self, i: int, n: int, name: str) -> None:
         if self._closed:
@@ -113,9 +113,9 @@ class Task(QObject):
 
     def _close(self) -> None:
         self._closed = True
-        self.thread.wait()
+        self.runner.wait()
         with contextlib.suppress(RuntimeError, TypeError):
-            self.thread.progressed.disconnect(self._progress)
+            self.runner.progressed.disconnect(self._progress)
         dialog, self.dialog = self.dialog, None
         if dialog is not None:
             with contextlib.suppress(RuntimeError, TypeError):
