@@ -30,18 +30,15 @@ def _differs(before: Snapshot, after: Snapshot, table: str) -> dict[str, tuple[A
     return out
 
 
-def changes_between(
-    before: Snapshot, after: Snapshot, documents: Iterable[int] = (), actors: Iterable[int] = ()
-) -> Changes:
+def changes_between(before: Snapshot, after: Snapshot, documents: Iterable[int] = ()) -> Changes:
     """The rows that differ between two snapshots of the same rows, by kind.
 
-    `documents` names documents besides those of the rows (a project event's list);
-    `actors` actors besides those of the rows (made on first use inside an operation).
-    An actor is named when its row changed or when a span that names it (before or after)
+    `documents` names documents besides those of the rows (a project event's list). An
+    actor is named when its row changed or when a span that names it (before or after)
     changed: its mention list and counts are what the Actors panel shows.
     """
     docs = set(documents)
-    named = set(actors)
+    named: set[int] = set()
     spans = _differs(before, after, "spans")
     claims = _differs(before, after, "claims")
     for rows in (spans, claims):

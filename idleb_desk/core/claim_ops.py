@@ -174,9 +174,7 @@ class ClaimOps:
             target = self._role_span(op, claim, "addressee", span_id, rng)
             self._stamp_claim(op, claim)
             if target not in claim.addressee_span_ids:
-                claims_q.add_addressee(
-                    self.store, claim_id, target, len(claim.addressee_span_ids)
-                )
+                claims_q.add_addressee(self.store, claim_id, target, len(claim.addressee_span_ids))
         return self.store.claim(claim_id)
 
     def remove_addressee(self, claim_id: int, span_id: int) -> Claim:

@@ -17,7 +17,7 @@ from typing import Any
 from idleb_desk.changes import Changes
 from idleb_desk.core.change_log import changes_between
 from idleb_desk.model import Event
-from idleb_desk.store import actors, history, undo_groups
+from idleb_desk.store import history, undo_groups
 from idleb_desk.store.rows import now
 from idleb_desk.store.store import Store
 
@@ -35,9 +35,6 @@ class Op:
     document_id: int | None
     time: str
     before: history.Snapshot = field(default_factory=dict)
-    # The newest actor before the operation: actors made on first use (`Store.actor_id_for`,
-    # when a mention links to a new name) are the ids above it.
-    last_actor: int = 0
 
     def touch(self, table: str, row_id: int | None) -> None:
         """Remember a row's state before the operation changes it."""
@@ -92,13 +89,11 @@ def operation(
     changes = None
     try:
         with store.transaction():
-            if sink is not None:
-                op.last_actor = actors.last_id(store)
             yield op
             after = op.after()
-            if sink is not None:
-                made = actors.ids_above(store, op.last_actor)
-                changes = changes_between(op.before, after, actors=made)
+            # An actor made on first use (a mention linking to a new name) is named through
+            # the span that links to it.
+            changes = changes_between(op.before, after) if sink is not None else None
             if after != op.before:
                 docs = history.documents_of(op.before, after) if project_wide else None
                 event_id = history.append_event(

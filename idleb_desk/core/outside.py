@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from idleb_desk.changes import NO_CHANGES, Changes
 from idleb_desk.core.change_log import changes_between
 from idleb_desk.model import Event
-from idleb_desk.store import actors, claims, documents, history, settings, spans
+from idleb_desk.store import claims, documents, history, settings, spans
 from idleb_desk.store.store import Store
 
 
@@ -31,7 +31,6 @@ class OutsideMark:
     documents: tuple[int, int, int]  # `store.documents.marks`
     spans: tuple[int, int]  # (count, newest id)
     claims: tuple[int, int]
-    last_actor: int
     settings: str  # `store.settings.digest`
 
 
@@ -46,7 +45,6 @@ def read_mark(store: Store, data_version: int | None = None) -> OutsideMark:
         documents.marks(store),
         spans.marks(store),
         claims.marks(store),
-        actors.last_id(store),
         settings.digest(store),
     )
 
@@ -84,8 +82,6 @@ def outside_changes(
     out = NO_CHANGES
     for event in theirs:
         out = out | event_changes(store, event)
-    made = actors.ids_above(store, seen.last_actor)
-    out = out | Changes(actors=frozenset(made))
     return (out if out else Changes.all()), now
 
 

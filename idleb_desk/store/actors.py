@@ -24,14 +24,3 @@ def merge(store: Store, source_id: int, target_id: int) -> None:
 def insert(store: Store, name: str, label: str) -> int:
     cur = store.con.execute("INSERT INTO actors (name, label) VALUES (?, ?)", (name, label))
     return int(cur.lastrowid or 0)
-
-
-def last_id(store: Store) -> int:
-    """The newest actor's id (0 for none): actors made on first use by `Store.actor_id_for`
-    inside an operation are the ids above the one read before it."""
-    return int(store.execute("SELECT coalesce(max(id), 0) FROM actors").fetchone()[0])
-
-
-def ids_above(store: Store, after: int) -> list[int]:
-    rows = store.execute("SELECT id FROM actors WHERE id > ? ORDER BY id", (after,)).fetchall()
-    return [int(r[0]) for r in rows]
