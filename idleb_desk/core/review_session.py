@@ -71,10 +71,10 @@ class ReviewSession:
       memory_documents
     - `bulk` (`BulkOps`): occurrences, accept_every, reject_every, set_flag, set_comment,
       suggestions_left, finish_document, find_all, last_position, remember_position
-    - `undo_ops` (`UndoOps`): can_undo, can_redo, undo, redo
-    - the session itself: reads (documents, document, spans, span, claims, claim, regions,
-      actor_name, events, next_unreviewed), mark_document_done, `take_changes` (what this
-      session changed since the last call), `changes_elsewhere` / `changed_elsewhere`
+    - `undo_ops` (`UndoOps`): can_undo, can_redo, undo_event, redo_event, undo, redo
+    - the session itself: documents, document, spans, span, claims, claim, regions,
+      actor_name, events, next_unreviewed (reads), mark_document_done, take_changes (what
+      this session changed since the last call), changes_elsewhere / changed_elsewhere
       (what other connections committed), close.
 
     The methods above are thin delegations to the parts, kept so that callers need not
@@ -114,10 +114,6 @@ class ReviewSession:
     @property
     def reviewer(self) -> str:
         return self.context.reviewer
-
-    @property
-    def origin(self) -> str:
-        return self.context.origin
 
     @property
     def notices(self) -> list[str]:
@@ -347,23 +343,15 @@ class ReviewSession:
         return self.bulk.occurrences(span_id, project)
 
     def accept_every(
-        self,
-        span_id: int,
-        project: bool = False,
-        progress: ProgressFn | None = None,
-        cancelled: CancelFn | None = None,
-        step_ms: float = STEP_MS,
-    ) -> BulkResult:
+        self, span_id: int, project: bool = False, progress: ProgressFn | None = None,
+        cancelled: CancelFn | None = None, step_ms: float = STEP_MS,
+    ) -> BulkResult:  # fmt: skip
         return self.bulk.accept_every(span_id, project, progress, cancelled, step_ms)
 
     def reject_every(
-        self,
-        span_id: int,
-        project: bool = False,
-        progress: ProgressFn | None = None,
-        cancelled: CancelFn | None = None,
-        step_ms: float = STEP_MS,
-    ) -> BulkResult:
+        self, span_id: int, project: bool = False, progress: ProgressFn | None = None,
+        cancelled: CancelFn | None = None, step_ms: float = STEP_MS,
+    ) -> BulkResult:  # fmt: skip
         return self.bulk.reject_every(span_id, project, progress, cancelled, step_ms)
 
     def set_flag(self, kind: str, item_id: int, flag: str | None) -> None:
@@ -394,6 +382,13 @@ class ReviewSession:
 
     def can_redo(self, document_id: int) -> bool:
         return self.undo_ops.can_redo(document_id)
+
+    def undo_event(self, document_id: int) -> Event | None:
+        """The event `undo` would undo now (label it with `core.undo_labels`)."""
+        return self.undo_ops.undo_event(document_id)
+
+    def redo_event(self, document_id: int) -> Event | None:
+        return self.undo_ops.redo_event(document_id)
 
     def undo(self, document_id: int) -> Event | None:
         """Undo this reviewer's newest operation on the document; None if there is none."""

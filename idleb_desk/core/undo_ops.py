@@ -34,6 +34,15 @@ class UndoOps:
     def can_redo(self, document_id: int) -> bool:
         return history.next_undone(self.store.con, document_id, self.reviewer) is not None
 
+    def undo_event(self, document_id: int) -> Event | None:
+        """What `undo` would undo now (a bulk action's steps as one event), for its label."""
+        event = history.last_done(self.store.con, document_id, self.reviewer)
+        return None if event is None else undo_groups.whole(self.store.con, event)
+
+    def redo_event(self, document_id: int) -> Event | None:
+        event = history.next_undone(self.store.con, document_id, self.reviewer)
+        return None if event is None else undo_groups.whole(self.store.con, event)
+
     def undo(self, document_id: int) -> Event | None:
         """Undo this reviewer's newest operation on the document; None if there is none."""
         event = history.last_done(self.store.con, document_id, self.reviewer)
