@@ -28,7 +28,7 @@ class OutsideMark:
     data_version: int
     last_event: int  # the newest event seen
     done_events: int  # of the events up to last_event, how many stand done
-    documents: tuple[int, int, int]  # `store.documents.marks`
+    documents: tuple[int, int]  # `store.documents.marks`
     spans: tuple[int, int]  # (count, newest id)
     claims: tuple[int, int]
     settings: str  # `store.settings.digest`

@@ -7,9 +7,7 @@ it changed; `take_changes` hands that over, for the window to redraw in one way.
 
 from __future__ import annotations
 
-import getpass
 import logging
-import os
 from pathlib import Path
 
 from idleb_desk import actor_link
@@ -21,7 +19,7 @@ from idleb_desk.core.claim_ops import ClaimOps
 from idleb_desk.core.memory_ops import MemoryOps
 from idleb_desk.core.outside import outside_changes, read_mark
 from idleb_desk.core.search import Match
-from idleb_desk.core.session_context import SessionContext
+from idleb_desk.core.session_context import SessionContext, default_reviewer
 from idleb_desk.core.span_ops import SpanOps
 from idleb_desk.core.undo_ops import UndoOps
 from idleb_desk.model import (
@@ -42,17 +40,6 @@ from idleb_desk.store.lockfile import ProjectLock
 from idleb_desk.store.store import Store
 
 log = logging.getLogger(__name__)
-
-
-def default_reviewer() -> str:
-    """The analyst's name: IDLEB_DESK_REVIEWER, else the login name."""
-    name = os.environ.get("IDLEB_DESK_REVIEWER", "").strip()
-    if name:
-        return name
-    try:
-        return getpass.getuser() or "analyst"
-    except (OSError, KeyError):
-        return "analyst"
 
 
 class ReviewSession:
@@ -318,15 +305,24 @@ class ReviewSession:
 
     # ---- project memory (`memory`) -------------------------------------------------------
 
+    # The window reads these after an operation and clears them once folded in.
     @property
     def memory_touched(self) -> tuple[int, ...]:
         """Span ids of the open document the last operation's memory step touched."""
         return self.memory.touched
 
+    @memory_touched.setter
+    def memory_touched(self, ids: tuple[int, ...]) -> None:
+        self.memory.touched = ids
+
     @property
     def memory_documents(self) -> tuple[int, ...]:
         """Other documents whose suggestions the last operation's memory step changed."""
         return self.memory.documents
+
+    @memory_documents.setter
+    def memory_documents(self, ids: tuple[int, ...]) -> None:
+        self.memory.documents = ids
 
     @property
     def memory_note(self) -> str:

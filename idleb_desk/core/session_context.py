@@ -10,6 +10,8 @@ registers into `after_decision`), so nothing depends on the order of base classe
 from __future__ import annotations
 
 import contextlib
+import getpass
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +21,18 @@ from idleb_desk.core.change_log import ChangeLog
 from idleb_desk.core.ops import Op, operation
 from idleb_desk.store import settings, undo_groups
 from idleb_desk.store.store import Store
+
+
+def default_reviewer() -> str:
+    """The analyst's name: IDLEB_DESK_REVIEWER, else the login name."""
+    name = os.environ.get("IDLEB_DESK_REVIEWER", "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser() or "analyst"
+    except (OSError, KeyError):
+        return "analyst"
+
 
 # Called inside an accept, reject, relabel, resize or create of a span, in the same
 # transaction and event, with the operation and the span it changed.

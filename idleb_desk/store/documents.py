@@ -136,10 +136,8 @@ def suggestions_left(store: Store, doc_id: int) -> int:
     return int(row[0])
 
 
-def marks(store: Store) -> tuple[int, int, int]:
-    """(count, newest id, count extracted) of the documents: what another program's
-    import or extraction changes, and no logged review operation does."""
-    row = store.execute(
-        "SELECT count(*), coalesce(max(id), 0), count(extracted_with) FROM documents"
-    ).fetchone()
-    return int(row[0]), int(row[1]), int(row[2])
+def marks(store: Store) -> tuple[int, int]:
+    """(count, newest id) of the documents: what another program's import changes, and
+    no logged review operation does. Read from an index, never the texts."""
+    row = store.execute("SELECT count(*), coalesce(max(id), 0) FROM documents").fetchone()
+    return int(row[0]), int(row[1])

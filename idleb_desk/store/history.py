@@ -403,7 +403,9 @@ def listed_documents(con: sqlite3.Connection, event_id: int) -> list[int]:
 def done_up_to(con: sqlite3.Connection, last_id: int) -> int:
     """How many events up to `last_id` stand done: an undo or redo of one of them (by
     anyone) changes it; a new operation dropping an undone event's redo does not."""
+    # The index holds state and id: counting from it never reads the events' snapshots.
     row = con.execute(
-        "SELECT count(*) FROM events WHERE id <= ? AND state = ?", (last_id, DONE)
+        "SELECT count(*) FROM events INDEXED BY events_doc WHERE id <= ? AND state = ?",
+        (last_id, DONE),
     ).fetchone()
     return int(row[0])
