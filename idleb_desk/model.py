@@ -204,6 +204,27 @@ class Claim:
     flag: str | None = None
     comment: str = ""
 
+    @property
+    def part_ids(self) -> tuple[int, ...]:
+        """The spans of its roles, in role order: speaker, cue, content, the content's
+        parts, addressees (no None, no repeats)."""
+        ids = (
+            self.speaker_span_id,
+            self.cue_span_id,
+            self.content_span_id,
+            *self.content_part_ids,
+            *self.addressee_span_ids,
+        )
+        return tuple(dict.fromkeys(i for i in ids if i is not None))
+
+    @property
+    def span_ids(self) -> tuple[int, ...]:
+        """Every span the claim uses: its roles' (`part_ids`), then the speaker's
+        antecedent (the name a pronoun speaker stands for)."""
+        ante = self.antecedent_span_id
+        parts = self.part_ids
+        return parts if ante is None or ante in parts else (*parts, ante)
+
 
 @dataclass(frozen=True)
 class Actor:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -134,4 +135,40 @@ def test_store_imports_only_the_values_below_it() -> None:
         for name in _imports(path)
         if any(name == layer or name.startswith(layer + ".") for layer in above)
     ]
+    assert offenders == []
+
+
+# SQL in a string: the statement words as SQLite code writes them (upper case), so prose
+# such as "select a span" is not taken for a query.
+_SQL_WORDS = re.compile(
+    r"\b(SELECT\s.+\sFROM|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|PRAGMA\s+\w+"
+    r"|CREATE\s+(TABLE|INDEX)|ALTER\s+TABLE|DROP\s+TABLE)\b",
+    re.DOTALL,
+)
+
+
+@pytest.mark.parametrize("layer", ("core", "io"))
+def test_sql_lives_in_the_store(layer: str) -> None:
+    """Issue 18: core and io ask store functions named for what they store; no SQL
+    outside `store/` (no `.execute` call, no statement in a string)."""
+    offenders: list[str] = []
+    for path in _modules(layer):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        where = path.relative_to(PACKAGE)
+        # Docstrings may name a statement ("`PRAGMA data_version` says...") without running it.
+        docs = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("execute", "executemany", "executescript")
+            ):
+                offenders.append(f"{where}:{node.lineno} calls .{node.func.attr}()")
+            elif (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in docs
+                and _SQL_WORDS.search(node.value)
+            ):
+                offenders.append(f"{where}:{node.lineno} holds SQL {node.value[:40]!r}")
     assert offenders == []

@@ -5,6 +5,9 @@ per-item operations it reuses (accept_span, reject_claim, ...) join the bulk ope
 instead of logging their own (see `core.ops.operation`). A project-wide bulk operation is
 logged with document_id NULL and the documents it touched, so one Ctrl+Z in any of those
 documents undoes it everywhere.
+
+A part of `ReviewSession` (`session.bulk`), over the session's span, claim and memory
+parts.
 """
 
 from __future__ import annotations
@@ -14,9 +17,12 @@ from dataclasses import dataclass
 
 from idleb_desk.core.bulk_steps import STEP_MS, BulkPlan, CancelFn, ProgressFn, run_steps
 from idleb_desk.core.claim_ops import ClaimOps
-from idleb_desk.core.ops import ReviewError, operation
+from idleb_desk.core.memory_ops import MemoryOps
+from idleb_desk.core.ops import ReviewError
 from idleb_desk.core.search import Match
 from idleb_desk.core.search import find_all as _find_all
+from idleb_desk.core.session_context import SessionContext
+from idleb_desk.core.span_ops import SpanOps
 from idleb_desk.model import (
     DOC_DONE,
     FLAG_UNCERTAIN,
@@ -24,6 +30,9 @@ from idleb_desk.model import (
     SUGGESTED,
     Document,
 )
+from idleb_desk.store import claims as claims_q
+from idleb_desk.store import documents as documents_q
+from idleb_desk.store import spans as spans_q
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +69,20 @@ class Position:
     item_id: int | None = None
 
 
-class BulkOps(ClaimOps):
+class BulkOps:
+    def __init__(
+        self, ctx: SessionContext, spans: SpanOps, claims: ClaimOps, memory: MemoryOps
+    ) -> None:
+        self.ctx = ctx
+        self.store = ctx.store
+        self.spans = spans
+        self.claims = claims
+        self.memory = memory
+
+    @property
+    def reviewer(self) -> str:
+        return self.ctx.reviewer
+
     # ---- every occurrence ------------------------------------------------------------------
 
     def occurrences(self, span_id: int, project: bool = False) -> list[tuple[int, str]]:
@@ -72,20 +94,9 @@ class BulkOps(ClaimOps):
         span = self.store.span(span_id)
         if span.layer != LAYER_ACTOR:
             raise ReviewError("every occurrence works on actor mentions; focus one first")
-        where = "" if project else "AND s.document_id = ?"
-        params: tuple[object, ...] = (LAYER_ACTOR, span.label, span.end - span.start, span.text)
-        if not project:
-            params += (span.document_id,)
-        # The length test first: SQLite cuts the text only for spans that could match.
-        rows = self.store.execute(
-            f"""SELECT s.id, s.status, s.document_id FROM spans s
-                JOIN documents d ON d.id = s.document_id
-                WHERE s.layer = ? AND s.label = ? AND s."end" - s.start = ?
-                  AND substr(d.text, s.start + 1, s."end" - s.start) = ? {where}
-                ORDER BY s.document_id, s.start, s.id""",
-            params,
-        ).fetchall()
-        return [(int(r[0]), str(r[1]), int(r[2])) for r in rows]
+        return spans_q.same_mentions(
+            self.store, span.label, span.text, None if project else span.document_id
+        )
 
     def accept_every(
         self,
@@ -130,13 +141,13 @@ class BulkOps(ClaimOps):
         name = f"{'accept' if accept else 'reject'}_every{'_project' if project else ''}"
         if project:
             plan = BulkPlan(span, name, accept, todo, len(found))
-            return run_steps(self, plan, progress, cancelled, step_ms)
-        with operation(self.store, self.reviewer, name, span.document_id) as op:
+            return run_steps(self.ctx, self.spans, self.memory, plan, progress, cancelled, step_ms)
+        with self.ctx.operation(name, span.document_id) as op:
             for sid, _ in todo:
                 if accept:
-                    self.accept_span(sid)
+                    self.spans.accept_span(sid)
                 else:
-                    self.reject_span(sid)
+                    self.spans.reject_span(sid)
             changed = len(op.before.get("spans", {}))
         log.info("%s %r (%s): %d spans", name, span.text, span.label, len(todo))
         return BulkResult(
@@ -166,28 +177,19 @@ class BulkOps(ClaimOps):
         table = ITEM_TABLES.get(kind)
         if table is None:
             raise ReviewError(f"only spans and claims take a {verb}")
-        row = self.store.execute(
-            f"SELECT document_id FROM {table} WHERE id = ?", (item_id,)
-        ).fetchone()
-        if row is None:
+        doc_id = spans_q.document_of(self.store, table, item_id)
+        if doc_id is None:
             raise KeyError(f"no {kind} {item_id}")
-        with operation(self.store, self.reviewer, f"{verb}_{kind}", int(row[0])) as op:
+        with self.ctx.operation(f"{verb}_{kind}", doc_id) as op:
             op.touch(table, item_id)
             # The review status is left alone: a flag says "not sure", not "decided".
-            self.store.con.execute(
-                f'UPDATE {table} SET "{column}" = ? WHERE id = ?', (value, item_id)
-            )
+            spans_q.set_note(self.store, table, item_id, column, value)
 
     # ---- finishing a document ------------------------------------------------------------------
 
     def suggestions_left(self, document_id: int) -> int:
         """Spans and claims nobody has decided yet (counted as the document list counts)."""
-        row = self.store.execute(
-            "SELECT (SELECT count(*) FROM spans WHERE document_id = ? AND status = ?) + "
-            "(SELECT count(*) FROM claims WHERE document_id = ? AND status = ?)",
-            (document_id, SUGGESTED, document_id, SUGGESTED),
-        ).fetchone()
-        return int(row[0])
+        return documents_q.suggestions_left(self.store, document_id)
 
     def finish_document(self, document_id: int, leftovers: str = LEAVE) -> Document:
         """Mark a document reviewed, first accepting or rejecting what is still suggested
@@ -196,30 +198,21 @@ class BulkOps(ClaimOps):
             raise ReviewError(f"unknown choice for the suggestions left: {leftovers!r}")
         accept = leftovers == ACCEPT_ALL
         name = "mark_done" if leftovers == LEAVE else f"mark_done_{leftovers}"
-        with operation(self.store, self.reviewer, name, document_id) as op:
+        with self.ctx.operation(name, document_id) as op:
             if leftovers != LEAVE:
                 # Claims first: accepting or rejecting a claim decides its parts with it.
-                for (cid,) in self.store.execute(
-                    "SELECT id FROM claims WHERE document_id = ? AND status = ? ORDER BY id",
-                    (document_id, SUGGESTED),
-                ).fetchall():
+                for cid in claims_q.suggested_ids(self.store, document_id):
                     if accept:
-                        self.accept_claim(cid)
+                        self.claims.accept_claim(cid)
                     else:
-                        self.reject_claim(cid)
-                for (sid,) in self.store.execute(
-                    "SELECT id FROM spans WHERE document_id = ? AND status = ? ORDER BY id",
-                    (document_id, SUGGESTED),
-                ).fetchall():
+                        self.claims.reject_claim(cid)
+                for sid in spans_q.suggested_ids(self.store, document_id):
                     if accept:
-                        self.accept_span(sid)
+                        self.spans.accept_span(sid)
                     else:
-                        self.reject_span(sid)
+                        self.spans.reject_span(sid)
             op.touch("documents", document_id)
-            self.store.con.execute(
-                "UPDATE documents SET status = ?, reviewer = ?, reviewed_at = ? WHERE id = ?",
-                (DOC_DONE, self.reviewer, op.time, document_id),
-            )
+            documents_q.set_status(self.store, document_id, DOC_DONE, self.reviewer, op.time)
         return self.store.document(document_id)
 
     # ---- find in every document ------------------------------------------------------------------
@@ -248,4 +241,4 @@ class BulkOps(ClaimOps):
             return
         value = {"document_id": pos.document_id, "kind": pos.kind, "item_id": pos.item_id}
         if self.store.setting(POSITION_KEY + self.reviewer) != value:
-            self.store.set_setting(POSITION_KEY + self.reviewer, value)
+            self.ctx.set_setting(POSITION_KEY + self.reviewer, value)

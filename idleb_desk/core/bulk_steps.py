@@ -23,12 +23,15 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
-from idleb_desk.core.ops import Op, operation
-from idleb_desk.model import SUGGESTED, Span
+from idleb_desk.core.memory_ops import MemoryOps
+from idleb_desk.core.session_context import SessionContext
+from idleb_desk.core.span_ops import SpanOps
+from idleb_desk.model import Span
+from idleb_desk.store import spans as spans_q
 from idleb_desk.store import undo_groups
-from idleb_desk.store.memory import REVIEWED, Key
+from idleb_desk.store.memory import REVIEWED
 from idleb_desk.store.rows import now
 from idleb_desk.store.store import Store
 
@@ -50,22 +53,6 @@ FREE_SHARE = 0.5
 MAX_PAUSE_S = 0.05
 
 
-class Steppable(Protocol):
-    """What the steps need of a review session (`ReviewSession` has it all)."""
-
-    store: Store
-    reviewer: str
-    memory_deferred: bool
-    memory_note: str
-
-    def accept_span(self, span_id: int) -> Span: ...
-    def reject_span(self, span_id: int) -> Span: ...
-    def spread_targets(self, key: Key, first_is_new: bool) -> list[int]: ...
-    def spread_into(
-        self, op: Op, key: Key, doc_id: int, here: int, known: dict[tuple[str, str], bool]
-    ) -> int: ...
-
-
 @dataclass
 class BulkPlan:
     """What a project-wide "every occurrence" will do, worked out before any step."""
@@ -83,7 +70,9 @@ class BulkPlan:
 
 
 def run_steps(
-    session: Steppable,
+    ctx: SessionContext,
+    spans: SpanOps,
+    memory: MemoryOps,
     plan: BulkPlan,
     progress: ProgressFn | None = None,
     cancelled: CancelFn | None = None,
@@ -100,13 +89,12 @@ def run_steps(
     """
     from idleb_desk.core.bulk_ops import BulkResult
 
-    span, store = plan.span, session.store
+    span, store = plan.span, ctx.store
     key = (span.text, span.label)
     spread: set[int] = set()
     if plan.accept and plan.todo:
-        row = store.execute("SELECT status FROM spans WHERE id = ?", (plan.todo[0][0],))
-        first = row.fetchone()
-        spread = set(session.spread_targets(key, first is not None and first[0] not in REVIEWED))
+        first = spans_q.status(store, plan.todo[0][0])
+        spread = set(memory.spread_targets(key, first is not None and first not in REVIEWED))
     docs = sorted(set(plan.by_doc) | spread)
     group = undo_groups.UndoGroup(time=now())
     known: dict[tuple[str, str], bool] = {}
@@ -114,27 +102,25 @@ def run_steps(
     tally = _Tally()
     stopped = False
     i = 0
-    session.memory_deferred = True  # the steps spread memory themselves, per document
+    memory.deferred = True  # the steps spread memory themselves, per document
     try:
         while i < len(docs) and not stopped:
             if cancelled is not None and cancelled():
                 stopped = True
                 break
             began = time.perf_counter()
-            with operation(
-                store, session.reviewer, plan.name, None, project_wide=True, group=group
-            ) as op:
+            with ctx.operation(plan.name, None, project_wide=True, group=group) as op:
                 while True:
                     doc = docs[i]
                     mine = _still_undecided(store, plan.by_doc.get(doc, []), span.id)
                     seen = len(op.before.get("spans", {}))
                     for sid in mine:
                         if plan.accept:
-                            session.accept_span(sid)
+                            spans.accept_span(sid)
                         else:
-                            session.reject_span(sid)
+                            spans.reject_span(sid)
                     if doc in spread:
-                        tally.added += session.spread_into(op, key, doc, span.document_id, known)
+                        tally.added += memory.spread_into(op, key, doc, span.document_id, known)
                     tally.decided += mine
                     if len(op.before.get("spans", {})) > seen:
                         tally.documents.append(doc)
@@ -151,9 +137,9 @@ def run_steps(
             if i < len(docs):
                 time.sleep(min(held * FREE_SHARE, MAX_PAUSE_S))
     finally:
-        session.memory_deferred = False
+        memory.deferred = False
     added = tally.added
-    session.memory_note = f"suggested at {added} more place{'s' * (added != 1)}" if added else ""
+    memory.note = f"suggested at {added} more place{'s' * (added != 1)}" if added else ""
     log.info(
         "%s %r (%s): %d spans in %d of %d documents%s",
         plan.name, span.text, span.label, len(tally.decided), len(tally.documents), len(docs),
@@ -182,12 +168,5 @@ class _Tally:
 def _still_undecided(store: Store, ids: list[int], focused: int) -> list[int]:
     """The step's spans that are still suggested now (or the focused one): the lock was
     free since the plan was made, and another analyst's decision there is kept."""
-    if not ids:
-        return []
-    marks = ",".join("?" * len(ids))
-    rows = store.execute(
-        f"SELECT id FROM spans WHERE id IN ({marks}) AND (status = ? OR id = ?) ORDER BY id",
-        (*ids, SUGGESTED, focused),
-    ).fetchall()
-    keep = {int(r[0]) for r in rows}
+    keep = spans_q.still_suggested(store, ids, focused)
     return [sid for sid in ids if sid in keep]

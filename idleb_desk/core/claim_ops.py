@@ -3,6 +3,9 @@
 A role (speaker, cue, content, addressee) points at a span. It can be an existing span of
 either layer, or a new claim-part span made from a text range in the same operation, so
 that one key press is one undo step.
+
+A part of `ReviewSession` (`session.claims_ops`); it makes and stamps claim-part spans
+through the session's `SpanOps`.
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ from __future__ import annotations
 from idleb_desk.actor_link import role_parts
 from idleb_desk.core import offsets
 from idleb_desk.core.actors import link_actor_id
-from idleb_desk.core.ops import Op, ReviewError, operation
+from idleb_desk.core.ops import Op, ReviewError
+from idleb_desk.core.session_context import SessionContext
 from idleb_desk.core.span_ops import SpanOps, is_analyst
 from idleb_desk.model import (
     ACCEPTED,
@@ -28,6 +32,8 @@ from idleb_desk.model import (
     SUGGESTED,
     Claim,
 )
+from idleb_desk.store import claims as claims_q
+from idleb_desk.store import spans as spans_q
 from idleb_desk.store.actor_queries import role_mentions
 
 KINDS_SETTING = "claim_kinds"
@@ -35,7 +41,16 @@ ROLE_COLUMNS = {"speaker": "speaker_span_id", "cue": "cue_span_id", "content": "
 ROLE_LABELS = {"speaker": SPEAKER, "cue": CUE, "content": CONTENT, "addressee": ADDRESSEE}
 
 
-class ClaimOps(SpanOps):
+class ClaimOps:
+    def __init__(self, ctx: SessionContext, spans: SpanOps) -> None:
+        self.ctx = ctx
+        self.store = ctx.store
+        self.spans = spans
+
+    @property
+    def reviewer(self) -> str:
+        return self.ctx.reviewer
+
     def _stamp_claim(
         self, op: Op, claim: Claim, status: str | None = None, **fields: object
     ) -> None:
@@ -45,8 +60,7 @@ class ClaimOps(SpanOps):
             if claim.status == MANUAL:
                 status = MANUAL
         sets = {"status": status, "reviewer": self.reviewer, "reviewed_at": op.time, **fields}
-        cols = ", ".join(f'"{k}" = ?' for k in sets)
-        self.store.con.execute(f"UPDATE claims SET {cols} WHERE id = ?", (*sets.values(), claim.id))
+        claims_q.update(self.store, claim.id, sets)
 
     def _role_span(
         self, op: Op, claim: Claim, role: str, span_id: int | None, rng: tuple[int, int] | None
@@ -63,7 +77,7 @@ class ClaimOps(SpanOps):
         start, end = offsets.snap(text, *rng)
         if end <= start:
             raise ReviewError(f"the {role} must cover at least one token")
-        return self._insert_span(
+        return self.spans.insert_span(
             op, claim.document_id, start, end, ROLE_LABELS[role], LAYER_CLAIM, text
         )
 
@@ -92,7 +106,7 @@ class ClaimOps(SpanOps):
             self.store, text[best.start : best.end], best.label, claim.document_id
         )
         op.touch("spans", target)
-        self.store.con.execute("UPDATE spans SET actor_id = ? WHERE id = ?", (actor_id, target))
+        spans_q.set_actor(self.store, target, actor_id)
 
     def create_claim(
         self,
@@ -110,19 +124,15 @@ class ClaimOps(SpanOps):
             span = self.store.span(content_span_id)
             if span.layer == LAYER_ACTOR:
                 content_span_id, content_range = None, (span.start, span.end)
-        with operation(self.store, self.reviewer, "create_claim", document_id) as op:
-            cur = self.store.con.execute(
-                "INSERT INTO claims (document_id, kind, quote_type, status, origin, reviewer, "
-                "reviewed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (document_id, kind, quote_type, MANUAL, self.origin, self.reviewer, op.time),
-            )
-            claim_id = int(cur.lastrowid or 0)
+        with self.ctx.operation("create_claim", document_id) as op:
+            claim_id = claims_q.insert(
+                self.store, document_id, kind, quote_type, MANUAL, self.ctx.origin,
+                self.reviewer, op.time,
+            )  # fmt: skip
             claim = self.store.claim(claim_id)
             content = self._role_span(op, claim, "content", content_span_id, content_range)
             op.created("claims", claim_id)
-            self.store.con.execute(
-                "UPDATE claims SET content_span_id = ? WHERE id = ?", (content, claim_id)
-            )
+            claims_q.update(self.store, claim_id, {"content_span_id": content})
         return self.store.claim(claim_id)
 
     def set_role(
@@ -136,7 +146,7 @@ class ClaimOps(SpanOps):
         if role not in ROLE_COLUMNS:
             raise ReviewError(f"unknown role {role!r}")
         claim = self.store.claim(claim_id)
-        with operation(self.store, self.reviewer, f"set_{role}", claim.document_id) as op:
+        with self.ctx.operation(f"set_{role}", claim.document_id) as op:
             target = self._role_span(op, claim, role, span_id, rng)
             extra: dict[str, object] = {ROLE_COLUMNS[role]: target}
             if role == "speaker":
@@ -152,7 +162,7 @@ class ClaimOps(SpanOps):
         if role not in ROLE_COLUMNS:
             raise ReviewError(f"unknown role {role!r}")
         claim = self.store.claim(claim_id)
-        with operation(self.store, self.reviewer, f"clear_{role}", claim.document_id) as op:
+        with self.ctx.operation(f"clear_{role}", claim.document_id) as op:
             self._stamp_claim(op, claim, **{ROLE_COLUMNS[role]: None})
         return self.store.claim(claim_id)
 
@@ -160,31 +170,25 @@ class ClaimOps(SpanOps):
         self, claim_id: int, span_id: int | None = None, rng: tuple[int, int] | None = None
     ) -> Claim:
         claim = self.store.claim(claim_id)
-        with operation(self.store, self.reviewer, "add_addressee", claim.document_id) as op:
+        with self.ctx.operation("add_addressee", claim.document_id) as op:
             target = self._role_span(op, claim, "addressee", span_id, rng)
             self._stamp_claim(op, claim)
             if target not in claim.addressee_span_ids:
-                self.store.con.execute(
-                    "INSERT INTO claim_addressees (claim_id, span_id, position) VALUES (?, ?, ?)",
-                    (claim_id, target, len(claim.addressee_span_ids)),
-                )
+                claims_q.add_addressee(self.store, claim_id, target, len(claim.addressee_span_ids))
         return self.store.claim(claim_id)
 
     def remove_addressee(self, claim_id: int, span_id: int) -> Claim:
         claim = self.store.claim(claim_id)
-        with operation(self.store, self.reviewer, "remove_addressee", claim.document_id) as op:
+        with self.ctx.operation("remove_addressee", claim.document_id) as op:
             self._stamp_claim(op, claim)
-            self.store.con.execute(
-                "DELETE FROM claim_addressees WHERE claim_id = ? AND span_id = ?",
-                (claim_id, span_id),
-            )
+            claims_q.remove_addressee(self.store, claim_id, span_id)
         return self.store.claim(claim_id)
 
     def clear_addressees(self, claim_id: int) -> Claim:
         claim = self.store.claim(claim_id)
-        with operation(self.store, self.reviewer, "clear_addressees", claim.document_id) as op:
+        with self.ctx.operation("clear_addressees", claim.document_id) as op:
             self._stamp_claim(op, claim)
-            self.store.con.execute("DELETE FROM claim_addressees WHERE claim_id = ?", (claim_id,))
+            claims_q.clear_addressees(self.store, claim_id)
         return self.store.claim(claim_id)
 
     def claim_kinds(self) -> tuple[str, ...]:
@@ -199,7 +203,7 @@ class ClaimOps(SpanOps):
         kinds = self.claim_kinds()
         if kind not in kinds:
             extra = [k for k in kinds if k not in CLAIM_KINDS] + [kind]
-            self.store.set_setting(KINDS_SETTING, extra)
+            self.ctx.set_setting(KINDS_SETTING, extra)
         return self.claim_kinds()
 
     def set_claim_kind(self, claim_id: int, kind: str) -> Claim:
@@ -210,61 +214,51 @@ class ClaimOps(SpanOps):
                 f"(known: {', '.join(self.claim_kinds())})"
             )
         claim = self.store.claim(claim_id)
-        with operation(self.store, self.reviewer, "set_kind", claim.document_id) as op:
+        with self.ctx.operation("set_kind", claim.document_id) as op:
             self._stamp_claim(op, claim, kind=kind)
         return self.store.claim(claim_id)
 
     def set_quote_type(self, claim_id: int, quote_type: str) -> Claim:
         self._check_kind(None, quote_type)
         claim = self.store.claim(claim_id)
-        with operation(self.store, self.reviewer, "set_quote_type", claim.document_id) as op:
+        with self.ctx.operation("set_quote_type", claim.document_id) as op:
             self._stamp_claim(op, claim, quote_type=quote_type)
         return self.store.claim(claim_id)
-
-    def _parts(self, claim: Claim) -> list[int]:
-        ids = [
-            claim.speaker_span_id,
-            claim.cue_span_id,
-            claim.content_span_id,
-            *claim.content_part_ids,
-            *claim.addressee_span_ids,
-        ]
-        return [i for i in ids if i is not None]
 
     def accept_claim(self, claim_id: int) -> Claim:
         """Accept a claim and its suggested parts, and resolve its speaker's actor."""
         claim = self.store.claim(claim_id)
         status = claim.status if claim.status in (EDITED, MANUAL) else ACCEPTED
-        with operation(self.store, self.reviewer, "accept_claim", claim.document_id) as op:
+        with self.ctx.operation("accept_claim", claim.document_id) as op:
             self._stamp_claim(op, claim, status)
-            for span_id in self._parts(claim):
+            for span_id in claim.part_ids:
                 span = self.store.span(span_id)
                 if span.layer == LAYER_CLAIM and span.status in (SUGGESTED, REJECTED):
-                    self._stamp_span(op, span_id, ACCEPTED)
+                    self.spans.stamp_span(op, span_id, ACCEPTED)
             self._resolve_speaker(op, claim_id)
         return self.store.claim(claim_id)
 
     def reject_claim(self, claim_id: int) -> Claim:
         """Reject a claim, and the parts that no other live claim uses."""
         claim = self.store.claim(claim_id)
-        with operation(self.store, self.reviewer, "reject_claim", claim.document_id) as op:
+        with self.ctx.operation("reject_claim", claim.document_id) as op:
             self._stamp_claim(op, claim, REJECTED)
-            for span_id in self._parts(claim):
+            for span_id in claim.part_ids:
                 if self.store.span(span_id).layer != LAYER_CLAIM:
                     continue
                 others = [c for c in self.store.claims_using_span(span_id) if c != claim_id]
                 if all(self.store.claim(c).status == REJECTED for c in others):
-                    self._stamp_span(op, span_id, REJECTED)
+                    self.spans.stamp_span(op, span_id, REJECTED)
         return self.store.claim(claim_id)
 
     def delete_claim(self, claim_id: int) -> None:
         claim = self.store.claim(claim_id)
-        with operation(self.store, self.reviewer, "delete_claim", claim.document_id) as op:
+        with self.ctx.operation("delete_claim", claim.document_id) as op:
             op.touch("claims", claim_id)
             # Inner claims lose their link (ON DELETE SET NULL); undo must bring it back.
             for inner in self.store.claims_nested_in(claim_id):
                 op.touch("claims", inner)
-            self.store.con.execute("DELETE FROM claims WHERE id = ?", (claim_id,))
+            claims_q.delete(self.store, claim_id)
 
     @staticmethod
     def _check_kind(kind: str | None, quote_type: str | None) -> None:

@@ -19,15 +19,15 @@ import logging
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from idleb_desk.core.actors import link_actor_id, link_suggestions
 from idleb_desk.core.occurrences import occurrences
-from idleb_desk.core.ops import Op
-from idleb_desk.model import LAYER_ACTOR, REJECTED, SUGGESTED, Event, Extraction
-from idleb_desk.store import history
+from idleb_desk.model import LAYER_ACTOR, SUGGESTED, Extraction
+from idleb_desk.store import claims as claims_q
+from idleb_desk.store import documents as documents_q
 from idleb_desk.store import memory as mem
-from idleb_desk.store.memory import MEMORY_ORIGIN, REVIEWED, Key, Learned
+from idleb_desk.store import spans as spans_q
+from idleb_desk.store.memory import MEMORY_ORIGIN, Key, Learned
 from idleb_desk.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -97,19 +97,12 @@ class DocView:
     def read(cls, store: Store, doc_id: int) -> DocView:
         # Plain rows, not `Span` objects: this runs for every document holding the string
         # on every accept, and building thousands of objects was most of its cost.
-        rows = store.execute(
-            'SELECT id, start, "end", label, status FROM spans '
-            f"WHERE document_id = ? AND layer = '{LAYER_ACTOR}'",
-            (doc_id,),
-        ).fetchall()
-        regions = store.execute(
-            'SELECT start, "end" FROM regions WHERE document_id = ?', (doc_id,)
-        ).fetchall()
+        rows = spans_q.actor_mention_rows(store, doc_id)
         return cls(
             store.document_text(doc_id),
             [(r[1], r[2], r[3]) for r in rows],
             {(r[1], r[2]): (r[0], r[3]) for r in rows if r[4] == SUGGESTED},
-            [(r[0], r[1]) for r in regions],
+            [(r.start, r.end) for r in store.regions(doc_id)],
         )
 
     def free_places(self, key: Key, accepted: Callable[[str, str], bool]) -> list[Place]:
@@ -142,21 +135,17 @@ class DocView:
         # A memory suggestion carries its suggested actor, as the model's do.
         actor_id = link_actor_id(store, self.text[place.start : place.end], label, doc_id)
         if place.relabel is not None:
-            store.con.execute(
-                "UPDATE spans SET label = ?, origin = ?, actor_id = ? WHERE id = ?",
-                (label, MEMORY_ORIGIN, actor_id, place.relabel),
-            )
+            fields = {"label": label, "origin": MEMORY_ORIGIN, "actor_id": actor_id}
+            spans_q.update(store, place.relabel, fields)
             self.pending[(place.start, place.end)] = (place.relabel, label)
             self.placed.append((place.start, place.end, label))
             return place.relabel
-        cur = store.con.execute(
-            'INSERT INTO spans (document_id, start, "end", label, layer, status, origin, '
-            "actor_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (doc_id, place.start, place.end, label, LAYER_ACTOR, SUGGESTED, MEMORY_ORIGIN,
-             actor_id),
+        span_id = spans_q.insert(
+            store, doc_id, place.start, place.end, label, LAYER_ACTOR, SUGGESTED, MEMORY_ORIGIN,
+            actor_id,
         )  # fmt: skip
         self.placed.append((place.start, place.end, label))
-        return int(cur.lastrowid or 0)
+        return span_id
 
 
 def suggest_in_document(store: Store, doc_id: int, learned: Learned | None = None) -> int:
@@ -184,7 +173,7 @@ def spread_project(
     """Memory suggestions for every document (`idleb-desk memory --spread`), committed
     one document at a time so that no other writer waits for the whole project; a killed
     run leaves whole documents, and a re-run adds only what is missing."""
-    ids = [int(r[0]) for r in store.execute("SELECT id FROM documents ORDER BY id").fetchall()]
+    ids = documents_q.all_ids(store)
     added = 0
     for i, doc_id in enumerate(ids, 1):
         with store.transaction():
@@ -219,7 +208,7 @@ def mark_project_cue_claims(store: Store, doc_id: int, claim_origin: ClaimOrigin
         cue = store.span(c.cue_span_id)
         origin = claim_origin(c.origin, text[cue.start : cue.end])
         if origin is not None and origin != c.origin:
-            store.con.execute("UPDATE claims SET origin = ? WHERE id = ?", (origin, c.id))
+            claims_q.update(store, c.id, {"origin": origin})
             n += 1
     return n
 
@@ -253,127 +242,3 @@ def add_extraction(
 def project_learned(store: Store) -> Learned | None:
     """What import and extraction should apply; None when memory is off."""
     return mem.learned(store) if mem.enabled(store) else None
-
-
-class MemoryOps:
-    """Mixed into `ReviewSession`: spreads each actor decision through the project."""
-
-    store: Store
-    # Span ids of the open document that the last operation's memory step touched (the
-    # window folds them in) and a few words for the status bar.
-    memory_touched: tuple[int, ...] = ()
-    memory_note: str = ""
-    # Other documents whose suggestions the last operation's memory step changed.
-    memory_documents: tuple[int, ...] = ()
-
-    # Set while a stepped bulk action runs (`core.bulk_ops`): it spreads memory itself,
-    # one document per step, instead of into every document inside its first step.
-    memory_deferred: bool = False
-
-    def _after_decision(self, op: Op, span_id: int) -> None:
-        """Called inside a span operation, after it changed `span_id`."""
-        self.memory_touched = ()
-        self.memory_documents = ()
-        self.memory_note = ""
-        if self.memory_deferred or not mem.enabled(self.store):
-            return
-        span = self.store.span(span_id)
-        if span.layer != LAYER_ACTOR or not span.text.strip():
-            return
-        key = (span.text, span.label)
-        learned = mem.learned_about(self.store, *key)
-        # Only the first acceptance spreads: the later ones find its suggestions in place,
-        # and a memory suggestion the analyst deleted is not brought back.
-        if span.status in REVIEWED and learned.accepted[key] == 1 and not learned.suppressed(key):
-            self._spread(op, key, span.document_id)
-        elif span.status == REJECTED and learned.suppressed(key) and op.name == "reject_span":
-            # Not inside a bulk "reject every occurrence": that one rejects the pending
-            # suggestions itself, and deleting them under it would pull its items away.
-            self._withdraw(op, key, span.document_id)
-
-    def spread_targets(self, key: Key, first_is_new: bool) -> list[int]:
-        """The documents an accept of `key` spreads to (none if it would not spread):
-        what `_after_decision` decides at an action's first accept, asked before it
-        starts. `first_is_new`: that accept makes a new decision (not one already made)."""
-        if not mem.enabled(self.store) or not key[0].strip():
-            return []
-        learned = mem.learned_about(self.store, *key)
-        learned.accepted[key] += int(first_is_new)
-        if learned.accepted[key] != 1 or learned.suppressed(key):
-            return []
-        return mem.documents_containing(self.store, key[0])
-
-    def _spread(self, op: Op, key: Key, here: int) -> None:
-        known: dict[tuple[str, str], bool] = {}
-        added = sum(
-            self.spread_into(op, key, doc_id, here, known)
-            for doc_id in mem.documents_containing(self.store, key[0])
-        )
-        if added:
-            self.memory_note = f"suggested at {added} more place{'s' * (added != 1)}"
-
-    def spread_into(
-        self, op: Op, key: Key, doc_id: int, here: int, known: dict[tuple[str, str], bool]
-    ) -> int:
-        """Suggest `key` at its free places in one document; returns how many. `known`
-        caches whether the analyst ever accepted a (text, label), across calls."""
-
-        def accepted(text: str, label: str) -> bool:
-            if (text, label) not in known:
-                known[(text, label)] = self._accepted(text, label)
-            return known[(text, label)]
-
-        if not occurrences(self.store.document_text(doc_id), key[0]):
-            return 0  # only inside longer words there
-        view = DocView.read(self.store, doc_id)
-        added = 0
-        for place in view.free_places(key, accepted):
-            if place.relabel is not None:
-                op.touch("spans", place.relabel)
-            sid = view.put(self.store, doc_id, place, key[1])
-            if place.relabel is None:
-                op.created("spans", sid)
-            added += 1
-            if doc_id == here:
-                self.memory_touched += (sid,)
-            elif doc_id not in self.memory_documents:
-                self.memory_documents += (doc_id,)
-        return added
-
-    def _accepted(self, text: str, label: str) -> bool:
-        return mem.learned_about(self.store, text, label).accepted[(text, label)] > 0
-
-    def _withdraw(self, op: Op, key: Key, here: int) -> None:
-        ids = mem.pending_suggestions(self.store, *key)
-        for sid in ids:
-            doc_id = self.store.span(sid).document_id
-            op.touch("spans", sid)
-            self.store.con.execute("DELETE FROM spans WHERE id = ?", (sid,))
-            if doc_id == here:
-                self.memory_touched += (sid,)
-            elif doc_id not in self.memory_documents:
-                self.memory_documents += (doc_id,)
-        if ids:
-            self.memory_note = f"no longer suggested ({len(ids)} withdrawn)"
-
-    def _keep_later_work(
-        self, event: Event, state: history.Snapshot, expected: history.Snapshot
-    ) -> history.Snapshot:
-        """`state` without the rows of other documents that changed since the event left
-        them as `expected` (the analyst reviewed them there afterwards)."""
-        out: dict[str, dict[str, Any]] = {}
-        for table, rows in state.items():
-            kept: dict[str, Any] = {}
-            for key, row in rows.items():
-                ref = row or expected.get(table, {}).get(key)
-                doc = ref.get("document_id", event.document_id) if ref else event.document_id
-                if doc != event.document_id and table in history.SNAPSHOTTERS:
-                    now = history.SNAPSHOTTERS[table](self.store.con, int(key))
-                    if now != expected.get(table, {}).get(key):
-                        log.info(
-                            "undo/redo keeps %s %s: reviewed since in document %s", table, key, doc
-                        )
-                        continue
-                kept[key] = row
-            out[table] = kept
-        return out

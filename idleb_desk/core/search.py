@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from idleb_desk.store import documents
 from idleb_desk.store.store import Store
 
 MAX_RESULTS = 2000
@@ -46,10 +47,7 @@ def find_all(store: Store, query: str, limit: int = MAX_RESULTS) -> tuple[list[M
     if pattern is None:
         return [], False
     out: list[Match] = []
-    # A few texts at a time: a large project never sits in memory whole.
-    for doc_id, title, text in store.iter_rows(
-        "SELECT id, title, text FROM documents ORDER BY id", size=16
-    ):
+    for doc_id, title, text in documents.texts(store):
         for m in pattern.finditer(text):
             if len(out) >= limit:
                 return out, True

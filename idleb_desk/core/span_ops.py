@@ -1,4 +1,8 @@
-"""Review operations on spans: accept, reject, relabel, resize, create, delete."""
+"""Review operations on spans: accept, reject, relabel, resize, create, delete.
+
+A part of `ReviewSession` (`session.spans_ops`); every decision on a span runs the
+context's after-decision hooks inside its operation (project memory is one).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ from dataclasses import replace
 
 from idleb_desk.core import offsets
 from idleb_desk.core.actors import link_actor_id
-from idleb_desk.core.ops import Op, ReviewError, operation
+from idleb_desk.core.ops import Op, ReviewError
+from idleb_desk.core.session_context import SessionContext
 from idleb_desk.model import (
     ACCEPTED,
     EDITED,
@@ -17,7 +22,7 @@ from idleb_desk.model import (
     SUGGESTED,
     Span,
 )
-from idleb_desk.store.store import Store
+from idleb_desk.store import spans as spans_q
 
 
 def is_analyst(origin: str) -> bool:
@@ -25,23 +30,26 @@ def is_analyst(origin: str) -> bool:
 
 
 class SpanOps:
-    store: Store
-    reviewer: str
+    def __init__(self, ctx: SessionContext) -> None:
+        self.ctx = ctx
+        self.store = ctx.store
+
+    @property
+    def reviewer(self) -> str:
+        return self.ctx.reviewer
 
     @property
     def origin(self) -> str:
-        return f"analyst:{self.reviewer}"
+        return self.ctx.origin
 
     # Every span op stamps who reviewed it and when.
-    def _stamp_span(self, op: Op, span_id: int, status: str, **fields: object) -> None:
+    def stamp_span(self, op: Op, span_id: int, status: str, **fields: object) -> None:
         op.touch("spans", span_id)
         sets = {"status": status, "reviewer": self.reviewer, "reviewed_at": op.time, **fields}
-        cols = ", ".join(f'"{k}" = ?' for k in sets)
-        self.store.con.execute(f"UPDATE spans SET {cols} WHERE id = ?", (*sets.values(), span_id))
+        spans_q.update(self.store, span_id, sets)
 
     def _after_decision(self, op: Op, span_id: int) -> None:
-        """Hook run inside an accept, reject, relabel, resize or create of a span, in the
-        same transaction and event (project memory overrides it: `core.memory`)."""
+        self.ctx.decided(op, span_id)
 
     def _edited_status(self, span: Span) -> str:
         return MANUAL if is_analyst(span.origin) else EDITED
@@ -58,15 +66,15 @@ class SpanOps:
         status = span.status if span.status in (EDITED, MANUAL) else ACCEPTED
         if span.status == REJECTED and is_analyst(span.origin):
             status = MANUAL
-        with operation(self.store, self.reviewer, "accept_span", span.document_id) as op:
-            self._stamp_span(op, span_id, status, actor_id=self._link_actor(span, keep=True))
+        with self.ctx.operation("accept_span", span.document_id) as op:
+            self.stamp_span(op, span_id, status, actor_id=self._link_actor(span, keep=True))
             self._after_decision(op, span_id)
         return self.store.span(span_id)
 
     def reject_span(self, span_id: int) -> Span:
         span = self.store.span(span_id)
-        with operation(self.store, self.reviewer, "reject_span", span.document_id) as op:
-            self._stamp_span(op, span_id, REJECTED)
+        with self.ctx.operation("reject_span", span.document_id) as op:
+            self.stamp_span(op, span_id, REJECTED)
             self._after_decision(op, span_id)
         return self.store.span(span_id)
 
@@ -77,8 +85,8 @@ class SpanOps:
         span = self.store.span(span_id)
         if label == span.label:
             return self.accept_span(span_id)
-        with operation(self.store, self.reviewer, "relabel_span", span.document_id) as op:
-            self._stamp_span(
+        with self.ctx.operation("relabel_span", span.document_id) as op:
+            self.stamp_span(
                 op,
                 span_id,
                 self._edited_status(span),
@@ -98,8 +106,8 @@ class SpanOps:
         if (start, end) == (span.start, span.end):
             return span
         moved = replace(span, start=start, end=end, text=text[start:end])
-        with operation(self.store, self.reviewer, "resize_span", span.document_id) as op:
-            self._stamp_span(
+        with self.ctx.operation("resize_span", span.document_id) as op:
+            self.stamp_span(
                 op,
                 span_id,
                 self._edited_status(span),
@@ -146,11 +154,11 @@ class SpanOps:
             raise ReviewError("a span must cover at least one token")
         if layer not in (LAYER_ACTOR, LAYER_CLAIM):
             raise ReviewError(f"unknown layer {layer!r}")
-        twin = self._twin(document_id, start, end, layer)
+        twin = spans_q.twin(self.store, document_id, start, end, layer)
         if twin is not None:
             return self._act_on_twin(twin, label)
-        with operation(self.store, self.reviewer, "create_span", document_id) as op:
-            span_id = self._insert_span(op, document_id, start, end, label, layer, text)
+        with self.ctx.operation("create_span", document_id) as op:
+            span_id = self.insert_span(op, document_id, start, end, label, layer, text)
             self._after_decision(op, span_id)
         return self.store.span(span_id)
 
@@ -162,25 +170,15 @@ class SpanOps:
         # under the project's linking settings of now, as a new span would be.
         same = label.strip() == span.label
         verb = "accept_span" if same else "relabel_span"
-        with operation(self.store, self.reviewer, verb, span.document_id) as op:
-            self._stamp_span(
+        with self.ctx.operation(verb, span.document_id) as op:
+            self.stamp_span(
                 op, span_id, ACCEPTED if same else EDITED, label=label.strip(),
                 actor_id=self._link_actor(span, label.strip()),
             )  # fmt: skip
             self._after_decision(op, span_id)
         return self.store.span(span_id)
 
-    def _twin(self, document_id: int, start: int, end: int, layer: str) -> int | None:
-        """The span already over exactly these offsets in this layer, if any (a live one
-        before a rejected one, then the oldest)."""
-        row = self.store.con.execute(
-            'SELECT id FROM spans WHERE document_id = ? AND start = ? AND "end" = ? '
-            "AND layer = ? ORDER BY status = ?, id LIMIT 1",
-            (document_id, start, end, layer, REJECTED),
-        ).fetchone()
-        return None if row is None else int(row[0])
-
-    def _insert_span(
+    def insert_span(
         self, op: Op, document_id: int, start: int, end: int, label: str, layer: str, text: str
     ) -> int:
         actor_id = (
@@ -188,31 +186,18 @@ class SpanOps:
             if layer == LAYER_ACTOR
             else None
         )
-        cur = self.store.con.execute(
-            'INSERT INTO spans (document_id, start, "end", label, layer, status, origin, '
-            "actor_id, reviewer, reviewed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                document_id,
-                start,
-                end,
-                label,
-                layer,
-                MANUAL,
-                self.origin,
-                actor_id,
-                self.reviewer,
-                op.time,
-            ),
-        )
-        span_id = int(cur.lastrowid or 0)
+        span_id = spans_q.insert(
+            self.store, document_id, start, end, label, layer, MANUAL, self.origin, actor_id,
+            self.reviewer, op.time,
+        )  # fmt: skip
         op.created("spans", span_id)
         return span_id
 
     def delete_span(self, span_id: int) -> None:
         """Remove a span; claims that used it lose that role (undo brings both back)."""
         span = self.store.span(span_id)
-        with operation(self.store, self.reviewer, "delete_span", span.document_id) as op:
+        with self.ctx.operation("delete_span", span.document_id) as op:
             for claim_id in self.store.claims_using_span(span_id):
                 op.touch("claims", claim_id)
             op.touch("spans", span_id)
-            self.store.con.execute("DELETE FROM spans WHERE id = ?", (span_id,))
+            spans_q.delete(self.store, span_id)

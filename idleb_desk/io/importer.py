@@ -19,6 +19,7 @@ from idleb_desk.core import memory
 from idleb_desk.io.errors import Problem
 from idleb_desk.io.readers import JSONL_EXTS, SourceDoc, iter_files, read_file
 from idleb_desk.model import Extraction, text_sha256
+from idleb_desk.store import documents
 from idleb_desk.store.annotations import check_annotations, restore_annotations
 from idleb_desk.store.store import Store
 
@@ -172,8 +173,7 @@ class _Importer:
         return keep
 
     def _duplicate(self, doc: SourceDoc, existing: int) -> None:
-        row = self.store.execute("SELECT title FROM documents WHERE id = ?", (existing,))
-        title = (row.fetchone() or [""])[0]
+        title = documents.title(self.store, existing)
         self.report.duplicates.append(Duplicate(doc.path, doc.line, doc.ext_id, existing, title))
         log.info("%s: duplicate of document %d, skipped", doc.path, existing)
 
@@ -348,19 +348,12 @@ def extract_documents(
             log.info("extraction cancelled after %d documents", count)
             break
         chunk = ids[i : i + batch_size]
-        rows = store.execute(
-            f"SELECT id, text FROM documents WHERE extracted_with IS NULL "
-            f"AND id IN ({', '.join('?' * len(chunk))}) ORDER BY id",
-            chunk,
-        ).fetchall()
+        rows = documents.unextracted_texts(store, chunk)
         results = list(extractor.extract_many([r[1] for r in rows], batch_size=64))
         with store.transaction():
-            for row, ex in zip(rows, results, strict=True):
-                still = store.execute(
-                    "SELECT 1 FROM documents WHERE id = ? AND extracted_with IS NULL", (row[0],)
-                ).fetchone()
-                if still is not None:
-                    memory.add_extraction(store, int(row[0]), ex, learned, _claim_origin(extractor))
+            for (doc_id, _), ex in zip(rows, results, strict=True):
+                if documents.is_unextracted(store, doc_id):
+                    memory.add_extraction(store, doc_id, ex, learned, _claim_origin(extractor))
                     count += 1
         done += len(chunk)
         if progress:

@@ -1,12 +1,13 @@
 """Claims as stored: one SELECT for a claim with its addressees and content parts in
-order, and the claims that use a span or nest in a claim."""
+order, the claims that use a span or nest in a claim, and the analyst's writes."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from idleb_desk.model import Claim
+from idleb_desk.model import SUGGESTED, Claim
 from idleb_desk.store.rows import note
 
 if TYPE_CHECKING:
@@ -80,3 +81,66 @@ def claims_nested_in(store: Store, claim_id: int) -> list[int]:
         "SELECT id FROM claims WHERE nested_in_claim_id = ? ORDER BY id", (claim_id,)
     ).fetchall()
     return [int(r[0]) for r in rows]
+
+
+# ---- the analyst's writes ------------------------------------------------------------------
+
+
+def update(store: Store, claim_id: int, fields: Mapping[str, object]) -> None:
+    """Set the given columns of one claim (column names come from the code, not input)."""
+    cols = ", ".join(f'"{k}" = ?' for k in fields)
+    store.con.execute(f"UPDATE claims SET {cols} WHERE id = ?", (*fields.values(), claim_id))
+
+
+def insert(
+    store: Store,
+    document_id: int,
+    kind: str,
+    quote_type: str,
+    status: str,
+    origin: str,
+    reviewer: str,
+    reviewed_at: str,
+) -> int:
+    cur = store.con.execute(
+        "INSERT INTO claims (document_id, kind, quote_type, status, origin, reviewer, "
+        "reviewed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (document_id, kind, quote_type, status, origin, reviewer, reviewed_at),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def delete(store: Store, claim_id: int) -> None:
+    store.con.execute("DELETE FROM claims WHERE id = ?", (claim_id,))
+
+
+def add_addressee(store: Store, claim_id: int, span_id: int, position: int) -> None:
+    store.con.execute(
+        "INSERT INTO claim_addressees (claim_id, span_id, position) VALUES (?, ?, ?)",
+        (claim_id, span_id, position),
+    )
+
+
+def remove_addressee(store: Store, claim_id: int, span_id: int) -> None:
+    store.con.execute(
+        "DELETE FROM claim_addressees WHERE claim_id = ? AND span_id = ?", (claim_id, span_id)
+    )
+
+
+def clear_addressees(store: Store, claim_id: int) -> None:
+    store.con.execute("DELETE FROM claim_addressees WHERE claim_id = ?", (claim_id,))
+
+
+def suggested_ids(store: Store, document_id: int) -> list[int]:
+    """A document's claims still suggested, by id."""
+    rows = store.execute(
+        "SELECT id FROM claims WHERE document_id = ? AND status = ? ORDER BY id",
+        (document_id, SUGGESTED),
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def marks(store: Store) -> tuple[int, int]:
+    """(count, newest id) of the claims (see `store.spans.marks`)."""
+    row = store.execute("SELECT count(*), coalesce(max(id), 0) FROM claims").fetchone()
+    return int(row[0]), int(row[1])

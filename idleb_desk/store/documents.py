@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from idleb_desk.model import Document, DocumentSummary, text_sha256
+from idleb_desk.model import SUGGESTED, Document, DocumentSummary, text_sha256
 from idleb_desk.store.rows import now
 
 if TYPE_CHECKING:
@@ -76,3 +77,67 @@ def document_summaries(store: Store) -> list[DocumentSummary]:
 
 def document_count(store: Store) -> int:
     return int(store.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+
+def title(store: Store, doc_id: int) -> str:
+    """A document's title ("" if it is gone)."""
+    row = store.execute("SELECT title FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    return "" if row is None else str(row[0])
+
+
+def set_status(
+    store: Store, doc_id: int, status: str, reviewer: str, reviewed_at: str | None
+) -> None:
+    store.con.execute(
+        "UPDATE documents SET status = ?, reviewer = ?, reviewed_at = ? WHERE id = ?",
+        (status, reviewer, reviewed_at, doc_id),
+    )
+
+
+def all_ids(store: Store) -> list[int]:
+    return [int(r[0]) for r in store.execute("SELECT id FROM documents ORDER BY id").fetchall()]
+
+
+def texts(store: Store) -> Iterator[tuple[int, str, str]]:
+    """(id, title, text) of every document in id order, a few texts at a time: a large
+    project never sits in memory whole."""
+    for doc_id, doc_title, text in store.iter_rows(
+        "SELECT id, title, text FROM documents ORDER BY id", size=16
+    ):
+        yield int(doc_id), str(doc_title), str(text)
+
+
+def unextracted_texts(store: Store, ids: list[int]) -> list[tuple[int, str]]:
+    """(id, text) of those of `ids` no pipeline has extracted yet, in id order."""
+    if not ids:
+        return []
+    rows = store.execute(
+        f"SELECT id, text FROM documents WHERE extracted_with IS NULL "
+        f"AND id IN ({', '.join('?' * len(ids))}) ORDER BY id",
+        ids,
+    ).fetchall()
+    return [(int(r[0]), str(r[1])) for r in rows]
+
+
+def is_unextracted(store: Store, doc_id: int) -> bool:
+    row = store.execute(
+        "SELECT 1 FROM documents WHERE id = ? AND extracted_with IS NULL", (doc_id,)
+    ).fetchone()
+    return row is not None
+
+
+def suggestions_left(store: Store, doc_id: int) -> int:
+    """Spans and claims of a document nobody has decided yet."""
+    row = store.execute(
+        "SELECT (SELECT count(*) FROM spans WHERE document_id = ? AND status = ?) + "
+        "(SELECT count(*) FROM claims WHERE document_id = ? AND status = ?)",
+        (doc_id, SUGGESTED, doc_id, SUGGESTED),
+    ).fetchone()
+    return int(row[0])
+
+
+def marks(store: Store) -> tuple[int, int]:
+    """(count, newest id) of the documents: what another program's import changes, and
+    no logged review operation does. Read from an index, never the texts."""
+    row = store.execute("SELECT count(*), coalesce(max(id), 0) FROM documents").fetchone()
+    return int(row[0]), int(row[1])

@@ -110,6 +110,15 @@ SNAPSHOTTERS = {
 }
 
 
+def snapshot_rows(con: sqlite3.Connection, keys: Snapshot) -> Snapshot:
+    """The current state of the rows a snapshot names (a missing row is None)."""
+    return {
+        table: {key: SNAPSHOTTERS[table](con, int(key)) for key in rows}
+        for table, rows in keys.items()
+        if table in SNAPSHOTTERS
+    }
+
+
 def _upsert(
     con: sqlite3.Connection, table: str, cols: tuple[str, ...], row: dict[str, Any]
 ) -> None:
@@ -368,3 +377,35 @@ def events(con: sqlite3.Connection, document_id: int | None = None) -> list[Even
             f"SELECT {EVENT_COLS} FROM events WHERE {_OF_DOC} ORDER BY id", _of_doc(document_id)
         ).fetchall()
     return [_event(r) for r in rows]
+
+
+def last_event_id(con: sqlite3.Connection) -> int:
+    return int(con.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0])
+
+
+def events_since(con: sqlite3.Connection, after_id: int) -> list[Event]:
+    """Events logged after `after_id`, oldest first."""
+    rows = con.execute(
+        f"SELECT {EVENT_COLS} FROM events WHERE id > ? ORDER BY id", (after_id,)
+    ).fetchall()
+    return [_event(r) for r in rows]
+
+
+def listed_documents(con: sqlite3.Connection, event_id: int) -> list[int]:
+    """The documents a project-wide event lists (`event_documents`)."""
+    rows = con.execute(
+        "SELECT document_id FROM event_documents WHERE event_id = ? ORDER BY document_id",
+        (event_id,),
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def done_up_to(con: sqlite3.Connection, last_id: int) -> int:
+    """How many events up to `last_id` stand done: an undo or redo of one of them (by
+    anyone) changes it; a new operation dropping an undone event's redo does not."""
+    # The index holds state and id: counting from it never reads the events' snapshots.
+    row = con.execute(
+        "SELECT count(*) FROM events INDEXED BY events_doc WHERE id <= ? AND state = ?",
+        (last_id, DONE),
+    ).fetchone()
+    return int(row[0])

@@ -7,7 +7,6 @@ worker thread opens its own (WAL lets readers and one writer share the file).
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import sqlite3
@@ -21,7 +20,7 @@ from idleb_desk.model import (
     Span,
 )
 from idleb_desk.store import claims as claims_q
-from idleb_desk.store import documents, gate, suggestions, walguard
+from idleb_desk.store import documents, gate, settings, suggestions, walguard
 from idleb_desk.store.connection import (
     NotAProjectError,
     ReadOnlyProjectError,
@@ -316,17 +315,13 @@ class Store:
 
     # ---- project settings ---------------------------------------------------------------
 
-    def setting(self, key: str, default: Any = None) -> Any:
-        row = self.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-        return default if row is None else json.loads(row[0])
+    setting = settings.setting
+    set_setting = settings.set_setting
 
-    def set_setting(self, key: str, value: Any) -> None:
-        with self.transaction():
-            self.con.execute(
-                "INSERT INTO settings (key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, json.dumps(value)),
-            )
+    def data_version(self) -> int:
+        """SQLite's count of commits by other connections (`PRAGMA data_version`): it
+        changes when another program or window committed to the file."""
+        return int(self.execute("PRAGMA data_version").fetchone()[0])
 
     # ---- suggestions from the pipeline -------------------------------------------------
 
