@@ -161,7 +161,7 @@ class Focus(QObject):
         if shown != self.shown_claim:
             self.shown_claim = shown
             self.w.claim_editor.show_claim(state, claim, self.role_mode)
-        self._sync_tables(span, claim)
+        self._sync_tables(focused, claim)
 
     def _sync_tables(self, span: Span | None, claim: Claim | None) -> None:
         self.syncing = True
