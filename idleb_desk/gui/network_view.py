@@ -13,12 +13,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
     QImage,
+    QImageWriter,
     QPainter,
     QPainterPath,
     QPen,
@@ -336,4 +337,5 @@ class NetworkView(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         scene.render(painter, QRectF(0, 0, width, height), rect)
         painter.end()
-        return image.save(str(path), b"PNG")
+        writer = QImageWriter(str(path), QByteArray(b"png"))  # PNG whatever the file's name
+        return writer.write(image)
