@@ -46,7 +46,7 @@ def _known(store: Store, text: str, label: str, document_id: int) -> list[actor_
         # Suggested but not yet accepted names of this document: "Assad" accepted before
         # "Bashar al-Assad" further down still finds the long form.
         for other in actor_queries.unlinked_mentions(store, document_id, label, len(name)):
-            if suffix not in other.lower():
+            if suffix is not None and suffix not in other.lower():
                 continue  # cannot end in the surname: skip the name rules for it
             known.append(
                 actor_link.Known(

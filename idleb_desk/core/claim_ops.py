@@ -52,7 +52,7 @@ class ClaimOps:
         return self.ctx.reviewer
 
     def _stamp_claim(
-        self, op: Op, claim: Claim, status: str | None = None, **fields: object
+        self, op: Op, claim: Claim, status: str | None = None, /, **fields: int | str | None
     ) -> None:
         op.touch("claims", claim.id)
         if status is None:
@@ -148,7 +148,7 @@ class ClaimOps:
         claim = self.store.claim(claim_id)
         with self.ctx.operation(f"set_{role}", claim.document_id) as op:
             target = self._role_span(op, claim, role, span_id, rng)
-            extra: dict[str, object] = {ROLE_COLUMNS[role]: target}
+            extra: dict[str, int | str | None] = {ROLE_COLUMNS[role]: target}
             if role == "speaker":
                 extra["antecedent_span_id"] = None
             self._stamp_claim(op, claim, **extra)

@@ -213,7 +213,7 @@ def iter_actor_csv(
     names: dict[int | None, str] = {None: ""}
     # This loop runs once per exported span: locals and inline memo look-ups only.
     while batch := cur.fetchmany(BATCH):
-        out = []
+        out: list[str] = []
         append = out.append
         get = cells.memo.get
         needs_quotes = _NEEDS_QUOTES

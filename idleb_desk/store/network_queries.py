@@ -118,7 +118,7 @@ def claim_links(
     texts: dict[int, str] = {}
     out = []
     for r in speakers:
-        raw = said[r[0]]
+        claim_said = said[r[0]]
         out.append(
             ClaimLinkRow(
                 claim_id=r[0],
@@ -127,7 +127,7 @@ def claim_links(
                 quote_type=r[3],
                 status=r[4],
                 content_start=r[5],
-                speakers=_mentions(store, r[1], raw, actors, texts) if raw else (),
+                speakers=_mentions(store, r[1], claim_said, actors, texts) if claim_said else (),
                 addressees=tuple(
                     m
                     for a in by_claim.get(r[0], ())
