@@ -31,7 +31,7 @@ _ARTICLES = ("the",)
 
 
 def _lines(name: str) -> list[str]:
-    text = resources.files("idleb_desk").joinpath("data", name).read_text("utf-8")
+    text = resources.files("idleb_desk").joinpath("data").joinpath(name).read_text("utf-8")
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
 
 

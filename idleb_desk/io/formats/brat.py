@@ -208,7 +208,7 @@ def ann_to_line(text: str, ann: str, stem: str, defaults: Defaults) -> dict[str,
             bounds[m[1]] = (m[2], *_join(text, m[3], m[1], m[4], n))
         elif m := _E.match(line):
             args = [tuple(a.split(":", 1)) for a in m[4].split()]
-            events.append((m[1], m[3], args))  # type: ignore[arg-type]
+            events.append((m[1], m[3], args))
         elif m := _R.match(line):
             relations.append((m[2], m[3], m[4]))
         elif m := _A.match(line):
