@@ -22,16 +22,16 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
-from idleb_desk.gui.app import make_app  # noqa: E402
-from idleb_desk.gui.keymap import make_settings  # noqa: E402
-from idleb_desk.gui.main_window import MainWindow  # noqa: E402
-from idleb_desk.model import ActorSuggestion, ClaimSuggestion, Extraction, TextRef  # noqa: E402
-from idleb_desk.store.memory import ENABLED_SETTING as MEMORY_SETTING  # noqa: E402
-from idleb_desk.store.store import Store  # noqa: E402
+from idleb_desk.gui.app import make_app
+from idleb_desk.gui.keymap import make_settings
+from idleb_desk.gui.main_window import MainWindow
+from idleb_desk.model import ActorSuggestion, ClaimSuggestion, Extraction, TextRef
+from idleb_desk.store.memory import ENABLED_SETTING as MEMORY_SETTING
+from idleb_desk.store.store import Store
 
 WORDS = [
     "the",

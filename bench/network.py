@@ -24,20 +24,20 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-from idleb_desk.core.network import layout, load_network  # noqa: E402
-from idleb_desk.gui.app import make_app  # noqa: E402
-from idleb_desk.gui.keymap import make_settings  # noqa: E402
-from idleb_desk.gui.main_window import MainWindow  # noqa: E402
-from idleb_desk.model import (  # noqa: E402
+from idleb_desk.core.network import layout, load_network
+from idleb_desk.gui.app import make_app
+from idleb_desk.gui.keymap import make_settings
+from idleb_desk.gui.main_window import MainWindow
+from idleb_desk.model import (
     CLAIM_KINDS,
     ActorSuggestion,
     ClaimSuggestion,
     Extraction,
     TextRef,
 )
-from idleb_desk.store.store import Store  # noqa: E402
+from idleb_desk.store.store import Store
 
 FIRST = ["Sergei", "Anna", "Recep", "Jean", "Maria", "Ahmed", "Li", "Olaf", "Fatma", "Emma"]
 LAST = ["Lavrov", "Novak", "Kaya", "Dubois", "Rossi", "Haddad", "Wei", "Berg"]

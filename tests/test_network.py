@@ -61,7 +61,7 @@ def project(seeded: Path, tmp_path: Path) -> Path:
 
 
 def test_every_claim_is_an_edge_from_its_speaker(project: Path) -> None:
-    with _session(project) as s:
+    with _Session(project) as s:
         claims = s.claims(1)
         net = load_network(s.store, 1, reviewed_only=False)
         assert claims, "the seed has suggested claims"
@@ -94,7 +94,7 @@ def test_every_claim_is_an_edge_from_its_speaker(project: Path) -> None:
         assert all(e.status in REVIEWED_STATUSES for e in reviewed.edges)
 
 
-class _session:
+class _Session:
     def __init__(self, path: Path) -> None:
         self.s = ReviewSession.open(path)
 
@@ -108,7 +108,7 @@ class _session:
 def test_linked_mentions_meet_at_their_actor(project: Path) -> None:
     """Two different speaker texts linked to one actor are one node with its name; a
     pronoun speaker's antecedent decides its node."""
-    with _session(project) as s:
+    with _Session(project) as s:
         claims = [c for c in s.claims(1) if c.speaker_span_id is not None]
         first, second = claims[0], claims[-1]
         assert s.span(first.speaker_span_id).text != s.span(second.speaker_span_id).text
@@ -134,7 +134,7 @@ def test_linked_mentions_meet_at_their_actor(project: Path) -> None:
 
 
 def test_a_claim_without_speaker_comes_from_unattributed(project: Path) -> None:
-    with _session(project) as s:
+    with _Session(project) as s:
         claim = s.claims(1)[0]
         with s.store.transaction():
             s.store.execute(
@@ -154,7 +154,7 @@ def test_mention_names_are_normalised() -> None:
 
 
 def test_layout_is_deterministic_and_spreads_nodes(project: Path) -> None:
-    with _session(project) as s:
+    with _Session(project) as s:
         a = load_network(s.store, None, reviewed_only=False)
         b = load_network(s.store, None, reviewed_only=False)
     assert a.positions == b.positions
@@ -185,7 +185,7 @@ def test_a_large_network_keeps_the_circle() -> None:
 
 def test_graphml_and_svg_round_trip(project: Path, tmp_path: Path) -> None:
     nx = pytest.importorskip("networkx")
-    with _session(project) as s:
+    with _Session(project) as s:
         net = load_network(s.store, None, reviewed_only=False)
     report = write_graphml(net, tmp_path / "net.graphml")
     root = ET.parse(report.path).getroot()

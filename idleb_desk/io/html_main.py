@@ -50,7 +50,8 @@ def main_text(markup: str) -> tuple[str, str]:
         doc = trafilatura.bare_extraction(
             tree, include_comments=False, include_tables=False, with_metadata=False
         )
-    except Exception as exc:  # any failure inside the extractor: the fallback reads the page
+    # Any failure inside the extractor: the fallback reader reads the page instead.
+    except Exception as exc:  # noqa: BLE001
         log.warning("trafilatura could not read the page (%s: %s)", type(exc).__name__, exc)
         return "", ""
     if doc is None:

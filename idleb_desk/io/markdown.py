@@ -65,7 +65,7 @@ def split_front_matter(text: str) -> FrontMatter:
     if m is None:
         return FrontMatter(text)
     try:
-        data = yaml.load(m.group(1), Loader=_NoAliasLoader)  # noqa: S506 (safe loader)
+        data = yaml.load(m.group(1), Loader=_NoAliasLoader)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" (line {where.line + 2})" if where is not None else ""
