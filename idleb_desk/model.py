@@ -8,20 +8,23 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final, Literal
 
-# Review statuses of spans and claims (DESIGN.md "Store").
-SUGGESTED = "suggested"
-ACCEPTED = "accepted"
-REJECTED = "rejected"
-EDITED = "edited"
-MANUAL = "manual"
-STATUSES = (SUGGESTED, ACCEPTED, REJECTED, EDITED, MANUAL)
-REVIEWED_STATUSES = (ACCEPTED, EDITED, MANUAL)
+# Review statuses of spans and claims (DESIGN.md "Store"). The type checker holds every
+# status a value is given to these five.
+Status = Literal["suggested", "accepted", "rejected", "edited", "manual"]
+SUGGESTED: Final = "suggested"
+ACCEPTED: Final = "accepted"
+REJECTED: Final = "rejected"
+EDITED: Final = "edited"
+MANUAL: Final = "manual"
+STATUSES: tuple[Status, ...] = (SUGGESTED, ACCEPTED, REJECTED, EDITED, MANUAL)
+REVIEWED_STATUSES: tuple[Status, ...] = (ACCEPTED, EDITED, MANUAL)
 
 # Span layers: an actor mention, or one part of a claim.
-LAYER_ACTOR = "actor"
-LAYER_CLAIM = "claim"
+Layer = Literal["actor", "claim"]
+LAYER_ACTOR: Final = "actor"
+LAYER_CLAIM: Final = "claim"
 
 # Labels of claim-part spans (actor mentions carry their NER label instead).
 SPEAKER = "SPEAKER"
@@ -54,8 +57,9 @@ def text_sha256(text: str) -> str:
 FLAG_UNCERTAIN = "uncertain"
 
 # Document review states.
-DOC_NEW = "new"
-DOC_DONE = "done"
+DocStatus = Literal["new", "done"]
+DOC_NEW: Final = "new"
+DOC_DONE: Final = "done"
 
 
 @dataclass(frozen=True)
@@ -146,7 +150,7 @@ class Document:
     sha256: str
     path: str = ""
     encoding: str = "utf-8"
-    status: str = DOC_NEW
+    status: DocStatus = DOC_NEW
     meta: dict[str, Any] = field(default_factory=dict)
     reviewer: str | None = None
     reviewed_at: str | None = None
@@ -159,7 +163,7 @@ class DocumentSummary:
     id: int
     ext_id: str
     title: str
-    status: str
+    status: DocStatus
     n_items: int
     n_reviewed: int
 
@@ -171,8 +175,8 @@ class Span:
     start: int
     end: int
     label: str
-    layer: str
-    status: str
+    layer: Layer
+    status: Status
     origin: str
     text: str = ""
     actor_id: int | None = None
@@ -192,7 +196,7 @@ class Claim:
     addressee_span_ids: tuple[int, ...]
     kind: str
     quote_type: str
-    status: str
+    status: Status
     origin: str
     antecedent_span_id: int | None = None
     reviewer: str | None = None
