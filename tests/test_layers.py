@@ -172,3 +172,55 @@ def test_sql_lives_in_the_store(layer: str) -> None:
             ):
                 offenders.append(f"{where}:{node.lineno} holds SQL {node.value[:40]!r}")
     assert offenders == []
+
+
+# Which parts of the package each part may import (issue 18): values at the bottom, then
+# store, core, nlp, io, the project helpers, and the window and the command line on top.
+# A part not named on the left may import nothing of the package; an arrow not listed here
+# fails, so the direction is checked, not just the absence of a few known loops.
+BOTTOM = {"model", "changes", "actor_link", "paths", "__version__"}
+ALLOWED: dict[str, set[str]] = {
+    "model": set(),
+    "changes": set(),
+    "actor_link": set(),
+    "paths": set(),
+    "logs": {"paths"},
+    "desktop": {"paths"},
+    "store": BOTTOM,
+    "core": BOTTOM | {"store"},
+    "nlp": BOTTOM | {"core"},
+    "io": BOTTOM | {"store", "core", "nlp"},
+    "project": BOTTOM | {"store", "core", "nlp", "io"},
+    "gui": BOTTOM | {"core", "nlp", "io", "project", "logs"},
+}
+TOP = ("cli", "cli_export", "cli_memory", "cli_support", "__main__", "__init__")
+
+
+def _part(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def test_every_import_goes_in_an_allowed_direction() -> None:
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        source = _part(module)
+        if source in TOP:
+            continue
+        assert source in ALLOWED, f"{module}: part {source!r} is not in the table"
+        for name in _imports(path):
+            if not name.startswith("idleb_desk."):
+                continue
+            target = _part(name)
+            if target != source and target not in ALLOWED[source]:
+                offenders.append(f"{path.relative_to(PACKAGE)} ({source}) imports {name}")
+    assert offenders == []
+
+
+def test_the_table_rejects_an_upward_arrow(tmp_path: Path) -> None:
+    """The check itself: a store module importing core would be named."""
+    bad = tmp_path / "bad.py"
+    bad.write_text("from idleb_desk.core.review import ReviewSession\n", encoding="utf-8")
+    names = [n for n in _imports(bad) if n.startswith("idleb_desk.")]
+    assert any(_part(n) not in ALLOWED["store"] for n in names)
