@@ -39,6 +39,8 @@ from PySide6.QtWidgets import (
 
 from idleb_desk.changes import Changes
 from idleb_desk.core.actors import ALIAS_SEP, ActorRow, Mention
+from idleb_desk.core.review import ReviewSession
+from idleb_desk.gui.key_context import Handlers
 from idleb_desk.gui.review_state import SPAN
 from idleb_desk.gui.room_context import RoomContext
 from idleb_desk.model import LAYER_ACTOR
@@ -192,10 +194,10 @@ class ActorsPanel(QDockWidget):
     # ---- reading ----------------------------------------------------------------------------
 
     @property
-    def session(self) -> Any:
+    def session(self) -> ReviewSession | None:
         return self.ctx.session()
 
-    def handlers(self) -> dict[str, Callable[[], None]]:
+    def handlers(self) -> Handlers:
         return {"actors_panel": self.toggle}
 
     def toggle(self) -> None:
@@ -302,11 +304,11 @@ class ActorsPanel(QDockWidget):
 
     def toggle_demonyms(self) -> None:
         """D: the project setting that links a demonym ("Russian") to its state (Russia)."""
-        if self.session is None:
+        session = self.session
+        if session is None:
             return
-        on = not self.session.demonyms_to_state()
-        if self.ctx.controller.ctx.commit(lambda: self.session.set_demonyms_to_state(on) or True,
-                                          lambda _: Changes(settings=True)):  # fmt: skip
+        on = not session.demonyms_to_state()
+        if self.ctx.controller.ctx.run(lambda: session.set_demonyms_to_state(on)):
             self.status(
                 "Project setting: demonyms link to their state (Russian → Russia) from now on"
                 if on
@@ -326,34 +328,23 @@ class ActorsPanel(QDockWidget):
 
     # ---- operations -------------------------------------------------------------------------
 
-    def _changed(self, *actor_ids: int | None) -> Changes:
-        """What an actor operation changed where the session does not record it: the
-        actors, and the open document's mentions that may stand for them."""
-        state = self.focus.state
-        spans = frozenset(state.spans) if state is not None else frozenset()
-        docs = frozenset([state.doc.id]) if state is not None else frozenset()
-        ids = frozenset(a for a in actor_ids if a is not None)
-        return Changes(actors=ids, spans=spans, documents=docs, document_list=True)
-
-    def _commit(self, fn: Callable[[], Any], what: str, select: int | None = None,
-                marked: int | None = None) -> bool:  # fmt: skip
-        changed = self._changed(select, marked)
-        done = self.ctx.controller.ctx.commit(fn, lambda _: changed)
-        if done is None:
+    def _commit(self, fn: Callable[[], object], what: str, select: int | None = None) -> bool:
+        if not self.ctx.controller.ctx.run(fn):
             return False
         self.refresh(select)
         self.status(f"Saved: {what} (Ctrl+Z undoes it)")
         return True
 
     def _rename(self, actor_id: int, name: str) -> bool:
-        if self.session is None:
+        session = self.session
+        if session is None:
             return False
-        old = self.session.actor_name(actor_id)
+        old = session.actor_name(actor_id)
         # After the editor has closed: renaming re-reads (resets) the list it edits.
         QTimer.singleShot(
             0,
             lambda: self._commit(
-                lambda: self.session.rename_actor(actor_id, name) or True,
+                lambda: session.rename_actor(actor_id, name),
                 f"renamed {old!r} to {' '.join(name.split())!r}",
                 actor_id,
             ),
@@ -361,8 +352,8 @@ class ActorsPanel(QDockWidget):
         return True
 
     def merge_key(self) -> None:
-        actor = self.current_actor()
-        if actor is None or self.session is None:
+        actor, session = self.current_actor(), self.session
+        if actor is None or session is None:
             return
         marked = self.actors.marked
         if marked is None or marked == actor.id:
@@ -376,38 +367,34 @@ class ActorsPanel(QDockWidget):
         self.actors.marked = None
         name = source.name if source else str(marked)
         self._commit(
-            lambda: self.session.merge_actors(marked, actor.id) or True,
+            lambda: session.merge_actors(marked, actor.id),
             f"merged {name!r} into {actor.name!r}",
             actor.id,
-            marked,
         )
 
     def split_key(self) -> None:
-        mention = self.current_mention()
-        if mention is None or self.session is None:
+        mention, session = self.current_mention(), self.session
+        if mention is None or session is None:
             return
-        changed = self._changed() | Changes(spans=frozenset([mention.span_id]))
-        new_id = self.ctx.controller.ctx.commit(
-            lambda: self.session.split_mention(mention.span_id), lambda new: changed
-        )
+        new_id = self.ctx.controller.ctx.commit(lambda: session.split_mention(mention.span_id))
         if new_id is None:
             return
         self.refresh(new_id)
         self.actor_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        name = self.session.actor_name(new_id)
+        name = session.actor_name(new_id)
         self.status(f"Saved: split {mention.text!r} off as {name!r} (F2 renames, Ctrl+Z undoes)")
 
     def link_speaker(self) -> None:
         """L: the focused claim's speaker stands for the current actor."""
-        actor = self.current_actor()
+        actor, session = self.current_actor(), self.session
         claim = self.focus.active_claim() if self.focus.state else None
-        if actor is None or self.session is None:
+        if actor is None or session is None:
             return
         if claim is None:
             self.status("Not changed: focus a claim in the article first (J/K), then press L here")
             return
         self._commit(
-            lambda: self.session.link_speaker(claim.id, actor.id),
+            lambda: session.link_speaker(claim.id, actor.id),
             f"the speaker of claim {claim.id} is {actor.name!r}",
             actor.id,
         )

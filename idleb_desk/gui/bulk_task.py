@@ -48,11 +48,11 @@ def run_every_project(
     parent: QWidget,
     session: ReviewSession,
     request: BulkRequest,
-    on_done: Callable[[BulkResult], None],
+    on_done: Callable[[BulkResult | None], None],
     on_refused: Callable[[str], None],
 ) -> Task:
     """Start the bulk action in the background; `on_done` gets its result (also when
-    cancelled), `on_refused` a status line when it changed nothing."""
+    cancelled; None when it failed), `on_refused` a status line when it changed nothing."""
     path, reviewer = session.path, session.reviewer
     runner = getattr(parent, "runner", None)
     if not isinstance(runner, TaskRunner):

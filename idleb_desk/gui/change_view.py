@@ -77,18 +77,23 @@ class ChangeView:
         if changes.actors:
             self.w.actors.forget_names()  # names of the actors shown in the tables
             self.focus.shown_claim = None  # and in the claim panel
-        rows = len(changes.spans) + len(changes.claims)
+        # Core names the rows whose stored state changed: a claim whose span was resized
+        # is not among them, yet its text, place and panel follow that span.
+        claims = changes.claims | {
+            cid for sid in changes.spans for cid in state.claims_of_span(sid)
+        }
+        rows = len(changes.spans) + len(claims)
         here = doc_id in changes.documents or not changes.documents
         if rows > FOLD_ONE_BY_ONE and here:
             self.focus.reload()
         elif rows:
             for sid in sorted(changes.spans):
                 self.put_span(sid)
-            for cid in sorted(changes.claims):
+            for cid in sorted(claims):
                 self.put_claim(cid)
             if self.focus.role_claim is not None and self.focus.role_claim not in state.claims:
                 self.focus.role_claim = None
-            if changes.claims or changes.actors:
+            if claims or changes.actors:
                 self.focus.shown_claim = None  # the claim panel shows the claim as it is now
             if self.focus.item is not None and not state.exists(self.focus.item):
                 self.focus.item = None
@@ -99,8 +104,9 @@ class ChangeView:
             p = state.progress
             self.doc_model.update(doc_id, p.reviewed, p.total, state.doc.status)
 
-    def put_span(self, span_id: int, claims_too: bool = True) -> None:
-        """Re-read one span of the open document (gone, if it was deleted)."""
+    def put_span(self, span_id: int) -> None:
+        """Re-read one span of the open document (gone, if it was deleted); its claims
+        are redrawn by `put_claim` (`_fold_document` adds them)."""
         state, session = self.focus.state, self.session
         if state is None or session is None:
             return
@@ -119,9 +125,6 @@ class ChangeView:
         try:
             if (old and old.layer == LAYER_ACTOR) or (span and span.layer == LAYER_ACTOR):
                 self.w.actors.refresh(span_id)
-            if claims_too:
-                for cid in state.claims_of_span(span_id):
-                    self.w.claims.refresh(cid)
         finally:
             self.focus.syncing = False
 

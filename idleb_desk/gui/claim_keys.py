@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import logging
 
-from idleb_desk.changes import Changes
 from idleb_desk.core import offsets as core_offsets
+from idleb_desk.core.undo_labels import quote
 from idleb_desk.gui.key_context import Handlers, KeyContext
 from idleb_desk.gui.labels import ROLE_OF_LABEL, Label
-from idleb_desk.gui.review_state import CLAIM, SPAN, DocState
-from idleb_desk.gui.review_widgets import quote
+from idleb_desk.gui.review_state import CLAIM, SPAN
 from idleb_desk.model import CONTENT, QUOTE_TYPES, Claim
 
 log = logging.getLogger(__name__)
@@ -42,10 +41,6 @@ class ClaimKeys:
             "escape": self.escape,
         }
 
-    def _changed(self, claim: Claim) -> Changes:
-        """A claim and its parts, as the fallback for what an operation changed."""
-        return self.ctx.here(claims=[claim.id], spans=DocState._claim_span_ids(claim))
-
     def part_label(self, label: Label) -> None:
         """A claim-part label key (content, speaker, ...): the role of the active claim."""
         role = ROLE_OF_LABEL.get(label.name)
@@ -71,12 +66,9 @@ class ClaimKeys:
         doc_id = state.doc.id
         span = f.focused_span() if f.item and f.item[0] == SPAN else None
         if sel is not None:
-            claim = ctx.commit(
-                lambda: session.create_claim(doc_id, content_range=sel), self._changed
-            )
+            claim = ctx.commit(lambda: session.create_claim(doc_id, content_range=sel))
         elif span is not None:
-            claim = ctx.commit(lambda: session.create_claim(doc_id, content_span_id=span.id),
-                               self._changed)  # fmt: skip
+            claim = ctx.commit(lambda: session.create_claim(doc_id, content_span_id=span.id))
         else:
             ctx.status("Select the claimed text (or focus a span), then press C")
             return
@@ -117,13 +109,11 @@ class ClaimKeys:
             if rng is None:
                 ctx.status(f"Pick the {role}: J/K to a span or select text")
                 return
-        cid, before = claim.id, self._changed(claim)
+        cid = claim.id
         if role == "addressee":
-            done = ctx.commit(lambda: session.add_addressee(cid, span_id=span_id, rng=rng),
-                              lambda c: before | self._changed(c))  # fmt: skip
+            done = ctx.commit(lambda: session.add_addressee(cid, span_id=span_id, rng=rng))
         else:
-            done = ctx.commit(lambda: session.set_role(cid, role, span_id=span_id, rng=rng),
-                              lambda c: before | self._changed(c))  # fmt: skip
+            done = ctx.commit(lambda: session.set_role(cid, role, span_id=span_id, rng=rng))
         if done is None:
             return
         f.role_claim = cid
@@ -145,8 +135,8 @@ class ClaimKeys:
         if claim is None or session is None:
             ctx.status("No active claim")
             return
-        cid, before = claim.id, self._changed(claim)
-        if ctx.commit(lambda: session.clear_role(cid, role) or True, lambda _: before) is None:
+        cid = claim.id
+        if not ctx.run(lambda: session.clear_role(cid, role)):
             return
         ctx.saved(f"cleared the {role} of claim {cid}")
 
@@ -167,7 +157,7 @@ class ClaimKeys:
         if session is None:
             return
         setter = session.set_claim_kind if field == "kind" else session.set_quote_type
-        done = ctx.commit(lambda: setter(claim_id, value), lambda c: ctx.here(claims=[c.id]))
+        done = ctx.commit(lambda: setter(claim_id, value))
         if done is None:
             return
         ctx.saved(f"claim {claim_id} {'kind' if field == 'kind' else 'quote type'} = {value}")

@@ -11,15 +11,17 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Signal
+from PySide6.QtGui import QTextCharFormat
 from PySide6.QtWidgets import QTableView
 
 from idleb_desk.changes import Changes
 from idleb_desk.core.bulk_ops import Position
 from idleb_desk.core.memory import describe_origin
 from idleb_desk.core.review import ReviewSession
+from idleb_desk.core.undo_labels import quote
 from idleb_desk.gui.offsets import Utf16Map
 from idleb_desk.gui.review_state import CLAIM, SPAN, DocState, Item
-from idleb_desk.gui.review_widgets import ReviewWidgets, quote
+from idleb_desk.gui.review_widgets import ReviewWidgets
 from idleb_desk.gui.scope import ALL, SCOPE_TEXT, NavFilter
 from idleb_desk.model import CLAIM_KINDS, LAYER_ACTOR, Claim, Span
 
@@ -44,7 +46,7 @@ class Focus(QObject):
         self.nav_filter = NavFilter()
         self.syncing = False  # tables moved by us, not by the analyst choosing a row
         self.shown_claim: tuple[int | None, object, bool] | None = None
-        self._marks: list[tuple[int, int, object]] | None = None  # as last shown
+        self._marks: list[tuple[int, int, QTextCharFormat]] | None = None  # as last shown
         widgets.view.caret_moved.connect(self.on_caret_moved)
         widgets.view.tooltip_for = self.tooltip_for
         widgets.actors_view.selectionModel().currentRowChanged.connect(self._actor_row)
@@ -146,7 +148,7 @@ class Focus(QObject):
     def render(self) -> None:
         """Show the focus: marks in the article, the claim panel, the tables' rows."""
         state = self.state
-        marks: list[tuple[int, int, object]] = []
+        marks: list[tuple[int, int, QTextCharFormat]] = []
         claim = self.active_claim()
         if state is not None and claim is not None:
             for role, span in state.claim_parts(claim):

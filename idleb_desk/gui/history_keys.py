@@ -5,35 +5,10 @@ from __future__ import annotations
 
 import logging
 
+from idleb_desk.core.undo_labels import done_message
 from idleb_desk.gui.key_context import Handlers, KeyContext
-from idleb_desk.gui.op_changes import event_changes
 
 log = logging.getLogger(__name__)
-
-# How the status bar names an operation that was undone or redone.
-UNDO_WORDS = {
-    "accept_span": "accept",
-    "reject_span": "reject",
-    "relabel_span": "relabel",
-    "resize_span": "boundary change",
-    "create_span": "new span",
-    "delete_span": "delete",
-    "create_claim": "new claim",
-    "accept_claim": "accept claim",
-    "reject_claim": "reject claim",
-    "delete_claim": "delete claim",
-    "mark_done": "mark reviewed",
-    "accept_every": "accept every occurrence",
-    "reject_every": "reject every occurrence",
-    "accept_every_project": "accept every occurrence in the project",
-    "reject_every_project": "reject every occurrence in the project",
-    "flag_span": "flag",
-    "flag_claim": "flag",
-    "comment_span": "comment",
-    "comment_claim": "comment",
-    "mark_done_accept": "mark reviewed, accepting the rest",
-    "mark_done_reject": "mark reviewed, rejecting the rest",
-}
 
 
 class HistoryKeys:
@@ -49,18 +24,17 @@ class HistoryKeys:
         session, state = ctx.session, ctx.state
         assert state is not None and session is not None
         doc_id = state.doc.id
-        event = ctx.commit(lambda: session.undo(doc_id) if undo else session.redo(doc_id),
-                           event_changes)  # fmt: skip
+        replay = session.undo if undo else session.redo
+        ok, event = ctx.attempt(lambda: replay(doc_id))
+        if not ok:
+            return  # refused (a later conflicting edit): the status bar says why
         if event is None:
             ctx.status("Nothing to undo" if undo else "Nothing to redo")
             return
-        item = f.first_touched(event_changes(event))
+        item = f.first_touched(ctx.last_changes)
         f.shown_claim = None
         if item is not None:
             f.focus_item(item)
         else:
             f.render()
-        word = UNDO_WORDS.get(event.op, event.op.replace("_", " "))
-        span = f.focused_span()
-        what = f" of {ctx.describe(span)}" if span is not None else ""
-        ctx.status(f"{'Undone' if undo else 'Redone'}: {word}{what} — saved")
+        ctx.status(f"{done_message(event, undo, f.focused_span())} — saved")

@@ -136,7 +136,9 @@ class NetworkPanel:
         try:
             height = int(self.share() * self.parent.height())
             self.parent.resizeDocks([self.dock], [height], Qt.Orientation.Vertical)
-            self.parent.layout().activate()  # at once, so the drawing is laid out for its size
+            layout = self.parent.layout()
+            if layout is not None:  # a QMainWindow always has one; the stubs allow None
+                layout.activate()  # at once, so the drawing is laid out for its size
         finally:
             self._sizing = False
 
@@ -160,13 +162,19 @@ class NetworkPanel:
             self.ctx.status("Network: back to its share of the window")
         else:
             self.maximised = True
-            self.parent.centralWidget().hide()
+            self._central(False)
             self.ctx.status("Network: fills the window — M gives the article back")
         self.view.canvas.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
+    def _central(self, shown: bool) -> None:
+        """Show or hide the article and tables (the window's central widget)."""
+        central = self.parent.centralWidget()
+        if central is not None:
+            central.setVisible(shown)
+
     def _restore(self) -> None:
         self.maximised = False
-        self.parent.centralWidget().show()
+        self._central(True)
         if self.dock.isVisible():
             self._size()
 
@@ -295,8 +303,8 @@ class NetworkPanel:
             fmt = next((f for f in ("svg", "png") if f"*.{f}" in chosen), "graphml")
             path = path.with_name(f"{path.name}.{fmt}")
         if self.view.source is None or not self.dock.isVisible():
-            net = self.current()
-            self.view.set_network(net, self.header(net))
+            current = self.current()
+            self.view.set_network(current, self.header(current))
         net = self.view.source
         assert net is not None
         try:

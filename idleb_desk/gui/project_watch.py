@@ -2,8 +2,8 @@
 
 Another window, `idleb-desk import` or a worker thread may commit to the project while
 this window shows it; `PRAGMA data_version` (polled through the session) says when, and
-the window then re-reads what it shows through its one change path, keeping the
-analyst's focus.
+`session.changes_elsewhere()` what they touched, which the window redraws through its one
+change path, keeping the analyst's focus.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import logging
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel
 
-from idleb_desk.changes import Changes
 from idleb_desk.core.opening import ProjectError
 from idleb_desk.gui.room_context import RoomContext
 
@@ -50,12 +49,13 @@ class ProjectWatch:
         if session is None or self.ctx.controller.focus.role_mode:
             return False  # picking claim roles: refresh on a later tick, not mid-gesture
         try:
-            changed = session.changed_elsewhere()
+            # The rows the other writers' events name (Changes.all() when core cannot
+            # tell): an outside commit redraws what it touched, not the whole window.
+            changes = session.changes_elsewhere()
         except ProjectError as exc:
             log.warning("polling %s: %s", session.path, exc)
             return False
-        if changed:
+        if changes:
             log.info("%s changed elsewhere; refreshing", session.path)
-            # What another connection wrote is not known row by row: read it all again.
-            self.ctx.apply_changes(Changes.all())
-        return changed
+            self.ctx.apply_changes(changes)
+        return bool(changes)

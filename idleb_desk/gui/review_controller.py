@@ -48,7 +48,7 @@ class ReviewController(QObject):
                 out[action] = self._needs_document(handler)
         return out
 
-    def _needs_document(self, handler: Callable[[], None]) -> Callable[[], None]:
+    def _needs_document(self, handler: Callable[[], object]) -> Callable[[], object]:
         def run() -> None:
             if self.focus.state is None:
                 self.status.emit(NO_DOCUMENT)

@@ -204,19 +204,8 @@ class DocState:
         self._count(c.status, +1)
         if c.content_part_ids and c.content_span_id is not None:
             self.part_wholes[c.content_span_id] = self.part_wholes.get(c.content_span_id, 0) + 1
-        for sid in self._claim_span_ids(c):
+        for sid in c.part_ids:
             self.span_claims[sid].add(c.id)
-
-    @staticmethod
-    def _claim_span_ids(c: Claim) -> list[int]:
-        ids = [
-            c.speaker_span_id,
-            c.cue_span_id,
-            c.content_span_id,
-            *c.content_part_ids,
-            *c.addressee_span_ids,
-        ]
-        return [i for i in ids if i is not None]
 
     def is_part_whole(self, span_id: int) -> bool:
         """Is this span the whole range of a split content (painted as its parts)?"""
@@ -273,12 +262,12 @@ class DocState:
             self._count(old.status, -1)
             if old.content_part_ids and old.content_span_id is not None:
                 self.part_wholes[old.content_span_id] -= 1
-            for sid in self._claim_span_ids(old):
+            for sid in old.part_ids:
                 self.span_claims[sid].discard(claim_id)
                 touched.add(sid)
         if claim is not None:
             self._add_claim(claim)
-            touched.update(self._claim_span_ids(claim))
+            touched.update(claim.part_ids)
         self._nav.clear()
         return touched
 

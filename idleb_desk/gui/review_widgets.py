@@ -22,9 +22,3 @@ class ReviewWidgets:
     actors_view: QTableView
     claims_view: QTableView
     claim_editor: ClaimEditor
-
-
-def quote(text: str, n: int = 50) -> str:
-    """A span's text for the status bar: one line, cut at `n` characters."""
-    text = " ".join(text.split())
-    return f"'{text}'" if len(text) <= n else f"'{text[: n - 1]}…'"

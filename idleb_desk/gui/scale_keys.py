@@ -12,14 +12,14 @@ from typing import Any
 
 from idleb_desk.changes import Changes
 from idleb_desk.core.bulk_ops import LEAVE, BulkResult
+from idleb_desk.core.undo_labels import quote
 from idleb_desk.gui import questions
 from idleb_desk.gui.bulk_task import BulkRequest, run_every_project
 from idleb_desk.gui.key_context import Handlers, KeyContext
 from idleb_desk.gui.review_state import SPAN
-from idleb_desk.gui.review_widgets import quote
 from idleb_desk.gui.scope import SCOPE_TEXT, next_scope
 from idleb_desk.gui.workers import Task
-from idleb_desk.model import FLAG_UNCERTAIN, LAYER_ACTOR, SUGGESTED, Span
+from idleb_desk.model import FLAG_UNCERTAIN, LAYER_ACTOR, Span
 
 log = logging.getLogger(__name__)
 
@@ -78,12 +78,9 @@ class ScaleKeys:
             self._every_project(span, accept, key)
             return
         fn = session.accept_every if accept else session.reject_every
-        result = ctx.commit(lambda: fn(span.id), self._result_changes)
+        result = ctx.commit(lambda: fn(span.id))
         if result is not None:
             self._every_done(result, accept, key, "here")
-
-    def _result_changes(self, result: BulkResult) -> Changes:
-        return self.ctx.here(spans=result.span_ids) | Changes(documents=frozenset(result.documents))
 
     def _every_done(self, result: BulkResult, accept: bool, key: Any, where: str) -> None:
         if self.focus.state is None:
@@ -116,8 +113,10 @@ class ScaleKeys:
             if result is None:  # cancelled before it changed anything, or refused
                 ctx.apply_changes(Changes(everything=True))
                 return
-            # Committed on the worker's own connection: the session did not see it.
-            ctx.apply_changes(self._result_changes(result))
+            # Committed on the worker's own connection: this session's log did not see it.
+            ctx.apply_changes(
+                Changes(spans=frozenset(result.span_ids), documents=frozenset(result.documents))
+            )
             where = f"in {len(result.documents)} document(s) of the project"
             self._every_done(result, accept, key, where)
 
@@ -136,9 +135,6 @@ class ScaleKeys:
             return None
         return kind, ident, obj.flag, obj.comment
 
-    def _note_changes(self, kind: str, ident: int) -> Changes:
-        return self.ctx.here(spans=[ident]) if kind == SPAN else self.ctx.here(claims=[ident])
-
     def flag(self) -> None:
         ctx, note, session = self.ctx, self._focused_note(), self.ctx.session
         if note is None or session is None:
@@ -146,11 +142,7 @@ class ScaleKeys:
             return
         kind, ident, flag, _ = note
         new = None if flag else FLAG_UNCERTAIN
-        changed = self._note_changes(kind, ident)
-        if (
-            ctx.commit(lambda: session.set_flag(kind, ident, new) or True, lambda _: changed)
-            is None
-        ):
+        if not ctx.run(lambda: session.set_flag(kind, ident, new)):
             return
         ctx.saved(f"{kind} {ident} {'flagged uncertain' if new else 'flag cleared'}")
 
@@ -166,9 +158,7 @@ class ScaleKeys:
         if text is None:
             ctx.status("Comment not changed")
             return
-        changed = self._note_changes(kind, ident)
-        if ctx.commit(lambda: session.set_comment(kind, ident, text) or True,
-                      lambda _: changed) is None:  # fmt: skip
+        if not ctx.run(lambda: session.set_comment(kind, ident, text)):
             return
         ctx.saved(f"comment on {kind} {ident}" if text.strip() else "comment removed")
 
@@ -189,17 +179,7 @@ class ScaleKeys:
                 ctx.status("Not marked reviewed")
                 return False
             choice = answer
-        # Deciding the rest touches every suggested row of the document.
-        rest = (
-            [s.id for s in state.spans.values() if s.status == SUGGESTED] if choice != LEAVE else []
-        )
-        claims = (
-            [c.id for c in state.claims.values() if c.status == SUGGESTED]
-            if choice != LEAVE
-            else []
-        )
-        changed = ctx.here(spans=rest, claims=claims) | Changes(document_list=True)
-        doc = ctx.commit(lambda: session.finish_document(doc_id, choice), lambda _: changed)
+        doc = ctx.commit(lambda: session.finish_document(doc_id, choice))
         if doc is None:
             return False
         said = {

@@ -4,7 +4,6 @@ find in all documents, and reopening where the analyst left off."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel
@@ -14,6 +13,7 @@ from idleb_desk.core.search import Match
 from idleb_desk.gui.article_view import ArticleView
 from idleb_desk.gui.filter_bar import FilterBar
 from idleb_desk.gui.find_all import FindAllDock
+from idleb_desk.gui.key_context import Handlers
 from idleb_desk.gui.labels import LabelSet
 from idleb_desk.gui.room_context import RoomContext
 from idleb_desk.gui.scope import NavFilter
@@ -52,7 +52,7 @@ class ScaleWindow:
         self.focus.scope_changed.connect(self._show_scope)
         self._show_scope(self.focus.scope, self.focus.nav_filter)
 
-    def handlers(self) -> dict[str, Callable[[], None]]:
+    def handlers(self) -> Handlers:
         return {
             "filter": self.filter_bar.focus_bar,
             "clear_filter": self.clear_filter,

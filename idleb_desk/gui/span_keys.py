@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 
+from idleb_desk.core.undo_labels import quote
 from idleb_desk.gui.key_context import Handlers, KeyContext
 from idleb_desk.gui.labels import Label
-from idleb_desk.gui.review_state import CLAIM, SPAN, DocState
-from idleb_desk.gui.review_widgets import quote
+from idleb_desk.gui.review_state import SPAN
 from idleb_desk.model import LAYER_ACTOR
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ class SpanKeys:
             "start_left": lambda: self.edge("start", -1),
         }
         for key in "123456789":
-            out[f"label_{key}"] = lambda key=key: self.label_key(key)
+            out[f"label_{key}"] = partial(self.label_key, key)
         return out
 
     # ---- moving -----------------------------------------------------------------------------
@@ -88,13 +89,13 @@ class SpanKeys:
         key = ctx.state.key(item)
         if item[0] == SPAN:
             fn = session.accept_span if accept else session.reject_span
-            span = ctx.commit(lambda: fn(item[1]), lambda s: ctx.here(spans=[s.id]))
+            span = ctx.commit(lambda: fn(item[1]))
             if span is None:
                 return
             what = f"{verb} {ctx.describe(span)}"
         else:
             fn2 = session.accept_claim if accept else session.reject_claim
-            claim = ctx.commit(lambda: fn2(item[1]), lambda c: ctx.here(claims=[c.id]))
+            claim = ctx.commit(lambda: fn2(item[1]))
             if claim is None:
                 return
             what = f"{verb} claim {claim.id}"
@@ -109,16 +110,11 @@ class SpanKeys:
         key = state.key(item)
         if item[0] == SPAN:
             span = state.spans.get(item[1])
-            owners = state.claims_of_span(item[1])
-            changed = ctx.here(spans=[item[1]], claims=owners)
-            if ctx.commit(lambda: session.delete_span(item[1]) or True, lambda _: changed) is None:
+            if not ctx.run(lambda: session.delete_span(item[1])):
                 return
             what = f"deleted {ctx.describe(span)}" if span else "deleted span"
         else:
-            claim = state.claims.get(item[1])
-            parts = DocState._claim_span_ids(claim) if claim else []
-            changed = ctx.here(claims=[item[1]], spans=parts)
-            if ctx.commit(lambda: session.delete_claim(item[1]) or True, lambda _: changed) is None:
+            if not ctx.run(lambda: session.delete_claim(item[1])):
                 return
             what = f"deleted claim {item[1]}"
         self.focus.key = key
@@ -144,8 +140,7 @@ class SpanKeys:
         if sel is None and span is not None:
             if span.layer == LAYER_ACTOR:
                 session = ctx.session
-                done = ctx.commit(lambda: session.relabel_span(span.id, label.name),
-                                  lambda s: ctx.here(spans=[s.id]))  # fmt: skip
+                done = ctx.commit(lambda: session.relabel_span(span.id, label.name))
                 if done is not None:
                     self.last_actor_label = label.name
                     ctx.saved(f"{ctx.describe(done)} labelled {label.name}")
@@ -170,8 +165,7 @@ class SpanKeys:
         ctx, session, state = self.ctx, self.ctx.session, self.ctx.state
         assert state is not None and session is not None
         doc_id, known = state.doc.id, set(state.spans)
-        span = ctx.commit(lambda: session.create_span(doc_id, start, end, label),
-                          lambda s: ctx.here(spans=[s.id]))  # fmt: skip
+        span = ctx.commit(lambda: session.create_span(doc_id, start, end, label))
         if span is None:
             return
         self.last_actor_label = label
@@ -189,9 +183,7 @@ class SpanKeys:
         if span is None or session is None:
             ctx.status("Nothing focused — J/K to a span first")
             return
-        claim = self.focus.item[1] if self.focus.item and self.focus.item[0] == CLAIM else None
-        moved = ctx.commit(lambda: session.move_edge(span.id, edge, direction),
-                           lambda s: ctx.here(spans=[s.id], claims=[claim]))  # fmt: skip
+        moved = ctx.commit(lambda: session.move_edge(span.id, edge, direction))
         if moved is None:
             return
         if (moved.start, moved.end) == (span.start, span.end):

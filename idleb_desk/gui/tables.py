@@ -258,12 +258,15 @@ class ClaimTableModel(_RowModel):
         c = self.claim(ident)
         if c is None or column not in (0, 1, 2, 3):
             return self.cell(ident, column)
-        ids: list[int | None] = {
-            0: [c.speaker_span_id],
-            1: [c.cue_span_id],
-            2: list(c.content_part_ids) or [c.content_span_id],
-            3: list(c.addressee_span_ids),
-        }[column]
+        ids: list[int | None]
+        if column == 0:
+            ids = [c.speaker_span_id]
+        elif column == 1:
+            ids = [c.cue_span_id]
+        elif column == 2:
+            ids = [*c.content_part_ids] if c.content_part_ids else [c.content_span_id]
+        else:
+            ids = [*c.addressee_span_ids]
         whole = [self._text(i, 100_000) for i in ids if i is not None]
         return (" | " if column == 3 else " … ").join(whole)
 

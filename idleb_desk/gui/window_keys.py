@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -11,6 +10,7 @@ from PySide6.QtWidgets import QWidget
 
 from idleb_desk.gui import options
 from idleb_desk.gui.help_dialog import HelpDialog
+from idleb_desk.gui.key_context import Handlers
 from idleb_desk.gui.modal import exec_modal
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ class WindowKeys:
         self.window = window
         self.focus = window.controller.focus
 
-    def handlers(self) -> dict[str, Callable[[], None]]:
+    def handlers(self) -> Handlers:
         w = self.window
         return {
             "help": lambda: exec_modal(HelpDialog(w.keymap, w.apply_keymap, w)),
