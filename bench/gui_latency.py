@@ -26,9 +26,9 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from idleb_desk.gui.app import make_app  # noqa: E402
-from idleb_desk.gui.keymap import make_settings  # noqa: E402
-from idleb_desk.gui.main_window import MainWindow  # noqa: E402
+from idleb_desk.gui.config.keymap import make_settings  # noqa: E402
+from idleb_desk.gui.window.app import make_app  # noqa: E402
+from idleb_desk.gui.window.main_window import MainWindow  # noqa: E402
 from idleb_desk.model import ActorSuggestion, ClaimSuggestion, Extraction, TextRef  # noqa: E402
 from idleb_desk.store.memory import ENABLED_SETTING as MEMORY_SETTING  # noqa: E402
 from idleb_desk.store.store import Store  # noqa: E402

@@ -27,9 +27,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from idleb_desk.core.network import layout, load_network  # noqa: E402
-from idleb_desk.gui.app import make_app  # noqa: E402
-from idleb_desk.gui.keymap import make_settings  # noqa: E402
-from idleb_desk.gui.main_window import MainWindow  # noqa: E402
+from idleb_desk.gui.config.keymap import make_settings  # noqa: E402
+from idleb_desk.gui.window.app import make_app  # noqa: E402
+from idleb_desk.gui.window.main_window import MainWindow  # noqa: E402
 from idleb_desk.model import (  # noqa: E402
     CLAIM_KINDS,
     ActorSuggestion,

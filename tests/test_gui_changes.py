@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QApplication
 
 from idleb_desk.changes import Changes
 from idleb_desk.core.review import ReviewSession
-from idleb_desk.gui.main_window import MainWindow
-from idleb_desk.gui.review_state import CLAIM, SPAN
+from idleb_desk.gui.review.review_state import CLAIM, SPAN
+from idleb_desk.gui.window.main_window import MainWindow
 from idleb_desk.model import (
     ACCEPTED,
     SUGGESTED,

@@ -8,7 +8,7 @@ from conftest import press
 from PySide6.QtCore import Qt
 
 from idleb_desk.core.review import ReviewSession
-from idleb_desk.gui.review_state import CLAIM, SPAN
+from idleb_desk.gui.review.review_state import CLAIM, SPAN
 from idleb_desk.io.importer import extract_documents
 from idleb_desk.model import ACCEPTED
 from idleb_desk.nlp.pipeline import Extractor

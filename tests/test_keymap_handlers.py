@@ -17,8 +17,8 @@ import pytest
 from PySide6.QtGui import QAction, QKeySequence
 
 import idleb_desk
-from idleb_desk.gui.keymap import make_settings
-from idleb_desk.gui.main_window import MainWindow
+from idleb_desk.gui.config.keymap import make_settings
+from idleb_desk.gui.window.main_window import MainWindow
 
 KEYMAP = Path(idleb_desk.__file__).parent / "resources" / "keymap.json"
 BINDINGS: list[dict[str, Any]] = json.loads(KEYMAP.read_text(encoding="utf-8"))["bindings"]
