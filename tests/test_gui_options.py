@@ -1,4 +1,4 @@
-"""Settings declared once (gui/options.py) with a version, and every key bound to code."""
+"""Settings declared once (gui/config/options.py) with a version, and every key bound to code."""
 
 from __future__ import annotations
 

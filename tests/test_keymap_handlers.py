@@ -2,7 +2,7 @@
 
 `MainWindow.run_action` looks an action up and silently does nothing when no handler
 owns it, so a key added to the table (or a handler renamed) would go dead without any
-error. The table is read here from the JSON file itself, not through gui/keymap.py, and
+error. The table is read here from the JSON file itself, not through gui/config/keymap.py, and
 checked against a real window built with temporary settings, as open_window does.
 """
 

@@ -21,7 +21,7 @@ from idleb_desk.paths import RESOURCES, settings_path
 
 log = logging.getLogger(__name__)
 
-SETTINGS_GROUP = KEYMAP_GROUP  # one key per remapped action (gui/options.py)
+SETTINGS_GROUP = KEYMAP_GROUP  # one key per remapped action (gui/config/options.py)
 SCOPE_REVIEW = "review"
 SCOPE_WINDOW = "window"
 # Keys of the Network view: they work only while it has focus, so they may reuse review

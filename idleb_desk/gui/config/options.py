@@ -59,7 +59,7 @@ FONT_SIZE = Option("view/font_size", int, 13, "Article text size (points)")
 NETWORK_PROJECT = Option("network/project", bool, False, "Network view shows the whole project")
 NETWORK_ALL = Option("network/all", bool, False, "Network view shows unreviewed claims too")
 NETWORK_SHARE = Option("network/share", float, 0.58, "Network view's share of the window height")
-# Not an Option: one key per remapped action under this group (gui/keymap.py).
+# Not an Option: one key per remapped action under this group (gui/config/keymap.py).
 KEYMAP_GROUP = "keymap"
 
 OPTIONS: tuple[Option, ...] = (FONT_SIZE, NETWORK_PROJECT, NETWORK_ALL, NETWORK_SHARE)

@@ -95,7 +95,7 @@ class ScaleKeys:
         )
 
     def _every_project(self, span: Span, accept: bool, key: Any) -> None:
-        """Off the GUI thread, with progress and Cancel (`gui.bulk_task`)."""
+        """Off the GUI thread, with progress and Cancel (`gui.navigate.bulk_task`)."""
         ctx, session = self.ctx, self.ctx.session
         assert session is not None
         if self.bulk_task is not None:

@@ -57,7 +57,7 @@ class DocState:
         self.part_wholes: dict[int, int] = {}
         self.block_regions: dict[int, list[Region]] = defaultdict(list)
         self._nav: dict[bool, tuple[list[_Key], list[Item]]] = {}
-        # What J/K walk (see gui/scope.py); role picking ignores both.
+        # What J/K walk (see gui/navigate/scope.py); role picking ignores both.
         self.scope = ALL
         self.nav_filter = NavFilter()
         self.reviewed = 0
