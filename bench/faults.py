@@ -124,9 +124,9 @@ WINDOW_CHILD = textwrap.dedent(
     from pathlib import Path
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtTest import QTest
-    from idleb_desk.gui.app import make_app
-    from idleb_desk.gui.keymap import make_settings
-    from idleb_desk.gui.main_window import MainWindow
+    from idleb_desk.gui.window.app import make_app
+    from idleb_desk.gui.config.keymap import make_settings
+    from idleb_desk.gui.window.main_window import MainWindow
     db = sys.argv[1]
     app = make_app()
     w = MainWindow(make_settings(Path(db).with_suffix(".ini")))

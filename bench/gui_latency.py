@@ -26,9 +26,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from idleb_desk.gui.app import make_app
-from idleb_desk.gui.keymap import make_settings
-from idleb_desk.gui.main_window import MainWindow
+from idleb_desk.gui.config.keymap import make_settings
+from idleb_desk.gui.window.app import make_app
+from idleb_desk.gui.window.main_window import MainWindow
 from idleb_desk.model import ActorSuggestion, ClaimSuggestion, Extraction, TextRef
 from idleb_desk.store.memory import ENABLED_SETTING as MEMORY_SETTING
 from idleb_desk.store.store import Store

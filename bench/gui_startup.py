@@ -21,8 +21,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from idleb_desk.gui.app import build_window, make_app
-from idleb_desk.gui.keymap import make_settings
+from idleb_desk.gui.config.keymap import make_settings
+from idleb_desk.gui.window.app import build_window, make_app
 
 
 def wait(app: QApplication, done, timeout: float) -> None:

@@ -87,8 +87,8 @@ def child_baseline(sample_mb: float) -> dict[str, float]:
 def child_gui(db: Path) -> dict[str, float]:
     from PySide6.QtWidgets import QApplication
 
-    from idleb_desk.gui.keymap import make_settings
-    from idleb_desk.gui.main_window import MainWindow
+    from idleb_desk.gui.config.keymap import make_settings
+    from idleb_desk.gui.window.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as tmp:

@@ -27,9 +27,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication
 
 from idleb_desk.core.network import layout, load_network
-from idleb_desk.gui.app import make_app
-from idleb_desk.gui.keymap import make_settings
-from idleb_desk.gui.main_window import MainWindow
+from idleb_desk.gui.config.keymap import make_settings
+from idleb_desk.gui.window.app import make_app
+from idleb_desk.gui.window.main_window import MainWindow
 from idleb_desk.model import (
     CLAIM_KINDS,
     ActorSuggestion,

@@ -422,7 +422,7 @@ def run_window(args: argparse.Namespace) -> int:
 
         opened = import_article(article)
         show_doc, problems = opened.doc_id, opened.problems
-    from idleb_desk.gui.app import run
+    from idleb_desk.gui.window.app import run
 
     return run(project, model=args.model, show_doc=show_doc, problems=problems)
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from PySide6.QtTest import QTest
 
-from idleb_desk.gui.app import make_app
-from idleb_desk.gui.keymap import make_settings
-from idleb_desk.gui.main_window import MainWindow
+from idleb_desk.gui.config.keymap import make_settings
+from idleb_desk.gui.window.app import make_app
+from idleb_desk.gui.window.main_window import MainWindow
 from idleb_desk.io.importer import extract_documents
 from idleb_desk.nlp.pipeline import Extractor
 from idleb_desk.project import ensure_seed

@@ -97,7 +97,7 @@ def no_unanswered_questions(monkeypatch: pytest.MonkeyPatch) -> None:
     modal box (tests that expect one replace the asker with their answer)."""
     if "PySide6.QtCore" not in sys.modules:
         return
-    from idleb_desk.gui import questions
+    from idleb_desk.gui.dialogs import questions
 
     def unexpected(*args: object) -> None:
         raise AssertionError(f"unexpected question from the window: {args[1:]}")
@@ -115,7 +115,7 @@ def tmp_db(tmp_path: Path) -> Path:
 @pytest.fixture
 def shown_errors(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """Error dialogs the GUI would show, as (title, message), instead of modal boxes."""
-    from idleb_desk.gui import errors  # imported late: Qt loads after the platform is set
+    from idleb_desk.gui.window import errors  # imported late: Qt loads after the platform is set
 
     seen: list[tuple[str, str]] = []
     monkeypatch.setattr(errors, "presenter", lambda _p, title, msg: seen.append((title, msg)))
@@ -157,8 +157,8 @@ def mount_tmpfs() -> Iterator[Callable[[Path, str], Path]]:
 def open_window(qtbot, tmp_path: Path, shown_errors):
     """Open a project in a real window with the keyboard in the article, as an analyst
     starts; temporary settings, and error dialogs recorded in `shown_errors`."""
-    from idleb_desk.gui.keymap import make_settings
-    from idleb_desk.gui.main_window import MainWindow
+    from idleb_desk.gui.config.keymap import make_settings
+    from idleb_desk.gui.window.main_window import MainWindow
 
     def make(db: Path) -> MainWindow:
         window = MainWindow(make_settings(tmp_path / "settings.ini"))

@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressDialog, QPushButton
 
 from idleb_desk.core.review import ReviewSession
-from idleb_desk.gui.review_state import SPAN
+from idleb_desk.gui.review.review_state import SPAN
 from idleb_desk.model import ActorSuggestion, Extraction
 from idleb_desk.store.store import Store
 

@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from idleb_desk.core.review import ReviewSession
-from idleb_desk.gui.keymap import make_settings
-from idleb_desk.gui.main_window import MainWindow
-from idleb_desk.gui.review_state import CLAIM
+from idleb_desk.gui.config.keymap import make_settings
+from idleb_desk.gui.review.review_state import CLAIM
+from idleb_desk.gui.window.main_window import MainWindow
 
 Key = Qt.Key
 Mod = Qt.KeyboardModifier

@@ -15,9 +15,16 @@ from PySide6.QtWidgets import QApplication
 
 from idleb_desk.changes import Changes
 from idleb_desk.core.review import ReviewSession
-from idleb_desk.gui.main_window import MainWindow
-from idleb_desk.gui.review_state import SPAN
-from idleb_desk.model import ACCEPTED, SUGGESTED, ActorSuggestion, Extraction
+from idleb_desk.gui.review.review_state import CLAIM, SPAN
+from idleb_desk.gui.window.main_window import MainWindow
+from idleb_desk.model import (
+    ACCEPTED,
+    SUGGESTED,
+    ActorSuggestion,
+    ClaimSuggestion,
+    Extraction,
+    TextRef,
+)
 from idleb_desk.store.store import Store
 
 TEXT = "Lavrov met Erdogan in Ankara. Macron called Putin. Borrell warned Damascus."
@@ -101,11 +108,43 @@ def test_a_commit_by_another_connection_is_drawn_through_apply_changes(
     span = w.focus.state.spans[max(w.focus.state.spans)]  # type: ignore[union-attr]
     with Store.open(project, create=False) as store:
         ReviewSession(store, "bob").accept_span(span.id)  # a second writer, e.g. a sync
+    state = w.focus.state
+    assert state is not None
+    others = {sid: s for sid, s in state.spans.items() if sid != span.id}
     assert w.watch.follow_changes() is True
-    assert len(seen) == 1 and seen[0].everything
-    assert w.focus.state is not None and w.focus.state.spans[span.id].status == ACCEPTED
+    # What the other writer touched is named row by row: that span is redrawn, the
+    # document is not read again (same state, the other rows the very same objects).
+    assert len(seen) == 1 and not seen[0].everything and seen[0].spans == {span.id}
+    assert w.focus.state is state and state.spans[span.id].status == ACCEPTED
+    assert all(state.spans[sid] is s for sid, s in others.items())
     assert w.actor_model.cell(span.id, 2).startswith(ACCEPTED)
     assert progress_cell(w) == f"reviewed 1 of {len(NAMES)}"
+
+
+def test_an_outside_commit_in_another_document_leaves_the_open_one_alone(
+    qtbot, open_window, project: Path
+) -> None:
+    with Store.open(project) as store, store.transaction():
+        other = store.insert_document("e", "Other", "Putin met Lavrov.")
+        assert other is not None
+        store.add_extraction(other, Extraction(model="m", actors=(
+            ActorSuggestion(0, 5, "Putin", "PERSON"),)))  # fmt: skip
+        foreign = next(s.id for s in store.spans(other))
+    w = open_window(project)
+    w.open_document(1)
+    seen = spy(w)
+    state = w.focus.state
+    assert state is not None
+    before = dict(state.spans)
+    with Store.open(project, create=False) as store:
+        ReviewSession(store, "bob").accept_span(foreign)
+    assert w.watch.follow_changes() is True
+    assert len(seen) == 1 and not seen[0].everything and seen[0].documents == {other}
+    assert w.focus.state is state and state.spans == before
+    assert all(state.spans[sid] is s for sid, s in before.items())
+    row = w.doc_model.row_of(other)
+    assert row is not None
+    assert str(w.doc_model.data(w.doc_model.index(row, 2))) == "reviewed 1 of 1"
 
 
 def test_changes_for_another_document_leave_the_open_one_alone(
@@ -124,3 +163,82 @@ def test_changes_for_another_document_leave_the_open_one_alone(
     before = dict(w.focus.state.spans)  # type: ignore[union-attr]
     w.apply_changes(Changes(documents=frozenset([other]), spans=frozenset(foreign)))
     assert w.focus.state is not None and w.focus.state.spans == before
+
+
+CLAIM_TEXT = "Lavrov said the talks will resume in Ankara soon."
+
+
+@pytest.fixture
+def claim_project(tmp_path: Path) -> Path:
+    path = tmp_path / "c.sqlite3"
+    t = CLAIM_TEXT
+
+    def ref(s: str) -> TextRef:
+        return TextRef(t.index(s), t.index(s) + len(s), s)
+
+    with Store.open(path) as store, store.transaction():
+        doc = store.insert_document("c", "Talks", t)
+        assert doc is not None
+        claim = ClaimSuggestion(content=ref("the talks will resume"), speaker=ref("Lavrov"),
+                                cue=ref("said"))  # fmt: skip
+        store.add_extraction(doc, Extraction(model="m", claims=(claim,)))
+    return path
+
+
+def _focus_claim(qtbot, w: MainWindow) -> int:
+    for _ in range(10):
+        if w.focus.item is not None and w.focus.item[0] == CLAIM:
+            return w.focus.item[1]
+        press(qtbot, w, Qt.Key.Key_J)
+    raise AssertionError("no claim on the J/K path")
+
+
+def test_resizing_a_claims_content_redraws_the_claim(
+    qtbot, open_window, claim_project: Path
+) -> None:
+    """Core names only the span it resized (the claim's row is unchanged); the window
+    maps the span to its claims, so the claim panel and the claim's place follow."""
+    w = open_window(claim_project)
+    cid = _focus_claim(qtbot, w)
+    assert w.claim_editor.role_labels["content"].text() == "the talks will resume"
+    press(qtbot, w, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    state = w.focus.state
+    assert state is not None
+    content = state.spans[state.claims[cid].content_span_id]  # type: ignore[index]
+    assert content.text == "the talks will resume in"
+    assert w.claim_editor.role_labels["content"].text() == "the talks will resume in"
+    assert "resume in" in w.claim_model.cell(cid, 2)
+
+
+def test_an_outside_resize_of_a_claims_content_redraws_the_claim(
+    qtbot, open_window, claim_project: Path
+) -> None:
+    w = open_window(claim_project)
+    cid = _focus_claim(qtbot, w)
+    state = w.focus.state
+    assert state is not None
+    content_id = state.claims[cid].content_span_id
+    assert content_id is not None
+    with Store.open(claim_project, create=False) as store:
+        ReviewSession(store, "bob").move_edge(content_id, "end", +1)
+    assert w.watch.follow_changes() is True
+    assert w.focus.state is state  # drawn row by row, not re-read
+    assert w.claim_editor.role_labels["content"].text() == "the talks will resume in"
+    assert "resume in" in w.claim_model.cell(cid, 2)
+
+
+def test_a_refused_undo_says_why(qtbot, open_window, project: Path) -> None:
+    """Undo refused because someone else changed the item since: the status bar keeps
+    the reason (it once said "Nothing to undo" over it) and nothing is written."""
+    w = open_window(project)
+    item = w.focus.item
+    assert item is not None and item[0] == SPAN
+    press(qtbot, w, Qt.Key.Key_A)
+    with Store.open(project, create=False) as store:
+        ReviewSession(store, "bob").reject_span(item[1])
+    w.watch.follow_changes()
+    w.focus.focus_item(item)
+    press(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    message = w.statusBar().currentMessage()
+    assert message.startswith("Not changed: cannot undo accept span: bob changed"), message
+    assert stored_status(project, item[1]) == "rejected"

@@ -8,7 +8,7 @@ from conftest import press
 from PySide6.QtCore import Qt
 
 from idleb_desk.core.review import ReviewSession
-from idleb_desk.gui.review_state import CLAIM
+from idleb_desk.gui.review.review_state import CLAIM, SPAN
 from idleb_desk.io.importer import extract_documents
 from idleb_desk.model import ACCEPTED
 from idleb_desk.nlp.pipeline import Extractor
@@ -80,3 +80,34 @@ def test_inner_claim_says_which_claim_it_sits_in(
     inner = [h for n, h in headers if n is not None]
     assert inner and all("inside claim" in h for h in inner)
     assert any(n is None and "inside claim" not in h for n, h in headers)
+
+
+def test_deleting_a_split_claim_frees_its_content_parts(
+    qtbot, tmp_path: Path, shown_errors, open_window
+) -> None:
+    """The content parts are claim spans too (`Claim.part_ids`): once their claim is
+    deleted they are plain spans again, on the J/K path, and the whole range is no
+    longer painted as parts."""
+    db = tmp_path / "p.sqlite3"
+    store = Store.open(db)
+    with store.transaction():
+        store.insert_document("q", "Bridge", TEXT)
+    assert extract_documents(store, Extractor.load()) == 1
+    store.close()
+    window = open_window(db)
+    c = window.focus
+    for _ in range(20):
+        if c.item is not None and c.item[0] == CLAIM:
+            break
+        press(qtbot, Qt.Key.Key_J)
+    assert c.item is not None and c.item[0] == CLAIM
+    claim = c.state.claims[c.item[1]]
+    parts = claim.content_part_ids
+    assert len(parts) == 2 and all(c.state.claims_of_span(p) == [claim.id] for p in parts)
+    press(qtbot, Qt.Key.Key_Delete, Qt.KeyboardModifier.ControlModifier)
+    assert claim.id not in c.state.claims
+    walked = c.state.nav(False)[1]
+    for p in parts:
+        assert c.state.claims_of_span(p) == []
+        assert (SPAN, p) in walked
+    assert not c.state.is_part_whole(claim.content_span_id)

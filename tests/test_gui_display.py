@@ -12,15 +12,15 @@ import pytest
 from PySide6.QtGui import QColor, Qt, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import QLabel
 
-from idleb_desk.gui import highlighter
-from idleb_desk.gui.claim_editor import ClaimEditor
-from idleb_desk.gui.help_dialog import HelpDialog
-from idleb_desk.gui.highlighter import STATUS_LOOK, FormatCache
-from idleb_desk.gui.keymap import Keymap, make_settings
-from idleb_desk.gui.labels import load_labels
-from idleb_desk.gui.legend import Legend
-from idleb_desk.gui.main_window import MainWindow
-from idleb_desk.gui.review_state import DocState
+from idleb_desk.gui.config.keymap import Keymap, make_settings
+from idleb_desk.gui.config.labels import load_labels
+from idleb_desk.gui.config.legend import Legend
+from idleb_desk.gui.dialogs.help_dialog import HelpDialog
+from idleb_desk.gui.review import highlighter
+from idleb_desk.gui.review.claim_editor import ClaimEditor
+from idleb_desk.gui.review.highlighter import STATUS_LOOK, FormatCache
+from idleb_desk.gui.review.review_state import DocState
+from idleb_desk.gui.window.main_window import MainWindow
 from idleb_desk.model import (
     ACCEPTED,
     CLAIM_KINDS,

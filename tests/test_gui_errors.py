@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from idleb_desk.gui.keymap import make_settings
-from idleb_desk.gui.main_window import MainWindow
+from idleb_desk.gui.config.keymap import make_settings
+from idleb_desk.gui.window.main_window import MainWindow
 from idleb_desk.store.store import Store
 
 
@@ -122,7 +122,7 @@ def test_bad_import_file_is_named(window: MainWindow, shown_errors, tmp_path: Pa
 
 
 def test_an_unexpected_error_is_told_and_logged(shown_errors) -> None:
-    from idleb_desk.gui.app import report_unexpected
+    from idleb_desk.gui.window.app import report_unexpected
 
     try:
         raise RuntimeError("boom in a slot")

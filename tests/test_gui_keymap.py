@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from idleb_desk.gui import errors
-from idleb_desk.gui.help_dialog import HelpDialog, binding_rows
-from idleb_desk.gui.keymap import KeyConflict, Keymap, load_defaults, make_settings
-from idleb_desk.gui.main_window import MainWindow
+from idleb_desk.gui.config.keymap import KeyConflict, Keymap, load_defaults, make_settings
+from idleb_desk.gui.dialogs.help_dialog import HelpDialog, binding_rows
+from idleb_desk.gui.window import errors
+from idleb_desk.gui.window.main_window import MainWindow
 
 DESIGN_KEYS = {
     "next_item": {"J", "Tab"},

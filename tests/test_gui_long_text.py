@@ -13,10 +13,10 @@ import random
 
 from PySide6.QtGui import QTextCharFormat, QTextCursor, QTextDocument
 
-from idleb_desk.gui.highlighter import FormatCache, SpanHighlighter
-from idleb_desk.gui.labels import load_labels
-from idleb_desk.gui.offsets import DISPLAY_BLOCK_MAX, Utf16Map, display_text
-from idleb_desk.gui.review_state import DocState
+from idleb_desk.gui.config.labels import load_labels
+from idleb_desk.gui.review.highlighter import FormatCache, SpanHighlighter
+from idleb_desk.gui.review.offsets import DISPLAY_BLOCK_MAX, Utf16Map, display_text
+from idleb_desk.gui.review.review_state import DocState
 from idleb_desk.model import ACCEPTED, REJECTED, SUGGESTED, Document, Span, text_sha256
 
 LABELS = ["PERSON", "ORG", "GPE", "NORP"]

@@ -9,7 +9,7 @@ from conftest import press
 from PySide6.QtCore import Qt
 
 from idleb_desk.core.review import ReviewSession
-from idleb_desk.gui.main_window import MainWindow
+from idleb_desk.gui.window.main_window import MainWindow
 from idleb_desk.model import LAYER_ACTOR, REJECTED, SUGGESTED, ActorSuggestion, Extraction
 from idleb_desk.store.memory import MEMORY_ORIGIN
 from idleb_desk.store.store import Store

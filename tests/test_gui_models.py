@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from idleb_desk.gui.doc_list import DocumentListModel
-from idleb_desk.gui.labels import load_labels
-from idleb_desk.gui.review_state import DocState
-from idleb_desk.gui.tables import ActorTableModel, ClaimTableModel
+from idleb_desk.gui.config.labels import load_labels
+from idleb_desk.gui.navigate.doc_list import DocumentListModel
+from idleb_desk.gui.review.review_state import DocState
+from idleb_desk.gui.review.tables import ActorTableModel, ClaimTableModel
 from idleb_desk.model import (
     ACCEPTED,
     LAYER_ACTOR,

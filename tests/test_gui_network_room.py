@@ -14,8 +14,8 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QApplication, QGraphicsSimpleTextItem
 
 from idleb_desk.core.network import Edge, Network, Node, layout
-from idleb_desk.gui.keymap import make_settings
-from idleb_desk.gui.main_window import MainWindow
+from idleb_desk.gui.config.keymap import make_settings
+from idleb_desk.gui.window.main_window import MainWindow
 from idleb_desk.model import ActorSuggestion, ClaimSuggestion, Extraction, TextRef
 from idleb_desk.store.store import Store
 

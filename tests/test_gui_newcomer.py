@@ -133,7 +133,7 @@ def _panel_project(db: Path) -> Path:
 def test_the_claims_table_shows_speaker_cue_and_addressees(
     open_window, tmp_path: Path, qtbot
 ) -> None:
-    from idleb_desk.gui.tables import CLAIM_COLUMN_CAPS
+    from idleb_desk.gui.review.tables import CLAIM_COLUMN_CAPS
 
     window = open_window(_panel_project(tmp_path / "p.sqlite3"))
     window.resize(1600, 1000)
@@ -171,7 +171,7 @@ def test_the_claims_table_shows_speaker_cue_and_addressees(
 def test_picking_roles_j_k_walk_in_reading_order_and_say_what_is_picked(
     open_window, tmp_path: Path, qtbot
 ) -> None:
-    from idleb_desk.gui.review_state import CLAIM, SPAN
+    from idleb_desk.gui.review.review_state import CLAIM, SPAN
 
     window = open_window(_panel_project(tmp_path / "p.sqlite3"))
     window.open_document(window.doc_model.docs[0].id)

@@ -1,4 +1,4 @@
-"""Settings declared once (gui/options.py) with a version, and every key bound to code."""
+"""Settings declared once (gui/config/options.py) with a version, and every key bound to code."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from idleb_desk.gui import options
-from idleb_desk.gui.keymap import make_settings
-from idleb_desk.gui.main_window import MainWindow
+from idleb_desk.gui.config import options
+from idleb_desk.gui.config.keymap import make_settings
+from idleb_desk.gui.window.main_window import MainWindow
 
 GUI = Path(__file__).resolve().parents[1] / "idleb_desk" / "gui"
 

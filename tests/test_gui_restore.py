@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from idleb_desk.gui import errors
-from idleb_desk.gui.keymap import make_settings
-from idleb_desk.gui.main_window import MainWindow
-from idleb_desk.gui.project_recovery import RECOVER, RESTORE
+from idleb_desk.gui.config.keymap import make_settings
+from idleb_desk.gui.window import errors
+from idleb_desk.gui.window.main_window import MainWindow
+from idleb_desk.gui.window.project_recovery import RECOVER, RESTORE
 from idleb_desk.project import can_restore_backup
 from idleb_desk.store.store import Store
 

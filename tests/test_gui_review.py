@@ -15,9 +15,9 @@ from conftest import press
 from PySide6.QtCore import Qt
 
 from idleb_desk.core.review import ReviewSession
-from idleb_desk.gui import questions
-from idleb_desk.gui.main_window import MainWindow
-from idleb_desk.gui.review_state import CLAIM, SPAN
+from idleb_desk.gui.dialogs import questions
+from idleb_desk.gui.review.review_state import CLAIM, SPAN
+from idleb_desk.gui.window.main_window import MainWindow
 from idleb_desk.model import ACCEPTED, DOC_DONE, EDITED, MANUAL, REJECTED, SUGGESTED
 from idleb_desk.project import ensure_seed
 from idleb_desk.store.store import Store

@@ -16,9 +16,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
 from idleb_desk.core.review import ReviewSession
-from idleb_desk.gui import questions
-from idleb_desk.gui.main_window import MainWindow
-from idleb_desk.gui.review_state import CLAIM, SPAN
+from idleb_desk.gui.dialogs import questions
+from idleb_desk.gui.review.review_state import CLAIM, SPAN
+from idleb_desk.gui.window.main_window import MainWindow
 from idleb_desk.model import (
     ActorSuggestion,
     ClaimSuggestion,

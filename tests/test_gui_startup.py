@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from idleb_desk.gui import errors
-from idleb_desk.gui.app import build_window
-from idleb_desk.gui.keymap import make_settings
-from idleb_desk.gui.project_actions import MODEL_LOADING, MODEL_MISSING
+from idleb_desk.gui.config.keymap import make_settings
+from idleb_desk.gui.window import errors
+from idleb_desk.gui.window.app import build_window
+from idleb_desk.gui.window.project_actions import MODEL_LOADING, MODEL_MISSING
 
 
 @pytest.fixture

@@ -17,9 +17,9 @@ from conftest import press
 from PySide6.QtCore import Qt
 
 from idleb_desk.core.review import ReviewSession
-from idleb_desk.gui import errors
-from idleb_desk.gui.keymap import make_settings
-from idleb_desk.gui.main_window import MainWindow
+from idleb_desk.gui.config.keymap import make_settings
+from idleb_desk.gui.window import errors
+from idleb_desk.gui.window.main_window import MainWindow
 from idleb_desk.model import ACCEPTED, ActorSuggestion, Extraction
 from idleb_desk.store.lockfile import lock_path
 from idleb_desk.store.store import Store

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QTextDocument
 
-from idleb_desk.gui import errors
-from idleb_desk.gui.keymap import make_settings
-from idleb_desk.gui.main_window import MainWindow
-from idleb_desk.gui.offsets import Utf16Map, display_text
+from idleb_desk.gui.config.keymap import make_settings
+from idleb_desk.gui.review.offsets import Utf16Map, display_text
+from idleb_desk.gui.window import errors
+from idleb_desk.gui.window.main_window import MainWindow
 from idleb_desk.model import ActorSuggestion, Extraction
 from idleb_desk.store.store import Store
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from idleb_desk.gui.workers import TaskRunner
+from idleb_desk.gui.window.workers import TaskRunner
 
 
 def _runner_with_shown_dialog(qtbot, work):
@@ -52,7 +52,7 @@ def test_import_from_the_window_with_a_shown_dialog_reports_no_error(
     open_window, tmp_db: Path, tmp_path: Path, shown_errors, qtbot, monkeypatch
 ) -> None:
     from idleb_desk.core.review import ReviewSession
-    from idleb_desk.gui.workers import Task
+    from idleb_desk.gui.window.workers import Task
 
     hooked: list[BaseException] = []
     monkeypatch.setattr(sys, "excepthook", lambda _t, exc, _tb: hooked.append(exc))

@@ -118,8 +118,8 @@ def test_opening_an_article_imports_it_and_shows_it(
     """`idleb-desk art.txt`, as a file manager runs it, once refused the file."""
     from idleb_desk.cli import COMMANDS
     from idleb_desk.cli_support import window_target
-    from idleb_desk.gui.app import open_window
-    from idleb_desk.gui.keymap import make_settings
+    from idleb_desk.gui.config.keymap import make_settings
+    from idleb_desk.gui.window.app import open_window
     from idleb_desk.project import import_article
 
     monkeypatch.setenv("IDLEB_DESK_HOME", str(tmp_path / "home"))

@@ -2,7 +2,7 @@
 
 `MainWindow.run_action` looks an action up and silently does nothing when no handler
 owns it, so a key added to the table (or a handler renamed) would go dead without any
-error. The table is read here from the JSON file itself, not through gui/keymap.py, and
+error. The table is read here from the JSON file itself, not through gui/config/keymap.py, and
 checked against a real window built with temporary settings, as open_window does.
 """
 
@@ -17,8 +17,8 @@ import pytest
 from PySide6.QtGui import QAction, QKeySequence
 
 import idleb_desk
-from idleb_desk.gui.keymap import make_settings
-from idleb_desk.gui.main_window import MainWindow
+from idleb_desk.gui.config.keymap import make_settings
+from idleb_desk.gui.window.main_window import MainWindow
 
 KEYMAP = Path(idleb_desk.__file__).parent / "resources" / "keymap.json"
 BINDINGS: list[dict[str, Any]] = json.loads(KEYMAP.read_text(encoding="utf-8"))["bindings"]

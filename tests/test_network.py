@@ -26,9 +26,9 @@ from idleb_desk.core.network import (
     normalise_mention,
 )
 from idleb_desk.core.review import ReviewSession
-from idleb_desk.gui.keymap import KeyConflict, Keymap, make_settings
-from idleb_desk.gui.main_window import MainWindow
-from idleb_desk.gui.review_state import CLAIM
+from idleb_desk.gui.config.keymap import KeyConflict, Keymap, make_settings
+from idleb_desk.gui.review.review_state import CLAIM
+from idleb_desk.gui.window.main_window import MainWindow
 from idleb_desk.io.graph_export import GRAPHML_NS, SVG_NS, write_graphml, write_svg
 from idleb_desk.model import REVIEWED_STATUSES
 from idleb_desk.project import ensure_seed

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtGui import QTextCursor, QTextDocument
 
-from idleb_desk.gui.article_view import ArticleView
-from idleb_desk.gui.offsets import Utf16Map, display_text
+from idleb_desk.gui.review.article_view import ArticleView
+from idleb_desk.gui.review.offsets import Utf16Map, display_text
 
 # Pieces Qt treats specially, plus astral characters, emoji sequences, combining marks
 # and right-to-left text, which must all keep their positions.

@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from idleb_desk.gui.app import run
+from idleb_desk.gui.window.app import run
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,1 @@
+"""The Actors panel (F9): canonical actors, their aliases and mentions."""

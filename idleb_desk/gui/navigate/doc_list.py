@@ -1,0 +1,97 @@
+"""The document list: title, review status and "reviewed x of y" per document."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+
+from idleb_desk.model import DOC_DONE, DocStatus, DocumentSummary
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class DocumentListModel(QAbstractTableModel):
+    headers = ("Document", "Status", "Progress")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.docs: list[DocumentSummary] = []
+
+    def set_documents(self, docs: list[DocumentSummary]) -> None:
+        self.beginResetModel()
+        self.docs = list(docs)
+        self.endResetModel()
+
+    def refresh_counts(self, docs: list[DocumentSummary]) -> None:
+        """New counts for the same documents, in place: a reset would drop the list's
+        current row (and with it the open document)."""
+        if [d.id for d in docs] != [d.id for d in self.docs]:
+            self.set_documents(docs)
+            return
+        self.docs = list(docs)
+        if self.docs:
+            last = self.index(len(self.docs) - 1, len(self.headers) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+
+    def row_of(self, doc_id: int) -> int | None:
+        return next((r for r, d in enumerate(self.docs) if d.id == doc_id), None)
+
+    def doc_id(self, row: int) -> int | None:
+        return self.docs[row].id if 0 <= row < len(self.docs) else None
+
+    def update(
+        self, doc_id: int, reviewed: int, total: int, status: DocStatus | None = None
+    ) -> None:
+        """Progress of the open document changed; counts come from the window's own state."""
+        row = self.row_of(doc_id)
+        if row is None:
+            return
+        d = self.docs[row]
+        self.docs[row] = replace(
+            d, n_reviewed=reviewed, n_items=total, status=status if status else d.status
+        )
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.headers) - 1))
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.docs)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section] if 0 <= section < len(self.headers) else None
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.docs):
+            return None
+        d = self.docs[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return d.title or d.ext_id
+            if col == 1:
+                return "reviewed" if d.status == DOC_DONE else "to review"
+            return f"reviewed {d.n_reviewed} of {d.n_items}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{d.title}\n{d.ext_id}\nreviewed {d.n_reviewed} of {d.n_items} items"
+        if role == Qt.ItemDataRole.ForegroundRole and col == 1 and d.status == DOC_DONE:
+            return QColor("#006b4f")
+        if role == Qt.ItemDataRole.FontRole and col == 1 and d.status == DOC_DONE:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.UserRole:
+            return d.id
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

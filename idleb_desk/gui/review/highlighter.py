@@ -1,0 +1,199 @@
+"""Permanent span colours, painted one paragraph at a time by a QSyntaxHighlighter.
+
+Qt asks for a block only when it changes, and the controller calls `rehighlightBlock`
+just for the blocks an operation touched, so a key press repaints one paragraph, not the
+article. Formats are built once per (label, status, depth) and cached.
+
+Overlaps: the innermost (shortest) span of a stretch decides its colour, which is the
+fixed order displaCy uses (start, then longest first, so inner spans draw last), and an
+overline marks that the stretch lies inside another span too.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextDocument,
+)
+
+from idleb_desk.gui.config.labels import LabelSet
+from idleb_desk.gui.review.review_state import DocState
+from idleb_desk.model import ACCEPTED, EDITED, MANUAL, REJECTED, SUGGESTED, Span
+
+# How much of the label colour shows as background, by status (the rest is white).
+_FILL = {SUGGESTED: 0.16, ACCEPTED: 0.42, EDITED: 0.42, MANUAL: 0.42, REJECTED: 0.0}
+_UNDERLINE = {
+    SUGGESTED: QTextCharFormat.UnderlineStyle.DashUnderline,
+    ACCEPTED: QTextCharFormat.UnderlineStyle.NoUnderline,
+    EDITED: QTextCharFormat.UnderlineStyle.DotLine,
+    MANUAL: QTextCharFormat.UnderlineStyle.SingleUnderline,
+    REJECTED: QTextCharFormat.UnderlineStyle.NoUnderline,
+}
+STATUS_LOOK = {
+    SUGGESTED: "pale, dashed underline",
+    ACCEPTED: "filled",
+    EDITED: "filled, dotted underline",
+    MANUAL: "filled, solid underline",
+    REJECTED: "hidden (Ctrl+Shift+H: struck through)",
+}
+NESTED_LOOK = "overline"
+# Labels drawn with a wavy underline instead of a wash of colour: a pale grey or blue wash
+# is what a text selection looks like, and the addressee's colour (black) tints to grey.
+# (A hatched fill did this before, but its lines ran through the letters.) The wave is
+# grey while suggested and the label colour once decided; the tooltip says which status.
+HATCHED_LABELS = frozenset({"ADDRESSEE"})
+HATCH_LOOK = "wavy underline, not filled (grey while suggested)"
+REGION_GREY = "#6b6b6b"
+
+
+def span_styles() -> dict[str, str]:
+    """The one description of the span styles: the legend and the F1 help both show it."""
+    return {**STATUS_LOOK, "nested": NESTED_LOOK, "ADDRESSEE": HATCH_LOOK}
+
+
+def tint(color: str, amount: float) -> QColor:
+    """`color` mixed with white; opaque, so selections and focus marks stay crisp."""
+    c = QColor(color)
+    return QColor(
+        round(255 - (255 - c.red()) * amount),
+        round(255 - (255 - c.green()) * amount),
+        round(255 - (255 - c.blue()) * amount),
+    )
+
+
+def readable_on(bg: QColor) -> QColor:
+    """Black or white text, whichever reads better on `bg`."""
+    lum = 0.299 * bg.red() + 0.587 * bg.green() + 0.114 * bg.blue()
+    return QColor("#000000") if lum > 140 else QColor("#ffffff")
+
+
+class FormatCache:
+    def __init__(self, labels: LabelSet) -> None:
+        self.labels = labels
+        self._cache: dict[tuple[str, str, bool], QTextCharFormat] = {}
+        self.region = QTextCharFormat()
+        self.region.setForeground(QColor(REGION_GREY))
+        self.region.setFontItalic(True)
+
+    def span_format(self, label: str, status: str, nested: bool) -> QTextCharFormat:
+        key = (label, status, nested)
+        fmt = self._cache.get(key)
+        if fmt is None:
+            fmt = QTextCharFormat()
+            color = self.labels.color(label)
+            if status == REJECTED:
+                fmt.setFontStrikeOut(True)
+                fmt.setForeground(QColor("#767676"))
+            elif label in HATCHED_LABELS:
+                # Below the baseline only: nothing is drawn through the glyphs.
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+                fmt.setUnderlineColor(tint(color, 0.45) if status == SUGGESTED else QColor(color))
+            else:
+                fmt.setBackground(tint(color, _FILL.get(status, 0.3)))
+                self._lines(fmt, status, color)
+            if nested:
+                fmt.setFontOverline(True)
+            self._cache[key] = fmt
+        return fmt
+
+    @staticmethod
+    def _lines(fmt: QTextCharFormat, status: str, color: str) -> None:
+        style = _UNDERLINE.get(status, QTextCharFormat.UnderlineStyle.NoUnderline)
+        if style != QTextCharFormat.UnderlineStyle.NoUnderline:
+            fmt.setUnderlineStyle(style)
+            # Pure yellow on white vanishes; darken light label colours for lines.
+            line = QColor(color)
+            fmt.setUnderlineColor(line.darker(160) if line.lightness() > 150 else line)
+
+    def focus_format(self, label: str, role: str | None = None) -> QTextCharFormat:
+        """The extra-selection look of the focused span or a part of the focused claim."""
+        fmt = QTextCharFormat()
+        bg = tint(self.labels.color(label), 0.85 if role is None else 0.7)
+        fmt.setBackground(bg)
+        fmt.setForeground(readable_on(bg))
+        if role is None:
+            fmt.setFontWeight(QFont.Weight.Bold)
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+        fmt.setUnderlineColor(QColor("#000000"))
+        return fmt
+
+
+class SpanHighlighter(QSyntaxHighlighter):
+    def __init__(self, document: QTextDocument, formats: FormatCache) -> None:
+        super().__init__(document)
+        self.formats = formats
+        self.state: DocState | None = None
+
+    def set_state(self, state: DocState | None) -> None:
+        """Use before `setPlainText`: Qt then paints every block once, with this state."""
+        self.state = state
+
+    def repaint_blocks(self, blocks: set[int]) -> None:
+        doc = self.document()
+        for n in sorted(blocks):
+            block = doc.findBlockByNumber(n)
+            if block.isValid():
+                self.rehighlightBlock(block)
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        state = self.state
+        if state is None:
+            return
+        number = self.currentBlock().blockNumber()
+        if number >= state.umap.block_count:
+            return
+        umap = state.umap
+        for r in state.block_regions.get(number, ()):
+            a, b = umap.local_qt(number, r.start), umap.local_qt(number, r.end)
+            if b > a:
+                self.setFormat(a, b - a, self.formats.region)
+        ids = state.block_spans.get(number)
+        if not ids:
+            return
+        segs: list[tuple[int, int, Span]] = []
+        for sid in ids:
+            s = state.spans[sid]
+            if not state.visible(s.status) or state.is_part_whole(sid):
+                continue
+            a, b = umap.local_qt(number, s.start), umap.local_qt(number, s.end)
+            if b > a:
+                segs.append((a, b, s))
+        if not segs:
+            return
+        if len(segs) == 1:
+            a, b, s = segs[0]
+            self.setFormat(a, b - a, self.formats.span_format(s.label, s.status, False))
+            return
+        self._paint_overlaps(segs)
+
+    def _paint_overlaps(self, segs: list[tuple[int, int, Span]]) -> None:
+        """Split the block at every span edge; each piece shows its innermost span.
+
+        A sweep over the edges with a heap of the spans open there (shortest first), so a
+        paragraph with thousands of spans costs O(n log n), not O(edges x spans): a long
+        one-line article took minutes to open and again for every key press.
+        """
+        by_start = sorted(segs, key=lambda t: t[0])
+        ends = sorted(b for _, b, _ in segs)
+        edges = sorted({e for a, b, _ in segs for e in (a, b)})
+        heap: list[tuple[int, int, int, Span]] = []  # (length, -id, end, span)
+        started = ended = 0
+        for lo, hi in zip(edges, edges[1:], strict=False):
+            while started < len(by_start) and by_start[started][0] <= lo:
+                a, b, s = by_start[started]
+                heapq.heappush(heap, (b - a, -s.id, b, s))
+                started += 1
+            while ended < len(ends) and ends[ended] <= lo:
+                ended += 1
+            while heap and heap[0][2] <= lo:  # closed before this piece
+                heapq.heappop(heap)
+            if not heap:
+                continue
+            inner = heap[0][3]
+            fmt = self.formats.span_format(inner.label, inner.status, started - ended > 1)
+            self.setFormat(lo, hi - lo, fmt)
