@@ -25,7 +25,9 @@ def _share(raw: str) -> float:
 
 
 def add_team(p: argparse.ArgumentParser) -> None:
-    sub = p.add_subparsers(dest="team_command", required=True, metavar="ACTION")
+    sub = p.add_subparsers(
+        dest="team_command", required=True, metavar="ACTION", help="split, curate or feedback"
+    )
     s = sub.add_parser("split", help="one project file per analyst, with a blind sample in all",
                        description="Writes DIR/<analyst>.sqlite3 for each analyst: every "
                        "document to one analyst, and the --overlap share of the documents "
