@@ -110,7 +110,9 @@ def analyst_doc(spans: list[Span], claims: list[Claim], doc_status: str) -> Anal
             "speaker": _rng(by_id.get(c.speaker_span_id or -1)),
             "cue": _rng(by_id.get(c.cue_span_id or -1)),
             "content": [[p.start, p.end] for p in parts],
-            "addressees": sorted(_rng(by_id[a]) for a in c.addressee_span_ids if a in by_id),
+            "addressees": sorted(
+                [by_id[a].start, by_id[a].end] for a in c.addressee_span_ids if a in by_id
+            ),
             "kind": c.kind,
         }
         out.units.append(Unit(sig, start, end, c.quote_type))

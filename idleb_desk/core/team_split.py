@@ -22,7 +22,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from idleb_desk.store import annotations, team_queries, walguard
+from idleb_desk.store import annotations as annotations_q
+from idleb_desk.store import team_queries, walguard
 from idleb_desk.store.connection import StoreError
 from idleb_desk.store.store import Store
 
@@ -152,7 +153,7 @@ def _write_file(
                     d["ext_id"], d["title"], d["text"], d["path"], d["encoding"], meta
                 )
                 if doc_id is not None:
-                    annotations.restore_annotations(store, doc_id, anns[int(d["id"])])
+                    annotations_q.restore_annotations(store, doc_id, anns[int(d["id"])])
             team_queries.write_settings(store, settings)
         try:
             os.link(work, target)  # fails if the file appeared meanwhile: never replace it
