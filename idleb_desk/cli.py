@@ -32,6 +32,7 @@ from idleb_desk.cli_support import (
     require_subcommand,
     window_target,
 )
+from idleb_desk.cli_team import add_team, cmd_team
 from idleb_desk.io.atomic import ExportError
 from idleb_desk.io.formats import IMPORT_FORMATS
 from idleb_desk.logs import setup_logging
@@ -361,6 +362,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handle
     "agree": ("agreement of two analysts' projects on the articles both hold, as JSON",
               add_agree, cmd_agree),
     "kinds": ("list a project's claim kinds, or add one", add_kinds, cmd_kinds),
+    "team": ("split a project among analysts, curate their files into gold, feedback",
+             add_team, cmd_team),
     "memory": ("what the project learned from the analyst (strings, cues), and its settings",
                add_memory, cmd_memory),
     "recover": ("copy what is still readable in a damaged project into a new project file",

@@ -11,6 +11,7 @@ import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from idleb_desk.model import Event
+from idleb_desk.store import curation_queries
 
 if TYPE_CHECKING:
     from idleb_desk.store.undo_groups import UndoGroup
@@ -107,6 +108,8 @@ SNAPSHOTTERS = {
     "claims": snapshot_claim,
     "documents": snapshot_document,
     "actors": snapshot_actor,
+    # A gold project's curation decision (issue 13), with the versions it chose from.
+    "curation_units": curation_queries.snapshot_unit,
 }
 
 
@@ -181,6 +184,9 @@ def apply_state(con: sqlite3.Connection, state: Snapshot) -> None:
     for aid, row in actors.items():
         if row is None:
             con.execute("DELETE FROM actors WHERE id = ?", (int(aid),))
+    for row in state.get("curation_units", {}).values():
+        if row is not None:
+            curation_queries.restore_unit(con, row)
 
 
 # A project-wide operation (document_id NULL) lists the documents it touched in

@@ -192,6 +192,28 @@ UNDO_GROUPS = [
 ]
 
 
+# Version 9, curation (issue 13): a gold project made by `team curate` records each
+# position where analysts coded something: every analyst's version of it (the units, as
+# the analyst coded them), the gold rows holding those units, and the curator's decision.
+# The decision is in the row, so an event's before/after (and undo) carries it with the
+# versions it was chosen from.
+CURATION_UNITS = [
+    """CREATE TABLE curation_units (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        layer TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        units TEXT NOT NULL,
+        versions TEXT NOT NULL,
+        decision TEXT,
+        curator TEXT,
+        decided_at TEXT
+    )""",
+    "CREATE INDEX curation_units_doc ON curation_units (document_id, start)",
+]
+
+
 # STEPS[n] upgrades a file from version n to n + 1.
 STEPS: list[Callable[[sqlite3.Connection], None]] = [
     _run(V1),
@@ -202,6 +224,7 @@ STEPS: list[Callable[[sqlite3.Connection], None]] = [
     _run(V_MEMORY),
     _run(ACTOR_MERGES),
     _run(UNDO_GROUPS),
+    _run(CURATION_UNITS),
 ]
 SCHEMA_VERSION = len(STEPS)
 
