@@ -10,18 +10,11 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-import pytest
-
 from idleb_desk.gui.config.keymap import make_settings
 from idleb_desk.gui.window import errors
 from idleb_desk.gui.window.main_window import MainWindow
 from idleb_desk.gui.window.project_recovery import RECOVER, RESTORE
-from idleb_desk.project import can_restore_backup
 from idleb_desk.store.store import Store
-
-needs_restore = pytest.mark.skipif(
-    not can_restore_backup(), reason="idleb_desk.store.restore is not on this branch yet"
-)
 
 
 def _project(path: Path, docs: int = 30) -> Path:
@@ -57,12 +50,11 @@ def test_damage_dialog_offers_restore_when_the_store_can(
     monkeypatch.setattr(errors, "chooser", lambda _p, _t, _m, actions: offered.append(actions))
     window = _window(qtbot, tmp_path)
     assert not window.open_project(db)
-    expected = (RECOVER, RESTORE) if can_restore_backup() else (RECOVER,)
+    expected = (RECOVER, RESTORE)
     assert offered == [expected]
     assert window.session is None
 
 
-@needs_restore
 def test_restore_from_backup_puts_the_copy_back_and_opens_it(
     qtbot, tmp_path: Path, shown_errors, monkeypatch
 ) -> None:
@@ -81,7 +73,6 @@ def test_restore_from_backup_puts_the_copy_back_and_opens_it(
     window.close()
 
 
-@needs_restore
 def test_restore_from_a_file_that_is_no_backup_says_why(
     qtbot, tmp_path: Path, shown_errors, monkeypatch
 ) -> None:

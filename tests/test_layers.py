@@ -190,7 +190,8 @@ ALLOWED: dict[str, set[str]] = {
     "core": BOTTOM | {"store"},
     "nlp": BOTTOM | {"core"},
     "io": BOTTOM | {"store", "core", "nlp"},
-    "project": BOTTOM | {"store", "core", "nlp", "io"},
+    # The window reaches projects through core, never through the store (issue 18).
+    "project": BOTTOM | {"core", "nlp", "io"},
     "gui": BOTTOM | {"core", "nlp", "io", "project", "logs"},
 }
 TOP = ("cli", "cli_export", "cli_memory", "cli_support", "cli_team", "__main__", "__init__")

@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 
 from idleb_desk.core.review import ReviewSession, default_reviewer
+from idleb_desk.paths import SEED_PATH
 from idleb_desk.store.connection import (
     CorruptDatabaseError,
     ReadOnlyProjectError,
@@ -63,11 +64,32 @@ def open_project(
     return ReviewSession(store, reviewer, lock if isinstance(lock, ProjectLock) else None)
 
 
-def open_for_work(path: Path | str, read_only: bool = False) -> Store:
+def open_for_work(path: Path | str, read_only: bool = False, *, create: bool = False) -> Store:
     """A connection for one of the window's own worker threads (import, extraction,
-    export). The window's lock covers its workers, so none is taken here, and the file was
-    checked when the window opened it."""
-    return Store.open(path, create=False, read_only=read_only)
+    export), or for a file manager's "open with" import (`create`). The window's lock
+    covers its workers, so none is taken here, and the file was checked when the window
+    opened it."""
+    return Store.open(path, create=create, read_only=read_only)
+
+
+SEED_TITLE = "EU ministers call for an end to the offensive in Idleb"
+
+
+def ensure_seed(store: Store) -> int | None:
+    """Put the seed article into an empty project; returns its id, or None if not needed.
+
+    The text goes in at once and unextracted: the window shows it straight away and the
+    pipeline adds its suggestions when the model has loaded.
+    """
+    if store.document_count() > 0:
+        return None
+    text = SEED_PATH.read_text(encoding="utf-8-sig")
+    with store.transaction():
+        doc_id = store.insert_document(
+            SEED_PATH.stem, SEED_TITLE, text, path=str(SEED_PATH), encoding="utf-8"
+        )
+    log.info("seeded %s with %s", store.path, SEED_PATH.name)
+    return doc_id
 
 
 def restore_project(backup: Path | str, project: Path | str) -> RestoreReport:
@@ -86,6 +108,8 @@ __all__ = [
     "ReadOnlyError",
     "RecoveryReport",
     "RestoreReport",
+    "SEED_TITLE",
+    "ensure_seed",
     "open_for_work",
     "open_project",
     "recover_project",

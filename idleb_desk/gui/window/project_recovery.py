@@ -18,7 +18,6 @@ from idleb_desk.gui.window.workers import CancelFn, ProgressFn
 from idleb_desk.project import (
     PROJECT_GLOBS,
     PROJECT_SUFFIXES,
-    can_restore_backup,
     restore_backup,
 )
 
@@ -61,7 +60,7 @@ class ProjectRecovery:
     def offer_recovery(self, damaged: Path, exc: BaseException) -> None:
         """The refusal dialog of a damaged project: recover what is readable into a new
         file, or put a backup copy back in its place."""
-        actions = (RECOVER, RESTORE) if can_restore_backup() else (RECOVER,)
+        actions = (RECOVER, RESTORE)
         chosen = errors.choose(self.parent, "Project is damaged", errors.describe(exc), actions)
         if chosen == RESTORE:
             self.restore_from_backup(damaged)
