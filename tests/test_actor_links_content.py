@@ -68,7 +68,8 @@ def test_seed_content_keeps_al_assad_whole(extracted) -> None:
 
 
 def test_no_content_boundary_cuts_a_word(extracted) -> None:
-    assert sum(len(claims) for _, claims in extracted) > 20
+    # The seed and the own sentences alone give some 19 claims; the pattern sets many more.
+    assert sum(len(claims) for _, claims in extracted) > 12
     bad = [
         cut
         for text, claims in extracted
