@@ -151,6 +151,10 @@ def connect(path: Path, synchronous: str = "FULL") -> sqlite3.Connection:
         con.execute(f"PRAGMA synchronous = {synchronous}")
         # Checkpoints run where the store records them first (store.py, walguard.py).
         con.execute("PRAGMA wal_autocheckpoint = 0")
+        # A WAL started afresh after a checkpoint is cut back to nothing, so its size says
+        # how much waits to be checkpointed (SQLite otherwise reuses the file at its largest,
+        # and every commit after the first checkpoint would run another).
+        con.execute("PRAGMA journal_size_limit = 0")
     return con
 
 
