@@ -242,3 +242,35 @@ def test_a_refused_undo_says_why(qtbot, open_window, project: Path) -> None:
     message = w.statusBar().currentMessage()
     assert message.startswith("Not changed: cannot undo accept span: bob changed"), message
     assert stored_status(project, item[1]) == "rejected"
+
+
+def test_an_accept_repaints_its_row_not_the_whole_actor_column(
+    qtbot, open_window, project: Path
+) -> None:
+    """An accept names its span's actor among the Changes, but the actor's name stays:
+    the Actor column is not repainted row by row for every key (it cost a key 1 ms)."""
+    w = open_window(project)
+    ranges: list[tuple[int, int, int, int]] = []
+    w.actor_model.dataChanged.connect(
+        lambda a, b, *_: ranges.append((a.row(), a.column(), b.row(), b.column()))
+    )
+    item = w.focus.item
+    assert item is not None and item[0] == SPAN
+    press(qtbot, w, Qt.Key.Key_A)
+    assert stored_status(project, item[1]) == ACCEPTED
+    whole_column = (0, 4, len(NAMES) - 1, 4)
+    assert ranges and whole_column not in ranges, ranges
+    row = w.actor_model.row_of(item[1])
+    assert any(r0 <= row <= r1 for r0, _c0, r1, _c1 in ranges)  # its own row is redrawn
+
+
+def test_a_rename_repaints_the_renamed_actors_rows(qtbot, open_window, project: Path) -> None:
+    w = open_window(project)
+    item = w.focus.item
+    assert item is not None and w.session is not None
+    press(qtbot, w, Qt.Key.Key_A)
+    span = w.session.span(item[1])
+    assert span.actor_id is not None
+    w.session.rename_actor(span.actor_id, "Sergei Lavrov")
+    w.apply_changes(w.session.take_changes())
+    assert w.actor_model.cell(item[1], 4) == "Sergei Lavrov"

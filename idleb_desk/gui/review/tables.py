@@ -8,7 +8,7 @@ statuses are written out as text: a colour never carries meaning alone.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -177,11 +177,27 @@ class ActorTableModel(_RowModel):
         self._actor_name = actor_name
         self._names: dict[int, str] = {}
 
-    def forget_names(self) -> None:
-        """Actor names changed (a rename, a merge, an undo): look them up again."""
-        self._names.clear()
-        if self.ids:
-            self.dataChanged.emit(self.index(0, 4), self.index(len(self.ids) - 1, 4))
+    def forget_names(self, actor_ids: Iterable[int] | None = None) -> None:
+        """Actor names may have changed (a rename, a merge, an undo): look them up again,
+        all of them, or these actors'; repaint only rows whose shown name changed (an
+        accept names its actor too, but its name stays, and a key must not repaint the
+        whole column)."""
+        if actor_ids is None:
+            self._names.clear()
+            if self.ids:
+                self.dataChanged.emit(self.index(0, 4), self.index(len(self.ids) - 1, 4))
+            return
+        renamed = set()
+        for aid in actor_ids:
+            old = self._names.pop(aid, None)
+            if old is not None and self._actor_name(aid) != old:
+                renamed.add(aid)
+        if not renamed or self.state is None:
+            return
+        spans = self.state.spans
+        rows = [r for r, sid in enumerate(self.ids) if spans[sid].actor_id in renamed]
+        if rows:
+            self.dataChanged.emit(self.index(rows[0], 4), self.index(rows[-1], 4))
 
     def _collect(self, state: DocState) -> list[tuple[tuple[int, int, int], int]]:
         return [

@@ -75,7 +75,7 @@ class ChangeView:
             return
         doc_id = state.doc.id
         if changes.actors:
-            self.w.actors.forget_names()  # names of the actors shown in the tables
+            self.w.actors.forget_names(changes.actors)  # names shown in the tables
             self.focus.shown_claim = None  # and in the claim panel
         # Core names the rows whose stored state changed: a claim whose span was resized
         # is not among them, yet its text, place and panel follow that span.
