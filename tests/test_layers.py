@@ -193,7 +193,7 @@ ALLOWED: dict[str, set[str]] = {
     "project": BOTTOM | {"store", "core", "nlp", "io"},
     "gui": BOTTOM | {"core", "nlp", "io", "project", "logs"},
 }
-TOP = ("cli", "cli_export", "cli_memory", "cli_support", "__main__", "__init__")
+TOP = ("cli", "cli_agree", "cli_export", "cli_memory", "cli_support", "__main__", "__init__")
 
 
 def _part(module: str) -> str:

@@ -1,0 +1,224 @@
+"""The coefficients for one group of coders (all analysts, a pair, an analyst and the
+model) over a list of documents, pooled: the documents are laid end to end into one
+continuum for alpha_U, and aligned units of every document go into one table for the
+nominal coefficients. Nothing is averaged over documents."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from idleb_desk.core.agreement.align import align
+from idleb_desk.core.agreement.coding import F1, kappa, nominal_alpha
+from idleb_desk.core.agreement.files import ClaimCoding, DocCoding, Mention
+from idleb_desk.core.agreement.unitizing import Unit, UnitizingAlpha, unitizing_alpha
+from idleb_desk.core.offsets import token_edges
+from idleb_desk.model import CONTENT, CUE
+
+PositionUnit = Literal["token", "char"]
+Range = tuple[int, int]
+Coding = dict[str, DocCoding]  # document text hash -> one coder's coding of it
+
+
+class Positions:
+    """A document's positions: its tokens (the project's own token edges, the same for
+    every analyst) or its characters."""
+
+    def __init__(self, text: str, unit: PositionUnit) -> None:
+        self.text = text
+        self.unit = unit
+        if unit == "token":
+            self.starts, self.ends = token_edges(text)
+            self.length = len(self.starts)
+        else:
+            self.starts = self.ends = ()
+            self.length = len(text)
+
+    def range(self, start: int, end: int) -> Range | None:
+        """The positions a character range covers; None if it covers none."""
+        if self.unit == "char":
+            lo, hi = max(0, start), min(end, self.length)
+        else:
+            lo, hi = bisect_right(self.ends, start), bisect_left(self.starts, end)
+        return (lo, hi) if lo < hi else None
+
+    def text_at(self, pos: int) -> str:
+        if self.unit == "char":
+            return self.text[pos]
+        return self.text[self.starts[pos] : self.ends[pos]]
+
+
+def mention_units(coding: DocCoding, p: Positions) -> list[tuple[Range, str]]:
+    out = []
+    for m in coding.mentions:
+        r = p.range(m.start, m.end)
+        if r is not None:
+            out.append((r, m.label))
+    return out
+
+
+def claim_units(coding: DocCoding, p: Positions) -> list[tuple[Range, str]]:
+    out = []
+    for c in coding.claims:
+        for start, end in c.content:
+            r = p.range(start, end)
+            if r is not None:
+                out.append((r, CONTENT))
+        if c.cue is not None and (r := p.range(*c.cue)) is not None:
+            out.append((r, CUE))
+    return out
+
+
+UnitsOf = Callable[[DocCoding, Positions], list[tuple[Range, str]]]
+
+
+def pooled_alpha(
+    coders: Sequence[Coding], shas: Sequence[str], pos: dict[str, Positions], units_of: UnitsOf
+) -> UnitizingAlpha:
+    units: list[Unit] = []
+    offset = 0
+    for sha in shas:
+        p = pos[sha]
+        for k, coder in enumerate(coders):
+            for (start, end), label in units_of(coder.get(sha, DocCoding()), p):
+                units.append(Unit(offset + start, offset + end, k, label))
+        offset += p.length
+    return unitizing_alpha(units, len(coders), offset)
+
+
+def _alpha_dict(a: UnitizingAlpha) -> dict[str, Any]:
+    return {
+        "alpha": _r(a.alpha),
+        "observed": _r(a.observed),
+        "expected": _r(a.expected),
+        "labels": {
+            label: {
+                "alpha": _r(x.alpha),
+                "observed": _r(x.observed),
+                "expected": _r(x.expected),
+                "units": x.units,
+            }
+            for label, x in a.labels.items()
+        },
+    }
+
+
+def _r(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+@dataclass(frozen=True)
+class _Placed:
+    rng: Range
+    item: Any
+
+
+def _placed(items: Sequence[Any], p: Positions, where: Callable[[Any], Range]) -> list[_Placed]:
+    out = []
+    for x in items:
+        r = p.range(*where(x))
+        if r is not None:
+            out.append(_Placed(r, x))
+    return out
+
+
+def _values(rows: list[list[str | None]]) -> dict[str, Any]:
+    return {
+        "alpha": _r(nominal_alpha(rows)),
+        "kappa": _r(kappa(rows)),
+        "units": sum(1 for row in rows if sum(v is not None for v in row) >= 2),
+    }
+
+
+def aligned_values(
+    coders: Sequence[Coding], shas: Sequence[str], pos: dict[str, Positions]
+) -> dict[str, Any]:
+    """Nominal alpha and kappa on aligned mentions (label, actor) and claims (kind,
+    speaker, addressees, quote type); claims are aligned by their content's range."""
+    tables: dict[str, list[list[str | None]]] = {
+        k: [] for k in ("actor_label", "actor", "claim_kind", "claim_speaker",
+                        "claim_addressees", "claim_quote_type")
+    }  # fmt: skip
+    for sha in shas:
+        p = pos[sha]
+        codings = [c.get(sha, DocCoding()) for c in coders]
+
+        def mention_span(m: Mention) -> Range:
+            return (m.start, m.end)
+
+        def claim_span(c: ClaimCoding) -> Range:
+            return c.span
+
+        placed = [_placed(c.mentions, p, mention_span) for c in codings]
+        for item in align(placed, lambda x: x.rng):
+            ms = [x.item if x else None for x in item]
+            tables["actor_label"].append([m.label if m else None for m in ms])
+            tables["actor"].append([m.actor or None if m else None for m in ms])
+        placed = [_placed(c.claims, p, claim_span) for c in codings]
+        for item in align(placed, lambda x: x.rng):
+            cs = [x.item if x else None for x in item]
+            tables["claim_kind"].append([c.kind if c else None for c in cs])
+            tables["claim_speaker"].append([c.speaker if c else None for c in cs])
+            tables["claim_addressees"].append([c.addressees if c else None for c in cs])
+            tables["claim_quote_type"].append([c.quote_type if c else None for c in cs])
+    return {name: _values(rows) for name, rows in tables.items()}
+
+
+def span_f1(
+    a: Coding, b: Coding, shas: Sequence[str], pos: dict[str, Positions], units_of: UnitsOf
+) -> dict[str, dict[str, float | None]]:
+    """Per label and over all labels: exact F1 (same positions, same label) and overlap
+    F1 (one-to-one overlapping units of the same label)."""
+    exact: dict[str, F1] = {}
+    overlap: dict[str, F1] = {}
+    for sha in shas:
+        ua, ub = (units_of(x.get(sha, DocCoding()), pos[sha]) for x in (a, b))
+        for label in {lab for _, lab in ua} | {lab for _, lab in ub}:
+            ra = [r for r, lab in ua if lab == label]
+            rb = [r for r, lab in ub if lab == label]
+            same = sum((Counter(ra) & Counter(rb)).values())
+            both = sum(1 for item in align([ra, rb], lambda r: r) if None not in item)
+            exact[label] = exact.get(label, F1(0, 0, 0)) + F1(same, len(ra), len(rb))
+            overlap[label] = overlap.get(label, F1(0, 0, 0)) + F1(both, len(ra), len(rb))
+    out = {
+        label: {"exact": _r(exact[label].value), "overlap": _r(overlap[label].value)}
+        for label in sorted(exact)
+    }
+    total_e = sum(exact.values(), F1(0, 0, 0))
+    total_o = sum(overlap.values(), F1(0, 0, 0))
+    out["all"] = {"exact": _r(total_e.value), "overlap": _r(total_o.value)}
+    return out
+
+
+def group_figures(
+    coders: Sequence[Coding], shas: Sequence[str], pos: dict[str, Positions]
+) -> dict[str, Any]:
+    """Every coefficient for these coders over these documents."""
+    actors = pooled_alpha(coders, shas, pos, mention_units)
+    claims = pooled_alpha(coders, shas, pos, claim_units)
+    out: dict[str, Any] = {
+        "documents": len(shas),
+        "actor_alpha_u": _alpha_dict(actors),
+        "claim_alpha_u": _alpha_dict(claims),
+        "aligned": aligned_values(coders, shas, pos),
+        "set_aside": [
+            actors.set_aside.get(k, 0) + claims.set_aside.get(k, 0) for k in range(len(coders))
+        ],
+    }
+    if len(coders) == 2:
+        out["actor_f1"] = span_f1(coders[0], coders[1], shas, pos, mention_units)
+        out["claim_f1"] = span_f1(coders[0], coders[1], shas, pos, _claim_spans)
+    return out
+
+
+def _claim_spans(coding: DocCoding, p: Positions) -> list[tuple[Range, str]]:
+    """A claim as one unit: its content's whole range, labelled "claim"."""
+    out = []
+    for c in coding.claims:
+        r = p.range(*c.span)
+        if r is not None:
+            out.append((r, "claim"))
+    return out
