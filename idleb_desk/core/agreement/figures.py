@@ -92,13 +92,13 @@ def pooled_alpha(
 def _alpha_dict(a: UnitizingAlpha) -> dict[str, Any]:
     return {
         "alpha": _r(a.alpha),
-        "observed": _r(a.observed),
-        "expected": _r(a.expected),
+        "observed": _sig(a.observed),
+        "expected": _sig(a.expected),
         "labels": {
             label: {
                 "alpha": _r(x.alpha),
-                "observed": _r(x.observed),
-                "expected": _r(x.expected),
+                "observed": _sig(x.observed),
+                "expected": _sig(x.expected),
                 "units": x.units,
             }
             for label, x in a.labels.items()
@@ -108,6 +108,11 @@ def _alpha_dict(a: UnitizingAlpha) -> dict[str, Any]:
 
 def _r(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
+
+
+def _sig(value: float) -> float:
+    """Four significant digits: disagreements over a long continuum are small numbers."""
+    return float(f"{value:.4g}")
 
 
 @dataclass(frozen=True)
