@@ -80,13 +80,16 @@ def pooled_alpha(
 ) -> UnitizingAlpha:
     units: list[Unit] = []
     offset = 0
+    breaks = []
     for sha in shas:
+        if offset:
+            breaks.append(offset)
         p = pos[sha]
         for k, coder in enumerate(coders):
             for (start, end), label in units_of(coder.get(sha, DocCoding()), p):
                 units.append(Unit(offset + start, offset + end, k, label))
         offset += p.length
-    return unitizing_alpha(units, len(coders), offset)
+    return unitizing_alpha(units, len(coders), offset, breaks=breaks)
 
 
 def _alpha_dict(a: UnitizingAlpha) -> dict[str, Any]:

@@ -22,14 +22,15 @@ the gaps between them. For a label c:
 
 the overall figure as DKPro Statistics (and so INCEpTION) computes it. A coder's units of
 one label must not overlap: as INCEpTION does, the earliest (then the longest) is kept and
-the ones it overlaps are set aside and counted. Sums are Python integers, so the result
-does not depend on the order units come in.
+the ones it overlaps are set aside and counted. Several documents are one continuum laid
+end to end, the disagreements pooled over it; a gap never runs across a document's edge.
+Sums are Python integers, so the result does not depend on the order units come in.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -99,15 +100,25 @@ def without_overlaps(units: Iterable[Unit]) -> tuple[list[Unit], list[Unit]]:
     return kept, aside
 
 
-def _gaps(units: list[Unit], begin: int, end: int) -> list[int]:
-    out = []
+def _gaps(units: list[Unit], begin: int, end: int, breaks: Sequence[int]) -> list[int]:
+    """Lengths of the stretches between a coder's units, cut at every break (a document
+    edge), so that no gap runs from one document into the next."""
+    out: list[int] = []
+
+    def add(lo: int, hi: int) -> None:
+        cut = lo
+        for b in breaks[bisect_right(breaks, lo) : bisect_left(breaks, hi)]:
+            out.append(b - cut)
+            cut = b
+        out.append(hi - cut)
+
     pos = begin
     for u in units:
         if u.start > pos:
-            out.append(u.start - pos)
+            add(pos, u.start)
         pos = u.end
     if end > pos:
-        out.append(end - pos)
+        add(pos, end)
     return out
 
 
@@ -132,7 +143,13 @@ def _pair_observed(a: list[Unit], b: list[Unit]) -> int:
     return total
 
 
-def label_alpha(label: str, by_coder: list[list[Unit]], begin: int, length: int) -> LabelAlpha:
+def label_alpha(
+    label: str,
+    by_coder: list[list[Unit]],
+    begin: int,
+    length: int,
+    breaks: Sequence[int] = (),
+) -> LabelAlpha:
     """alpha_U's parts for one label; `by_coder[i]` is coder i's sorted, non-overlapping units."""
     m = len(by_coder)
     observed_sum = sum(
@@ -141,7 +158,7 @@ def label_alpha(label: str, by_coder: list[list[Unit]], begin: int, length: int)
     observed = 2 * observed_sum / (m * (m - 1) * length * length)
     units = [u for us in by_coder for u in us]
     n = len(units)
-    gaps = sorted(g for us in by_coder for g in _gaps(us, begin, begin + length))
+    gaps = sorted(g for us in by_coder for g in _gaps(us, begin, begin + length, breaks))
     suffix = [0, *accumulate(reversed(gaps))]  # suffix[k] = sum of the k longest gaps
     numerator = 0
     for u in units:
@@ -156,9 +173,12 @@ def label_alpha(label: str, by_coder: list[list[Unit]], begin: int, length: int)
 
 
 def unitizing_alpha(
-    units: Iterable[Unit], coders: int, length: int, begin: int = 0
+    units: Iterable[Unit], coders: int, length: int, begin: int = 0, breaks: Sequence[int] = ()
 ) -> UnitizingAlpha:
-    """alpha_U per label and overall for `coders` coders over [begin, begin + length)."""
+    """alpha_U per label and overall for `coders` coders over [begin, begin + length).
+
+    `breaks`: sorted positions where one document ends and the next begins, when several
+    are laid end to end; a gap is cut there, so the documents' order does not matter."""
     if coders < 2:
         raise ValueError("alpha_U needs at least two coders")
     grouped: dict[str, list[list[Unit]]] = {}
@@ -174,5 +194,5 @@ def unitizing_alpha(
             if aside:
                 out.set_aside[coder] = out.set_aside.get(coder, 0) + len(aside)
             cleaned.append(kept)
-        out.labels[label] = label_alpha(label, cleaned, begin, length)
+        out.labels[label] = label_alpha(label, cleaned, begin, length, breaks)
     return out
