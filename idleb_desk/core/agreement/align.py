@@ -9,18 +9,10 @@ files. An item a coder has no unit in is missing for that coder, not a disagreem
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 T = TypeVar("T")
 Range = tuple[int, int]
-
-
-class _Cluster(Generic[T]):
-    __slots__ = ("members", "range")
-
-    def __init__(self, rng: Range, members: dict[int, T]) -> None:
-        self.range = rng
-        self.members = members
 
 
 def align(
@@ -28,31 +20,38 @@ def align(
 ) -> list[list[T | None]]:
     """Aligned items in text order, each with one entry per coder (None: no such unit)."""
     m = len(units_by_coder)
-    exact: dict[Range, _Cluster[T]] = {}
-    clusters: list[_Cluster[T]] = []
+    slots: dict[Range, list[T | None]] = {}
+    extra: list[tuple[Range, list[T | None]]] = []  # a coder's second unit on one range
     for coder, units in enumerate(units_by_coder):
         for u in units:
             rng = span(u)
-            c = exact.get(rng)
-            if c is not None and coder not in c.members:
-                c.members[coder] = u
-                continue
-            c = _Cluster(rng, {coder: u})
-            exact.setdefault(rng, c)
-            clusters.append(c)
-    clusters.sort(key=lambda c: (c.range, min(c.members)))
-    # Candidate joins: overlapping clusters, found by a sweep in start order.
+            slot = slots.get(rng)
+            if slot is None:
+                slot = slots[rng] = [None] * m
+            elif slot[coder] is not None:
+                slot = [None] * m
+                extra.append((rng, slot))
+            slot[coder] = u
+    items = [*slots.items(), *extra]
+    # Items every coder is in (the common case: all agree) can join nothing.
+    open_ = sorted(
+        (it for it in items if None in it[1]),
+        key=lambda it: (it[0], [k for k, x in enumerate(it[1]) if x is not None]),
+    )
+    if len(open_) < 2:
+        return [slot for _, slot in sorted(items, key=lambda it: it[0])]
+    # Candidate joins: overlapping items, found by a sweep in start order.
     edges: list[tuple[int, Range, Range, int, int]] = []
-    for i, a in enumerate(clusters):
-        for j in range(i + 1, len(clusters)):
-            b = clusters[j]
-            if b.range[0] >= a.range[1]:
+    for i, (a, _) in enumerate(open_):
+        for j in range(i + 1, len(open_)):
+            b = open_[j][0]
+            if b[0] >= a[1]:
                 break
-            overlap = min(a.range[1], b.range[1]) - b.range[0]
+            overlap = min(a[1], b[1]) - b[0]
             if overlap > 0:
-                edges.append((-overlap, a.range, b.range, i, j))
+                edges.append((-overlap, a, b, i, j))
     edges.sort()
-    parent = list(range(len(clusters)))
+    parent = list(range(len(open_)))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -62,10 +61,16 @@ def align(
 
     for _, _, _, i, j in edges:
         ri, rj = root(i), root(j)
-        if ri == rj or clusters[ri].members.keys() & clusters[rj].members.keys():
+        if ri == rj:
             continue
         lo, hi = sorted((ri, rj))
-        clusters[lo].members.update(clusters[hi].members)
+        a, b = open_[lo][1], open_[hi][1]
+        if any(x is not None and y is not None for x, y in zip(a, b, strict=True)):
+            continue  # one coder would have two units in one item
+        for k, y in enumerate(b):
+            if y is not None:
+                a[k] = y
         parent[hi] = lo
-    items = [clusters[i] for i in range(len(clusters)) if root(i) == i]
-    return [[c.members.get(k) for k in range(m)] for c in items]
+    joined = [open_[i] for i in range(len(open_)) if root(i) == i]
+    full = [it for it in items if None not in it[1]]
+    return [slot for _, slot in sorted([*full, *joined], key=lambda it: it[0])]

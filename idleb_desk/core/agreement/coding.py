@@ -47,26 +47,27 @@ class F1:
 
 def nominal_alpha(rows: Sequence[Row]) -> float | None:
     """Krippendorff's alpha for nominal values; None without two values in any unit, or
-    when only one value occurs (no expected disagreement)."""
-    pairs: Counter[tuple[str, str]] = Counter()
+    when only one value occurs (no expected disagreement).
+
+    A unit with m values and n_c of value c adds (m^2 - sum n_c^2) / (m - 1) to the
+    off-diagonal of the coincidence matrix and n_c to value c's total."""
+    totals: Counter[str] = Counter()
+    observed = 0.0
     for row in rows:
         values = [v for v in row if v is not None]
         m = len(values)
         if m < 2:
             continue
+        first = values[0]
+        if values.count(first) == m:  # all agree: the usual unit, counted without a Counter
+            totals[first] += m
+            continue
         counts = Counter(values)
-        for c, nc in counts.items():
-            for k, nk in counts.items():
-                same = nc * (nk - 1) if c == k else nc * nk
-                if same:
-                    pairs[(c, k)] += same / (m - 1)
-    if not pairs:
-        return None
-    totals: Counter[str] = Counter()
-    for (c, _), o in pairs.items():
-        totals[c] += o
+        totals.update(counts)
+        observed += (m * m - sum(c * c for c in counts.values())) / (m - 1)
     n = sum(totals.values())
-    observed = sum(o for (c, k), o in pairs.items() if c != k)
+    if n == 0:
+        return None
     expected = (n * n - sum(v * v for v in totals.values())) / (n - 1)
     if expected == 0:
         return None
@@ -95,6 +96,10 @@ def fleiss_kappa(rows: Sequence[Row]) -> float | None:
     totals: Counter[str] = Counter()
     agree = 0.0
     for row in full:
+        if row.count(row[0]) == m:
+            totals[row[0]] += m
+            agree += 1.0
+            continue
         counts = Counter(row)
         totals.update(counts)
         agree += (sum(c * c for c in counts.values()) - m) / (m * (m - 1))

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from idleb_desk.core.agreement.align import align
 from idleb_desk.core.agreement.coding import F1, kappa, nominal_alpha
 from idleb_desk.core.agreement.files import ClaimCoding, DocCoding, Mention
-from idleb_desk.core.agreement.unitizing import Unit, UnitizingAlpha, unitizing_alpha
+from idleb_desk.core.agreement.unitizing import UnitizingAlpha, alpha_of_ranges
 from idleb_desk.core.offsets import token_edges
 from idleb_desk.model import CONTENT, CUE
 
@@ -51,45 +51,73 @@ class Positions:
         return self.text[self.starts[pos] : self.ends[pos]]
 
 
-def mention_units(coding: DocCoding, p: Positions) -> list[tuple[Range, str]]:
-    out = []
-    for m in coding.mentions:
-        r = p.range(m.start, m.end)
-        if r is not None:
-            out.append((r, m.label))
-    return out
+@dataclass
+class Placed:
+    """One coder's coding of one document in positions, computed once and used by every
+    group the coder is in: ranges are found once, not once per figure."""
+
+    mentions: list[tuple[Range, Mention]]
+    claims: list[tuple[Range, ClaimCoding]]
+    # alpha_U units: (range, label) of actor mentions, and of claims' cues and contents.
+    actor_units: list[tuple[Range, str]]
+    claim_units: list[tuple[Range, str]]
+
+    @property
+    def whole_claims(self) -> list[tuple[Range, str]]:
+        """Each claim as one unit: its content's whole range, labelled "claim"."""
+        return [(r, "claim") for r, _ in self.claims]
 
 
-def claim_units(coding: DocCoding, p: Positions) -> list[tuple[Range, str]]:
-    out = []
+EMPTY = Placed([], [], [], [])
+
+
+def place(coding: DocCoding, p: Positions) -> Placed:
+    mentions = [(r, m) for m in coding.mentions if (r := p.range(m.start, m.end))]
+    claims = [(r, c) for c in coding.claims if (r := p.range(*c.span))]
+    claim_units: list[tuple[Range, str]] = []
     for c in coding.claims:
-        for start, end in c.content:
-            r = p.range(start, end)
-            if r is not None:
-                out.append((r, CONTENT))
-        if c.cue is not None and (r := p.range(*c.cue)) is not None:
-            out.append((r, CUE))
-    return out
+        claim_units += [(r, CONTENT) for s, e in c.content if (r := p.range(s, e))]
+        if c.cue is not None and (r := p.range(*c.cue)):
+            claim_units.append((r, CUE))
+    return Placed(mentions, claims, [(r, m.label) for r, m in mentions], claim_units)
 
 
-UnitsOf = Callable[[DocCoding, Positions], list[tuple[Range, str]]]
+Prepared = dict[str, Placed]  # document text hash -> one coder's coding of it, placed
+
+
+def prepare(coding: Coding, pos: dict[str, Positions]) -> Prepared:
+    return {sha: place(c, pos[sha]) for sha, c in coding.items() if sha in pos}
+
+
+UnitsOf = Callable[[Placed], list[tuple[Range, str]]]
+
+
+def actor_units(p: Placed) -> list[tuple[Range, str]]:
+    return p.actor_units
+
+
+def claim_units(p: Placed) -> list[tuple[Range, str]]:
+    return p.claim_units
 
 
 def pooled_alpha(
-    coders: Sequence[Coding], shas: Sequence[str], pos: dict[str, Positions], units_of: UnitsOf
+    coders: Sequence[Prepared], shas: Sequence[str], lengths: dict[str, int], units_of: UnitsOf
 ) -> UnitizingAlpha:
-    units: list[Unit] = []
+    m = len(coders)
+    by_label: dict[str, list[list[Range]]] = {}
     offset = 0
     breaks = []
     for sha in shas:
         if offset:
             breaks.append(offset)
-        p = pos[sha]
         for k, coder in enumerate(coders):
-            for (start, end), label in units_of(coder.get(sha, DocCoding()), p):
-                units.append(Unit(offset + start, offset + end, k, label))
-        offset += p.length
-    return unitizing_alpha(units, len(coders), offset, breaks=breaks)
+            for (start, end), label in units_of(coder.get(sha, EMPTY)):
+                lists = by_label.get(label)
+                if lists is None:
+                    lists = by_label[label] = [[] for _ in range(m)]
+                lists[k].append((offset + start, offset + end))
+        offset += lengths[sha]
+    return alpha_of_ranges(by_label, m, offset, breaks=breaks)
 
 
 def _alpha_dict(a: UnitizingAlpha) -> dict[str, Any]:
@@ -118,21 +146,6 @@ def _sig(value: float) -> float:
     return float(f"{value:.4g}")
 
 
-@dataclass(frozen=True)
-class _Placed:
-    rng: Range
-    item: Any
-
-
-def _placed(items: Sequence[Any], p: Positions, where: Callable[[Any], Range]) -> list[_Placed]:
-    out = []
-    for x in items:
-        r = p.range(*where(x))
-        if r is not None:
-            out.append(_Placed(r, x))
-    return out
-
-
 def _values(rows: list[list[str | None]]) -> dict[str, Any]:
     return {
         "alpha": _r(nominal_alpha(rows)),
@@ -141,9 +154,11 @@ def _values(rows: list[list[str | None]]) -> dict[str, Any]:
     }
 
 
-def aligned_values(
-    coders: Sequence[Coding], shas: Sequence[str], pos: dict[str, Positions]
-) -> dict[str, Any]:
+def _first(item: tuple[Range, Any]) -> Range:
+    return item[0]
+
+
+def aligned_values(coders: Sequence[Prepared], shas: Sequence[str]) -> dict[str, Any]:
     """Nominal alpha and kappa on aligned mentions (label, actor) and claims (kind,
     speaker, addressees, quote type); claims are aligned by their content's range."""
     tables: dict[str, list[list[str | None]]] = {
@@ -151,23 +166,13 @@ def aligned_values(
                         "claim_addressees", "claim_quote_type")
     }  # fmt: skip
     for sha in shas:
-        p = pos[sha]
-        codings = [c.get(sha, DocCoding()) for c in coders]
-
-        def mention_span(m: Mention) -> Range:
-            return (m.start, m.end)
-
-        def claim_span(c: ClaimCoding) -> Range:
-            return c.span
-
-        placed = [_placed(c.mentions, p, mention_span) for c in codings]
-        for item in align(placed, lambda x: x.rng):
-            ms = [x.item if x else None for x in item]
+        placed = [c.get(sha, EMPTY) for c in coders]
+        for item in align([p.mentions for p in placed], _first):
+            ms = [x[1] if x else None for x in item]
             tables["actor_label"].append([m.label if m else None for m in ms])
-            tables["actor"].append([m.actor or None if m else None for m in ms])
-        placed = [_placed(c.claims, p, claim_span) for c in codings]
-        for item in align(placed, lambda x: x.rng):
-            cs = [x.item if x else None for x in item]
+            tables["actor"].append([(m.actor or None) if m else None for m in ms])
+        for item in align([p.claims for p in placed], _first):
+            cs = [x[1] if x else None for x in item]
             tables["claim_kind"].append([c.kind if c else None for c in cs])
             tables["claim_speaker"].append([c.speaker if c else None for c in cs])
             tables["claim_addressees"].append([c.addressees if c else None for c in cs])
@@ -175,20 +180,24 @@ def aligned_values(
     return {name: _values(rows) for name, rows in tables.items()}
 
 
+def _range(r: Range) -> Range:
+    return r
+
+
 def span_f1(
-    a: Coding, b: Coding, shas: Sequence[str], pos: dict[str, Positions], units_of: UnitsOf
+    a: Prepared, b: Prepared, shas: Sequence[str], units_of: UnitsOf
 ) -> dict[str, dict[str, float | None]]:
     """Per label and over all labels: exact F1 (same positions, same label) and overlap
     F1 (one-to-one overlapping units of the same label)."""
     exact: dict[str, F1] = {}
     overlap: dict[str, F1] = {}
     for sha in shas:
-        ua, ub = (units_of(x.get(sha, DocCoding()), pos[sha]) for x in (a, b))
+        ua, ub = units_of(a.get(sha, EMPTY)), units_of(b.get(sha, EMPTY))
         for label in {lab for _, lab in ua} | {lab for _, lab in ub}:
             ra = [r for r, lab in ua if lab == label]
             rb = [r for r, lab in ub if lab == label]
             same = sum((Counter(ra) & Counter(rb)).values())
-            both = sum(1 for item in align([ra, rb], lambda r: r) if None not in item)
+            both = sum(1 for item in align([ra, rb], _range) if None not in item)
             exact[label] = exact.get(label, F1(0, 0, 0)) + F1(same, len(ra), len(rb))
             overlap[label] = overlap.get(label, F1(0, 0, 0)) + F1(both, len(ra), len(rb))
     out = {
@@ -201,32 +210,26 @@ def span_f1(
     return out
 
 
+def whole_claims(p: Placed) -> list[tuple[Range, str]]:
+    return p.whole_claims
+
+
 def group_figures(
-    coders: Sequence[Coding], shas: Sequence[str], pos: dict[str, Positions]
+    coders: Sequence[Prepared], shas: Sequence[str], lengths: dict[str, int]
 ) -> dict[str, Any]:
     """Every coefficient for these coders over these documents."""
-    actors = pooled_alpha(coders, shas, pos, mention_units)
-    claims = pooled_alpha(coders, shas, pos, claim_units)
+    actors = pooled_alpha(coders, shas, lengths, actor_units)
+    claims = pooled_alpha(coders, shas, lengths, claim_units)
     out: dict[str, Any] = {
         "documents": len(shas),
         "actor_alpha_u": _alpha_dict(actors),
         "claim_alpha_u": _alpha_dict(claims),
-        "aligned": aligned_values(coders, shas, pos),
+        "aligned": aligned_values(coders, shas),
         "set_aside": [
             actors.set_aside.get(k, 0) + claims.set_aside.get(k, 0) for k in range(len(coders))
         ],
     }
     if len(coders) == 2:
-        out["actor_f1"] = span_f1(coders[0], coders[1], shas, pos, mention_units)
-        out["claim_f1"] = span_f1(coders[0], coders[1], shas, pos, _claim_spans)
-    return out
-
-
-def _claim_spans(coding: DocCoding, p: Positions) -> list[tuple[Range, str]]:
-    """A claim as one unit: its content's whole range, labelled "claim"."""
-    out = []
-    for c in coding.claims:
-        r = p.range(*c.span)
-        if r is not None:
-            out.append((r, "claim"))
+        out["actor_f1"] = span_f1(coders[0], coders[1], shas, actor_units)
+        out["claim_f1"] = span_f1(coders[0], coders[1], shas, whole_claims)
     return out

@@ -91,10 +91,11 @@ def open_read_only(path: Path) -> Iterator[Store]:
     """The project at `path`, opened so that nothing can be written to it."""
     if path.is_dir():
         raise AgreementInputError(path, "is a folder, not a project file")
-    Store.check(path, create=False)  # ours, sound and not newer: refused before any read
+    # Ours, sound and not newer: refused before any read (and checked once, not again).
+    checked = Store.check(path, create=False)
     version = gate.inspect_file(path, check=False).user_version
     if version == SCHEMA_VERSION:
-        with Store.open(path, create=False, read_only=True) as store:
+        with Store.open(path, create=False, read_only=True, checked=checked) as store:
             yield store
         return
     # Older: upgrade a copy, so the analyst's own file keeps its version and its bytes.

@@ -10,13 +10,16 @@ from itertools import combinations
 from typing import Any
 
 from idleb_desk.core.agreement.figures import (
+    EMPTY,
     Coding,
     Positions,
     PositionUnit,
+    Prepared,
+    actor_units,
     claim_units,
     group_figures,
-    mention_units,
     pooled_alpha,
+    prepare,
 )
 from idleb_desk.core.agreement.files import AnalystFile, DocCoding, DocInfo, model_coding
 
@@ -35,8 +38,15 @@ class Study:
         self.pos = {sha: Positions(d.text, self.unit) for sha, d in self.docs.items()}
         order = list(self.docs)  # first file's order, then what later files add
         self.shared = [sha for sha in order if all(sha in a.docs for a in self.analysts)]
+        self.lengths = {sha: p.length for sha, p in self.pos.items()}
+        self.placed = [prepare(a.docs, self.pos) for a in self.analysts]
+        model = model_coding(self.analysts)
+        # Against the model: the documents of the analyst's file, the model's coding there.
+        self.model = prepare(
+            {sha: model.get(sha, DocCoding()) for a in self.analysts for sha in a.docs}, self.pos
+        )
 
-    def shared_by(self, codings: Sequence[Coding]) -> list[str]:
+    def shared_by(self, codings: Sequence[Prepared]) -> list[str]:
         return [sha for sha in self.docs if all(sha in c for c in codings)]
 
 
@@ -47,9 +57,9 @@ def _counts(coding: Coding, shas: Sequence[str]) -> tuple[int, int]:
 
 def report(study: Study) -> dict[str, Any]:
     """Every figure, as plain values for JSON (None where there is nothing to compare)."""
-    codings = [a.docs for a in study.analysts]
+    placed = study.placed
     names = [a.name for a in study.analysts]
-    everyone = group_figures(codings, study.shared, study.pos)
+    everyone = group_figures(placed, study.shared, study.lengths)
     analysts = []
     for a, aside in zip(study.analysts, everyone["set_aside"], strict=True):
         mentions, claims = _counts(a.docs, study.shared)
@@ -58,18 +68,14 @@ def report(study: Study) -> dict[str, Any]:
              "actor_mentions": mentions, "claims": claims, "set_aside": aside}
         )  # fmt: skip
     pairwise = []
-    for i, j in combinations(range(len(codings)), 2):
-        pair = [codings[i], codings[j]]
-        pairwise.append(
-            {"a": names[i], "b": names[j], **group_figures(pair, study.shared_by(pair), study.pos)}
-        )
-    model = model_coding(study.analysts)
+    for i, j in combinations(range(len(placed)), 2):
+        pair = [placed[i], placed[j]]
+        figures = group_figures(pair, study.shared_by(pair), study.lengths)
+        pairwise.append({"a": names[i], "b": names[j], **figures})
     against_model = []
-    for a in study.analysts:
-        pair = [a.docs, {sha: model.get(sha, DocCoding()) for sha in a.docs}]
-        against_model.append(
-            {"a": a.name, "b": MODEL, **group_figures(pair, list(a.docs), study.pos)}
-        )
+    for a, mine in zip(study.analysts, placed, strict=True):
+        figures = group_figures([mine, study.model], list(a.docs), study.lengths)
+        against_model.append({"a": a.name, "b": MODEL, **figures})
     return {
         "unit": study.unit,
         "analysts": analysts,
@@ -84,20 +90,19 @@ def report(study: Study) -> dict[str, Any]:
 def per_document(study: Study) -> list[dict[str, Any]]:
     """alpha_U of each shared document on its own, beside each analyst's counts: where to
     look, not a figure to average (the study's figure pools the documents)."""
-    codings = [a.docs for a in study.analysts]
     rows = []
     for sha in study.shared:
         doc = study.docs[sha]
-        actors = pooled_alpha(codings, [sha], study.pos, mention_units)
-        claims = pooled_alpha(codings, [sha], study.pos, claim_units)
+        actors = pooled_alpha(study.placed, [sha], study.lengths, actor_units)
+        claims = pooled_alpha(study.placed, [sha], study.lengths, claim_units)
         rows.append(
             {
                 "ext_id": doc.ext_id,
                 "title": doc.title,
                 "actor_alpha_u": _r(actors.alpha),
                 "claim_alpha_u": _r(claims.alpha),
-                "actor_mentions": [len(c[sha].mentions) for c in codings],
-                "claims": [len(c[sha].claims) for c in codings],
+                "actor_mentions": [len(c[sha].mentions) for c in study.placed],
+                "claims": [len(c[sha].claims) for c in study.placed],
             }
         )
     return rows
@@ -114,11 +119,11 @@ def diagnosis(study: Study) -> Iterator[list[str]]:
     yield ["document", "layer", "position", "text", *(a.name for a in study.analysts)]
     for sha in study.shared:
         p = study.pos[sha]
-        for layer, units_of in (("actor", mention_units), ("claim", claim_units)):
+        for layer, units_of in (("actor", actor_units), ("claim", claim_units)):
             marks: list[dict[int, set[str]]] = []
-            for a in study.analysts:
+            for placed in study.placed:
                 at: dict[int, set[str]] = {}
-                for (start, end), label in units_of(a.docs[sha], p):
+                for (start, end), label in units_of(placed.get(sha, EMPTY)):
                     for i in range(start, end):
                         at.setdefault(i, set()).add(label)
                 marks.append(at)

@@ -30,9 +30,11 @@ Sums are Python integers, so the result does not depend on the order units come 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
+
+Range = tuple[int, int]
 
 
 @dataclass(frozen=True, order=True)
@@ -100,7 +102,19 @@ def without_overlaps(units: Iterable[Unit]) -> tuple[list[Unit], list[Unit]]:
     return kept, aside
 
 
-def _gaps(units: list[Unit], begin: int, end: int, breaks: Sequence[int]) -> list[int]:
+def _clean(ranges: list[Range]) -> tuple[list[Range], int]:
+    """`without_overlaps` on bare ranges: the kept ones in order, and how many were not."""
+    kept: list[Range] = []
+    end = None
+    for r in sorted(ranges, key=lambda r: (r[0], -r[1])):
+        if end is not None and r[0] < end:
+            continue
+        kept.append(r)
+        end = r[1]
+    return kept, len(ranges) - len(kept)
+
+
+def _gaps(units: list[Range], begin: int, end: int, breaks: Sequence[int]) -> list[int]:
     """Lengths of the stretches between a coder's units, cut at every break (a document
     edge), so that no gap runs from one document into the next."""
     out: list[int] = []
@@ -113,63 +127,97 @@ def _gaps(units: list[Unit], begin: int, end: int, breaks: Sequence[int]) -> lis
         out.append(hi - cut)
 
     pos = begin
-    for u in units:
-        if u.start > pos:
-            add(pos, u.start)
-        pos = u.end
+    for start, stop in units:
+        if start > pos:
+            add(pos, start)
+        pos = stop
     if end > pos:
         add(pos, end)
     return out
 
 
-def _pair_observed(a: list[Unit], b: list[Unit]) -> int:
+def _pair_observed(a: list[Range], b: list[Range]) -> int:
     """Sum of delta^2 over one pair of coders' (sorted, non-overlapping) units."""
     total = 0
-    hit_a = [False] * len(a)
     hit_b = [False] * len(b)
     j0 = 0
-    for i, g in enumerate(a):
-        while j0 < len(b) and b[j0].end <= g.start:
+    nb = len(b)
+    for gs, ge in a:
+        while j0 < nb and b[j0][1] <= gs:
             j0 += 1
         j = j0
-        while j < len(b) and b[j].start < g.end:
-            h = b[j]
-            total += (g.start - h.start) ** 2 + (g.end - h.end) ** 2
-            hit_a[i] = hit_b[j] = True
+        hit = False
+        while j < nb and b[j][0] < ge:
+            hs, he = b[j]
+            total += (gs - hs) ** 2 + (ge - he) ** 2
+            hit = hit_b[j] = True
             j += 1
-    # A unit overlapping none of the other coder's lies wholly in one of their gaps.
-    total += sum(g.length**2 for g, hit in zip(a, hit_a, strict=True) if not hit)
-    total += sum(h.length**2 for h, hit in zip(b, hit_b, strict=True) if not hit)
+        if not hit:
+            # Overlapping none of the other coder's units, it lies wholly in one of their gaps.
+            total += (ge - gs) ** 2
+    total += sum((he - hs) ** 2 for (hs, he), hit in zip(b, hit_b, strict=True) if not hit)
     return total
 
 
 def label_alpha(
     label: str,
-    by_coder: list[list[Unit]],
+    by_coder: list[list[Range]],
     begin: int,
     length: int,
     breaks: Sequence[int] = (),
 ) -> LabelAlpha:
-    """alpha_U's parts for one label; `by_coder[i]` is coder i's sorted, non-overlapping units."""
+    """alpha_U's parts for one label; `by_coder[i]` is coder i's sorted, non-overlapping
+    units as (start, end) ranges."""
     m = len(by_coder)
     observed_sum = sum(
         _pair_observed(by_coder[i], by_coder[j]) for i in range(m) for j in range(i + 1, m)
     )
     observed = 2 * observed_sum / (m * (m - 1) * length * length)
-    units = [u for us in by_coder for u in us]
-    n = len(units)
-    gaps = sorted(g for us in by_coder for g in _gaps(us, begin, begin + length, breaks))
-    suffix = [0, *accumulate(reversed(gaps))]  # suffix[k] = sum of the k longest gaps
+    # Units and gaps are summed by length: a study has many of each and few lengths.
+    lengths = Counter(e - s for us in by_coder for s, e in us)
+    n = sum(lengths.values())
+    gap_count = Counter(g for us in by_coder for g in _gaps(us, begin, begin + length, breaks))
+    gaps = sorted(gap_count)
+    # at_least[k]: (how many gaps, their total length) among gaps of length >= gaps[k].
+    at_least = [(0, 0)] * (len(gaps) + 1)
+    for k in range(len(gaps) - 1, -1, -1):
+        c, t = at_least[k + 1]
+        at_least[k] = (c + gap_count[gaps[k]], t + gap_count[gaps[k]] * gaps[k])
     numerator = 0
-    for u in units:
-        ln = u.length
-        k = len(gaps) - bisect_left(gaps, ln)  # gaps at least as long as the unit
-        within = suffix[k] - k * (ln - 1)
+    for ln, times in lengths.items():
+        count, total = at_least[bisect_left(gaps, ln)]
+        within = total - count * (ln - 1)
         # Exact division: 2l^3-3l^2+l = l(l-1)(2l-1), six times a sum of squares.
-        numerator += (n - 1) * (2 * ln**3 - 3 * ln**2 + ln) // 3 + ln * ln * within
-    denominator = m * length * (m * length - 1) - sum(u.length * (u.length - 1) for u in units)
+        numerator += times * ((n - 1) * (2 * ln**3 - 3 * ln**2 + ln) // 3 + ln * ln * within)
+    denominator = m * length * (m * length - 1) - sum(
+        times * ln * (ln - 1) for ln, times in lengths.items()
+    )
     expected = 0.0 if denominator <= 0 else 2 * numerator / (length * denominator)
     return LabelAlpha(label, observed, expected, n)
+
+
+def alpha_of_ranges(
+    by_label: dict[str, list[list[Range]]],
+    coders: int,
+    length: int,
+    begin: int = 0,
+    breaks: Sequence[int] = (),
+) -> UnitizingAlpha:
+    """alpha_U from each label's ranges per coder (`by_label[label][coder]`)."""
+    if coders < 2:
+        raise ValueError("alpha_U needs at least two coders")
+    out = UnitizingAlpha(coders, length)
+    if length <= 0:
+        return out
+    for label in sorted(by_label):
+        cleaned = []
+        for coder, raw in enumerate(by_label[label]):
+            kept, aside = _clean(raw)
+            if aside:
+                out.set_aside[coder] = out.set_aside.get(coder, 0) + aside
+            cleaned.append(kept)
+        out.labels[label] = label_alpha(label, cleaned, begin, length, breaks)
+    return out
 
 
 def unitizing_alpha(
@@ -179,20 +227,7 @@ def unitizing_alpha(
 
     `breaks`: sorted positions where one document ends and the next begins, when several
     are laid end to end; a gap is cut there, so the documents' order does not matter."""
-    if coders < 2:
-        raise ValueError("alpha_U needs at least two coders")
-    grouped: dict[str, list[list[Unit]]] = {}
+    by_label: dict[str, list[list[Range]]] = {}
     for u in units:
-        grouped.setdefault(u.label, [[] for _ in range(coders)])[u.coder].append(u)
-    out = UnitizingAlpha(coders, length)
-    if length <= 0:
-        return out
-    for label in sorted(grouped):
-        cleaned = []
-        for coder, raw in enumerate(grouped[label]):
-            kept, aside = without_overlaps(raw)
-            if aside:
-                out.set_aside[coder] = out.set_aside.get(coder, 0) + len(aside)
-            cleaned.append(kept)
-        out.labels[label] = label_alpha(label, cleaned, begin, length, breaks)
-    return out
+        by_label.setdefault(u.label, [[] for _ in range(coders)])[u.coder].append((u.start, u.end))
+    return alpha_of_ranges(by_label, coders, length, begin, breaks)
