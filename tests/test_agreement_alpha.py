@@ -111,3 +111,16 @@ def test_nothing_to_compare_is_none() -> None:
     assert nominal_alpha([["a", None], [None, "b"]]) is None
     assert cohen_kappa([]) is None and fleiss_kappa([]) is None
     assert unitizing_alpha([], 2, 10).alpha is None
+
+
+def test_alignment_is_exact_first_then_best_overlap_one_to_one() -> None:
+    from idleb_desk.core.agreement.align import align
+
+    a = [(0, 5), (10, 20), (30, 35)]
+    b = [(0, 5), (12, 18), (14, 25), (40, 45)]
+    items = align([a, b], lambda r: r)
+    # (10, 20) meets (14, 25) over 6 positions and (12, 18) over 6: the tie goes by
+    # position; each unit is in one item only, and nothing is counted twice.
+    assert sorted(x for item in items for x in item if x is not None) == sorted(a + b)
+    assert [(0, 5), (0, 5)] in items and [None, (40, 45)] in items
+    assert sum(1 for item in items if None not in item) == 2

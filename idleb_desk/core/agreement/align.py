@@ -33,6 +33,7 @@ def align(
                 extra.append((rng, slot))
             slot[coder] = u
     items = [*slots.items(), *extra]
+    full = [it for it in items if None not in it[1]]
     # Items every coder is in (the common case: all agree) can join nothing.
     open_ = sorted(
         (it for it in items if None in it[1]),
@@ -72,5 +73,4 @@ def align(
                 a[k] = y
         parent[hi] = lo
     joined = [open_[i] for i in range(len(open_)) if root(i) == i]
-    full = [it for it in items if None not in it[1]]
     return [slot for _, slot in sorted([*full, *joined], key=lambda it: it[0])]
