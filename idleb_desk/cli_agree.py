@@ -20,7 +20,7 @@ from typing import Any
 from idleb_desk.cli_support import EXIT_OK, CliError, require_project
 from idleb_desk.io.atomic import AtomicFiles
 
-# Keys today's two-file report leads with; they stay first and unchanged.
+# The two-file report's notes: figures with nothing to compare, said on stderr too.
 _NOTES = "nothing_to_compare"
 
 

@@ -65,12 +65,12 @@ def align(
         if ri == rj:
             continue
         lo, hi = sorted((ri, rj))
-        a, b = open_[lo][1], open_[hi][1]
-        if any(x is not None and y is not None for x, y in zip(a, b, strict=True)):
+        into, other = open_[lo][1], open_[hi][1]
+        if any(x is not None and y is not None for x, y in zip(into, other, strict=True)):
             continue  # one coder would have two units in one item
-        for k, y in enumerate(b):
+        for k, y in enumerate(other):
             if y is not None:
-                a[k] = y
+                into[k] = y
         parent[hi] = lo
     joined = [open_[i] for i in range(len(open_)) if root(i) == i]
     return [slot for _, slot in sorted([*full, *joined], key=lambda it: it[0])]

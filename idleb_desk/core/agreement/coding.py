@@ -87,7 +87,8 @@ def cohen_kappa(pairs: Sequence[tuple[str, str]]) -> float | None:
 
 def fleiss_kappa(rows: Sequence[Row]) -> float | None:
     """Fleiss' kappa over the units every coder valued; 1.0 for one shared label."""
-    full = [list(row) for row in rows if row and all(v is not None for v in row)]
+    full = [[v for v in row if v is not None] for row in rows]
+    full = [row for row, raw in zip(full, rows, strict=True) if raw and len(row) == len(raw)]
     if not full:
         return None
     m = len(full[0])

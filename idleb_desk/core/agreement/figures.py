@@ -171,8 +171,8 @@ def aligned_values(coders: Sequence[Prepared], shas: Sequence[str]) -> dict[str,
             ms = [x[1] if x else None for x in item]
             tables["actor_label"].append([m.label if m else None for m in ms])
             tables["actor"].append([(m.actor or None) if m else None for m in ms])
-        for item in align([p.claims for p in placed], _first):
-            cs = [x[1] if x else None for x in item]
+        for claim_item in align([p.claims for p in placed], _first):
+            cs = [y[1] if y else None for y in claim_item]
             tables["claim_kind"].append([c.kind if c else None for c in cs])
             tables["claim_speaker"].append([c.speaker if c else None for c in cs])
             tables["claim_addressees"].append([c.addressees if c else None for c in cs])
