@@ -197,3 +197,24 @@ def test_an_output_over_an_input_is_refused(
     assert code == 2 and "never written to" in err and sha256(b) == before
     code, _, err = agree(capsys, a)
     assert code == 2 and "2 to 10" in err
+
+
+def test_a_handed_out_file_is_named_by_its_analyst(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`team split` writes `team.analyst` into each file: that names it, even when one
+    login reviewed both (a trainer trying the files on one machine)."""
+    from idleb_desk.store.store import Store
+
+    paths = []
+    for name in ("ana", "ben"):
+        path = tmp_path / f"{name}-file.sqlite3"
+        s = make(path, "trainer")
+        accept_all(s)
+        s.close()
+        with Store.open(path) as store:
+            store.set_setting("team.analyst", name)
+        paths.append(path)
+    code, out, err = agree(capsys, *paths)
+    assert code == 0, err
+    assert [a["name"] for a in json.loads(out)["analysts"]] == ["ana", "ben"]

@@ -150,7 +150,7 @@ def _values(rows: list[list[str | None]]) -> dict[str, Any]:
     return {
         "alpha": _r(nominal_alpha(rows)),
         "kappa": _r(kappa(rows)),
-        "units": sum(1 for row in rows if sum(v is not None for v in row) >= 2),
+        "units": sum(1 for row in rows if len(row) - row.count(None) >= 2),
     }
 
 

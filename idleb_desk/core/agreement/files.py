@@ -28,6 +28,8 @@ from idleb_desk.store.store import Store
 log = logging.getLogger(__name__)
 Range = tuple[int, int]
 MAX_ANALYSTS = 10
+# The project setting `team split` writes into each analyst's file: whose file it is.
+TEAM_ANALYST = "team.analyst"
 
 
 class AgreementInputError(StoreError):
@@ -79,8 +81,11 @@ class AnalystFile:
     model: dict[str, DocCoding]
 
 
-def _analyst_name(path: Path, reviewers: dict[str, int]) -> str:
-    """The reviewer who made most decisions in the file; its name when none did."""
+def _analyst_name(path: Path, reviewers: dict[str, int], handed_to: object) -> str:
+    """Whose file it is: the analyst `team split` wrote it for, else the reviewer who
+    made most decisions in it, else the file's name."""
+    if isinstance(handed_to, str) and handed_to.strip():
+        return handed_to.strip()
     if not reviewers:
         return path.stem
     return max(sorted(reviewers), key=lambda name: reviewers[name])
@@ -158,7 +163,7 @@ def read_analyst(store: Store, path: Path, docs: dict[str, DocInfo]) -> AnalystF
     coded = _coding(spans, claims, REVIEWED_STATUSES, model=False)
     model = _coding(spans, claims, MODEL_STATUSES, model=True)
     return AnalystFile(
-        name=_analyst_name(path, dict(q.reviewers(store))),
+        name=_analyst_name(path, dict(q.reviewers(store)), store.setting(TEAM_ANALYST)),
         path=path,
         docs={sha: coded.get(i, DocCoding()) for i, sha in by_id.items()},
         model={sha: model.get(i, DocCoding()) for i, sha in by_id.items()},
