@@ -9,7 +9,7 @@ re-kinded items), then runs in fresh subprocesses, so each peak RSS is its own:
 - `legacy`: the two-file comparison `agree A B` made before issue 13, on files 1 and 2.
 
 Usage: python bench/agreement.py [--docs N] [--spans N] [--analysts N]
-Prints `docs analysts spans seconds peak_rss_mb` per measurement.
+Prints `docs analysts spans seconds peak_rss_mb` per measurement, then key=value figures.
 """
 
 from __future__ import annotations
@@ -131,9 +131,17 @@ def main() -> None:
         paths = [Path(tmp) / f"analyst{k}.sqlite3" for k in range(args.analysts)]
         total = sum(build(p, k, args.docs, args.spans) for k, p in enumerate(paths))
         print("measurement docs analysts spans seconds peak_rss_mb")
+        figures = {}
         for mode, files in (("agree", paths), ("compute", paths), ("legacy", paths[:2])):
             seconds, peak = run(mode, files)
+            figures[mode] = (seconds, peak)
             print(f"{mode} {args.docs} {len(files)} {total} {seconds:.3f} {peak:.0f}")
+        print(
+            f"docs={args.docs} analysts={args.analysts} spans={total} "
+            f"agree_s={figures['agree'][0]:.3f} compute_s={figures['compute'][0]:.3f} "
+            f"baseline_s={figures['legacy'][0]:.3f} "
+            f"peak_rss_mb={max(p for _, p in figures.values()):.0f}"
+        )
 
 
 if __name__ == "__main__":
