@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from idleb_desk import __version__
+from idleb_desk.cli_agree import add_agree, cmd_agree
 from idleb_desk.cli_export import add_export, add_network, cmd_export, cmd_network
 from idleb_desk.cli_memory import add_memory, cmd_memory
 from idleb_desk.cli_support import (
@@ -220,7 +221,7 @@ def _extract_inputs(files: Sequence[Path], problems: list[str]) -> Iterator[tupl
                     yield doc.ext_id, shown, doc.text
 
 
-# ---- stats, agree, kinds (export and network: cli_export.py) --------------------------------
+# ---- stats, kinds (export, network: cli_export.py; agree: cli_agree.py) -------------------
 
 
 def add_stats(p: argparse.ArgumentParser) -> None:
@@ -234,27 +235,6 @@ def cmd_stats(args: argparse.Namespace) -> int:
     with Store.open(args.db, create=False) as store:
         stats = store.stats()
     print(json.dumps(stats, indent=2, sort_keys=True))
-    return EXIT_OK
-
-
-def add_agree(p: argparse.ArgumentParser) -> None:
-    p.add_argument("db_a", type=Path, help="the first analyst's project file")
-    p.add_argument("db_b", type=Path, help="the second analyst's project file")
-
-
-def cmd_agree(args: argparse.Namespace) -> int:
-    from idleb_desk.core.agreement import compare
-    from idleb_desk.store.store import Store
-
-    require_project(args.db_a)
-    require_project(args.db_b)
-    with Store.open(args.db_a, create=False) as a, Store.open(args.db_b, create=False) as b:
-        result = compare(a, b).as_dict()
-    notes = result["nothing_to_compare"]
-    for note in notes if isinstance(notes, list) else []:
-        what, _, why = str(note).partition(": ")
-        print(f"agree: nothing to compare for {what} ({why})", file=sys.stderr)
-    print(json.dumps(result, indent=2))
     return EXIT_OK
 
 
@@ -359,7 +339,7 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handle
     "network": ("write who said what to whom as GraphML (Gephi) and SVG",
                 add_network, cmd_network),
     "stats": ("counts of documents, spans and claims by status, as JSON", add_stats, cmd_stats),
-    "agree": ("agreement of two analysts' projects on the articles both hold, as JSON",
+    "agree": ("agreement of 2 to 10 analysts' projects on the articles they share, as JSON",
               add_agree, cmd_agree),
     "kinds": ("list a project's claim kinds, or add one", add_kinds, cmd_kinds),
     "team": ("split a project among analysts, curate their files into gold, feedback",

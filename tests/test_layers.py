@@ -194,7 +194,10 @@ ALLOWED: dict[str, set[str]] = {
     "project": BOTTOM | {"core", "nlp", "io"},
     "gui": BOTTOM | {"core", "nlp", "io", "project", "logs"},
 }
-TOP = ("cli", "cli_export", "cli_memory", "cli_support", "cli_team", "__main__", "__init__")
+TOP = (
+    "cli", "cli_agree", "cli_export", "cli_memory", "cli_support", "cli_team",
+    "__main__", "__init__",
+)  # fmt: skip
 
 
 def _part(module: str) -> str:

@@ -1,0 +1,148 @@
+"""Benchmark: every agreement coefficient for 100 documents x 3 analysts x 200 spans and
+200 claims each (issue 13; targets: at most 1 s and 200 MB).
+
+Builds three analyst files that differ in a few fixed ways (dropped, relabelled and
+re-kinded items), then runs in fresh subprocesses, so each peak RSS is its own:
+- `agree`: reading the three files read-only and computing the whole report (alpha_U,
+  F1, alignment, kappas, pairwise, against the model, per document, diagnosis rows);
+- `compute`: the same report from codings already in memory (no file reading);
+- `legacy`: the two-file comparison `agree A B` made before issue 13, on files 1 and 2.
+
+Usage: python bench/agreement.py [--docs N] [--spans N] [--analysts N]
+Prints `docs analysts spans seconds peak_rss_mb` per measurement, then key=value figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from idleb_desk.store.store import Store
+
+STAMP = "2026-01-01T00:00:00+00:00"
+ORIGIN = "en_core_web_sm-3.8.0"
+
+
+def build(path: Path, analyst: int, n_docs: int, n_items: int) -> int:
+    """One analyst's file: per document `n_items` sentences, each an actor mention and a
+    claim (speaker, cue, content); analyst k drops, relabels and re-kinds a few."""
+    store = Store.open(path, synchronous="OFF")
+    name = f"analyst{analyst}"
+    spans = 0
+    try:
+        with store.transaction():
+            for d in range(1, n_docs + 1):
+                parts, pos, rows = [], 0, []
+                for i in range(n_items):
+                    who = f"Minister{d}x{i}"
+                    sentence = f"{who} said that the talks in round {i} had failed. "
+                    parts.append(sentence)
+                    cue = pos + len(who) + 1
+                    content = cue + len("said that ")
+                    rows.append((i, pos, pos + len(who), cue, cue + 4, content,
+                                 pos + len(sentence) - 2))  # fmt: skip
+                    pos += len(sentence)
+                text = "".join(parts)
+                sha = hashlib.sha256(text.encode()).hexdigest()
+                store.con.execute(
+                    "INSERT INTO documents (id, ext_id, title, text, sha256, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (d, f"d{d}", f"Document {d}", text, sha, STAMP),
+                )
+                for i, s, e, cs, ce, ts, te in rows:
+                    if (i + analyst) % 17 == 0:
+                        continue  # this analyst left the sentence out
+                    label = "ORG" if (i * (analyst + 1)) % 23 == 0 else "PERSON"
+                    ids = []
+                    short = (i + analyst) % 5 // 4  # one content in five ends a char early
+                    for start, end, lab, layer in (
+                        (s, e, label, "actor"), (s, e, "SPEAKER", "claim"),
+                        (cs, ce, "CUE", "claim"), (ts, te - short, "CONTENT", "claim"),
+                    ):  # fmt: skip
+                        cur = store.con.execute(
+                            'INSERT INTO spans (document_id, start, "end", label, layer, '
+                            "status, origin, reviewer, reviewed_at) "
+                            "VALUES (?, ?, ?, ?, ?, 'accepted', ?, ?, ?)",
+                            (d, start, end, lab, layer, ORIGIN, name, STAMP),
+                        )
+                        ids.append(cur.lastrowid)
+                    spans += 1
+                    kind = "demand" if (i + 3 * analyst) % 13 == 0 else "statement"
+                    store.con.execute(
+                        "INSERT INTO claims (document_id, speaker_span_id, cue_span_id, "
+                        "content_span_id, kind, quote_type, status, origin, reviewer, "
+                        "reviewed_at) VALUES (?, ?, ?, ?, ?, 'indirect', 'accepted', ?, ?, ?)",
+                        (d, ids[1], ids[2], ids[3], kind, ORIGIN, name, STAMP),
+                    )
+    finally:
+        store.close()
+    return spans
+
+
+CHILD = """
+import json, resource, sys, time
+from pathlib import Path
+mode, paths = sys.argv[1], [Path(p) for p in sys.argv[2:]]
+from idleb_desk.core.agreement.files import open_read_only, read_analysts
+from idleb_desk.core.agreement.legacy import compare
+from idleb_desk.core.agreement.report import Study, diagnosis, report
+if mode == "compute":
+    analysts, docs = read_analysts(paths)
+t = time.perf_counter()
+if mode == "agree":
+    analysts, docs = read_analysts(paths)
+if mode in ("agree", "compute"):
+    study = Study(analysts, docs, "token")
+    result = report(study)
+    rows = sum(1 for _ in diagnosis(study))
+else:
+    with open_read_only(paths[0]) as a, open_read_only(paths[1]) as b:
+        result = compare(a, b).as_dict()
+elapsed = time.perf_counter() - t
+rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"seconds": elapsed, "peak_rss_kb": rss_kb}))
+"""
+
+
+def run(mode: str, paths: list[Path]) -> tuple[float, float]:
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD, mode, *map(str, paths)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result = json.loads(child.stdout.strip().splitlines()[-1])
+    return result["seconds"], result["peak_rss_kb"] / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--docs", type=int, default=100)
+    ap.add_argument("--spans", type=int, default=200)
+    ap.add_argument("--analysts", type=int, default=3)
+    ap.add_argument("--keep", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(dir=args.keep) as tmp:
+        paths = [Path(tmp) / f"analyst{k}.sqlite3" for k in range(args.analysts)]
+        total = sum(build(p, k, args.docs, args.spans) for k, p in enumerate(paths))
+        print("measurement docs analysts spans seconds peak_rss_mb")
+        figures = {}
+        for mode, files in (("agree", paths), ("compute", paths), ("legacy", paths[:2])):
+            seconds, peak = run(mode, files)
+            figures[mode] = (seconds, peak)
+            print(f"{mode} {args.docs} {len(files)} {total} {seconds:.3f} {peak:.0f}")
+        print(
+            f"docs={args.docs} analysts={args.analysts} spans={total} "
+            f"agree_s={figures['agree'][0]:.3f} compute_s={figures['compute'][0]:.3f} "
+            f"baseline_s={figures['legacy'][0]:.3f} "
+            f"peak_rss_mb={max(p for _, p in figures.values()):.0f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,235 @@
+"""The coefficients for one group of coders (all analysts, a pair, an analyst and the
+model) over a list of documents, pooled: the documents are laid end to end into one
+continuum for alpha_U, and aligned units of every document go into one table for the
+nominal coefficients. Nothing is averaged over documents."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from idleb_desk.core.agreement.align import align
+from idleb_desk.core.agreement.coding import F1, kappa, nominal_alpha
+from idleb_desk.core.agreement.files import ClaimCoding, DocCoding, Mention
+from idleb_desk.core.agreement.unitizing import UnitizingAlpha, alpha_of_ranges
+from idleb_desk.core.offsets import token_edges
+from idleb_desk.model import CONTENT, CUE
+
+PositionUnit = Literal["token", "char"]
+Range = tuple[int, int]
+Coding = dict[str, DocCoding]  # document text hash -> one coder's coding of it
+
+
+class Positions:
+    """A document's positions: its tokens (the project's own token edges, the same for
+    every analyst) or its characters."""
+
+    def __init__(self, text: str, unit: PositionUnit) -> None:
+        self.text = text
+        self.unit = unit
+        if unit == "token":
+            self.starts, self.ends = token_edges(text)
+            self.length = len(self.starts)
+        else:
+            self.starts = self.ends = ()
+            self.length = len(text)
+
+    def range(self, start: int, end: int) -> Range | None:
+        """The positions a character range covers; None if it covers none."""
+        if self.unit == "char":
+            lo, hi = max(0, start), min(end, self.length)
+        else:
+            lo, hi = bisect_right(self.ends, start), bisect_left(self.starts, end)
+        return (lo, hi) if lo < hi else None
+
+    def text_at(self, pos: int) -> str:
+        if self.unit == "char":
+            return self.text[pos]
+        return self.text[self.starts[pos] : self.ends[pos]]
+
+
+@dataclass
+class Placed:
+    """One coder's coding of one document in positions, computed once and used by every
+    group the coder is in: ranges are found once, not once per figure."""
+
+    mentions: list[tuple[Range, Mention]]
+    claims: list[tuple[Range, ClaimCoding]]
+    # alpha_U units: (range, label) of actor mentions, and of claims' cues and contents.
+    actor_units: list[tuple[Range, str]]
+    claim_units: list[tuple[Range, str]]
+
+    @property
+    def whole_claims(self) -> list[tuple[Range, str]]:
+        """Each claim as one unit: its content's whole range, labelled "claim"."""
+        return [(r, "claim") for r, _ in self.claims]
+
+
+EMPTY = Placed([], [], [], [])
+
+
+def place(coding: DocCoding, p: Positions) -> Placed:
+    mentions = [(r, m) for m in coding.mentions if (r := p.range(m.start, m.end))]
+    claims = [(r, c) for c in coding.claims if (r := p.range(*c.span))]
+    claim_units: list[tuple[Range, str]] = []
+    for c in coding.claims:
+        claim_units += [(r, CONTENT) for s, e in c.content if (r := p.range(s, e))]
+        if c.cue is not None and (r := p.range(*c.cue)):
+            claim_units.append((r, CUE))
+    return Placed(mentions, claims, [(r, m.label) for r, m in mentions], claim_units)
+
+
+Prepared = dict[str, Placed]  # document text hash -> one coder's coding of it, placed
+
+
+def prepare(coding: Coding, pos: dict[str, Positions]) -> Prepared:
+    return {sha: place(c, pos[sha]) for sha, c in coding.items() if sha in pos}
+
+
+UnitsOf = Callable[[Placed], list[tuple[Range, str]]]
+
+
+def actor_units(p: Placed) -> list[tuple[Range, str]]:
+    return p.actor_units
+
+
+def claim_units(p: Placed) -> list[tuple[Range, str]]:
+    return p.claim_units
+
+
+def pooled_alpha(
+    coders: Sequence[Prepared], shas: Sequence[str], lengths: dict[str, int], units_of: UnitsOf
+) -> UnitizingAlpha:
+    m = len(coders)
+    by_label: dict[str, list[list[Range]]] = {}
+    offset = 0
+    breaks = []
+    for sha in shas:
+        if offset:
+            breaks.append(offset)
+        for k, coder in enumerate(coders):
+            for (start, end), label in units_of(coder.get(sha, EMPTY)):
+                lists = by_label.get(label)
+                if lists is None:
+                    lists = by_label[label] = [[] for _ in range(m)]
+                lists[k].append((offset + start, offset + end))
+        offset += lengths[sha]
+    return alpha_of_ranges(by_label, m, offset, breaks=breaks)
+
+
+def _alpha_dict(a: UnitizingAlpha) -> dict[str, Any]:
+    return {
+        "alpha": _r(a.alpha),
+        "observed": _sig(a.observed),
+        "expected": _sig(a.expected),
+        "labels": {
+            label: {
+                "alpha": _r(x.alpha),
+                "observed": _sig(x.observed),
+                "expected": _sig(x.expected),
+                "units": x.units,
+            }
+            for label, x in a.labels.items()
+        },
+    }
+
+
+def _r(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _sig(value: float) -> float:
+    """Four significant digits: disagreements over a long continuum are small numbers."""
+    return float(f"{value:.4g}")
+
+
+def _values(rows: list[list[str | None]]) -> dict[str, Any]:
+    return {
+        "alpha": _r(nominal_alpha(rows)),
+        "kappa": _r(kappa(rows)),
+        "units": sum(1 for row in rows if len(row) - row.count(None) >= 2),
+    }
+
+
+def _first(item: tuple[Range, Any]) -> Range:
+    return item[0]
+
+
+def aligned_values(coders: Sequence[Prepared], shas: Sequence[str]) -> dict[str, Any]:
+    """Nominal alpha and kappa on aligned mentions (label, actor) and claims (kind,
+    speaker, addressees, quote type); claims are aligned by their content's range."""
+    tables: dict[str, list[list[str | None]]] = {
+        k: [] for k in ("actor_label", "actor", "claim_kind", "claim_speaker",
+                        "claim_addressees", "claim_quote_type")
+    }  # fmt: skip
+    for sha in shas:
+        placed = [c.get(sha, EMPTY) for c in coders]
+        for item in align([p.mentions for p in placed], _first):
+            ms = [x[1] if x else None for x in item]
+            tables["actor_label"].append([m.label if m else None for m in ms])
+            tables["actor"].append([(m.actor or None) if m else None for m in ms])
+        for claim_item in align([p.claims for p in placed], _first):
+            cs = [y[1] if y else None for y in claim_item]
+            tables["claim_kind"].append([c.kind if c else None for c in cs])
+            tables["claim_speaker"].append([c.speaker if c else None for c in cs])
+            tables["claim_addressees"].append([c.addressees if c else None for c in cs])
+            tables["claim_quote_type"].append([c.quote_type if c else None for c in cs])
+    return {name: _values(rows) for name, rows in tables.items()}
+
+
+def _range(r: Range) -> Range:
+    return r
+
+
+def span_f1(
+    a: Prepared, b: Prepared, shas: Sequence[str], units_of: UnitsOf
+) -> dict[str, dict[str, float | None]]:
+    """Per label and over all labels: exact F1 (same positions, same label) and overlap
+    F1 (one-to-one overlapping units of the same label)."""
+    exact: dict[str, F1] = {}
+    overlap: dict[str, F1] = {}
+    for sha in shas:
+        ua, ub = units_of(a.get(sha, EMPTY)), units_of(b.get(sha, EMPTY))
+        for label in {lab for _, lab in ua} | {lab for _, lab in ub}:
+            ra = [r for r, lab in ua if lab == label]
+            rb = [r for r, lab in ub if lab == label]
+            same = sum((Counter(ra) & Counter(rb)).values())
+            both = sum(1 for item in align([ra, rb], _range) if None not in item)
+            exact[label] = exact.get(label, F1(0, 0, 0)) + F1(same, len(ra), len(rb))
+            overlap[label] = overlap.get(label, F1(0, 0, 0)) + F1(both, len(ra), len(rb))
+    out = {
+        label: {"exact": _r(exact[label].value), "overlap": _r(overlap[label].value)}
+        for label in sorted(exact)
+    }
+    total_e = sum(exact.values(), F1(0, 0, 0))
+    total_o = sum(overlap.values(), F1(0, 0, 0))
+    out["all"] = {"exact": _r(total_e.value), "overlap": _r(total_o.value)}
+    return out
+
+
+def whole_claims(p: Placed) -> list[tuple[Range, str]]:
+    return p.whole_claims
+
+
+def group_figures(
+    coders: Sequence[Prepared], shas: Sequence[str], lengths: dict[str, int]
+) -> dict[str, Any]:
+    """Every coefficient for these coders over these documents."""
+    actors = pooled_alpha(coders, shas, lengths, actor_units)
+    claims = pooled_alpha(coders, shas, lengths, claim_units)
+    out: dict[str, Any] = {
+        "documents": len(shas),
+        "actor_alpha_u": _alpha_dict(actors),
+        "claim_alpha_u": _alpha_dict(claims),
+        "aligned": aligned_values(coders, shas),
+        "set_aside": [
+            actors.set_aside.get(k, 0) + claims.set_aside.get(k, 0) for k in range(len(coders))
+        ],
+    }
+    if len(coders) == 2:
+        out["actor_f1"] = span_f1(coders[0], coders[1], shas, actor_units)
+        out["claim_f1"] = span_f1(coders[0], coders[1], shas, whole_claims)
+    return out

@@ -1,0 +1,224 @@
+"""Reading analysts' project files for agreement, without ever writing to one.
+
+Each file is checked (ours, sound, not newer) and opened read-only; a file from an older
+idleb_desk is upgraded in a temporary copy, never in place. Then the files are refused
+together when they cannot be one reliability study: the same file twice, two files by the
+same analyst, or files of different projects (one document id with two different texts).
+Every refusal names the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from idleb_desk.model import REVIEWED_STATUSES, SUGGESTED
+from idleb_desk.store import agreement_queries as q
+from idleb_desk.store import gate
+from idleb_desk.store.connection import StoreError
+from idleb_desk.store.schema import SCHEMA_VERSION
+from idleb_desk.store.store import Store
+
+log = logging.getLogger(__name__)
+Range = tuple[int, int]
+MAX_ANALYSTS = 10
+# The project setting `team split` writes into each analyst's file: whose file it is.
+TEAM_ANALYST = "team.analyst"
+
+
+class AgreementInputError(StoreError):
+    """The files cannot be compared; the message names the file and why."""
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    label: str
+    actor: str
+
+
+@dataclass(frozen=True)
+class ClaimCoding:
+    content: tuple[Range, ...]
+    cue: Range | None
+    kind: str
+    quote_type: str
+    speaker: str
+    addressees: str
+
+    @property
+    def span(self) -> Range:
+        return (self.content[0][0], self.content[-1][1])
+
+
+@dataclass
+class DocCoding:
+    mentions: list[Mention] = field(default_factory=list)
+    claims: list[ClaimCoding] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    sha256: str
+    ext_id: str
+    title: str
+    text: str
+
+
+@dataclass
+class AnalystFile:
+    name: str
+    path: Path
+    docs: dict[str, DocCoding]
+    # What the model suggested, as far as this file still shows it (see `model_coding`).
+    model: dict[str, DocCoding]
+
+
+def _analyst_name(path: Path, reviewers: dict[str, int], handed_to: object) -> str:
+    """Whose file it is: the analyst `team split` wrote it for, else the reviewer who
+    made most decisions in it, else the file's name."""
+    if isinstance(handed_to, str) and handed_to.strip():
+        return handed_to.strip()
+    if not reviewers:
+        return path.stem
+    return max(sorted(reviewers), key=lambda name: reviewers[name])
+
+
+@contextlib.contextmanager
+def open_read_only(path: Path) -> Iterator[Store]:
+    """The project at `path`, opened so that nothing can be written to it."""
+    if path.is_dir():
+        raise AgreementInputError(path, "is a folder, not a project file")
+    # Ours, sound and not newer: refused before any read (and checked once, not again).
+    checked = Store.check(path, create=False)
+    version = gate.inspect_file(path, check=False).user_version
+    if version == SCHEMA_VERSION:
+        with Store.open(path, create=False, read_only=True, checked=checked) as store:
+            yield store
+        return
+    # Older: upgrade a copy, so the analyst's own file keeps its version and its bytes.
+    with tempfile.TemporaryDirectory(prefix="idleb-agree-") as tmp:
+        copy = Path(tmp) / path.name
+        shutil.copyfile(path, copy)
+        for side in ("-wal",):
+            if Path(f"{path}{side}").exists():
+                shutil.copyfile(f"{path}{side}", f"{copy}{side}")
+        log.info("%s: schema version %s, upgraded in a temporary copy", path, version)
+        with Store.open(copy, create=False) as store:
+            yield store
+
+
+def _coding(
+    spans: list[q.SpanRow], claims: list[q.ClaimRow], keep: tuple[str, ...], model: bool
+) -> dict[int, DocCoding]:
+    out: dict[int, DocCoding] = {}
+    for s in spans:
+        if s.layer == "actor" and s.status in keep and (not model or _is_model(s.origin)):
+            out.setdefault(s.document_id, DocCoding()).mentions.append(
+                Mention(s.start, s.end, s.label, s.actor)
+            )
+    for c in claims:
+        if c.content and c.status in keep and (not model or _is_model(c.origin)):
+            out.setdefault(c.document_id, DocCoding()).claims.append(
+                ClaimCoding(
+                    c.content, c.cue, c.kind, c.quote_type,
+                    " & ".join(c.speaker) or "(none)", " & ".join(c.addressees) or "(none)",
+                )
+            )  # fmt: skip
+    return out
+
+
+def _is_model(origin: str) -> bool:
+    return not origin.startswith("analyst:")
+
+
+# A model suggestion the analyst kept as it was (accepted), turned down or left alone
+# still shows what the model said; an edited one does not.
+MODEL_STATUSES = (SUGGESTED, "accepted", "rejected")
+
+
+def read_analyst(store: Store, path: Path, docs: dict[str, DocInfo]) -> AnalystFile:
+    """One file's reviewed work and its model suggestions, by document text hash; adds
+    the file's documents to `docs`, refusing one whose id another file gave another text."""
+    rows = q.documents(store)
+    by_id: dict[int, str] = {}
+    for d in rows:
+        by_id[d.id] = d.sha256
+        for other in docs.values():
+            if other.ext_id == d.ext_id and other.sha256 != d.sha256:
+                raise AgreementInputError(
+                    path,
+                    f"document {d.ext_id!r} has a different text than in the files before "
+                    "it: the files are from different projects",
+                )
+        docs.setdefault(d.sha256, DocInfo(d.sha256, d.ext_id, d.title, d.text))
+    spans, claims = q.spans(store), q.claims(store)
+    coded = _coding(spans, claims, REVIEWED_STATUSES, model=False)
+    model = _coding(spans, claims, MODEL_STATUSES, model=True)
+    return AnalystFile(
+        name=_analyst_name(path, dict(q.reviewers(store)), store.setting(TEAM_ANALYST)),
+        path=path,
+        docs={sha: coded.get(i, DocCoding()) for i, sha in by_id.items()},
+        model={sha: model.get(i, DocCoding()) for i, sha in by_id.items()},
+    )
+
+
+def read_analysts(paths: Sequence[Path]) -> tuple[list[AnalystFile], dict[str, DocInfo]]:
+    """Every file's coding, after the checks of the module docstring."""
+    if not 2 <= len(paths) <= MAX_ANALYSTS:
+        raise AgreementInputError(
+            paths[0] if paths else Path("."),
+            f"agreement needs 2 to {MAX_ANALYSTS} analysts' files, not {len(paths)}",
+        )
+    seen: dict[tuple[int, int], Path] = {}
+    for path in paths:
+        if path.exists():
+            st = os.stat(path)
+            key = (st.st_dev, st.st_ino)
+            if key in seen:
+                raise AgreementInputError(
+                    path, f"is the same file as {seen[key]}: give each analyst's file once"
+                )
+            seen[key] = path
+    docs: dict[str, DocInfo] = {}
+    analysts: list[AnalystFile] = []
+    for path in paths:
+        with open_read_only(path) as store:
+            analyst = read_analyst(store, path, docs)
+        for other in analysts:
+            if other.name == analyst.name:
+                raise AgreementInputError(
+                    path,
+                    f"was reviewed by {analyst.name!r}, as {other.path} was: the same "
+                    "analyst twice (each analyst's own file, once)",
+                )
+        analysts.append(analyst)
+    return analysts, docs
+
+
+def model_coding(analysts: Sequence[AnalystFile]) -> dict[str, DocCoding]:
+    """The model's suggestions, pooled: each file was extracted by the same pipeline, so
+    a suggestion any file still holds as the model made it is one the model made."""
+    mentions: dict[str, dict[tuple[int, int, str], Mention]] = {}
+    claims: dict[str, dict[tuple[Range, ...], ClaimCoding]] = {}
+    for a in analysts:
+        for sha, coding in a.model.items():
+            # Keyed by what the model decided; a link an analyst added does not split it.
+            for m in coding.mentions:
+                mentions.setdefault(sha, {}).setdefault((m.start, m.end, m.label), m)
+            for c in coding.claims:
+                claims.setdefault(sha, {}).setdefault(c.content, c)
+    return {
+        sha: DocCoding(
+            sorted(mentions.get(sha, {}).values(), key=lambda m: (m.start, m.end, m.label)),
+            sorted(claims.get(sha, {}).values(), key=lambda c: c.content),
+        )
+        for sha in {*mentions, *claims}
+    }

@@ -1,0 +1,163 @@
+"""The whole agreement report for 2 to 10 analysts' files: the coefficients over the
+documents every file holds, a pairwise matrix, each analyst against the model's
+suggestions, a per-document table, and the positions where analysts differ."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
+
+from idleb_desk.core.agreement.figures import (
+    EMPTY,
+    Coding,
+    Positions,
+    PositionUnit,
+    Prepared,
+    actor_units,
+    claim_units,
+    group_figures,
+    pooled_alpha,
+    prepare,
+)
+from idleb_desk.core.agreement.files import AnalystFile, DocCoding, DocInfo, model_coding
+
+MODEL = "model"
+
+
+@dataclass
+class Study:
+    """Analysts' codings and the documents they share, ready to compute on."""
+
+    analysts: list[AnalystFile]
+    docs: dict[str, DocInfo]
+    unit: PositionUnit = "token"
+
+    def __post_init__(self) -> None:
+        self.pos = {sha: Positions(d.text, self.unit) for sha, d in self.docs.items()}
+        order = list(self.docs)  # first file's order, then what later files add
+        self.shared = [sha for sha in order if all(sha in a.docs for a in self.analysts)]
+        self.lengths = {sha: p.length for sha, p in self.pos.items()}
+        self.placed = [prepare(a.docs, self.pos) for a in self.analysts]
+        model = model_coding(self.analysts)
+        # Against the model: the documents of the analyst's file, the model's coding there.
+        self.model = prepare(
+            {sha: model.get(sha, DocCoding()) for a in self.analysts for sha in a.docs}, self.pos
+        )
+
+    def shared_by(self, codings: Sequence[Prepared]) -> list[str]:
+        return [sha for sha in self.docs if all(sha in c for c in codings)]
+
+
+def _counts(coding: Coding, shas: Sequence[str]) -> tuple[int, int]:
+    docs = [coding.get(sha, DocCoding()) for sha in shas]
+    return sum(len(d.mentions) for d in docs), sum(len(d.claims) for d in docs)
+
+
+def report(study: Study) -> dict[str, Any]:
+    """Every figure, as plain values for JSON (None where there is nothing to compare)."""
+    placed = study.placed
+    names = [a.name for a in study.analysts]
+    everyone = group_figures(placed, study.shared, study.lengths)
+    analysts = []
+    for a, aside in zip(study.analysts, everyone["set_aside"], strict=True):
+        mentions, claims = _counts(a.docs, study.shared)
+        analysts.append(
+            {"name": a.name, "file": str(a.path), "documents": len(a.docs),
+             "actor_mentions": mentions, "claims": claims, "set_aside": aside}
+        )  # fmt: skip
+    pairwise = []
+    for i, j in combinations(range(len(placed)), 2):
+        pair = [placed[i], placed[j]]
+        figures = group_figures(pair, study.shared_by(pair), study.lengths)
+        pairwise.append({"a": names[i], "b": names[j], **figures})
+    against_model = []
+    for a, mine in zip(study.analysts, placed, strict=True):
+        figures = group_figures([mine, study.model], list(a.docs), study.lengths)
+        against_model.append({"a": a.name, "b": MODEL, **figures})
+    return {
+        "unit": study.unit,
+        "analysts": analysts,
+        "documents_in_every_file": len(study.shared),
+        "all_analysts": everyone,
+        "pairwise": pairwise,
+        "against_model": against_model,
+        "per_document": per_document(study),
+    }
+
+
+def per_document(study: Study) -> list[dict[str, Any]]:
+    """alpha_U of each shared document on its own, beside each analyst's counts: where to
+    look, not a figure to average (the study's figure pools the documents)."""
+    rows = []
+    for sha in study.shared:
+        doc = study.docs[sha]
+        actors = pooled_alpha(study.placed, [sha], study.lengths, actor_units)
+        claims = pooled_alpha(study.placed, [sha], study.lengths, claim_units)
+        rows.append(
+            {
+                "ext_id": doc.ext_id,
+                "title": doc.title,
+                "actor_alpha_u": _r(actors.alpha),
+                "claim_alpha_u": _r(claims.alpha),
+                "actor_mentions": [len(c[sha].mentions) for c in study.placed],
+                "claims": [len(c[sha].claims) for c in study.placed],
+            }
+        )
+    return rows
+
+
+def _r(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def diagnosis(study: Study) -> Iterator[list[str]]:
+    """Rows of the diagnosis table: document, layer, position, its text, then each
+    analyst's label there (several joined by "+", empty for none), one row for each
+    position of a shared document where the analysts' labels differ."""
+    yield ["document", "layer", "position", "text", *(a.name for a in study.analysts)]
+    for sha in study.shared:
+        p = study.pos[sha]
+        for layer, units_of in (("actor", actor_units), ("claim", claim_units)):
+            marks: list[dict[int, set[str]]] = []
+            for placed in study.placed:
+                at: dict[int, set[str]] = {}
+                for (start, end), label in units_of(placed.get(sha, EMPTY)):
+                    for i in range(start, end):
+                        at.setdefault(i, set()).add(label)
+                marks.append(at)
+            for i in sorted(set().union(*marks)):
+                labels = ["+".join(sorted(m.get(i, ()))) for m in marks]
+                if len(set(labels)) > 1:
+                    yield [study.docs[sha].ext_id, layer, str(i), p.text_at(i), *labels]
+
+
+def flat_rows(result: dict[str, Any]) -> Iterator[list[str]]:
+    """The report as one long table (scope, analysts, document, figure, label, value)."""
+    yield ["scope", "analysts", "document", "figure", "label", "value"]
+    groups: list[tuple[str, str, dict[str, Any]]] = [
+        ("all", "|".join(a["name"] for a in result["analysts"]), result["all_analysts"])
+    ]
+    groups += [("pair", f"{g['a']}|{g['b']}", g) for g in result["pairwise"]]
+    groups += [("model", f"{g['a']}|{g['b']}", g) for g in result["against_model"]]
+    for scope, who, g in groups:
+        for layer in ("actor_alpha_u", "claim_alpha_u"):
+            yield [scope, who, "", layer, "", _cell(g[layer]["alpha"])]
+            for label, x in g[layer]["labels"].items():
+                yield [scope, who, "", layer, label, _cell(x["alpha"])]
+        for name, x in g["aligned"].items():
+            yield [scope, who, "", f"{name}_alpha", "", _cell(x["alpha"])]
+            yield [scope, who, "", f"{name}_kappa", "", _cell(x["kappa"])]
+        for f1 in ("actor_f1", "claim_f1"):
+            for label, x in g.get(f1, {}).items():
+                yield [scope, who, "", f"{f1}_exact", label, _cell(x["exact"])]
+                yield [scope, who, "", f"{f1}_overlap", label, _cell(x["overlap"])]
+    who = "|".join(a["name"] for a in result["analysts"])
+    for d in result["per_document"]:
+        yield ["document", who, d["ext_id"], "actor_alpha_u", "", _cell(d["actor_alpha_u"])]
+        yield ["document", who, d["ext_id"], "claim_alpha_u", "", _cell(d["claim_alpha_u"])]
+
+
+def _cell(value: float | None) -> str:
+    return "" if value is None else f"{value:.4f}"
