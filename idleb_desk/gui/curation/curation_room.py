@@ -14,6 +14,8 @@ whether the open document is in the reliability sample; the document list marks 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
@@ -113,7 +115,7 @@ class CurationRoom(QDockWidget):
             "take_none": self.take_none,
         }
         for k in range(TAKE_KEYS):
-            out[f"take_{k + 1}"] = lambda k=k: self.take(k)
+            out[f"take_{k + 1}"] = partial(self.take, k)
         return out
 
     def _ready(self) -> bool:
@@ -154,7 +156,7 @@ class CurationRoom(QDockWidget):
         if self._ready():
             self._decide(lambda c, uid: c.take_none(uid), "Took none of the versions")
 
-    def _decide(self, fn, what: str) -> None:  # type: ignore[no-untyped-def]
+    def _decide(self, fn: Callable[[Curation, int], PositionState], what: str) -> None:
         cur, curation = self.current, self.curation
         if cur is None or curation is None:
             self.ctx.status("No position chosen: Alt+J goes to the next one to decide")

@@ -59,10 +59,18 @@ class VersionsPanel(QTableWidget):
             [f"Alt+{k + 1} · {v.analyst}" if k < 9 else v.analyst for k, v in enumerate(versions)]
         )
         self.setVerticalHeaderLabels([title for _, title in rows])
-        for col, version in enumerate(versions):
-            for row, (field, title) in enumerate(rows):
-                item = QTableWidgetItem(cell(version, field))
-                item.setToolTip(f"{version.analyst}: {title}")
+        for row, (field, title) in enumerate(rows):
+            texts = [cell(v, field) for v in versions]
+            # Where the versions differ is what the curator decides: those cells in bold.
+            differ = len(set(texts)) > 1
+            for col, version in enumerate(versions):
+                item = QTableWidgetItem(texts[col])
+                item.setToolTip(f"{version.analyst}: {title}" + (" (the versions differ)"
+                                                                 if differ else ""))  # fmt: skip
+                if differ:
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
                 if col == taken:
                     item.setBackground(TAKEN)
                 self.setItem(row, col, item)
