@@ -51,6 +51,7 @@ from idleb_desk.gui.window.room_context import RoomContext
 log = logging.getLogger(__name__)
 
 TAKE_KEYS = 9  # Alt+1 .. Alt+9
+MANY = 50  # above this many rows changed, every position is re-read
 
 
 class CurationRoom(QDockWidget):
@@ -161,9 +162,15 @@ class CurationRoom(QDockWidget):
         if cur is None or curation is None:
             self.ctx.status("No position chosen: Alt+J goes to the next one to decide")
             return
-        ok, pos = self.ctx.controller.ctx.attempt(lambda: fn(curation, cur.id))
+        self._deciding = True  # the decision's own row is put below: no re-read of all
+        try:
+            ok, pos = self.ctx.controller.ctx.attempt(lambda: fn(curation, cur.id))
+        finally:
+            self._deciding = False
         if not ok or pos is None:
             return
+        self.model.put(pos)
+        self._count()
         self.current = pos
         text = self.model.text[pos.start : pos.end]
         nxt = self.step(1) if pos.state not in cu.TO_DECIDE else None
@@ -204,9 +211,49 @@ class CurationRoom(QDockWidget):
         """Every change arrives here after the window drew it: the states follow."""
         if self.curation is None or self.doc_id is None or not changes:
             return
-        if changes.everything or changes.spans or changes.claims or \
-                self.doc_id in changes.documents:  # fmt: skip
+        if self._deciding:
+            return
+        if changes.everything or len(changes.spans) + len(changes.claims) > MANY:
             self._reload()
+            return
+        ranges = self._ranges(changes)
+        if ranges is None:
+            self._reload()
+            return
+        # Only the positions over what changed (an undo, another window's commit) are
+        # re-read: all of a long article's positions take ~80 ms.
+        curation = self.curation
+        for p in list(self.model.rows):
+            if any(p.start < e and s < p.end for s, e in ranges):
+                self.model.put(curation.state(p.id))
+        self._count()
+        if self.current is not None:
+            row = self.model.row_of(self.current.id)
+            self.current = self.model.rows[row] if row is not None else None
+            self._show_current(move_article=False)
+
+    def _ranges(self, changes: Changes) -> list[tuple[int, int]] | None:
+        """The open document's stretches that changed; None: cannot tell (re-read all)."""
+        session = self.curation.session if self.curation is not None else None
+        if session is None:
+            return None
+        out = []
+        try:
+            for sid in changes.spans:
+                sp = session.span(sid)
+                if sp.document_id == self.doc_id:
+                    out.append((sp.start, sp.end))
+            for cid in changes.claims:
+                c = session.claim(cid)
+                if c.document_id != self.doc_id:
+                    continue
+                for part in (c.content_span_id, *c.content_part_ids):
+                    if part is not None:
+                        sp = session.span(part)
+                        out.append((sp.start, sp.end))
+        except KeyError:
+            return None  # a row deleted: its place is gone with it
+        return out
 
     # ---- showing -------------------------------------------------------------------------
 
@@ -233,13 +280,17 @@ class CurationRoom(QDockWidget):
         session = curation.session
         rows = curation.states(doc_id)
         self.model.set_positions(rows, session.document(doc_id).text, curation.analysts())
+        self._count()
+        if self.current is not None:
+            self.current = next((p for p in rows if p.id == self.current.id), None)
+        self._show_current(move_article=False)
+
+    def _count(self) -> None:
+        rows = self.model.rows
         to_decide = sum(1 for p in rows if p.state in cu.TO_DECIDE)
         self.summary.setText(f"{to_decide} of {len(rows)} positions in this document to decide"
                              " · Alt+J / Alt+K: next / previous · Alt+1…9: take a version"
                              " · Alt+0: none · Ctrl+Z: undo")  # fmt: skip
-        if self.current is not None:
-            self.current = next((p for p in rows if p.id == self.current.id), None)
-        self._show_current(move_article=False)
 
     def choose(self, pos: PositionState) -> None:
         self.current = pos
@@ -251,6 +302,7 @@ class CurationRoom(QDockWidget):
         self.choose(self.model.rows[current.row()])
 
     _syncing = False
+    _deciding = False
 
     def _show_current(self, move_article: bool) -> None:
         pos, curation = self.current, self.curation
