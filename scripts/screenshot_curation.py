@@ -58,7 +58,7 @@ def code_as(path: Path, k: int) -> None:
 
 
 def main() -> int:
-    app = make_app([sys.argv[0]])  # held: the window needs it alive
+    app = make_app([sys.argv[0]])  # noqa: F841 (held: the window needs it alive)
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "project.sqlite3"
