@@ -6,11 +6,18 @@ the real accept key (A: commit, repaint, focus the next item), timing each press
 to a forced repaint. The last line is machine-readable key=value pairs.
 
     .venv/bin/python bench/gui_latency.py [--presses 300] [--network] [--actors-panel]
+        [--curation]
+
+--curation also splits the project among three analysts (`team split`, every document in
+the sample), has each decide every suggestion of the long article differently, curates
+their files into a gold project (`team curate`) and times the curation keys there:
+Alt+J (next position to decide) and Alt+1 (take analyst 1's version, then the next).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import resource
@@ -26,6 +33,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from idleb_desk.core.curation import curate
+from idleb_desk.core.review import ReviewSession
+from idleb_desk.core.team_split import split_project
 from idleb_desk.gui.config.keymap import make_settings
 from idleb_desk.gui.window.app import make_app
 from idleb_desk.gui.window.main_window import MainWindow
@@ -122,6 +132,60 @@ def build_project(path: Path) -> tuple[int, int]:
         store.close()
 
 
+ANALYSTS = ("ana", "ben", "chen")
+
+
+def code_as(path: Path, k: int) -> None:
+    """Analyst k decides every suggestion, each a different fifth rejected; ben relabels
+    some mentions and chen changes some claims' kinds, so positions disagree."""
+    s = ReviewSession.open(path, ANALYSTS[k], create=False)
+    try:
+        for d in s.documents():
+            for j, sp in enumerate([x for x in s.spans(d.id) if x.layer == "actor"]):
+                if (j + k) % 5 == 0:
+                    s.reject_span(sp.id)
+                elif k == 1 and j % 7 == 1:
+                    s.relabel_span(sp.id, "ORG" if sp.label != "ORG" else "PERSON")
+                else:
+                    with contextlib.suppress(KeyError):  # a relabel merged it into its twin
+                        s.accept_span(sp.id)
+            for j, c in enumerate(s.claims(d.id)):
+                if k == 2 and j % 3 == 0:
+                    s.set_claim_kind(c.id, "warning" if c.kind != "warning" else "demand")
+                s.accept_claim(c.id)
+            s.mark_document_done(d.id)
+    finally:
+        s.close()
+
+
+def build_gold(source: Path, folder: Path) -> Path:
+    report = split_project(source, list(ANALYSTS), 1.0, folder / "team", 7)
+    for k, name in enumerate(ANALYSTS):
+        code_as(report.files[name], k)
+    gold = folder / "gold.sqlite3"
+    curate([report.files[n] for n in ANALYSTS], gold, "complete", curator="cara")
+    return gold
+
+
+def curation_latencies(app: QApplication, gold: Path, settings: Path, presses: int
+                       ) -> tuple[list[float], list[float], int]:  # fmt: skip
+    """Alt+J and Alt+1 on the long article of a gold project (positions to decide, ...)."""
+    window = MainWindow(make_settings(settings))
+    window.resize(1500, 920)
+    window.show()
+    window.activateWindow()
+    assert window.open_project(gold)
+    large = max(window.doc_model.docs, key=lambda d: d.n_items).id
+    window.open_document(large)
+    paint(app, window)
+    n_positions = len(window.curation.model.rows)
+    alt = Qt.KeyboardModifier.AltModifier
+    steps = key_latencies(app, window, Qt.Key.Key_J, presses, alt)
+    takes = key_latencies(app, window, Qt.Key.Key_1, presses, alt)
+    window.close()
+    return steps, takes, n_positions
+
+
 def paint(app: QApplication, window: MainWindow) -> None:
     app.processEvents()
     window.view.viewport().repaint()
@@ -183,6 +247,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--actors-panel", action="store_true", help="with the Actors panel open (F9)"
     )
+    parser.add_argument(
+        "--curation",
+        action="store_true",
+        help="also time the curation keys on a gold project of three analysts (see above)",
+    )
     args = parser.parse_args(argv)
     app = make_app([sys.argv[0]])
     with tempfile.TemporaryDirectory() as tmp:
@@ -229,6 +298,13 @@ def main(argv: list[str] | None = None) -> int:
         paint(app, window)
         small_keys = press_latencies(app, window, min(args.presses, 90))
         window.close()
+        if args.curation:
+            t0 = time.perf_counter()
+            gold = build_gold(db, Path(tmp))
+            build_s = time.perf_counter() - t0
+            steps, takes, n_positions = curation_latencies(
+                app, gold, Path(tmp) / "settings.ini", min(args.presses, 150)
+            )
 
     med_large = statistics.median(large_keys)
     med_small = statistics.median(small_keys)
@@ -257,6 +333,15 @@ def main(argv: list[str] | None = None) -> int:
         f"key_cpu_median_ms={statistics.median(large_cpu):.2f} load1={load1:.2f} "
         f"network_open={int(args.network)}"
     )
+    if args.curation:
+        print(f"curation: three analysts' files built and curated in {build_s:.0f} s; "
+              f"{n_positions} positions on the long article")  # fmt: skip
+        print(
+            f"curation_step_median_ms={statistics.median(steps):.2f} "
+            f"curation_step_p99_ms={p99(steps):.2f} "
+            f"curation_take_median_ms={statistics.median(takes):.2f} "
+            f"curation_take_p99_ms={p99(takes):.2f} review_key_median_ms={med_large:.2f}"
+        )
     return 0
 
 

@@ -22,7 +22,7 @@ from idleb_desk.core import curation_units as cu
 from idleb_desk.core.curation import CURATION_ANALYSTS, CURATION_TEAM, analyst_key
 from idleb_desk.core.ops import ReviewError
 from idleb_desk.core.review import ReviewSession
-from idleb_desk.core.team_split import TEAM_ANALYST, TEAM_ID, TeamError
+from idleb_desk.core.team_split import TEAM_ANALYST, TEAM_ID, TEAM_SAMPLE, TeamError
 from idleb_desk.model import LAYER_ACTOR, Event
 from idleb_desk.store import curation_queries as cq
 from idleb_desk.store import team_queries
@@ -65,6 +65,33 @@ def describe(text: str, sig: dict[str, Any]) -> dict[str, Any]:
         "content": [part(r) for r in sig["content"]],
         "addressees": [part(r) for r in sig["addressees"]], "kind": sig["kind"],
     }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class AnalystFile:
+    """Who an analyst's file (made by `team split`) is for, and its reliability sample."""
+
+    analyst: str
+    team_id: str
+    sample: frozenset[int]  # ids of this file's documents in the reliability sample
+
+
+def analyst_file(store: Store) -> AnalystFile | None:
+    """The file's analyst and sample, or None for a project `team split` did not write."""
+    team_id, name = store.setting(TEAM_ID), store.setting(TEAM_ANALYST)
+    if not team_id or not name:
+        return None
+    # The sample is kept by text hash: document ids differ between the analysts' files.
+    shas = set(store.setting(TEAM_SAMPLE) or [])
+    sample = frozenset(
+        d.id for d in store.document_summaries() if store.document(d.id).sha256 in shas
+    )
+    return AnalystFile(str(name), str(team_id), sample)
+
+
+def is_gold(store: Store) -> bool:
+    """A gold project made by `team curate` (the window opens it in curation mode)."""
+    return store.setting(CURATION_TEAM) is not None
 
 
 def analyst_labels(store: Store) -> list[str]:

@@ -59,10 +59,14 @@ FONT_SIZE = Option("view/font_size", int, 13, "Article text size (points)")
 NETWORK_PROJECT = Option("network/project", bool, False, "Network view shows the whole project")
 NETWORK_ALL = Option("network/all", bool, False, "Network view shows unreviewed claims too")
 NETWORK_SHARE = Option("network/share", float, 0.58, "Network view's share of the window height")
+CURATION_ANONYMISE = Option("curation/anonymise", bool, False,
+                            "Curation shows 'Analyst N' instead of the analysts' names")
 # Not an Option: one key per remapped action under this group (gui/config/keymap.py).
 KEYMAP_GROUP = "keymap"
 
-OPTIONS: tuple[Option, ...] = (FONT_SIZE, NETWORK_PROJECT, NETWORK_ALL, NETWORK_SHARE)
+OPTIONS: tuple[Option, ...] = (
+    FONT_SIZE, NETWORK_PROJECT, NETWORK_ALL, NETWORK_SHARE, CURATION_ANONYMISE,
+)  # fmt: skip
 
 
 def _v1_to_v2(settings: QSettings) -> None:

@@ -19,6 +19,8 @@ class DocumentListModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self.docs: list[DocumentSummary] = []
+        # An analyst's file (team split): the documents every analyst codes blind.
+        self.sample: frozenset[int] = frozenset()
 
     def set_documents(self, docs: list[DocumentSummary]) -> None:
         self.beginResetModel()
@@ -77,10 +79,12 @@ class DocumentListModel(QAbstractTableModel):
             if col == 0:
                 return d.title or d.ext_id
             if col == 1:
-                return "reviewed" if d.status == DOC_DONE else "to review"
+                status = "reviewed" if d.status == DOC_DONE else "to review"
+                return f"{status} · sample" if d.id in self.sample else status
             return f"reviewed {d.n_reviewed} of {d.n_items}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{d.title}\n{d.ext_id}\nreviewed {d.n_reviewed} of {d.n_items} items"
+            sample = "\nin the reliability sample" if d.id in self.sample else ""
+            return f"{d.title}\n{d.ext_id}\nreviewed {d.n_reviewed} of {d.n_items} items{sample}"
         if role == Qt.ItemDataRole.ForegroundRole and col == 1 and d.status == DOC_DONE:
             return QColor("#006b4f")
         if role == Qt.ItemDataRole.FontRole and col == 1 and d.status == DOC_DONE:

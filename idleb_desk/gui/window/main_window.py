@@ -32,6 +32,7 @@ from idleb_desk.gui.config import options
 from idleb_desk.gui.config.keymap import SCOPE_NETWORK, SCOPE_REVIEW, Keymap, make_settings
 from idleb_desk.gui.config.labels import LabelSet, load_labels
 from idleb_desk.gui.config.legend import Legend
+from idleb_desk.gui.curation.curation_room import CurationRoom
 from idleb_desk.gui.navigate.doc_list import DocumentListModel
 from idleb_desk.gui.navigate.find_bar import FindBar
 from idleb_desk.gui.navigate.scale_window import ScaleWindow
@@ -84,6 +85,12 @@ _MENUS = {
         "clear_filter",
         "network_view",
         "actors_panel",
+    ),
+    "Curate": (
+        "next_disagreement",
+        "prev_disagreement",
+        *(f"take_{k}" for k in range(1, 10)),
+        "take_none",
     ),
     "Help": ("help",),
 }
@@ -215,6 +222,9 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.actors_panel)
         self.actors_panel.hide()  # F9 shows it
         self.change_view.actors_panel = self.actors_panel
+        self.curation = CurationRoom(ctx, self.view, self.doc_model)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.curation)
+        self.curation.hide()  # a gold project shows it
         self.change_view.network = self.network
         self.window_keys = WindowKeys(self)
         self.find_bar.found.connect(self.window_keys.found)
@@ -235,7 +245,7 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         self.handlers: Handlers = {}
         for room in (self.controller, self.project_actions, self.scale, self.network,
-                     self.actors_panel, self.window_keys):  # fmt: skip
+                     self.actors_panel, self.curation, self.window_keys):  # fmt: skip
             self.handlers.update(room.handlers())
         bar = self.menuBar()
         # File first, as on every desktop; then Review, where most keys live.
@@ -286,6 +296,7 @@ class MainWindow(QMainWindow):
         """Redraw what `changes` names: after an operation, an undo or redo, and a commit
         by another process alike (`ChangeView.apply`)."""
         self.change_view.apply(changes)
+        self.curation.show_changes(changes)
 
     # ---- project and documents ---------------------------------------------------------------
 
@@ -299,6 +310,7 @@ class MainWindow(QMainWindow):
         self.focus.set_session(session)
         if old is not None and old is not session:
             old.close()
+        self.curation.set_session(session)
         self.watch.show_read_only()
         self.refresh_documents()
         self.scale.resume([d.id for d in self.doc_model.docs])
@@ -329,6 +341,7 @@ class MainWindow(QMainWindow):
 
     def open_document(self, doc_id: int | None) -> None:
         self.focus.open_document(doc_id)
+        self.curation.document_opened(doc_id)
         self._syncing_docs = True
         try:
             row = self.doc_model.row_of(doc_id) if doc_id is not None else None
