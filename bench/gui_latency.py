@@ -175,7 +175,7 @@ def curation_latencies(app: QApplication, gold: Path, settings: Path, presses: i
     window.show()
     window.activateWindow()
     assert window.open_project(gold)
-    large = max(window.doc_model.docs, key=lambda d: d.n_items).id
+    large = max(window.doc_model.rows, key=lambda d: d.n_items).id
     window.open_document(large)
     paint(app, window)
     n_positions = len(window.curation.model.rows)

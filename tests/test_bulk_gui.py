@@ -83,7 +83,7 @@ def test_accept_in_the_project_runs_in_the_background_and_refreshes(
     # The open document shows the accepted mentions, the list counts them.
     shown = [s for s in window.focus.state.spans.values() if s.text == "Lavrov"]
     assert {s.status for s in shown} == {"accepted"}
-    assert all(d.n_reviewed == 2 for d in window.doc_model.docs)
+    assert all(d.n_reviewed == 2 for d in window.doc_model.rows)
     assert f"in {DOCS} document(s)" in window.statusBar().currentMessage()
     assert window.focus.doc_id == first_doc
     # One Ctrl+Z undoes every document.

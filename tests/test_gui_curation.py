@@ -139,11 +139,11 @@ def test_an_analysts_file_shows_the_name_and_the_sample(open_window, team) -> No
     badge = w.curation.badge
     assert badge.isVisible() and "Analyst: ben" in badge.text()
     model = w.doc_model
-    for row, d in enumerate(model.docs):
+    for row, d in enumerate(model.rows):
         status = model.data(model.index(row, 1))
         assert status.endswith("· sample") == (d.id in info.sample), status
     inside = next(iter(info.sample))
-    outside = next(d.id for d in model.docs if d.id not in info.sample)
+    outside = next(d.id for d in model.rows if d.id not in info.sample)
     w.open_document(inside)
     assert "this document is in the reliability sample" in badge.text()
     w.open_document(outside)

@@ -117,7 +117,7 @@ def test_bad_import_file_is_named(window: MainWindow, shown_errors, tmp_path: Pa
     assert task is not None
     qtbot.waitUntil(lambda: task not in window.project_actions.runner.running, timeout=20000)
     assert any("scan.txt" in msg for _t, msg in shown_errors)
-    assert [d.title for d in window.doc_model.docs][-1] != "A"  # the good file came in
+    assert [d.title for d in window.doc_model.rows][-1] != "A"  # the good file came in
     assert "Import:" in window.statusBar().currentMessage()
 
 

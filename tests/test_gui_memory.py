@@ -65,7 +65,7 @@ def test_accept_in_one_article_is_suggested_in_the_next_with_its_origin(
     # The document list counts the new item of article 2 at once.
     row = window.doc_model.row_of(2)
     assert row is not None
-    assert window.doc_model.docs[row].n_items == 1
+    assert window.doc_model.rows[row].n_items == 1
     # The next article, opened with the real key, shows it suggested from project memory.
     press(qtbot, Key.Key_PageDown, Mod.ControlModifier)
     assert window.focus.doc_id == 2

@@ -16,7 +16,7 @@ def test_an_empty_project_says_how_to_import(
 ) -> None:
     ReviewSession.open(tmp_db).close()
     window = open_window(tmp_db)
-    assert window.doc_model.docs == []
+    assert window.doc_model.rows == []
     assert window.view.toPlainText() == ""
     hint = window.view.placeholderText()
     assert "no articles" in hint and "Ctrl+I" in hint and "Import articles" in hint
@@ -27,7 +27,7 @@ def test_an_empty_project_says_how_to_import(
         QFileDialog, "getOpenFileNames", staticmethod(lambda *a, **k: ([str(article)], ""))
     )
     qtbot.keyClick(window.view, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: len(window.doc_model.docs) == 1, timeout=10000)
+    qtbot.waitUntil(lambda: len(window.doc_model.rows) == 1, timeout=10000)
     qtbot.waitUntil(lambda: "Ministers" in window.view.toPlainText())
     assert "no articles" not in window.view.placeholderText()
 
@@ -63,7 +63,7 @@ def _talk_project(db: Path, with_claim: bool) -> Path:
 def _addressee_rows(open_window, db: Path, qtbot):
     """The article's pixels over "Cavusoglu": above the baseline, and below it."""
     window = open_window(db)
-    window.open_document(window.doc_model.docs[0].id)
+    window.open_document(window.doc_model.rows[0].id)
     window.focus.focus_item(None)  # no focus marks: the highlight alone
     window.view.setFocus()
     qtbot.wait(20)
@@ -137,7 +137,7 @@ def test_the_claims_table_shows_speaker_cue_and_addressees(
 
     window = open_window(_panel_project(tmp_path / "p.sqlite3"))
     window.resize(1600, 1000)
-    window.open_document(window.doc_model.docs[0].id)
+    window.open_document(window.doc_model.rows[0].id)
     qtbot.wait(20)
     view, model = window.claims_view, window.claim_model
     fm = view.fontMetrics()
@@ -174,7 +174,7 @@ def test_picking_roles_j_k_walk_in_reading_order_and_say_what_is_picked(
     from idleb_desk.gui.review.review_state import CLAIM, SPAN
 
     window = open_window(_panel_project(tmp_path / "p.sqlite3"))
-    window.open_document(window.doc_model.docs[0].id)
+    window.open_document(window.doc_model.rows[0].id)
     window.view.setFocus()
     focus = window.focus
     while focus.item is None or focus.item[0] != CLAIM:

@@ -68,7 +68,7 @@ def test_restore_from_backup_puts_the_copy_back_and_opens_it(
     assert not window.open_project(db)  # refused; the restore runs in the background
     qtbot.waitUntil(lambda: window.session is not None, timeout=10000)
     assert window.session.path == db
-    assert len(window.doc_model.docs) == 30
+    assert len(window.doc_model.rows) == 30
     assert any(title == "Restore finished" for title, _ in shown_errors)
     window.close()
 

@@ -40,7 +40,7 @@ def test_window_first_then_model_then_suggestions(qtbot, home: Path) -> None:
         lambda: w.project_actions.extract_task is None and bool(w.focus.state.spans), timeout=60000
     )
     assert w.view.hasFocus()
-    assert w.doc_model.docs[0].n_items > 0
+    assert w.doc_model.rows[0].n_items > 0
     w.close()
 
 

@@ -127,7 +127,7 @@ def test_window_refreshes_after_another_process_commits(qtbot, tmp_path: Path, o
         check=True,
         capture_output=True,
     )
-    qtbot.waitUntil(lambda: len(w.doc_model.docs) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(w.doc_model.rows) == 2, timeout=5000)
     w.close()
 
 
@@ -214,5 +214,5 @@ def test_damaged_project_refusal_offers_recovery(
     assert w.session.path == new
     assert db.read_bytes() == before
     assert any(title == "Recovery finished" for title, _ in shown_errors)
-    assert len(w.doc_model.docs) >= 1
+    assert len(w.doc_model.rows) >= 1
     w.close()

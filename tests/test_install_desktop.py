@@ -140,5 +140,5 @@ def test_opening_an_article_imports_it_and_shows_it(
     qtbot.addWidget(w)
     assert w.focus.state is not None and w.focus.state.doc.id == opened.doc_id
     assert "Lavrov said" in w.view.toPlainText()
-    assert [d.ext_id for d in w.doc_model.docs] == ["idleb-eu-ministers", "art"]  # seeded
+    assert [d.ext_id for d in w.doc_model.rows] == ["idleb-eu-ministers", "art"]  # seeded
     w.close()

@@ -19,9 +19,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     QTimer,
 )
@@ -42,45 +40,19 @@ from idleb_desk.core.actors import ALIAS_SEP, ActorRow, Mention
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.gui.review.key_context import Handlers
 from idleb_desk.gui.review.review_state import SPAN
+from idleb_desk.gui.rows_model import Index, RowsModel
 from idleb_desk.gui.window.room_context import RoomContext
 from idleb_desk.model import LAYER_ACTOR
 
 log = logging.getLogger(__name__)
 
-Index = QModelIndex | QPersistentModelIndex
 HINT = (
     "F2 rename · M merge (M again on the target) · L link the focused claim's speaker · "
     "Enter mentions · S split a mention off · D demonyms → states · Ctrl+Z undo"
 )
 
 
-class _RowsModel(QAbstractTableModel):
-    """A read-mostly table over a list of row values with fixed column headers."""
-
-    headers: tuple[str, ...] = ()
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[Any] = []
-
-    def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 (Qt)
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 (Qt)
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section]
-        return None
-
-
-class ActorListModel(_RowsModel):
+class ActorListModel(RowsModel[ActorRow]):
     headers = ("Actor", "Type", "Aliases", "Mentions", "Docs")
 
     def __init__(self) -> None:
@@ -116,7 +88,7 @@ class ActorListModel(_RowsModel):
         return self.rename(self.rows[index.row()].id, str(value))
 
 
-class MentionModel(_RowsModel):
+class MentionModel(RowsModel[Mention]):
     headers = ("Document", "Mention", "Part", "Status")
 
     def __init__(self) -> None:

@@ -5,20 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from idleb_desk.core.curation_session import PositionState
 from idleb_desk.gui.curation import states
+from idleb_desk.gui.rows_model import Index, RowsModel
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class PositionsModel(QAbstractTableModel):
+class PositionsModel(RowsModel[PositionState]):
     headers = ("State", "Layer", "Text", "Taken from")
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[PositionState] = []
         self.text = ""
         self.analysts: list[str] = []
 
@@ -44,18 +42,8 @@ class PositionsModel(QAbstractTableModel):
             return None
         return self.analysts[k] if 0 <= k < len(self.analysts) else f"Analyst {k + 1}"
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.headers)
 
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section] if 0 <= section < len(self.headers) else None
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.rows):

@@ -5,44 +5,42 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 
+from idleb_desk.gui.rows_model import Index, RowsModel
 from idleb_desk.model import DOC_DONE, DocStatus, DocumentSummary
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class DocumentListModel(QAbstractTableModel):
+class DocumentListModel(RowsModel[DocumentSummary]):
     headers = ("Document", "Status", "Progress")
 
     def __init__(self) -> None:
         super().__init__()
-        self.docs: list[DocumentSummary] = []
         # An analyst's file (team split): the documents every analyst codes blind.
         self.sample: frozenset[int] = frozenset()
 
     def set_documents(self, docs: list[DocumentSummary]) -> None:
         self.beginResetModel()
-        self.docs = list(docs)
+        self.rows = list(docs)
         self.endResetModel()
 
     def refresh_counts(self, docs: list[DocumentSummary]) -> None:
         """New counts for the same documents, in place: a reset would drop the list's
         current row (and with it the open document)."""
-        if [d.id for d in docs] != [d.id for d in self.docs]:
+        if [d.id for d in docs] != [d.id for d in self.rows]:
             self.set_documents(docs)
             return
-        self.docs = list(docs)
-        if self.docs:
-            last = self.index(len(self.docs) - 1, len(self.headers) - 1)
+        self.rows = list(docs)
+        if self.rows:
+            last = self.index(len(self.rows) - 1, len(self.headers) - 1)
             self.dataChanged.emit(self.index(0, 0), last)
 
     def row_of(self, doc_id: int) -> int | None:
-        return next((r for r, d in enumerate(self.docs) if d.id == doc_id), None)
+        return next((r for r, d in enumerate(self.rows) if d.id == doc_id), None)
 
     def doc_id(self, row: int) -> int | None:
-        return self.docs[row].id if 0 <= row < len(self.docs) else None
+        return self.rows[row].id if 0 <= row < len(self.rows) else None
 
     def update(
         self, doc_id: int, reviewed: int, total: int, status: DocStatus | None = None
@@ -51,29 +49,19 @@ class DocumentListModel(QAbstractTableModel):
         row = self.row_of(doc_id)
         if row is None:
             return
-        d = self.docs[row]
-        self.docs[row] = replace(
+        d = self.rows[row]
+        self.rows[row] = replace(
             d, n_reviewed=reviewed, n_items=total, status=status if status else d.status
         )
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.headers) - 1))
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.docs)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.headers)
 
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section] if 0 <= section < len(self.headers) else None
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.docs):
+        if not index.isValid() or index.row() >= len(self.rows):
             return None
-        d = self.docs[index.row()]
+        d = self.rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:

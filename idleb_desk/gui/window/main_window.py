@@ -313,7 +313,7 @@ class MainWindow(QMainWindow):
         self.curation.set_session(session)
         self.watch.show_read_only()
         self.refresh_documents()
-        self.scale.resume([d.id for d in self.doc_model.docs])
+        self.scale.resume([d.id for d in self.doc_model.rows])
         self.network.later()
         self.view.setFocus()
         if session is None:
@@ -328,7 +328,7 @@ class MainWindow(QMainWindow):
         key = self.ctx.key if hasattr(self, "ctx") else (lambda _a: "no key")
         if self.session is None:
             return f"No project is open. {key('open_project')} (File → Open project) opens one."
-        if not self.doc_model.docs:
+        if not self.doc_model.rows:
             if self.session.read_only_reason is not None:
                 return "This project has no articles, and it is open read-only."
             return (
