@@ -107,9 +107,7 @@ def label_rows(result: dict[str, Any], name: Callable[[str], str]
         f1_labels = {lab for p in pairs for lab in p.get(f1_key, {}) if lab != "all"}
         for label in ["all", *sorted(set(alphas) | f1_labels)]:
             if label == "all":
-                alpha, units = every[alpha_key]["alpha"], sum(
-                    x["units"] for x in alphas.values()
-                )
+                alpha, units = every[alpha_key]["alpha"], sum(x["units"] for x in alphas.values())
             else:
                 alpha = alphas.get(label, {}).get("alpha")
                 units = alphas.get(label, {}).get("units")
@@ -159,4 +157,3 @@ def document_rows(result: dict[str, Any], name: Callable[[str], str]
         for d in result["per_document"]
     ]  # fmt: skip
     return headers, rows
-
