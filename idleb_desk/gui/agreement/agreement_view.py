@@ -102,6 +102,8 @@ class AgreementView(QDockWidget):
         row.addWidget(self.figure, 1)
         hl.addLayout(row)
         self.matrix_view = _table(self.matrix, "agreementMatrix")
+        self.matrix_view.horizontalHeader().setMinimumSectionSize(72)  # a square-ish heatmap
+        self.matrix_view.verticalHeader().setDefaultSectionSize(32)
         hl.addWidget(self.matrix_view, 1)
         self.tabs.addTab(heat, "Analysts (heatmap)")
         self.tabs.addTab(_table(self.documents, "agreementDocuments"), "Per document")
@@ -204,7 +206,7 @@ class AgreementView(QDockWidget):
         names = ", ".join(self.name(a["name"]) for a in r["analysts"])
         every = r["all_analysts"]
         self.summary.setText(
-            f"{names}: {r['documents_in_every_file']} documents in every file ({r['unit']}s); "
+            f"{names}: {r['documents_in_every_file']} document(s) in every file ({r['unit']}s); "
             f"actors α_U {tables.fmt(every['actor_alpha_u']['alpha'])}, "
             f"claims α_U {tables.fmt(every['claim_alpha_u']['alpha'])}"
         )
