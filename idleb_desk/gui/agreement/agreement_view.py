@@ -113,6 +113,8 @@ class AgreementView(QDockWidget):
         lay.addWidget(legend())
         lay.addWidget(self.tabs, 1)
         self.setWidget(body)
+        # Below the article, hidden until its key shows it.
+        ctx.parent.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self)
         self.hide()
 
     def handlers(self) -> Handlers:

@@ -59,6 +59,8 @@ class FeedbackRoom(QDockWidget):
         self.panel.setWordWrap(True)
         self.panel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setWidget(self.panel)
+        # Below the article, hidden until its key shows it.
+        ctx.parent.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self)
         self.hide()
 
     def handlers(self) -> Handlers:

@@ -78,7 +78,9 @@ _MENUS = {
         "find_all",
         "next_result",
         "prev_result",
-        "compare_gold", "next_feedback", "prev_feedback",
+        "compare_gold",
+        "next_feedback",
+        "prev_feedback",
     ),  # fmt: skip
     "View": (
         "zoom_in",
@@ -229,9 +231,7 @@ class MainWindow(QMainWindow):
         self.curation = CurationRoom(ctx, self.view, self.doc_model)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.curation)
         self.curation.hide()  # a gold project shows it
-        self.agreement, self.feedback = AgreementView(ctx), FeedbackRoom(ctx, self.view)
-        for dock in (self.agreement, self.feedback):  # hidden until their keys show them
-            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        self.agreement, self.feedback = AgreementView(ctx), FeedbackRoom(ctx, self.view)  # docks
         self.change_view.network = self.network
         self.window_keys = WindowKeys(self)
         self.find_bar.found.connect(self.window_keys.found)
