@@ -266,3 +266,12 @@ def feedback(gold: Store, mine: Store) -> list[Feedback]:
             cu.state(u.versions, u.decision),
         ))  # fmt: skip
     return out
+
+
+def feedback_files(gold: Path, mine: Path) -> list[Feedback]:
+    """`feedback` between two project files, both opened read-only (for the window, which
+    reaches files only through core, and may run this off its thread)."""
+    from idleb_desk.core.agreement.files import open_read_only
+
+    with open_read_only(Path(gold)) as g, open_read_only(Path(mine)) as m:
+        return feedback(g, m)

@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
 from idleb_desk.changes import Changes
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.gui.actors.actors_panel import ActorsPanel
+from idleb_desk.gui.agreement.agreement_view import AgreementView
+from idleb_desk.gui.agreement.feedback_room import FeedbackRoom
 from idleb_desk.gui.config import options
 from idleb_desk.gui.config.keymap import SCOPE_NETWORK, SCOPE_REVIEW, Keymap, make_settings
 from idleb_desk.gui.config.labels import LabelSet, load_labels
@@ -76,6 +78,9 @@ _MENUS = {
         "find_all",
         "next_result",
         "prev_result",
+        "compare_gold",
+        "next_feedback",
+        "prev_feedback",
     ),  # fmt: skip
     "View": (
         "zoom_in",
@@ -85,6 +90,7 @@ _MENUS = {
         "clear_filter",
         "network_view",
         "actors_panel",
+        "agreement_view",
     ),
     "Curate": (
         "next_disagreement",
@@ -225,6 +231,7 @@ class MainWindow(QMainWindow):
         self.curation = CurationRoom(ctx, self.view, self.doc_model)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.curation)
         self.curation.hide()  # a gold project shows it
+        self.agreement, self.feedback = AgreementView(ctx), FeedbackRoom(ctx, self.view)  # docks
         self.change_view.network = self.network
         self.window_keys = WindowKeys(self)
         self.find_bar.found.connect(self.window_keys.found)
@@ -245,7 +252,8 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         self.handlers: Handlers = {}
         for room in (self.controller, self.project_actions, self.scale, self.network,
-                     self.actors_panel, self.curation, self.window_keys):  # fmt: skip
+                     self.actors_panel, self.curation, self.agreement, self.feedback,
+                     self.window_keys):  # fmt: skip
             self.handlers.update(room.handlers())
         bar = self.menuBar()
         # File first, as on every desktop; then Review, where most keys live.
@@ -297,6 +305,7 @@ class MainWindow(QMainWindow):
         by another process alike (`ChangeView.apply`)."""
         self.change_view.apply(changes)
         self.curation.show_changes(changes)
+        self.agreement.changes_applied(changes)
 
     # ---- project and documents ---------------------------------------------------------------
 
@@ -311,6 +320,8 @@ class MainWindow(QMainWindow):
         if old is not None and old is not session:
             old.close()
         self.curation.set_session(session)
+        self.agreement.set_session(session)
+        self.feedback.set_session(session)
         self.watch.show_read_only()
         self.refresh_documents()
         self.scale.resume([d.id for d in self.doc_model.rows])
