@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from idleb_desk.core.agreement.align import align
-from idleb_desk.core.agreement.coding import F1, kappa, nominal_alpha
+from idleb_desk.core.agreement.coding import (
+    F1,
+    cohen_kappa,
+    kappa,
+    nominal_alpha,
+    nominal_alpha_pairs,
+)
 from idleb_desk.core.agreement.files import ClaimCoding, DocCoding, Mention
 from idleb_desk.core.agreement.unitizing import UnitizingAlpha, alpha_of_ranges
 from idleb_desk.core.offsets import token_edges
@@ -147,6 +153,14 @@ def _sig(value: float) -> float:
 
 
 def _values(rows: list[list[str | None]]) -> dict[str, Any]:
+    if rows and len(rows[0]) == 2:
+        # Two coders (six groups in seven): the units both valued, listed once for all three.
+        pairs = [(a, b) for a, b in rows if a is not None and b is not None]
+        return {
+            "alpha": _r(nominal_alpha_pairs(pairs)),
+            "kappa": _r(cohen_kappa(pairs)),
+            "units": len(pairs),
+        }
     return {
         "alpha": _r(nominal_alpha(rows)),
         "kappa": _r(kappa(rows)),
