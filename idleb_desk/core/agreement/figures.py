@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -152,15 +152,17 @@ def _sig(value: float) -> float:
     return float(f"{value:.4g}")
 
 
+def _pair_values(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """`_values` of two coders' table, from the units both valued: a unit only one of
+    them valued counts in none of the three figures."""
+    return {
+        "alpha": _r(nominal_alpha_pairs(pairs)),
+        "kappa": _r(cohen_kappa(pairs)),
+        "units": len(pairs),
+    }
+
+
 def _values(rows: list[list[str | None]]) -> dict[str, Any]:
-    if rows and len(rows[0]) == 2:
-        # Two coders (six groups in seven): the units both valued, listed once for all three.
-        pairs = [(a, b) for a, b in rows if a is not None and b is not None]
-        return {
-            "alpha": _r(nominal_alpha_pairs(pairs)),
-            "kappa": _r(cohen_kappa(pairs)),
-            "units": len(pairs),
-        }
     return {
         "alpha": _r(nominal_alpha(rows)),
         "kappa": _r(kappa(rows)),
@@ -175,6 +177,8 @@ def _first(item: tuple[Range, Any]) -> Range:
 def aligned_values(coders: Sequence[Prepared], shas: Sequence[str]) -> dict[str, Any]:
     """Nominal alpha and kappa on aligned mentions (label, actor) and claims (kind,
     speaker, addressees, quote type); claims are aligned by their content's range."""
+    if len(coders) == 2:
+        return _aligned_pair_values(coders[0], coders[1], shas)
     tables: dict[str, list[list[str | None]]] = {
         k: [] for k in ("actor_label", "actor", "claim_kind", "claim_speaker",
                         "claim_addressees", "claim_quote_type")
@@ -192,6 +196,30 @@ def aligned_values(coders: Sequence[Prepared], shas: Sequence[str]) -> dict[str,
             tables["claim_addressees"].append([c.addressees if c else None for c in cs])
             tables["claim_quote_type"].append([c.quote_type if c else None for c in cs])
     return {name: _values(rows) for name, rows in tables.items()}
+
+
+def _aligned_pair_values(a: Prepared, b: Prepared, shas: Sequence[str]) -> dict[str, Any]:
+    """`aligned_values` for two coders (six groups in seven): only the items both are in
+    count, so their values are listed as pairs, with no table of rows in between."""
+    ms: list[tuple[Mention, Mention]] = []
+    cs: list[tuple[ClaimCoding, ClaimCoding]] = []
+    for sha in shas:
+        pa, pb = a.get(sha, EMPTY), b.get(sha, EMPTY)
+        ms += [(x[1], y[1]) for x, y in align([pa.mentions, pb.mentions], _first) if x and y]
+        cs += [(x[1], y[1]) for x, y in align([pa.claims, pb.claims], _first) if x and y]
+
+    def both(values: Iterable[tuple[str | None, str | None]]) -> dict[str, Any]:
+        return _pair_values([(u, v) for u, v in values if u is not None and v is not None])
+
+    return {
+        "actor_label": both((x.label, y.label) for x, y in ms),
+        # An actor left blank is no value (`aligned_values` reads "" as missing).
+        "actor": both((x.actor or None, y.actor or None) for x, y in ms),
+        "claim_kind": both((x.kind, y.kind) for x, y in cs),
+        "claim_speaker": both((x.speaker, y.speaker) for x, y in cs),
+        "claim_addressees": both((x.addressees, y.addressees) for x, y in cs),
+        "claim_quote_type": both((x.quote_type, y.quote_type) for x, y in cs),
+    }
 
 
 def _range(r: Range) -> Range:
