@@ -128,6 +128,9 @@ def diagnosis(study: Study) -> Iterator[list[str]]:
                         at.setdefault(i, set()).add(label)
                 marks.append(at)
             for i in sorted(set().union(*marks)):
+                first = marks[0].get(i)
+                if all(m.get(i) == first for m in marks):
+                    continue  # the same labels make the same cells: no disagreement
                 labels = ["+".join(sorted(m.get(i, ()))) for m in marks]
                 if len(set(labels)) > 1:
                     yield [study.docs[sha].ext_id, layer, str(i), p.text_at(i), *labels]

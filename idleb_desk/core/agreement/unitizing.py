@@ -141,6 +141,16 @@ def _gaps(units: list[Range], begin: int, end: int, breaks: Sequence[int]) -> li
     return out
 
 
+def _length_counts(by_coder: list[list[Range]]) -> dict[int, int]:
+    """How many units of each length, over every coder."""
+    spans = [np.asarray(us, dtype=np.int64) for us in by_coder if us]
+    if not spans:
+        return {}
+    arr = np.concatenate(spans)
+    lengths, times = np.unique(arr[:, 1] - arr[:, 0], return_counts=True)
+    return dict(zip(lengths.tolist(), times.tolist(), strict=True))
+
+
 def _gap_counts(
     by_coder: list[list[Range]], begin: int, end: int, breaks: Sequence[int]
 ) -> dict[int, int]:
@@ -207,7 +217,7 @@ def label_alpha(
     )
     observed = 2 * observed_sum / (m * (m - 1) * length * length)
     # Units and gaps are summed by length: a study has many of each and few lengths.
-    lengths = Counter(e - s for us in by_coder for s, e in us)
+    lengths = _length_counts(by_coder)
     n = sum(lengths.values())
     gap_count = _gap_counts(by_coder, begin, begin + length, breaks)
     gaps = sorted(gap_count)
