@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
+
 from idleb_desk.core.agreement.align import align
 from idleb_desk.core.agreement.coding import (
     F1,
@@ -36,6 +38,7 @@ class Positions:
     def __init__(self, text: str, unit: PositionUnit) -> None:
         self.text = text
         self.unit = unit
+        self._edges: tuple[np.ndarray, np.ndarray] | None = None
         if unit == "token":
             self.starts, self.ends = token_edges(text)
             self.length = len(self.starts)
@@ -50,6 +53,25 @@ class Positions:
         else:
             lo, hi = bisect_right(self.ends, start), bisect_left(self.starts, end)
         return (lo, hi) if lo < hi else None
+
+    def ranges(self, spans: Sequence[Range]) -> list[Range | None]:
+        """`range` of each character range, all at once (a document has hundreds)."""
+        if not spans:
+            return []
+        arr = np.asarray(spans, dtype=np.int64)
+        if self.unit == "char":
+            lo = np.maximum(arr[:, 0], 0)
+            hi = np.minimum(arr[:, 1], self.length)
+        else:
+            if self._edges is None:
+                self._edges = (
+                    np.asarray(self.starts, dtype=np.int64),
+                    np.asarray(self.ends, dtype=np.int64),
+                )
+            starts, ends = self._edges
+            lo = np.searchsorted(ends, arr[:, 0], side="right")
+            hi = np.searchsorted(starts, arr[:, 1], side="left")
+        return [(a, b) if a < b else None for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
 
     def text_at(self, pos: int) -> str:
         if self.unit == "char":
@@ -78,13 +100,18 @@ EMPTY = Placed([], [], [], [])
 
 
 def place(coding: DocCoding, p: Positions) -> Placed:
-    mentions = [(r, m) for m in coding.mentions if (r := p.range(m.start, m.end))]
-    claims = [(r, c) for c in coding.claims if (r := p.range(*c.span))]
-    claim_units: list[tuple[Range, str]] = []
+    found = p.ranges([(m.start, m.end) for m in coding.mentions])
+    mentions = [(r, m) for r, m in zip(found, coding.mentions, strict=True) if r]
+    found = p.ranges([c.span for c in coding.claims])
+    claims = [(r, c) for r, c in zip(found, coding.claims, strict=True) if r]
+    # Each claim's content parts, then its cue, in claim order.
+    parts: list[tuple[Range, str]] = []
     for c in coding.claims:
-        claim_units += [(r, CONTENT) for s, e in c.content if (r := p.range(s, e))]
-        if c.cue is not None and (r := p.range(*c.cue)):
-            claim_units.append((r, CUE))
+        parts += [(part, CONTENT) for part in c.content]
+        if c.cue is not None:
+            parts.append((c.cue, CUE))
+    found = p.ranges([part for part, _ in parts])
+    claim_units = [(r, label) for r, (_, label) in zip(found, parts, strict=True) if r]
     return Placed(mentions, claims, [(r, m.label) for r, m in mentions], claim_units)
 
 
