@@ -5,7 +5,6 @@ nominal coefficients. Nothing is averaged over documents."""
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -38,21 +37,19 @@ class Positions:
     def __init__(self, text: str, unit: PositionUnit) -> None:
         self.text = text
         self.unit = unit
-        self._edges: tuple[np.ndarray, np.ndarray] | None = None
+        # Arrays, not tuples of ints: a study holds every document's edges at once.
         if unit == "token":
-            self.starts, self.ends = token_edges(text)
-            self.length = len(self.starts)
+            starts, ends = token_edges(text)
+            self.starts = np.asarray(starts, dtype=np.int64)
+            self.ends = np.asarray(ends, dtype=np.int64)
+            self.length = len(starts)
         else:
-            self.starts = self.ends = ()
+            self.starts = self.ends = np.empty(0, dtype=np.int64)
             self.length = len(text)
 
     def range(self, start: int, end: int) -> Range | None:
         """The positions a character range covers; None if it covers none."""
-        if self.unit == "char":
-            lo, hi = max(0, start), min(end, self.length)
-        else:
-            lo, hi = bisect_right(self.ends, start), bisect_left(self.starts, end)
-        return (lo, hi) if lo < hi else None
+        return self.ranges([(start, end)])[0]
 
     def ranges(self, spans: Sequence[Range]) -> list[Range | None]:
         """`range` of each character range, all at once (a document has hundreds)."""
@@ -63,20 +60,15 @@ class Positions:
             lo = np.maximum(arr[:, 0], 0)
             hi = np.minimum(arr[:, 1], self.length)
         else:
-            if self._edges is None:
-                self._edges = (
-                    np.asarray(self.starts, dtype=np.int64),
-                    np.asarray(self.ends, dtype=np.int64),
-                )
-            starts, ends = self._edges
-            lo = np.searchsorted(ends, arr[:, 0], side="right")
-            hi = np.searchsorted(starts, arr[:, 1], side="left")
+            # The first token ending after the start, the first starting at or after the end.
+            lo = np.searchsorted(self.ends, arr[:, 0], side="right")
+            hi = np.searchsorted(self.starts, arr[:, 1], side="left")
         return [(a, b) if a < b else None for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
 
     def text_at(self, pos: int) -> str:
         if self.unit == "char":
             return self.text[pos]
-        return self.text[self.starts[pos] : self.ends[pos]]
+        return self.text[int(self.starts[pos]) : int(self.ends[pos])]
 
 
 @dataclass
