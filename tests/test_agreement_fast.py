@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from idleb_desk.core.agreement.coding import nominal_alpha, nominal_alpha_pairs
 from idleb_desk.core.agreement.figures import Positions
+from idleb_desk.core.agreement.report import _cell_labels, _marks
 from idleb_desk.core.agreement.unitizing import _clean, _gap_counts, _gaps
 from idleb_desk.core.offsets import token_edges
 
@@ -70,3 +71,25 @@ def test_ranges_placed_at_once_are_those_placed_one_by_one(
     for (s, e), got in zip(spans, chars, strict=True):
         lo, hi = max(0, s), min(e, len(text))
         assert got == ((lo, hi) if lo < hi else None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 12), st.integers(1, 5), st.sampled_from(("A", "B", "C"))),
+        max_size=8,
+    )
+)
+def test_diagnosis_marks_are_each_positions_labels_joined(
+    raw: list[tuple[int, int, str]],
+) -> None:
+    units = [((s, s + n), label) for s, n, label in raw]
+    plain: dict[int, set[str]] = {}
+    for (start, end), label in units:
+        for i in range(start, end):
+            plain.setdefault(i, set()).add(label)
+    marks = _marks(units)
+    assert set(marks) == set(plain)
+    for i, labels in plain.items():
+        assert _cell_labels(marks[i]) == "+".join(sorted(labels))
+    assert _cell_labels(None) == ""
