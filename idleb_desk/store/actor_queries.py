@@ -3,6 +3,7 @@ an actor's mentions, and the actor table export."""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -230,12 +231,14 @@ class RoleActors:
         self.doc_id: int | None = None
         self.text = ""
         self.mentions: list[RoleMention] = []
+        self.starts: list[int] = []
 
     def _load(self, doc_id: int) -> None:
         if doc_id != self.doc_id:
             self.doc_id = doc_id
             self.text = self.store.document_text(doc_id)
             self.mentions = role_mentions(self.store, doc_id)
+            self.starts = [m.start for m in self.mentions]
 
     def parts(self, doc_id: int, span: RoleSpan) -> list[RolePart]:
         """The parts of one role span; one part headed by its own link if it has one."""
@@ -243,7 +246,11 @@ class RoleActors:
         if span.actor_id is not None:
             own = RoleMention(span.start, span.end, "", span.actor_id)
             return [RolePart(span.start, span.end, own)]
-        return role_parts(self.text, span.start, span.end, self.mentions)
+        # Mentions come by start: only those starting inside the span can be in it, and
+        # scanning the document's every mention per span was quadratic (issue 13 bench).
+        lo = bisect_left(self.starts, span.start)
+        hi = bisect_right(self.starts, span.end)
+        return role_parts(self.text, span.start, span.end, self.mentions[lo:hi])
 
     def speaker_parts(
         self, doc_id: int, speaker: RoleSpan | None, antecedent: RoleSpan | None

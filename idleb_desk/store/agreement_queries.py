@@ -13,7 +13,7 @@ from idleb_desk.store.store import Store
 Range = tuple[int, int]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocumentRow:
     id: int
     ext_id: str
@@ -22,7 +22,7 @@ class DocumentRow:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SpanRow:
     document_id: int
     start: int
@@ -35,7 +35,7 @@ class SpanRow:
     actor: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClaimRow:
     document_id: int
     status: str
@@ -75,16 +75,25 @@ def _canonical_actors(store: Store) -> dict[int, str]:
     return out
 
 
-def spans(store: Store) -> list[SpanRow]:
+def spans(store: Store, layer: str | None = None) -> list[SpanRow]:
+    """Every span (of `layer` only, if given: agreement reads claims' spans through
+    `claims`, so it need not hold them twice)."""
     actors = _canonical_actors(store)
+    where, params = ("WHERE layer = ? ", (layer,)) if layer is not None else ("", ())
     rows = store.execute(
         'SELECT document_id, start, "end", label, layer, status, origin, actor_id '
-        "FROM spans ORDER BY document_id, start, id"
+        f"FROM spans {where}ORDER BY document_id, start, id",
+        params,
     ).fetchall()
+    # One string object per label and status, not one per row: a study holds them all.
+    names: dict[str, str] = {}
     return [
-        SpanRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], actors.get(r[7], "") if r[7] else "")
+        SpanRow(
+            r[0], r[1], r[2], names.setdefault(r[3], r[3]), r[4],
+            names.setdefault(r[5], r[5]), r[6], actors.get(r[7], "") if r[7] else "",
+        )
         for r in rows
-    ]
+    ]  # fmt: skip
 
 
 def _names(mentions: tuple) -> tuple[str, ...]:

@@ -64,7 +64,7 @@ def align(
         ri, rj = root(i), root(j)
         if ri == rj:
             continue
-        lo, hi = sorted((ri, rj))
+        lo, hi = (ri, rj) if ri < rj else (rj, ri)
         into, other = open_[lo][1], open_[hi][1]
         if any(x is not None and y is not None for x, y in zip(into, other, strict=True)):
             continue  # one coder would have two units in one item

@@ -74,6 +74,24 @@ def nominal_alpha(rows: Sequence[Row]) -> float | None:
     return 1.0 - observed / expected
 
 
+def nominal_alpha_pairs(pairs: Sequence[tuple[str, str]]) -> float | None:
+    """`nominal_alpha` for two coders, from the units both valued: a disagreeing unit
+    adds (4 - 2) / 1 = 2 to the off-diagonal, so the sums are the same integers."""
+    totals: Counter[str] = Counter()
+    disagree = 0
+    for a, b in pairs:
+        totals[a] += 1
+        totals[b] += 1
+        disagree += a != b
+    n = 2 * len(pairs)
+    if n == 0:
+        return None
+    expected = (n * n - sum(v * v for v in totals.values())) / (n - 1)
+    if expected == 0:
+        return None
+    return 1.0 - float(2 * disagree) / expected
+
+
 def cohen_kappa(pairs: Sequence[tuple[str, str]]) -> float | None:
     """Cohen's kappa; 1.0 when both always agree, also when they use a single label."""
     if not pairs:

@@ -5,14 +5,21 @@ nominal coefficients. Nothing is averaged over documents."""
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
+
 from idleb_desk.core.agreement.align import align
-from idleb_desk.core.agreement.coding import F1, kappa, nominal_alpha
+from idleb_desk.core.agreement.coding import (
+    F1,
+    cohen_kappa,
+    kappa,
+    nominal_alpha,
+    nominal_alpha_pairs,
+)
 from idleb_desk.core.agreement.files import ClaimCoding, DocCoding, Mention
 from idleb_desk.core.agreement.unitizing import UnitizingAlpha, alpha_of_ranges
 from idleb_desk.core.offsets import token_edges
@@ -30,25 +37,38 @@ class Positions:
     def __init__(self, text: str, unit: PositionUnit) -> None:
         self.text = text
         self.unit = unit
+        # Arrays, not tuples of ints: a study holds every document's edges at once.
         if unit == "token":
-            self.starts, self.ends = token_edges(text)
-            self.length = len(self.starts)
+            starts, ends = token_edges(text)
+            self.starts = np.asarray(starts, dtype=np.int64)
+            self.ends = np.asarray(ends, dtype=np.int64)
+            self.length = len(starts)
         else:
-            self.starts = self.ends = ()
+            self.starts = self.ends = np.empty(0, dtype=np.int64)
             self.length = len(text)
 
     def range(self, start: int, end: int) -> Range | None:
         """The positions a character range covers; None if it covers none."""
+        return self.ranges([(start, end)])[0]
+
+    def ranges(self, spans: Sequence[Range]) -> list[Range | None]:
+        """`range` of each character range, all at once (a document has hundreds)."""
+        if not spans:
+            return []
+        arr = np.asarray(spans, dtype=np.int64)
         if self.unit == "char":
-            lo, hi = max(0, start), min(end, self.length)
+            lo = np.maximum(arr[:, 0], 0)
+            hi = np.minimum(arr[:, 1], self.length)
         else:
-            lo, hi = bisect_right(self.ends, start), bisect_left(self.starts, end)
-        return (lo, hi) if lo < hi else None
+            # The first token ending after the start, the first starting at or after the end.
+            lo = np.searchsorted(self.ends, arr[:, 0], side="right")
+            hi = np.searchsorted(self.starts, arr[:, 1], side="left")
+        return [(a, b) if a < b else None for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
 
     def text_at(self, pos: int) -> str:
         if self.unit == "char":
             return self.text[pos]
-        return self.text[self.starts[pos] : self.ends[pos]]
+        return self.text[int(self.starts[pos]) : int(self.ends[pos])]
 
 
 @dataclass
@@ -72,13 +92,18 @@ EMPTY = Placed([], [], [], [])
 
 
 def place(coding: DocCoding, p: Positions) -> Placed:
-    mentions = [(r, m) for m in coding.mentions if (r := p.range(m.start, m.end))]
-    claims = [(r, c) for c in coding.claims if (r := p.range(*c.span))]
-    claim_units: list[tuple[Range, str]] = []
+    found = p.ranges([(m.start, m.end) for m in coding.mentions])
+    mentions = [(r, m) for r, m in zip(found, coding.mentions, strict=True) if r]
+    found = p.ranges([c.span for c in coding.claims])
+    claims = [(r, c) for r, c in zip(found, coding.claims, strict=True) if r]
+    # Each claim's content parts, then its cue, in claim order.
+    parts: list[tuple[Range, str]] = []
     for c in coding.claims:
-        claim_units += [(r, CONTENT) for s, e in c.content if (r := p.range(s, e))]
-        if c.cue is not None and (r := p.range(*c.cue)):
-            claim_units.append((r, CUE))
+        parts += [(part, CONTENT) for part in c.content]
+        if c.cue is not None:
+            parts.append((c.cue, CUE))
+    found = p.ranges([part for part, _ in parts])
+    claim_units = [(r, label) for r, (_, label) in zip(found, parts, strict=True) if r]
     return Placed(mentions, claims, [(r, m.label) for r, m in mentions], claim_units)
 
 
@@ -146,6 +171,16 @@ def _sig(value: float) -> float:
     return float(f"{value:.4g}")
 
 
+def _pair_values(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """`_values` of two coders' table, from the units both valued: a unit only one of
+    them valued counts in none of the three figures."""
+    return {
+        "alpha": _r(nominal_alpha_pairs(pairs)),
+        "kappa": _r(cohen_kappa(pairs)),
+        "units": len(pairs),
+    }
+
+
 def _values(rows: list[list[str | None]]) -> dict[str, Any]:
     return {
         "alpha": _r(nominal_alpha(rows)),
@@ -161,6 +196,8 @@ def _first(item: tuple[Range, Any]) -> Range:
 def aligned_values(coders: Sequence[Prepared], shas: Sequence[str]) -> dict[str, Any]:
     """Nominal alpha and kappa on aligned mentions (label, actor) and claims (kind,
     speaker, addressees, quote type); claims are aligned by their content's range."""
+    if len(coders) == 2:
+        return _aligned_pair_values(coders[0], coders[1], shas)
     tables: dict[str, list[list[str | None]]] = {
         k: [] for k in ("actor_label", "actor", "claim_kind", "claim_speaker",
                         "claim_addressees", "claim_quote_type")
@@ -178,6 +215,30 @@ def aligned_values(coders: Sequence[Prepared], shas: Sequence[str]) -> dict[str,
             tables["claim_addressees"].append([c.addressees if c else None for c in cs])
             tables["claim_quote_type"].append([c.quote_type if c else None for c in cs])
     return {name: _values(rows) for name, rows in tables.items()}
+
+
+def _aligned_pair_values(a: Prepared, b: Prepared, shas: Sequence[str]) -> dict[str, Any]:
+    """`aligned_values` for two coders (six groups in seven): only the items both are in
+    count, so their values are listed as pairs, with no table of rows in between."""
+    ms: list[tuple[Mention, Mention]] = []
+    cs: list[tuple[ClaimCoding, ClaimCoding]] = []
+    for sha in shas:
+        pa, pb = a.get(sha, EMPTY), b.get(sha, EMPTY)
+        ms += [(x[1], y[1]) for x, y in align([pa.mentions, pb.mentions], _first) if x and y]
+        cs += [(x[1], y[1]) for x, y in align([pa.claims, pb.claims], _first) if x and y]
+
+    def both(values: Iterable[tuple[str | None, str | None]]) -> dict[str, Any]:
+        return _pair_values([(u, v) for u, v in values if u is not None and v is not None])
+
+    return {
+        "actor_label": both((x.label, y.label) for x, y in ms),
+        # An actor left blank is no value (`aligned_values` reads "" as missing).
+        "actor": both((x.actor or None, y.actor or None) for x, y in ms),
+        "claim_kind": both((x.kind, y.kind) for x, y in cs),
+        "claim_speaker": both((x.speaker, y.speaker) for x, y in cs),
+        "claim_addressees": both((x.addressees, y.addressees) for x, y in cs),
+        "claim_quote_type": both((x.quote_type, y.quote_type) for x, y in cs),
+    }
 
 
 def _range(r: Range) -> Range:

@@ -36,7 +36,7 @@ class AgreementInputError(StoreError):
     """The files cannot be compared; the message names the file and why."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     start: int
     end: int
@@ -44,7 +44,7 @@ class Mention:
     actor: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClaimCoding:
     content: tuple[Range, ...]
     cue: Range | None
@@ -115,24 +115,41 @@ def open_read_only(path: Path) -> Iterator[Store]:
             yield store
 
 
-def _coding(
-    spans: list[q.SpanRow], claims: list[q.ClaimRow], keep: tuple[str, ...], model: bool
-) -> dict[int, DocCoding]:
-    out: dict[int, DocCoding] = {}
+def _codings(
+    spans: list[q.SpanRow], claims: list[q.ClaimRow]
+) -> tuple[dict[int, DocCoding], dict[int, DocCoding]]:
+    """(reviewed work, model suggestions) by document id. A unit in both (a suggestion
+    accepted as it was) is one object in both: a study holds every file's units twice."""
+    coded: dict[int, DocCoding] = {}
+    model: dict[int, DocCoding] = {}
+    names: dict[str, str] = {}  # one object per kind and quote type, not one per claim
     for s in spans:
-        if s.layer == "actor" and s.status in keep and (not model or _is_model(s.origin)):
-            out.setdefault(s.document_id, DocCoding()).mentions.append(
-                Mention(s.start, s.end, s.label, s.actor)
-            )
+        if s.layer != "actor":
+            continue
+        mine = s.status in REVIEWED_STATUSES
+        theirs = s.status in MODEL_STATUSES and _is_model(s.origin)
+        if mine or theirs:
+            mention = Mention(s.start, s.end, s.label, s.actor)
+            if mine:
+                coded.setdefault(s.document_id, DocCoding()).mentions.append(mention)
+            if theirs:
+                model.setdefault(s.document_id, DocCoding()).mentions.append(mention)
     for c in claims:
-        if c.content and c.status in keep and (not model or _is_model(c.origin)):
-            out.setdefault(c.document_id, DocCoding()).claims.append(
-                ClaimCoding(
-                    c.content, c.cue, c.kind, c.quote_type,
-                    " & ".join(c.speaker) or "(none)", " & ".join(c.addressees) or "(none)",
-                )
+        if not c.content:
+            continue
+        mine = c.status in REVIEWED_STATUSES
+        theirs = c.status in MODEL_STATUSES and _is_model(c.origin)
+        if mine or theirs:
+            claim = ClaimCoding(
+                c.content, c.cue, names.setdefault(c.kind, c.kind),
+                names.setdefault(c.quote_type, c.quote_type),
+                " & ".join(c.speaker) or "(none)", " & ".join(c.addressees) or "(none)",
             )  # fmt: skip
-    return out
+            if mine:
+                coded.setdefault(c.document_id, DocCoding()).claims.append(claim)
+            if theirs:
+                model.setdefault(c.document_id, DocCoding()).claims.append(claim)
+    return coded, model
 
 
 def _is_model(origin: str) -> bool:
@@ -159,9 +176,7 @@ def read_analyst(store: Store, path: Path, docs: dict[str, DocInfo]) -> AnalystF
                     "it: the files are from different projects",
                 )
         docs.setdefault(d.sha256, DocInfo(d.sha256, d.ext_id, d.title, d.text))
-    spans, claims = q.spans(store), q.claims(store)
-    coded = _coding(spans, claims, REVIEWED_STATUSES, model=False)
-    model = _coding(spans, claims, MODEL_STATUSES, model=True)
+    coded, model = _codings(q.spans(store, "actor"), q.claims(store))
     return AnalystFile(
         name=_analyst_name(path, dict(q.reviewers(store)), store.setting(TEAM_ANALYST)),
         path=path,

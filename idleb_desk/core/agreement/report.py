@@ -120,17 +120,37 @@ def diagnosis(study: Study) -> Iterator[list[str]]:
     for sha in study.shared:
         p = study.pos[sha]
         for layer, units_of in (("actor", actor_units), ("claim", claim_units)):
-            marks: list[dict[int, set[str]]] = []
-            for placed in study.placed:
-                at: dict[int, set[str]] = {}
-                for (start, end), label in units_of(placed.get(sha, EMPTY)):
-                    for i in range(start, end):
-                        at.setdefault(i, set()).add(label)
-                marks.append(at)
+            marks = [_marks(units_of(placed.get(sha, EMPTY))) for placed in study.placed]
             for i in sorted(set().union(*marks)):
-                labels = ["+".join(sorted(m.get(i, ()))) for m in marks]
+                first = marks[0].get(i)
+                if all(m.get(i) == first for m in marks):
+                    continue  # the same labels make the same cells: no disagreement
+                labels = [_cell_labels(m.get(i)) for m in marks]
                 if len(set(labels)) > 1:
                     yield [study.docs[sha].ext_id, layer, str(i), p.text_at(i), *labels]
+
+
+def _marks(units: list[tuple[tuple[int, int], str]]) -> dict[int, str | set[str]]:
+    """Each position's labels: the label itself when it is one (nearly always), a set of
+    two or more otherwise, so that equal marks are equal label sets."""
+    at: dict[int, str | set[str]] = {}
+    for (start, end), label in units:
+        for i in range(start, end):
+            cur = at.get(i)
+            if cur is None:
+                at[i] = label
+            elif isinstance(cur, str):
+                if cur != label:
+                    at[i] = {cur, label}
+            else:
+                cur.add(label)
+    return at
+
+
+def _cell_labels(mark: str | set[str] | None) -> str:
+    if mark is None:
+        return ""
+    return mark if isinstance(mark, str) else "+".join(sorted(mark))
 
 
 def flat_rows(result: dict[str, Any]) -> Iterator[list[str]]:

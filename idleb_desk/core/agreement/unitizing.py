@@ -34,6 +34,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 Range = tuple[int, int]
 
 
@@ -104,6 +106,9 @@ def without_overlaps(units: Iterable[Unit]) -> tuple[list[Unit], list[Unit]]:
 
 def _clean(ranges: list[Range]) -> tuple[list[Range], int]:
     """`without_overlaps` on bare ranges: the kept ones in order, and how many were not."""
+    # The usual case: already in order and apart, so nothing is set aside.
+    if all(a[1] <= b[0] for a, b in zip(ranges, ranges[1:], strict=False)):
+        return ranges, 0
     kept: list[Range] = []
     end = None
     for r in sorted(ranges, key=lambda r: (r[0], -r[1])):
@@ -134,6 +139,44 @@ def _gaps(units: list[Range], begin: int, end: int, breaks: Sequence[int]) -> li
     if end > pos:
         add(pos, end)
     return out
+
+
+def _length_counts(by_coder: list[list[Range]]) -> dict[int, int]:
+    """How many units of each length, over every coder."""
+    spans = [np.asarray(us, dtype=np.int64) for us in by_coder if us]
+    if not spans:
+        return {}
+    arr = np.concatenate(spans)
+    lengths, times = np.unique(arr[:, 1] - arr[:, 0], return_counts=True)
+    return dict(zip(lengths.tolist(), times.tolist(), strict=True))
+
+
+def _gap_counts(
+    by_coder: list[list[Range]], begin: int, end: int, breaks: Sequence[int]
+) -> dict[int, int]:
+    """How many gaps of each length all coders leave, as `_gaps` cuts them, at once.
+
+    The gaps are the stretches between consecutive points of {begin, end, the breaks,
+    every unit's start and end} that no unit covers (units never cross a break); a
+    point met twice cuts nothing, so duplicates go."""
+    cuts = np.asarray([b for b in breaks if begin < b < end], dtype=np.int64)
+    counts: Counter[int] = Counter()
+    for units in by_coder:
+        if not units:
+            # No unit: the gaps are the documents, as `_gaps` cuts them.
+            counts.update(_gaps(units, begin, end, breaks))
+            continue
+        arr = np.asarray(units, dtype=np.int64)
+        starts, stops = arr[:, 0], arr[:, 1]
+        points = np.unique(np.concatenate(([begin, end], cuts, starts, stops)))
+        lo, hi = points[:-1], points[1:]
+        # A stretch is inside a unit when the last unit starting at or before it ends after.
+        k = np.searchsorted(starts, lo, side="right") - 1
+        covered = (k >= 0) & (stops[np.maximum(k, 0)] > lo)
+        lengths, times = np.unique((hi - lo)[~covered], return_counts=True)
+        for ln, t in zip(lengths.tolist(), times.tolist(), strict=True):
+            counts[ln] += t
+    return counts
 
 
 def _pair_observed(a: list[Range], b: list[Range]) -> int:
@@ -174,9 +217,9 @@ def label_alpha(
     )
     observed = 2 * observed_sum / (m * (m - 1) * length * length)
     # Units and gaps are summed by length: a study has many of each and few lengths.
-    lengths = Counter(e - s for us in by_coder for s, e in us)
+    lengths = _length_counts(by_coder)
     n = sum(lengths.values())
-    gap_count = Counter(g for us in by_coder for g in _gaps(us, begin, begin + length, breaks))
+    gap_count = _gap_counts(by_coder, begin, begin + length, breaks)
     gaps = sorted(gap_count)
     # at_least[k]: (how many gaps, their total length) among gaps of length >= gaps[k].
     at_least = [(0, 0)] * (len(gaps) + 1)
