@@ -10,7 +10,12 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from idleb_desk.core.agreement.coding import nominal_alpha, nominal_alpha_pairs
+from idleb_desk.core.agreement.coding import (
+    cohen_kappa,
+    nominal_alpha,
+    nominal_alpha_pairs,
+    pair_alpha_kappa,
+)
 from idleb_desk.core.agreement.figures import Positions
 from idleb_desk.core.agreement.report import _cell_labels, _marks
 from idleb_desk.core.agreement.unitizing import _clean, _gap_counts, _gaps
@@ -93,3 +98,12 @@ def test_diagnosis_marks_are_each_positions_labels_joined(
     for i, labels in plain.items():
         assert _cell_labels(marks[i]) == "+".join(sorted(labels))
     assert _cell_labels(None) == ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(VALUES), st.sampled_from(VALUES)), max_size=30))
+def test_alpha_and_kappa_in_one_pass_are_the_same_numbers(
+    rows: list[tuple[str | None, str | None]],
+) -> None:
+    pairs = [(a, b) for a, b in rows if a is not None and b is not None]
+    assert pair_alpha_kappa(pairs) == (nominal_alpha_pairs(pairs), cohen_kappa(pairs))

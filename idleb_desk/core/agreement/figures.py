@@ -15,10 +15,9 @@ import numpy as np
 from idleb_desk.core.agreement.align import align
 from idleb_desk.core.agreement.coding import (
     F1,
-    cohen_kappa,
     kappa,
     nominal_alpha,
-    nominal_alpha_pairs,
+    pair_alpha_kappa,
 )
 from idleb_desk.core.agreement.files import ClaimCoding, DocCoding, Mention
 from idleb_desk.core.agreement.unitizing import UnitizingAlpha, alpha_of_ranges
@@ -174,11 +173,8 @@ def _sig(value: float) -> float:
 def _pair_values(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     """`_values` of two coders' table, from the units both valued: a unit only one of
     them valued counts in none of the three figures."""
-    return {
-        "alpha": _r(nominal_alpha_pairs(pairs)),
-        "kappa": _r(cohen_kappa(pairs)),
-        "units": len(pairs),
-    }
+    alpha, kappa_ = pair_alpha_kappa(pairs)
+    return {"alpha": _r(alpha), "kappa": _r(kappa_), "units": len(pairs)}
 
 
 def _values(rows: list[list[str | None]]) -> dict[str, Any]:
