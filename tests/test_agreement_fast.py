@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 
 from idleb_desk.core.agreement.coding import (
     cohen_kappa,
+    kappa,
     nominal_alpha,
     nominal_alpha_pairs,
     pair_alpha_kappa,
+    table_values,
 )
 from idleb_desk.core.agreement.figures import Positions
 from idleb_desk.core.agreement.report import _cell_labels, _marks
@@ -107,3 +109,16 @@ def test_alpha_and_kappa_in_one_pass_are_the_same_numbers(
 ) -> None:
     pairs = [(a, b) for a, b in rows if a is not None and b is not None]
     assert pair_alpha_kappa(pairs) == (nominal_alpha_pairs(pairs), cohen_kappa(pairs))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.integers(2, 5).flatmap(
+        lambda m: st.lists(st.tuples(*[st.sampled_from(VALUES)] * m), max_size=30)
+    )
+)
+def test_table_values_are_the_same_numbers_as_row_by_row(
+    rows: list[tuple[str | None, ...]],
+) -> None:
+    units = sum(1 for row in rows if len(row) - row.count(None) >= 2)
+    assert table_values(rows) == (nominal_alpha(rows), kappa(rows), units)

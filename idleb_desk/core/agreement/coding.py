@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import reduce
+from operator import add
 
 # One unit's values, one per coder; None where the coder has no such unit.
 Row = Sequence[str | None]
@@ -149,6 +151,58 @@ def fleiss_kappa(rows: Sequence[Row]) -> float | None:
     n = len(full) * m
     pe = sum((c / n) ** 2 for c in totals.values())
     return 1.0 if pe == 1.0 else (p_bar - pe) / (1 - pe)
+
+
+def table_values(rows: Sequence[tuple[str | None, ...]]) -> tuple[float | None, float | None, int]:
+    """`nominal_alpha`, `kappa` and the units with two values or more of one table, each
+    row worked out once per distinct row (a study has tens of thousands of rows and few
+    distinct ones). The floats come out the same: the non-zero per-row terms are added
+    in row order, one by one, and the integer totals are kept in the order in which
+    `nominal_alpha` and `fleiss_kappa` first meet each value."""
+    if not rows or len(rows[0]) == 2:
+        return nominal_alpha(rows), kappa(rows), _units(rows)
+    coders = len(rows[0])
+    times = Counter(rows)
+    alpha_term: dict[tuple[str | None, ...], float] = {}
+    fleiss_term: dict[tuple[str | None, ...], float] = {}
+    totals: Counter[str] = Counter()  # every value, for alpha: integer sums, any order
+    fleiss_totals: Counter[str] = Counter()
+    units = full = 0
+    for row, t in times.items():
+        values = [v for v in row if v is not None]
+        m = len(values)
+        counts = Counter(values)
+        if m >= 2:
+            units += t
+            for v, c in counts.items():
+                totals[v] += c * t
+            if counts[values[0]] != m:
+                alpha_term[row] = (m * m - sum(c * c for c in counts.values())) / (m - 1)
+        if m == coders:
+            full += t
+            for v, c in counts.items():
+                fleiss_totals[v] += c * t
+            if counts[values[0]] == m:
+                fleiss_term[row] = 1.0
+            else:
+                fleiss_term[row] = (sum(c * c for c in counts.values()) - m) / (m * (m - 1))
+    # reduce adds one by one in order, as the loops of `nominal_alpha` and `fleiss_kappa`.
+    observed = reduce(add, [alpha_term[r] for r in rows if r in alpha_term], 0.0)
+    alpha: float | None = None
+    n = sum(totals.values())
+    if n:
+        expected = (n * n - sum(v * v for v in totals.values())) / (n - 1)
+        alpha = None if expected == 0 else 1.0 - observed / expected
+    if not full:
+        return alpha, None, units
+    agree = reduce(add, [fleiss_term[r] for r in rows if r in fleiss_term], 0.0)
+    n = full * coders
+    pe = sum((c / n) ** 2 for c in fleiss_totals.values())
+    return alpha, 1.0 if pe == 1.0 else (agree / full - pe) / (1 - pe), units
+
+
+def _units(rows: Sequence[Row]) -> int:
+    return sum(1 for row in rows if len(row) - list(row).count(None) >= 2)
 
 
 def kappa(rows: Sequence[Row]) -> float | None:

@@ -15,9 +15,8 @@ import numpy as np
 from idleb_desk.core.agreement.align import align
 from idleb_desk.core.agreement.coding import (
     F1,
-    kappa,
-    nominal_alpha,
     pair_alpha_kappa,
+    table_values,
 )
 from idleb_desk.core.agreement.files import ClaimCoding, DocCoding, Mention
 from idleb_desk.core.agreement.unitizing import UnitizingAlpha, alpha_of_ranges
@@ -177,12 +176,9 @@ def _pair_values(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     return {"alpha": _r(alpha), "kappa": _r(kappa_), "units": len(pairs)}
 
 
-def _values(rows: list[list[str | None]]) -> dict[str, Any]:
-    return {
-        "alpha": _r(nominal_alpha(rows)),
-        "kappa": _r(kappa(rows)),
-        "units": sum(1 for row in rows if len(row) - row.count(None) >= 2),
-    }
+def _values(rows: list[tuple[str | None, ...]]) -> dict[str, Any]:
+    alpha, kappa_, units = table_values(rows)
+    return {"alpha": _r(alpha), "kappa": _r(kappa_), "units": units}
 
 
 def _first(item: tuple[Range, Any]) -> Range:
@@ -194,7 +190,7 @@ def aligned_values(coders: Sequence[Prepared], shas: Sequence[str]) -> dict[str,
     speaker, addressees, quote type); claims are aligned by their content's range."""
     if len(coders) == 2:
         return _aligned_pair_values(coders[0], coders[1], shas)
-    tables: dict[str, list[list[str | None]]] = {
+    tables: dict[str, list[tuple[str | None, ...]]] = {
         k: [] for k in ("actor_label", "actor", "claim_kind", "claim_speaker",
                         "claim_addressees", "claim_quote_type")
     }  # fmt: skip
@@ -202,14 +198,14 @@ def aligned_values(coders: Sequence[Prepared], shas: Sequence[str]) -> dict[str,
         placed = [c.get(sha, EMPTY) for c in coders]
         for item in align([p.mentions for p in placed], _first):
             ms = [x[1] if x else None for x in item]
-            tables["actor_label"].append([m.label if m else None for m in ms])
-            tables["actor"].append([(m.actor or None) if m else None for m in ms])
+            tables["actor_label"].append(tuple(m.label if m else None for m in ms))
+            tables["actor"].append(tuple((m.actor or None) if m else None for m in ms))
         for claim_item in align([p.claims for p in placed], _first):
             cs = [y[1] if y else None for y in claim_item]
-            tables["claim_kind"].append([c.kind if c else None for c in cs])
-            tables["claim_speaker"].append([c.speaker if c else None for c in cs])
-            tables["claim_addressees"].append([c.addressees if c else None for c in cs])
-            tables["claim_quote_type"].append([c.quote_type if c else None for c in cs])
+            tables["claim_kind"].append(tuple(c.kind if c else None for c in cs))
+            tables["claim_speaker"].append(tuple(c.speaker if c else None for c in cs))
+            tables["claim_addressees"].append(tuple(c.addressees if c else None for c in cs))
+            tables["claim_quote_type"].append(tuple(c.quote_type if c else None for c in cs))
     return {name: _values(rows) for name, rows in tables.items()}
 
 
