@@ -19,7 +19,7 @@ from idleb_desk.core.agreement.coding import (
     table_values,
 )
 from idleb_desk.core.agreement.files import ClaimCoding, DocCoding, Mention
-from idleb_desk.core.agreement.unitizing import UnitizingAlpha, alpha_of_ranges
+from idleb_desk.core.agreement.unitizing import UnitizingAlpha, alpha_of_ranges, pairs_array
 from idleb_desk.core.offsets import token_edges
 from idleb_desk.model import CONTENT, CUE
 
@@ -53,7 +53,7 @@ class Positions:
         """`range` of each character range, all at once (a document has hundreds)."""
         if not spans:
             return []
-        arr = np.asarray(spans, dtype=np.int64)
+        arr = pairs_array(spans)
         if self.unit == "char":
             lo = np.maximum(arr[:, 0], 0)
             hi = np.minimum(arr[:, 1], self.length)
