@@ -119,7 +119,14 @@ def test_wheel_runs_every_subcommand_away_from_the_checkout(
     assert (cwd / "out" / "actors.csv").is_file() and (cwd / "out" / "project.jsonl").is_file()
     assert '"documents"' in sh(app, "stats", "p.sqlite3", cwd=cwd, env=env).stdout
     assert "statement" in sh(app, "kinds", "p.sqlite3", cwd=cwd, env=env).stdout
-    sh(app, "agree", "p.sqlite3", "p.sqlite3", cwd=cwd, env=env)
+    # A team's hand-out and the agreement of two analysts' files (one file twice is refused).
+    assert "reliability sample" in sh(
+        app, "team", "split", "p.sqlite3", "--analysts", "ana,ben", "--overlap", "1", "--out",
+        "team", cwd=cwd, env=env,
+    ).stdout  # fmt: skip
+    assert '"documents_compared": 1' in sh(
+        app, "agree", "team/ana.sqlite3", "team/ben.sqlite3", cwd=cwd, env=env
+    ).stdout
     assert "installed" in sh(app, "install-desktop", cwd=cwd, env=env).stdout
     assert "removed" in sh(app, "install-desktop", "--uninstall", cwd=cwd, env=env).stdout
 
