@@ -28,7 +28,7 @@ OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshot-network.png"
 
 
 def main() -> int:
-    app = make_app([sys.argv[0]])
+    _app = make_app([sys.argv[0]])  # held: the QApplication must outlive the window
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "project.sqlite3"
         store = Store.open(db)
