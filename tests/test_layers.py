@@ -195,7 +195,7 @@ ALLOWED: dict[str, set[str]] = {
     "gui": BOTTOM | {"core", "nlp", "io", "project", "logs"},
 }
 TOP = (
-    "cli", "cli_agree", "cli_export", "cli_memory", "cli_support", "cli_team",
+    "cli", "cli_agree", "cli_export", "cli_files", "cli_memory", "cli_support", "cli_team",
     "__main__", "__init__",
 )  # fmt: skip
 
