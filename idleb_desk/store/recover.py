@@ -113,19 +113,14 @@ def _rows(
 
 
 def _top_rowid(con: sqlite3.Connection, table: str, last: int) -> int:
-    """The highest rowid still readable from the end of the table, or a bounded guess."""
+    """The highest rowid still readable from the end of the table, or a bounded guess.
+    (SQLite answers max(rowid) by seeking the table's last row, as a descending scan would.)"""
     try:
         row = con.execute(f'SELECT max(rowid) FROM "{table}"').fetchone()
         if row is not None and row[0] is not None:
             return int(row[0])
     except sqlite3.DatabaseError:
         pass
-    for sql in (f'SELECT rowid FROM "{table}" ORDER BY rowid DESC',):
-        try:
-            for (rowid,) in con.execute(sql):
-                return int(rowid)
-        except sqlite3.DatabaseError:
-            pass
     return last + SEARCH_PAST_DAMAGE
 
 

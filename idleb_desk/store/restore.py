@@ -19,7 +19,7 @@ from pathlib import Path
 
 from idleb_desk.store import gate, walguard
 from idleb_desk.store.connection import StoreError, translated
-from idleb_desk.store.lockfile import lock_path
+from idleb_desk.store.lockfile import lock_path, read_holder, try_hold
 from idleb_desk.store.schema import check_version
 
 log = logging.getLogger(__name__)
@@ -45,12 +45,9 @@ def _in_use(project: Path) -> str | None:
     if walguard.wal_in_use(project):
         return "another program has it open"
     lock = lock_path(project)
-    if lock.is_file() and not lock.is_symlink():
-        from idleb_desk.store.lockfile import read_holder, try_hold
-
-        if not try_hold(lock):
-            holder = read_holder(project)
-            return f"a window has it open ({holder.describe() if holder else 'another window'})"
+    if lock.is_file() and not lock.is_symlink() and not try_hold(lock):
+        holder = read_holder(project)
+        return f"a window has it open ({holder.describe() if holder else 'another window'})"
     return None
 
 
