@@ -29,6 +29,7 @@ import sqlite3
 import struct
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -157,25 +158,22 @@ class WalRecord:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    # Created with 0o644 for the kernel to narrow by the umask (reading the umask would
+    # mean setting it, for every thread of the process at once); the name is this process's
+    # and thread's own, so two writers never share a temporary file.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o644)
     try:
         os.write(fd, data)
         os.fsync(fd)
         os.close(fd)
         fd = -1
-        os.chmod(tmp, 0o644 & ~_umask())
         os.replace(tmp, path)
     finally:
         if fd >= 0:
             os.close(fd)
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def read_record(db: Path) -> dict[str, object] | None:
