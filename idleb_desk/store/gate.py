@@ -147,24 +147,9 @@ def reading(path: Path) -> Iterator[sqlite3.Connection]:
         con.close()
 
 
-def _check_magic(path: Path) -> None:
-    if held(path):
-        return  # checked when this process first opened it; plain I/O now would drop locks
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(len(SQLITE_MAGIC))
-    except OSError as exc:
-        raise StoreError(path, f"cannot be read ({exc.strerror or exc})") from exc
-    if head != SQLITE_MAGIC:
-        raise NotADatabaseError(
-            path, "is not an idleb_desk project (not an SQLite database); the file was left as is"
-        )
-
-
 def check_side_files(path: Path) -> None:
-    """Problems SQLite would report only as "read-only" or "I/O error": say what they are.
-
-    Reads the header with plain I/O, so only while this process holds no connection."""
+    """A `-wal` or `-shm` that is a folder: SQLite would say only "read-only" or "I/O
+    error"; say what it is."""
     for suffix in ("-wal", "-shm"):
         side = Path(f"{path}{suffix}")
         if side.is_dir() or (side.exists() and not side.is_file()):
@@ -173,15 +158,25 @@ def check_side_files(path: Path) -> None:
                 f"cannot be opened: {side.name} beside it is a folder or special file, not "
                 "SQLite's own; move it away and try again. Nothing was changed",
             )
+
+
+def check_header(path: Path) -> None:
+    """The file's first 100 bytes, read once: SQLite's magic, then what SQLite would report
+    only as "read-only" (damaged file-format bytes) or what would break an upgrade (a
+    negative schema version)."""
     if held(path):
-        return
+        return  # checked when this process first opened it; plain I/O now would drop locks
     try:
         with open(path, "rb") as fh:
             head = fh.read(100)
     except OSError as exc:
         raise StoreError(path, f"cannot be read ({exc.strerror or exc})") from exc
-    if len(head) < 100 or head[:16] != SQLITE_MAGIC:
-        return  # inspect_file says what is wrong with it
+    if head[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
+        raise NotADatabaseError(
+            path, "is not an idleb_desk project (not an SQLite database); the file was left as is"
+        )
+    if len(head) < 100:
+        return  # cut short: SQLite's own check says what is wrong with it
     write_version, read_version = head[18], head[19]
     if write_version not in (1, 2) or read_version not in (1, 2):
         raise CorruptDatabaseError(
@@ -214,9 +209,11 @@ def check_soundness(con: sqlite3.Connection, size: int) -> list[str]:
     return [] if rows == ["ok"] else rows
 
 
-def inspect_file(path: Path, check: bool = True) -> FileFacts:
-    """Read an existing, non-empty file's owner, version and soundness without writing."""
-    _check_magic(path)
+def inspect_file(path: Path, check: bool = True, *, header_checked: bool = False) -> FileFacts:
+    """Read an existing, non-empty file's owner, version and soundness without writing.
+    `header_checked`: the caller ran `check_header` a moment ago."""
+    if not header_checked:
+        check_header(path)
     try:
         with reading(path) as con, translated(path):
             facts = FileFacts(

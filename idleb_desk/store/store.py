@@ -161,8 +161,9 @@ class Store:
                 path.parent.mkdir(parents=True, exist_ok=True)
         elif not gate.held(path):
             gate.check_side_files(path)
+            gate.check_header(path)  # before the WAL guard: a refused file is left as is
             notice = _guard_wal(path)
-            facts = gate.inspect_file(path)
+            facts = gate.inspect_file(path, header_checked=True)
             if facts.blank and not create:
                 raise NotAProjectError(path, "is an empty SQLite database, not a project")
             check_version(path, facts.user_version)
