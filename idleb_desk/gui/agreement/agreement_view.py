@@ -40,6 +40,7 @@ from idleb_desk.gui.agreement import tables
 from idleb_desk.gui.review.key_context import Handlers
 from idleb_desk.gui.window.room_context import RoomContext
 from idleb_desk.gui.window.workers import Task
+from idleb_desk.project import PROJECT_GLOBS
 
 log = logging.getLogger(__name__)
 GOLD = "gold"
@@ -145,7 +146,7 @@ class AgreementView(QDockWidget):
     def _ask_files(self) -> list[Path]:
         names, _ = QFileDialog.getOpenFileNames(
             self.ctx.parent, f"Agreement: the analysts' files (2 to {MAX_ANALYSTS})", "",
-            "idleb_desk projects (*.sqlite3 *.db);;All files (*)",
+            f"idleb_desk projects ({PROJECT_GLOBS});;All files (*)",
         )  # fmt: skip
         return [Path(n) for n in names]
 

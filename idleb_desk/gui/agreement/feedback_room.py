@@ -22,6 +22,7 @@ from idleb_desk.core.review import ReviewSession
 from idleb_desk.gui.review.article_view import ArticleView
 from idleb_desk.gui.review.key_context import Handlers
 from idleb_desk.gui.window.room_context import RoomContext
+from idleb_desk.project import PROJECT_GLOBS
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ class FeedbackRoom(QDockWidget):
     def _ask_gold(self) -> Path | None:
         name, _ = QFileDialog.getOpenFileName(
             self.ctx.parent, "Compare with the gold project", "",
-            "idleb_desk projects (*.sqlite3 *.db);;All files (*)",
+            f"idleb_desk projects ({PROJECT_GLOBS});;All files (*)",
         )  # fmt: skip
         return Path(name) if name else None
 
