@@ -11,10 +11,11 @@ from team_project import ANALYSTS, build_team
 
 from idleb_desk.core.agreement.files import read_analysts
 from idleb_desk.core.agreement.report import Study, report
-from idleb_desk.core.curation import curate
-from idleb_desk.core.curation_session import Curation, feedback_files
+from idleb_desk.core.curation import CURATION_FILES, curate
+from idleb_desk.core.curation_session import Curation, curated_files, feedback_files
 from idleb_desk.gui.agreement import tables
 from idleb_desk.gui.agreement.feedback_room import version_text
+from idleb_desk.store.store import Store
 
 
 @pytest.fixture(scope="module")
@@ -175,3 +176,29 @@ def test_feedback_against_a_file_that_is_not_the_gold_says_so(open_window, qtbot
     assert "ana.sqlite3" in w.statusBar().currentMessage()
     qtbot.keyClick(w.view, Qt.Key.Key_F7)
     assert "Compare with gold" in w.statusBar().currentMessage()
+
+
+def test_a_gold_project_knows_its_analysts_files(open_window, qtbot, gold, team) -> None:
+    """The Agreement view of a gold project uses the files it was curated from: no
+    dialog (asking fails the test)."""
+    w = open_window(gold)
+
+    def no_dialog() -> list[Path]:
+        raise AssertionError("asked for files the gold project names")
+
+    w.agreement.ask_files = no_dialog
+    assert w.agreement.files == [team[n].resolve() for n in ANALYSTS]
+    qtbot.keyClick(w.view, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)  # fmt: skip
+    qtbot.waitUntil(lambda: w.agreement.result is not None and w.agreement.task is None,
+                    timeout=60000)  # fmt: skip
+    names = [w.agreement.name(a["name"]) for a in w.agreement.result["analysts"]]
+    assert names == [*ANALYSTS, "gold"]
+
+
+def test_anonymised_curation_records_no_file_names(team, tmp_path: Path) -> None:
+    out = tmp_path / "blind-gold.sqlite3"
+    curate([team[n] for n in ANALYSTS], out, "complete", anonymise=True, curator="cara")
+    with Store.open(out, create=False, read_only=True) as store:
+        assert curated_files(store) == []
+        assert store.setting(CURATION_FILES) is None

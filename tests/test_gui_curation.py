@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QTextCharFormat
 from team_project import ANALYSTS, build_team
 
 from idleb_desk.cli import main
@@ -148,3 +149,50 @@ def test_an_analysts_file_shows_the_name_and_the_sample(open_window, team) -> No
     assert "this document is in the reliability sample" in badge.text()
     w.open_document(outside)
     assert "not in the sample" in badge.text()
+
+
+def _underline_at(w, cp: int) -> tuple[QTextCharFormat.UnderlineStyle, str]:
+    """The underline the highlighter drew at code point `cp` of the article."""
+    umap = w.focus.state.umap
+    qt = umap.to_qt(cp)
+    block = w.view.document().findBlock(qt)
+    local = qt - block.position()
+    for r in block.layout().formats():
+        if r.start <= local < r.start + r.length:
+            return r.format.underlineStyle(), r.format.underlineColor().name()
+    return QTextCharFormat.UnderlineStyle.NoUnderline, ""
+
+
+def test_the_article_shows_each_positions_state(open_window, qtbot, gold: Path) -> None:
+    """Not only the dock: the text under a position carries its state's colour (a wave
+    while to decide, a line once decided) and the tooltip says the state in words."""
+    doc_id = _busiest(gold)
+    w = open_window(gold)
+    room = w.curation
+    w.open_document(doc_id)
+    w.view.setFocus()
+    for p in room.model.rows:
+        style, color = _underline_at(w, p.start)
+        wave = QTextCharFormat.UnderlineStyle.WaveUnderline
+        assert (style == wave) == (p.state in cu.TO_DECIDE), (p, style)
+        nested = [q for q in room.model.rows if q.start <= p.start < q.end and q is not p]
+        if not nested:  # where positions overlap, the later one draws on top
+            assert color == QColor(states.look(p.state).color).name()
+    assert states.look(room.model.rows[0].state).word in w.focus.tooltip_for(
+        room.model.rows[0].start)
+
+    _key(qtbot, w, Qt.Key.Key_J)
+    pos = room.current
+    assert pos is not None and pos.state in cu.TO_DECIDE
+    _key(qtbot, w, Qt.Key.Key_1)  # take analyst 1's version: decided now
+    decided = room.model.rows[room.model.row_of(pos.id)]
+    assert decided.state not in cu.TO_DECIDE
+    style, color = _underline_at(w, decided.start)
+    assert style == QTextCharFormat.UnderlineStyle.SingleUnderline
+    assert "Curation: " + states.look(decided.state).word in w.focus.tooltip_for(decided.start)
+
+    _key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo: a wave again
+    assert _underline_at(w, pos.start)[0] == QTextCharFormat.UnderlineStyle.WaveUnderline
+
+    w.open_document(None)  # another document (none): no marks left behind
+    assert room.highlighter.block_marks == {}

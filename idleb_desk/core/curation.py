@@ -38,6 +38,10 @@ log = logging.getLogger(__name__)
 CURATION_TEAM = "curation.team_id"
 CURATION_ANALYSTS = "curation.analysts"
 CURATION_STRATEGY = "curation.strategy"
+# Where the analysts' files were at the last curation (their absolute paths, in the
+# analysts' order), so the Agreement view of a gold project needs no file dialog. Left
+# out when curation is anonymised: a file's name usually is the analyst's.
+CURATION_FILES = "curation.files"
 ORIGIN = "curation"
 
 
@@ -198,6 +202,8 @@ def _fill(store: Store, files: list[TeamFile], strategy: cu.Strategy, min_votes:
                 docs = [_analyst_doc(g.store, sha) for g in ordered]
                 _write_positions(store, gold_doc, cu.positions(docs), strategy, min_votes,
                                  min_share, curator, report)  # fmt: skip
+    named = all(a.get("name") for a in store.setting(CURATION_ANALYSTS, []))
+    paths = [str(Path(f.store.path).resolve()) for f in ordered] if named else None
     with store.transaction():
         team_queries.write_settings(
             store,
@@ -206,7 +212,8 @@ def _fill(store: Store, files: list[TeamFile], strategy: cu.Strategy, min_votes:
                     "strategy": strategy,
                     "min_votes": min_votes,
                     "min_share": min_share,
-                }
+                },
+                CURATION_FILES: paths,
             },
         )
     return report

@@ -19,7 +19,12 @@ from typing import Any
 
 from idleb_desk.changes import Changes
 from idleb_desk.core import curation_units as cu
-from idleb_desk.core.curation import CURATION_ANALYSTS, CURATION_TEAM, analyst_key
+from idleb_desk.core.curation import (
+    CURATION_ANALYSTS,
+    CURATION_FILES,
+    CURATION_TEAM,
+    analyst_key,
+)
 from idleb_desk.core.ops import ReviewError
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.core.team_split import TEAM_ANALYST, TEAM_ID, TEAM_SAMPLE, TeamError
@@ -92,6 +97,13 @@ def analyst_file(store: Store) -> AnalystFile | None:
 def is_gold(store: Store) -> bool:
     """A gold project made by `team curate` (the window opens it in curation mode)."""
     return store.setting(CURATION_TEAM) is not None
+
+
+def curated_files(store: Store) -> list[Path]:
+    """The analysts' files a gold project was last curated from, if all are still there
+    (none when curation was anonymised, or when one was moved)."""
+    paths = [Path(p) for p in store.setting(CURATION_FILES) or []]
+    return paths if paths and all(p.is_file() for p in paths) else []
 
 
 def analyst_labels(store: Store) -> list[str]:

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from idleb_desk.changes import Changes
 from idleb_desk.core.agreement.files import MAX_ANALYSTS, read_analysts
 from idleb_desk.core.agreement.report import Study, report
-from idleb_desk.core.curation_session import is_gold
+from idleb_desk.core.curation_session import curated_files, is_gold
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.gui.agreement import tables
 from idleb_desk.gui.review.key_context import Handlers
@@ -129,7 +129,12 @@ class AgreementView(QDockWidget):
         self.files, self.result = [], None
         gold = session is not None and is_gold(session.store)
         self.gold = Path(session.path) if session is not None and gold else None
-        self.summary.setText("Choose the analysts' files: View → Agreement…")
+        # A gold project knows the files it was curated from (unless anonymised).
+        self.files = curated_files(session.store) if session is not None and gold else []
+        self.summary.setText(
+            f"{len(self.files)} analysts' files of this curation: View → Agreement…"
+            if self.files else "Choose the analysts' files: View → Agreement…"
+        )
         for m in (self.labels, self.matrix, self.documents):
             m.set_rows([], [], set())
 

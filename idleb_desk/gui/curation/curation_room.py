@@ -45,6 +45,7 @@ from idleb_desk.gui.curation.positions import PositionsModel
 from idleb_desk.gui.curation.versions_panel import VersionsPanel
 from idleb_desk.gui.navigate.doc_list import DocumentListModel
 from idleb_desk.gui.review.article_view import ArticleView
+from idleb_desk.gui.review.highlighter import Mark
 from idleb_desk.gui.review.key_context import Handlers
 from idleb_desk.gui.window.room_context import RoomContext
 
@@ -101,6 +102,11 @@ class CurationRoom(QDockWidget):
         lay.addWidget(self.summary)
         lay.addWidget(split, 1)
         self.setWidget(body)
+
+        # The article shows each position's state too, under its spans, and says it in
+        # the tooltip; the table above is the same list in words.
+        self.highlighter = ctx.controller.focus.w.highlighter
+        ctx.controller.focus.tooltip_extras.append(self.tooltip_at)
 
         self.badge = QLabel()
         self.badge.setObjectName("teamBadge")
@@ -171,6 +177,7 @@ class CurationRoom(QDockWidget):
             return
         self.model.put(pos)
         self._count()
+        self._paint()
         self.current = pos
         text = self.model.text[pos.start : pos.end]
         nxt = self.step(1) if pos.state not in cu.TO_DECIDE else None
@@ -183,6 +190,7 @@ class CurationRoom(QDockWidget):
     def set_session(self, session: ReviewSession | None) -> None:
         self.curation, self.team, self.doc_id, self.current = None, None, None, None
         self.model.set_positions([], "", [])
+        self.highlighter.set_marks(None, [])
         self.versions.show_versions(None, [])
         if session is not None and is_gold(session.store):
             anonymise = options.CURATION_ANONYMISE.get(self.ctx.settings)
@@ -204,6 +212,9 @@ class CurationRoom(QDockWidget):
         self.current = None
         self._badge_for_document()
         if self.curation is not None:
+            if doc_id is None:
+                self.model.set_positions([], "", [])
+                self._paint()
             self._reload()
             self.versions.show_versions(None, [])
 
@@ -227,6 +238,7 @@ class CurationRoom(QDockWidget):
             if any(p.start < e and s < p.end for s, e in ranges):
                 self.model.put(curation.state(p.id))
         self._count()
+        self._paint()
         if self.current is not None:
             row = self.model.row_of(self.current.id)
             self.current = self.model.rows[row] if row is not None else None
@@ -281,9 +293,26 @@ class CurationRoom(QDockWidget):
         rows = curation.states(doc_id)
         self.model.set_positions(rows, session.document(doc_id).text, curation.analysts())
         self._count()
+        self._paint()
         if self.current is not None:
             self.current = next((p for p in rows if p.id == self.current.id), None)
         self._show_current(move_article=False)
+
+    def _paint(self) -> None:
+        """Underline every position of the open document in its state's colour: a wave
+        while it is still to decide, a line once decided."""
+        marks = [Mark(p.start, p.end, states.look(p.state).color, p.state in cu.TO_DECIDE)
+                 for p in self.model.rows]  # fmt: skip
+        self.highlighter.set_marks(self.doc_id if self.curation else None, marks)
+
+    def tooltip_at(self, cp: int) -> str:
+        """The states of the positions at `cp`, in words, for the article's tooltip."""
+        if self.curation is None:
+            return ""
+        return "\n".join(
+            "Curation: " + states.tooltip(p.state, self.model.taken_name(p))
+            for p in self.model.rows if p.start <= cp < p.end
+        )  # fmt: skip
 
     def _count(self) -> None:
         rows = self.model.rows

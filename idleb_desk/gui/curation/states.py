@@ -60,4 +60,6 @@ def legend_html() -> str:
             f"border-bottom:2px solid {look(state).color}'>&nbsp;{html.escape(look(state).word)}"
             "&nbsp;</span>"
         )
-    return "&nbsp; ".join(chips)
+    return ("&nbsp; ".join(chips) + "<br><small>In the article each position is underlined "
+            "in its colour: a wave while it is still to decide, a straight line once "
+            "decided; its tooltip names the state.</small>")

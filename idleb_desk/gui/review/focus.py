@@ -9,6 +9,7 @@ Changes to rows are folded in by `ChangeView`; the keys live in the key groups.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Signal
 from PySide6.QtGui import QTextCharFormat
@@ -49,6 +50,8 @@ class Focus(QObject):
         self._marks: list[tuple[int, int, QTextCharFormat]] | None = None  # as last shown
         widgets.view.caret_moved.connect(self.on_caret_moved)
         widgets.view.tooltip_for = self.tooltip_for
+        # Lines other rooms add to the article's tooltip (the curation state of a position).
+        self.tooltip_extras: list[Callable[[int], str]] = []
         widgets.actors_view.selectionModel().currentRowChanged.connect(self._actor_row)
         widgets.claims_view.selectionModel().currentRowChanged.connect(self._claim_row)
 
@@ -322,4 +325,5 @@ class Focus(QObject):
             if s.comment:
                 line += f"\n    ✎ {quote(s.comment, 80)}"
             lines.append(line)
+        lines.extend(line for extra in self.tooltip_extras if (line := extra(cp)))
         return "\n".join(lines)

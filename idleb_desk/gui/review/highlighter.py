@@ -12,6 +12,7 @@ overline marks that the stretch lies inside another span too.
 from __future__ import annotations
 
 import heapq
+from dataclasses import dataclass
 
 from PySide6.QtGui import (
     QColor,
@@ -123,11 +124,43 @@ class FormatCache:
         return fmt
 
 
+@dataclass(frozen=True)
+class Mark:
+    """A stretch of one document underlined over whatever its spans look like: the
+    curation room marks each position with its state's colour this way."""
+
+    start: int
+    end: int
+    color: str
+    wavy: bool  # a wave (still to decide) or a straight line (decided): not colour alone
+
+
 class SpanHighlighter(QSyntaxHighlighter):
     def __init__(self, document: QTextDocument, formats: FormatCache) -> None:
         super().__init__(document)
         self.formats = formats
         self.state: DocState | None = None
+        self.marks_doc: int | None = None
+        self.block_marks: dict[int, list[Mark]] = {}
+
+    def set_marks(self, doc_id: int | None, marks: list[Mark]) -> None:
+        """Underline `marks` in document `doc_id` (none: no marks), repainting only the
+        blocks whose marks changed, so one decided position repaints its paragraph.
+        Marks of another document than the one shown are kept aside: a document opened
+        before its marks arrive is painted without them."""
+        shown = self.marks_doc is not None and self.marks_doc == self._doc_id()
+        old = self.block_marks if shown else {}
+        state = self.state
+        new: dict[int, list[Mark]] = {}
+        if state is not None and doc_id is not None and doc_id == self._doc_id():
+            for m in marks:
+                for b in state.umap.blocks_between(m.start, m.end):
+                    new.setdefault(b, []).append(m)
+        self.marks_doc, self.block_marks = doc_id, new
+        self.repaint_blocks({b for b in old.keys() | new.keys() if old.get(b) != new.get(b)})
+
+    def _doc_id(self) -> int | None:
+        return self.state.doc.id if self.state is not None else None
 
     def set_state(self, state: DocState | None) -> None:
         """Use before `setPlainText`: Qt then paints every block once, with this state."""
@@ -152,6 +185,31 @@ class SpanHighlighter(QSyntaxHighlighter):
             a, b = umap.local_qt(number, r.start), umap.local_qt(number, r.end)
             if b > a:
                 self.setFormat(a, b - a, self.formats.region)
+        self._paint_spans(state, number)
+        if self.block_marks and self.marks_doc == state.doc.id:
+            for m in self.block_marks.get(number, ()):
+                self._paint_mark(umap.local_qt(number, m.start), umap.local_qt(number, m.end), m)
+
+    def _paint_mark(self, a: int, b: int, mark: Mark) -> None:
+        """Underline [a, b) in the mark's colour, keeping each piece's fill and font: the
+        pieces are the runs of one format the spans left there."""
+        style = (QTextCharFormat.UnderlineStyle.WaveUnderline if mark.wavy
+                 else QTextCharFormat.UnderlineStyle.SingleUnderline)  # fmt: skip
+        color = QColor(mark.color)
+        i = a
+        while i < b:
+            base = self.format(i)
+            j = i + 1
+            while j < b and self.format(j) == base:
+                j += 1
+            fmt = QTextCharFormat(base)
+            fmt.setUnderlineStyle(style)
+            fmt.setUnderlineColor(color)
+            self.setFormat(i, j - i, fmt)
+            i = j
+
+    def _paint_spans(self, state: DocState, number: int) -> None:
+        umap = state.umap
         ids = state.block_spans.get(number)
         if not ids:
             return
