@@ -55,6 +55,10 @@ TAKE_KEYS = 9  # Alt+1 .. Alt+9
 MANY = 50  # above this many rows changed, every position is re-read
 
 
+def _mark(p: PositionState) -> Mark:
+    return Mark(p.start, p.end, states.look(p.state).color, p.state in cu.TO_DECIDE)
+
+
 class CurationRoom(QDockWidget):
     def __init__(self, ctx: RoomContext, view: ArticleView, doc_model: DocumentListModel
                  ) -> None:  # fmt: skip
@@ -175,9 +179,11 @@ class CurationRoom(QDockWidget):
             self._deciding = False
         if not ok or pos is None:
             return
+        row = self.model.row_of(pos.id)
+        shown = self.model.rows[row] if row is not None else None
         self.model.put(pos)
         self._count()
-        self._paint()
+        self.highlighter.replace_mark(self.doc_id, _mark(shown) if shown else None, _mark(pos))
         self.current = pos
         text = self.model.text[pos.start : pos.end]
         nxt = self.step(1) if pos.state not in cu.TO_DECIDE else None
@@ -301,8 +307,7 @@ class CurationRoom(QDockWidget):
     def _paint(self) -> None:
         """Underline every position of the open document in its state's colour: a wave
         while it is still to decide, a line once decided."""
-        marks = [Mark(p.start, p.end, states.look(p.state).color, p.state in cu.TO_DECIDE)
-                 for p in self.model.rows]  # fmt: skip
+        marks = [_mark(p) for p in self.model.rows]
         self.highlighter.set_marks(self.doc_id if self.curation else None, marks)
 
     def tooltip_at(self, cp: int) -> str:

@@ -135,6 +135,10 @@ class Mark:
     wavy: bool  # a wave (still to decide) or a straight line (decided): not colour alone
 
 
+def _mark_order(m: Mark) -> tuple[int, int]:
+    return m.start, -m.end
+
+
 class SpanHighlighter(QSyntaxHighlighter):
     def __init__(self, document: QTextDocument, formats: FormatCache) -> None:
         super().__init__(document)
@@ -142,6 +146,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         self.state: DocState | None = None
         self.marks_doc: int | None = None
         self.block_marks: dict[int, list[Mark]] = {}
+        self._runs: list[tuple[int, int, QTextCharFormat]] | None = None  # see _set
 
     def set_marks(self, doc_id: int | None, marks: list[Mark]) -> None:
         """Underline `marks` in document `doc_id` (none: no marks), repainting only the
@@ -153,11 +158,36 @@ class SpanHighlighter(QSyntaxHighlighter):
         state = self.state
         new: dict[int, list[Mark]] = {}
         if state is not None and doc_id is not None and doc_id == self._doc_id():
-            for m in marks:
+            # Outer stretches first, so an inner one's line is drawn over theirs.
+            for m in sorted(marks, key=_mark_order):
                 for b in state.umap.blocks_between(m.start, m.end):
                     new.setdefault(b, []).append(m)
         self.marks_doc, self.block_marks = doc_id, new
         self.repaint_blocks({b for b in old.keys() | new.keys() if old.get(b) != new.get(b)})
+
+    def replace_mark(self, doc_id: int | None, old: Mark | None, new: Mark | None) -> None:
+        """One mark changed (a position decided): its paragraphs alone are repainted,
+        with no walk over the document's other marks."""
+        state = self.state
+        if state is None or doc_id is None or doc_id != self.marks_doc or \
+                doc_id != self._doc_id() or old == new:  # fmt: skip
+            return
+        touched: set[int] = set()
+        for m, add in ((old, False), (new, True)):
+            if m is None:
+                continue
+            for b in state.umap.blocks_between(m.start, m.end):
+                here = self.block_marks.setdefault(b, [])
+                if add:
+                    here.append(m)
+                    here.sort(key=_mark_order)
+                elif m in here:
+                    here.remove(m)
+                touched.add(b)
+        for b in touched:
+            if not self.block_marks.get(b):
+                self.block_marks.pop(b, None)
+        self.repaint_blocks(touched)
 
     def _doc_id(self) -> int | None:
         return self.state.doc.id if self.state is not None else None
@@ -181,32 +211,52 @@ class SpanHighlighter(QSyntaxHighlighter):
         if number >= state.umap.block_count:
             return
         umap = state.umap
+        marks = self.block_marks.get(number) if self.marks_doc == state.doc.id else None
+        self._runs = [] if marks else None
         for r in state.block_regions.get(number, ()):
             a, b = umap.local_qt(number, r.start), umap.local_qt(number, r.end)
             if b > a:
-                self.setFormat(a, b - a, self.formats.region)
+                self._set(a, b - a, self.formats.region)
         self._paint_spans(state, number)
-        if self.block_marks and self.marks_doc == state.doc.id:
-            for m in self.block_marks.get(number, ()):
-                self._paint_mark(umap.local_qt(number, m.start), umap.local_qt(number, m.end), m)
+        for m in marks or ():
+            self._paint_mark(umap.local_qt(number, m.start), umap.local_qt(number, m.end), m)
+        self._runs = None
+
+    def _set(self, start: int, length: int, fmt: QTextCharFormat) -> None:
+        """setFormat, remembering the run while marks are to be drawn over this block."""
+        self.setFormat(start, length, fmt)
+        if self._runs is not None:
+            self._runs.append((start, start + length, fmt))
 
     def _paint_mark(self, a: int, b: int, mark: Mark) -> None:
-        """Underline [a, b) in the mark's colour, keeping each piece's fill and font: the
-        pieces are the runs of one format the spans left there."""
+        """Underline [a, b) in the mark's colour over the runs the spans painted there,
+        keeping each run's fill and font (from the runs recorded, not by asking Qt for
+        the format of every character)."""
         style = (QTextCharFormat.UnderlineStyle.WaveUnderline if mark.wavy
                  else QTextCharFormat.UnderlineStyle.SingleUnderline)  # fmt: skip
         color = QColor(mark.color)
-        i = a
-        while i < b:
-            base = self.format(i)
-            j = i + 1
-            while j < b and self.format(j) == base:
-                j += 1
-            fmt = QTextCharFormat(base)
-            fmt.setUnderlineStyle(style)
-            fmt.setUnderlineColor(color)
-            self.setFormat(i, j - i, fmt)
-            i = j
+        # The runs overlap (a region, then spans, then other marks over them): each
+        # piece between their edges takes the format of the last run painted over it.
+        runs = [(k, lo, hi, fmt) for k, (lo, hi, fmt) in enumerate(self._runs or [])
+                if lo < b and a < hi]  # fmt: skip
+        edges = sorted({a, b, *(min(max(x, a), b) for _, lo, hi, _ in runs for x in (lo, hi))})
+        blank = QTextCharFormat()
+        pieces: list[tuple[int, int, QTextCharFormat]] = []
+        last = -2
+        for lo, hi in zip(edges, edges[1:], strict=False):
+            top = max((r for r in runs if r[1] <= lo and hi <= r[2]), default=None,
+                      key=lambda r: r[0])  # fmt: skip
+            k = top[0] if top is not None else -1
+            if k == last and pieces:
+                pieces[-1] = (pieces[-1][0], hi, pieces[-1][2])
+            else:
+                pieces.append((lo, hi, top[3] if top is not None else blank))
+            last = k
+        for lo, hi, fmt in pieces:
+            marked = QTextCharFormat(fmt)
+            marked.setUnderlineStyle(style)
+            marked.setUnderlineColor(color)
+            self._set(lo, hi - lo, marked)
 
     def _paint_spans(self, state: DocState, number: int) -> None:
         umap = state.umap
@@ -225,7 +275,7 @@ class SpanHighlighter(QSyntaxHighlighter):
             return
         if len(segs) == 1:
             a, b, s = segs[0]
-            self.setFormat(a, b - a, self.formats.span_format(s.label, s.status, False))
+            self._set(a, b - a, self.formats.span_format(s.label, s.status, False))
             return
         self._paint_overlaps(segs)
 
@@ -254,4 +304,4 @@ class SpanHighlighter(QSyntaxHighlighter):
                 continue
             inner = heap[0][3]
             fmt = self.formats.span_format(inner.label, inner.status, started - ended > 1)
-            self.setFormat(lo, hi - lo, fmt)
+            self._set(lo, hi - lo, fmt)
