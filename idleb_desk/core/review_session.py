@@ -147,6 +147,9 @@ class ReviewSession:
     def spans(self, document_id: int) -> list[Span]:
         return self.store.spans(document_id)
 
+    def spans_between(self, document_id: int, start: int, end: int) -> list[Span]:
+        return self.store.spans_between(document_id, start, end)
+
     def span(self, span_id: int) -> Span:
         return self.store.span(span_id)
 

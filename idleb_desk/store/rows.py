@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import fields
 from datetime import datetime, timezone
 from typing import Any
 
@@ -25,6 +26,12 @@ _SPAN_FIELDS = ("id", "document_id", "start", "end", "label", "layer", "status",
                 "actor_id", "reviewer", "reviewed_at")  # fmt: skip
 
 
+_SPAN_INIT = tuple(f.name for f in fields(Span))
+_SPAN_ORDER = (*_SPAN_FIELDS[:8], "text", *_SPAN_FIELDS[8:], "flag", "comment")
+if _SPAN_ORDER != _SPAN_INIT:
+    raise ImportError("model.Span's fields changed: update store/rows.py's span_rows")
+
+
 def span_rows(rows: list[sqlite3.Row], text: str = "") -> list[Span]:
     """Spans of many rows: column positions looked up once, not by name per row (a
     4,000-span article opens this way)."""
@@ -36,16 +43,22 @@ def span_rows(rows: list[sqlite3.Row], text: str = "") -> list[Span]:
     flag_at = keys.index("flag") if "flag" in keys else None
     comment_at = keys.index("comment") if "comment" in keys else None
     i_id, i_doc, i_start, i_end, i_label, i_layer, i_status, i_origin, i_actor, i_rev, i_at = at
+    # Each Span is made by filling its __dict__: a frozen dataclass's __init__ sets every
+    # field through object.__setattr__, twice the time, and a long article has thousands.
+    # The values are the fields in declaration order, as __init__ would take them.
+    new, names = object.__new__, _SPAN_INIT
     out = []
     for row in rows:
         t = tuple(row)
         start, end = t[i_start], t[i_end]
-        out.append(
-            Span(t[i_id], t[i_doc], start, end, t[i_label], t[i_layer], t[i_status],
-                 t[i_origin], text[start:end] if text else "", t[i_actor], t[i_rev], t[i_at],
-                 None if flag_at is None else t[flag_at],
-                 (None if comment_at is None else t[comment_at]) or "")
-        )  # fmt: skip
+        span = new(Span)
+        span.__dict__.update(zip(names, (
+            t[i_id], t[i_doc], start, end, t[i_label], t[i_layer], t[i_status], t[i_origin],
+            text[start:end] if text else "", t[i_actor], t[i_rev], t[i_at],
+            None if flag_at is None else t[flag_at],
+            (None if comment_at is None else t[comment_at]) or "",
+        ), strict=True))  # fmt: skip
+        out.append(span)
     return out
 
 

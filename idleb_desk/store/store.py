@@ -277,6 +277,15 @@ class Store:
         ).fetchall()
         return span_rows(rows, text)
 
+    def spans_between(self, doc_id: int, start: int, end: int) -> list[Span]:
+        """The spans of a document that overlap [start, end): what one screen shows."""
+        rows = self.execute(
+            'SELECT * FROM spans WHERE document_id = ? AND start < ? AND "end" > ? '
+            'ORDER BY start, "end" DESC, id',
+            (doc_id, end, start),
+        ).fetchall()
+        return span_rows(rows, self.document_text(doc_id))
+
     def span(self, span_id: int) -> Span:
         row = self.execute("SELECT * FROM spans WHERE id = ?", (span_id,)).fetchone()
         if row is None:

@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFont, QHelpEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
-from idleb_desk.gui.review.offsets import Utf16Map, display_text
+from idleb_desk.gui.review.offsets import Utf16Map
 
 MIN_POINT_SIZE = 8
 MAX_POINT_SIZE = 40
@@ -54,9 +54,24 @@ class ArticleView(QPlainTextEdit):
         self.umap = umap
         self._programmatic = True
         try:
-            self.setPlainText(display_text(text))
+            self.setPlainText(umap.display)  # the map holds what it was made from
         finally:
             self._programmatic = False
+
+    def visible_blocks(self) -> range:
+        """The block numbers on screen now (laying out just those, if not yet laid out)."""
+        block = self.firstVisibleBlock()
+        if not block.isValid():
+            return range(0)
+        first = block.blockNumber()
+        top = self.blockBoundingGeometry(block).translated(self.contentOffset()).top()
+        height = self.viewport().height()
+        last = first
+        while block.isValid() and top <= height:
+            last = block.blockNumber()
+            top += self.blockBoundingRect(block).height()
+            block = block.next()
+        return range(first, last + 1)
 
     # ---- caret and selection in code points ----------------------------------------------
 

@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 class Focus(QObject):
     # The scope or filter changed: the status bar and the filter bar show them.
     scope_changed = Signal(str, object)
+    first_painted = Signal()  # a document's first screen is drawn, with its highlights
 
     def __init__(self, widgets: ReviewWidgets) -> None:
         super().__init__()
@@ -50,6 +51,8 @@ class Focus(QObject):
         self._marks: list[tuple[int, int, QTextCharFormat]] | None = None  # as last shown
         widgets.view.caret_moved.connect(self.on_caret_moved)
         widgets.view.tooltip_for = self.tooltip_for
+        widgets.highlighter.visible = widgets.view.visible_blocks
+        widgets.view.verticalScrollBar().valueChanged.connect(self._scrolled)
         # Lines other rooms add to the article's tooltip (the curation state of a position).
         self.tooltip_extras: list[Callable[[int], str]] = []
         widgets.actors_view.selectionModel().currentRowChanged.connect(self._actor_row)
@@ -66,25 +69,47 @@ class Focus(QObject):
         self.w.claim_editor.set_kinds(session.claim_kinds() if session else CLAIM_KINDS)
         self.open_document(None)
 
-    def open_document(self, doc_id: int | None, keep: Item | None = None) -> None:
-        """Show a document; `keep` re-focuses an item (used after a re-read)."""
+    def open_document(self, doc_id: int | None, keep: Item | None = None,
+                      screen_first: bool = True) -> None:  # fmt: skip
+        """Show a document; `keep` re-focuses an item (used after a re-read, which
+        restores the scroll and so paints no first screen at the top).
+
+        The screen is painted first, from the spans over it alone (one small query),
+        before the whole document's spans are read; the blocks off screen are painted
+        afterwards in slices (`SpanHighlighter.pending`), so a long article shows at
+        once and a key never waits for its last page."""
         self.role_claim = None
         self.item = None
         self.key = None
+        light = self.w.highlighter
+        self._marks = []
+        self.w.view.set_marks([])  # the old text's focus marks must not show on the new
         if doc_id is None or self.session is None:
             self.state = None
+            light.set_state(None)
+            self.w.view.set_text("", Utf16Map(""))
         else:
             s = self.session
-            self.state = DocState(s.document(doc_id), s.spans(doc_id), s.claims(doc_id),
-                                  s.regions(doc_id), self.show_rejected)  # fmt: skip
-        self.w.highlighter.set_state(self.state)
-        self.w.view.set_text(
-            *((self.state.text, self.state.umap) if self.state else ("", Utf16Map("")))
-        )
+            doc = s.document(doc_id)
+            umap = Utf16Map(doc.text)
+            light.set_state(None)  # nothing painted while Qt takes the text in
+            self.w.view.set_text(doc.text, umap)
+            claims, regions = s.claims(doc_id), s.regions(doc_id)
+            screen = self.w.view.visible_blocks() if screen_first else range(0)
+            if screen:
+                lo, hi = umap.block(screen[0]).cp_start, umap.block(screen[-1]).cp_end + 1
+                first = DocState(doc, s.spans_between(doc_id, lo, hi), claims, regions,
+                                 self.show_rejected, umap)  # fmt: skip
+                light.set_state(first, lazy=True)
+                light.repaint_blocks(set(screen))
+                self.w.view.viewport().repaint()  # the first paint: before the rest is read
+                self.first_painted.emit()
+            self.state = DocState(doc, s.spans(doc_id), claims, regions, self.show_rejected,
+                                  umap)  # fmt: skip
+            light.set_state(self.state, lazy=True, painted=screen)
         self.w.actors.set_state(self.state)
         self.w.claims.set_state(self.state)
         self.shown_claim = None
-        self._marks = None  # a new text has no marks
         if self.state is None:
             self.render()
             return
@@ -92,6 +117,7 @@ class Focus(QObject):
             self.state.set_scope(self.scope, self.nav_filter)
         target = keep if self.state.exists(keep) else self.state.step(None, +1, False)
         self.focus_item(target)
+        light.paint_visible()  # where the focus took the view, before the slices get there
 
     def reload(self) -> None:
         """Re-read the open document, keeping the focus, the caret and the scroll."""
@@ -99,10 +125,13 @@ class Focus(QObject):
             return
         keep, caret = self.item, self.w.view.caret_cp()
         scroll = self.w.view.verticalScrollBar().value()
-        self.open_document(self.state.doc.id, keep)
+        self.open_document(self.state.doc.id, keep, screen_first=False)
         if keep is None or not self.state.exists(keep):
             self.w.view.move_caret(caret)
         self.w.view.verticalScrollBar().setValue(scroll)
+
+    def _scrolled(self, _value: int) -> None:
+        self.w.highlighter.paint_visible()  # before the slices come to it
 
     # ---- what is focused -------------------------------------------------------------------
 
@@ -287,7 +316,7 @@ class Focus(QObject):
         self.show_rejected = not self.show_rejected
         if self.state is not None:
             self.state.set_show_rejected(self.show_rejected)
-            self.w.highlighter.rehighlight()
+            self.w.highlighter.rehighlight_lazily()
         return self.show_rejected
 
     # ---- where the analyst left off ------------------------------------------------------

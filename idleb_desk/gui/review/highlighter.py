@@ -12,8 +12,11 @@ overline marks that the stretch lies inside another span too.
 from __future__ import annotations
 
 import heapq
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -139,11 +142,31 @@ def _mark_order(m: Mark) -> tuple[int, int]:
     return m.start, -m.end
 
 
+# How long one slice of painting the blocks off screen may hold the event loop: keys and
+# paints wait at most this long while a long article is highlighted behind the screen.
+BACKFILL_SLICE_S = 0.004
+
+
 class SpanHighlighter(QSyntaxHighlighter):
+    """Paints spans a block at a time. A document is painted lazily: the blocks on
+    screen at once, the rest in short slices from the event loop (`pending`), the
+    blocks that come on screen first; `all_painted` says when none is left."""
+
+    all_painted = Signal()
+
     def __init__(self, document: QTextDocument, formats: FormatCache) -> None:
         super().__init__(document)
         self.formats = formats
         self.state: DocState | None = None
+        # Blocks not yet painted with the current state, and what is on screen (the
+        # view sets it): both kept here so a key's repaint takes a block off the list.
+        self.pending: set[int] = set()
+        self._queue: list[int] = []
+        self.visible: Callable[[], range] = lambda: range(0)
+        self._backfill = QTimer(self)
+        self._backfill.setSingleShot(True)
+        self._backfill.setInterval(0)
+        self._backfill.timeout.connect(self._paint_slice)
         self.marks_doc: int | None = None
         self.block_marks: dict[int, list[Mark]] = {}
         self._runs: list[tuple[int, int, QTextCharFormat]] | None = None  # see _set
@@ -192,11 +215,51 @@ class SpanHighlighter(QSyntaxHighlighter):
     def _doc_id(self) -> int | None:
         return self.state.doc.id if self.state is not None else None
 
-    def set_state(self, state: DocState | None) -> None:
-        """Use before `setPlainText`: Qt then paints every block once, with this state."""
+    def set_state(self, state: DocState | None, lazy: bool = False,
+                  painted: range | set[int] = range(0)) -> None:  # fmt: skip
+        """Use before `setPlainText` to have Qt paint every block with this state then.
+        `lazy`: the text is shown already; paint the blocks not in `painted` later,
+        those on screen first (`paint_visible`), the rest in slices."""
         self.state = state
+        self.pending = set()
+        self._queue = []
+        if state is not None and lazy:
+            self.pending = set(range(state.umap.block_count)).difference(painted)
+            self._queue = sorted(self.pending, reverse=True)  # popped from the end
+        if self.pending:
+            self._backfill.start()
+        else:
+            self._backfill.stop()
+
+    def rehighlight_lazily(self) -> None:
+        """Every block again (what shows changed for all of them): the screen now,
+        the rest in slices."""
+        self.set_state(self.state, lazy=True)
+        self.paint_visible()
+
+    def paint_visible(self) -> None:
+        if self.pending:
+            self.repaint_blocks({b for b in self.visible() if b in self.pending})
+
+    def _paint_slice(self) -> None:
+        self.paint_visible()  # scrolled meanwhile: what is on screen comes first
+        doc = self.document()
+        deadline = time.perf_counter() + BACKFILL_SLICE_S
+        while self._queue and time.perf_counter() < deadline:
+            n = self._queue.pop()
+            if n in self.pending:
+                self.pending.discard(n)
+                block = doc.findBlockByNumber(n)
+                if block.isValid():
+                    self.rehighlightBlock(block)
+        if self._queue:
+            self._backfill.start()
+        else:
+            self.pending.clear()
+            self.all_painted.emit()
 
     def repaint_blocks(self, blocks: set[int]) -> None:
+        self.pending.difference_update(blocks)
         doc = self.document()
         for n in sorted(blocks):
             block = doc.findBlockByNumber(n)
@@ -208,7 +271,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         if state is None:
             return
         number = self.currentBlock().blockNumber()
-        if number >= state.umap.block_count:
+        if number >= state.umap.block_count or number in self.pending:
             return
         umap = state.umap
         marks = self.block_marks.get(number) if self.marks_doc == state.doc.id else None

@@ -44,10 +44,11 @@ class DocState:
         claims: list[Claim],
         regions: list[Region] | None = None,
         show_rejected: bool = False,
+        umap: Utf16Map | None = None,
     ) -> None:
         self.doc = doc
         self.text = doc.text
-        self.umap = Utf16Map(doc.text)
+        self.umap = umap if umap is not None else Utf16Map(doc.text)
         self.regions = list(regions or [])
         self.show_rejected = show_rejected
         self.spans: dict[int, Span] = {}
