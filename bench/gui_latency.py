@@ -5,8 +5,14 @@ carrying 4,000 suggested spans and a 500-word article, opens the real window, an
 the real accept key (A: commit, repaint, focus the next item), timing each press through
 to a forced repaint. The last line is machine-readable key=value pairs.
 
-    .venv/bin/python bench/gui_latency.py [--presses 300] [--network] [--actors-panel]
-        [--curation]
+    .venv/bin/python bench/gui_latency.py [--presses 300] [--opens 7] [--curation]
+
+Each measurement runs the real window in a fresh process (so its peak RSS is its own),
+once with the panels closed and once with the Actors panel and the Network view open.
+`first_paint_ms` is from choosing the long article to its first screen drawn with its
+highlights; `open_ms` to every block highlighted and every panel filled. The workload
+is the one of rounds 1 and 2 (the same article, spans and keys), so figures compare
+across versions.
 
 --curation also splits the project among three analysts (`team split`, every document in
 the sample), has each decide every suggestion of the long article differently, curates
@@ -21,7 +27,9 @@ import contextlib
 import os
 import random
 import resource
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -233,56 +241,59 @@ def p99(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--presses", type=int, default=300)
-    parser.add_argument(
-        "--network", action="store_true", help="with the Network view open (all claims)"
-    )
-    parser.add_argument(
-        "--memory",
-        action="store_true",
-        help="keep project memory on (docs/learning.md); off by default, see below",
-    )
-    parser.add_argument(
-        "--actors-panel", action="store_true", help="with the Actors panel open (F9)"
-    )
-    parser.add_argument(
-        "--curation",
-        action="store_true",
-        help="also time the curation keys on a gold project of three analysts (see above)",
-    )
-    args = parser.parse_args(argv)
+def open_times(app: QApplication, window: MainWindow, doc: int, other: int, runs: int
+               ) -> tuple[list[float], list[float]]:  # fmt: skip
+    """Open `doc` `runs` times (from `other`): ms to its first paint (the screen drawn
+    with its highlights) and to everything (every block highlighted, every panel filled)."""
+    first: list[float] = []
+    full: list[float] = []
+    painted: list[float] = []
+    done: list[float] = []
+    window.focus.first_painted.connect(lambda: painted.append(time.perf_counter()))
+    window.focus.w.highlighter.all_painted.connect(lambda: done.append(time.perf_counter()))
+    for _ in range(runs):
+        window.open_document(other)
+        paint(app, window)
+        wait_until(app, lambda: not window.focus.w.highlighter.pending)
+        painted.clear()
+        done.clear()
+        t0 = time.perf_counter()
+        window.open_document(doc)
+        wait_until(app, lambda: bool(done) or not window.focus.w.highlighter.pending)
+        paint(app, window)
+        end = time.perf_counter()
+        first.append(((painted[0] if painted else end) - t0) * 1000)
+        full.append((end - t0) * 1000)
+    return first, full
+
+
+def wait_until(app: QApplication, done, timeout: float = 30.0) -> None:
+    end = time.perf_counter() + timeout
+    while not done():
+        if time.perf_counter() > end:
+            sys.exit("timed out")
+        app.processEvents()
+
+
+def child(args: argparse.Namespace) -> int:
+    """One window in a fresh process (so peak RSS is the window's alone): open times,
+    key latencies, review-at-scale keys; prints one key=value line."""
     app = make_app([sys.argv[0]])
+    db = Path(args.child)
+    large, small = (int(x) for x in args.docs.split(","))
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "bench.sqlite3"
-        large, small = build_project(db)
-        # The synthetic article draws its words from a 25-word list and puts spans of any
-        # label on "the" or "said": with memory on, the first accept of each of the 100
-        # word+label pairs spreads it to ~1,600 places. That measures memory on a text no
-        # analyst reads, not the review keys; --memory measures it anyway.
-        with Store.open(db) as store:
-            store.set_setting(MEMORY_SETTING, bool(args.memory))
         window = MainWindow(make_settings(Path(tmp) / "settings.ini"))
         window.resize(1500, 920)
         window.show()
         window.activateWindow()
         assert window.open_project(db)
-        if args.network:
+        if args.panels:
             window.run_action("network_view")
             window.run_action("network_status")  # all claims: the suggested ones are drawn too
-        if args.actors_panel:
             window.run_action("actors_panel")
         paint(app, window)
-
-        window.open_document(small)
-        paint(app, window)
-        t0 = time.perf_counter()
-        window.open_document(large)
-        paint(app, window)
-        open_ms = (time.perf_counter() - t0) * 1000
+        first, full = open_times(app, window, large, small, args.opens)
         spans = len(window.focus.state.spans) if window.focus.state else 0
-
         large_keys = press_latencies(app, window, args.presses)
         large_cpu = list(CPU_MS)
         # Review at scale on the same article: J with the scope on actors (G), U (next
@@ -298,50 +309,102 @@ def main(argv: list[str] | None = None) -> int:
         paint(app, window)
         small_keys = press_latencies(app, window, min(args.presses, 90))
         window.close()
+    med_large, med_small = statistics.median(large_keys), statistics.median(small_keys)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(
+        f"spans={spans} first_paint_ms={statistics.median(first):.1f} "
+        f"open_ms={statistics.median(full):.1f} key_median_ms={med_large:.2f} "
+        f"key_p99_ms={p99(large_keys):.2f} size_ratio={med_large / med_small:.2f} "
+        f"peak_rss_mb={rss:.0f} scope_j_median_ms={statistics.median(scope_keys):.2f} "
+        f"u_median_ms={statistics.median(unreviewed_keys):.2f} every_max_ms={max(every):.1f} "
+        f"key_cpu_median_ms={statistics.median(large_cpu):.2f} "
+        f"small_median_ms={med_small:.2f} small_p99_ms={p99(small_keys):.2f}"
+    )
+    return 0
+
+
+def run_child(db: Path, docs: tuple[int, int], args: argparse.Namespace, panels: bool
+              ) -> dict[str, str]:  # fmt: skip
+    cmd = [sys.executable, __file__, "--child", str(db), "--docs", f"{docs[0]},{docs[1]}",
+           "--presses", str(args.presses), "--opens", str(args.opens)]  # fmt: skip
+    if panels:
+        cmd.append("--panels")
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    return dict(kv.split("=", 1) for kv in out.strip().splitlines()[-1].split())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--presses", type=int, default=300)
+    parser.add_argument("--opens", type=int, default=7, help="opens of the long article")
+    parser.add_argument(
+        "--memory",
+        action="store_true",
+        help="keep project memory on (docs/learning.md); off by default, see below",
+    )
+    parser.add_argument(
+        "--curation",
+        action="store_true",
+        help="also time the curation keys on a gold project of three analysts (see above)",
+    )
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--docs", help=argparse.SUPPRESS)
+    parser.add_argument("--panels", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        return child(args)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.sqlite3"
+        large, small = build_project(db)
+        # The synthetic article draws its words from a 25-word list and puts spans of any
+        # label on "the" or "said": with memory on, the first accept of each of the 100
+        # word+label pairs spreads it to ~1,600 places. That measures memory on a text no
+        # analyst reads, not the review keys; --memory measures it anyway.
+        with Store.open(db) as store:
+            store.set_setting(MEMORY_SETTING, bool(args.memory))
+        fresh = Path(tmp) / "fresh.sqlite3"
+        results = {}
+        for panels in (False, True):
+            # Every run on a fresh copy: the keys before decided what the next run finds.
+            shutil.copyfile(db, fresh)
+            results[panels] = run_child(fresh, (large, small), args, panels)
         if args.curation:
+            app = make_app([sys.argv[0]])
             t0 = time.perf_counter()
             gold = build_gold(db, Path(tmp))
             build_s = time.perf_counter() - t0
             steps, takes, n_positions = curation_latencies(
                 app, gold, Path(tmp) / "settings.ini", min(args.presses, 150)
             )
-
-    med_large = statistics.median(large_keys)
-    med_small = statistics.median(small_keys)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    print(
-        f"large article: 20000 words, {spans} spans; {len(large_keys)} presses; "
-        f"project memory {'on' if args.memory else 'off'}"
-    )
-    print(
-        f"large key ms: median {med_large:.2f}  p99 {p99(large_keys):.2f}  "
-        f"max {max(large_keys):.2f}"
-    )
-    print(f"small key ms: median {med_small:.2f}  p99 {p99(small_keys):.2f}")
-    print(
-        f"scale keys ms: J in actor scope median {statistics.median(scope_keys):.2f} "
-        f"p99 {p99(scope_keys):.2f}; U median {statistics.median(unreviewed_keys):.2f} "
-        f"p99 {p99(unreviewed_keys):.2f}; Shift+A max {max(every):.1f}"
-    )
+    closed, opened = results[False], results[True]
+    print(f"large article: 20000 words, {closed['spans']} spans; {args.presses} presses; "
+          f"project memory {'on' if args.memory else 'off'}; each a fresh process")  # fmt: skip
+    for name, r in (("panels closed", closed), ("Actors panel and Network view open", opened)):
+        print(f"{name}: first paint {r['first_paint_ms']} ms, everything {r['open_ms']} ms; "
+              f"key median {r['key_median_ms']} p99 {r['key_p99_ms']} ms; 500-word article "
+              f"median {r['small_median_ms']} p99 {r['small_p99_ms']}; peak RSS "
+              f"{r['peak_rss_mb']} MB")  # fmt: skip
+    print(f"scale keys ms (panels closed): J in actor scope median {closed['scope_j_median_ms']}"
+          f"; U median {closed['u_median_ms']}; Shift+A max {closed['every_max_ms']}")  # fmt: skip
     load1 = os.getloadavg()[0]
     print(f"load average (1 min) at the end: {load1:.2f} on {os.cpu_count()} CPUs")
-    print(
-        f"open_ms={open_ms:.1f} key_median_ms={med_large:.2f} key_p99_ms={p99(large_keys):.2f} "
-        f"size_ratio={med_large / med_small:.2f} peak_rss_mb={rss:.0f} "
-        f"scope_j_median_ms={statistics.median(scope_keys):.2f} "
-        f"u_median_ms={statistics.median(unreviewed_keys):.2f} every_max_ms={max(every):.1f} "
-        f"key_cpu_median_ms={statistics.median(large_cpu):.2f} load1={load1:.2f} "
-        f"network_open={int(args.network)}"
-    )
+    keys = ("first_paint_ms", "open_ms", "key_median_ms", "key_p99_ms", "size_ratio",
+            "peak_rss_mb")  # fmt: skip
+    line = " ".join(f"{k}={closed[k]}" for k in keys)
+    line += " " + " ".join(f"panels_{k}={opened[k]}" for k in keys)
+    line += (f" scope_j_median_ms={closed['scope_j_median_ms']} u_median_ms="
+             f"{closed['u_median_ms']} every_max_ms={closed['every_max_ms']} "
+             f"key_cpu_median_ms={closed['key_cpu_median_ms']} load1={load1:.2f}")  # fmt: skip
     if args.curation:
         print(f"curation: three analysts' files built and curated in {build_s:.0f} s; "
               f"{n_positions} positions on the long article")  # fmt: skip
-        print(
-            f"curation_step_median_ms={statistics.median(steps):.2f} "
+        line += (
+            f" curation_step_median_ms={statistics.median(steps):.2f} "
             f"curation_step_p99_ms={p99(steps):.2f} "
             f"curation_take_median_ms={statistics.median(takes):.2f} "
-            f"curation_take_p99_ms={p99(takes):.2f} review_key_median_ms={med_large:.2f}"
+            f"curation_take_p99_ms={p99(takes):.2f}"
         )
+    print(line)
     return 0
 
 

@@ -23,12 +23,14 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from idleb_desk.model import CLAIM_KINDS, REVIEWED_STATUSES
 from idleb_desk.store.network_queries import ClaimLinkRow, MentionRow, claim_links
 from idleb_desk.store.store import Store
+
+if TYPE_CHECKING:
+    import numpy as np
 
 PUBLIC = "public"
 UNATTRIBUTED = "unattributed"
@@ -195,6 +197,8 @@ def load_network(store: Store, document_id: int | None, reviewed_only: bool = Tr
 
 def layout(net: Network, size: float = 1000.0) -> dict[str, tuple[float, float]]:
     """Positions in a `size` x `size` square centred on 0, the same every time."""
+    import numpy as np  # here: the window starts without numpy (~20 MB) until a graph is drawn
+
     n = len(net.nodes)
     if n == 0:
         return {}
@@ -214,6 +218,7 @@ def layout(net: Network, size: float = 1000.0) -> dict[str, tuple[float, float]]
 
 def _spread(pos: np.ndarray, links: np.ndarray, size: float) -> np.ndarray:
     """Fruchterman–Reingold with a linearly cooling step, then scaled back to `size`."""
+    import numpy as np
     n = len(pos)
     k = size / math.sqrt(n)  # the ideal distance between two nodes
     step = size / 10
