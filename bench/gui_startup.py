@@ -3,7 +3,10 @@ longest stall of the GUI thread while spaCy loads and extracts in the background
 
 The stall is the largest gap between ticks of a 10 ms timer. The baseline is the same
 timer in the same window, idle, for as long as the model took: what the machine's own
-noise costs. Runs headless (QT_QPA_PLATFORM=offscreen); the last line is key=value pairs.
+noise costs. `process_to_window_ms` starts the app as a user does (`python -m idleb_desk
+PROJECT`) and times it to the window showing the project's last document, against a bare
+Qt window showing the same text. Runs headless (QT_QPA_PLATFORM=offscreen); the last line
+is key=value pairs.
 
     .venv/bin/python bench/gui_startup.py
 """
@@ -11,6 +14,8 @@ noise costs. Runs headless (QT_QPA_PLATFORM=offscreen); the last line is key=val
 from __future__ import annotations
 
 import os
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -45,8 +50,51 @@ def max_gap(app: QApplication, until, timeout: float) -> float:
     return max(gaps) if gaps else 0.0
 
 
+BARE_QT = """
+import sys, time
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
+app = QApplication(sys.argv)
+w = QPlainTextEdit()
+w.setPlainText(open(sys.argv[1], encoding="utf-8").read())
+w.resize(1200, 800)
+w.show()
+app.processEvents()
+open(sys.argv[2], "w").write(f"{time.monotonic():.6f}")
+"""
+
+
+def process_to_window(tmp: Path, runs: int = 5) -> tuple[float, float]:
+    """Median ms from starting `python -m idleb_desk PROJECT` to its window showing the
+    project's last document (the app's own probe, see gui/window/app.py), on the seed
+    project; and, as the floor, a bare Qt window showing the same text."""
+    home = tmp / "probe-home"
+    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / "config"),
+           "XDG_DATA_HOME": str(home / "data"), "XDG_CACHE_HOME": str(home / "cache"),
+           "IDLEB_DESK_HOME": str(home / "idleb")}  # fmt: skip
+    project = tmp / "probe.sqlite3"
+    seed = Path(__file__).resolve().parents[1] / "idleb_desk" / "seeds" / "idleb-eu-ministers.txt"
+    subprocess.run([sys.executable, "-m", "idleb_desk", "import", str(project), str(seed)],
+                   env=env, check=True, capture_output=True)  # fmt: skip
+    out = tmp / "probe.time"
+    app_ms, bare_ms = [], []
+    for _ in range(runs):
+        for cmd, times in (
+            ([sys.executable, "-m", "idleb_desk", str(project)], app_ms),
+            ([sys.executable, "-c", BARE_QT, str(seed), str(out)], bare_ms),
+        ):
+            out.unlink(missing_ok=True)
+            t0 = time.monotonic()
+            subprocess.run(cmd, env={**env, "IDLEB_DESK_STARTUP_PROBE": str(out)}, check=True,
+                           capture_output=True, timeout=120)  # fmt: skip
+            times.append((float(out.read_text()) - t0) * 1000)
+    return statistics.median(app_ms), statistics.median(bare_ms)
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
+        app_ms, bare_ms = process_to_window(Path(tmp))
+        print(f"process to window showing the last document: {app_ms:.0f} ms "
+              f"(a bare Qt window with the same text: {bare_ms:.0f} ms)")  # fmt: skip
         os.environ["IDLEB_DESK_HOME"] = str(Path(tmp) / "home")
         app = make_app()
         t0 = time.perf_counter()
@@ -78,7 +126,8 @@ def main() -> None:
     )
     print(
         f"window_ms={window_ms:.0f} model_ready_ms={model_ms:.0f} "
-        f"max_stall_ms={stall * 1000:.0f} idle_stall_ms={baseline * 1000:.0f}"
+        f"max_stall_ms={stall * 1000:.0f} idle_stall_ms={baseline * 1000:.0f} "
+        f"process_to_window_ms={app_ms:.0f} bare_qt_window_ms={bare_ms:.0f}"
     )
 
 

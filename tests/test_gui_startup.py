@@ -59,3 +59,28 @@ def test_missing_model_means_annotate_by_hand(qtbot, home: Path, monkeypatch) ->
     assert "No spaCy pipeline" in w.statusBar().currentMessage()
     assert "en_core_web_sm" in w.project_actions.model_label.toolTip()
     w.close()
+
+
+def test_the_startup_probe_times_a_real_start(home: Path) -> None:
+    """bench/gui_startup.py's process_to_window_ms: the app started as a user starts it
+    shows the project's document, writes the time once its article is painted, quits."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from idleb_desk.gui.window.app import STARTUP_PROBE
+    from idleb_desk.store.store import Store
+
+    project = home / "p.sqlite3"
+    with Store.open(project) as store, store.transaction():
+        store.insert_document("a", "An article", "The envoy said the talks would go on.")
+    out = home / "probe.time"
+    t0 = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "idleb_desk", str(project)],
+        env={**os.environ, STARTUP_PROBE: str(out), "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert t0 < float(out.read_text()) < time.monotonic()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -103,6 +105,30 @@ def open_window(
     return window
 
 
+# bench/gui_startup.py sets this to a file: once the window has shown its document, the
+# process writes its monotonic clock there (the system's, shared with the bench) and quits.
+STARTUP_PROBE = "IDLEB_DESK_STARTUP_PROBE"
+
+
+class _StartupProbe(QObject):
+    """At the article's first paint: write the time, then quit."""
+
+    def __init__(self, app: QApplication, path: Path, parent: MainWindow) -> None:
+        super().__init__(parent)
+        self.app, self.path, self.done = app, path, False
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Paint and not self.done:
+            self.done = True
+            # After this paint is drawn: the next turn of the event loop.
+            QTimer.singleShot(0, self._write)
+        return False
+
+    def _write(self) -> None:
+        self.path.write_text(f"{time.monotonic():.6f}\n", encoding="utf-8")
+        self.app.quit()
+
+
 def run(
     db_path: Path | None,
     model: str | None = None,
@@ -112,6 +138,9 @@ def run(
     app = make_app()
     sys.excepthook = report_unexpected
     _window = open_window(db_path, model, show_doc, problems)  # alive until exec returns
+    probe = os.environ.get(STARTUP_PROBE)
+    if probe:
+        _window.view.viewport().installEventFilter(_StartupProbe(app, Path(probe), _window))
     code = app.exec()
     log.info("window closed (exit code %d)", code)
     return int(code)
