@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Signal
 from PySide6.QtGui import QTextCharFormat
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 from idleb_desk.changes import Changes
 from idleb_desk.core.bulk_ops import Position
@@ -222,7 +222,10 @@ class Focus(QObject):
             return
         flags = QItemSelectionModel.SelectionFlag
         sm.setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
-        view.scrollTo(index)
+        # A row out of view comes to the middle, not to the edge: walking down with J
+        # then scrolls (and repaints the whole table) once a half page, not every key.
+        if not view.viewport().rect().contains(view.visualRect(index)):
+            view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
 
     def _actor_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self.syncing or not current.isValid():
