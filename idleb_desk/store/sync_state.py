@@ -114,6 +114,16 @@ def actor_by_name(con: sqlite3.Connection, name: str, label: str) -> int | None:
     return None if row is None else int(row[0])
 
 
+def ensure_actor(con: sqlite3.Connection, name: str, label: str) -> int:
+    """The actor of that name and label, made if missing, as a review operation makes the
+    actor a linked mention names (outside the event's rows)."""
+    found = actor_by_name(con, name, label)
+    if found is not None:
+        return found
+    cur = con.execute("INSERT INTO actors (name, label) VALUES (?, ?)", (name, label))
+    return int(cur.lastrowid or 0)
+
+
 def document_shas(con: sqlite3.Connection) -> dict[int, str]:
     return {int(r[0]): r[1] for r in con.execute("SELECT id, sha256 FROM documents")}
 

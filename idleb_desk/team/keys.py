@@ -123,7 +123,14 @@ def _local_ref(con: sqlite3.Connection, tbl: str, key: Any) -> int | None:
         return None
     if tbl == "documents":
         return local_for(con, "documents", str(key), None)
-    return st.local_of(con, tbl, str(key))
+    local = st.local_of(con, tbl, str(key))
+    if local is None and tbl == "actors" and str(key).startswith("a:") and US in str(key):
+        # An actor the other client's review made beside its event's rows: found or made
+        # here by its name and label, as the review operation there did.
+        name, label = str(key)[2:].split(US, 1)
+        local = st.ensure_actor(con, name, label)
+        st.add_key(con, "actors", local, str(key))  # a row keyed otherwise keeps its key
+    return local
 
 
 def to_local(
