@@ -52,8 +52,11 @@ def unavailable(reason: str) -> None:
 class PgServer:
     """One postgres cluster in a temporary folder, run by an unprivileged user."""
 
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, durable: bool = False) -> None:
         self.bindir = bindir
+        # The tests run without fsync (a crash of the test machine loses nothing of
+        # value); the benchmark keeps it, as a team's server would.
+        self.durable = durable
         self.as_user: str | None = None
         if os.geteuid() == 0:
             try:
@@ -82,11 +85,13 @@ class PgServer:
 
     def init(self) -> None:
         self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", SUPERUSER,
-                  "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")  # fmt: skip
+                  "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8",
+                  *([] if self.durable else ["--no-sync"]))  # fmt: skip
         with (self.data / "postgresql.conf").open("a", encoding="utf-8") as conf:
             conf.write(
                 f"listen_addresses = ''\nunix_socket_directories = '{self.socket_dir}'\n"
-                f"port = {self.port}\nfsync = off\nmax_connections = 100\n"
+                f"port = {self.port}\nfsync = {'on' if self.durable else 'off'}\n"
+                "max_connections = 100\n"
             )
 
     def start(self) -> None:

@@ -89,6 +89,14 @@ def set_version(con: sqlite3.Connection, tbl: str, key: str, version: int) -> No
     con.execute("UPDATE sync_keys SET version = ? WHERE tbl = ? AND key = ?", (version, tbl, key))
 
 
+def all_keys(con: sqlite3.Connection) -> list[tuple[str, int, str, int]]:
+    """(table, local id, key, version) of every named row."""
+    return [
+        (r[0], int(r[1]), r[2], int(r[3]))
+        for r in con.execute("SELECT tbl, local_id, key, version FROM sync_keys")
+    ]
+
+
 def bulk_keys(con: sqlite3.Connection, rows: list[tuple[str, int, str]]) -> None:
     """Name many rows at once (joining); rows already named keep their key."""
     con.executemany(

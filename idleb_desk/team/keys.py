@@ -39,13 +39,35 @@ def baseline_keys(con: sqlite3.Connection, layer: str) -> None:
         key_for(con, "actors", actor_id, {"name": name, "label": label})
 
 
+class KeyCache:
+    """Every key the project knows, read once for a push (a thousand events name the same
+    few thousand rows many times over); keys made meanwhile are added to it."""
+
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self.keys: dict[tuple[str, int], str] = {}
+        self.versions: dict[tuple[str, str], int] = {}
+        for tbl, local_id, key, version in st.all_keys(con):
+            self.keys[(tbl, local_id)] = key
+            self.versions[(tbl, key)] = version
+
+
 def key_for(
-    con: sqlite3.Connection, tbl: str, local_id: int, hint: dict[str, Any] | None = None
+    con: sqlite3.Connection, tbl: str, local_id: int, hint: dict[str, Any] | None = None,
+    cache: KeyCache | None = None,
 ) -> str:
     """The row's server key, made and recorded on first use."""
-    key = st.key_of(con, tbl, local_id)
+    key = cache.keys.get((tbl, local_id)) if cache else st.key_of(con, tbl, local_id)
     if key is not None:
         return key
+    key = _make_key(con, tbl, local_id, hint)
+    if cache is not None:
+        cache.keys[(tbl, local_id)] = key
+    return key
+
+
+def _make_key(
+    con: sqlite3.Connection, tbl: str, local_id: int, hint: dict[str, Any] | None
+) -> str:
     if tbl == "documents":
         key = st.document_shas(con).get(local_id) or f"doc/{st.new_key()}"
     elif tbl == "actors":
@@ -59,20 +81,20 @@ def key_for(
     return key
 
 
-def _ref(con: sqlite3.Connection, tbl: str, local_id: Any) -> str | None:
-    return None if local_id is None else key_for(con, tbl, int(local_id))
-
-
 def to_global(
     con: sqlite3.Connection, tbl: str, local_id: int, row: dict[str, Any] | None,
-    hint: dict[str, Any] | None = None,
+    hint: dict[str, Any] | None = None, cache: KeyCache | None = None,
 ) -> tuple[str, str | None, dict[str, Any] | None]:
     """(key, the row's document SHA-256 or None, the row as the server holds it)."""
-    key = key_for(con, tbl, local_id, row or hint)
+
+    def _ref(tbl: str, local_id: Any) -> str | None:
+        return None if local_id is None else key_for(con, tbl, int(local_id), None, cache)
+
+    key = key_for(con, tbl, local_id, row or hint, cache)
     doc = None
     source = row or hint
     if source is not None and tbl in ("spans", "claims"):
-        doc = _ref(con, "documents", source.get("document_id"))
+        doc = _ref("documents", source.get("document_id"))
     elif tbl == "documents":
         doc = key
     if row is None:
@@ -81,15 +103,15 @@ def to_global(
     if tbl in ("spans", "claims"):
         data["document_id"] = doc
     if tbl == "spans":
-        data["actor_id"] = _ref(con, "actors", row.get("actor_id"))
+        data["actor_id"] = _ref("actors", row.get("actor_id"))
     elif tbl == "claims":
         for col in _CLAIM_SPANS:
-            data[col] = _ref(con, "spans", row.get(col))
-        data["nested_in_claim_id"] = _ref(con, "claims", row.get("nested_in_claim_id"))
+            data[col] = _ref("spans", row.get(col))
+        data["nested_in_claim_id"] = _ref("claims", row.get("nested_in_claim_id"))
         for col in _CLAIM_LISTS:
-            data[col] = [_ref(con, "spans", s) for s in row.get(col, [])]
+            data[col] = [_ref("spans", s) for s in row.get(col, [])]
     elif tbl == "actors":
-        data["merged_into"] = _ref(con, "actors", row.get("merged_into"))
+        data["merged_into"] = _ref("actors", row.get("merged_into"))
     return key, doc, data
 
 

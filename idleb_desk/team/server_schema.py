@@ -151,59 +151,136 @@ BEGIN
   END IF;
 END $$;
 
--- Push a batch of events, each {{uid, layer, op, time, documents, changes: [{{t, k, d, b, a,
--- before}}]}} (b: the version the client based the change on). Per event: a uid already
--- stored is 'dup' (applied once); a change whose base is not the row's version makes the
--- whole event a 'conflict' (nothing written, the server's rows returned); otherwise the
--- rows are written at version b + 1 and the event appended: 'ok'.
-CREATE FUNCTION {SCHEMA}.push(batch jsonb)
-  RETURNS TABLE (uid text, status text, id bigint, info jsonb)
+-- The changes of a batch's events that are not stored yet, one row each, with the
+-- row's version on the server (v0) and how many earlier changes of the batch touch the
+-- same row (r): a change is in order when its base b = v0 + r.
+CREATE FUNCTION {SCHEMA}.batch_changes(batch jsonb)
+  RETURNS TABLE (n bigint, m bigint, layer text, t text, k text, d text, b bigint,
+                 v bigint, v0 bigint, r bigint)
+  LANGUAGE sql STABLE AS $$
+  WITH ev AS (
+    SELECT x.n, x.e FROM jsonb_array_elements(batch) WITH ORDINALITY AS x(e, n)
+    WHERE NOT EXISTS (SELECT 1 FROM {SCHEMA}.events s WHERE s.uid = x.e->>'uid')),
+  -- Materialized as narrow rows: sorting rows that drag each whole event along spilled
+  -- hundreds of megabytes to disk for a batch of a thousand events.
+  ch AS MATERIALIZED (
+    SELECT ev.n, u.m, ev.e->>'layer' AS layer, u.c->>'t' AS t, u.c->>'k' AS k,
+           u.c->>'d' AS d, (u.c->>'b')::bigint AS b, (u.c->>'v')::bigint AS v
+    FROM ev, jsonb_array_elements(ev.e->'changes') WITH ORDINALITY AS u(c, m))
+  SELECT ch.n, ch.m, ch.layer, ch.t, ch.k, ch.d, ch.b, ch.v,
+    coalesce(CASE
+      WHEN ch.t = 'actors' THEN
+        (SELECT x.version FROM {SCHEMA}.actors x WHERE x.key = ch.k)
+      WHEN ch.layer = '{CURATED}' THEN
+        (SELECT x.version FROM {SCHEMA}.curated_rows x WHERE x.tbl = ch.t AND x.key = ch.k)
+      ELSE (SELECT x.version FROM {SCHEMA}.layer_rows x
+            WHERE x.analyst = ch.layer AND x.tbl = ch.t AND x.key = ch.k)
+    END, 0),
+    row_number() OVER (PARTITION BY CASE WHEN ch.t = 'actors' THEN '' ELSE ch.layer END,
+                       ch.t, ch.k ORDER BY ch.n, ch.m) - 1
+  FROM ch
+$$;
+
+-- Write a run of events none of which is stale: each row once, at its last change (the
+-- data-modifying CTE runs once), then the events in batch order. A client pushes one
+-- layer and the shared actors: the curated layer's table is named only in a curator's
+-- batch (an analyst has no privilege on it at all).
+CREATE FUNCTION {SCHEMA}.apply_events(batch jsonb)
+  RETURNS TABLE (uid text, id bigint)
   LANGUAGE plpgsql AS $$
 #variable_conflict use_column
+BEGIN
+  IF EXISTS (SELECT 1 FROM jsonb_array_elements(batch) x(e)
+             WHERE x.e->>'layer' = '{CURATED}') THEN
+    WITH p AS (
+      SELECT DISTINCT ON (bc.t, bc.k) bc.layer, bc.t, bc.k, bc.d, bc.b + 1 AS v,
+             batch->(bc.n::int - 1)->'changes'->(bc.m::int - 1)->'a' AS a
+      FROM {SCHEMA}.batch_changes(batch) bc ORDER BY bc.t, bc.k, bc.n DESC, bc.m DESC),
+    shared AS (
+      INSERT INTO {SCHEMA}.actors AS x (key, version, data)
+        SELECT p.k, p.v, p.a FROM p WHERE p.t = 'actors'
+        ON CONFLICT (key) DO UPDATE SET version = excluded.version, data = excluded.data
+        RETURNING 1)
+    INSERT INTO {SCHEMA}.curated_rows AS x (tbl, key, document, version, data)
+      SELECT p.t, p.k, p.d, p.v, p.a FROM p WHERE p.t <> 'actors'
+      ON CONFLICT (tbl, key) DO UPDATE SET version = excluded.version, data = excluded.data;
+  ELSE
+    WITH p AS (
+      SELECT DISTINCT ON (CASE WHEN bc.t = 'actors' THEN '' ELSE bc.layer END, bc.t, bc.k)
+             bc.layer, bc.t, bc.k, bc.d, bc.b + 1 AS v,
+             batch->(bc.n::int - 1)->'changes'->(bc.m::int - 1)->'a' AS a
+      FROM {SCHEMA}.batch_changes(batch) bc
+      ORDER BY CASE WHEN bc.t = 'actors' THEN '' ELSE bc.layer END, bc.t, bc.k,
+               bc.n DESC, bc.m DESC),
+    shared AS (
+      INSERT INTO {SCHEMA}.actors AS x (key, version, data)
+        SELECT p.k, p.v, p.a FROM p WHERE p.t = 'actors'
+        ON CONFLICT (key) DO UPDATE SET version = excluded.version, data = excluded.data
+        RETURNING 1)
+    INSERT INTO {SCHEMA}.layer_rows AS x (analyst, tbl, key, document, version, data)
+      SELECT p.layer, p.t, p.k, p.d, p.v, p.a FROM p WHERE p.t <> 'actors'
+      ON CONFLICT (analyst, tbl, key) DO UPDATE
+        SET version = excluded.version, data = excluded.data;
+  END IF;
+  RETURN QUERY WITH ins AS (
+    INSERT INTO {SCHEMA}.events AS s (uid, layer, op, time, documents, changes)
+      SELECT x.e->>'uid', x.e->>'layer', x.e->>'op', x.e->>'time',
+             ARRAY(SELECT jsonb_array_elements_text(x.e->'documents')),
+             x.e->'changes'
+      FROM jsonb_array_elements(batch) WITH ORDINALITY AS x(e, n)
+      WHERE NOT EXISTS (SELECT 1 FROM {SCHEMA}.events o WHERE o.uid = x.e->>'uid')
+      ORDER BY x.n
+      RETURNING s.uid, s.id)
+    SELECT ins.uid, ins.id FROM ins;
+END $$;
+
+-- The events of `batch` from position `first` (1-based) on.
+CREATE FUNCTION {SCHEMA}.batch_from(batch jsonb, first bigint) RETURNS jsonb
+  LANGUAGE sql IMMUTABLE AS $$
+  SELECT coalesce(jsonb_agg(x.e ORDER BY x.n), '[]'::jsonb)
+  FROM jsonb_array_elements(batch) WITH ORDINALITY AS x(e, n) WHERE x.n >= first
+$$;
+
+-- Push a batch of events, each {{uid, layer, op, time, documents, changes: [{{t, k, d, b, v,
+-- a}}]}} (b: the version the client based the change on, v = b + 1, a: the row after). Per event: a uid already
+-- stored is 'dup' (applied once); a change whose base is not the row's version makes the
+-- whole event a 'conflict' (nothing written, the server's rows returned); otherwise the
+-- rows are written at version b + 1 and the event appended: 'ok'. Set-based: the run of
+-- events before the first stale one is written at once (every event before it was in
+-- order, so it is exactly the first the server must refuse), that one is refused, and
+-- the rest is judged again on the rows as they now stand.
+CREATE FUNCTION {SCHEMA}.push(batch jsonb)
+  RETURNS TABLE (uid text, status text, id bigint, info jsonb)
+  LANGUAGE plpgsql SET work_mem = '64MB' AS $$
+#variable_conflict use_column
 DECLARE
-  e jsonb; c jsonb; cur record; stale jsonb; done jsonb; eid bigint; v bigint;
+  rest jsonb := batch; first_bad bigint; stale jsonb; bad_uid text;
 BEGIN
   PERFORM pg_advisory_xact_lock(hashtext('{SCHEMA}.events'));
-  FOR e IN SELECT * FROM jsonb_array_elements(batch) LOOP
-    uid := e->>'uid';
-    SELECT ev.id, ev.changes INTO eid, done FROM {SCHEMA}.events ev WHERE ev.uid = e->>'uid';
-    IF FOUND THEN
-      status := 'dup'; id := eid; info := done; RETURN NEXT; CONTINUE;
+  RETURN QUERY SELECT s.uid, 'dup'::text, s.id, s.changes
+    FROM jsonb_array_elements(batch) AS x(e) JOIN {SCHEMA}.events s ON s.uid = x.e->>'uid';
+  LOOP
+    -- (a v other than b + 1 is a malformed change: refused the same way)
+    SELECT min(bc.n) INTO first_bad FROM {SCHEMA}.batch_changes(rest) bc
+      WHERE bc.b <> bc.v0 + bc.r OR bc.v IS DISTINCT FROM bc.b + 1;
+    IF first_bad IS NULL THEN
+      RETURN QUERY SELECT a.uid, 'ok'::text, a.id, NULL::jsonb
+        FROM {SCHEMA}.apply_events(rest) a;
+      RETURN;
     END IF;
-    stale := '[]'::jsonb;
-    FOR c IN SELECT * FROM jsonb_array_elements(e->'changes') LOOP
-      SELECT * INTO cur FROM {SCHEMA}.row_of(e->>'layer', c->>'t', c->>'k');
-      IF coalesce(cur.o_version, 0) <> (c->>'b')::bigint THEN
-        stale := stale || jsonb_build_array(jsonb_build_object(
-          't', c->>'t', 'k', c->>'k', 'theirs_version', coalesce(cur.o_version, 0),
-          'theirs', cur.o_data));
-      END IF;
-    END LOOP;
-    IF jsonb_array_length(stale) > 0 THEN
-      status := 'conflict'; id := NULL; info := stale; RETURN NEXT; CONTINUE;
+    IF first_bad > 1 THEN
+      RETURN QUERY SELECT a.uid, 'ok'::text, a.id, NULL::jsonb FROM {SCHEMA}.apply_events(
+        (SELECT coalesce(jsonb_agg(x.e ORDER BY x.n), '[]'::jsonb)
+         FROM jsonb_array_elements(rest) WITH ORDINALITY AS x(e, n) WHERE x.n < first_bad)) a;
+      rest := {SCHEMA}.batch_from(rest, first_bad);
     END IF;
-    done := '[]'::jsonb;
-    FOR c IN SELECT * FROM jsonb_array_elements(e->'changes') LOOP
-      v := (c->>'b')::bigint + 1;
-      IF c->>'t' = 'actors' THEN
-        INSERT INTO {SCHEMA}.actors AS r (key, version, data) VALUES (c->>'k', v, c->'a')
-          ON CONFLICT (key) DO UPDATE SET version = v, data = c->'a';
-      ELSIF e->>'layer' = '{CURATED}' THEN
-        INSERT INTO {SCHEMA}.curated_rows AS r (tbl, key, document, version, data)
-          VALUES (c->>'t', c->>'k', c->>'d', v, c->'a')
-          ON CONFLICT (tbl, key) DO UPDATE SET version = v, data = c->'a';
-      ELSE
-        INSERT INTO {SCHEMA}.layer_rows AS r (analyst, tbl, key, document, version, data)
-          VALUES (e->>'layer', c->>'t', c->>'k', c->>'d', v, c->'a')
-          ON CONFLICT (analyst, tbl, key) DO UPDATE SET version = v, data = c->'a';
-      END IF;
-      done := done || jsonb_build_array(c || jsonb_build_object('v', v));
-    END LOOP;
-    INSERT INTO {SCHEMA}.events AS ev (uid, layer, op, time, documents, changes)
-      VALUES (e->>'uid', e->>'layer', e->>'op', e->>'time',
-              ARRAY(SELECT jsonb_array_elements_text(e->'documents')), done)
-      RETURNING ev.id INTO eid;
-    status := 'ok'; id := eid; info := NULL; RETURN NEXT;
+    bad_uid := rest->0->>'uid';
+    SELECT jsonb_agg(jsonb_build_object('t', bc.t, 'k', bc.k, 'theirs_version', bc.v0,
+                     'theirs', (SELECT o.o_data FROM {SCHEMA}.row_of(bc.layer, bc.t, bc.k) o)))
+      INTO stale FROM {SCHEMA}.batch_changes(rest) bc
+      WHERE bc.n = 1 AND (bc.b <> bc.v0 OR bc.v IS DISTINCT FROM bc.b + 1);
+    uid := bad_uid; status := 'conflict'; id := NULL; info := stale; RETURN NEXT;
+    rest := {SCHEMA}.batch_from(rest, 2);
   END LOOP;
 END $$;
 """
@@ -217,9 +294,12 @@ GRANT USAGE ON SEQUENCE {SCHEMA}.events_id_seq TO {ANALYST};
 GRANT INSERT, UPDATE ON {SCHEMA}.layer_rows, {SCHEMA}.actors TO {ANALYST};
 GRANT INSERT, UPDATE ON {SCHEMA}.curated_rows, {SCHEMA}.documents, {SCHEMA}.assignments
   TO {CURATOR};
-REVOKE ALL ON FUNCTION {SCHEMA}.push(jsonb), {SCHEMA}.row_of(text, text, text)
-  FROM PUBLIC;
+REVOKE ALL ON FUNCTION {SCHEMA}.push(jsonb), {SCHEMA}.row_of(text, text, text),
+  {SCHEMA}.batch_changes(jsonb), {SCHEMA}.apply_events(jsonb),
+  {SCHEMA}.batch_from(jsonb, bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION {SCHEMA}.push(jsonb), {SCHEMA}.row_of(text, text, text),
+  {SCHEMA}.batch_changes(jsonb), {SCHEMA}.apply_events(jsonb),
+  {SCHEMA}.batch_from(jsonb, bigint),
   {SCHEMA}.blind(text[]), {SCHEMA}.is_curator() TO {ANALYST};
 
 ALTER TABLE {SCHEMA}.events ENABLE ROW LEVEL SECURITY;

@@ -173,10 +173,12 @@ class _Out:
 
 
 def _changes(
-    store: Store, link: Link, event: Event, state: dict[str, Any], other: dict[str, Any],
-    expected: dict[tuple[str, str], int],
+    store: Store, event: Event, state: dict[str, Any], other: dict[str, Any],
+    expected: dict[tuple[str, str], int], cache: keys.KeyCache,
 ) -> tuple[list[dict[str, Any]], dict[tuple[str, str], tuple[Any, Any]], list[str]]:
-    """The server changes writing `state` (the rows after), based on `other` (before)."""
+    """The server changes writing `state` (the rows after), based on `other` (before):
+    each names its row's key, document, base version b and the version v it makes. The
+    base data stays here (shown in a conflict); the server keeps the rows after."""
     con = store.con
     out: list[dict[str, Any]] = []
     rows: dict[tuple[str, str], tuple[Any, Any]] = {}
@@ -184,16 +186,16 @@ def _changes(
     for tbl in keys.SYNCED:
         for local, row in state.get(tbl, {}).items():
             old = other.get(tbl, {}).get(local)
-            key, doc, data = keys.to_global(con, tbl, int(local), row, old)
-            _, _, base = keys.to_global(con, tbl, int(local), old, row)
-            b = expected.get((tbl, key), st.version_of(con, tbl, key))
+            key, doc, data = keys.to_global(con, tbl, int(local), row, old, cache)
+            _, _, base = keys.to_global(con, tbl, int(local), old, row, cache)
+            b = expected.get((tbl, key), cache.versions.get((tbl, key), 0))
             expected[(tbl, key)] = b + 1
-            out.append({"t": tbl, "k": key, "d": doc, "b": b, "a": data, "before": base})
+            out.append({"t": tbl, "k": key, "d": doc, "b": b, "v": b + 1, "a": data})
             rows[(tbl, key)] = (base, data)
             if doc is not None:
                 docs.add(doc)
     for doc_id in history.listed_documents(con, event.id):
-        docs.add(keys.key_for(con, "documents", doc_id))
+        docs.add(keys.key_for(con, "documents", doc_id, None, cache))
     return out, rows, sorted(docs)
 
 
@@ -206,12 +208,13 @@ def _push(store: Store, pg: psycopg.Connection, link: Link, report: SyncReport,
         outs: list[_Out] = []
         expected: dict[tuple[str, str], int] = {}
         with store.transaction():
+            cache = keys.KeyCache(con)
             if not flips_done:
                 for event, uid, flips in st.flipped_events(con):
                     undo = event.state != history.DONE
                     state, other = (event.before, event.after) if undo else \
                         (event.after, event.before)  # fmt: skip
-                    ch, rows, docs = _changes(store, link, event, state, other, expected)
+                    ch, rows, docs = _changes(store, event, state, other, expected, cache)
                     outs.append(_Out(event, f"{uid}~{flips + 1}", ch, rows,
                                      "undone" if undo else history.DONE))  # fmt: skip
                     outs[-1].changes = ch
@@ -220,8 +223,8 @@ def _push(store: Store, pg: psycopg.Connection, link: Link, report: SyncReport,
             for event in st.pending_events(con, since, batch):
                 uid = st.uid_of(con, event.id) or st.new_key()
                 st.mark_sending(con, event.id, uid)
-                ch, rows, docs = _changes(store, link, event, event.after, event.before,
-                                          expected)  # fmt: skip
+                ch, rows, docs = _changes(store, event, event.after, event.before, expected,
+                                          cache)  # fmt: skip
                 outs.append(_Out(_with_docs(event, docs), uid, ch, rows))
         if not outs:
             return
