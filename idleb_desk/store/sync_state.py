@@ -255,6 +255,20 @@ def log_remote(
     )
 
 
+def log_remote_many(con: sqlite3.Connection, rows: list[tuple[int, str, str, str, bool]]) -> None:
+    con.executemany(
+        "INSERT OR IGNORE INTO sync_log (server_id, uid, author, op, applied) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(i, u, a, o, int(ap)) for i, u, a, o, ap in rows],
+    )
+
+
+def logged_after(con: sqlite3.Connection, server_id: int) -> set[int]:
+    """The server ids after `server_id` this client already logged (its own pushes)."""
+    rows = con.execute("SELECT server_id FROM sync_log WHERE server_id > ?", (server_id,))
+    return {int(r[0]) for r in rows}
+
+
 def logged(con: sqlite3.Connection, server_id: int) -> bool:
     return con.execute(
         "SELECT 1 FROM sync_log WHERE server_id = ?", (server_id,)

@@ -241,14 +241,15 @@ CREATE FUNCTION {SCHEMA}.batch_from(batch jsonb, first bigint) RETURNS jsonb
   FROM jsonb_array_elements(batch) WITH ORDINALITY AS x(e, n) WHERE x.n >= first
 $$;
 
--- Push a batch of events, each {{uid, layer, op, time, documents, changes: [{{t, k, d, b, v,
--- a}}]}} (b: the version the client based the change on, v = b + 1, a: the row after). Per event: a uid already
--- stored is 'dup' (applied once); a change whose base is not the row's version makes the
--- whole event a 'conflict' (nothing written, the server's rows returned); otherwise the
--- rows are written at version b + 1 and the event appended: 'ok'. Set-based: the run of
--- events before the first stale one is written at once (every event before it was in
--- order, so it is exactly the first the server must refuse), that one is refused, and
--- the rest is judged again on the rows as they now stand.
+-- Push a batch of events, each {{uid, layer, op, time, documents, changes: [{{t, k, d,
+-- b, v, a}}]}} (b: the version the client based the change on, v = b + 1, a: the row
+-- after). Per event: a uid already stored is 'dup' (applied once); a change whose base
+-- is not the row's version makes the whole event a 'conflict' (nothing written, the
+-- server's rows returned); otherwise the rows are written at version b + 1 and the event
+-- appended: 'ok'. Set-based: the run of events before the first stale one is written at
+-- once (every event before it was in order, so it is exactly the first the server must
+-- refuse), that one is refused, and the rest is judged again on the rows as they now
+-- stand.
 CREATE FUNCTION {SCHEMA}.push(batch jsonb)
   RETURNS TABLE (uid text, status text, id bigint, info jsonb)
   LANGUAGE plpgsql SET work_mem = '64MB' AS $$

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -61,6 +62,8 @@ class SyncReport:
     pending: int = 0
     not_applied: int = 0
     offline_since: str | None = None
+    # Time spent waiting on the server's push and pull statements (the rest is local work).
+    server_seconds: float = 0.0
 
     def summary(self) -> str:
         if self.offline_since:
@@ -234,10 +237,12 @@ def _push(store: Store, pg: psycopg.Connection, link: Link, report: SyncReport,
              "changes": o.changes}
             for o in outs
         ]  # fmt: skip
+        started = time.perf_counter()
         with pg.transaction():
             results = pg.execute(
                 f"SELECT uid, status, id, info FROM {ss.SCHEMA}.push(%s)", (Jsonb(payload),)
             ).fetchall()
+        report.server_seconds += time.perf_counter() - started
         by_uid = {o.uid: o for o in outs}
         with store.transaction():
             for uid, state, server_id, info in results:
@@ -304,24 +309,34 @@ def _pull(store: Store, pg: psycopg.Connection, link: Link, report: SyncReport,
     con = store.con
     while True:
         cursor = int(st.get_state(con, "cursor", 0))
+        started = time.perf_counter()
+        # Only the changes this project may apply are sent (its own layer's, the shared
+        # actors'); every other event is only logged, so its rows are never parsed here.
         rows = pg.execute(
-            f"SELECT id, uid, author, layer, op, time, changes FROM {ss.SCHEMA}.events "
-            "WHERE id > %s ORDER BY id LIMIT %s",
-            (cursor, batch),
+            f"SELECT id, uid, author, layer, op, time, CASE WHEN layer = %s OR "
+            "jsonb_path_exists(changes, '$[*] ? (@.t == \"actors\")') THEN changes END "
+            f"FROM {ss.SCHEMA}.events WHERE id > %s ORDER BY id LIMIT %s",
+            (link.layer, cursor, batch),
         ).fetchall()
+        report.server_seconds += time.perf_counter() - started
         if not rows:
             return
         with store.transaction():
             since = int(st.get_state(con, "since", 0))
             held_local = st.unsynced_rows(con, since)
             held_keys = st.open_conflict_rows(con)
-            for server_id, uid, author, layer, op, time, changes in rows:
+            seen = st.logged_after(con, cursor)
+            logs: list[tuple[int, str, str, str, bool]] = []
+            for server_id, uid, author, layer, op, when, changes in rows:
                 report.pulled += 1
-                if st.logged(con, server_id) or st.known_uid(con, uid):
+                if server_id in seen:
                     continue  # this client's own push
-                applied = _apply(store, link, server_id, uid, author, layer, op, time, changes,
-                                 held_local, held_keys, report)  # fmt: skip
-                st.log_remote(con, server_id, uid, author, op, applied)
+                applied = False
+                if changes and not st.known_uid(con, uid):
+                    applied = _apply(store, link, server_id, uid, author, layer, op, when,
+                                     changes, held_local, held_keys, report)  # fmt: skip
+                logs.append((server_id, uid, author, op, applied))
+            st.log_remote_many(con, logs)
             st.set_state(con, "cursor", int(rows[-1][0]))
 
 
@@ -349,9 +364,12 @@ def _apply(
             if row is False:
                 report.not_applied += 1
                 continue
-            state.setdefault(tbl, {})[str(local)] = row
             versions.append((tbl, key, int(c["v"])))
-        if not state:
+            if row != history.SNAPSHOTTERS[tbl](con, local):
+                state.setdefault(tbl, {})[str(local)] = row
+        if not state:  # nothing here differs: only the versions move on
+            for tbl, key, v in versions:
+                st.set_version(con, tbl, key, v)
             con.execute("RELEASE pulled")
             return False
         wanted = {tbl: dict.fromkeys(rows) for tbl, rows in state.items()}
