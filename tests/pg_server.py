@@ -16,6 +16,7 @@ import itertools
 import os
 import pwd
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
@@ -49,6 +50,12 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 class PgServer:
     """One postgres cluster in a temporary folder, run by an unprivileged user."""
 
@@ -75,7 +82,7 @@ class PgServer:
                 os.chown(p, info.pw_uid, info.pw_gid)
             # Only the server's user and root (the tests) reach the socket.
             os.chmod(self.root, 0o700)
-        self.port = 5432  # only names the socket file inside the private folder
+        self.port = _free_port()  # TCP on 127.0.0.1 (the sslmode tests), and the socket's name
 
     def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         cmd = list(args)
@@ -89,7 +96,7 @@ class PgServer:
                   *([] if self.durable else ["--no-sync"]))  # fmt: skip
         with (self.data / "postgresql.conf").open("a", encoding="utf-8") as conf:
             conf.write(
-                f"listen_addresses = ''\nunix_socket_directories = '{self.socket_dir}'\n"
+                f"listen_addresses = '127.0.0.1'\nunix_socket_directories = '{self.socket_dir}'\n"
                 f"port = {self.port}\nfsync = {'on' if self.durable else 'off'}\n"
                 "max_connections = 100\n"
             )
@@ -109,6 +116,9 @@ class PgServer:
 
     def url(self, dbname: str = "postgres", user: str = SUPERUSER) -> str:
         return f"postgresql://{user}@/{dbname}?host={self.socket_dir}&port={self.port}"
+
+    def tcp_url(self, dbname: str, user: str = SUPERUSER) -> str:
+        return f"postgresql://{user}@127.0.0.1:{self.port}/{dbname}"
 
     def create_database(self) -> str:
         import psycopg
