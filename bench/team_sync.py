@@ -13,7 +13,9 @@ spent in the server's push and pull statements, lock waits included; the machine
 average when the clock started is printed: on a shared 2-core machine the ten clients'
 own work competes for the CPU with each other and the server); then every analyst syncs
 once more (pulling the others' events) and one client's full pull of the log is timed.
-`lost` counts operations neither on the server nor shown as a conflict. The baseline,
+`lost` counts operations neither on the server nor shown as a conflict. `sequential_s`:
+copies of the same ten projects, made before any sync, pushed to a second team database
+one analyst after another (no clients competing for the CPU). The baseline,
 measured in the same run: the same 10,000 payloads inserted with one executemany into a
 plain table (no versions, no policies): the floor of any push.
 
@@ -29,6 +31,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import sqlite3
 import sys
 import tempfile
 import time
@@ -115,15 +118,38 @@ def _baseline(url: str, payloads: list[str]) -> float:
         return time.perf_counter() - t
 
 
-def run(url: str, analysts: int, ops: int, folder: Path) -> dict[str, float]:
+def _team(url: str, names: list[str], src: Path) -> None:
     server.init_server(url)
-    names = [f"analyst{i}" for i in range(analysts)]
     for n in names:
         server.add_member(url, n)
-    src, shared = _source(folder, 30)
     with Store.open(src, create=False, read_only=True) as store:
         docs = [server.Document(*r) for r in st.documents_for_server(store.con)]
     server.publish(url, docs, set(), {n: [d.sha256 for d in docs] for n in names})
+
+
+def sequential(url: str, paths: list[Path]) -> float:
+    """The same projects (copies made before any sync) pushed to a second team database
+    one analyst after another: the time without ten clients sharing the machine's CPU."""
+    for path in paths:
+        con = sqlite3.connect(path)
+        (raw,) = con.execute("SELECT value FROM settings WHERE key = 'team.server'").fetchone()
+        link = json.loads(raw)
+        link["url"] = make_conninfo(url, user=link["analyst"])
+        con.execute("UPDATE settings SET value = ? WHERE key = 'team.server'",
+                    (json.dumps(link),))  # fmt: skip
+        con.commit()
+        con.close()
+    t = time.perf_counter()
+    for path in paths:
+        with Store.open(path, create=False) as store:
+            sync(store)
+    return time.perf_counter() - t
+
+
+def run(url: str, analysts: int, ops: int, folder: Path) -> dict[str, float]:
+    names = [f"analyst{i}" for i in range(analysts)]
+    src, shared = _source(folder, 30)
+    _team(url, names, src)
     paths: dict[str, Path] = {}
     made: dict[str, int] = {}
     t = time.perf_counter()
@@ -135,6 +161,9 @@ def run(url: str, analysts: int, ops: int, folder: Path) -> dict[str, float]:
         made[n] = _work(paths[n], n, ops, shared)
     print(f"# {sum(made.values())} operations made in {time.perf_counter() - t:.1f} s "
           "(not timed)", file=sys.stderr)  # fmt: skip
+    (folder / "seq").mkdir()
+    for n in names:
+        shutil.copyfile(paths[n], folder / "seq" / paths[n].name)
     # One process per analyst, started before the clock (each analyst's laptop does its
     # own client work; threads would queue all ten on one interpreter lock).
     with multiprocessing.get_context("fork").Pool(analysts) as pool:
@@ -172,6 +201,11 @@ def run(url: str, analysts: int, ops: int, folder: Path) -> dict[str, float]:
             "baseline_s": _baseline(url, payloads)}  # fmt: skip
 
 
+def second_database(url: str, pg: object) -> str | None:
+    """A fresh database beside the first, on the bench's own server only."""
+    return None if pg is None else pg.url(pg.create_database())  # type: ignore[attr-defined]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--analysts", type=int, default=10)
@@ -194,6 +228,11 @@ def main() -> int:
             pg.start()
             url = pg.url(pg.create_database())
         f = run(url, args.analysts, args.ops, folder)
+        url2 = second_database(url, pg)
+        if url2 is not None:
+            names = [f"analyst{i}" for i in range(args.analysts)]
+            _team(url2, names, folder / "source.sqlite3")
+            f["sequential_s"] = sequential(url2, sorted((folder / "seq").glob("*.sqlite3")))
     finally:
         if pg is not None:
             pg.cleanup()

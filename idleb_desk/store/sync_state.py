@@ -97,6 +97,14 @@ def all_keys(con: sqlite3.Connection) -> list[tuple[str, int, str, int]]:
     ]
 
 
+def raise_versions(con: sqlite3.Connection, versions: list[tuple[str, str, int]]) -> None:
+    """Move rows' known versions forward (never back: a late answer is older news)."""
+    con.executemany(
+        "UPDATE sync_keys SET version = ? WHERE tbl = ? AND key = ? AND version < ?",
+        [(v, tbl, key, v) for tbl, key, v in versions],
+    )
+
+
 def bulk_keys(con: sqlite3.Connection, rows: list[tuple[str, int, str]]) -> None:
     """Name many rows at once (joining); rows already named keep their key."""
     con.executemany(

@@ -171,30 +171,31 @@ class _Out:
     event: Event
     uid: str
     changes: list[dict[str, Any]]
-    rows: dict[tuple[str, str], tuple[Any, Any]]  # (tbl, key) -> (base data, mine)
+    # (tbl, key) -> (local id, the base row as stored locally, mine as the server holds it);
+    # the base is translated only if the server refuses the event
+    rows: dict[tuple[str, str], tuple[int, Any, Any]]
     flip_to: str | None = None  # for an undo/redo of a synced event: the state pushed
 
 
 def _changes(
     store: Store, event: Event, state: dict[str, Any], other: dict[str, Any],
     expected: dict[tuple[str, str], int], cache: keys.KeyCache,
-) -> tuple[list[dict[str, Any]], dict[tuple[str, str], tuple[Any, Any]], list[str]]:
+) -> tuple[list[dict[str, Any]], dict[tuple[str, str], tuple[int, Any, Any]], list[str]]:
     """The server changes writing `state` (the rows after), based on `other` (before):
     each names its row's key, document, base version b and the version v it makes. The
     base data stays here (shown in a conflict); the server keeps the rows after."""
     con = store.con
     out: list[dict[str, Any]] = []
-    rows: dict[tuple[str, str], tuple[Any, Any]] = {}
+    rows: dict[tuple[str, str], tuple[int, Any, Any]] = {}
     docs: set[str] = set()
     for tbl in keys.SYNCED:
         for local, row in state.get(tbl, {}).items():
             old = other.get(tbl, {}).get(local)
             key, doc, data = keys.to_global(con, tbl, int(local), row, old, cache)
-            _, _, base = keys.to_global(con, tbl, int(local), old, row, cache)
             b = expected.get((tbl, key), cache.versions.get((tbl, key), 0))
             expected[(tbl, key)] = b + 1
             out.append({"t": tbl, "k": key, "d": doc, "b": b, "v": b + 1, "a": data})
-            rows[(tbl, key)] = (base, data)
+            rows[(tbl, key)] = (int(local), old, data)
             if doc is not None:
                 docs.add(doc)
     for doc_id in history.listed_documents(con, event.id):
@@ -238,10 +239,11 @@ def _push(store: Store, pg: psycopg.Connection, link: Link, report: SyncReport,
             for o in outs
         ]  # fmt: skip
         started = time.perf_counter()
-        with pg.transaction():
-            results = pg.execute(
-                f"SELECT uid, status, id, info FROM {ss.SCHEMA}.push(%s)", (Jsonb(payload),)
-            ).fetchall()
+        # One statement in autocommit is its own transaction: the server's push lock is
+        # released when it ends, not after one more round trip to a busy client.
+        results = pg.execute(
+            f"SELECT uid, status, id, info FROM {ss.SCHEMA}.push(%s)", (Jsonb(payload),)
+        ).fetchall()
         report.server_seconds += time.perf_counter() - started
         by_uid = {o.uid: o for o in outs}
         with store.transaction():
@@ -274,9 +276,7 @@ def _settle(store: Store, out: _Out, state: str, server_id: int | None, info: An
             [(c["t"], c["k"], c["b"] + 1) for c in out.changes] if state == "ok"
             else [(c["t"], c["k"], c["v"]) for c in info]
         )  # fmt: skip
-        for tbl, key, v in versions:
-            if v > st.version_of(con, tbl, key):
-                st.set_version(con, tbl, key, v)
+        st.raise_versions(con, versions)
         if out.flip_to is not None:
             st.mark_flip(con, out.event.id, out.flip_to)
         else:
@@ -287,7 +287,8 @@ def _settle(store: Store, out: _Out, state: str, server_id: int | None, info: An
         return
     rows = []
     for stale in info:
-        base, mine = out.rows[(stale["t"], stale["k"])]
+        local, old, mine = out.rows[(stale["t"], stale["k"])]
+        _, _, base = keys.to_global(con, stale["t"], local, old, mine)
         rows.append({"tbl": stale["t"], "key": stale["k"], "base": base, "mine": mine,
                      "theirs": stale["theirs"], "theirs_version": stale["theirs_version"]})
     if out.flip_to is not None:
