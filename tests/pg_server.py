@@ -5,7 +5,8 @@ as root, so as root they run as the `postgres` user, in a private temporary fold
 by it: data directory, unix socket (no TCP port, so two sessions never meet), log. Tests
 marked `pgserver` use the `pg_url` fixture, which makes a fresh database per test.
 
-Where the binaries are missing the tests skip with the reason; with IDLEB_REQUIRE_PG=1
+IDLEB_PG_BIN names another bin folder. Where the binaries are missing the tests skip with
+the reason; with IDLEB_REQUIRE_PG=1
 (scripts/test.sh, CI) that skip is a failure, so CI cannot pass without the server.
 """
 

@@ -310,14 +310,16 @@ def _pull(store: Store, pg: psycopg.Connection, link: Link, report: SyncReport,
     con = store.con
     while True:
         cursor = int(st.get_state(con, "cursor", 0))
+        seen = st.logged_after(con, cursor)  # this client's own pushes
         started = time.perf_counter()
         # Only the changes this project may apply are sent (its own layer's, the shared
-        # actors'); every other event is only logged, so its rows are never parsed here.
+        # actors', not its own pushes); every other event is only logged, so its rows are
+        # never parsed here.
         rows = pg.execute(
-            f"SELECT id, uid, author, layer, op, time, CASE WHEN layer = %s OR "
-            "jsonb_path_exists(changes, '$[*] ? (@.t == \"actors\")') THEN changes END "
-            f"FROM {ss.SCHEMA}.events WHERE id > %s ORDER BY id LIMIT %s",
-            (link.layer, cursor, batch),
+            f"SELECT id, uid, author, layer, op, time, CASE WHEN id = ANY(%s) THEN NULL "
+            "WHEN layer = %s OR jsonb_path_exists(changes, '$[*] ? (@.t == \"actors\")') "
+            f"THEN changes END FROM {ss.SCHEMA}.events WHERE id > %s ORDER BY id LIMIT %s",
+            (sorted(seen), link.layer, cursor, batch),
         ).fetchall()
         report.server_seconds += time.perf_counter() - started
         if not rows:
@@ -326,7 +328,6 @@ def _pull(store: Store, pg: psycopg.Connection, link: Link, report: SyncReport,
             since = int(st.get_state(con, "since", 0))
             held_local = st.unsynced_rows(con, since)
             held_keys = st.open_conflict_rows(con)
-            seen = st.logged_after(con, cursor)
             logs: list[tuple[int, str, str, str, bool]] = []
             for server_id, uid, author, layer, op, when, changes in rows:
                 report.pulled += 1
