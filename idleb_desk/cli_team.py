@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from idleb_desk import cli_team_server
 from idleb_desk.cli_support import EXIT_OK, CliError, require_inputs, require_project
 
 
@@ -26,8 +27,10 @@ def _share(raw: str) -> float:
 
 def add_team(p: argparse.ArgumentParser) -> None:
     sub = p.add_subparsers(
-        dest="team_command", required=True, metavar="ACTION", help="split, curate or feedback"
-    )
+        dest="team_command", required=True, metavar="ACTION",
+        help="split, curate, feedback; with a team server (issue 15): init, add-member, "
+        "publish, release, join, sync, status, conflicts, resolve, watch",
+    )  # fmt: skip
     s = sub.add_parser("split", help="one project file per analyst, with a blind sample in all",
                        description="Writes DIR/<analyst>.sqlite3 for each analyst: every "
                        "document to one analyst, and the --overlap share of the documents "
@@ -62,12 +65,15 @@ def add_team(p: argparse.ArgumentParser) -> None:
     f.add_argument("gold", type=Path, help="the gold project")
     f.add_argument("mine", type=Path, help="your own project file from 'team split'")
     f.add_argument("--json", action="store_true", help="print JSON instead of lines")
+    cli_team_server.add_server_commands(sub)
     p.set_defaults(run=cmd_team)
 
 
 def cmd_team(args: argparse.Namespace) -> int:
     from idleb_desk.core.team_split import TeamError
 
+    if args.team_command in cli_team_server.COMMANDS:
+        return cli_team_server.run(args)
     try:
         return {"split": _split, "curate": _curate, "feedback": _feedback}[args.team_command](args)
     except TeamError as exc:

@@ -13,7 +13,8 @@ QT_DEBS=(libegl1 libgl1 libglib2.0-0 libfontconfig1 libdbus-1-3 libxkbcommon0
   libxcb-render-util0 libxcb-randr0 libxcb-shape0 fonts-dejavu-core)
 # Tools for driving and looking at the real window on a machine with no screen, and the
 # validators of the desktop files (tests run them when installed).
-EXTRA_DEBS=(xvfb xdotool x11-utils imagemagick desktop-file-utils appstream)
+# postgresql: the team-server tests start a real server from its binaries (issue 15).
+EXTRA_DEBS=(xvfb xdotool x11-utils imagemagick desktop-file-utils appstream postgresql)
 
 install_debs() {
   if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -172,3 +172,7 @@ def open_window(qtbot, tmp_path: Path, shown_errors):
         return window
 
     return make
+
+
+# A real PostgreSQL for the team-server tests (issue 15), started once when a test asks.
+from pg_server import pg_server, pg_url  # noqa: E402, F401

@@ -214,6 +214,55 @@ CURATION_UNITS = [
 ]
 
 
+# Version 10, team server sync (issue 15): what a project joined to a team server knows of
+# it. `sync_keys` names each synced row on the server (a key shared by every client) with
+# the row version this client last saw; `sync_events` marks the local events that were
+# pushed (or came from the server) by their client-made unique id, so a push that was cut
+# off is sent again under the same id and applied once; `sync_log` is the server's event
+# log as this client pulled it; `sync_conflicts` the pushes refused as stale, until the
+# analyst chooses; `sync_state` the pull cursor and the offline mark.
+SYNC_STATE = [
+    """CREATE TABLE sync_keys (
+        tbl TEXT NOT NULL,
+        local_id INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (tbl, local_id),
+        UNIQUE (tbl, key)
+    )""",
+    """CREATE TABLE sync_events (
+        event_id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        state TEXT NOT NULL,
+        server_id INTEGER,
+        pushed_state TEXT NOT NULL DEFAULT 'done',
+        flips INTEGER NOT NULL DEFAULT 0
+    )""",
+    """CREATE TABLE sync_log (
+        server_id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL,
+        author TEXT NOT NULL,
+        op TEXT NOT NULL,
+        applied INTEGER NOT NULL
+    )""",
+    """CREATE TABLE sync_conflicts (
+        id INTEGER PRIMARY KEY,
+        event_id INTEGER NOT NULL,
+        uid TEXT NOT NULL,
+        op TEXT NOT NULL,
+        rows TEXT NOT NULL,
+        found_at TEXT NOT NULL,
+        resolution TEXT,
+        resolved_at TEXT,
+        resolution_event_id INTEGER
+    )""",
+    """CREATE TABLE sync_state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )""",
+]
+
+
 # STEPS[n] upgrades a file from version n to n + 1.
 STEPS: list[Callable[[sqlite3.Connection], None]] = [
     _run(V1),
@@ -225,6 +274,7 @@ STEPS: list[Callable[[sqlite3.Connection], None]] = [
     _run(ACTOR_MERGES),
     _run(UNDO_GROUPS),
     _run(CURATION_UNITS),
+    _run(SYNC_STATE),
 ]
 SCHEMA_VERSION = len(STEPS)
 

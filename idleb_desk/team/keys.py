@@ -1,0 +1,188 @@
+"""Rows between a local project and the team server: local ids <-> keys every client shares.
+
+A local row id means nothing on another laptop. On the server a document is its text's
+SHA-256, an actor its name and label when first synced ("a:" name US label), and a span or
+claim a key made once by the client that first pushed it (rows that were in the project
+when it joined get "LAYER/s/ID", so two copies of one `team split` file agree). Every
+reference inside a row (a span's document and actor, a claim's spans) is translated the
+same way; a reference the other side does not know becomes None, never a wrong row.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from idleb_desk.store import history
+from idleb_desk.store import sync_state as st
+
+US = "\x1f"
+SYNCED = ("actors", "spans", "claims", "documents")  # the order rows are applied in
+_CLAIM_SPANS = ("speaker_span_id", "cue_span_id", "content_span_id", "antecedent_span_id")
+_CLAIM_LISTS = ("addressees", "content_parts")
+_POSITIONS = {"addressees": "addressee_positions", "content_parts": "content_part_positions"}
+
+
+def actor_key(name: str, label: str) -> str:
+    return f"a:{name}{US}{label}"
+
+
+def baseline_keys(con: sqlite3.Connection, layer: str) -> None:
+    """Name every row the project holds when it joins (inside the caller's transaction)."""
+    rows: list[tuple[str, int, str]] = []
+    for doc_id, sha in st.document_shas(con).items():
+        rows.append(("documents", doc_id, sha))
+    for tbl, tag in (("spans", "s"), ("claims", "c")):
+        rows += [(tbl, i, f"{layer}/{tag}/{i}") for i in st.local_ids(con, tbl)]
+    st.bulk_keys(con, rows)
+    for actor_id, name, label in st.actor_names(con):
+        key_for(con, "actors", actor_id, {"name": name, "label": label})
+
+
+class KeyCache:
+    """Every key the project knows, read once for a push (a thousand events name the same
+    few thousand rows many times over); keys made meanwhile are added to it."""
+
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self.keys: dict[tuple[str, int], str] = {}
+        self.versions: dict[tuple[str, str], int] = {}
+        for tbl, local_id, key, version in st.all_keys(con):
+            self.keys[(tbl, local_id)] = key
+            self.versions[(tbl, key)] = version
+
+
+def key_for(
+    con: sqlite3.Connection, tbl: str, local_id: int, hint: dict[str, Any] | None = None,
+    cache: KeyCache | None = None,
+) -> str:
+    """The row's server key, made and recorded on first use."""
+    key = cache.keys.get((tbl, local_id)) if cache else st.key_of(con, tbl, local_id)
+    if key is not None:
+        return key
+    key = _make_key(con, tbl, local_id, hint)
+    if cache is not None:
+        cache.keys[(tbl, local_id)] = key
+    return key
+
+
+def _make_key(
+    con: sqlite3.Connection, tbl: str, local_id: int, hint: dict[str, Any] | None
+) -> str:
+    if tbl == "documents":
+        key = st.document_shas(con).get(local_id) or f"doc/{st.new_key()}"
+    elif tbl == "actors":
+        row = hint or history.snapshot_actor(con, local_id)
+        key = actor_key(row["name"], row["label"]) if row else st.new_key()
+    else:
+        key = st.new_key()
+    if not st.add_key(con, tbl, local_id, key):
+        key = st.new_key()  # the natural key names another row already (a renamed actor's)
+        st.add_key(con, tbl, local_id, key)
+    return key
+
+
+def to_global(
+    con: sqlite3.Connection, tbl: str, local_id: int, row: dict[str, Any] | None,
+    hint: dict[str, Any] | None = None, cache: KeyCache | None = None,
+) -> tuple[str, str | None, dict[str, Any] | None]:
+    """(key, the row's document SHA-256 or None, the row as the server holds it)."""
+
+    def _ref(tbl: str, local_id: Any) -> str | None:
+        return None if local_id is None else key_for(con, tbl, int(local_id), None, cache)
+
+    key = key_for(con, tbl, local_id, row or hint, cache)
+    doc = None
+    source = row or hint
+    if source is not None and tbl in ("spans", "claims"):
+        doc = _ref("documents", source.get("document_id"))
+    elif tbl == "documents":
+        doc = key
+    if row is None:
+        return key, doc, None
+    data = {k: v for k, v in row.items() if k != "id"}
+    if tbl in ("spans", "claims"):
+        data["document_id"] = doc
+    if tbl == "spans":
+        data["actor_id"] = _ref("actors", row.get("actor_id"))
+    elif tbl == "claims":
+        for col in _CLAIM_SPANS:
+            data[col] = _ref("spans", row.get(col))
+        data["nested_in_claim_id"] = _ref("claims", row.get("nested_in_claim_id"))
+        for col in _CLAIM_LISTS:
+            data[col] = [_ref("spans", s) for s in row.get(col, [])]
+    elif tbl == "actors":
+        data["merged_into"] = _ref("actors", row.get("merged_into"))
+    return key, doc, data
+
+
+def local_for(
+    con: sqlite3.Connection, tbl: str, key: str, data: dict[str, Any] | None
+) -> int | None:
+    """The local id of a server row, made (and recorded) for a row new here; None when
+    the row cannot live in this project (its document is not in it)."""
+    local = st.local_of(con, tbl, key)
+    if local is not None:
+        return local
+    if tbl == "documents":
+        by_sha = {sha: i for i, sha in st.document_shas(con).items()}
+        local = by_sha.get(key)
+        if local is None:
+            return None
+    elif data is None:
+        return None  # a row deleted before this client ever had it
+    elif tbl == "actors":
+        local = st.actor_by_name(con, data["name"], data["label"])
+        if local is None or st.key_of(con, "actors", local) is not None:
+            local = st.next_id(con, "actors")
+    else:
+        local = st.next_id(con, tbl)
+    st.add_key(con, tbl, local, key)
+    return local
+
+
+def _local_ref(con: sqlite3.Connection, tbl: str, key: Any) -> int | None:
+    if key is None:
+        return None
+    if tbl == "documents":
+        return local_for(con, "documents", str(key), None)
+    local = st.local_of(con, tbl, str(key))
+    if local is None and tbl == "actors" and str(key).startswith("a:") and US in str(key):
+        # An actor the other client's review made beside its event's rows: found or made
+        # here by its name and label, as the review operation there did.
+        name, label = str(key)[2:].split(US, 1)
+        local = st.ensure_actor(con, name, label)
+        st.add_key(con, "actors", local, str(key))  # a row keyed otherwise keeps its key
+    return local
+
+
+def to_local(
+    con: sqlite3.Connection, tbl: str, local_id: int, data: dict[str, Any] | None
+) -> dict[str, Any] | None | bool:
+    """A server row as this project's row `local_id`; False when it cannot be placed."""
+    if data is None:
+        return None
+    row: dict[str, Any] = dict(data)
+    row["id"] = local_id
+    if tbl in ("spans", "claims"):
+        doc = _local_ref(con, "documents", data.get("document_id"))
+        if doc is None:
+            return False
+        row["document_id"] = doc
+    if tbl == "spans":
+        row["actor_id"] = _local_ref(con, "actors", data.get("actor_id"))
+    elif tbl == "claims":
+        for col in _CLAIM_SPANS:
+            row[col] = _local_ref(con, "spans", data.get(col))
+        row["nested_in_claim_id"] = _local_ref(con, "claims", data.get("nested_in_claim_id"))
+        for col in _CLAIM_LISTS:
+            refs = [_local_ref(con, "spans", k) for k in data.get(col, [])]
+            positions_key = _POSITIONS[col]
+            positions = data.get(positions_key) or list(range(len(refs)))
+            kept = [(r, p) for r, p in zip(refs, positions, strict=False) if r is not None]
+            row[col] = [r for r, _ in kept]
+            row[positions_key] = [p for _, p in kept]
+    elif tbl == "actors":
+        row["merged_into"] = _local_ref(con, "actors", data.get("merged_into"))
+    elif tbl == "documents":
+        row["id"] = local_id
+    return row

@@ -1,0 +1,396 @@
+"""Offline-first sync of a project's event log with the team server (issue 15).
+
+`sync(store)` pushes the local events not yet on the server, then pulls the server's
+events after the stored cursor and applies them through the store's write path (the
+rows written by `history.apply_state`, the event logged by `history.append_event`, as an
+undo or a review operation does). Review never waits on it: the window runs it in a
+worker thread on its own `Store`; nothing here imports Qt.
+
+- **Applied once.** Each local event gets a client-made uid, written locally *before* it
+  is sent; a push cut off (a killed client, a dropped connection) is sent again with the
+  same uid and the server answers 'dup' with what it stored.
+- **Never overwritten unseen.** Every change names the row version it was based on; a
+  stale one makes the server refuse the whole event, which is recorded as a conflict
+  (mine, theirs and the base) until the analyst chooses (`resolve`); the choice is a new
+  local event, pushed like any other. A pull never writes a row a local event not yet on
+  the server (or an open conflict) holds.
+- **Undo and redo** of an event already on the server are pushed as events of their own.
+- **Offline.** A server that cannot be reached leaves everything as it was: the time is
+  recorded (`offline since`) and the next sync carries on.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from idleb_desk.model import Event
+from idleb_desk.store import history, settings
+from idleb_desk.store import sync_state as st
+from idleb_desk.store.store import Store
+from idleb_desk.team import keys
+from idleb_desk.team import server_schema as ss
+from idleb_desk.team.server import ServerOffline, TeamServerError, connect, require_schema, whoami
+
+log = logging.getLogger(__name__)
+LINK = "team.server"  # project setting: {"url", "analyst", "layer"}
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    analyst: str
+    layer: str  # the analyst's name, or "curated" for a curator's gold project
+
+
+@dataclass
+class SyncReport:
+    pushed: int = 0
+    pulled: int = 0
+    applied: int = 0
+    duplicates: int = 0
+    new_conflicts: list[int] = field(default_factory=list)
+    open_conflicts: int = 0
+    pending: int = 0
+    not_applied: int = 0
+    offline_since: str | None = None
+    # Time spent waiting on the server's push and pull statements (the rest is local work).
+    server_seconds: float = 0.0
+
+    def summary(self) -> str:
+        if self.offline_since:
+            return (f"offline since {self.offline_since}: {self.pending} pending, "
+                    f"{self.open_conflicts} conflicts")  # fmt: skip
+        state = "synced" if not self.pending and not self.open_conflicts else "not all synced"
+        return (
+            f"{state}: pushed {self.pushed}, pulled {self.pulled} (applied {self.applied}), "
+            f"{self.pending} pending, {self.open_conflicts} conflicts"
+            + (f" ({len(self.new_conflicts)} new)" if self.new_conflicts else "")
+        )
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def link_of(store: Store) -> Link | None:
+    raw = settings.setting(store, LINK)
+    return None if not raw else Link(raw["url"], raw["analyst"], raw["layer"])
+
+
+def join(store: Store, url: str, analyst: str, curated: bool = False) -> Link:
+    """Link the project to the server as ANALYST (who must be the login role the URL and
+    libpq's environment connect as). Stores the URL, never a password."""
+    with connect(url) as con:
+        require_schema(con)
+        user, role = whoami(con)
+    if user != analyst:
+        raise TeamServerError(
+            f"the server knows this login as {user!r}, not {analyst!r}: connect as the "
+            "analyst's own role (user=... in the URL, PGUSER or the service file)"
+        )
+    if role is None:
+        raise TeamServerError(f"{user!r} is not a member of the team (team add-member)")
+    if curated and role not in ("curator", "admin"):
+        raise TeamServerError(f"{user!r} is an analyst; only a curator writes the curated layer")
+    old = link_of(store)
+    if old is not None and (old.analyst, old.url) != (analyst, url):
+        raise TeamServerError(
+            f"the project is already joined to a team as {old.analyst!r}; a project syncs "
+            "with one team as one analyst"
+        )
+    link = Link(url, analyst, ss.CURATED if curated else analyst)
+    with store.transaction():
+        _set_link(store, link)
+        if st.get_state(store.con, "since") is None:
+            st.set_state(store.con, "since", history.last_event_id(store.con))
+            st.set_state(store.con, "cursor", 0)
+            keys.baseline_keys(store.con, link.layer)
+    return link
+
+
+def _set_link(store: Store, link: Link) -> None:
+    store.con.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (LINK, json.dumps(link.__dict__)),
+    )
+
+
+def status(store: Store) -> SyncReport:
+    """What the status bar shows, without the network: pending, conflicts, offline."""
+    con = store.con
+    return SyncReport(
+        pending=st.count_pending(con, int(st.get_state(con, "since", 0))),
+        open_conflicts=len(st.conflicts(con)),
+        offline_since=st.get_state(con, "offline_since"),
+    )
+
+
+def sync(store: Store, *, batch: int = BATCH) -> SyncReport:
+    """Push, then pull. Raises ServerOffline (after recording when) if the server cannot
+    be reached; TeamServerError for a project not joined or a newer server schema."""
+    link = link_of(store)
+    if link is None:
+        raise TeamServerError(f"{store.path}: is not joined to a team (team join)")
+    report = SyncReport()
+    try:
+        with connect(link.url, autocommit=True) as pg:
+            require_schema(pg)
+            _push(store, pg, link, report, batch)
+            _pull(store, pg, link, report, batch)
+    except (psycopg.OperationalError, ServerOffline) as exc:
+        _offline(store)
+        raise ServerOffline(f"the team server went away: {exc}") from exc
+    with store.transaction():
+        st.set_state(store.con, "offline_since", None)
+    now = status(store)
+    report.pending, report.open_conflicts = now.pending, now.open_conflicts
+    return report
+
+
+def _offline(store: Store) -> None:
+    if st.get_state(store.con, "offline_since") is None:
+        with store.transaction():
+            st.set_state(store.con, "offline_since", _now())
+
+
+# ---- push ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Out:
+    event: Event
+    uid: str
+    changes: list[dict[str, Any]]
+    # (tbl, key) -> (local id, the base row as stored locally, mine as the server holds it);
+    # the base is translated only if the server refuses the event
+    rows: dict[tuple[str, str], tuple[int, Any, Any]]
+    flip_to: str | None = None  # for an undo/redo of a synced event: the state pushed
+
+
+def _changes(
+    store: Store, event: Event, state: dict[str, Any], other: dict[str, Any],
+    expected: dict[tuple[str, str], int], cache: keys.KeyCache,
+) -> tuple[list[dict[str, Any]], dict[tuple[str, str], tuple[int, Any, Any]], list[str]]:
+    """The server changes writing `state` (the rows after), based on `other` (before):
+    each names its row's key, document, base version b and the version v it makes. The
+    base data stays here (shown in a conflict); the server keeps the rows after."""
+    con = store.con
+    out: list[dict[str, Any]] = []
+    rows: dict[tuple[str, str], tuple[int, Any, Any]] = {}
+    docs: set[str] = set()
+    for tbl in keys.SYNCED:
+        for local, row in state.get(tbl, {}).items():
+            old = other.get(tbl, {}).get(local)
+            key, doc, data = keys.to_global(con, tbl, int(local), row, old, cache)
+            b = expected.get((tbl, key), cache.versions.get((tbl, key), 0))
+            expected[(tbl, key)] = b + 1
+            out.append({"t": tbl, "k": key, "d": doc, "b": b, "v": b + 1, "a": data})
+            rows[(tbl, key)] = (int(local), old, data)
+            if doc is not None:
+                docs.add(doc)
+    for doc_id in history.listed_documents(con, event.id):
+        docs.add(keys.key_for(con, "documents", doc_id, None, cache))
+    return out, rows, sorted(docs)
+
+
+def _push(store: Store, pg: psycopg.Connection, link: Link, report: SyncReport,
+          batch: int) -> None:  # fmt: skip
+    con = store.con
+    since = int(st.get_state(con, "since", 0))
+    flips_done = False
+    while True:
+        outs: list[_Out] = []
+        expected: dict[tuple[str, str], int] = {}
+        with store.transaction():
+            cache = keys.KeyCache(con)
+            if not flips_done:
+                for event, uid, flips in st.flipped_events(con):
+                    undo = event.state != history.DONE
+                    state, other = (event.before, event.after) if undo else \
+                        (event.after, event.before)  # fmt: skip
+                    ch, rows, docs = _changes(store, event, state, other, expected, cache)
+                    outs.append(_Out(event, f"{uid}~{flips + 1}", ch, rows,
+                                     "undone" if undo else history.DONE))  # fmt: skip
+                    outs[-1].changes = ch
+                    outs[-1].event = _with_docs(event, docs)
+                flips_done = True
+            for event in st.pending_events(con, since, batch):
+                uid = st.uid_of(con, event.id) or st.new_key()
+                st.mark_sending(con, event.id, uid)
+                ch, rows, docs = _changes(store, event, event.after, event.before, expected,
+                                          cache)  # fmt: skip
+                outs.append(_Out(_with_docs(event, docs), uid, ch, rows))
+        if not outs:
+            return
+        payload = [
+            {"uid": o.uid, "layer": _layer(link, o.changes), "op": o.event.op,
+             "time": o.event.time, "documents": o.event.before.get("_docs", []),
+             "changes": o.changes}
+            for o in outs
+        ]  # fmt: skip
+        started = time.perf_counter()
+        # One statement in autocommit is its own transaction: the server's push lock is
+        # released when it ends, not after one more round trip to a busy client.
+        results = pg.execute(
+            f"SELECT uid, status, id, info FROM {ss.SCHEMA}.push(%s)", (Jsonb(payload),)
+        ).fetchall()
+        report.server_seconds += time.perf_counter() - started
+        by_uid = {o.uid: o for o in outs}
+        with store.transaction():
+            for uid, state, server_id, info in results:
+                _settle(store, by_uid[uid], state, server_id, info, report)
+
+
+def store_author(out: _Out) -> str:
+    return out.event.reviewer
+
+
+def _with_docs(event: Event, docs: list[str]) -> Event:
+    # The documents ride along in a private key of a copy; the stored event is untouched.
+    before = dict(event.before)
+    before["_docs"] = docs
+    return Event(event.id, event.time, event.reviewer, event.op, event.document_id, before,
+                 event.after, event.state, event.group_id)  # fmt: skip
+
+
+def _layer(link: Link, changes: list[dict[str, Any]]) -> str:
+    """Actor-only events are the team's (shared); any other row is the pusher's layer."""
+    return ss.SHARED if changes and all(c["t"] == "actors" for c in changes) else link.layer
+
+
+def _settle(store: Store, out: _Out, state: str, server_id: int | None, info: Any,
+            report: SyncReport) -> None:  # fmt: skip
+    con = store.con
+    if state in ("ok", "dup"):
+        versions = (
+            [(c["t"], c["k"], c["b"] + 1) for c in out.changes] if state == "ok"
+            else [(c["t"], c["k"], c["v"]) for c in info]
+        )  # fmt: skip
+        st.raise_versions(con, versions)
+        if out.flip_to is not None:
+            st.mark_flip(con, out.event.id, out.flip_to)
+        else:
+            st.mark_event(con, out.event.id, st.PUSHED, server_id)
+        st.log_remote(con, int(server_id or 0), out.uid, store_author(out), out.event.op, True)
+        report.pushed += state == "ok"
+        report.duplicates += state == "dup"
+        return
+    rows = []
+    for stale in info:
+        local, old, mine = out.rows[(stale["t"], stale["k"])]
+        _, _, base = keys.to_global(con, stale["t"], local, old, mine)
+        rows.append({"tbl": stale["t"], "key": stale["k"], "base": base, "mine": mine,
+                     "theirs": stale["theirs"], "theirs_version": stale["theirs_version"]})
+    if out.flip_to is not None:
+        st.mark_flip(con, out.event.id, out.flip_to)
+    else:
+        st.mark_event(con, out.event.id, st.CONFLICT)
+    op = ("undo " if out.flip_to == "undone" else "redo " if out.flip_to else "") + out.event.op
+    cid = st.add_conflict(con, out.event.id, out.uid, op, rows, _now())
+    report.new_conflicts.append(cid)
+    log.warning("sync: %s (event %d) conflicts with the server's rows: conflict %d",
+                out.event.op, out.event.id, cid)  # fmt: skip
+
+
+# ---- pull ----------------------------------------------------------------------------------
+
+
+def _pull(store: Store, pg: psycopg.Connection, link: Link, report: SyncReport,
+          batch: int) -> None:  # fmt: skip
+    con = store.con
+    while True:
+        cursor = int(st.get_state(con, "cursor", 0))
+        seen = st.logged_after(con, cursor)  # this client's own pushes
+        started = time.perf_counter()
+        # Only the changes this project may apply are sent (its own layer's, the shared
+        # actors', not its own pushes); every other event is only logged, so its rows are
+        # never parsed here.
+        rows = pg.execute(
+            f"SELECT id, uid, author, layer, op, time, CASE WHEN id = ANY(%s) THEN NULL "
+            "WHEN layer = %s OR jsonb_path_exists(changes, '$[*] ? (@.t == \"actors\")') "
+            f"THEN changes END FROM {ss.SCHEMA}.events WHERE id > %s ORDER BY id LIMIT %s",
+            (sorted(seen), link.layer, cursor, batch),
+        ).fetchall()
+        report.server_seconds += time.perf_counter() - started
+        if not rows:
+            return
+        with store.transaction():
+            since = int(st.get_state(con, "since", 0))
+            held_local = st.unsynced_rows(con, since)
+            held_keys = st.open_conflict_rows(con)
+            logs: list[tuple[int, str, str, str, bool]] = []
+            for server_id, uid, author, layer, op, when, changes in rows:
+                report.pulled += 1
+                if server_id in seen:
+                    continue  # this client's own push
+                applied = False
+                if changes and not st.known_uid(con, uid):
+                    applied = _apply(store, link, server_id, uid, author, layer, op, when,
+                                     changes, held_local, held_keys, report)  # fmt: skip
+                logs.append((server_id, uid, author, op, applied))
+            st.log_remote_many(con, logs)
+            st.set_state(con, "cursor", int(rows[-1][0]))
+
+
+def _apply(
+    store: Store, link: Link, server_id: int, uid: str, author: str, layer: str, op: str,
+    time: str, changes: list[dict[str, Any]], held_local: set[tuple[str, int]],
+    held_keys: set[tuple[str, str]], report: SyncReport,
+) -> bool:
+    """Write a pulled event's rows that belong in this project (the project's own layer
+    and the shared actors) as one local event; False if nothing of it was applied."""
+    con = store.con
+    mine = [c for c in changes if c["t"] == "actors" or layer == link.layer]
+    state: dict[str, dict[str, Any]] = {}
+    versions: list[tuple[str, str, int]] = []
+    con.execute("SAVEPOINT pulled")
+    try:
+        for c in sorted(mine, key=lambda c: keys.SYNCED.index(c["t"])):
+            tbl, key = c["t"], c["k"]
+            local = keys.local_for(con, tbl, key, c["a"])
+            if local is None or (tbl, key) in held_keys or (tbl, local) in held_local:
+                if local is not None:
+                    report.not_applied += 1
+                continue
+            row = keys.to_local(con, tbl, local, c["a"])
+            if row is False:
+                report.not_applied += 1
+                continue
+            versions.append((tbl, key, int(c["v"])))
+            if row != history.SNAPSHOTTERS[tbl](con, local):
+                state.setdefault(tbl, {})[str(local)] = row
+        if not state:  # nothing here differs: only the versions move on
+            for tbl, key, v in versions:
+                st.set_version(con, tbl, key, v)
+            con.execute("RELEASE pulled")
+            return False
+        wanted = {tbl: dict.fromkeys(rows) for tbl, rows in state.items()}
+        before = history.snapshot_rows(con, wanted)
+        history.apply_state(con, state)
+        docs = history.documents_of(before, state)
+        doc = docs[0] if len(docs) == 1 else None
+        event_id = history.append_event(con, time, author, op, doc, before, state,
+                                        docs if doc is None and docs else None)  # fmt: skip
+        st.mark_pulled(con, event_id, uid, server_id)
+        for tbl, key, v in versions:
+            st.set_version(con, tbl, key, v)
+        con.execute("RELEASE pulled")
+    except Exception as exc:  # noqa: BLE001 - one event that cannot be placed must not stop the rest
+        con.execute("ROLLBACK TO pulled")
+        con.execute("RELEASE pulled")
+        log.warning("sync: server event %d (%s by %s) could not be applied here: %s",
+                    server_id, op, author, exc)  # fmt: skip
+        report.not_applied += 1
+        return False
+    report.applied += 1
+    return True

@@ -1,0 +1,56 @@
+"""Small projects and a team server for the team-server tests (issue 15)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from urllib.parse import quote
+
+from idleb_desk.core.review import ReviewSession
+from idleb_desk.store.documents import insert_document
+from idleb_desk.store.store import Store
+from idleb_desk.team import server
+
+TEXTS = (
+    "Lavrov met Borrell in Moscow on Monday and said the talks were useful.",
+    "The ministers in Brussels said the Idlib ceasefire must hold, Borrell said.",
+    "Erdogan told Putin that Turkey would not accept a new offensive in Idlib.",
+)
+
+
+def as_user(url: str, name: str) -> str:
+    """The admin's URL of a test database, logging in as another role."""
+    head, rest = url.split("@", 1)
+    return f"postgresql://{quote(name, safe='')}@{rest}"
+
+
+def make_project(path: Path, texts: tuple[str, ...] = TEXTS) -> Path:
+    with Store.open(path) as store, store.transaction():
+        for i, text in enumerate(texts):
+            insert_document(store, f"d{i}", f"Article {i}", text)
+    return path
+
+
+def team(url: str, analysts: tuple[str, ...], curators: tuple[str, ...] = ()) -> None:
+    server.init_server(url)
+    for name in analysts:
+        server.add_member(url, name, "analyst")
+    for name in curators:
+        server.add_member(url, name, "curator")
+
+
+def publish_project(url: str, path: Path, sample: set[str], analysts: list[str]) -> None:
+    from idleb_desk.store.sync_state import documents_for_server
+
+    with Store.open(path, create=False, read_only=True) as store:
+        docs = [server.Document(*r) for r in documents_for_server(store.con)]
+    server.publish(url, docs, sample, {a: [d.sha256 for d in docs] for a in analysts})
+
+
+def copy(src: Path, dst: Path) -> Path:
+    shutil.copyfile(src, dst)
+    return dst
+
+
+def session(path: Path, who: str) -> ReviewSession:
+    return ReviewSession.open(path, who, create=False)
