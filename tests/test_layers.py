@@ -192,7 +192,8 @@ ALLOWED: dict[str, set[str]] = {
     "io": BOTTOM | {"store", "core", "nlp"},
     # The window reaches projects through core, never through the store (issue 18).
     "project": BOTTOM | {"core", "nlp", "io"},
-    "gui": BOTTOM | {"core", "nlp", "io", "project", "logs"},
+    # The team server's client too (issue 15): the window syncs through it, by path.
+    "gui": BOTTOM | {"core", "nlp", "io", "project", "logs", "team"},
     # The team server's client (issue 15): Qt-free, it syncs through the store's write path.
     "team": BOTTOM | {"store"},
 }

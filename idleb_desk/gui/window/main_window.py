@@ -46,8 +46,10 @@ from idleb_desk.gui.review.key_context import Handlers
 from idleb_desk.gui.review.review_controller import ReviewController
 from idleb_desk.gui.review.review_widgets import ReviewWidgets
 from idleb_desk.gui.review.tables import ActorTableModel, ClaimColumns, ClaimTableModel
+from idleb_desk.gui.team.team_room import TeamRoom
 from idleb_desk.gui.window import errors
 from idleb_desk.gui.window.change_view import ChangeView
+from idleb_desk.gui.window.menus import MENUS
 from idleb_desk.gui.window.project_actions import ProjectActions
 from idleb_desk.gui.window.project_recovery import ProjectRecovery
 from idleb_desk.gui.window.project_watch import ProjectWatch
@@ -59,47 +61,7 @@ log = logging.getLogger(__name__)
 
 TITLE = "idleb_desk"
 # Window actions handled here rather than by the review controller.
-_MENUS = {
-    "File": (
-        "open_project",
-        "import_files",
-        "export_csv",
-        "export_jsonl",
-        "export_network",
-        "quit",
-    ),  # fmt: skip
-    "Go": (
-        "next_document",
-        "prev_document",
-        "mark_done",
-        "next_pane",
-        "prev_pane",
-        "find",
-        "find_all",
-        "next_result",
-        "prev_result",
-        "compare_gold",
-        "next_feedback",
-        "prev_feedback",
-    ),  # fmt: skip
-    "View": (
-        "zoom_in",
-        "zoom_out",
-        "toggle_rejected",
-        "filter",
-        "clear_filter",
-        "network_view",
-        "actors_panel",
-        "agreement_view",
-    ),
-    "Curate": (
-        "next_disagreement",
-        "prev_disagreement",
-        *(f"take_{k}" for k in range(1, 10)),
-        "take_none",
-    ),
-    "Help": ("help",),
-}
+
 
 
 def _table(model: object, name: str) -> QTableView:
@@ -142,6 +104,7 @@ class MainWindow(QMainWindow):
             session=lambda: self.session,
             apply_changes=self.apply_changes,
             open_document=self.open_document,
+            follow_changes=lambda: self.watch.follow_changes(),
         )
         self._build_rooms()
         self._build_actions()
@@ -232,6 +195,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.curation)
         self.curation.hide()  # a gold project shows it
         self.agreement, self.feedback = AgreementView(ctx), FeedbackRoom(ctx, self.view)  # docks
+        self.team = TeamRoom(ctx)
         self.change_view.network = self.network
         self.window_keys = WindowKeys(self)
         self.find_bar.found.connect(self.window_keys.found)
@@ -253,14 +217,14 @@ class MainWindow(QMainWindow):
         self.handlers: Handlers = {}
         for room in (self.controller, self.project_actions, self.scale, self.network,
                      self.actors_panel, self.curation, self.agreement, self.feedback,
-                     self.window_keys):  # fmt: skip
+                     self.team, self.window_keys):  # fmt: skip
             self.handlers.update(room.handlers())
         bar = self.menuBar()
         # File first, as on every desktop; then Review, where most keys live.
         menus = {"File": bar.addMenu("&File")}
         review_menu = bar.addMenu("&Review")
-        menus.update({name: bar.addMenu(f"&{name}") for name in _MENUS if name not in menus})
-        placed = {a: m for m, acts in _MENUS.items() for a in acts}
+        menus.update({name: bar.addMenu(f"&{name}") for name in MENUS if name not in menus})
+        placed = {a: m for m, acts in MENUS.items() for a in acts}
         for b in self.keymap:
             act = QAction(b.text.split(" (")[0].split(";")[0], self)
             act.setObjectName(f"action_{b.action}")
@@ -306,6 +270,7 @@ class MainWindow(QMainWindow):
         self.change_view.apply(changes)
         self.curation.show_changes(changes)
         self.agreement.changes_applied(changes)
+        self.team.changes_applied(changes)
 
     # ---- project and documents ---------------------------------------------------------------
 
@@ -322,6 +287,7 @@ class MainWindow(QMainWindow):
         self.curation.set_session(session)
         self.agreement.set_session(session)
         self.feedback.set_session(session)
+        self.team.set_session(session)
         self.watch.show_read_only()
         self.refresh_documents()
         self.scale.resume([d.id for d in self.doc_model.rows])
@@ -386,6 +352,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         # Every operation is already committed: closing never asks to save.
+        self.team.close()
         self.ctx.runner.cancel_all()
         self.watch.timer.stop()
         self.scale.position_timer.stop()

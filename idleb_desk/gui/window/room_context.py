@@ -26,6 +26,9 @@ class RoomContext:
     session: Callable[[], ReviewSession | None]
     apply_changes: Callable[[Changes], None]
     open_document: Callable[[int | None], None]
+    # Redraw now what other connections committed (a worker's import, a team sync's
+    # pull); True if there was something. The window's watch also polls for it.
+    follow_changes: Callable[[], bool]
 
     def key(self, action: str) -> str:
         """The first key of an action, for hints ("no key" if it has none)."""

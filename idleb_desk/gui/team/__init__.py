@@ -1,0 +1,1 @@
+"""The team server in the window: sync status, conflicts (issue 15)."""
