@@ -44,7 +44,7 @@ MARK = "\x00"
 # quoted, or a first character that may start a formula (after leading spaces or line
 # feeds); `needs_guard` and the quoting then decide. Nearly every text needs neither.
 _ODD_TEXT = re.compile(
-    "[,\"\r\n]|^[" + re.escape(FORMULA_LEAD + "".join(FORMULA_PREFIXES)) + "]"
+    '[,"\r\n]|^[' + re.escape(FORMULA_LEAD + "".join(FORMULA_PREFIXES)) + "]"
 ).search
 # A review time needs formatting if it does not start with a digit (a formula cannot)
 # or holds a character to quote; the app writes ISO times, which never do.

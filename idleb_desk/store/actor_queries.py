@@ -58,6 +58,32 @@ def known_actors(
     return [KnownActor(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
 
 
+def named_actor_seen(store: Store, name: str, label: str, document_id: int) -> int | None:
+    """The unmerged actor called `name` with `label` if a live span in this document or
+    an earlier one links to it: the actor `known_actors` would list first for a mention
+    with this canonical name, seen by `document_id` (what "same name" links to). One
+    look-up, where known_actors aggregates every mention of every candidate."""
+    row = store.execute(
+        """SELECT a.id FROM actors a
+           WHERE a.name = ? AND a.label = ? AND a.merged_into IS NULL
+             AND EXISTS (SELECT 1 FROM spans s WHERE s.actor_id = a.id
+                         AND s.status != ? AND s.document_id <= ?)""",
+        (name, label, REJECTED, document_id),
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
+def unlinked_ids(store: Store, ids: list[int]) -> set[int]:
+    """Those of the span `ids` that link to no actor."""
+    if not ids:
+        return set()
+    marks = ",".join("?" * len(ids))
+    rows = store.execute(
+        f"SELECT id FROM spans WHERE id IN ({marks}) AND actor_id IS NULL", ids
+    ).fetchall()
+    return {int(r[0]) for r in rows}
+
+
 def unlinked_mentions(store: Store, document_id: int, label: str, longer_than: int) -> list[str]:
     """Texts of live actor mentions of `label` in a document, longer than `longer_than`
     characters, that link to no actor yet (suggestions): a longer name there can name a
