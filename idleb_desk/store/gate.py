@@ -198,7 +198,7 @@ def damage_advice(path: Path) -> str:
     return (
         f"Recover what is still readable into a new project with 'idleb-desk recover "
         f"\"{path}\" NEW.sqlite3', or put a backup copy in its place with 'idleb-desk "
-        f'restore BACKUP "{path}"\' (never copy a backup over it by hand)'
+        f"restore BACKUP \"{path}\"' (never copy a backup over it by hand)"
     )
 
 

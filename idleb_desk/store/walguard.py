@@ -258,7 +258,8 @@ def events_kept(db: Path) -> str | None:
     lost = [eid for eid, row in before.items() if after.get(eid) != row]
     if lost:
         return (
-            f"applying it would lose {len(lost)} of the {len(before)} saved events of this project"
+            f"applying it would lose {len(lost)} of the {len(before)} saved events "
+            "of this project"
         )
     return None
 
