@@ -52,7 +52,6 @@ class AliasTally:
 
     def __init__(self) -> None:
         self.actors: dict[int, Entry] = {}
-        self.touched: list[Entry] = []  # entries with pending texts
         self.pending = 0  # texts waiting, in all
 
     @staticmethod
@@ -63,23 +62,19 @@ class AliasTally:
         e = self.actors.get(actor_id)
         if e is None:
             e = self.actors[actor_id] = self.entry()
-        e[0] += 1
         if e[2] != doc_id:
             e[1] += 1
             e[2] = doc_id
-        waiting = e[4]
-        if not waiting:
-            self.touched.append(e)
-        waiting.append(text)
+        e[4].append(text)
         self.pending += 1
         if self.pending >= FLUSH_AT:
             self.flush()
 
     def flush(self) -> None:
-        """Count every pending text into its actor's texts."""
-        for e in self.touched:
-            count_pending(e)
-        self.touched.clear()
+        """Count every pending text into its actor's texts (and its mentions)."""
+        for e in self.actors.values():
+            if e[4]:
+                count_pending(e)
         self.pending = 0
 
     def rows(self, store: Store, named: Iterable[int] = ()) -> list[ActorRow]:
@@ -111,6 +106,7 @@ def count_pending(e: Entry) -> None:
     texts in order of first appearance, then `index`)."""
     items: list[str] = e[4]
     e[4] = []
+    e[0] += len(items)
     seen: Counter[str] = e[3]
     while items:
         if len(seen) + len(items) > LIMIT:
