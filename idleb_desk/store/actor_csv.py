@@ -166,10 +166,7 @@ def iter_actor_pieces(
             if origin != was_origin:
                 was_origin, orig = origin, get(origin) or cells(origin)
             if reviewer != was_reviewer:
-                was_reviewer = reviewer
-                rev = get(reviewer)
-                if rev is None:
-                    rev = cells(reviewer)
+                was_reviewer, rev = reviewer, get(reviewer) or cells(reviewer)
             if part[:1] in may_guard or needs_quotes(part):
                 part = fmt(part)
             # Review times are nearly all distinct, so a memo would only churn.
