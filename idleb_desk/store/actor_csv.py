@@ -166,7 +166,9 @@ def iter_actor_pieces(
             if origin != was_origin:
                 was_origin, orig = origin, get(origin) or cells(origin)
             if reviewer != was_reviewer:
-                was_reviewer, rev = reviewer, get(reviewer) or cells(reviewer)
+                # None (a suggestion nobody reviewed) is memoised as the empty cell.
+                cell = get(reviewer)
+                was_reviewer, rev = reviewer, cells(reviewer) if cell is None else cell
             if part[:1] in may_guard or needs_quotes(part):
                 part = fmt(part)
             # Review times are nearly all distinct, so a memo would only churn.
