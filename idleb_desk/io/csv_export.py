@@ -91,24 +91,33 @@ def _write_actors(
     A row's last cell, its actor's aliases, is known only after the last mention: the
     batches wait in an unnamed scratch file in the export folder (gone with the process,
     whatever happens) and are filled in once the tally is complete (`store.actor_csv`).
+    The text goes to the scratch file as UTF-8 ("surrogatepass": back exactly as it
+    was); a batch with a MARK in a cell goes as its marshalled pieces.
     """
     csv_writer(fh).writerow(exports.ACTOR_COLUMNS)
     tally = AliasTally()
-    sizes: list[int] = []
+    sizes: list[tuple[int, bool]] = []  # (bytes, marshalled)
     n = 0
     with tempfile.TemporaryFile(dir=folder) as scratch:
-        for rows, pieces in actor_csv.iter_actor_pieces(store, include_all, tally):
-            data = marshal.dumps(pieces)
+        for batch in actor_csv.iter_actor_batches(store, include_all, tally):
+            if batch.text is not None:
+                data = batch.text.encode("utf-8", "surrogatepass")
+            else:
+                data = marshal.dumps(batch.pieces)
             scratch.write(data)
-            sizes.append(len(data))
-            n += rows
-            tick(rows)
+            sizes.append((len(data), batch.text is None))
+            n += batch.rows
+            tick(batch.rows)
         named = claim_actor_ids(store, statuses_for(include_all))
         actors = tally.rows(store, named)
         cells = actor_csv.alias_cells(actors)
         scratch.seek(0)
-        for size in sizes:
-            fh.write(actor_csv.fill(marshal.loads(scratch.read(size)), cells))
+        for size, marshalled in sizes:
+            data = scratch.read(size)
+            if marshalled:
+                fh.write(actor_csv.fill(marshal.loads(data), cells))
+            else:
+                fh.write(actor_csv.fill_text(data.decode("utf-8", "surrogatepass"), cells))
             tick(0)
     return n, actors
 

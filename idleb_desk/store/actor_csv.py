@@ -6,8 +6,8 @@ the aliases and once for the rows: at a million mentions the second read of SQLi
 as much as the bare `csv.writer` the benchmark compares against. Now one pass formats
 each row up to its alias cell and feeds the same text slice to the actor's tally
 (`AliasTally`, its `add` inlined); the row ends with its actor's key instead of the cell.
-A batch comes out as `pieces`: text, key, text, key, ..., text, which the writer keeps
-on disk until the tally is complete, then fills (`fill`), at C speed: one list
+A batch comes out as text with each key between two MARKs, which the writer keeps on disk
+until the tally is complete, then fills (`fill_text`), at C speed: one split, one list
 comprehension and one join per batch, no second pass over SQLite.
 
 The bytes are what csv.writer would write for the same cells (tests hold it to that).
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from idleb_desk.model import LAYER_ACTOR
 from idleb_desk.store.actor_queries import ALIAS_SEP
@@ -99,6 +100,17 @@ def alias_cells(actors: list[ActorRow], guard: bool = True) -> dict[str, str]:
     return cells
 
 
+@dataclass
+class Batch:
+    """A batch of actors.csv lines waiting for their alias cells: `text` with each key
+    between two MARKs, or, when some cell holds a MARK itself, `pieces` (text, key,
+    text, ..., text)."""
+
+    rows: int
+    text: str | None
+    pieces: list[str] | None = None
+
+
 def fill(pieces: list[str], cells: dict[str, str]) -> str:
     """A batch's finished CRLF lines: each key replaced by its actor's alias cell."""
     get = cells.get
@@ -106,10 +118,14 @@ def fill(pieces: list[str], cells: dict[str, str]) -> str:
     return "".join(pieces)
 
 
-def iter_actor_pieces(
+def fill_text(text: str, cells: dict[str, str]) -> str:
+    return fill(text.split(MARK), cells)
+
+
+def iter_actor_batches(
     store: Store, include_all: bool, tally: AliasTally, guard: bool = True
-) -> Iterator[tuple[int, list[str]]]:
-    """actors.csv's body (ACTOR_COLUMNS) as (rows, pieces) per batch, counting every
+) -> Iterator[Batch]:
+    """actors.csv's body (ACTOR_COLUMNS) in batches, counting every
     mention that links to an actor into `tally` on the way (in the order AliasTally
     expects, so its aliases are those `actor_rows` finds)."""
     sql, params = actor_csv_sql(include_all)
@@ -181,10 +197,11 @@ def iter_actor_pieces(
         tally.pending += keys
         if tally.pending >= FLUSH_AT:
             tally.flush()
-        pieces = "".join(out).split(MARK)
-        if len(pieces) != 2 * keys + 1:
-            pieces = _pieces_by_line(out)
-        yield len(batch), pieces
+        text = "".join(out)
+        if text.count(MARK) == 2 * keys:
+            yield Batch(len(batch), text)
+        else:
+            yield Batch(len(batch), None, _pieces_by_line(out))
 
 
 def _pieces_by_line(lines: list[str]) -> list[str]:
