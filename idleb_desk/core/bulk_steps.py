@@ -25,12 +25,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from idleb_desk import actor_link
+from idleb_desk.core.actors import DEMONYM_SETTING
 from idleb_desk.core.memory_ops import MemoryOps
+from idleb_desk.core.ops import Op
 from idleb_desk.core.session_context import SessionContext
 from idleb_desk.core.span_ops import SpanOps
-from idleb_desk.model import Span
+from idleb_desk.model import LAYER_ACTOR, Span
+from idleb_desk.store import actor_queries, undo_groups
 from idleb_desk.store import spans as spans_q
-from idleb_desk.store import undo_groups
 from idleb_desk.store.memory import REVIEWED
 from idleb_desk.store.rows import now
 from idleb_desk.store.store import Store
@@ -102,6 +105,7 @@ def run_steps(
     tally = _Tally()
     stopped = False
     i = 0
+    linker = _SameName(store, span) if plan.accept else None
     memory.deferred = True  # the steps spread memory themselves, per document
     try:
         while i < len(docs) and not stopped:
@@ -114,6 +118,8 @@ def run_steps(
                     doc = docs[i]
                     mine = _still_undecided(store, plan.by_doc.get(doc, []), span.id)
                     seen = len(op.before.get("spans", {}))
+                    if linker is not None:
+                        linker.link(op, mine, doc)
                     for sid in mine:
                         if plan.accept:
                             spans.accept_span(sid)
@@ -155,6 +161,43 @@ def run_steps(
         tuple(tally.decided),
         stopped,
     )
+
+
+class _SameName:
+    """Links the plan's unlinked mentions in one document before they are accepted, where
+    the actor link's first rule settles it: an unmerged actor with the mention's canonical
+    name, seen in this document or an earlier one, is what `core.actors.link_actor_id`
+    returns ("same name"). One look-up per document instead of, per accept, the link's
+    query of every candidate actor with all its mentions (0.5 ms each at 2,400 mentions,
+    half of the action's work). Where the rule does not settle it (the first document,
+    before the actor exists; a demonym linked to its state) accept links as always.
+    Suggestions the pipeline made already carry their link, which accept keeps."""
+
+    def __init__(self, store: Store, span: Span) -> None:
+        self.store = store
+        self.label = span.label
+        self.name = actor_link.canonical_name(span.text, span.label)
+        self.active = span.layer == LAYER_ACTOR
+        # A demonym may link to its state's actor instead, under a project setting.
+        self.demonym = (
+            span.label in actor_link.DEMONYM_LABELS and actor_link.state_for(span.text) is not None
+        )
+
+    def link(self, op: Op, ids: list[int], doc: int) -> None:
+        if not self.active or not ids:
+            return
+        if self.demonym and self.store.setting(DEMONYM_SETTING, False):
+            return
+        unlinked = actor_queries.unlinked_ids(self.store, ids)
+        if not unlinked:
+            return
+        actor = actor_queries.named_actor_seen(self.store, self.name, self.label, doc)
+        if actor is None:
+            return
+        for sid in ids:
+            if sid in unlinked:
+                op.touch("spans", sid)  # undo gives the mention back unlinked
+                spans_q.set_actor(self.store, sid, actor)
 
 
 @dataclass

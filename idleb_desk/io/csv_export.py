@@ -11,14 +11,19 @@ from __future__ import annotations
 
 import csv
 import logging
+import marshal
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from idleb_desk.io.actor_table import ACTOR_TABLE_FILE, table_rows, write_actor_table
+from idleb_desk.io.actor_table import ACTOR_TABLE_FILE, write_actor_table
 from idleb_desk.io.atomic import AtomicFiles, ExportError, ensure_folder, remove_stale_parts
-from idleb_desk.store import exports
+from idleb_desk.store import actor_csv, exports
+from idleb_desk.store.actor_queries import claim_actor_ids
+from idleb_desk.store.alias_tally import ActorRow, AliasTally
+from idleb_desk.store.exports import statuses_for
 from idleb_desk.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -74,20 +79,47 @@ def _write(
     return n
 
 
-def _write_chunks(
+def _write_actors(
     fh: IO[str],
-    header: tuple[str, ...],
-    chunks: Iterator[tuple[int, str]],
+    store: Store,
+    include_all: bool,
     tick: Callable[[int], None],
-) -> int:
-    """Like `_write`, for rows the store already formatted as CSV lines."""
-    csv_writer(fh).writerow(header)
+    folder: Path,
+) -> tuple[int, list[ActorRow]]:
+    """actors.csv, and the actor table's rows, from one read of the mentions.
+
+    A row's last cell, its actor's aliases, is known only after the last mention: the
+    batches wait in an unnamed scratch file in the export folder (gone with the process,
+    whatever happens) and are filled in once the tally is complete (`store.actor_csv`).
+    The text goes to the scratch file as UTF-8 ("surrogatepass": back exactly as it
+    was); a batch with a MARK in a cell goes as its marshalled pieces.
+    """
+    csv_writer(fh).writerow(exports.ACTOR_COLUMNS)
+    tally = AliasTally()
+    sizes: list[tuple[int, bool]] = []  # (bytes, marshalled)
     n = 0
-    for rows, text in chunks:
-        fh.write(text)
-        n += rows
-        tick(rows)
-    return n
+    with tempfile.TemporaryFile(dir=folder) as scratch:
+        for batch in actor_csv.iter_actor_batches(store, include_all, tally):
+            if batch.text is not None:
+                data = batch.text.encode("utf-8", "surrogatepass")
+            else:
+                data = marshal.dumps(batch.pieces)
+            scratch.write(data)
+            sizes.append((len(data), batch.text is None))
+            n += batch.rows
+            tick(batch.rows)
+        named = claim_actor_ids(store, statuses_for(include_all))
+        actors = tally.rows(store, named)
+        cells = actor_csv.alias_cells(actors)
+        scratch.seek(0)
+        for size, marshalled in sizes:
+            data = scratch.read(size)
+            if marshalled:
+                fh.write(actor_csv.fill(marshal.loads(data), cells))
+            else:
+                fh.write(actor_csv.fill_text(data.decode("utf-8", "surrogatepass"), cells))
+            tick(0)
+    return n, actors
 
 
 def export_csv(
@@ -141,12 +173,9 @@ def export_csv(
         # One read transaction: both files show the same moment of the project even if
         # the analyst keeps reviewing while the export runs in the background.
         with store.transaction("DEFERRED"):
-            # One pass over the mentions for the actors' aliases, shared by actors.csv
-            # and the actor table.
-            actors = table_rows(store, include_all)
+            # One pass over the mentions, for actors.csv and the actor table's aliases.
             with files.open(actors_path, encoding=encoding) as fh:
-                chunks = exports.iter_actor_csv(store, include_all, actors=actors)
-                n_actors = _write_chunks(fh, exports.ACTOR_COLUMNS, chunks, tick(ACTORS_FILE))
+                n_actors, actors = _write_actors(fh, store, include_all, tick(ACTORS_FILE), out)
             with files.open(claims_path, encoding=encoding) as fh:
                 rows = exports.iter_claim_rows(store, include_all)
                 n_claims = _write(fh, exports.CLAIM_COLUMNS, rows, tick(CLAIMS_FILE))

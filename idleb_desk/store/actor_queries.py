@@ -4,27 +4,16 @@ an actor's mentions, and the actor table export."""
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from idleb_desk.actor_link import RoleMention, RolePart, role_actor_ids, role_parts
 from idleb_desk.model import LAYER_ACTOR, REJECTED, STATUSES
+from idleb_desk.store.alias_tally import MAX_ALIASES, ActorRow, AliasTally
 from idleb_desk.store.store import Store
 
 ALIAS_SEP = " | "
-
-
-@dataclass(frozen=True)
-class ActorRow:
-    """One canonical actor with what the analyst needs to judge it."""
-
-    id: int
-    name: str
-    label: str
-    aliases: tuple[str, ...]  # distinct mention texts, most frequent first
-    mentions: int
-    documents: int
+__all__ = ["MAX_ALIASES", "ActorRow", "AliasTally"]  # with the functions below
 
 
 @dataclass(frozen=True)
@@ -69,6 +58,32 @@ def known_actors(
     return [KnownActor(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
 
 
+def named_actor_seen(store: Store, name: str, label: str, document_id: int) -> int | None:
+    """The unmerged actor called `name` with `label` if a live span in this document or
+    an earlier one links to it: the actor `known_actors` would list first for a mention
+    with this canonical name, seen by `document_id` (what "same name" links to). One
+    look-up, where known_actors aggregates every mention of every candidate."""
+    row = store.execute(
+        """SELECT a.id FROM actors a
+           WHERE a.name = ? AND a.label = ? AND a.merged_into IS NULL
+             AND EXISTS (SELECT 1 FROM spans s WHERE s.actor_id = a.id
+                         AND s.status != ? AND s.document_id <= ?)""",
+        (name, label, REJECTED, document_id),
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
+def unlinked_ids(store: Store, ids: list[int]) -> set[int]:
+    """Those of the span `ids` that link to no actor."""
+    if not ids:
+        return set()
+    marks = ",".join("?" * len(ids))
+    rows = store.execute(
+        f"SELECT id FROM spans WHERE id IN ({marks}) AND actor_id IS NULL", ids
+    ).fetchall()
+    return {int(r[0]) for r in rows}
+
+
 def unlinked_mentions(store: Store, document_id: int, label: str, longer_than: int) -> list[str]:
     """Texts of live actor mentions of `label` in a document, longer than `longer_than`
     characters, that link to no actor yet (suggestions): a longer name there can name a
@@ -91,12 +106,6 @@ def _statuses_sql(statuses: tuple[str, ...] | None) -> tuple[str, tuple[str, ...
     return f"s.status IN ({', '.join('?' * len(statuses))})", statuses
 
 
-# How many distinct texts are tracked per actor. Real actors have a handful of aliases;
-# beyond this many the least frequent are pruned, so memory stays bounded by actors, not
-# by mentions, and the lists stay readable (the most frequent ones are kept).
-MAX_ALIASES = 32
-
-
 def actor_rows(
     store: Store, statuses: tuple[str, ...] | None = None, with_claims: bool = False
 ) -> list[ActorRow]:
@@ -107,15 +116,12 @@ def actor_rows(
     (none, when its mentions are not exported): the actor table lists each actor any
     export file names."""
     cond, params = _statuses_sql(statuses)
-    raw: dict[int, dict[str, int]] = {}
-    counts: dict[int, list[int]] = {}  # actor -> [mentions, documents, last document]
+    tally = AliasTally()
+    add = tally.add
     doc_id_now, text = None, ""
-    limit = 4 * MAX_ALIASES
     document_text = store.document_text
     # Once per mention, streamed in document order (the spans_doc index, no sort): the
-    # text is fetched once per document, each distinct slice normalised once at the end,
-    # and documents are counted as they change, so memory grows with actors only.
-    # Locals only in this loop: it runs a million times for a million mentions.
+    # text is fetched once per document, so memory grows with actors only.
     for actor_id, doc_id, start, end in store.iter_rows(
         f"""SELECT s.actor_id, s.document_id, s.start, s."end" FROM spans s
             WHERE s.layer = ? AND s.actor_id IS NOT NULL AND {cond}
@@ -125,39 +131,15 @@ def actor_rows(
     ):
         if doc_id != doc_id_now:
             doc_id_now, text = doc_id, document_text(doc_id)
-        seen = raw.get(actor_id)
-        if seen is None:
-            seen = raw[actor_id] = {}
-            counts[actor_id] = [0, 0, -1]
-        c = counts[actor_id]
-        c[0] += 1
-        if c[2] != doc_id:
-            c[1] += 1
-            c[2] = doc_id
-        part = text[start:end]
-        seen[part] = seen.get(part, 0) + 1
-        if len(seen) > limit:
-            keep = sorted(seen.items(), key=lambda kv: -kv[1])[:MAX_ALIASES]
-            raw[actor_id] = dict(keep)
-    named = set(counts)
+        add(actor_id, doc_id, text[start:end])
+    named: set[int] = set()
     if with_claims:
-        live = tuple(x for x in STATUSES if x != REJECTED)
-        named |= claim_actor_ids(store, live if statuses is None else statuses)
-    out = []
-    for actor_id, name, label in _actors(store, named):
-        folded: dict[str, int] = defaultdict(int)
-        for part, n in raw.get(actor_id, {}).items():
-            folded[" ".join(part.split())] += n
-        aliases = tuple(sorted(folded, key=lambda t: (-folded[t], t))[:MAX_ALIASES])
-        mentions_n, docs_n, _ = counts.get(actor_id, (0, 0, -1))
-        out.append(ActorRow(actor_id, name, label, aliases, mentions_n, docs_n))
-    return sorted(out, key=lambda a: (a.name.casefold(), a.label, a.id))
+        named = claim_actor_ids(store, export_statuses(statuses))
+    return tally.rows(store, named)
 
 
-def _actors(store: Store, ids: Iterable[int]) -> list[tuple[int, str, str]]:
-    wanted = set(ids)
-    rows = store.execute("SELECT id, name, label FROM actors ORDER BY id").fetchall()
-    return [(r[0], r[1], r[2]) for r in rows if r[0] in wanted]
+def export_statuses(statuses: tuple[str, ...] | None) -> tuple[str, ...]:
+    return tuple(x for x in STATUSES if x != REJECTED) if statuses is None else statuses
 
 
 def mentions(store: Store, actor_id: int) -> list[Mention]:
@@ -309,9 +291,13 @@ def claim_actor_ids(store: Store, statuses: tuple[str, ...]) -> set[int]:
                 JOIN claims c ON c.id = ca.claim_id WHERE c.status IN ({marks})
             UNION ALL SELECT cp.span_id FROM claim_content_parts cp
                 JOIN claims c ON c.id = cp.claim_id WHERE c.status IN ({marks}))"""
+    # Per actor, not per span: an actor with one span of these statuses is named, and
+    # the spans_actor index finds it without reading the other million (a scan of every
+    # span here cost more than writing actors.csv).
     rows = store.execute(
-        f"""SELECT DISTINCT actor_id FROM spans WHERE actor_id IS NOT NULL
-            AND (status IN ({marks}) OR id IN ({used}))""",
+        f"""SELECT a.id FROM actors a WHERE EXISTS (SELECT 1 FROM spans s
+                WHERE s.actor_id = a.id AND s.status IN ({marks}))
+            UNION SELECT actor_id FROM spans WHERE actor_id IS NOT NULL AND id IN ({used})""",
         (*statuses, *statuses * 6),
     ).fetchall()
     found.update(int(r[0]) for r in rows)

@@ -12,7 +12,6 @@ export 6x slower. Python slices are code-point exact, the same unit as our offse
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,7 +20,7 @@ from idleb_desk.model import (
     REVIEWED_STATUSES,
     STATUSES,
 )
-from idleb_desk.store.actor_queries import ALIAS_SEP, ActorRow, RoleActors, RoleSpan, actor_rows
+from idleb_desk.store.actor_queries import RoleActors, RoleSpan
 from idleb_desk.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -43,9 +42,6 @@ CLAIM_COLUMNS = (
 # content_parts: "start:end;start:end" when a claim's content has several parts;
 # nested_in: the claim_id of the claim whose content holds this one (issue 7).
 ADDRESSEE_SEP = " | "
-# actors.csv repeats its actor's aliases on every mention row: the most frequent few keep
-# rows short; actor_table.csv has the full list, once per actor.
-ROW_ALIASES = 5
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection),
 # the full-width forms too (a spreadsheet with an East Asian locale folds them), and
 # it skips leading spaces and line feeds before looking.
@@ -91,11 +87,11 @@ def statuses_for(include_all: bool) -> tuple[str, ...]:
     return STATUSES if include_all else REVIEWED_STATUSES
 
 
-def _in(statuses: tuple[str, ...]) -> str:
+def in_marks(statuses: tuple[str, ...]) -> str:
     return "(" + ", ".join("?" * len(statuses)) + ")"
 
 
-class _Lookups:
+class Lookups:
     """Per-document title and text, and actor names, fetched once and guarded once.
 
     Rows arrive grouped by document, so one document is cached at a time; actor names are
@@ -136,122 +132,10 @@ class _Lookups:
         return name
 
 
-# RFC 4180 as csv.writer's QUOTE_MINIMAL does it: quote a cell that holds a comma, a
-# double quote, CR or LF, and double its quotes.
-_NEEDS_QUOTES = re.compile(r'[,"\r\n]').search
-
-
-def csv_cell(value: str) -> str:
-    return '"' + value.replace('"', '""') + '"' if _NEEDS_QUOTES(value) else value
-
-
-def actor_csv_sql(include_all: bool) -> tuple[str, tuple[str, ...]]:
-    statuses = statuses_for(include_all)
-    # No join: title, text and actor name come from _Lookups, once per document or actor.
-    # ORDER BY is the spans_doc index plus rowid, so SQLite sorts nothing. Plain columns
-    # only: CASE/GLOB formatting in SQL measured three times slower than in Python here.
-    sql = f"""SELECT s.document_id, s.id, s.start, s."end", s.label, s.status, s.origin,
-                  s.reviewer, s.reviewed_at, s.actor_id, s.flag, s.comment
-              FROM spans s
-              WHERE s.layer = ? AND s.status IN {_in(statuses)}
-              ORDER BY s.document_id, s.start, s.id"""
-    return sql, (LAYER_ACTOR, *statuses)
-
-
 def count_actor_rows(store: Store, include_all: bool = False) -> int:
     statuses = statuses_for(include_all)
-    sql = f"SELECT count(*) FROM spans WHERE layer = ? AND status IN {_in(statuses)}"
+    sql = f"SELECT count(*) FROM spans WHERE layer = ? AND status IN {in_marks(statuses)}"
     return int(store.execute(sql, (LAYER_ACTOR, *statuses)).fetchone()[0])
-
-
-class _Cells:
-    """Guarded, quoted CSV cells of the values that repeat down a column (labels, origins,
-    reviewers, timestamps), each formatted once; emptied when large to keep memory flat."""
-
-    MAX = 100_000
-
-    def __init__(self, guard: bool) -> None:
-        self.guard = guard
-        self.memo: dict[str | None, str] = {None: ""}
-
-    def format(self, value: str) -> str:
-        cell = "'" + value if self.guard and needs_guard(value) else value
-        return csv_cell(cell)
-
-    def __call__(self, value: str) -> str:
-        if len(self.memo) > self.MAX:
-            self.memo = {None: ""}
-        self.memo[value] = cell = self.format(value)
-        return cell
-
-
-def iter_actor_csv(
-    store: Store,
-    include_all: bool = False,
-    guard: bool = True,
-    actors: list[ActorRow] | None = None,
-) -> Iterator[tuple[int, str]]:
-    """actors.csv body (ACTOR_COLUMNS) as (rows, text) chunks of finished CRLF lines.
-
-    The bytes are what csv.writer would write for the same cells (a test holds it to
-    that), at about twice its speed: repeated cells are formatted once.
-    """
-    sql, params = actor_csv_sql(include_all)
-    look = _Lookups(store, guard)
-    cells = _Cells(guard)
-    # One pass over the exported mentions first: an actor's aliases are known only once
-    # all its mentions are read. Kept per actor, not per row, so memory stays small.
-    aliases: dict[int | None, str] = {None: ""}
-    if actors is None:  # the caller may have them already (the actor table needs them too)
-        actors = actor_rows(store, statuses_for(include_all))
-    for row in actors:
-        joined = ALIAS_SEP.join(row.aliases[:ROW_ALIASES])
-        aliases[row.id] = csv_cell(guard_cell(joined) if guard else joined)
-    cur = store.execute(sql, params)
-    cur.set_plain_rows()
-    doc_id, text, title = None, "", ""
-    names: dict[int | None, str] = {None: ""}
-    # This loop runs once per exported span: locals and inline memo look-ups only.
-    while batch := cur.fetchmany(BATCH):
-        out: list[str] = []
-        append = out.append
-        get = cells.memo.get
-        needs_quotes = _NEEDS_QUOTES
-        for r in batch:
-            if r[0] != doc_id:
-                doc_id, text = r[0], look.document(r[0])
-                title = csv_cell(look.title)
-            part = text[r[2] : r[3]]
-            if guard and needs_guard(part):
-                part = "'" + part
-            label = get(r[4]) or cells(r[4])
-            origin = get(r[6]) or cells(r[6])
-            reviewer = get(r[7])
-            if reviewer is None:
-                reviewer = cells(r[7])
-            # Review times are nearly all distinct, so a memo would only churn: an ISO
-            # time (first char a digit, so never a formula) only needs the quote check.
-            at = r[8]
-            if at is None:
-                at = ""
-            elif not at[:1].isdigit() or needs_quotes(at):
-                at = cells.format(at)
-            aid = r[9]
-            name = names.get(aid)
-            if name is None:
-                if len(names) > _Lookups.MAX_NAMES:
-                    names = {None: ""}
-                name = names[aid] = csv_cell(look.actor_name(aid))
-            # Flags and comments are rare: most rows take the two empty cells.
-            note = ","
-            if r[10] is not None or r[11] is not None:
-                note = f"{cells.format(r[10] or '')},{cells.format(r[11] or '')}"
-            append(
-                f"{doc_id},{title},{r[1]},{r[2]},{r[3]},{csv_cell(part)},{label},{r[5]},"
-                f"{origin},{reviewer},{at},{'' if aid is None else aid},{name},{note},"
-                f"{aliases.get(aid, '')}\r\n"
-            )
-        yield len(batch), "".join(out)
 
 
 def claim_rows_sql(include_all: bool, guard: bool) -> tuple[str, tuple[str, ...]]:
@@ -282,14 +166,14 @@ def claim_rows_sql(include_all: bool, guard: bool) -> tuple[str, tuple[str, ...]
               LEFT JOIN spans an ON an.id = c.antecedent_span_id
               LEFT JOIN spans cu ON cu.id = c.cue_span_id
               LEFT JOIN spans co ON co.id = c.content_span_id
-              WHERE c.status IN {_in(statuses)}
+              WHERE c.status IN {in_marks(statuses)}
               ORDER BY c.document_id, coalesce(co.start, 0), c.id"""
     return sql, statuses
 
 
 def count_claim_rows(store: Store, include_all: bool = False) -> int:
     statuses = statuses_for(include_all)
-    sql = f"SELECT count(*) FROM claims WHERE status IN {_in(statuses)}"
+    sql = f"SELECT count(*) FROM claims WHERE status IN {in_marks(statuses)}"
     return int(store.execute(sql, statuses).fetchone()[0])
 
 
@@ -298,7 +182,7 @@ def iter_claim_rows(
 ) -> Iterator[list[tuple[Any, ...]]]:
     """Batches of claims.csv rows (CLAIM_COLUMNS), reviewed only unless include_all."""
     sql, params = claim_rows_sql(include_all, guard)
-    look = _Lookups(store, guard)
+    look = Lookups(store, guard)
     roles = RoleActors(store)
     cur = store.execute(sql, params)
     cur.set_plain_rows()
