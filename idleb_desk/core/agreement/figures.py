@@ -19,7 +19,8 @@ from idleb_desk.core.agreement.coding import (
     table_values,
 )
 from idleb_desk.core.agreement.files import ClaimCoding, DocCoding, Mention
-from idleb_desk.core.agreement.unitizing import UnitizingAlpha, alpha_of_ranges, pairs_array
+from idleb_desk.core.agreement.continuum import Continuum, Labels, group_alpha
+from idleb_desk.core.agreement.unitizing import UnitizingAlpha, pairs_array
 from idleb_desk.core.offsets import token_edges
 from idleb_desk.model import CONTENT, CUE
 
@@ -123,24 +124,46 @@ def claim_units(p: Placed) -> list[tuple[Range, str]]:
     return p.claim_units
 
 
+class Layout:
+    """The study's documents in order, numbered, with their lengths in positions, and
+    the labels of every coder numbered once."""
+
+    def __init__(self, lengths: dict[str, int]) -> None:
+        self.index = {sha: k for k, sha in enumerate(lengths)}
+        self.lengths = np.asarray(list(lengths.values()), dtype=np.int64)
+        self.labels = Labels()
+
+    def numbers(self, shas: Iterable[str]) -> np.ndarray:
+        """The documents' numbers, sorted (alpha_U does not depend on their order)."""
+        return np.asarray(sorted(self.index[sha] for sha in shas), dtype=np.int64)
+
+
+@dataclass
+class Coder:
+    """One coder's placed coding and its alpha_U units of each layer as arrays."""
+
+    placed: Prepared
+    actors: Continuum
+    claims: Continuum
+
+    @classmethod
+    def of(cls, placed: Prepared, layout: Layout) -> Coder:
+        def layer(units_of: UnitsOf) -> Continuum:
+            docs = ((layout.index[sha], units_of(p)) for sha, p in placed.items())
+            return Continuum(docs, layout.labels, len(layout.index))
+
+        return cls(placed, layer(actor_units), layer(claim_units))
+
+    def get(self, sha: str, default: Placed) -> Placed:
+        return self.placed.get(sha, default)
+
+
 def pooled_alpha(
-    coders: Sequence[Prepared], shas: Sequence[str], lengths: dict[str, int], units_of: UnitsOf
+    coders: Sequence[Coder], shas: Sequence[str], layout: Layout, layer: str
 ) -> UnitizingAlpha:
-    m = len(coders)
-    by_label: dict[str, list[list[Range]]] = {}
-    offset = 0
-    breaks = []
-    for sha in shas:
-        if offset:
-            breaks.append(offset)
-        for k, coder in enumerate(coders):
-            for (start, end), label in units_of(coder.get(sha, EMPTY)):
-                lists = by_label.get(label)
-                if lists is None:
-                    lists = by_label[label] = [[] for _ in range(m)]
-                lists[k].append((offset + start, offset + end))
-        offset += lengths[sha]
-    return alpha_of_ranges(by_label, m, offset, breaks=breaks)
+    """alpha_U of the layer ("actors" or "claims") over the documents laid end to end."""
+    conts = [getattr(c, layer) for c in coders]
+    return group_alpha(conts, layout.numbers(shas), layout.lengths, layout.labels)
 
 
 def _alpha_dict(a: UnitizingAlpha) -> dict[str, Any]:
@@ -185,7 +208,7 @@ def _first(item: tuple[Range, Any]) -> Range:
     return item[0]
 
 
-def aligned_values(coders: Sequence[Prepared], shas: Sequence[str]) -> dict[str, Any]:
+def aligned_values(coders: Sequence[Coder], shas: Sequence[str]) -> dict[str, Any]:
     """Nominal alpha and kappa on aligned mentions (label, actor) and claims (kind,
     speaker, addressees, quote type); claims are aligned by their content's range."""
     if len(coders) == 2:
@@ -209,7 +232,7 @@ def aligned_values(coders: Sequence[Prepared], shas: Sequence[str]) -> dict[str,
     return {name: _values(rows) for name, rows in tables.items()}
 
 
-def _aligned_pair_values(a: Prepared, b: Prepared, shas: Sequence[str]) -> dict[str, Any]:
+def _aligned_pair_values(a: Coder, b: Coder, shas: Sequence[str]) -> dict[str, Any]:
     """`aligned_values` for two coders (six groups in seven): only the items both are in
     count, so their values are listed as pairs, with no table of rows in between."""
     ms: list[tuple[Mention, Mention]] = []
@@ -238,7 +261,7 @@ def _range(r: Range) -> Range:
 
 
 def span_f1(
-    a: Prepared, b: Prepared, shas: Sequence[str], units_of: UnitsOf
+    a: Coder, b: Coder, shas: Sequence[str], units_of: UnitsOf
 ) -> dict[str, dict[str, float | None]]:
     """Per label and over all labels: exact F1 (same positions, same label) and overlap
     F1 (one-to-one overlapping units of the same label)."""
@@ -267,12 +290,10 @@ def whole_claims(p: Placed) -> list[tuple[Range, str]]:
     return p.whole_claims
 
 
-def group_figures(
-    coders: Sequence[Prepared], shas: Sequence[str], lengths: dict[str, int]
-) -> dict[str, Any]:
+def group_figures(coders: Sequence[Coder], shas: Sequence[str], layout: Layout) -> dict[str, Any]:
     """Every coefficient for these coders over these documents."""
-    actors = pooled_alpha(coders, shas, lengths, actor_units)
-    claims = pooled_alpha(coders, shas, lengths, claim_units)
+    actors = pooled_alpha(coders, shas, layout, "actors")
+    claims = pooled_alpha(coders, shas, layout, "claims")
     out: dict[str, Any] = {
         "documents": len(shas),
         "actor_alpha_u": _alpha_dict(actors),

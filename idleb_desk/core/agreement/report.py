@@ -11,10 +11,11 @@ from typing import Any
 
 from idleb_desk.core.agreement.figures import (
     EMPTY,
+    Coder,
     Coding,
+    Layout,
     Positions,
     PositionUnit,
-    Prepared,
     actor_units,
     claim_units,
     group_figures,
@@ -39,15 +40,20 @@ class Study:
         order = list(self.docs)  # first file's order, then what later files add
         self.shared = [sha for sha in order if all(sha in a.docs for a in self.analysts)]
         self.lengths = {sha: p.length for sha, p in self.pos.items()}
-        self.placed = [prepare(a.docs, self.pos) for a in self.analysts]
+        self.layout = Layout(self.lengths)
+        self.placed = [Coder.of(prepare(a.docs, self.pos), self.layout) for a in self.analysts]
         model = model_coding(self.analysts)
         # Against the model: the documents of the analyst's file, the model's coding there.
-        self.model = prepare(
-            {sha: model.get(sha, DocCoding()) for a in self.analysts for sha in a.docs}, self.pos
+        self.model = Coder.of(
+            prepare(
+                {sha: model.get(sha, DocCoding()) for a in self.analysts for sha in a.docs},
+                self.pos,
+            ),
+            self.layout,
         )
 
-    def shared_by(self, codings: Sequence[Prepared]) -> list[str]:
-        return [sha for sha in self.docs if all(sha in c for c in codings)]
+    def shared_by(self, codings: Sequence[Coder]) -> list[str]:
+        return [sha for sha in self.docs if all(sha in c.placed for c in codings)]
 
 
 def _counts(coding: Coding, shas: Sequence[str]) -> tuple[int, int]:
@@ -59,7 +65,7 @@ def report(study: Study) -> dict[str, Any]:
     """Every figure, as plain values for JSON (None where there is nothing to compare)."""
     placed = study.placed
     names = [a.name for a in study.analysts]
-    everyone = group_figures(placed, study.shared, study.lengths)
+    everyone = group_figures(placed, study.shared, study.layout)
     analysts = []
     for a, aside in zip(study.analysts, everyone["set_aside"], strict=True):
         mentions, claims = _counts(a.docs, study.shared)
@@ -70,11 +76,11 @@ def report(study: Study) -> dict[str, Any]:
     pairwise = []
     for i, j in combinations(range(len(placed)), 2):
         pair = [placed[i], placed[j]]
-        figures = group_figures(pair, study.shared_by(pair), study.lengths)
+        figures = group_figures(pair, study.shared_by(pair), study.layout)
         pairwise.append({"a": names[i], "b": names[j], **figures})
     against_model = []
     for a, mine in zip(study.analysts, placed, strict=True):
-        figures = group_figures([mine, study.model], list(a.docs), study.lengths)
+        figures = group_figures([mine, study.model], list(a.docs), study.layout)
         against_model.append({"a": a.name, "b": MODEL, **figures})
     return {
         "unit": study.unit,
@@ -93,16 +99,16 @@ def per_document(study: Study) -> list[dict[str, Any]]:
     rows = []
     for sha in study.shared:
         doc = study.docs[sha]
-        actors = pooled_alpha(study.placed, [sha], study.lengths, actor_units)
-        claims = pooled_alpha(study.placed, [sha], study.lengths, claim_units)
+        actors = pooled_alpha(study.placed, [sha], study.layout, "actors")
+        claims = pooled_alpha(study.placed, [sha], study.layout, "claims")
         rows.append(
             {
                 "ext_id": doc.ext_id,
                 "title": doc.title,
                 "actor_alpha_u": _r(actors.alpha),
                 "claim_alpha_u": _r(claims.alpha),
-                "actor_mentions": [len(c[sha].mentions) for c in study.placed],
-                "claims": [len(c[sha].claims) for c in study.placed],
+                "actor_mentions": [len(c.placed[sha].mentions) for c in study.placed],
+                "claims": [len(c.placed[sha].claims) for c in study.placed],
             }
         )
     return rows

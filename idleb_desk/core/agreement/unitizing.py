@@ -149,9 +149,13 @@ def pairs_array(ranges: Sequence[Range]) -> np.ndarray:
     return flat.reshape(-1, 2)
 
 
-def _length_counts(by_coder: list[list[Range]]) -> dict[int, int]:
+def _as_array(units: Sequence[Range] | np.ndarray) -> np.ndarray:
+    return units if isinstance(units, np.ndarray) else pairs_array(units)
+
+
+def _length_counts(by_coder: Sequence[Sequence[Range] | np.ndarray]) -> dict[int, int]:
     """How many units of each length, over every coder."""
-    spans = [pairs_array(us) for us in by_coder if us]
+    spans = [_as_array(us) for us in by_coder if len(us)]
     if not spans:
         return {}
     arr = np.concatenate(spans)
@@ -160,7 +164,7 @@ def _length_counts(by_coder: list[list[Range]]) -> dict[int, int]:
 
 
 def _gap_counts(
-    by_coder: list[list[Range]], begin: int, end: int, breaks: Sequence[int]
+    by_coder: Sequence[Sequence[Range] | np.ndarray], begin: int, end: int, breaks: Sequence[int]
 ) -> dict[int, int]:
     """How many gaps of each length all coders leave, as `_gaps` cuts them, at once.
 
@@ -170,11 +174,11 @@ def _gap_counts(
     cuts = np.asarray([b for b in breaks if begin < b < end], dtype=np.int64)
     counts: Counter[int] = Counter()
     for units in by_coder:
-        if not units:
+        if not len(units):
             # No unit: the gaps are the documents, as `_gaps` cuts them.
-            counts.update(_gaps(units, begin, end, breaks))
+            counts.update(_gaps([], begin, end, breaks))
             continue
-        arr = pairs_array(units)
+        arr = _as_array(units)
         starts, stops = arr[:, 0], arr[:, 1]
         points = np.unique(np.concatenate(([begin, end], cuts, starts, stops)))
         lo, hi = points[:-1], points[1:]
@@ -210,24 +214,55 @@ def _pair_observed(a: list[Range], b: list[Range]) -> int:
     return total
 
 
+# int64 sums are exact below this; a bigger bound falls back to Python integers.
+_INT64_SAFE = 2**62
+
+
+def pair_observed(a: np.ndarray, b: np.ndarray) -> int:
+    """`_pair_observed` (the plain definition, kept as the tests' oracle) on n x 2 arrays,
+    in numpy: the units of b that a unit of a overlaps are a run found by bisection, since
+    both coders' units are sorted and apart."""
+    na, nb = len(a), len(b)
+    top = max(int(a[-1, 1]) if na else 0, int(b[-1, 1]) if nb else 0)
+    # Every term is at most 2 top^2 and there are fewer than 2 (na + nb) of them.
+    if 4 * (na + nb) * top * top >= _INT64_SAFE:
+        return _pair_observed([tuple(r) for r in a.tolist()], [tuple(r) for r in b.tolist()])
+    a_start, a_end, b_start, b_end = a[:, 0], a[:, 1], b[:, 0], b[:, 1]
+    lo = np.searchsorted(b_end, a_start, side="right")  # first unit of b ending after
+    hi = np.searchsorted(b_start, a_end, side="left")  # first unit of b starting at or after
+    runs = np.maximum(hi - lo, 0)
+    total = int(((a_end - a_start)[runs == 0] ** 2).sum())  # a's units in b's gaps
+    hits = int(runs.sum())
+    hit_b = np.zeros(nb, dtype=bool)
+    if hits:
+        ai = np.repeat(np.arange(na), runs)
+        first = np.cumsum(runs) - runs
+        bj = np.arange(hits) - np.repeat(first, runs) + np.repeat(lo, runs)
+        total += int(((a_start[ai] - b_start[bj]) ** 2 + (a_end[ai] - b_end[bj]) ** 2).sum())
+        hit_b[bj] = True
+    total += int(((b_end - b_start)[~hit_b] ** 2).sum())  # b's units in a's gaps
+    return total
+
+
 def label_alpha(
     label: str,
-    by_coder: list[list[Range]],
+    by_coder: Sequence[Sequence[Range] | np.ndarray],
     begin: int,
     length: int,
     breaks: Sequence[int] = (),
 ) -> LabelAlpha:
     """alpha_U's parts for one label; `by_coder[i]` is coder i's sorted, non-overlapping
-    units as (start, end) ranges."""
+    units as (start, end) ranges (or an n x 2 array of them)."""
     m = len(by_coder)
+    arrays = [_as_array(us) for us in by_coder]
     observed_sum = sum(
-        _pair_observed(by_coder[i], by_coder[j]) for i in range(m) for j in range(i + 1, m)
+        pair_observed(arrays[i], arrays[j]) for i in range(m) for j in range(i + 1, m)
     )
     observed = 2 * observed_sum / (m * (m - 1) * length * length)
     # Units and gaps are summed by length: a study has many of each and few lengths.
-    lengths = _length_counts(by_coder)
+    lengths = _length_counts(arrays)
     n = sum(lengths.values())
-    gap_count = _gap_counts(by_coder, begin, begin + length, breaks)
+    gap_count = _gap_counts(arrays, begin, begin + length, breaks)
     gaps = sorted(gap_count)
     # at_least[k]: (how many gaps, their total length) among gaps of length >= gaps[k].
     at_least = [(0, 0)] * (len(gaps) + 1)
