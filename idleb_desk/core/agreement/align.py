@@ -9,7 +9,7 @@ files. An item a coder has no unit in is missing for that coder, not a disagreem
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 Range = tuple[int, int]
@@ -35,12 +35,24 @@ def align(
     items = [*slots.items(), *extra]
     full = [it for it in items if None not in it[1]]
     # Items every coder is in (the common case: all agree) can join nothing.
-    open_ = sorted(
-        (it for it in items if None in it[1]),
-        key=lambda it: (it[0], [k for k, x in enumerate(it[1]) if x is not None]),
-    )
-    if len(open_) < 2:
-        return [slot for _, slot in sorted(items, key=lambda it: it[0])]
+    open_ = [it for it in items if None in it[1]]
+    return [slot for _, slot in sorted([*full, *_join(open_)], key=_first)]
+
+
+def _first(item: tuple[Range, Any]) -> Range:
+    return item[0]
+
+
+def _coders(item: tuple[Range, list[T | None]]) -> tuple[Range, list[int]]:
+    return item[0], [k for k, x in enumerate(item[1]) if x is not None]
+
+
+def _join(items: list[tuple[Range, list[T | None]]]) -> list[tuple[Range, list[T | None]]]:
+    """Items some coder is not in, joined by the largest overlap (the second step of
+    `align`); the joined items, each under the range of its first part."""
+    if len(items) < 2:
+        return items
+    open_ = sorted(items, key=_coders)
     # Candidate joins: overlapping items, found by a sweep in start order.
     edges: list[tuple[int, Range, Range, int, int]] = []
     for i, (a, _) in enumerate(open_):
@@ -72,5 +84,36 @@ def align(
             if y is not None:
                 into[k] = y
         parent[hi] = lo
-    joined = [open_[i] for i in range(len(open_)) if root(i) == i]
-    return [slot for _, slot in sorted([*full, *joined], key=lambda it: it[0])]
+    return [open_[i] for i in range(len(open_)) if root(i) == i]
+
+
+def align_keyed(by_coder: Sequence[Sequence[tuple[Range, T]]]) -> list[list[T | None]]:
+    """`align` of (range, unit) pairs, giving the units: the same items in the same
+    order. When no coder has two units on one range (nearly always), the exact matches
+    are found with dictionaries keyed by range and only the other items are joined."""
+    dicts = [dict(units) for units in by_coder]
+    if any(len(d) != len(units) for d, units in zip(dicts, by_coder, strict=True)):
+        return [[x[1] if x else None for x in item] for item in align(by_coder, _first)]
+    common = set(dicts[0]).intersection(*dicts[1:])
+    items = [(r, [d[r] for d in dicts]) for r in common]
+    rest = set().union(*dicts) - common
+    items += _join([(r, [d.get(r) for d in dicts]) for r in rest])
+    return [slot for _, slot in sorted(items, key=_first)]
+
+
+def aligned_pairs(a: Sequence[tuple[Range, T]], b: Sequence[tuple[Range, T]]) -> list[tuple[T, T]]:
+    """The items of `align_keyed([a, b])` both coders are in, as pairs of units, in no
+    particular order (their uses count them)."""
+    da, db = dict(a), dict(b)
+    if len(da) != len(a) or len(db) != len(b):
+        return [(x, y) for x, y in align_keyed([a, b]) if x is not None and y is not None]
+    common = da.keys() & db.keys()
+    pairs = [(da[r], db[r]) for r in common]
+    only_a, only_b = da.keys() - common, db.keys() - common
+    if only_a and only_b:
+        items: list[tuple[Range, list[T | None]]] = [(r, [da[r], None]) for r in only_a]
+        items += [(r, [None, db[r]]) for r in only_b]
+        for _, (x, y) in _join(items):
+            if x is not None and y is not None:
+                pairs.append((x, y))
+    return pairs

@@ -12,14 +12,14 @@ from typing import Any, Literal
 
 import numpy as np
 
-from idleb_desk.core.agreement.align import align
+from idleb_desk.core.agreement.align import align, align_keyed, aligned_pairs
 from idleb_desk.core.agreement.coding import (
     F1,
     pair_alpha_kappa,
     table_values,
 )
-from idleb_desk.core.agreement.files import ClaimCoding, DocCoding, Mention
 from idleb_desk.core.agreement.continuum import Continuum, Labels, group_alpha
+from idleb_desk.core.agreement.files import ClaimCoding, DocCoding, Mention
 from idleb_desk.core.agreement.unitizing import UnitizingAlpha, pairs_array
 from idleb_desk.core.offsets import token_edges
 from idleb_desk.model import CONTENT, CUE
@@ -204,10 +204,6 @@ def _values(rows: list[tuple[str | None, ...]]) -> dict[str, Any]:
     return {"alpha": _r(alpha), "kappa": _r(kappa_), "units": units}
 
 
-def _first(item: tuple[Range, Any]) -> Range:
-    return item[0]
-
-
 def aligned_values(coders: Sequence[Coder], shas: Sequence[str]) -> dict[str, Any]:
     """Nominal alpha and kappa on aligned mentions (label, actor) and claims (kind,
     speaker, addressees, quote type); claims are aligned by their content's range."""
@@ -219,12 +215,10 @@ def aligned_values(coders: Sequence[Coder], shas: Sequence[str]) -> dict[str, An
     }  # fmt: skip
     for sha in shas:
         placed = [c.get(sha, EMPTY) for c in coders]
-        for item in align([p.mentions for p in placed], _first):
-            ms = [x[1] if x else None for x in item]
+        for ms in align_keyed([p.mentions for p in placed]):
             tables["actor_label"].append(tuple(m.label if m else None for m in ms))
             tables["actor"].append(tuple((m.actor or None) if m else None for m in ms))
-        for claim_item in align([p.claims for p in placed], _first):
-            cs = [y[1] if y else None for y in claim_item]
+        for cs in align_keyed([p.claims for p in placed]):
             tables["claim_kind"].append(tuple(c.kind if c else None for c in cs))
             tables["claim_speaker"].append(tuple(c.speaker if c else None for c in cs))
             tables["claim_addressees"].append(tuple(c.addressees if c else None for c in cs))
@@ -239,8 +233,8 @@ def _aligned_pair_values(a: Coder, b: Coder, shas: Sequence[str]) -> dict[str, A
     cs: list[tuple[ClaimCoding, ClaimCoding]] = []
     for sha in shas:
         pa, pb = a.get(sha, EMPTY), b.get(sha, EMPTY)
-        ms += [(x[1], y[1]) for x, y in align([pa.mentions, pb.mentions], _first) if x and y]
-        cs += [(x[1], y[1]) for x, y in align([pa.claims, pb.claims], _first) if x and y]
+        ms += aligned_pairs(pa.mentions, pb.mentions)
+        cs += aligned_pairs(pa.claims, pb.claims)
 
     def both(values: Iterable[tuple[str | None, str | None]]) -> dict[str, Any]:
         return _pair_values([(u, v) for u, v in values if u is not None and v is not None])
@@ -256,6 +250,22 @@ def _aligned_pair_values(a: Coder, b: Coder, shas: Sequence[str]) -> dict[str, A
     }
 
 
+def _by_label(units: list[tuple[Range, str]]) -> dict[str, list[Range]]:
+    out: dict[str, list[Range]] = {}
+    for r, label in units:
+        out.setdefault(label, []).append(r)
+    return out
+
+
+def _matches(ra: list[Range], rb: list[Range]) -> tuple[int, int]:
+    """(same ranges, one-to-one overlapping ranges) of two coders' units of one label."""
+    same = sum((Counter(ra) & Counter(rb)).values())
+    if len(set(ra)) == len(ra) and len(set(rb)) == len(rb):
+        # No coder has a range twice: exact matches first, then `align`'s joins.
+        return same, len(aligned_pairs([(r, r) for r in ra], [(r, r) for r in rb]))
+    return same, sum(1 for item in align([ra, rb], _range) if None not in item)
+
+
 def _range(r: Range) -> Range:
     return r
 
@@ -268,12 +278,10 @@ def span_f1(
     exact: dict[str, F1] = {}
     overlap: dict[str, F1] = {}
     for sha in shas:
-        ua, ub = units_of(a.get(sha, EMPTY)), units_of(b.get(sha, EMPTY))
-        for label in {lab for _, lab in ua} | {lab for _, lab in ub}:
-            ra = [r for r, lab in ua if lab == label]
-            rb = [r for r, lab in ub if lab == label]
-            same = sum((Counter(ra) & Counter(rb)).values())
-            both = sum(1 for item in align([ra, rb], _range) if None not in item)
+        ua, ub = _by_label(units_of(a.get(sha, EMPTY))), _by_label(units_of(b.get(sha, EMPTY)))
+        for label in ua.keys() | ub.keys():
+            ra, rb = ua.get(label, []), ub.get(label, [])
+            same, both = _matches(ra, rb)
             exact[label] = exact.get(label, F1(0, 0, 0)) + F1(same, len(ra), len(rb))
             overlap[label] = overlap.get(label, F1(0, 0, 0)) + F1(both, len(ra), len(rb))
     out = {
