@@ -4,10 +4,12 @@ the number of documents; the file is only read (agreement opens it read-only).""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
-from idleb_desk.store.network_queries import claim_links
+from idleb_desk.actor_link import RoleMention, RolePart, role_parts
+from idleb_desk.model import LAYER_ACTOR, REJECTED
 from idleb_desk.store.store import Store
 
 Range = tuple[int, int]
@@ -33,6 +35,8 @@ class SpanRow:
     origin: str
     # The canonical actor's "name (LABEL)" (after merges), "" when the span names none.
     actor: str
+    # The actor the span is linked to itself (before merges), for the role rule.
+    actor_id: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,38 +94,107 @@ def spans(store: Store, layer: str | None = None) -> list[SpanRow]:
     return [
         SpanRow(
             r[0], r[1], r[2], names.setdefault(r[3], r[3]), r[4],
-            names.setdefault(r[5], r[5]), r[6], actors.get(r[7], "") if r[7] else "",
+            names.setdefault(r[5], r[5]), r[6], actors.get(r[7], "") if r[7] else "", r[7],
         )
         for r in rows
     ]  # fmt: skip
 
 
-def _names(mentions: tuple) -> tuple[str, ...]:
-    return tuple(
-        sorted({f"{m.actor_name} ({m.actor_label})" if m.actor_id else m.text for m in mentions})
-    )
+# One claim's row: id, document, status, origin, kind, quote type, content, cue,
+# speaker (id, start, end, actor) and antecedent (id, start, end, actor).
+_CLAIMS_SQL = """
+SELECT c.id, c.document_id, c.status, c.origin, c.kind, c.quote_type,
+       co.start, co."end", cu.start, cu."end",
+       sp.id, sp.start, sp."end", sp.actor_id, an.id, an.start, an."end", an.actor_id
+  FROM claims c
+  LEFT JOIN spans co ON co.id = c.content_span_id
+  LEFT JOIN spans cu ON cu.id = c.cue_span_id
+  LEFT JOIN spans sp ON sp.id = c.speaker_span_id
+  LEFT JOIN spans an ON an.id = c.antecedent_span_id
+ ORDER BY c.document_id, c.id"""
 
 
-def claims(store: Store) -> list[ClaimRow]:
-    rows = store.execute(
-        """SELECT c.id, c.document_id, c.status, c.origin, c.kind, c.quote_type,
-                  co.start, co."end", cu.start, cu."end"
-             FROM claims c
-             LEFT JOIN spans co ON co.id = c.content_span_id
-             LEFT JOIN spans cu ON cu.id = c.cue_span_id
-            ORDER BY c.document_id, c.id"""
-    ).fetchall()
+class _Roles:
+    """`RoleActors`' rule (the one claims.csv and the Network view use) on the whole
+    file at once: the texts and live actor mentions are the ones agreement has already
+    read, not read again a document at a time, and a role span with no linked actor
+    mention in it is its own text without running the rule (which could only say so)."""
+
+    def __init__(self, store: Store, texts: dict[int, str], mentions: list[SpanRow]) -> None:
+        self.texts = texts
+        self.mentions: dict[int, list[RoleMention]] = {}
+        for m in mentions:
+            if m.layer == LAYER_ACTOR and m.status != REJECTED:
+                self.mentions.setdefault(m.document_id, []).append(
+                    RoleMention(m.start, m.end, m.label, m.actor_id)
+                )
+        self.starts = {d: [m.start for m in ms] for d, ms in self.mentions.items()}
+        rows = store.execute("SELECT id, name, label FROM actors").fetchall()
+        self.actors: dict[int, tuple[str, str]] = {r[0]: (r[1], r[2]) for r in rows}
+
+    def names(self, doc: int, start: int, end: int, actor_id: int | None) -> list[str]:
+        """What one speaker or addressee span names, as `network_queries._mentions`
+        makes its rows and `_names` reads them: each part's actor, else the part's text;
+        the whole span's text when no part names an actor."""
+        text = self.texts[doc]
+        actors = self.actors
+        if actor_id is not None:
+            parts = [RolePart(start, end, RoleMention(start, end, "", actor_id))]
+        else:
+            starts = self.starts.get(doc, [])
+            inside = self.mentions.get(doc, [])[
+                bisect_left(starts, start) : bisect_right(starts, end)
+            ]
+            if not any(m.actor_id in actors for m in inside):
+                return [text[start:end]]
+            parts = role_parts(text, start, end, inside)
+        if not any(p.head and p.head.actor_id in actors for p in parts):
+            return [text[start:end]]
+        out = []
+        for p in parts:
+            linked = p.head.actor_id if p.head else None
+            name, label = actors.get(linked, ("", "")) if linked is not None else ("", "")
+            out.append(f"{name} ({label})" if name and linked else text[p.start : p.end])
+        return out
+
+
+def claims(
+    store: Store,
+    texts: dict[int, str] | None = None,
+    mentions: list[SpanRow] | None = None,
+) -> list[ClaimRow]:
+    """Every claim with its content parts, cue, and the actors its speaker and addressees
+    name (`RoleActors`). `texts` (by document id) and `mentions` (`spans(store, "actor")`)
+    are read here unless the caller has them already."""
+    if texts is None:
+        texts = {d.id: d.text for d in documents(store)}
+    if mentions is None:
+        mentions = spans(store, LAYER_ACTOR)
+    roles = _Roles(store, texts, mentions)
     parts: dict[int, list[Range]] = {}
     for claim_id, start, end in store.execute(
         """SELECT p.claim_id, s.start, s."end" FROM claim_content_parts p
              JOIN spans s ON s.id = p.span_id ORDER BY p.claim_id, p.position"""
     ).fetchall():
         parts.setdefault(claim_id, []).append((start, end))
-    links = {link.claim_id: link for link in claim_links(store)}
+    addressees: dict[int, list[str]] = {}
+    for claim_id, doc, start, end, actor_id in store.execute(
+        """SELECT ca.claim_id, c.document_id, s.start, s."end", s.actor_id
+             FROM claim_addressees ca
+             JOIN claims c ON c.id = ca.claim_id
+             JOIN spans s ON s.id = ca.span_id"""
+    ).fetchall():
+        addressees.setdefault(claim_id, []).extend(roles.names(doc, start, end, actor_id))
     out = []
-    for r in rows:
+    for r in store.execute(_CLAIMS_SQL).fetchall():
         content = tuple(parts.get(r[0], ())) or (((r[6], r[7]),) if r[6] is not None else ())
-        link = links.get(r[0])
+        speaker: tuple[str, ...] = ()
+        if r[10] is not None:
+            # A pronoun or description speaker stands for what its antecedent names.
+            if r[14] is not None and r[13] is None:
+                speaker = tuple(sorted(set(roles.names(r[1], r[15], r[16], r[17]))))
+            else:
+                speaker = tuple(sorted(set(roles.names(r[1], r[11], r[12], r[13]))))
         out.append(
             ClaimRow(
                 document_id=r[1],
@@ -131,8 +204,8 @@ def claims(store: Store) -> list[ClaimRow]:
                 quote_type=r[5],
                 content=content,
                 cue=(r[8], r[9]) if r[8] is not None else None,
-                speaker=_names(link.speakers) if link else (),
-                addressees=_names(link.addressees) if link else (),
+                speaker=speaker,
+                addressees=tuple(sorted(set(addressees.get(r[0], ())))),
             )
         )
     return out

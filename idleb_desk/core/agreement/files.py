@@ -176,7 +176,8 @@ def read_analyst(store: Store, path: Path, docs: dict[str, DocInfo]) -> AnalystF
                     "it: the files are from different projects",
                 )
         docs.setdefault(d.sha256, DocInfo(d.sha256, d.ext_id, d.title, d.text))
-    coded, model = _codings(q.spans(store, "actor"), q.claims(store))
+    mentions = q.spans(store, "actor")
+    coded, model = _codings(mentions, q.claims(store, {d.id: d.text for d in rows}, mentions))
     return AnalystFile(
         name=_analyst_name(path, dict(q.reviewers(store)), store.setting(TEAM_ANALYST)),
         path=path,
