@@ -131,6 +131,12 @@ class _Roles:
         self.starts = {d: [m.start for m in ms] for d, ms in self.mentions.items()}
         rows = store.execute("SELECT id, name, label FROM actors").fetchall()
         self.actors: dict[int, tuple[str, str]] = {r[0]: (r[1], r[2]) for r in rows}
+        # linked[d][i]: how many of document d's first i mentions name an actor.
+        self.linked = {d: [0] for d in self.mentions}
+        for d, ms in self.mentions.items():
+            counts = self.linked[d]
+            for m in ms:
+                counts.append(counts[-1] + (m.actor_id in self.actors))
 
     def names(self, doc: int, start: int, end: int, actor_id: int | None) -> list[str]:
         """What one speaker or addressee span names, as `network_queries._mentions`
@@ -141,13 +147,14 @@ class _Roles:
         if actor_id is not None:
             parts = [RolePart(start, end, RoleMention(start, end, "", actor_id))]
         else:
-            starts = self.starts.get(doc, [])
-            inside = self.mentions.get(doc, [])[
-                bisect_left(starts, start) : bisect_right(starts, end)
-            ]
-            if not any(m.actor_id in actors for m in inside):
+            starts = self.starts.get(doc)
+            if starts is None:
                 return [text[start:end]]
-            parts = role_parts(text, start, end, inside)
+            lo, hi = bisect_left(starts, start), bisect_right(starts, end)
+            counts = self.linked[doc]
+            if counts[hi] == counts[lo]:
+                return [text[start:end]]
+            parts = role_parts(text, start, end, self.mentions[doc][lo:hi])
         if not any(p.head and p.head.actor_id in actors for p in parts):
             return [text[start:end]]
         out = []
