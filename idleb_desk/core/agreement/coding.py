@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import reduce
-from operator import add
+from operator import add, eq
 
 # One unit's values, one per coder; None where the coder has no such unit.
 Row = Sequence[str | None]
@@ -114,6 +114,24 @@ def pair_alpha_kappa(pairs: Sequence[tuple[str, str]]) -> tuple[float | None, fl
     expected = (n * n - sum(v * v for v in totals.values())) / (n - 1)
     alpha = None if expected == 0 else 1.0 - float(2 * (size - agree)) / expected
     pe = sum(ca[k] * cb[k] for k in ca) / (size * size)
+    return alpha, 1.0 if pe == 1.0 else (agree / size - pe) / (1 - pe)
+
+
+def columns_alpha_kappa(us: Sequence[str], vs: Sequence[str]) -> tuple[float | None, float | None]:
+    """`pair_alpha_kappa` of the pairs `zip(us, vs)`, from each coder's column of values:
+    they are counted in C (`Counter`), where pairs needed a tuple each and claims'
+    speakers are nearly all distinct. The same integer sums, so the same floats."""
+    size = len(us)
+    if not size:
+        return None, None
+    ca, cb = Counter(us), Counter(vs)
+    totals = Counter(us)
+    totals.update(vs)
+    agree = sum(map(eq, us, vs))
+    n = 2 * size
+    expected = (n * n - sum(v * v for v in totals.values())) / (n - 1)
+    alpha = None if expected == 0 else 1.0 - float(2 * (size - agree)) / expected
+    pe = sum(c * cb.get(k, 0) for k, c in ca.items()) / (size * size)
     return alpha, 1.0 if pe == 1.0 else (agree / size - pe) / (1 - pe)
 
 

@@ -85,9 +85,7 @@ class Continuum:
         self.pairs = pairs[keep]
         self.code = c_arr[keep]
 
-    def select(
-        self, docs: np.ndarray, offsets: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def select(self, docs: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(label codes, n x 2 ranges on the group's continuum) of the units in `docs`
         (sorted document numbers); `offsets[d]` is where document d begins there."""
         lo = np.searchsorted(self.doc, docs, side="left")

@@ -8,16 +8,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, Literal
 
 import numpy as np
 
 from idleb_desk.core.agreement.align import align, align_keyed, aligned_pairs
-from idleb_desk.core.agreement.coding import (
-    F1,
-    pair_alpha_kappa,
-    table_values,
-)
+from idleb_desk.core.agreement.coding import F1, columns_alpha_kappa, table_values
 from idleb_desk.core.agreement.continuum import Continuum, Labels, group_alpha
 from idleb_desk.core.agreement.files import ClaimCoding, DocCoding, Mention
 from idleb_desk.core.agreement.unitizing import UnitizingAlpha, pairs_array
@@ -192,13 +189,6 @@ def _sig(value: float) -> float:
     return float(f"{value:.4g}")
 
 
-def _pair_values(pairs: list[tuple[str, str]]) -> dict[str, Any]:
-    """`_values` of two coders' table, from the units both valued: a unit only one of
-    them valued counts in none of the three figures."""
-    alpha, kappa_ = pair_alpha_kappa(pairs)
-    return {"alpha": _r(alpha), "kappa": _r(kappa_), "units": len(pairs)}
-
-
 def _values(rows: list[tuple[str | None, ...]]) -> dict[str, Any]:
     alpha, kappa_, units = table_values(rows)
     return {"alpha": _r(alpha), "kappa": _r(kappa_), "units": units}
@@ -236,17 +226,30 @@ def _aligned_pair_values(a: Coder, b: Coder, shas: Sequence[str]) -> dict[str, A
         ms += aligned_pairs(pa.mentions, pb.mentions)
         cs += aligned_pairs(pa.claims, pb.claims)
 
-    def both(values: Iterable[tuple[str | None, str | None]]) -> dict[str, Any]:
-        return _pair_values([(u, v) for u, v in values if u is not None and v is not None])
+    mx, my = [x for x, _ in ms], [y for _, y in ms]
+    cx, cy = [x for x, _ in cs], [y for _, y in cs]
+
+    def both(field: str, xs: list[Any], ys: list[Any]) -> dict[str, Any]:
+        us, vs = list(map(attrgetter(field), xs)), list(map(attrgetter(field), ys))
+        # A unit one of them gave no value counts in none of the figures; an actor
+        # left blank is no value (`aligned_values` reads "" as missing).
+        blank = "" if field == "actor" else None
+        if None in us or None in vs or blank in us or blank in vs:
+            kept = [
+                (u, v) for u, v in zip(us, vs, strict=True)
+                if u is not None and v is not None and u != blank and v != blank
+            ]  # fmt: skip
+            us, vs = [u for u, _ in kept], [v for _, v in kept]
+        alpha, kappa_ = columns_alpha_kappa(us, vs)
+        return {"alpha": _r(alpha), "kappa": _r(kappa_), "units": len(us)}
 
     return {
-        "actor_label": both((x.label, y.label) for x, y in ms),
-        # An actor left blank is no value (`aligned_values` reads "" as missing).
-        "actor": both((x.actor or None, y.actor or None) for x, y in ms),
-        "claim_kind": both((x.kind, y.kind) for x, y in cs),
-        "claim_speaker": both((x.speaker, y.speaker) for x, y in cs),
-        "claim_addressees": both((x.addressees, y.addressees) for x, y in cs),
-        "claim_quote_type": both((x.quote_type, y.quote_type) for x, y in cs),
+        "actor_label": both("label", mx, my),
+        "actor": both("actor", mx, my),
+        "claim_kind": both("kind", cx, cy),
+        "claim_speaker": both("speaker", cx, cy),
+        "claim_addressees": both("addressees", cx, cy),
+        "claim_quote_type": both("quote_type", cx, cy),
     }
 
 
