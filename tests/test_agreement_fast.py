@@ -33,7 +33,7 @@ from idleb_desk.core.agreement.unitizing import (
     pair_observed,
     pairs_array,
 )
-from idleb_desk.core.offsets import token_edges
+from idleb_desk.core.offsets import _char_class, token_edge_arrays, token_edges
 
 VALUES = (None, "a", "b", "c")
 
@@ -207,3 +207,21 @@ def test_a_groups_alpha_from_arrays_is_the_pooled_alpha_of_ranges(
     want = alpha_of_ranges(by_label, len(coders), offset, breaks=breaks)
     assert got.length == want.length and got.set_aside == want.set_aside
     assert got.labels == want.labels
+
+
+TRICKY = "ab \n\r\t-'’.,«»—€\x1f\xa0\u2028éا\u0301\u200d\uff9e\u0e33😀🇫\u0d4e\u1100\u1161"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=TRICKY, max_size=30) | st.text(max_size=30))
+def test_token_edges_by_numpy_are_token_edges(text: str) -> None:
+    starts, ends = token_edge_arrays(text)
+    assert (tuple(starts.tolist()), tuple(ends.tolist())) == token_edges.__wrapped__(text)
+
+
+def test_token_edges_by_numpy_on_plain_text() -> None:
+    """The fast path itself (the text has no character only the regex can tell)."""
+    text = "Jean-Yves Le Drian's «non», don't -a- a--b 'x' a’b 1,000.5 €5 x\x1fy\xa0z."
+    assert _char_class("\u0301") is None and all(_char_class(c) is not None for c in text)
+    starts, ends = token_edge_arrays(text)
+    assert (tuple(starts.tolist()), tuple(ends.tolist())) == token_edges(text)

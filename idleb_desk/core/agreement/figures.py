@@ -18,7 +18,7 @@ from idleb_desk.core.agreement.coding import F1, columns_alpha_kappa, table_valu
 from idleb_desk.core.agreement.continuum import Continuum, Labels, group_alpha
 from idleb_desk.core.agreement.files import ClaimCoding, DocCoding, Mention
 from idleb_desk.core.agreement.unitizing import UnitizingAlpha, pairs_array
-from idleb_desk.core.offsets import token_edges
+from idleb_desk.core.offsets import token_edge_arrays
 from idleb_desk.model import CONTENT, CUE
 
 PositionUnit = Literal["token", "char"]
@@ -35,10 +35,8 @@ class Positions:
         self.unit = unit
         # Arrays, not tuples of ints: a study holds every document's edges at once.
         if unit == "token":
-            starts, ends = token_edges(text)
-            self.starts = np.asarray(starts, dtype=np.int64)
-            self.ends = np.asarray(ends, dtype=np.int64)
-            self.length = len(starts)
+            self.starts, self.ends = token_edge_arrays(text)
+            self.length = len(self.starts)
         else:
             self.starts = self.ends = np.empty(0, dtype=np.int64)
             self.length = len(text)
