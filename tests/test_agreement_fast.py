@@ -23,7 +23,7 @@ from idleb_desk.core.agreement.coding import (
 )
 from idleb_desk.core.agreement.continuum import Continuum, Labels, group_alpha
 from idleb_desk.core.agreement.figures import Positions
-from idleb_desk.core.agreement.report import _cell_labels, _marks
+from idleb_desk.core.agreement.report import _cell_labels, _Cells, _marks
 from idleb_desk.core.agreement.unitizing import (
     _clean,
     _gap_counts,
@@ -193,7 +193,7 @@ def test_a_groups_alpha_from_arrays_is_the_pooled_alpha_of_ranges(
         for units in coders
     ]
     labels = Labels()
-    conts = [Continuum(((d, u[d]) for d in range(n)), labels, n) for u in per_doc]
+    conts = [Continuum.of_units(((d, u[d]) for d in range(n)), labels, n) for u in per_doc]
     got = group_alpha(conts, np.asarray(sorted(docs)), np.asarray(lengths), labels)
     by_label: dict[str, list[list[tuple[int, int]]]] = {}
     offset, breaks = 0, []
@@ -225,3 +225,22 @@ def test_token_edges_by_numpy_on_plain_text() -> None:
     assert _char_class("\u0301") is None and all(_char_class(c) is not None for c in text)
     starts, ends = token_edge_arrays(text)
     assert (tuple(starts.tolist()), tuple(ends.tolist())) == token_edges(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 12), st.integers(1, 5), st.sampled_from(("A", "B", "A+B"))),
+        max_size=8,
+    )
+)
+def test_diagnosis_cells_by_numpy_are_the_marks_joined(raw: list[tuple[int, int, str]]) -> None:
+    """Overlapping units, one label twice, a label named like two joined ("A+B")."""
+    names = ["A", "B", "A+B"]
+    units = [((s, s + n), label) for s, n, label in raw]
+    cells = _Cells(names)
+    codes = np.asarray([names.index(label) for _, label in units], dtype=np.int64)
+    pairs = np.asarray([r for r, _ in units], dtype=np.int64).reshape(-1, 2)
+    at = cells.marks((codes, pairs), 20)
+    marks = _marks(units)
+    assert [cells.texts[k] for k in at.tolist()] == [_cell_labels(marks.get(i)) for i in range(20)]

@@ -87,17 +87,39 @@ def _join(items: list[tuple[Range, list[T | None]]]) -> list[tuple[Range, list[T
     return [open_[i] for i in range(len(open_)) if root(i) == i]
 
 
+def _first_units(units: Sequence[tuple[Range, T]]) -> tuple[dict[Range, T], list[T]]:
+    """A coder's first unit on each range, and the others (each an item of its own in
+    `align`), in the order `align` meets them."""
+    first = dict(units)
+    if len(first) == len(units):
+        return first, []
+    first, others = {}, []
+    for r, u in units:
+        if r in first:
+            others.append((r, u))
+        else:
+            first[r] = u
+    return first, others
+
+
 def align_keyed(by_coder: Sequence[Sequence[tuple[Range, T]]]) -> list[list[T | None]]:
     """`align` of (range, unit) pairs, giving the units: the same items in the same
-    order. When no coder has two units on one range (nearly always), the exact matches
-    are found with dictionaries keyed by range and only the other items are joined."""
-    dicts = [dict(units) for units in by_coder]
-    if any(len(d) != len(units) for d, units in zip(dicts, by_coder, strict=True)):
-        return [[x[1] if x else None for x in item] for item in align(by_coder, _first)]
+    order. The exact matches are found with dictionaries keyed by range, and only the
+    items some coder is not in go through the joins."""
+    m = len(by_coder)
+    dicts, extra = [], []
+    for k, units in enumerate(by_coder):
+        first, others = _first_units(units)
+        dicts.append(first)
+        for r, u in others:
+            slot: list[T | None] = [None] * m
+            slot[k] = u
+            extra.append((r, slot))
     common = set(dicts[0]).intersection(*dicts[1:])
     items = [(r, [d[r] for d in dicts]) for r in common]
     rest = set().union(*dicts) - common
-    items += _join([(r, [d.get(r) for d in dicts]) for r in rest])
+    open_ = [(r, [d.get(r) for d in dicts]) for r in rest]
+    items += _join([*open_, *extra])
     return [slot for _, slot in sorted(items, key=_first)]
 
 

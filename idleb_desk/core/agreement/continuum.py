@@ -43,34 +43,28 @@ class Labels:
             self.names.append(label)
         return code
 
+    def codes(self, names: list[str]) -> np.ndarray:
+        for name in set(names) - self.code.keys():
+            self(name)
+        return np.fromiter(map(self.code.__getitem__, names), dtype=np.int64, count=len(names))
+
 
 class Continuum:
     """A coder's units of one layer: document number (study order), start and end (in
-    the document's positions) and label code, sorted by document, label and start, with
-    the units overlapping an earlier one of their label set aside (`unitizing._clean`)."""
+    the document's positions) and label code, sorted by document, label and start. The
+    `raw_` arrays hold every unit; `doc`, `pairs` and `code` the ones alpha_U counts,
+    with those overlapping an earlier one of their label set aside (`unitizing._clean`)."""
 
-    def __init__(
-        self, docs: Iterable[tuple[int, list[tuple[Range, str]]]], labels: Labels, n_docs: int
-    ) -> None:
-        doc: list[int] = []
-        flat: list[int] = []
-        code: list[int] = []
-        for d, units in docs:
-            doc += [d] * len(units)
-            for (start, end), label in units:
-                flat += (start, end)
-                code.append(labels(label))
-        d_arr = np.asarray(doc, dtype=np.int64)
-        pairs = np.asarray(flat, dtype=np.int64).reshape(-1, 2)
-        c_arr = np.asarray(code, dtype=np.int64)
-        order = np.lexsort((-pairs[:, 1], pairs[:, 0], c_arr, d_arr))
-        d_arr, pairs, c_arr = d_arr[order], pairs[order], c_arr[order]
+    def __init__(self, doc: np.ndarray, pairs: np.ndarray, code: np.ndarray, n_docs: int) -> None:
+        order = np.lexsort((-pairs[:, 1], pairs[:, 0], code, doc))
+        d_arr, pairs, c_arr = doc[order], pairs[order], code[order]
+        self.raw_doc, self.raw_pairs, self.raw_code = d_arr, pairs, c_arr
         same = (d_arr[1:] == d_arr[:-1]) & (c_arr[1:] == c_arr[:-1])
         clash = same & (pairs[1:, 0] < pairs[:-1, 1])
         keep = np.ones(len(d_arr), dtype=bool)
         if clash.any():
             # Rare: a coder's units of one label overlap; `_clean` decides, group by group.
-            key = d_arr * (len(labels.names) + 1) + c_arr
+            key = d_arr * (int(c_arr.max()) + 1) + c_arr
             for k in np.unique(key[1:][clash]).tolist():
                 rows = np.flatnonzero(key == k)
                 kept, _ = _clean([(int(s), int(e)) for s, e in pairs[rows].tolist()])
@@ -84,6 +78,31 @@ class Continuum:
         self.doc = d_arr[keep]
         self.pairs = pairs[keep]
         self.code = c_arr[keep]
+
+    @classmethod
+    def of_units(
+        cls, docs: Iterable[tuple[int, list[tuple[Range, str]]]], labels: Labels, n_docs: int
+    ) -> Continuum:
+        """From (document number, [(range, label), ...]) lists (the tests' plain way)."""
+        doc: list[int] = []
+        flat: list[int] = []
+        names: list[str] = []
+        for d, units in docs:
+            doc += [d] * len(units)
+            for (start, end), label in units:
+                flat += (start, end)
+                names.append(label)
+        return cls(
+            np.asarray(doc, dtype=np.int64),
+            np.asarray(flat, dtype=np.int64).reshape(-1, 2),
+            labels.codes(names),
+            n_docs,
+        )
+
+    def raw_in(self, d: int) -> tuple[np.ndarray, np.ndarray]:
+        """(label codes, ranges) of every unit of document d, set aside or not."""
+        lo, hi = np.searchsorted(self.raw_doc, [d, d + 1])
+        return self.raw_code[lo:hi], self.raw_pairs[lo:hi]
 
     def select(self, docs: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(label codes, n x 2 ranges on the group's continuum) of the units in `docs`

@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from operator import attrgetter
 from typing import Any, Literal
 
 import numpy as np
 
-from idleb_desk.core.agreement.align import align, align_keyed, aligned_pairs
+from idleb_desk.core.agreement.align import _join, align, align_keyed, aligned_pairs
 from idleb_desk.core.agreement.coding import F1, columns_alpha_kappa, table_values
 from idleb_desk.core.agreement.continuum import Continuum, Labels, group_alpha
 from idleb_desk.core.agreement.files import ClaimCoding, DocCoding, Mention
@@ -49,15 +50,17 @@ class Positions:
         """`range` of each character range, all at once (a document has hundreds)."""
         if not spans:
             return []
-        arr = pairs_array(spans)
-        if self.unit == "char":
-            lo = np.maximum(arr[:, 0], 0)
-            hi = np.minimum(arr[:, 1], self.length)
-        else:
-            # The first token ending after the start, the first starting at or after the end.
-            lo = np.searchsorted(self.ends, arr[:, 0], side="right")
-            hi = np.searchsorted(self.starts, arr[:, 1], side="left")
+        lo, hi = self.place(pairs_array(spans))
         return [(a, b) if a < b else None for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
+
+    def place(self, arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(first, end) positions of n x 2 character ranges; first >= end: none."""
+        if self.unit == "char":
+            return np.maximum(arr[:, 0], 0), np.minimum(arr[:, 1], self.length)
+        # The first token ending after the start, the first starting at or after the end.
+        lo = np.searchsorted(self.ends, arr[:, 0], side="right")
+        hi = np.searchsorted(self.starts, arr[:, 1], side="left")
+        return lo, hi
 
     def text_at(self, pos: int) -> str:
         if self.unit == "char":
@@ -68,13 +71,11 @@ class Positions:
 @dataclass
 class Placed:
     """One coder's coding of one document in positions, computed once and used by every
-    group the coder is in: ranges are found once, not once per figure."""
+    group the coder is in: ranges are found once, not once per figure. Its alpha_U
+    units (actor mentions; claims' cues and contents) are in the coder's `Continuum`s."""
 
     mentions: list[tuple[Range, Mention]]
     claims: list[tuple[Range, ClaimCoding]]
-    # alpha_U units: (range, label) of actor mentions, and of claims' cues and contents.
-    actor_units: list[tuple[Range, str]]
-    claim_units: list[tuple[Range, str]]
 
     @property
     def whole_claims(self) -> list[tuple[Range, str]]:
@@ -82,41 +83,65 @@ class Placed:
         return [(r, "claim") for r, _ in self.claims]
 
 
-EMPTY = Placed([], [], [], [])
+EMPTY = Placed([], [])
 
 
-def place(coding: DocCoding, p: Positions) -> Placed:
-    found = p.ranges([(m.start, m.end) for m in coding.mentions])
-    mentions = [(r, m) for r, m in zip(found, coding.mentions, strict=True) if r]
-    found = p.ranges([c.span for c in coding.claims])
-    claims = [(r, c) for r, c in zip(found, coding.claims, strict=True) if r]
-    # Each claim's content parts, then its cue, in claim order.
-    parts: list[tuple[Range, str]] = []
-    for c in coding.claims:
-        parts += [(part, CONTENT) for part in c.content]
-        if c.cue is not None:
-            parts.append((c.cue, CUE))
-    found = p.ranges([part for part, _ in parts])
-    claim_units = [(r, label) for r, (_, label) in zip(found, parts, strict=True) if r]
-    return Placed(mentions, claims, [(r, m.label) for r, m in mentions], claim_units)
+class _Layer:
+    """One layer's units of a coder, collected document by document as arrays."""
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def add(self, d: int, lo: np.ndarray, hi: np.ndarray, codes: np.ndarray) -> None:
+        found = lo < hi
+        if found.any():
+            n = int(found.sum())
+            self.parts.append((np.full(n, d, dtype=np.int64), lo[found], hi[found], codes[found]))
+
+    def continuum(self, n_docs: int) -> Continuum:
+        if not self.parts:
+            empty = np.empty(0, dtype=np.int64)
+            return Continuum(empty, empty.reshape(0, 2), empty, n_docs)
+        doc, lo, hi, codes = (np.concatenate(x) for x in zip(*self.parts, strict=True))
+        return Continuum(doc, np.stack((lo, hi), axis=1).astype(np.int64), codes, n_docs)
+
+
+def _placed_pairs(lo: np.ndarray, hi: np.ndarray, units: Sequence[Any]) -> list[tuple[Range, Any]]:
+    return [
+        (r, u)
+        for r, u in zip(zip(lo.tolist(), hi.tolist(), strict=True), units, strict=True)
+        if r[0] < r[1]
+    ]
+
+
+def place(
+    coding: DocCoding, p: Positions, d: int, labels: Labels, actors: _Layer, claims: _Layer
+) -> Placed:
+    ms, cs = coding.mentions, coding.claims
+    placed = Placed([], [])
+    if ms:
+        flat = chain.from_iterable((m.start, m.end) for m in ms)
+        lo, hi = p.place(np.fromiter(flat, dtype=np.int64, count=2 * len(ms)).reshape(-1, 2))
+        placed.mentions = _placed_pairs(lo, hi, ms)
+        actors.add(d, lo, hi, labels.codes([m.label for m in ms]))
+    if cs:
+        lo, hi = p.place(pairs_array([c.span for c in cs]))
+        placed.claims = _placed_pairs(lo, hi, cs)
+        # Each claim's content parts, then its cue, in claim order.
+        parts: list[Range] = []
+        names: list[str] = []
+        for c in cs:
+            parts += c.content
+            names += [CONTENT] * len(c.content)
+            if c.cue is not None:
+                parts.append(c.cue)
+                names.append(CUE)
+        lo, hi = p.place(pairs_array(parts))
+        claims.add(d, lo, hi, labels.codes(names))
+    return placed
 
 
 Prepared = dict[str, Placed]  # document text hash -> one coder's coding of it, placed
-
-
-def prepare(coding: Coding, pos: dict[str, Positions]) -> Prepared:
-    return {sha: place(c, pos[sha]) for sha, c in coding.items() if sha in pos}
-
-
-UnitsOf = Callable[[Placed], list[tuple[Range, str]]]
-
-
-def actor_units(p: Placed) -> list[tuple[Range, str]]:
-    return p.actor_units
-
-
-def claim_units(p: Placed) -> list[tuple[Range, str]]:
-    return p.claim_units
 
 
 class Layout:
@@ -142,15 +167,27 @@ class Coder:
     claims: Continuum
 
     @classmethod
-    def of(cls, placed: Prepared, layout: Layout) -> Coder:
-        def layer(units_of: UnitsOf) -> Continuum:
-            docs = ((layout.index[sha], units_of(p)) for sha, p in placed.items())
-            return Continuum(docs, layout.labels, len(layout.index))
-
-        return cls(placed, layer(actor_units), layer(claim_units))
+    def of(cls, coding: Coding, pos: dict[str, Positions], layout: Layout) -> Coder:
+        actors, claims = _Layer(), _Layer()
+        placed = {
+            sha: place(c, pos[sha], layout.index[sha], layout.labels, actors, claims)
+            for sha, c in coding.items()
+            if sha in pos
+        }
+        n = len(layout.index)
+        return cls(placed, actors.continuum(n), claims.continuum(n))
 
     def get(self, sha: str, default: Placed) -> Placed:
         return self.placed.get(sha, default)
+
+    def units(self, layer: str, sha: str, layout: Layout) -> list[tuple[Range, str]]:
+        """Every unit of the layer ("actors" or "claims") in one document, set aside or
+        not, as (range, label)."""
+        codes, pairs = getattr(self, layer).raw_in(layout.index[sha])
+        names = layout.labels.names
+        return [
+            ((s, e), names[c]) for (s, e), c in zip(pairs.tolist(), codes.tolist(), strict=True)
+        ]
 
 
 def pooled_alpha(
@@ -260,15 +297,26 @@ def _by_label(units: list[tuple[Range, str]]) -> dict[str, list[Range]]:
 
 def _matches(ra: list[Range], rb: list[Range]) -> tuple[int, int]:
     """(same ranges, one-to-one overlapping ranges) of two coders' units of one label."""
-    same = sum((Counter(ra) & Counter(rb)).values())
-    if len(set(ra)) == len(ra) and len(set(rb)) == len(rb):
-        # No coder has a range twice: exact matches first, then `align`'s joins.
-        return same, len(aligned_pairs([(r, r) for r in ra], [(r, r) for r in rb]))
-    return same, sum(1 for item in align([ra, rb], _range) if None not in item)
+    sa, sb = set(ra), set(rb)
+    if len(sa) == len(ra) and len(sb) == len(rb):
+        # No coder has a range twice: the exact matches, then `align`'s joins of the rest.
+        same = sa & sb
+        only_a, only_b = sa - same, sb - same
+        if not only_a or not only_b:
+            return len(same), len(same)
+        items: list[tuple[Range, list[Range | None]]] = [(r, [r, None]) for r in only_a]
+        items += [(r, [None, r]) for r in only_b]
+        joined = sum(1 for _, (x, y) in _join(items) if x is not None and y is not None)
+        return len(same), len(same) + joined
+    exact = sum((Counter(ra) & Counter(rb)).values())
+    return exact, sum(1 for item in align([ra, rb], _range) if None not in item)
 
 
 def _range(r: Range) -> Range:
     return r
+
+
+UnitsOf = Callable[[Coder, str], list[tuple[Range, str]]]
 
 
 def span_f1(
@@ -279,7 +327,7 @@ def span_f1(
     exact: dict[str, F1] = {}
     overlap: dict[str, F1] = {}
     for sha in shas:
-        ua, ub = _by_label(units_of(a.get(sha, EMPTY))), _by_label(units_of(b.get(sha, EMPTY)))
+        ua, ub = _by_label(units_of(a, sha)), _by_label(units_of(b, sha))
         for label in ua.keys() | ub.keys():
             ra, rb = ua.get(label, []), ub.get(label, [])
             same, both = _matches(ra, rb)
@@ -293,10 +341,6 @@ def span_f1(
     total_o = sum(overlap.values(), F1(0, 0, 0))
     out["all"] = {"exact": _r(total_e.value), "overlap": _r(total_o.value)}
     return out
-
-
-def whole_claims(p: Placed) -> list[tuple[Range, str]]:
-    return p.whole_claims
 
 
 def group_figures(coders: Sequence[Coder], shas: Sequence[str], layout: Layout) -> dict[str, Any]:
@@ -313,6 +357,10 @@ def group_figures(coders: Sequence[Coder], shas: Sequence[str], layout: Layout) 
         ],
     }
     if len(coders) == 2:
-        out["actor_f1"] = span_f1(coders[0], coders[1], shas, actor_units)
-        out["claim_f1"] = span_f1(coders[0], coders[1], shas, whole_claims)
+        out["actor_f1"] = span_f1(
+            coders[0], coders[1], shas, lambda c, sha: c.units("actors", sha, layout)
+        )
+        out["claim_f1"] = span_f1(
+            coders[0], coders[1], shas, lambda c, sha: c.get(sha, EMPTY).whole_claims
+        )
     return out
