@@ -14,19 +14,9 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from idleb_desk.core.agreement.unitizing import UnitizingAlpha, _clean, label_alpha
+from idleb_desk.core.agreement.unitizing import UnitizingAlpha, _clean, _runs, label_alpha
 
 Range = tuple[int, int]
-
-
-def _runs(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """The indices lo[0]..hi[0]-1, lo[1]..hi[1]-1, ... as one array."""
-    sizes = np.maximum(hi - lo, 0)
-    total = int(sizes.sum())
-    if total == 0:
-        return np.empty(0, dtype=np.int64)
-    first = np.cumsum(sizes) - sizes
-    return np.arange(total, dtype=np.int64) - np.repeat(first - lo, sizes)
 
 
 class Labels:

@@ -30,7 +30,6 @@ Sums are Python integers, so the result does not depend on the order units come 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
@@ -153,42 +152,70 @@ def _as_array(units: Sequence[Range] | np.ndarray) -> np.ndarray:
     return units if isinstance(units, np.ndarray) else pairs_array(units)
 
 
+def _counts(values: np.ndarray) -> dict[int, int]:
+    """How many times each (non-negative) value occurs, in increasing order of value."""
+    if not len(values):
+        return {}
+    if int(values.max()) <= _BINCOUNT_MAX:
+        times = np.bincount(values)
+        found = np.flatnonzero(times)
+        return dict(zip(found.tolist(), times[found].tolist(), strict=True))
+    found, times = np.unique(values, return_counts=True)
+    return dict(zip(found.tolist(), times.tolist(), strict=True))
+
+
+# Counting by `np.bincount` (an array as long as the largest value) up to this value.
+_BINCOUNT_MAX = 1 << 16
+
+
 def _length_counts(by_coder: Sequence[Sequence[Range] | np.ndarray]) -> dict[int, int]:
     """How many units of each length, over every coder."""
     spans = [_as_array(us) for us in by_coder if len(us)]
     if not spans:
         return {}
     arr = np.concatenate(spans)
-    lengths, times = np.unique(arr[:, 1] - arr[:, 0], return_counts=True)
-    return dict(zip(lengths.tolist(), times.tolist(), strict=True))
+    return _counts(arr[:, 1] - arr[:, 0])
 
 
 def _gap_counts(
     by_coder: Sequence[Sequence[Range] | np.ndarray], begin: int, end: int, breaks: Sequence[int]
 ) -> dict[int, int]:
-    """How many gaps of each length all coders leave, as `_gaps` cuts them, at once.
+    """How many gaps of each length all coders leave, as `_gaps` cuts them, at once
+    (each coder's units sorted and apart, as alpha_U has them).
 
-    The gaps are the stretches between consecutive points of {begin, end, the breaks,
-    every unit's start and end} that no unit covers (units never cross a break); a
-    point met twice cuts nothing, so duplicates go."""
-    cuts = np.asarray([b for b in breaks if begin < b < end], dtype=np.int64)
-    counts: Counter[int] = Counter()
+    A coder's gaps are the stretches between its units (and before the first, after the
+    last); one with breaks inside it is cut there, into its first piece, the stretches
+    between its breaks and its last piece. A break met twice (an empty document) cuts
+    nothing: `_gaps` would count a gap of length 0, which no unit's sum reaches."""
+    cuts = np.unique(np.asarray([b for b in breaks if begin < b < end], dtype=np.int64))
+    pieces = []
     for units in by_coder:
-        if not len(units):
-            # No unit: the gaps are the documents, as `_gaps` cuts them.
-            counts.update(_gaps([], begin, end, breaks))
-            continue
-        arr = _as_array(units)
-        starts, stops = arr[:, 0], arr[:, 1]
-        points = np.unique(np.concatenate(([begin, end], cuts, starts, stops)))
-        lo, hi = points[:-1], points[1:]
-        # A stretch is inside a unit when the last unit starting at or before it ends after.
-        k = np.searchsorted(starts, lo, side="right") - 1
-        covered = (k >= 0) & (stops[np.maximum(k, 0)] > lo)
-        lengths, times = np.unique((hi - lo)[~covered], return_counts=True)
-        for ln, t in zip(lengths.tolist(), times.tolist(), strict=True):
-            counts[ln] += t
-    return counts
+        arr = _as_array(units) if len(units) else np.empty((0, 2), dtype=np.int64)
+        lo = np.concatenate(([begin], arr[:, 1]))
+        hi = np.concatenate((arr[:, 0], [end]))
+        gap = hi > lo
+        lo, hi = lo[gap], hi[gap]
+        first = np.searchsorted(cuts, lo, side="right")  # the first break inside, if any
+        inside = np.searchsorted(cuts, hi, side="left") - first
+        whole = inside == 0
+        pieces.append(hi[whole] - lo[whole])
+        if not whole.all():
+            lo, hi, first, inside = lo[~whole], hi[~whole], first[~whole], inside[~whole]
+            last = first + inside - 1
+            pieces += [cuts[first] - lo, hi - cuts[last]]
+            between = _runs(first, last)
+            pieces.append(cuts[between + 1] - cuts[between])
+    return _counts(np.concatenate(pieces)) if pieces else {}
+
+
+def _runs(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """The indices lo[0]..hi[0]-1, lo[1]..hi[1]-1, ... as one array."""
+    sizes = np.maximum(hi - lo, 0)
+    total = int(sizes.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64)
+    first = np.cumsum(sizes) - sizes
+    return np.arange(total, dtype=np.int64) - np.repeat(first - lo, sizes)
 
 
 def _pair_observed(a: list[Range], b: list[Range]) -> int:
