@@ -92,8 +92,8 @@ def token_edge_arrays(text: str) -> tuple[np.ndarray, np.ndarray]:
     chars = sorted(set(text))
     classes = [_char_class(ch) for ch in chars]
     if None in classes:
-        starts, ends = token_edges(text)
-        return np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+        plain = token_edges(text)
+        return np.asarray(plain[0], dtype=np.int64), np.asarray(plain[1], dtype=np.int64)
     points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     known = np.fromiter(map(ord, chars), dtype=np.uint32, count=len(chars))
     cls = np.asarray(classes, dtype=np.int8)[np.searchsorted(known, points)]
@@ -105,9 +105,9 @@ def token_edge_arrays(text: str) -> tuple[np.ndarray, np.ndarray]:
     single = ((cls == _OTHER) | (cls == _JOIN)) & ~inner
     before = np.concatenate(([False], word[:-1]))
     after = np.concatenate((word[1:], [False]))
-    starts = np.flatnonzero((word & ~before) | single)
-    ends = np.flatnonzero((word & ~after) | single) + 1
-    return starts.astype(np.int64), ends.astype(np.int64)
+    first = np.flatnonzero((word & ~before) | single)
+    last = np.flatnonzero((word & ~after) | single)
+    return first.astype(np.int64), last.astype(np.int64) + 1
 
 
 def snap(text: str, start: int, end: int) -> tuple[int, int]:

@@ -135,8 +135,8 @@ class _Roles:
         self.linked = {d: [0] for d in self.mentions}
         for d, ms in self.mentions.items():
             counts = self.linked[d]
-            for m in ms:
-                counts.append(counts[-1] + (m.actor_id in self.actors))
+            for mention in ms:
+                counts.append(counts[-1] + (mention.actor_id in self.actors))
 
     def names(self, doc: int, start: int, end: int, actor_id: int | None) -> list[str]:
         """What one speaker or addressee span names, as `network_queries._mentions`

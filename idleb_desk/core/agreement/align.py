@@ -8,7 +8,7 @@ files. An item a coder has no unit in is missing for that coder, not a disagreem
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -47,12 +47,15 @@ def _coders(item: tuple[Range, list[T | None]]) -> tuple[Range, list[int]]:
     return item[0], [k for k, x in enumerate(item[1]) if x is not None]
 
 
-def _join(items: list[tuple[Range, list[T | None]]]) -> list[tuple[Range, list[T | None]]]:
+def _join(
+    items: list[tuple[Range, list[T | None]]], ordered: bool = False
+) -> list[tuple[Range, list[T | None]]]:
     """Items some coder is not in, joined by the largest overlap (the second step of
-    `align`); the joined items, each under the range of its first part."""
+    `align`); the joined items, each under the range of its first part. `ordered`: the
+    items are already in order of range, then of the coders in them."""
     if len(items) < 2:
         return items
-    open_ = sorted(items, key=_coders)
+    open_ = items if ordered else sorted(items, key=_coders)
     # Candidate joins: overlapping items, found by a sweep in start order.
     edges: list[tuple[int, Range, Range, int, int]] = []
     for i, (a, _) in enumerate(open_):
@@ -87,13 +90,16 @@ def _join(items: list[tuple[Range, list[T | None]]]) -> list[tuple[Range, list[T
     return [open_[i] for i in range(len(open_)) if root(i) == i]
 
 
-def _first_units(units: Sequence[tuple[Range, T]]) -> tuple[dict[Range, T], list[T]]:
+def _first_units(
+    units: Sequence[tuple[Range, T]],
+) -> tuple[dict[Range, T], list[tuple[Range, T]]]:
     """A coder's first unit on each range, and the others (each an item of its own in
     `align`), in the order `align` meets them."""
     first = dict(units)
     if len(first) == len(units):
         return first, []
-    first, others = {}, []
+    first = {}
+    others: list[tuple[Range, T]] = []
     for r, u in units:
         if r in first:
             others.append((r, u))
@@ -107,7 +113,8 @@ def align_keyed(by_coder: Sequence[Sequence[tuple[Range, T]]]) -> list[list[T | 
     order. The exact matches are found with dictionaries keyed by range, and only the
     items some coder is not in go through the joins."""
     m = len(by_coder)
-    dicts, extra = [], []
+    dicts: list[dict[Range, T]] = []
+    extra: list[tuple[Range, list[T | None]]] = []
     for k, units in enumerate(by_coder):
         first, others = _first_units(units)
         dicts.append(first)
@@ -116,7 +123,7 @@ def align_keyed(by_coder: Sequence[Sequence[tuple[Range, T]]]) -> list[list[T | 
             slot[k] = u
             extra.append((r, slot))
     common = set(dicts[0]).intersection(*dicts[1:])
-    items = [(r, [d[r] for d in dicts]) for r in common]
+    items: list[tuple[Range, list[T | None]]] = [(r, [d[r] for d in dicts]) for r in common]
     rest = set().union(*dicts) - common
     open_ = [(r, [d.get(r) for d in dicts]) for r in rest]
     items += _join([*open_, *extra])
@@ -133,9 +140,15 @@ def aligned_pairs(a: Sequence[tuple[Range, T]], b: Sequence[tuple[Range, T]]) ->
     pairs = [(da[r], db[r]) for r in common]
     only_a, only_b = da.keys() - common, db.keys() - common
     if only_a and only_b:
-        items: list[tuple[Range, list[T | None]]] = [(r, [da[r], None]) for r in only_a]
-        items += [(r, [None, db[r]]) for r in only_b]
-        for _, (x, y) in _join(items):
+        for _, (x, y) in _join(_two(only_a, only_b, da, db), ordered=True):
             if x is not None and y is not None:
                 pairs.append((x, y))
     return pairs
+
+
+def _two(
+    only_a: Iterable[Range], only_b: Iterable[Range], da: Mapping[Range, T], db: Mapping[Range, T]
+) -> list[tuple[Range, list[T | None]]]:
+    """Two coders' items each is alone in, in `_join`'s order: by range, then coder."""
+    keys = sorted([*((r, 0) for r in only_a), *((r, 1) for r in only_b)])
+    return [(r, [da[r], None] if k == 0 else [None, db[r]]) for r, k in keys]

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from idleb_desk.core.agreement.align import _join, align, align_keyed, aligned_pairs
+from idleb_desk.core.agreement.align import _join, _two, align, align_keyed, aligned_pairs
 from idleb_desk.core.agreement.coding import F1, columns_alpha_kappa, table_values
 from idleb_desk.core.agreement.continuum import Continuum, Labels, group_alpha
 from idleb_desk.core.agreement.files import ClaimCoding, DocCoding, Mention
@@ -304,9 +304,8 @@ def _matches(ra: list[Range], rb: list[Range]) -> tuple[int, int]:
         only_a, only_b = sa - same, sb - same
         if not only_a or not only_b:
             return len(same), len(same)
-        items: list[tuple[Range, list[Range | None]]] = [(r, [r, None]) for r in only_a]
-        items += [(r, [None, r]) for r in only_b]
-        joined = sum(1 for _, (x, y) in _join(items) if x is not None and y is not None)
+        items = _two(only_a, only_b, {r: r for r in only_a}, {r: r for r in only_b})
+        joined = sum(1 for _, (x, y) in _join(items, ordered=True) if x and y)
         return len(same), len(same) + joined
     exact = sum((Counter(ra) & Counter(rb)).values())
     return exact, sum(1 for item in align([ra, rb], _range) if None not in item)
