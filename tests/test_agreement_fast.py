@@ -15,6 +15,7 @@ from idleb_desk.core.agreement.align import align, align_keyed, aligned_pairs
 from idleb_desk.core.agreement.coding import (
     cohen_kappa,
     columns_alpha_kappa,
+    columns_table_values,
     kappa,
     nominal_alpha,
     nominal_alpha_pairs,
@@ -244,3 +245,19 @@ def test_diagnosis_cells_by_numpy_are_the_marks_joined(raw: list[tuple[int, int,
     at = cells.marks((codes, pairs), 20)
     marks = _marks(units)
     assert [cells.texts[k] for k in at.tolist()] == [_cell_labels(marks.get(i)) for i in range(20)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.integers(3, 6).flatmap(
+        lambda m: st.lists(st.tuples(*[st.sampled_from(VALUES)] * m), max_size=40)
+    )
+)
+def test_table_values_from_columns_are_the_same_numbers(
+    rows: list[tuple[str | None, ...]],
+) -> None:
+    """Three coders and more (their per-row terms need not be exact floats: 10/3)."""
+    if rows:
+        assert columns_table_values([list(c) for c in zip(*rows, strict=True)]) == table_values(
+            rows
+        )

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import numpy as np
 
 from idleb_desk.core.agreement.align import _join, _two, align, align_keyed, aligned_pairs
-from idleb_desk.core.agreement.coding import F1, columns_alpha_kappa, table_values
+from idleb_desk.core.agreement.coding import F1, columns_alpha_kappa, columns_table_values
 from idleb_desk.core.agreement.continuum import Continuum, Labels, group_alpha
 from idleb_desk.core.agreement.files import ClaimCoding, DocCoding, Mention
 from idleb_desk.core.agreement.unitizing import UnitizingAlpha, pairs_array
@@ -224,31 +224,39 @@ def _sig(value: float) -> float:
     return float(f"{value:.4g}")
 
 
-def _values(rows: list[tuple[str | None, ...]]) -> dict[str, Any]:
-    alpha, kappa_, units = table_values(rows)
-    return {"alpha": _r(alpha), "kappa": _r(kappa_), "units": units}
-
-
 def aligned_values(coders: Sequence[Coder], shas: Sequence[str]) -> dict[str, Any]:
     """Nominal alpha and kappa on aligned mentions (label, actor) and claims (kind,
     speaker, addressees, quote type); claims are aligned by their content's range."""
     if len(coders) == 2:
         return _aligned_pair_values(coders[0], coders[1], shas)
-    tables: dict[str, list[tuple[str | None, ...]]] = {
-        k: [] for k in ("actor_label", "actor", "claim_kind", "claim_speaker",
-                        "claim_addressees", "claim_quote_type")
-    }  # fmt: skip
+    mentions: list[list[Mention | None]] = [[] for _ in coders]
+    claims: list[list[ClaimCoding | None]] = [[] for _ in coders]
     for sha in shas:
         placed = [c.get(sha, EMPTY) for c in coders]
-        for ms in align_keyed([p.mentions for p in placed]):
-            tables["actor_label"].append(tuple(m.label if m else None for m in ms))
-            tables["actor"].append(tuple((m.actor or None) if m else None for m in ms))
-        for cs in align_keyed([p.claims for p in placed]):
-            tables["claim_kind"].append(tuple(c.kind if c else None for c in cs))
-            tables["claim_speaker"].append(tuple(c.speaker if c else None for c in cs))
-            tables["claim_addressees"].append(tuple(c.addressees if c else None for c in cs))
-            tables["claim_quote_type"].append(tuple(c.quote_type if c else None for c in cs))
-    return {name: _values(rows) for name, rows in tables.items()}
+        items = align_keyed([p.mentions for p in placed])
+        for k, column in enumerate(mentions):
+            column += [item[k] for item in items]
+        claim_items = align_keyed([p.claims for p in placed])
+        for k, claim_column in enumerate(claims):
+            claim_column += [item[k] for item in claim_items]
+
+    def table(field: str, units: list[list[Any]]) -> dict[str, Any]:
+        get = attrgetter(field)
+        columns = [[get(u) if u is not None else None for u in col] for col in units]
+        if field == "actor":
+            # An actor left blank is no value, as a unit the coder does not have.
+            columns = [[v or None for v in col] for col in columns]
+        alpha, kappa_, n = columns_table_values(columns)
+        return {"alpha": _r(alpha), "kappa": _r(kappa_), "units": n}
+
+    return {
+        "actor_label": table("label", mentions),
+        "actor": table("actor", mentions),
+        "claim_kind": table("kind", claims),
+        "claim_speaker": table("speaker", claims),
+        "claim_addressees": table("addressees", claims),
+        "claim_quote_type": table("quote_type", claims),
+    }
 
 
 def _aligned_pair_values(a: Coder, b: Coder, shas: Sequence[str]) -> dict[str, Any]:
