@@ -20,7 +20,13 @@ from idleb_desk.core.agreement.figures import (
     group_figures,
     pooled_alpha,
 )
-from idleb_desk.core.agreement.files import AnalystFile, DocCoding, DocInfo, model_coding
+from idleb_desk.core.agreement.files import (
+    AnalystFile,
+    DocCoding,
+    DocInfo,
+    cycles_uncollected,
+    model_coding,
+)
 
 MODEL = "model"
 
@@ -33,6 +39,7 @@ class Study:
     docs: dict[str, DocInfo]
     unit: PositionUnit = "token"
 
+    @cycles_uncollected()
     def __post_init__(self) -> None:
         self.pos = {sha: Positions(d.text, self.unit) for sha, d in self.docs.items()}
         order = list(self.docs)  # first file's order, then what later files add
@@ -57,6 +64,7 @@ def _counts(coding: Coding, shas: Sequence[str]) -> tuple[int, int]:
     return sum(len(d.mentions) for d in docs), sum(len(d.claims) for d in docs)
 
 
+@cycles_uncollected()
 def report(study: Study) -> dict[str, Any]:
     """Every figure, as plain values for JSON (None where there is nothing to compare)."""
     placed = study.placed
