@@ -16,6 +16,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,13 +108,22 @@ def cycles_uncollected() -> Iterator[None]:
             gc.enable()
 
 
-@contextlib.contextmanager
-def open_read_only(path: Path) -> Iterator[Store]:
-    """The project at `path`, opened so that nothing can be written to it."""
+Checked = tuple[int | None, str | None]
+
+
+def _check(path: Path) -> Checked:
+    """`Store.check`: the file ours, sound (SQLite's integrity check) and not newer."""
     if path.is_dir():
         raise AgreementInputError(path, "is a folder, not a project file")
+    return Store.check(path, create=False)
+
+
+@contextlib.contextmanager
+def open_read_only(path: Path, check: Future[Checked] | None = None) -> Iterator[Store]:
+    """The project at `path`, opened so that nothing can be written to it; `check`: its
+    checks (`_check`), already under way."""
     # Ours, sound and not newer: refused before any read (and checked once, not again).
-    checked = Store.check(path, create=False)
+    checked = _check(path) if check is None else check.result()
     version = gate.inspect_file(path, check=False).user_version
     if version == SCHEMA_VERSION:
         with Store.open(path, create=False, read_only=True, checked=checked) as store:
@@ -222,17 +232,21 @@ def read_analysts(paths: Sequence[Path]) -> tuple[list[AnalystFile], dict[str, D
             seen[key] = path
     docs: dict[str, DocInfo] = {}
     analysts: list[AnalystFile] = []
-    for path in paths:
-        with open_read_only(path) as store:
-            analyst = read_analyst(store, path, docs)
-        for other in analysts:
-            if other.name == analyst.name:
-                raise AgreementInputError(
-                    path,
-                    f"was reviewed by {analyst.name!r}, as {other.path} was: the same "
-                    "analyst twice (each analyst's own file, once)",
-                )
-        analysts.append(analyst)
+    # Every file's integrity check runs at once, in SQLite (which lets go of the GIL),
+    # while the files before it are read; a refusal is still raised file by file.
+    with ThreadPoolExecutor(max_workers=len(paths), thread_name_prefix="agree-check") as pool:
+        checks = [pool.submit(_check, path) for path in paths]
+        for path, check in zip(paths, checks, strict=True):
+            with open_read_only(path, check) as store:
+                analyst = read_analyst(store, path, docs)
+            for other in analysts:
+                if other.name == analyst.name:
+                    raise AgreementInputError(
+                        path,
+                        f"was reviewed by {analyst.name!r}, as {other.path} was: the same "
+                        "analyst twice (each analyst's own file, once)",
+                    )
+            analysts.append(analyst)
     return analysts, docs
 
 
