@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from idleb_desk.actor_link import RoleMention, RolePart, role_parts
@@ -22,21 +23,6 @@ class DocumentRow:
     title: str
     sha256: str
     text: str
-
-
-@dataclass(frozen=True, slots=True)
-class SpanRow:
-    document_id: int
-    start: int
-    end: int
-    label: str
-    layer: str
-    status: str
-    origin: str
-    # The canonical actor's "name (LABEL)" (after merges), "" when the span names none.
-    actor: str
-    # The actor the span is linked to itself (before merges), for the role rule.
-    actor_id: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +47,8 @@ def documents(store: Store) -> list[DocumentRow]:
     return [DocumentRow(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
 
-def _canonical_actors(store: Store) -> dict[int, str]:
+def canonical_actors(store: Store) -> dict[int, str]:
+    """Each actor's canonical "name (LABEL)", after merges, by actor id."""
     rows = store.execute("SELECT id, name, label, merged_into FROM actors").fetchall()
     info = {r[0]: (r[1], r[2], r[3]) for r in rows}
     out: dict[int, str] = {}
@@ -79,25 +66,26 @@ def _canonical_actors(store: Store) -> dict[int, str]:
     return out
 
 
-def spans(store: Store, layer: str | None = None) -> list[SpanRow]:
-    """Every span (of `layer` only, if given: agreement reads claims' spans through
-    `claims`, so it need not hold them twice)."""
-    actors = _canonical_actors(store)
-    where, params = ("WHERE layer = ? ", (layer,)) if layer is not None else ("", ())
-    rows = store.execute(
-        'SELECT document_id, start, "end", label, layer, status, origin, actor_id '
-        f"FROM spans {where}ORDER BY document_id, start, id",
-        params,
+# An actor mention as agreement reads it: document id, start, end, label, actor id,
+# whether it is reviewed work, whether it still shows a model suggestion, whether it is
+# live (not rejected), the last three as 0 or 1.
+ActorSpanRow = tuple[int, int, int, str, int | None, int, int, int]
+
+
+def actor_spans(
+    store: Store, reviewed: Sequence[str], suggested: Sequence[str], analyst_origin: str
+) -> list[ActorSpanRow]:
+    """Every actor mention in document and start order, classified in SQL: reviewed if
+    its status is in `reviewed`; a model suggestion if its status is in `suggested` and
+    its origin does not start with `analyst_origin`. The rows are SQLite's own tuples."""
+    mine = ", ".join("?" * len(reviewed))
+    theirs = ", ".join("?" * len(suggested))
+    return store.execute(
+        f"""SELECT document_id, start, "end", label, actor_id, status IN ({mine}),
+                   status IN ({theirs}) AND substr(origin, 1, ?) != ?, status != ?
+              FROM spans WHERE layer = ? ORDER BY document_id, start, id""",
+        (*reviewed, *suggested, len(analyst_origin), analyst_origin, REJECTED, LAYER_ACTOR),
     ).fetchall()
-    # One string object per label and status, not one per row: a study holds them all.
-    names: dict[str, str] = {}
-    return [
-        SpanRow(
-            r[0], r[1], r[2], names.setdefault(r[3], r[3]), r[4],
-            names.setdefault(r[5], r[5]), r[6], actors.get(r[7], "") if r[7] else "", r[7],
-        )
-        for r in rows
-    ]  # fmt: skip
 
 
 # One claim's row: id, document, status, origin, kind, quote type, content, cue,
@@ -120,23 +108,25 @@ class _Roles:
     read, not read again a document at a time, and a role span with no linked actor
     mention in it is its own text without running the rule (which could only say so)."""
 
-    def __init__(self, store: Store, texts: dict[int, str], mentions: list[SpanRow]) -> None:
+    def __init__(self, store: Store, texts: dict[int, str], mentions: list[ActorSpanRow]) -> None:
         self.texts = texts
-        self.mentions: dict[int, list[RoleMention]] = {}
-        for m in mentions:
-            if m.layer == LAYER_ACTOR and m.status != REJECTED:
-                self.mentions.setdefault(m.document_id, []).append(
-                    RoleMention(m.start, m.end, m.label, m.actor_id)
-                )
-        self.starts = {d: [m.start for m in ms] for d, ms in self.mentions.items()}
         rows = store.execute("SELECT id, name, label FROM actors").fetchall()
         self.actors: dict[int, tuple[str, str]] = {r[0]: (r[1], r[2]) for r in rows}
+        # A document's live mentions, in (start, id) order, where one names an actor:
+        # elsewhere a role span names no actor through them.
+        self.mentions: dict[int, list[RoleMention]] = {}
+        actors = self.actors
+        linked = {m[0] for m in mentions if m[7] and m[4] in actors}
+        for m in mentions:
+            if m[0] in linked and m[7]:
+                self.mentions.setdefault(m[0], []).append(RoleMention(m[1], m[2], m[3], m[4]))
+        self.starts = {d: [m.start for m in ms] for d, ms in self.mentions.items()}
         # linked[d][i]: how many of document d's first i mentions name an actor.
         self.linked = {d: [0] for d in self.mentions}
         for d, ms in self.mentions.items():
             counts = self.linked[d]
             for mention in ms:
-                counts.append(counts[-1] + (mention.actor_id in self.actors))
+                counts.append(counts[-1] + (mention.actor_id in actors))
 
     def names(self, doc: int, start: int, end: int, actor_id: int | None) -> list[str]:
         """What one speaker or addressee span names, as `network_queries._mentions`
@@ -168,15 +158,15 @@ class _Roles:
 def claims(
     store: Store,
     texts: dict[int, str] | None = None,
-    mentions: list[SpanRow] | None = None,
+    mentions: list[ActorSpanRow] | None = None,
 ) -> list[ClaimRow]:
     """Every claim with its content parts, cue, and the actors its speaker and addressees
-    name (`RoleActors`). `texts` (by document id) and `mentions` (`spans(store, "actor")`)
+    name (`RoleActors`). `texts` (by document id) and `mentions` (`actor_spans`)
     are read here unless the caller has them already."""
     if texts is None:
         texts = {d.id: d.text for d in documents(store)}
     if mentions is None:
-        mentions = spans(store, LAYER_ACTOR)
+        mentions = actor_spans(store, (), (), "")
     roles = _Roles(store, texts, mentions)
     parts: dict[int, list[Range]] = {}
     for claim_id, start, end in store.execute(

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from idleb_desk.model import REVIEWED_STATUSES, SUGGESTED
 from idleb_desk.store import agreement_queries as q
@@ -38,16 +39,16 @@ class AgreementInputError(StoreError):
     """The files cannot be compared; the message names the file and why."""
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
+# Named tuples, not frozen dataclasses: a study makes one per unit of every file, and a
+# frozen dataclass sets each field through object.__setattr__ (three times slower).
+class Mention(NamedTuple):
     start: int
     end: int
     label: str
     actor: str
 
 
-@dataclass(frozen=True, slots=True)
-class ClaimCoding:
+class ClaimCoding(NamedTuple):
     content: tuple[Range, ...]
     cue: Range | None
     kind: str
@@ -142,24 +143,21 @@ def open_read_only(path: Path, check: Future[Checked] | None = None) -> Iterator
 
 
 def _codings(
-    spans: list[q.SpanRow], claims: list[q.ClaimRow]
+    mentions: list[q.ActorSpanRow], claims: list[q.ClaimRow], actors: dict[int, str]
 ) -> tuple[dict[int, DocCoding], dict[int, DocCoding]]:
     """(reviewed work, model suggestions) by document id. A unit in both (a suggestion
     accepted as it was) is one object in both: a study holds every file's units twice."""
     coded: dict[int, DocCoding] = {}
     model: dict[int, DocCoding] = {}
-    names: dict[str, str] = {}  # one object per kind and quote type, not one per claim
-    for s in spans:
-        if s.layer != "actor":
-            continue
-        mine = s.status in REVIEWED_STATUSES
-        theirs = s.status in MODEL_STATUSES and _is_model(s.origin)
+    names: dict[str, str] = {}  # one object per label, kind and quote type, not one per unit
+    for doc, start, end, label, actor_id, mine, theirs, _ in mentions:
         if mine or theirs:
-            mention = Mention(s.start, s.end, s.label, s.actor)
+            actor = actors.get(actor_id, "") if actor_id else ""
+            mention = Mention(start, end, names.setdefault(label, label), actor)
             if mine:
-                coded.setdefault(s.document_id, DocCoding()).mentions.append(mention)
+                coded.setdefault(doc, DocCoding()).mentions.append(mention)
             if theirs:
-                model.setdefault(s.document_id, DocCoding()).mentions.append(mention)
+                model.setdefault(doc, DocCoding()).mentions.append(mention)
     for c in claims:
         if not c.content:
             continue
@@ -178,8 +176,12 @@ def _codings(
     return coded, model
 
 
+# What an analyst made (not the model) has an origin starting so.
+MODEL_ORIGIN_NOT = "analyst:"
+
+
 def _is_model(origin: str) -> bool:
-    return not origin.startswith("analyst:")
+    return not origin.startswith(MODEL_ORIGIN_NOT)
 
 
 # A model suggestion the analyst kept as it was (accepted), turned down or left alone
@@ -202,8 +204,9 @@ def read_analyst(store: Store, path: Path, docs: dict[str, DocInfo]) -> AnalystF
                     "it: the files are from different projects",
                 )
         docs.setdefault(d.sha256, DocInfo(d.sha256, d.ext_id, d.title, d.text))
-    mentions = q.spans(store, "actor")
-    coded, model = _codings(mentions, q.claims(store, {d.id: d.text for d in rows}, mentions))
+    mentions = q.actor_spans(store, REVIEWED_STATUSES, MODEL_STATUSES, MODEL_ORIGIN_NOT)
+    claims = q.claims(store, {d.id: d.text for d in rows}, mentions)
+    coded, model = _codings(mentions, claims, q.canonical_actors(store))
     return AnalystFile(
         name=_analyst_name(path, dict(q.reviewers(store)), store.setting(TEAM_ANALYST)),
         path=path,
