@@ -155,6 +155,11 @@ class _Roles:
         return out
 
 
+def _distinct(names: list[str]) -> tuple[str, ...]:
+    """The names once each, sorted (a role names one, nearly always)."""
+    return tuple(names) if len(names) < 2 else tuple(sorted(set(names)))
+
+
 def claims(
     store: Store,
     texts: dict[int, str] | None = None,
@@ -189,9 +194,9 @@ def claims(
         if r[10] is not None:
             # A pronoun or description speaker stands for what its antecedent names.
             if r[14] is not None and r[13] is None:
-                speaker = tuple(sorted(set(roles.names(r[1], r[15], r[16], r[17]))))
+                speaker = _distinct(roles.names(r[1], r[15], r[16], r[17]))
             else:
-                speaker = tuple(sorted(set(roles.names(r[1], r[11], r[12], r[13]))))
+                speaker = _distinct(roles.names(r[1], r[11], r[12], r[13]))
         out.append(
             ClaimRow(
                 document_id=r[1],
@@ -202,7 +207,7 @@ def claims(
                 content=content,
                 cue=(r[8], r[9]) if r[8] is not None else None,
                 speaker=speaker,
-                addressees=tuple(sorted(set(addressees.get(r[0], ())))),
+                addressees=_distinct(addressees.get(r[0], [])),
             )
         )
     return out

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from operator import attrgetter
 from typing import Any, Literal
 
 import numpy as np
 
-from idleb_desk.core.agreement.align import _join, _two, align, align_keyed, aligned_pairs
+from idleb_desk.core.agreement.align import _join, _two, align_keyed, aligned_pairs
 from idleb_desk.core.agreement.coding import F1, columns_alpha_kappa, columns_table_values
 from idleb_desk.core.agreement.continuum import Continuum, Labels, group_alpha
 from idleb_desk.core.agreement.files import ClaimCoding, DocCoding, Mention
@@ -165,6 +165,7 @@ class Coder:
     placed: Prepared
     actors: Continuum
     claims: Continuum
+    _by_label: dict[tuple[str, str], dict[str, list[Range]]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, coding: Coding, pos: dict[str, Positions], layout: Layout) -> Coder:
@@ -180,14 +181,26 @@ class Coder:
     def get(self, sha: str, default: Placed) -> Placed:
         return self.placed.get(sha, default)
 
-    def units(self, layer: str, sha: str, layout: Layout) -> list[tuple[Range, str]]:
-        """Every unit of the layer ("actors" or "claims") in one document, set aside or
-        not, as (range, label)."""
-        codes, pairs = getattr(self, layer).raw_in(layout.index[sha])
-        names = layout.labels.names
-        return [
-            ((s, e), names[c]) for (s, e), c in zip(pairs.tolist(), codes.tolist(), strict=True)
-        ]
+    def by_label(self, layer: str, sha: str, layout: Layout) -> dict[str, list[Range]]:
+        """Every unit of the layer ("actors", or "whole": each claim as one unit labelled
+        "claim") in one document, set aside or not, by label; made once per coder (every
+        pair the coder is in uses them)."""
+        key = (layer, sha)
+        found = self._by_label.get(key)
+        if found is None:
+            if layer == "whole":
+                found = _by_label(self.get(sha, EMPTY).whole_claims)
+            else:
+                codes, pairs = getattr(self, layer).raw_in(layout.index[sha])
+                names = layout.labels.names
+                found = _by_label(
+                    [
+                        ((s, e), names[c])
+                        for (s, e), c in zip(pairs.tolist(), codes.tolist(), strict=True)
+                    ]
+                )
+            self._by_label[key] = found
+        return found
 
 
 def pooled_alpha(
@@ -316,14 +329,11 @@ def _matches(ra: list[Range], rb: list[Range]) -> tuple[int, int]:
         joined = sum(1 for _, (x, y) in _join(items, ordered=True) if x and y)
         return len(same), len(same) + joined
     exact = sum((Counter(ra) & Counter(rb)).values())
-    return exact, sum(1 for item in align([ra, rb], _range) if None not in item)
+    paired = align_keyed([[(r, r) for r in ra], [(r, r) for r in rb]])
+    return exact, sum(1 for x, y in paired if x is not None and y is not None)
 
 
-def _range(r: Range) -> Range:
-    return r
-
-
-UnitsOf = Callable[[Coder, str], list[tuple[Range, str]]]
+UnitsOf = Callable[[Coder, str], dict[str, list[Range]]]
 
 
 def span_f1(
@@ -334,7 +344,7 @@ def span_f1(
     exact: dict[str, F1] = {}
     overlap: dict[str, F1] = {}
     for sha in shas:
-        ua, ub = _by_label(units_of(a, sha)), _by_label(units_of(b, sha))
+        ua, ub = units_of(a, sha), units_of(b, sha)
         for label in ua.keys() | ub.keys():
             ra, rb = ua.get(label, []), ub.get(label, [])
             same, both = _matches(ra, rb)
@@ -365,9 +375,9 @@ def group_figures(coders: Sequence[Coder], shas: Sequence[str], layout: Layout) 
     }
     if len(coders) == 2:
         out["actor_f1"] = span_f1(
-            coders[0], coders[1], shas, lambda c, sha: c.units("actors", sha, layout)
+            coders[0], coders[1], shas, lambda c, sha: c.by_label("actors", sha, layout)
         )
         out["claim_f1"] = span_f1(
-            coders[0], coders[1], shas, lambda c, sha: c.get(sha, EMPTY).whole_claims
+            coders[0], coders[1], shas, lambda c, sha: c.by_label("whole", sha, layout)
         )
     return out
