@@ -133,14 +133,17 @@ def align_keyed(by_coder: Sequence[Sequence[tuple[Range, T]]]) -> list[list[T | 
 def aligned_pairs(a: Sequence[tuple[Range, T]], b: Sequence[tuple[Range, T]]) -> list[tuple[T, T]]:
     """The items of `align_keyed([a, b])` both coders are in, as pairs of units, in no
     particular order (their uses count them)."""
-    da, db = dict(a), dict(b)
-    if len(da) != len(a) or len(db) != len(b):
-        return [(x, y) for x, y in align_keyed([a, b]) if x is not None and y is not None]
+    da, extra_a = _first_units(a)
+    db, extra_b = _first_units(b)
     common = da.keys() & db.keys()
     pairs = [(da[r], db[r]) for r in common]
     only_a, only_b = da.keys() - common, db.keys() - common
-    if only_a and only_b:
-        for _, (x, y) in _join(_two(only_a, only_b, da, db), ordered=True):
+    if (only_a or extra_a) and (only_b or extra_b):
+        if extra_a or extra_b:
+            items = _lone(only_a, only_b, da, db, extra_a, extra_b)
+        else:
+            items = _two(only_a, only_b, da, db)
+        for _, (x, y) in _join(items, ordered=True):
             if x is not None and y is not None:
                 pairs.append((x, y))
     return pairs
@@ -152,3 +155,21 @@ def _two(
     """Two coders' items each is alone in, in `_join`'s order: by range, then coder."""
     keys = sorted([*((r, 0) for r in only_a), *((r, 1) for r in only_b)])
     return [(r, [da[r], None] if k == 0 else [None, db[r]]) for r, k in keys]
+
+
+def _lone(
+    only_a: Iterable[Range],
+    only_b: Iterable[Range],
+    da: Mapping[Range, T],
+    db: Mapping[Range, T],
+    extra_a: list[tuple[Range, T]],
+    extra_b: list[tuple[Range, T]],
+) -> list[tuple[Range, list[T | None]]]:
+    """`_two` with a coder's second units on a range, each an item of its own that comes
+    after the coder's first one there, in the order `align` makes them."""
+    keyed: list[tuple[Range, int, int, T]] = [(r, 0, 0, da[r]) for r in only_a]
+    keyed += [(r, 1, 0, db[r]) for r in only_b]
+    keyed += [(r, 0, i, u) for i, (r, u) in enumerate(extra_a, 1)]
+    keyed += [(r, 1, i, u) for i, (r, u) in enumerate(extra_b, 1)]
+    keyed.sort(key=lambda x: (x[0], x[1], x[2]))
+    return [(r, [u, None] if k == 0 else [None, u]) for r, k, _, u in keyed]

@@ -329,8 +329,7 @@ def _matches(ra: list[Range], rb: list[Range]) -> tuple[int, int]:
         joined = sum(1 for _, (x, y) in _join(items, ordered=True) if x and y)
         return len(same), len(same) + joined
     exact = sum((Counter(ra) & Counter(rb)).values())
-    paired = align_keyed([[(r, r) for r in ra], [(r, r) for r in rb]])
-    return exact, sum(1 for x, y in paired if x is not None and y is not None)
+    return exact, len(aligned_pairs([(r, r) for r in ra], [(r, r) for r in rb]))
 
 
 UnitsOf = Callable[[Coder, str], dict[str, list[Range]]]
