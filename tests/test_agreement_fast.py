@@ -34,6 +34,8 @@ from idleb_desk.core.agreement.unitizing import (
     pair_observed,
     pairs_array,
 )
+from idleb_desk.core.agreement.values import pair_values
+from idleb_desk.core.agreement.values import table_values as values_table
 from idleb_desk.core.offsets import _char_class, token_edge_arrays, token_edges
 
 VALUES = (None, "a", "b", "c")
@@ -261,3 +263,36 @@ def test_table_values_from_columns_are_the_same_numbers(
         assert columns_table_values([list(c) for c in zip(*rows, strict=True)]) == table_values(
             rows
         )
+
+
+def _coded(rows: list[tuple[str | None, ...]]) -> tuple[list[np.ndarray], int]:
+    numbers: dict[str, int] = {}
+    columns = [
+        np.asarray(
+            [-1 if v is None else numbers.setdefault(v, len(numbers)) for v in col], dtype=np.int64
+        )
+        for col in zip(*rows, strict=True)
+    ]
+    return columns, len(numbers)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(VALUES), st.sampled_from(VALUES)), max_size=30))
+def test_pair_values_by_numbers_are_the_same_numbers(
+    rows: list[tuple[str | None, str | None]],
+) -> None:
+    pairs = [(a, b) for a, b in rows if a is not None and b is not None]
+    if rows:
+        (a, b), size = _coded(rows)
+        assert pair_values(a, b, size) == (*pair_alpha_kappa(pairs), len(pairs))
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.integers(3, 6).flatmap(
+        lambda m: st.lists(st.tuples(*[st.sampled_from(VALUES)] * m), min_size=1, max_size=40)
+    )
+)
+def test_table_values_by_numbers_are_the_same_numbers(rows: list[tuple[str | None, ...]]) -> None:
+    columns, size = _coded(rows)
+    assert values_table(columns, size) == table_values(rows)

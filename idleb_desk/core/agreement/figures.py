@@ -9,16 +9,23 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
-from operator import attrgetter
 from typing import Any, Literal
 
 import numpy as np
 
 from idleb_desk.core.agreement.align import _join, _two, align_keyed, aligned_pairs
-from idleb_desk.core.agreement.coding import F1, columns_alpha_kappa, columns_table_values
+from idleb_desk.core.agreement.coding import F1
 from idleb_desk.core.agreement.continuum import Continuum, Labels, group_alpha
 from idleb_desk.core.agreement.files import ClaimCoding, DocCoding, Mention
 from idleb_desk.core.agreement.unitizing import UnitizingAlpha, pairs_array
+from idleb_desk.core.agreement.values import (
+    CLAIM_FIELDS,
+    MENTION_FIELDS,
+    MISSING,
+    Values,
+    pair_values,
+    table_values,
+)
 from idleb_desk.core.offsets import token_edge_arrays
 from idleb_desk.model import CONTENT, CUE
 
@@ -74,8 +81,9 @@ class Placed:
     group the coder is in: ranges are found once, not once per figure. Its alpha_U
     units (actor mentions; claims' cues and contents) are in the coder's `Continuum`s."""
 
-    mentions: list[tuple[Range, Mention]]
-    claims: list[tuple[Range, ClaimCoding]]
+    # (range, the unit's number in the coder's `mention_list` / `claim_list`).
+    mentions: list[tuple[Range, int]]
+    claims: list[tuple[Range, int]]
 
     @property
     def whole_claims(self) -> list[tuple[Range, str]]:
@@ -106,27 +114,37 @@ class _Layer:
         return Continuum(doc, np.stack((lo, hi), axis=1).astype(np.int64), codes, n_docs)
 
 
-def _placed_pairs(lo: np.ndarray, hi: np.ndarray, units: Sequence[Any]) -> list[tuple[Range, Any]]:
-    return [
-        (r, u)
-        for r, u in zip(zip(lo.tolist(), hi.tolist(), strict=True), units, strict=True)
-        if r[0] < r[1]
-    ]
+def _placed_pairs(
+    lo: np.ndarray, hi: np.ndarray, units: Sequence[Any], found: list[Any]
+) -> list[tuple[Range, int]]:
+    """The placed units as (range, number), each appended to `found` under its number."""
+    out = []
+    for r, u in zip(zip(lo.tolist(), hi.tolist(), strict=True), units, strict=True):
+        if r[0] < r[1]:
+            out.append((r, len(found)))
+            found.append(u)
+    return out
 
 
 def place(
-    coding: DocCoding, p: Positions, d: int, labels: Labels, actors: _Layer, claims: _Layer
+    coding: DocCoding,
+    p: Positions,
+    d: int,
+    labels: Labels,
+    actors: _Layer,
+    claims: _Layer,
+    units: tuple[list[Mention], list[ClaimCoding]],
 ) -> Placed:
     ms, cs = coding.mentions, coding.claims
     placed = Placed([], [])
     if ms:
         flat = chain.from_iterable((m.start, m.end) for m in ms)
         lo, hi = p.place(np.fromiter(flat, dtype=np.int64, count=2 * len(ms)).reshape(-1, 2))
-        placed.mentions = _placed_pairs(lo, hi, ms)
+        placed.mentions = _placed_pairs(lo, hi, ms, units[0])
         actors.add(d, lo, hi, labels.codes([m.label for m in ms]))
     if cs:
         lo, hi = p.place(pairs_array([c.span for c in cs]))
-        placed.claims = _placed_pairs(lo, hi, cs)
+        placed.claims = _placed_pairs(lo, hi, cs, units[1])
         # Each claim's content parts, then its cue, in claim order.
         parts: list[Range] = []
         names: list[str] = []
@@ -152,6 +170,7 @@ class Layout:
         self.index = {sha: k for k, sha in enumerate(lengths)}
         self.lengths = np.asarray(list(lengths.values()), dtype=np.int64)
         self.labels = Labels()
+        self.values = Values()
 
     def numbers(self, shas: Iterable[str]) -> np.ndarray:
         """The documents' numbers, sorted (alpha_U does not depend on their order)."""
@@ -165,18 +184,23 @@ class Coder:
     placed: Prepared
     actors: Continuum
     claims: Continuum
+    # Each placed unit's value of each field (`values.Values`), by the unit's number.
+    values: dict[str, np.ndarray]
     _by_label: dict[tuple[str, str], dict[str, list[Range]]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, coding: Coding, pos: dict[str, Positions], layout: Layout) -> Coder:
         actors, claims = _Layer(), _Layer()
+        units: tuple[list[Mention], list[ClaimCoding]] = ([], [])
         placed = {
-            sha: place(c, pos[sha], layout.index[sha], layout.labels, actors, claims)
+            sha: place(c, pos[sha], layout.index[sha], layout.labels, actors, claims, units)
             for sha, c in coding.items()
             if sha in pos
         }
         n = len(layout.index)
-        return cls(placed, actors.continuum(n), claims.continuum(n))
+        values = {f: layout.values.codes(f, units[0]) for f in MENTION_FIELDS}
+        values.update({f: layout.values.codes(f, units[1]) for f in CLAIM_FIELDS})
+        return cls(placed, actors.continuum(n), claims.continuum(n), values)
 
     def get(self, sha: str, default: Placed) -> Placed:
         return self.placed.get(sha, default)
@@ -237,13 +261,23 @@ def _sig(value: float) -> float:
     return float(f"{value:.4g}")
 
 
-def aligned_values(coders: Sequence[Coder], shas: Sequence[str]) -> dict[str, Any]:
+FIELDS = {
+    "actor_label": "label",
+    "actor": "actor",
+    "claim_kind": "kind",
+    "claim_speaker": "speaker",
+    "claim_addressees": "addressees",
+    "claim_quote_type": "quote_type",
+}
+
+
+def aligned_values(coders: Sequence[Coder], shas: Sequence[str], values: Values) -> dict[str, Any]:
     """Nominal alpha and kappa on aligned mentions (label, actor) and claims (kind,
     speaker, addressees, quote type); claims are aligned by their content's range."""
     if len(coders) == 2:
-        return _aligned_pair_values(coders[0], coders[1], shas)
-    mentions: list[list[Mention | None]] = [[] for _ in coders]
-    claims: list[list[ClaimCoding | None]] = [[] for _ in coders]
+        return _aligned_pair_values(coders[0], coders[1], shas, values)
+    mentions: list[list[int | None]] = [[] for _ in coders]
+    claims: list[list[int | None]] = [[] for _ in coders]
     for sha in shas:
         placed = [c.get(sha, EMPTY) for c in coders]
         items = align_keyed([p.mentions for p in placed])
@@ -252,61 +286,49 @@ def aligned_values(coders: Sequence[Coder], shas: Sequence[str]) -> dict[str, An
         claim_items = align_keyed([p.claims for p in placed])
         for k, claim_column in enumerate(claims):
             claim_column += [item[k] for item in claim_items]
-
-    def table(field: str, units: list[list[Any]]) -> dict[str, Any]:
-        get = attrgetter(field)
-        columns = [[get(u) if u is not None else None for u in col] for col in units]
-        if field == "actor":
-            # An actor left blank is no value, as a unit the coder does not have.
-            columns = [[v or None for v in col] for col in columns]
-        alpha, kappa_, n = columns_table_values(columns)
-        return {"alpha": _r(alpha), "kappa": _r(kappa_), "units": n}
-
-    return {
-        "actor_label": table("label", mentions),
-        "actor": table("actor", mentions),
-        "claim_kind": table("kind", claims),
-        "claim_speaker": table("speaker", claims),
-        "claim_addressees": table("addressees", claims),
-        "claim_quote_type": table("quote_type", claims),
-    }
+    rows = {"label": mentions, "actor": mentions}
+    out = {}
+    for name, f in FIELDS.items():
+        numbers = rows.get(f, claims)
+        columns = [_column(c.values[f], col) for c, col in zip(coders, numbers, strict=True)]
+        alpha, kappa_, n = table_values(columns, values.size(f))
+        out[name] = {"alpha": _r(alpha), "kappa": _r(kappa_), "units": n}
+    return out
 
 
-def _aligned_pair_values(a: Coder, b: Coder, shas: Sequence[str]) -> dict[str, Any]:
+def _column(codes: np.ndarray, numbers: list[int | None]) -> np.ndarray:
+    """The values of a coder's units by number, MISSING where it has none."""
+    at = np.fromiter((MISSING if k is None else k for k in numbers), np.int64, len(numbers))
+    if not len(codes):
+        return np.full(len(numbers), MISSING, dtype=np.int64)
+    return np.where(at == MISSING, MISSING, codes[np.maximum(at, 0)])
+
+
+def _aligned_pair_values(a: Coder, b: Coder, shas: Sequence[str], values: Values) -> dict[str, Any]:
     """`aligned_values` for two coders (six groups in seven): only the items both are in
-    count, so their values are listed as pairs, with no table of rows in between."""
-    ms: list[tuple[Mention, Mention]] = []
-    cs: list[tuple[ClaimCoding, ClaimCoding]] = []
+    count, so their values are taken as pairs, with no table of rows in between."""
+    ms: list[tuple[int, int]] = []
+    cs: list[tuple[int, int]] = []
     for sha in shas:
         pa, pb = a.get(sha, EMPTY), b.get(sha, EMPTY)
         ms += aligned_pairs(pa.mentions, pb.mentions)
         cs += aligned_pairs(pa.claims, pb.claims)
-
-    mx, my = [x for x, _ in ms], [y for _, y in ms]
-    cx, cy = [x for x, _ in cs], [y for _, y in cs]
-
-    def both(field: str, xs: list[Any], ys: list[Any]) -> dict[str, Any]:
-        us, vs = list(map(attrgetter(field), xs)), list(map(attrgetter(field), ys))
-        # A unit one of them gave no value counts in none of the figures; an actor
-        # left blank is no value (`aligned_values` reads "" as missing).
-        blank = "" if field == "actor" else None
-        if None in us or None in vs or blank in us or blank in vs:
-            kept = [
-                (u, v) for u, v in zip(us, vs, strict=True)
-                if u is not None and v is not None and u != blank and v != blank
-            ]  # fmt: skip
-            us, vs = [u for u, _ in kept], [v for _, v in kept]
-        alpha, kappa_ = columns_alpha_kappa(us, vs)
-        return {"alpha": _r(alpha), "kappa": _r(kappa_), "units": len(us)}
-
-    return {
-        "actor_label": both("label", mx, my),
-        "actor": both("actor", mx, my),
-        "claim_kind": both("kind", cx, cy),
-        "claim_speaker": both("speaker", cx, cy),
-        "claim_addressees": both("addressees", cx, cy),
-        "claim_quote_type": both("quote_type", cx, cy),
+    pairs = {
+        "label": _pair_arrays(ms),
+        "actor": _pair_arrays(ms),
     }
+    claim_pairs = _pair_arrays(cs)
+    out = {}
+    for name, f in FIELDS.items():
+        ia, ib = pairs.get(f, claim_pairs)
+        alpha, kappa_, n = pair_values(a.values[f][ia], b.values[f][ib], values.size(f))
+        out[name] = {"alpha": _r(alpha), "kappa": _r(kappa_), "units": n}
+    return out
+
+
+def _pair_arrays(pairs: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    flat = np.fromiter(chain.from_iterable(pairs), dtype=np.int64, count=2 * len(pairs))
+    return flat[0::2], flat[1::2]
 
 
 def _by_label(units: list[tuple[Range, str]]) -> dict[str, list[Range]]:
@@ -367,7 +389,7 @@ def group_figures(coders: Sequence[Coder], shas: Sequence[str], layout: Layout) 
         "documents": len(shas),
         "actor_alpha_u": _alpha_dict(actors),
         "claim_alpha_u": _alpha_dict(claims),
-        "aligned": aligned_values(coders, shas),
+        "aligned": aligned_values(coders, shas, layout.values),
         "set_aside": [
             actors.set_aside.get(k, 0) + claims.set_aside.get(k, 0) for k in range(len(coders))
         ],
