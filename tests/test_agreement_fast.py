@@ -14,8 +14,6 @@ from hypothesis import strategies as st
 from idleb_desk.core.agreement.align import align, align_keyed, aligned_pairs
 from idleb_desk.core.agreement.coding import (
     cohen_kappa,
-    columns_alpha_kappa,
-    columns_table_values,
     kappa,
     nominal_alpha,
     nominal_alpha_pairs,
@@ -140,13 +138,6 @@ def test_table_values_are_the_same_numbers_as_row_by_row(
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(VALUES[1:]), st.sampled_from(VALUES[1:])), max_size=30))
-def test_alpha_and_kappa_from_columns_are_the_same_numbers(pairs: list[tuple[str, str]]) -> None:
-    us, vs = [a for a, _ in pairs], [b for _, b in pairs]
-    assert columns_alpha_kappa(us, vs) == pair_alpha_kappa(pairs)
-
-
-@settings(max_examples=300, deadline=None)
 @given(coders_units(), coders_units())
 def test_pair_observed_in_numpy_is_the_plain_sum(
     one: tuple[int, list[int], list[list[tuple[int, int]]]],
@@ -247,22 +238,6 @@ def test_diagnosis_cells_by_numpy_are_the_marks_joined(raw: list[tuple[int, int,
     at = cells.marks((codes, pairs), 20)
     marks = _marks(units)
     assert [cells.texts[k] for k in at.tolist()] == [_cell_labels(marks.get(i)) for i in range(20)]
-
-
-@settings(max_examples=500, deadline=None)
-@given(
-    st.integers(3, 6).flatmap(
-        lambda m: st.lists(st.tuples(*[st.sampled_from(VALUES)] * m), max_size=40)
-    )
-)
-def test_table_values_from_columns_are_the_same_numbers(
-    rows: list[tuple[str | None, ...]],
-) -> None:
-    """Three coders and more (their per-row terms need not be exact floats: 10/3)."""
-    if rows:
-        assert columns_table_values([list(c) for c in zip(*rows, strict=True)]) == table_values(
-            rows
-        )
 
 
 def _coded(rows: list[tuple[str | None, ...]]) -> tuple[list[np.ndarray], int]:

@@ -21,10 +21,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import reduce
-from itertools import chain, compress, repeat
-from operator import add, eq, is_not, mul
-
-import numpy as np
+from operator import add
 
 # One unit's values, one per coder; None where the coder has no such unit.
 Row = Sequence[str | None]
@@ -118,77 +115,6 @@ def pair_alpha_kappa(pairs: Sequence[tuple[str, str]]) -> tuple[float | None, fl
     alpha = None if expected == 0 else 1.0 - float(2 * (size - agree)) / expected
     pe = sum(ca[k] * cb[k] for k in ca) / (size * size)
     return alpha, 1.0 if pe == 1.0 else (agree / size - pe) / (1 - pe)
-
-
-def columns_alpha_kappa(us: Sequence[str], vs: Sequence[str]) -> tuple[float | None, float | None]:
-    """`pair_alpha_kappa` of the pairs `zip(us, vs)`, from each coder's column of values:
-    they are counted in C (`Counter`), where pairs needed a tuple each and claims'
-    speakers are nearly all distinct. The same integer sums, so the same floats: the
-    sum of squared totals is sum(a^2) + sum(b^2) + 2 sum(a b), and sum(a b) is p_e's."""
-    size = len(us)
-    if not size:
-        return None, None
-    ca, cb = Counter(us), Counter(vs)
-    agree = sum(map(eq, us, vs))
-    a_counts, b_counts = list(ca.values()), list(cb.values())
-    cross = sum(map(mul, a_counts, map(cb.get, ca.keys(), repeat(0))))
-    squares = sum(map(mul, a_counts, a_counts)) + sum(map(mul, b_counts, b_counts)) + 2 * cross
-    n = 2 * size
-    expected = (n * n - squares) / (n - 1)
-    alpha = None if expected == 0 else 1.0 - float(2 * (size - agree)) / expected
-    pe = cross / (size * size)
-    return alpha, 1.0 if pe == 1.0 else (agree / size - pe) / (1 - pe)
-
-
-def columns_table_values(
-    columns: Sequence[Sequence[str | None]],
-) -> tuple[float | None, float | None, int]:
-    """`table_values` of the rows `zip(*columns)` (one column per coder, three or more),
-    in numpy: a row's sum of squared value counts is its values plus twice its equal
-    pairs, found column against column in C. The per-row terms are the same floats,
-    added one by one in row order as `nominal_alpha` and `fleiss_kappa` add them (a sum
-    of zeros changes nothing), and Fleiss' totals are kept in the order in which values
-    are first met, as theirs are."""
-    coders, size = len(columns), len(columns[0])
-    if not size:
-        return None, None, 0
-    present = [
-        np.fromiter(map(is_not, col, repeat(None)), dtype=bool, count=size) for col in columns
-    ]
-    m = np.asarray(np.sum(present, axis=0, dtype=np.int64))
-    squares = m.copy()
-    for i in range(coders):
-        for j in range(i + 1, coders):
-            same = np.fromiter(map(eq, columns[i], columns[j]), dtype=bool, count=size)
-            squares += 2 * (same & present[i] & present[j])
-    valued = m >= 2
-    units = int(valued.sum())
-    if not units:
-        return None, _fleiss(columns, m, squares, coders), 0
-    totals = Counter(chain.from_iterable(compress(col, valued) for col in columns))
-    totals.pop(None, None)  # a coder without the unit gave no value
-    terms = (m * m - squares)[valued] / (m[valued] - 1)
-    observed = reduce(add, terms.tolist(), 0.0)
-    n = sum(totals.values())
-    expected = (n * n - sum(v * v for v in totals.values())) / (n - 1)
-    alpha = None if expected == 0 else 1.0 - observed / expected
-    return alpha, _fleiss(columns, m, squares, coders), units
-
-
-def _fleiss(
-    columns: Sequence[Sequence[str | None]], m: np.ndarray, squares: np.ndarray, coders: int
-) -> float | None:
-    full = m == coders
-    rows = int(full.sum())
-    if not rows:
-        return None
-    # Fleiss' totals in the order values are first met, row by row: its p_e sums them.
-    values = chain.from_iterable(zip(*(compress(col, full) for col in columns), strict=True))
-    totals = Counter(values)
-    agree = reduce(add, ((squares[full] - coders) / (coders * (coders - 1))).tolist(), 0.0)
-    n = rows * coders
-    pe = sum((c / n) ** 2 for c in totals.values())
-    return 1.0 if pe == 1.0 else (agree / rows - pe) / (1 - pe)
 
 
 def cohen_kappa(pairs: Sequence[tuple[str, str]]) -> float | None:
