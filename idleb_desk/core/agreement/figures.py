@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, compress
 from typing import Any, Literal
 
 import numpy as np
@@ -118,12 +118,11 @@ def _placed_pairs(
     lo: np.ndarray, hi: np.ndarray, units: Sequence[Any], found: list[Any]
 ) -> list[tuple[Range, int]]:
     """The placed units as (range, number), each appended to `found` under its number."""
-    out = []
-    for r, u in zip(zip(lo.tolist(), hi.tolist(), strict=True), units, strict=True):
-        if r[0] < r[1]:
-            out.append((r, len(found)))
-            found.append(u)
-    return out
+    keep = lo < hi
+    base = len(found)
+    found.extend(compress(units, keep.tolist()))
+    ranges = zip(lo[keep].tolist(), hi[keep].tolist(), strict=True)
+    return list(zip(ranges, range(base, len(found)), strict=True))
 
 
 def place(
