@@ -8,6 +8,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from idleb_desk.actor_link import RoleMention, RolePart, role_parts
 from idleb_desk.model import LAYER_ACTOR, REJECTED
@@ -25,8 +26,7 @@ class DocumentRow:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class ClaimRow:
+class ClaimRow(NamedTuple):  # a named tuple: one per claim, made quickly
     document_id: int
     status: str
     origin: str

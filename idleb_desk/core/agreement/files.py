@@ -150,38 +150,50 @@ def _codings(
     coded: dict[int, DocCoding] = {}
     model: dict[int, DocCoding] = {}
     names: dict[str, str] = {}  # one object per label, kind and quote type, not one per unit
+    mine_at = theirs_at = DocCoding()
+    doc_at = None
     for doc, start, end, label, actor_id, mine, theirs, _ in mentions:
         if mine or theirs:
+            if doc != doc_at:  # rows come by document
+                doc_at = doc
+                mine_at = coded.setdefault(doc, DocCoding())
+                theirs_at = model.setdefault(doc, DocCoding())
             actor = actors.get(actor_id, "") if actor_id else ""
             mention = Mention(start, end, names.setdefault(label, label), actor)
             if mine:
-                coded.setdefault(doc, DocCoding()).mentions.append(mention)
+                mine_at.mentions.append(mention)
             if theirs:
-                model.setdefault(doc, DocCoding()).mentions.append(mention)
+                theirs_at.mentions.append(mention)
+    doc_at = None
     for c in claims:
         if not c.content:
             continue
         mine = c.status in REVIEWED_STATUSES
-        theirs = c.status in MODEL_STATUSES and _is_model(c.origin)
+        theirs = c.status in MODEL_STATUSES and not c.origin.startswith(MODEL_ORIGIN_NOT)
         if mine or theirs:
+            if c.document_id != doc_at:
+                doc_at = c.document_id
+                mine_at = coded.setdefault(doc_at, DocCoding())
+                theirs_at = model.setdefault(doc_at, DocCoding())
             claim = ClaimCoding(
                 c.content, c.cue, names.setdefault(c.kind, c.kind),
                 names.setdefault(c.quote_type, c.quote_type),
                 " & ".join(c.speaker) or "(none)", " & ".join(c.addressees) or "(none)",
             )  # fmt: skip
             if mine:
-                coded.setdefault(c.document_id, DocCoding()).claims.append(claim)
+                mine_at.claims.append(claim)
             if theirs:
-                model.setdefault(c.document_id, DocCoding()).claims.append(claim)
-    return coded, model
+                theirs_at.claims.append(claim)
+    # A document with units of one kind only has an empty coding of the other, as before.
+    return _drop_empty(coded), _drop_empty(model)
+
+
+def _drop_empty(codings: dict[int, DocCoding]) -> dict[int, DocCoding]:
+    return {d: c for d, c in codings.items() if c.mentions or c.claims}
 
 
 # What an analyst made (not the model) has an origin starting so.
 MODEL_ORIGIN_NOT = "analyst:"
-
-
-def _is_model(origin: str) -> bool:
-    return not origin.startswith(MODEL_ORIGIN_NOT)
 
 
 # A model suggestion the analyst kept as it was (accepted), turned down or left alone
