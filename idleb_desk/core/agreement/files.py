@@ -84,11 +84,14 @@ class AnalystFile:
     model: dict[str, DocCoding]
 
 
-def _analyst_name(path: Path, reviewers: dict[str, int], handed_to: object) -> str:
+def _analyst_name(path: Path, store: Store) -> str:
     """Whose file it is: the analyst `team split` wrote it for, else the reviewer who
-    made most decisions in it, else the file's name."""
+    made most decisions in it (counted only then: a scan of every span), else the
+    file's name."""
+    handed_to = store.setting(TEAM_ANALYST)
     if isinstance(handed_to, str) and handed_to.strip():
         return handed_to.strip()
+    reviewers = dict(q.reviewers(store))
     if not reviewers:
         return path.stem
     return max(sorted(reviewers), key=lambda name: reviewers[name])
@@ -220,7 +223,7 @@ def read_analyst(store: Store, path: Path, docs: dict[str, DocInfo]) -> AnalystF
     claims = q.claims(store, {d.id: d.text for d in rows}, mentions)
     coded, model = _codings(mentions, claims, q.canonical_actors(store))
     return AnalystFile(
-        name=_analyst_name(path, dict(q.reviewers(store)), store.setting(TEAM_ANALYST)),
+        name=_analyst_name(path, store),
         path=path,
         docs={sha: coded.get(i, DocCoding()) for i, sha in by_id.items()},
         model={sha: model.get(i, DocCoding()) for i, sha in by_id.items()},
