@@ -285,21 +285,26 @@ def aligned_values(coders: Sequence[Coder], shas: Sequence[str], values: Values)
         claim_items = align_keyed([p.claims for p in placed])
         for k, claim_column in enumerate(claims):
             claim_column += [item[k] for item in claim_items]
-    rows = {"label": mentions, "actor": mentions}
+    at = {"mentions": [_numbers(col) for col in mentions]}
+    at["claims"] = [_numbers(col) for col in claims]
     out = {}
     for name, f in FIELDS.items():
-        numbers = rows.get(f, claims)
+        numbers = at["mentions" if f in MENTION_FIELDS else "claims"]
         columns = [_column(c.values[f], col) for c, col in zip(coders, numbers, strict=True)]
         alpha, kappa_, n = table_values(columns, values.size(f))
         out[name] = {"alpha": _r(alpha), "kappa": _r(kappa_), "units": n}
     return out
 
 
-def _column(codes: np.ndarray, numbers: list[int | None]) -> np.ndarray:
+def _numbers(column: list[int | None]) -> np.ndarray:
+    """A column of unit numbers as an array, MISSING where the coder has no unit."""
+    return np.fromiter((MISSING if k is None else k for k in column), np.int64, len(column))
+
+
+def _column(codes: np.ndarray, at: np.ndarray) -> np.ndarray:
     """The values of a coder's units by number, MISSING where it has none."""
-    at = np.fromiter((MISSING if k is None else k for k in numbers), np.int64, len(numbers))
     if not len(codes):
-        return np.full(len(numbers), MISSING, dtype=np.int64)
+        return np.full(len(at), MISSING, dtype=np.int64)
     return np.where(at == MISSING, MISSING, codes[np.maximum(at, 0)])
 
 
