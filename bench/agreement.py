@@ -8,8 +8,10 @@ re-kinded items), then runs in fresh subprocesses, so each peak RSS is its own:
 - `compute`: the same report from codings already in memory (no file reading);
 - `legacy`: the two-file comparison `agree A B` made before issue 13, on files 1 and 2.
 
-Usage: python bench/agreement.py [--docs N] [--spans N] [--analysts N]
-Prints `docs analysts spans seconds peak_rss_mb` per measurement, then key=value figures.
+Usage: python bench/agreement.py [--docs N] [--spans N] [--analysts N] [--repeat N]
+Prints `docs analysts spans seconds peak_rss_mb median_s` per measurement (seconds: the
+best of `--repeat` fresh subprocesses, median_s their median; on a shared machine the
+best is the figure least disturbed by other work), then key=value figures.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -125,17 +128,25 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=100)
     ap.add_argument("--spans", type=int, default=200)
     ap.add_argument("--analysts", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each measurement")
     ap.add_argument("--keep", help=argparse.SUPPRESS)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(dir=args.keep) as tmp:
         paths = [Path(tmp) / f"analyst{k}.sqlite3" for k in range(args.analysts)]
         total = sum(build(p, k, args.docs, args.spans) for k, p in enumerate(paths))
-        print("measurement docs analysts spans seconds peak_rss_mb")
+        print("measurement docs analysts spans seconds peak_rss_mb median_s")
+        modes = (("agree", paths), ("compute", paths), ("legacy", paths[:2]))
+        runs: dict[str, list[tuple[float, float]]] = {mode: [] for mode, _ in modes}
+        for _ in range(args.repeat):  # interleaved, so that a busy spell hits every mode
+            for mode, files in modes:
+                runs[mode].append(run(mode, files))
         figures = {}
-        for mode, files in (("agree", paths), ("compute", paths), ("legacy", paths[:2])):
-            seconds, peak = run(mode, files)
+        for mode, files in modes:
+            seconds = min(s for s, _ in runs[mode])
+            median = statistics.median(s for s, _ in runs[mode])
+            peak = max(p for _, p in runs[mode])
             figures[mode] = (seconds, peak)
-            print(f"{mode} {args.docs} {len(files)} {total} {seconds:.3f} {peak:.0f}")
+            print(f"{mode} {args.docs} {len(files)} {total} {seconds:.3f} {peak:.0f} {median:.3f}")
         print(
             f"docs={args.docs} analysts={args.analysts} spans={total} "
             f"agree_s={figures['agree'][0]:.3f} compute_s={figures['compute'][0]:.3f} "

@@ -10,13 +10,16 @@ Every refusal names the file.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from idleb_desk.model import REVIEWED_STATUSES, SUGGESTED
 from idleb_desk.store import agreement_queries as q
@@ -36,16 +39,16 @@ class AgreementInputError(StoreError):
     """The files cannot be compared; the message names the file and why."""
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
+# Named tuples, not frozen dataclasses: a study makes one per unit of every file, and a
+# frozen dataclass sets each field through object.__setattr__ (three times slower).
+class Mention(NamedTuple):
     start: int
     end: int
     label: str
     actor: str
 
 
-@dataclass(frozen=True, slots=True)
-class ClaimCoding:
+class ClaimCoding(NamedTuple):
     content: tuple[Range, ...]
     cue: Range | None
     kind: str
@@ -81,23 +84,50 @@ class AnalystFile:
     model: dict[str, DocCoding]
 
 
-def _analyst_name(path: Path, reviewers: dict[str, int], handed_to: object) -> str:
+def _analyst_name(path: Path, store: Store) -> str:
     """Whose file it is: the analyst `team split` wrote it for, else the reviewer who
-    made most decisions in it, else the file's name."""
+    made most decisions in it (counted only then: a scan of every span), else the
+    file's name."""
+    handed_to = store.setting(TEAM_ANALYST)
     if isinstance(handed_to, str) and handed_to.strip():
         return handed_to.strip()
+    reviewers = dict(q.reviewers(store))
     if not reviewers:
         return path.stem
     return max(sorted(reviewers), key=lambda name: reviewers[name])
 
 
 @contextlib.contextmanager
-def open_read_only(path: Path) -> Iterator[Store]:
-    """The project at `path`, opened so that nothing can be written to it."""
+def cycles_uncollected() -> Iterator[None]:
+    """Python's cycle collector paused while agreement builds its values: a study makes
+    a million small objects (units, ranges, rows) and none refers back to another, yet
+    each collection walks all the live ones, over and over (about a quarter of the time
+    of bench/agreement.py). Reference counting still frees everything as usual."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+Checked = tuple[int | None, str | None]
+
+
+def _check(path: Path) -> Checked:
+    """`Store.check`: the file ours, sound (SQLite's integrity check) and not newer."""
     if path.is_dir():
         raise AgreementInputError(path, "is a folder, not a project file")
+    return Store.check(path, create=False)
+
+
+@contextlib.contextmanager
+def open_read_only(path: Path, check: Future[Checked] | None = None) -> Iterator[Store]:
+    """The project at `path`, opened so that nothing can be written to it; `check`: its
+    checks (`_check`), already under way."""
     # Ours, sound and not newer: refused before any read (and checked once, not again).
-    checked = Store.check(path, create=False)
+    checked = _check(path) if check is None else check.result()
     version = gate.inspect_file(path, check=False).user_version
     if version == SCHEMA_VERSION:
         with Store.open(path, create=False, read_only=True, checked=checked) as store:
@@ -116,44 +146,57 @@ def open_read_only(path: Path) -> Iterator[Store]:
 
 
 def _codings(
-    spans: list[q.SpanRow], claims: list[q.ClaimRow]
+    mentions: list[q.ActorSpanRow], claims: list[q.ClaimRow], actors: dict[int, str]
 ) -> tuple[dict[int, DocCoding], dict[int, DocCoding]]:
     """(reviewed work, model suggestions) by document id. A unit in both (a suggestion
     accepted as it was) is one object in both: a study holds every file's units twice."""
     coded: dict[int, DocCoding] = {}
     model: dict[int, DocCoding] = {}
-    names: dict[str, str] = {}  # one object per kind and quote type, not one per claim
-    for s in spans:
-        if s.layer != "actor":
-            continue
-        mine = s.status in REVIEWED_STATUSES
-        theirs = s.status in MODEL_STATUSES and _is_model(s.origin)
+    names: dict[str, str] = {}  # one object per label, kind and quote type, not one per unit
+    mine_at = theirs_at = DocCoding()
+    doc_at = None
+    for doc, start, end, label, actor_id, mine, theirs, _ in mentions:
         if mine or theirs:
-            mention = Mention(s.start, s.end, s.label, s.actor)
+            if doc != doc_at:  # rows come by document
+                doc_at = doc
+                mine_at = coded.setdefault(doc, DocCoding())
+                theirs_at = model.setdefault(doc, DocCoding())
+            actor = actors.get(actor_id, "") if actor_id else ""
+            mention = Mention(start, end, names.setdefault(label, label), actor)
             if mine:
-                coded.setdefault(s.document_id, DocCoding()).mentions.append(mention)
+                mine_at.mentions.append(mention)
             if theirs:
-                model.setdefault(s.document_id, DocCoding()).mentions.append(mention)
+                theirs_at.mentions.append(mention)
+    doc_at = None
     for c in claims:
         if not c.content:
             continue
         mine = c.status in REVIEWED_STATUSES
-        theirs = c.status in MODEL_STATUSES and _is_model(c.origin)
+        theirs = c.status in MODEL_STATUSES and not c.origin.startswith(MODEL_ORIGIN_NOT)
         if mine or theirs:
+            if c.document_id != doc_at:
+                doc_at = c.document_id
+                mine_at = coded.setdefault(doc_at, DocCoding())
+                theirs_at = model.setdefault(doc_at, DocCoding())
             claim = ClaimCoding(
                 c.content, c.cue, names.setdefault(c.kind, c.kind),
                 names.setdefault(c.quote_type, c.quote_type),
                 " & ".join(c.speaker) or "(none)", " & ".join(c.addressees) or "(none)",
             )  # fmt: skip
             if mine:
-                coded.setdefault(c.document_id, DocCoding()).claims.append(claim)
+                mine_at.claims.append(claim)
             if theirs:
-                model.setdefault(c.document_id, DocCoding()).claims.append(claim)
-    return coded, model
+                theirs_at.claims.append(claim)
+    # A document with units of one kind only has an empty coding of the other, as before.
+    return _drop_empty(coded), _drop_empty(model)
 
 
-def _is_model(origin: str) -> bool:
-    return not origin.startswith("analyst:")
+def _drop_empty(codings: dict[int, DocCoding]) -> dict[int, DocCoding]:
+    return {d: c for d, c in codings.items() if c.mentions or c.claims}
+
+
+# What an analyst made (not the model) has an origin starting so.
+MODEL_ORIGIN_NOT = "analyst:"
 
 
 # A model suggestion the analyst kept as it was (accepted), turned down or left alone
@@ -176,15 +219,18 @@ def read_analyst(store: Store, path: Path, docs: dict[str, DocInfo]) -> AnalystF
                     "it: the files are from different projects",
                 )
         docs.setdefault(d.sha256, DocInfo(d.sha256, d.ext_id, d.title, d.text))
-    coded, model = _codings(q.spans(store, "actor"), q.claims(store))
+    mentions = q.actor_spans(store, REVIEWED_STATUSES, MODEL_STATUSES, MODEL_ORIGIN_NOT)
+    claims = q.claims(store, {d.id: d.text for d in rows}, mentions)
+    coded, model = _codings(mentions, claims, q.canonical_actors(store))
     return AnalystFile(
-        name=_analyst_name(path, dict(q.reviewers(store)), store.setting(TEAM_ANALYST)),
+        name=_analyst_name(path, store),
         path=path,
         docs={sha: coded.get(i, DocCoding()) for i, sha in by_id.items()},
         model={sha: model.get(i, DocCoding()) for i, sha in by_id.items()},
     )
 
 
+@cycles_uncollected()
 def read_analysts(paths: Sequence[Path]) -> tuple[list[AnalystFile], dict[str, DocInfo]]:
     """Every file's coding, after the checks of the module docstring."""
     if not 2 <= len(paths) <= MAX_ANALYSTS:
@@ -204,17 +250,21 @@ def read_analysts(paths: Sequence[Path]) -> tuple[list[AnalystFile], dict[str, D
             seen[key] = path
     docs: dict[str, DocInfo] = {}
     analysts: list[AnalystFile] = []
-    for path in paths:
-        with open_read_only(path) as store:
-            analyst = read_analyst(store, path, docs)
-        for other in analysts:
-            if other.name == analyst.name:
-                raise AgreementInputError(
-                    path,
-                    f"was reviewed by {analyst.name!r}, as {other.path} was: the same "
-                    "analyst twice (each analyst's own file, once)",
-                )
-        analysts.append(analyst)
+    # Every file's integrity check runs at once, in SQLite (which lets go of the GIL),
+    # while the files before it are read; a refusal is still raised file by file.
+    with ThreadPoolExecutor(max_workers=len(paths), thread_name_prefix="agree-check") as pool:
+        checks = [pool.submit(_check, path) for path in paths]
+        for path, check in zip(paths, checks, strict=True):
+            with open_read_only(path, check) as store:
+                analyst = read_analyst(store, path, docs)
+            for other in analysts:
+                if other.name == analyst.name:
+                    raise AgreementInputError(
+                        path,
+                        f"was reviewed by {analyst.name!r}, as {other.path} was: the same "
+                        "analyst twice (each analyst's own file, once)",
+                    )
+            analysts.append(analyst)
     return analysts, docs
 
 

@@ -9,19 +9,24 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
+import numpy as np
+
 from idleb_desk.core.agreement.figures import (
-    EMPTY,
+    Coder,
     Coding,
+    Layout,
     Positions,
     PositionUnit,
-    Prepared,
-    actor_units,
-    claim_units,
     group_figures,
     pooled_alpha,
-    prepare,
 )
-from idleb_desk.core.agreement.files import AnalystFile, DocCoding, DocInfo, model_coding
+from idleb_desk.core.agreement.files import (
+    AnalystFile,
+    DocCoding,
+    DocInfo,
+    cycles_uncollected,
+    model_coding,
+)
 
 MODEL = "model"
 
@@ -34,20 +39,24 @@ class Study:
     docs: dict[str, DocInfo]
     unit: PositionUnit = "token"
 
+    @cycles_uncollected()
     def __post_init__(self) -> None:
         self.pos = {sha: Positions(d.text, self.unit) for sha, d in self.docs.items()}
         order = list(self.docs)  # first file's order, then what later files add
         self.shared = [sha for sha in order if all(sha in a.docs for a in self.analysts)]
         self.lengths = {sha: p.length for sha, p in self.pos.items()}
-        self.placed = [prepare(a.docs, self.pos) for a in self.analysts]
+        self.layout = Layout(self.lengths)
+        self.placed = [Coder.of(a.docs, self.pos, self.layout) for a in self.analysts]
         model = model_coding(self.analysts)
         # Against the model: the documents of the analyst's file, the model's coding there.
-        self.model = prepare(
-            {sha: model.get(sha, DocCoding()) for a in self.analysts for sha in a.docs}, self.pos
+        self.model = Coder.of(
+            {sha: model.get(sha, DocCoding()) for a in self.analysts for sha in a.docs},
+            self.pos,
+            self.layout,
         )
 
-    def shared_by(self, codings: Sequence[Prepared]) -> list[str]:
-        return [sha for sha in self.docs if all(sha in c for c in codings)]
+    def shared_by(self, codings: Sequence[Coder]) -> list[str]:
+        return [sha for sha in self.docs if all(sha in c.placed for c in codings)]
 
 
 def _counts(coding: Coding, shas: Sequence[str]) -> tuple[int, int]:
@@ -55,11 +64,12 @@ def _counts(coding: Coding, shas: Sequence[str]) -> tuple[int, int]:
     return sum(len(d.mentions) for d in docs), sum(len(d.claims) for d in docs)
 
 
+@cycles_uncollected()
 def report(study: Study) -> dict[str, Any]:
     """Every figure, as plain values for JSON (None where there is nothing to compare)."""
     placed = study.placed
     names = [a.name for a in study.analysts]
-    everyone = group_figures(placed, study.shared, study.lengths)
+    everyone = group_figures(placed, study.shared, study.layout)
     analysts = []
     for a, aside in zip(study.analysts, everyone["set_aside"], strict=True):
         mentions, claims = _counts(a.docs, study.shared)
@@ -70,11 +80,11 @@ def report(study: Study) -> dict[str, Any]:
     pairwise = []
     for i, j in combinations(range(len(placed)), 2):
         pair = [placed[i], placed[j]]
-        figures = group_figures(pair, study.shared_by(pair), study.lengths)
+        figures = group_figures(pair, study.shared_by(pair), study.layout)
         pairwise.append({"a": names[i], "b": names[j], **figures})
     against_model = []
     for a, mine in zip(study.analysts, placed, strict=True):
-        figures = group_figures([mine, study.model], list(a.docs), study.lengths)
+        figures = group_figures([mine, study.model], list(a.docs), study.layout)
         against_model.append({"a": a.name, "b": MODEL, **figures})
     return {
         "unit": study.unit,
@@ -93,16 +103,16 @@ def per_document(study: Study) -> list[dict[str, Any]]:
     rows = []
     for sha in study.shared:
         doc = study.docs[sha]
-        actors = pooled_alpha(study.placed, [sha], study.lengths, actor_units)
-        claims = pooled_alpha(study.placed, [sha], study.lengths, claim_units)
+        actors = pooled_alpha(study.placed, [sha], study.layout, "actors")
+        claims = pooled_alpha(study.placed, [sha], study.layout, "claims")
         rows.append(
             {
                 "ext_id": doc.ext_id,
                 "title": doc.title,
                 "actor_alpha_u": _r(actors.alpha),
                 "claim_alpha_u": _r(claims.alpha),
-                "actor_mentions": [len(c[sha].mentions) for c in study.placed],
-                "claims": [len(c[sha].claims) for c in study.placed],
+                "actor_mentions": [len(c.placed[sha].mentions) for c in study.placed],
+                "claims": [len(c.placed[sha].claims) for c in study.placed],
             }
         )
     return rows
@@ -117,17 +127,61 @@ def diagnosis(study: Study) -> Iterator[list[str]]:
     analyst's label there (several joined by "+", empty for none), one row for each
     position of a shared document where the analysts' labels differ."""
     yield ["document", "layer", "position", "text", *(a.name for a in study.analysts)]
+    cells = _Cells(study.layout.labels.names)
     for sha in study.shared:
         p = study.pos[sha]
-        for layer, units_of in (("actor", actor_units), ("claim", claim_units)):
-            marks = [_marks(units_of(placed.get(sha, EMPTY))) for placed in study.placed]
-            for i in sorted(set().union(*marks)):
-                first = marks[0].get(i)
-                if all(m.get(i) == first for m in marks):
-                    continue  # the same labels make the same cells: no disagreement
-                labels = [_cell_labels(m.get(i)) for m in marks]
-                if len(set(labels)) > 1:
-                    yield [study.docs[sha].ext_id, layer, str(i), p.text_at(i), *labels]
+        d = study.layout.index[sha]
+        for layer, name in (("actors", "actor"), ("claims", "claim")):
+            marks = [cells.marks(getattr(c, layer).raw_in(d), p.length) for c in study.placed]
+            differ = np.zeros(p.length, dtype=bool)
+            for m in marks[1:]:
+                differ |= m != marks[0]
+            texts = cells.texts
+            for i in np.flatnonzero(differ).tolist():
+                labels = [texts[m[i]] for m in marks]
+                yield [study.docs[sha].ext_id, name, str(i), p.text_at(i), *labels]
+
+
+class _Cells:
+    """Each position's cell (its labels joined by "+", "" for none) as a number, equal
+    numbers for equal cells: `_marks` and `_cell_labels` over arrays."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.texts = ["", *names]  # cell 0 is empty, cell k + 1 is label k alone
+        self.number = {text: k for k, text in enumerate(self.texts)}
+        self.label_cell = np.arange(1, len(names) + 1, dtype=np.int64)
+        # A label named like a joined cell ("A+B") is that cell.
+        for k, text in enumerate(names):
+            self.label_cell[k] = self.number[text]
+
+    def marks(self, units: tuple[np.ndarray, np.ndarray], length: int) -> np.ndarray:
+        codes, pairs = units
+        at = np.zeros(length, dtype=np.int64)
+        if not len(codes):
+            return at
+        sizes = pairs[:, 1] - pairs[:, 0]
+        first = np.cumsum(sizes) - sizes
+        where = np.arange(int(sizes.sum())) - np.repeat(first - pairs[:, 0], sizes)
+        labels = np.repeat(codes, sizes)
+        times = np.bincount(where, minlength=length)
+        at[where] = self.label_cell[labels]
+        if times.max() > 1:
+            # Rare: units over one position; its labels, joined, are its cell.
+            many: dict[int, set[str]] = {}
+            names = self.texts
+            for i, c in zip(where.tolist(), labels.tolist(), strict=True):
+                if times[i] > 1:
+                    many.setdefault(i, set()).add(names[c + 1])
+            for i, found in many.items():
+                at[i] = self._cell("+".join(sorted(found)))
+        return at
+
+    def _cell(self, text: str) -> int:
+        k = self.number.get(text)
+        if k is None:
+            k = self.number[text] = len(self.texts)
+            self.texts.append(text)
+        return k
 
 
 def _marks(units: list[tuple[tuple[int, int], str]]) -> dict[int, str | set[str]]:

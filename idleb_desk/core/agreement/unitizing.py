@@ -30,7 +30,6 @@ Sums are Python integers, so the result does not depend on the order units come 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
@@ -149,42 +148,74 @@ def pairs_array(ranges: Sequence[Range]) -> np.ndarray:
     return flat.reshape(-1, 2)
 
 
-def _length_counts(by_coder: list[list[Range]]) -> dict[int, int]:
+def _as_array(units: Sequence[Range] | np.ndarray) -> np.ndarray:
+    return units if isinstance(units, np.ndarray) else pairs_array(units)
+
+
+def _counts(values: np.ndarray) -> dict[int, int]:
+    """How many times each (non-negative) value occurs, in increasing order of value."""
+    if not len(values):
+        return {}
+    if int(values.max()) <= _BINCOUNT_MAX:
+        times = np.bincount(values)
+        found = np.flatnonzero(times)
+        return dict(zip(found.tolist(), times[found].tolist(), strict=True))
+    found, times = np.unique(values, return_counts=True)
+    return dict(zip(found.tolist(), times.tolist(), strict=True))
+
+
+# Counting by `np.bincount` (an array as long as the largest value) up to this value.
+_BINCOUNT_MAX = 1 << 16
+
+
+def _length_counts(by_coder: Sequence[Sequence[Range] | np.ndarray]) -> dict[int, int]:
     """How many units of each length, over every coder."""
-    spans = [pairs_array(us) for us in by_coder if us]
+    spans = [_as_array(us) for us in by_coder if len(us)]
     if not spans:
         return {}
     arr = np.concatenate(spans)
-    lengths, times = np.unique(arr[:, 1] - arr[:, 0], return_counts=True)
-    return dict(zip(lengths.tolist(), times.tolist(), strict=True))
+    return _counts(arr[:, 1] - arr[:, 0])
 
 
 def _gap_counts(
-    by_coder: list[list[Range]], begin: int, end: int, breaks: Sequence[int]
+    by_coder: Sequence[Sequence[Range] | np.ndarray], begin: int, end: int, breaks: Sequence[int]
 ) -> dict[int, int]:
-    """How many gaps of each length all coders leave, as `_gaps` cuts them, at once.
+    """How many gaps of each length all coders leave, as `_gaps` cuts them, at once
+    (each coder's units sorted and apart, as alpha_U has them).
 
-    The gaps are the stretches between consecutive points of {begin, end, the breaks,
-    every unit's start and end} that no unit covers (units never cross a break); a
-    point met twice cuts nothing, so duplicates go."""
-    cuts = np.asarray([b for b in breaks if begin < b < end], dtype=np.int64)
-    counts: Counter[int] = Counter()
+    A coder's gaps are the stretches between its units (and before the first, after the
+    last); one with breaks inside it is cut there, into its first piece, the stretches
+    between its breaks and its last piece. A break met twice (an empty document) cuts
+    nothing: `_gaps` would count a gap of length 0, which no unit's sum reaches."""
+    cuts = np.unique(np.asarray([b for b in breaks if begin < b < end], dtype=np.int64))
+    pieces = []
     for units in by_coder:
-        if not units:
-            # No unit: the gaps are the documents, as `_gaps` cuts them.
-            counts.update(_gaps(units, begin, end, breaks))
-            continue
-        arr = pairs_array(units)
-        starts, stops = arr[:, 0], arr[:, 1]
-        points = np.unique(np.concatenate(([begin, end], cuts, starts, stops)))
-        lo, hi = points[:-1], points[1:]
-        # A stretch is inside a unit when the last unit starting at or before it ends after.
-        k = np.searchsorted(starts, lo, side="right") - 1
-        covered = (k >= 0) & (stops[np.maximum(k, 0)] > lo)
-        lengths, times = np.unique((hi - lo)[~covered], return_counts=True)
-        for ln, t in zip(lengths.tolist(), times.tolist(), strict=True):
-            counts[ln] += t
-    return counts
+        arr = _as_array(units) if len(units) else np.empty((0, 2), dtype=np.int64)
+        lo = np.concatenate(([begin], arr[:, 1]))
+        hi = np.concatenate((arr[:, 0], [end]))
+        gap = hi > lo
+        lo, hi = lo[gap], hi[gap]
+        first = np.searchsorted(cuts, lo, side="right")  # the first break inside, if any
+        inside = np.searchsorted(cuts, hi, side="left") - first
+        whole = inside == 0
+        pieces.append(hi[whole] - lo[whole])
+        if not whole.all():
+            lo, hi, first, inside = lo[~whole], hi[~whole], first[~whole], inside[~whole]
+            last = first + inside - 1
+            pieces += [cuts[first] - lo, hi - cuts[last]]
+            between = _runs(first, last)
+            pieces.append(cuts[between + 1] - cuts[between])
+    return _counts(np.concatenate(pieces)) if pieces else {}
+
+
+def _runs(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """The indices lo[0]..hi[0]-1, lo[1]..hi[1]-1, ... as one array."""
+    sizes = np.maximum(hi - lo, 0)
+    total = int(sizes.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64)
+    first = np.cumsum(sizes) - sizes
+    return np.arange(total, dtype=np.int64) - np.repeat(first - lo, sizes)
 
 
 def _pair_observed(a: list[Range], b: list[Range]) -> int:
@@ -210,24 +241,55 @@ def _pair_observed(a: list[Range], b: list[Range]) -> int:
     return total
 
 
+# int64 sums are exact below this; a bigger bound falls back to Python integers.
+_INT64_SAFE = 2**62
+
+
+def pair_observed(a: np.ndarray, b: np.ndarray) -> int:
+    """`_pair_observed` (the plain definition, kept as the tests' oracle) on n x 2 arrays,
+    in numpy: the units of b that a unit of a overlaps are a run found by bisection, since
+    both coders' units are sorted and apart."""
+    na, nb = len(a), len(b)
+    top = max(int(a[-1, 1]) if na else 0, int(b[-1, 1]) if nb else 0)
+    # Every term is at most 2 top^2 and there are fewer than 2 (na + nb) of them.
+    if 4 * (na + nb) * top * top >= _INT64_SAFE:
+        return _pair_observed([tuple(r) for r in a.tolist()], [tuple(r) for r in b.tolist()])
+    a_start, a_end, b_start, b_end = a[:, 0], a[:, 1], b[:, 0], b[:, 1]
+    lo = np.searchsorted(b_end, a_start, side="right")  # first unit of b ending after
+    hi = np.searchsorted(b_start, a_end, side="left")  # first unit of b starting at or after
+    runs = np.maximum(hi - lo, 0)
+    total = int(((a_end - a_start)[runs == 0] ** 2).sum())  # a's units in b's gaps
+    hits = int(runs.sum())
+    hit_b = np.zeros(nb, dtype=bool)
+    if hits:
+        ai = np.repeat(np.arange(na), runs)
+        first = np.cumsum(runs) - runs
+        bj = np.arange(hits) - np.repeat(first, runs) + np.repeat(lo, runs)
+        total += int(((a_start[ai] - b_start[bj]) ** 2 + (a_end[ai] - b_end[bj]) ** 2).sum())
+        hit_b[bj] = True
+    total += int(((b_end - b_start)[~hit_b] ** 2).sum())  # b's units in a's gaps
+    return total
+
+
 def label_alpha(
     label: str,
-    by_coder: list[list[Range]],
+    by_coder: Sequence[Sequence[Range] | np.ndarray],
     begin: int,
     length: int,
     breaks: Sequence[int] = (),
 ) -> LabelAlpha:
     """alpha_U's parts for one label; `by_coder[i]` is coder i's sorted, non-overlapping
-    units as (start, end) ranges."""
+    units as (start, end) ranges (or an n x 2 array of them)."""
     m = len(by_coder)
+    arrays = [_as_array(us) for us in by_coder]
     observed_sum = sum(
-        _pair_observed(by_coder[i], by_coder[j]) for i in range(m) for j in range(i + 1, m)
+        pair_observed(arrays[i], arrays[j]) for i in range(m) for j in range(i + 1, m)
     )
     observed = 2 * observed_sum / (m * (m - 1) * length * length)
     # Units and gaps are summed by length: a study has many of each and few lengths.
-    lengths = _length_counts(by_coder)
+    lengths = _length_counts(arrays)
     n = sum(lengths.values())
-    gap_count = _gap_counts(by_coder, begin, begin + length, breaks)
+    gap_count = _gap_counts(arrays, begin, begin + length, breaks)
     gaps = sorted(gap_count)
     # at_least[k]: (how many gaps, their total length) among gaps of length >= gaps[k].
     at_least = [(0, 0)] * (len(gaps) + 1)
