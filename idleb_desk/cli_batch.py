@@ -21,21 +21,48 @@ from idleb_desk.cli_support import EXIT_OK, EXIT_PROBLEMS, CliError, at_least_on
 
 
 def add_batch(p: argparse.ArgumentParser) -> None:
-    p.add_argument("inputs", nargs="+", type=Path, metavar="INPUT",
-                   help="folders of .txt/.md/.html, .jsonl or .parquet files (id, title, text, meta)")  # fmt: skip
-    p.add_argument("--out", type=Path, required=True,
-                   help="output folder: shards/, manifest.json, rejects.jsonl; run again to resume")  # fmt: skip
-    p.add_argument("--workers", type=at_least_one, default=None,
-                   help="processes (local) or actors (ray); default: every core")  # fmt: skip
-    p.add_argument("--engine", choices=("local", "ray"), default="local",
-                   help="local: a process pool on this machine (default); ray: Ray Data, needs "
-                   "the ray extra")  # fmt: skip
-    p.add_argument("--address", help="with --engine ray: the cluster to join (ray://HOST:10001 "
-                   "or auto); none starts Ray on this machine")  # fmt: skip
-    p.add_argument("--shard-size", type=at_least_one, default=1000,
-                   help="input records per shard (default 1000)")  # fmt: skip
-    p.add_argument("--max-chars", type=at_least_one, default=None,
-                   help="reject longer texts (default 1,000,000 characters)")  # fmt: skip
+    p.add_argument(
+        "inputs",
+        nargs="+",
+        type=Path,
+        metavar="INPUT",
+        help="folders of .txt/.md/.html, .jsonl or .parquet files (id, title, text, meta)",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="output folder: shards/, manifest.json, rejects.jsonl; run again to resume",
+    )
+    p.add_argument(
+        "--workers",
+        type=at_least_one,
+        default=None,
+        help="processes (local) or actors (ray); default: every core",
+    )
+    p.add_argument(
+        "--engine",
+        choices=("local", "ray"),
+        default="local",
+        help="local: a process pool on this machine (default); ray: Ray Data, needs the ray extra",
+    )
+    p.add_argument(
+        "--address",
+        help="with --engine ray: the cluster to join (ray://HOST:10001 "
+        "or auto); none starts Ray on this machine",
+    )
+    p.add_argument(
+        "--shard-size",
+        type=at_least_one,
+        default=1000,
+        help="input records per shard (default 1000)",
+    )
+    p.add_argument(
+        "--max-chars",
+        type=at_least_one,
+        default=None,
+        help="reject longer texts (default 1,000,000 characters)",
+    )
     p.add_argument("--model", help="spaCy pipeline name or path (default: the first installed)")
 
 
@@ -72,10 +99,15 @@ def cmd_batch(args: argparse.Namespace) -> int:
         except RayUnavailable as exc:
             raise CliError(str(exc)) from exc
     cfg = BatchConfig(
-        inputs=list(args.inputs), out=args.out, workers=_workers(args.workers),
-        engine=args.engine, address=args.address, shard_size=args.shard_size,
-        max_chars=args.max_chars or DEFAULT_MAX_CHARS, model=args.model,
-    )  # fmt: skip
+        inputs=list(args.inputs),
+        out=args.out,
+        workers=_workers(args.workers),
+        engine=args.engine,
+        address=args.address,
+        shard_size=args.shard_size,
+        max_chars=args.max_chars or DEFAULT_MAX_CHARS,
+        model=args.model,
+    )
     try:
         label = model_label(args.model)
     except ModelUnavailable as exc:
@@ -87,8 +119,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     finally:
         bar.close()
-    print(f"batch: {', '.join(str(p) for p in args.inputs)} -> {args.out} "
-          f"({cfg.engine}, {cfg.workers} workers): {report.summary()}")  # fmt: skip
+    print(
+        f"batch: {', '.join(str(p) for p in args.inputs)} -> {args.out} "
+        f"({cfg.engine}, {cfg.workers} workers): {report.summary()}"
+    )
     totals = report.manifest.get("totals", {})
     print(f"  archive: {json.dumps(totals)}")
     if report.rejects or (isinstance(totals, dict) and totals.get("rejects")):
@@ -110,8 +144,15 @@ class _Bar:
         if self.bar is None:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total or None, initial=done, desc="batch", unit="doc",
-                            file=sys.stderr, dynamic_ncols=True, smoothing=0.1)  # fmt: skip
+            self.bar = tqdm(
+                total=total or None,
+                initial=done,
+                desc="batch",
+                unit="doc",
+                file=sys.stderr,
+                dynamic_ncols=True,
+                smoothing=0.1,
+            )
         else:
             self.bar.update(done - self.bar.n)
 
@@ -174,8 +215,10 @@ def shard_import(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     how = f"a sample of {args.sample} (seed {args.seed or 0})" if args.sample else "all"
-    print(f"shards: {selection.scanned} documents, {selection.matched} match, {how}: "
-          f"{selection.size} chosen")  # fmt: skip
+    print(
+        f"shards: {selection.scanned} documents, {selection.matched} match, {how}: "
+        f"{selection.size} chosen"
+    )
     for line in report.summary_lines():
         print(line)
     return EXIT_PROBLEMS if report.problems else EXIT_OK

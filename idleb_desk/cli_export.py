@@ -126,11 +126,11 @@ def add_network(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_network(args: argparse.Namespace) -> int:
+    from idleb_desk.cli_batch import shard_inputs, shard_network
     from idleb_desk.core.network import load_network
     from idleb_desk.io.atomic import AtomicFiles
     from idleb_desk.io.graph_export import write_graphml, write_svg
     from idleb_desk.store.network_queries import document_title
-    from idleb_desk.cli_batch import shard_inputs, shard_network
     from idleb_desk.store.store import Store
 
     if shard_inputs([args.db]):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "idleb_desk"
-QT_FREE = ("core", "store", "nlp", "io")
+QT_FREE = ("core", "store", "nlp", "io", "batch")
 QT_MODULES = ("PySide6", "shiboken6", "PyQt5", "PyQt6", "PySide2")
 
 
@@ -192,10 +192,12 @@ ALLOWED: dict[str, set[str]] = {
     "io": BOTTOM | {"store", "core", "nlp"},
     # The window reaches projects through core, never through the store (issue 18).
     "project": BOTTOM | {"core", "nlp", "io"},
+    # Batch extraction into shards and back (issue 16): below the command line only.
+    "batch": BOTTOM | {"store", "core", "nlp", "io"},
     "gui": BOTTOM | {"core", "nlp", "io", "project", "logs"},
 }
 TOP = (
-    "cli", "cli_agree", "cli_export", "cli_files", "cli_memory", "cli_support", "cli_team",
+    "cli", "cli_agree", "cli_batch", "cli_export", "cli_files", "cli_memory", "cli_support", "cli_team",
     "__main__", "__init__",
 )  # fmt: skip
 

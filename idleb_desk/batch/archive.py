@@ -17,12 +17,23 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from idleb_desk.batch.manifest import MANIFEST
-from idleb_desk.batch.select import DocFacts, name_key
+from idleb_desk.batch.select import DocFacts, name_key, speaker_text
 from idleb_desk.batch.shard import SHARDS, read_info
 
 ROWS = 2048
-DOC_FACT_COLUMNS = ["seq", "id", "title", "source", "date", "text_sha256", "words",
-                    "n_actors", "n_claims", "model", "rules_version"]  # fmt: skip
+DOC_FACT_COLUMNS = [
+    "seq",
+    "id",
+    "title",
+    "source",
+    "date",
+    "text_sha256",
+    "words",
+    "n_actors",
+    "n_claims",
+    "model",
+    "rules_version",
+]
 
 
 class NotShards(ValueError):
@@ -70,16 +81,18 @@ def shard_facts(folder: Path, with_mentions: bool) -> Iterator[DocFacts]:
     if with_mentions:  # a shard's mentions: bounded by the shard size
         for a in _rows(folder / "actors.parquet", ["seq", "text"]):
             actors.setdefault(a["seq"], set()).add(name_key(a["text"]))
-        for c in _rows(folder / "claims.parquet", ["seq", "kind", "speaker"]):
+        for c in _rows(folder / "claims.parquet", ["seq", "kind", "speaker", "speaker_antecedent"]):
             kinds.setdefault(c["seq"], set()).add(str(c["kind"]).casefold())
-            if c["speaker"] is not None:
-                speakers.setdefault(c["seq"], set()).add(name_key(c["speaker"]["text"]))
+            if (who := speaker_text(c)) is not None:
+                speakers.setdefault(c["seq"], set()).add(name_key(who))
     for doc in _rows(folder / "documents.parquet", DOC_FACT_COLUMNS):
         seq = doc["seq"]
         yield DocFacts(doc, actors.get(seq, set()), speakers.get(seq, set()), kinds.get(seq, set()))
 
 
-def shard_documents(folder: Path, seqs: set[int]) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]]:
+def shard_documents(
+    folder: Path, seqs: set[int]
+) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]]:
     """(document row, its actor rows, its claim rows) for the chosen documents of a shard."""
     actors: dict[int, list[dict[str, Any]]] = {}
     claims: dict[int, list[dict[str, Any]]] = {}
@@ -113,23 +126,26 @@ def archive_stats(folders: Sequence[Path]) -> dict[str, Any]:
     for folder in folders:
         info = read_info(folder) or {}
         rejects += int(info.get("rejects", 0))
-        for doc in _rows(folder / "documents.parquet", ["words", "n_claims", "model", "rules_version"]):
+        for doc in _rows(
+            folder / "documents.parquet", ["words", "n_claims", "model", "rules_version"]
+        ):
             docs += 1
             words += doc["words"]
             with_claims += doc["n_claims"] > 0
             models[f"{doc['model']} {doc['rules_version']}"] += 1
         for a in _rows(folder / "actors.parquet", ["label"]):
             labels[a["label"]] += 1
-        for c in _rows(folder / "claims.parquet", ["kind", "quote_type", "speaker", "addressees"]):
+        columns = ["kind", "quote_type", "speaker", "speaker_antecedent", "addressees"]
+        for c in _rows(folder / "claims.parquet", columns):
             claims += 1
             kinds[c["kind"]] += 1
             quotes[c["quote_type"]] += 1
             addressed += bool(c["addressees"])
-            if c["speaker"] is not None:
+            if (who := speaker_text(c)) is not None:
                 with_speaker += 1
-                key = name_key(c["speaker"]["text"])
+                key = name_key(who)
                 speakers[key] += 1
-                names.setdefault(key, c["speaker"]["text"])
+                names.setdefault(key, who)
     return {
         "shards": len(folders),
         "documents": docs,
@@ -137,9 +153,13 @@ def archive_stats(folders: Sequence[Path]) -> dict[str, Any]:
         "words": words,
         "documents_with_claims": with_claims,
         "actor_mentions": dict(sorted(labels.items())),
-        "claims": {"total": claims, "with_speaker": with_speaker, "with_addressee": addressed,
-                   "by_kind": dict(sorted(kinds.items())),
-                   "by_quote_type": dict(sorted(quotes.items()))},  # fmt: skip
+        "claims": {
+            "total": claims,
+            "with_speaker": with_speaker,
+            "with_addressee": addressed,
+            "by_kind": dict(sorted(kinds.items())),
+            "by_quote_type": dict(sorted(quotes.items())),
+        },
         "top_speakers": [[names[k], n] for k, n in speakers.most_common(TOP)],
         "model_and_rules": dict(sorted(models.items())),
     }
@@ -151,6 +171,12 @@ def shards_meta(paths: Sequence[Path]) -> list[dict[str, Any]]:
     for p in paths:
         if (p / MANIFEST).is_file():
             data = json.loads((p / MANIFEST).read_text(encoding="utf-8"))
-            out.append({"folder": str(p), "complete": data.get("complete"),
-                        "model": data.get("model"), "rules_version": data.get("rules_version")})  # fmt: skip
+            out.append(
+                {
+                    "folder": str(p),
+                    "complete": data.get("complete"),
+                    "model": data.get("model"),
+                    "rules_version": data.get("rules_version"),
+                }
+            )
     return out

@@ -19,7 +19,15 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyarrow.parquet as pq
 
-from idleb_desk.core.network import PUBLIC, PUBLIC_NAME, UNATTRIBUTED, UNATTRIBUTED_NAME, kind_color, normalise_mention
+from idleb_desk.batch.select import speaker_text
+from idleb_desk.core.network import (
+    PUBLIC,
+    PUBLIC_NAME,
+    UNATTRIBUTED,
+    UNATTRIBUTED_NAME,
+    kind_color,
+    normalise_mention,
+)
 from idleb_desk.io.atomic import AtomicFiles
 
 ROWS = 4096
@@ -66,10 +74,11 @@ class _Graph:
     def add_shard(self, folder: Path) -> None:
         pf = pq.ParquetFile(folder / "claims.parquet")
         seen: set[tuple[int, str, str, str]] = set()  # (document, edge) once per document
-        for batch in pf.iter_batches(batch_size=ROWS, columns=["seq", "kind", "speaker", "addressees"]):
+        columns = ["seq", "kind", "speaker", "speaker_antecedent", "addressees"]
+        for batch in pf.iter_batches(batch_size=ROWS, columns=columns):
             for c in batch.to_pylist():
                 self.total += 1
-                src = self.node(c["speaker"]["text"] if c["speaker"] else None, UNATTRIBUTED)
+                src = self.node(speaker_text(c), UNATTRIBUTED)
                 targets = [self.node(a["text"], PUBLIC) for a in c["addressees"] or []] or [PUBLIC]
                 self.claims[src] += 1
                 for tgt in dict.fromkeys(targets):
@@ -81,7 +90,9 @@ class _Graph:
                         self.docs[key] += 1
 
 
-def write_archive_graphml(folders: Sequence[Path], path: Path, files: AtomicFiles) -> ArchiveGraphReport:
+def write_archive_graphml(
+    folders: Sequence[Path], path: Path, files: AtomicFiles
+) -> ArchiveGraphReport:
     graph = _Graph()
     for folder in folders:
         graph.add_shard(folder)
@@ -91,22 +102,28 @@ def write_archive_graphml(folders: Sequence[Path], path: Path, files: AtomicFile
         fh.write('<?xml version="1.0" encoding="utf-8"?>\n')
         fh.write('<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n')
         for key_id, domain, name, typ in _KEYS:
-            fh.write(f'  <key id="{key_id}" for="{domain}" attr.name="{name}" attr.type="{typ}"/>\n')
+            fh.write(
+                f'  <key id="{key_id}" for="{domain}" attr.name="{name}" attr.type="{typ}"/>\n'
+            )
         fh.write('  <graph id="archive" edgedefault="directed">\n')
         for node_id in nodes:
             kind = "placeholder" if node_id in (PUBLIC, UNATTRIBUTED) else "mention"
-            fh.write(f"    <node id={quoteattr(node_id)}>"
-                     f'<data key="d_name">{escape(graph.names[node_id])}</data>'
-                     f'<data key="d_kind">{kind}</data>'
-                     f'<data key="d_claims">{graph.claims[node_id]}</data></node>\n')  # fmt: skip
+            fh.write(
+                f"    <node id={quoteattr(node_id)}>"
+                f'<data key="d_name">{escape(graph.names[node_id])}</data>'
+                f'<data key="d_kind">{kind}</data>'
+                f'<data key="d_claims">{graph.claims[node_id]}</data></node>\n'
+            )
         for i, ((src, tgt, kind), weight) in enumerate(sorted(graph.weight.items())):
             c = kind_color(kind).lstrip("#")
             r, g, b = (int(c[k : k + 2], 16) for k in (0, 2, 4))
-            fh.write(f'    <edge id="e{i}" source={quoteattr(src)} target={quoteattr(tgt)}>'
-                     f'<data key="d_ekind">{escape(kind)}</data>'
-                     f'<data key="d_weight">{weight}</data>'
-                     f'<data key="d_docs">{graph.docs[(src, tgt, kind)]}</data>'
-                     f'<data key="d_r">{r}</data><data key="d_g">{g}</data>'
-                     f'<data key="d_b">{b}</data></edge>\n')  # fmt: skip
+            fh.write(
+                f'    <edge id="e{i}" source={quoteattr(src)} target={quoteattr(tgt)}>'
+                f'<data key="d_ekind">{escape(kind)}</data>'
+                f'<data key="d_weight">{weight}</data>'
+                f'<data key="d_docs">{graph.docs[(src, tgt, kind)]}</data>'
+                f'<data key="d_r">{r}</data><data key="d_g">{g}</data>'
+                f'<data key="d_b">{b}</data></edge>\n'
+            )
         fh.write("  </graph>\n</graphml>\n")
     return ArchiveGraphReport(path, len(nodes), len(graph.weight), graph.total)

@@ -65,6 +65,23 @@ class ShardFailed(Exception):
     """A shard that killed its worker every time it was tried."""
 
 
+class _Feeder:
+    """The next task: one to redo first, then the planner's next."""
+
+    def __init__(self, tasks: Iterator[ShardTask]) -> None:
+        self.tasks = tasks
+        self.retry: deque[ShardTask] = deque()
+
+    def next(self) -> ShardTask | None:
+        return self.retry.popleft() if self.retry else next(self.tasks, None)
+
+    def fill(
+        self, pool: ProcessPoolExecutor, pending: dict[Future[ShardInfo], ShardTask], size: int
+    ) -> None:
+        while len(pending) < size and (task := self.next()) is not None:
+            pending[pool.submit(_run_task, task)] = task
+
+
 def run_local(
     tasks: Iterator[ShardTask],
     setup: WorkerSetup,
@@ -75,33 +92,17 @@ def run_local(
     """Run every task on a pool of `workers` processes; `on_done` in the calling process
     after each shard is on disk. Exceptions of a task (a full disk) stop the run."""
     ctx = multiprocessing.get_context("spawn")
-    retry: deque[ShardTask] = deque()
+    feeder = _Feeder(tasks)
     attempts: dict[str, int] = {}
-    exhausted = False
+    size = workers * QUEUE_PER_WORKER
     while True:
         pool = ProcessPoolExecutor(
             max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(setup,)
         )
         pending: dict[Future[ShardInfo], ShardTask] = {}
         broken = False
-
-        def fill() -> None:
-            nonlocal exhausted
-            while len(pending) < workers * QUEUE_PER_WORKER:
-                if retry:
-                    task = retry.popleft()
-                elif exhausted:
-                    return
-                else:
-                    got = next(tasks, None)
-                    if got is None:
-                        exhausted = True
-                        return
-                    task = got
-                pending[pool.submit(_run_task, task)] = task
-
         try:
-            fill()
+            feeder.fill(pool, pending, size)
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in sorted(done, key=lambda f: pending[f].name):
@@ -109,21 +110,21 @@ def run_local(
                     try:
                         info = future.result()
                     except BrokenProcessPool:
-                        retry.append(task)
+                        feeder.retry.append(task)
                         broken = True
                         continue
                     on_done(info)
                 if broken:
                     break
-                fill()
+                feeder.fill(pool, pending, size)
         finally:
             if broken:
-                retry.extend(pending.values())
+                feeder.retry.extend(pending.values())
                 pending.clear()
             pool.shutdown(wait=not broken, cancel_futures=True)
         if not broken:
             return
-        names = sorted(t.name for t in retry)
+        names = sorted(t.name for t in feeder.retry)
         for name in names:
             attempts[name] = attempts.get(name, 1) + 1
         worst = max(names, key=lambda n: attempts[n])
@@ -134,4 +135,4 @@ def run_local(
             )
         log.warning("a worker died; redoing shard(s) %s", ", ".join(names))
         on_redo(names)
-        retry = deque(sorted(retry, key=lambda t: t.name))
+        feeder.retry = deque(sorted(feeder.retry, key=lambda t: t.name))

@@ -40,8 +40,10 @@ class Manifest:
     engine: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        totals = {k: sum(s[k] for s in self.shards.values())
-                  for k in ("records", "documents", "rejects", "actors", "claims", "words")}  # fmt: skip
+        totals = {
+            k: sum(s[k] for s in self.shards.values())
+            for k in ("records", "documents", "rejects", "actors", "claims", "words")
+        }
         return {
             "format": FORMAT,
             **self.settings,

@@ -19,9 +19,9 @@ from idleb_desk.batch.sources import (
     Source,
     checked,
     folder_files,
-    problem_reject,
     item_from_json,
     iter_items,
+    problem_reject,
 )
 from idleb_desk.io.errors import Problem
 from idleb_desk.io.readers import read_file
@@ -42,17 +42,27 @@ class ShardTask:
         return len(self.items) + len(self.files)
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "source": self.source, "chunk": self.chunk,
-                "first_seq": self.first_seq, "items": [i.to_json() for i in self.items],
-                "files": list(self.files), "max_chars": self.max_chars}  # fmt: skip
+        return {
+            "name": self.name,
+            "source": self.source,
+            "chunk": self.chunk,
+            "first_seq": self.first_seq,
+            "items": [i.to_json() for i in self.items],
+            "files": list(self.files),
+            "max_chars": self.max_chars,
+        }
 
     @classmethod
     def from_json(cls, obj: dict[str, Any]) -> ShardTask:
         return cls(
-            str(obj["name"]), int(obj["source"]), int(obj["chunk"]), int(obj["first_seq"]),
-            tuple(item_from_json(i) for i in obj["items"]), tuple(obj["files"]),
+            str(obj["name"]),
+            int(obj["source"]),
+            int(obj["chunk"]),
+            int(obj["first_seq"]),
+            tuple(item_from_json(i) for i in obj["items"]),
+            tuple(obj["files"]),
             int(obj["max_chars"]),
-        )  # fmt: skip
+        )
 
 
 def shard_name(source: int, chunk: int) -> str:
@@ -69,7 +79,11 @@ def materialize(task: ShardTask) -> list[Item]:
         got = list(read_file(Path(path)))
         # An article file is one document; a problem reading it is that document's reject.
         first = got[0] if got else Problem(path, "yielded nothing")
-        out.append(problem_reject(seq, first) if isinstance(first, Problem) else checked(seq, first, task.max_chars))
+        out.append(
+            problem_reject(seq, first)
+            if isinstance(first, Problem)
+            else checked(seq, first, task.max_chars)
+        )
     return out
 
 
@@ -95,13 +109,19 @@ def plan_source(
         batch.append(item)
         if len(batch) == shard_size:
             if shard_name(source.index, chunk) not in done:
-                yield ShardTask(shard_name(source.index, chunk), source.index, chunk,
-                                batch[0].seq, items=tuple(batch))  # fmt: skip
+                yield ShardTask(
+                    shard_name(source.index, chunk),
+                    source.index,
+                    chunk,
+                    batch[0].seq,
+                    items=tuple(batch),
+                )
             batch = []
             chunk += 1
     if batch and shard_name(source.index, chunk) not in done:
-        yield ShardTask(shard_name(source.index, chunk), source.index, chunk, batch[0].seq,
-                        items=tuple(batch))  # fmt: skip
+        yield ShardTask(
+            shard_name(source.index, chunk), source.index, chunk, batch[0].seq, items=tuple(batch)
+        )
 
 
 def plan(

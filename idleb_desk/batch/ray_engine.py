@@ -40,7 +40,7 @@ class RayUnavailable(Exception):
 def _import_ray() -> Any:
     try:
         import ray
-        import ray.data  # noqa: F401 - the Data library is a separate part of the extra
+        import ray.data
     except ImportError as exc:
         raise RayUnavailable(
             f"the ray engine needs Ray Data, which is not installed ({exc}); "
@@ -54,8 +54,13 @@ def _block_metadata(input_files: list[str]) -> Any:
     from ray.data.block import BlockMetadata
 
     names = {f.name for f in fields(BlockMetadata)}
-    values: dict[str, Any] = {"num_rows": None, "size_bytes": None, "exec_stats": None,
-                              "input_files": input_files, "schema": None}  # fmt: skip
+    values: dict[str, Any] = {
+        "num_rows": None,
+        "size_bytes": None,
+        "exec_stats": None,
+        "input_files": input_files,
+        "schema": None,
+    }
     return BlockMetadata(**{k: v for k, v in values.items() if k in names})
 
 
@@ -64,7 +69,7 @@ def _make_datasource(
 ) -> Any:
     from ray.data.datasource import Datasource, ReadTask
 
-    class ShardSource(Datasource):  # type: ignore[misc]
+    class ShardSource(Datasource):
         """The input's shard tasks, one read task per source."""
 
         def estimate_inmemory_data_size(self) -> int | None:
@@ -74,7 +79,10 @@ def _make_datasource(
             self, parallelism: int, per_task_row_limit: int | None = None, data_context: Any = None
         ) -> list[Any]:
             return [
-                ReadTask(_reader(source, shard_size, max_chars, done), _block_metadata(list(source.paths)))
+                ReadTask(
+                    _reader(source, shard_size, max_chars, done),
+                    _block_metadata(list(source.paths)),
+                )
                 for source in sources
             ]
 
@@ -132,9 +140,14 @@ def run_ray(
     started = False
     if not ray.is_initialized():
         if address:
-            ray.init(address=address, log_to_driver=False)
+            ray.init(address=address, log_to_driver=False, logging_level=logging.WARNING)
         else:
-            ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+            ray.init(
+                num_cpus=workers,
+                include_dashboard=False,
+                log_to_driver=False,
+                logging_level=logging.WARNING,
+            )
         started = True
     try:
         ctx = ray.data.DataContext.get_current()
@@ -142,12 +155,15 @@ def run_ray(
         ds = ray.data.read_datasource(
             _make_datasource(sources, shard_size, max_chars, done),
             override_num_blocks=max(1, len(sources)),
+            # Reading is light next to parsing; with a CPU each, the read tasks would wait
+            # forever for the CPUs the actors hold.
+            num_cpus=0,
         )
         results = ds.map_batches(
             ShardActor,
             fn_constructor_kwargs={"setup": asdict(setup)},
             batch_size=1,
-            concurrency=workers,
+            compute=ray.data.ActorPoolStrategy(size=workers),
             num_cpus=1,
             max_restarts=RAY_RETRIES,
             max_task_retries=RAY_RETRIES,

@@ -20,7 +20,13 @@ from pathlib import Path
 from idleb_desk.batch.local import ShardFailed, WorkerSetup, run_local
 from idleb_desk.batch.manifest import Manifest, open_manifest, write_json_atomic
 from idleb_desk.batch.plan import plan
-from idleb_desk.batch.shard import SHARDS, ShardInfo, ShardWriteError, remove_leftovers, rules_version
+from idleb_desk.batch.shard import (
+    SHARDS,
+    ShardInfo,
+    ShardWriteError,
+    remove_leftovers,
+    rules_version,
+)
 from idleb_desk.batch.sources import DEFAULT_MAX_CHARS, Source, describe_sources
 
 log = logging.getLogger(__name__)
@@ -66,8 +72,7 @@ class BatchReport:
             parts.append(f"{self.shards_before} done before (resumed)")
         if self.redone:
             parts.append(f"{len(self.redone)} redone after a worker died")
-        parts += [f"{self.documents} documents", f"{self.rejects} rejected",
-                  f"{rate:,.0f} words/s"]  # fmt: skip
+        parts += [f"{self.documents} documents", f"{self.rejects} rejected", f"{rate:,.0f} words/s"]
         return ", ".join(parts)
 
 
@@ -89,7 +94,9 @@ def _locked(out: Path) -> Iterator[None]:
         fh.close()
 
 
-def _settings(cfg: BatchConfig, sources: list[Source], model_label: str, rules: str) -> dict[str, object]:
+def _settings(
+    cfg: BatchConfig, sources: list[Source], model_label: str, rules: str
+) -> dict[str, object]:
     return {
         "shard_size": cfg.shard_size,
         "max_chars": cfg.max_chars,
@@ -154,8 +161,16 @@ def run_batch(
             if cfg.engine == "ray":
                 from idleb_desk.batch.ray_engine import run_ray
 
-                run_ray(sources, setup, cfg.workers, cfg.shard_size, cfg.max_chars, done,
-                        cfg.address, on_done)  # fmt: skip
+                run_ray(
+                    sources,
+                    setup,
+                    cfg.workers,
+                    cfg.shard_size,
+                    cfg.max_chars,
+                    done,
+                    cfg.address,
+                    on_done,
+                )
             else:
                 tasks = plan(sources, cfg.shard_size, cfg.max_chars, done)
                 run_local(tasks, setup, cfg.workers, on_done, report.redone.extend)
@@ -179,7 +194,7 @@ def _save(manifest: Manifest, out: Path) -> None:
 def _stopped(out: Path, exc: BaseException, manifest: Manifest) -> str:
     full = isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
     full = full or "No space left on device" in str(exc)  # as a Ray actor reports it
-    why = "the disk is full" if full else "a shard failed" 
+    why = "the disk is full" if full else "a shard failed"
     # The manifest on disk lists only shards that are complete; save it once more if we can.
     with contextlib.suppress(OSError):
         manifest.save(out)
@@ -213,5 +228,12 @@ def read_rejects(out: Path) -> list[dict[str, object]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-__all__ = ["ENGINES", "BatchConfig", "BatchError", "BatchReport", "model_label", "run_batch",
-           "write_json_atomic"]  # fmt: skip
+__all__ = [
+    "ENGINES",
+    "BatchConfig",
+    "BatchError",
+    "BatchReport",
+    "model_label",
+    "run_batch",
+    "write_json_atomic",
+]

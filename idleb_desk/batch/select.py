@@ -85,6 +85,16 @@ def parse_where(expr: str) -> list[Clause]:
         pos = a.end()
 
 
+def speaker_text(claim: dict[str, Any]) -> str | None:
+    """Who a claim row says spoke: the name a pronoun speaker ("she") stands for, when the
+    rules found it, else the speaker's own text; None when there is no speaker."""
+    for role in ("speaker_antecedent", "speaker"):
+        ref = claim.get(role)
+        if ref is not None:
+            return str(ref["text"])
+    return None
+
+
 def name_key(text: str) -> str:
     return normalise_mention(text).casefold()
 

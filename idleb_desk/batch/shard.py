@@ -51,25 +51,52 @@ TABLES = ("documents", "actors", "claims")
 _REF = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("text", pa.string())])
 _REGION = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("kind", pa.string())])
 SCHEMAS: dict[str, pa.Schema] = {
-    "documents": pa.schema([
-        ("seq", pa.int64()), ("id", pa.string()), ("title", pa.string()),
-        ("source", pa.string()), ("line", pa.int64()), ("text", pa.string()),
-        ("text_sha256", pa.string()), ("meta", pa.string()), ("date", pa.string()),
-        ("encoding", pa.string()), ("words", pa.int64()), ("n_actors", pa.int64()),
-        ("n_claims", pa.int64()), ("model", pa.string()), ("rules_version", pa.string()),
-        ("regions", pa.list_(_REGION)),
-    ]),
-    "actors": pa.schema([
-        ("seq", pa.int64()), ("idx", pa.int64()), ("start", pa.int64()), ("end", pa.int64()),
-        ("text", pa.string()), ("label", pa.string()),
-    ]),
-    "claims": pa.schema([
-        ("seq", pa.int64()), ("idx", pa.int64()), ("kind", pa.string()),
-        ("quote_type", pa.string()), ("content", _REF), ("speaker", _REF), ("cue", _REF),
-        ("speaker_antecedent", _REF), ("addressees", pa.list_(_REF)),
-        ("content_parts", pa.list_(_REF)), ("nested_in", pa.int64()),
-    ]),
-}  # fmt: skip
+    "documents": pa.schema(
+        [
+            ("seq", pa.int64()),
+            ("id", pa.string()),
+            ("title", pa.string()),
+            ("source", pa.string()),
+            ("line", pa.int64()),
+            ("text", pa.string()),
+            ("text_sha256", pa.string()),
+            ("meta", pa.string()),
+            ("date", pa.string()),
+            ("encoding", pa.string()),
+            ("words", pa.int64()),
+            ("n_actors", pa.int64()),
+            ("n_claims", pa.int64()),
+            ("model", pa.string()),
+            ("rules_version", pa.string()),
+            ("regions", pa.list_(_REGION)),
+        ]
+    ),
+    "actors": pa.schema(
+        [
+            ("seq", pa.int64()),
+            ("idx", pa.int64()),
+            ("start", pa.int64()),
+            ("end", pa.int64()),
+            ("text", pa.string()),
+            ("label", pa.string()),
+        ]
+    ),
+    "claims": pa.schema(
+        [
+            ("seq", pa.int64()),
+            ("idx", pa.int64()),
+            ("kind", pa.string()),
+            ("quote_type", pa.string()),
+            ("content", _REF),
+            ("speaker", _REF),
+            ("cue", _REF),
+            ("speaker_antecedent", _REF),
+            ("addressees", pa.list_(_REF)),
+            ("content_parts", pa.list_(_REF)),
+            ("nested_in", pa.int64()),
+        ]
+    ),
+}
 
 
 class ExtractorLike(Protocol):
@@ -100,8 +127,19 @@ class ShardInfo:
     existed: bool = False  # another run or worker had written it already
 
     def counts(self) -> dict[str, int]:
-        return {k: getattr(self, k) for k in
-                ("source", "chunk", "records", "documents", "rejects", "actors", "claims", "words")}  # fmt: skip
+        return {
+            k: getattr(self, k)
+            for k in (
+                "source",
+                "chunk",
+                "records",
+                "documents",
+                "rejects",
+                "actors",
+                "claims",
+                "words",
+            )
+        }
 
 
 def _ref(ref: TextRef | None) -> dict[str, Any] | None:
@@ -113,26 +151,53 @@ def _tables(records: list[Record], exs: list[Extraction], rules: str) -> dict[st
     actors: list[dict[str, Any]] = []
     claims: list[dict[str, Any]] = []
     for rec, ex in zip(records, exs, strict=True):
-        docs.append({
-            "seq": rec.seq, "id": rec.id, "title": rec.title, "source": rec.source,
-            "line": rec.line, "text": rec.text, "text_sha256": text_sha256(rec.text),
-            "meta": json.dumps(rec.meta, ensure_ascii=False, sort_keys=True),
-            "date": rec.date, "encoding": rec.encoding, "words": len(rec.text.split()),
-            "n_actors": len(ex.actors), "n_claims": len(ex.claims), "model": ex.model,
-            "rules_version": rules,
-            "regions": [{"start": r.start, "end": r.end, "kind": r.kind} for r in ex.regions],
-        })  # fmt: skip
+        docs.append(
+            {
+                "seq": rec.seq,
+                "id": rec.id,
+                "title": rec.title,
+                "source": rec.source,
+                "line": rec.line,
+                "text": rec.text,
+                "text_sha256": text_sha256(rec.text),
+                "meta": json.dumps(rec.meta, ensure_ascii=False, sort_keys=True),
+                "date": rec.date,
+                "encoding": rec.encoding,
+                "words": len(rec.text.split()),
+                "n_actors": len(ex.actors),
+                "n_claims": len(ex.claims),
+                "model": ex.model,
+                "rules_version": rules,
+                "regions": [{"start": r.start, "end": r.end, "kind": r.kind} for r in ex.regions],
+            }
+        )
         for i, a in enumerate(ex.actors):
-            actors.append({"seq": rec.seq, "idx": i, "start": a.start, "end": a.end,
-                           "text": a.text, "label": a.label})  # fmt: skip
+            actors.append(
+                {
+                    "seq": rec.seq,
+                    "idx": i,
+                    "start": a.start,
+                    "end": a.end,
+                    "text": a.text,
+                    "label": a.label,
+                }
+            )
         for i, c in enumerate(ex.claims):
-            claims.append({
-                "seq": rec.seq, "idx": i, "kind": c.kind, "quote_type": c.quote_type,
-                "content": _ref(c.content), "speaker": _ref(c.speaker), "cue": _ref(c.cue),
-                "speaker_antecedent": _ref(c.speaker_antecedent),
-                "addressees": [_ref(r) for r in c.addressees],
-                "content_parts": [_ref(r) for r in c.content_parts], "nested_in": c.nested_in,
-            })  # fmt: skip
+            claims.append(
+                {
+                    "seq": rec.seq,
+                    "idx": i,
+                    "kind": c.kind,
+                    "quote_type": c.quote_type,
+                    "content": _ref(c.content),
+                    "speaker": _ref(c.speaker),
+                    "cue": _ref(c.cue),
+                    "speaker_antecedent": _ref(c.speaker_antecedent),
+                    "addressees": [_ref(r) for r in c.addressees],
+                    "content_parts": [_ref(r) for r in c.content_parts],
+                    "nested_in": c.nested_in,
+                }
+            )
     rows = {"documents": docs, "actors": actors, "claims": claims}
     return {t: pa.Table.from_pylist(rows[t], schema=SCHEMAS[t]) for t in TABLES}
 
@@ -222,9 +287,16 @@ def process_task(
     rejects.sort(key=lambda r: r.seq)
     tables = _tables(kept, exs, rules)
     info = ShardInfo(
-        task.name, task.source, task.chunk, len(items), len(kept), len(rejects),
-        tables["actors"].num_rows, tables["claims"].num_rows, sum(len(r.text.split()) for r in kept),
-    )  # fmt: skip
+        task.name,
+        task.source,
+        task.chunk,
+        len(items),
+        len(kept),
+        len(rejects),
+        tables["actors"].num_rows,
+        tables["claims"].num_rows,
+        sum(len(r.text.split()) for r in kept),
+    )
     existed = write_shard(out, info, tables, rejects)
     return ShardInfo(**{**info.__dict__, "peak_rss_mb": _peak_rss_mb(), "existed": existed})
 
@@ -260,8 +332,9 @@ def write_shard(
         _fsync(root)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise ShardWriteError(exc.errno, f"shard {info.name} could not be written in {root}: "
-                              f"{exc.strerror or exc}") from exc  # fmt: skip
+        raise ShardWriteError(
+            exc.errno, f"shard {info.name} could not be written in {root}: {exc.strerror or exc}"
+        ) from exc
     return False
 
 

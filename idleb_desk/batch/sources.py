@@ -15,7 +15,6 @@ offsets of a shard index the very text a project stores.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -99,11 +98,17 @@ class Source:
 
     @property
     def label(self) -> str:
-        return self.paths[0] if len(self.paths) == 1 else f"{self.paths[0]} (+{len(self.paths) - 1})"
+        return (
+            self.paths[0] if len(self.paths) == 1 else f"{self.paths[0]} (+{len(self.paths) - 1})"
+        )
 
     def to_json(self) -> dict[str, Any]:
-        return {"index": self.index, "kind": self.kind, "paths": list(self.paths),
-                "fingerprint": self.fingerprint}  # fmt: skip
+        return {
+            "index": self.index,
+            "kind": self.kind,
+            "paths": list(self.paths),
+            "fingerprint": self.fingerprint,
+        }
 
 
 def _stat_print(paths: Sequence[Path]) -> str:
@@ -137,7 +142,7 @@ def _parquet_rows(path: Path) -> int:
 
     try:
         pf = pq.ParquetFile(path)
-    except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for a bad file
+    except Exception as exc:
         raise BatchInputError(f"{path}: is not a readable Parquet file ({exc})") from exc
     names = set(pf.schema_arrow.names)
     if "text" not in names:
@@ -160,9 +165,7 @@ def describe_sources(inputs: Sequence[Path]) -> list[Source]:
     loose: list[Path] = []
 
     def add(kind: str, paths: list[Path], records: int | None, print_: str) -> None:
-        sources.append(
-            Source(len(sources), kind, tuple(str(p) for p in paths), print_, records)
-        )
+        sources.append(Source(len(sources), kind, tuple(str(p) for p in paths), print_, records))
 
     def flush_loose() -> None:
         if loose:
@@ -179,9 +182,17 @@ def describe_sources(inputs: Sequence[Path]) -> list[Source]:
                 raise BatchInputError(
                     f"{path}: is a folder with no .txt, .md or .html files (in subfolders too)"
                 )
-            add("folder", [path], len(files), _digest(
-                [f"{f.relative_to(path)}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files]
-            ))
+            add(
+                "folder",
+                [path],
+                len(files),
+                _digest(
+                    [
+                        f"{f.relative_to(path)}:{f.stat().st_size}:{f.stat().st_mtime_ns}"
+                        for f in files
+                    ]
+                ),
+            )
             continue
         suffix = path.suffix.lower()
         if suffix in ARTICLE_FILE_EXTS:
@@ -209,10 +220,12 @@ def checked(seq: int, doc: SourceDoc, max_chars: int) -> Item:
         return Reject(seq, doc.ext_id, doc.path, "empty (no text)", doc.line)
     if len(doc.text) > max_chars:
         return Reject(
-            seq, doc.ext_id, doc.path,
+            seq,
+            doc.ext_id,
+            doc.path,
             f"too long ({len(doc.text):,} characters; the limit is {max_chars:,}, --max-chars)",
             doc.line,
-        )  # fmt: skip
+        )
     return Record(
         seq, doc.ext_id, doc.title, doc.text, doc.path, doc.line, doc.encoding, dict(doc.meta)
     )
@@ -275,10 +288,3 @@ def iter_items(source: Source, max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[I
             if got.annotations is not None:  # our own export: its text is taken, not its marks
                 got.annotations = None
             yield checked(seq, got, max_chars)
-
-
-def file_size(path: str) -> int:
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0

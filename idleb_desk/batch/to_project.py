@@ -66,9 +66,14 @@ def _documents(selection: Selection) -> Iterator[tuple[SourceDoc, Extraction]]:
             meta = json.loads(doc["meta"] or "{}")
             meta.setdefault("batch_shard", folder.name)
             source = SourceDoc(
-                ext_id=doc["id"], title=doc["title"], text=doc["text"], path=doc["source"],
-                encoding=doc["encoding"], meta=meta, line=doc["line"],
-            )  # fmt: skip
+                ext_id=doc["id"],
+                title=doc["title"],
+                text=doc["text"],
+                path=doc["source"],
+                encoding=doc["encoding"],
+                meta=meta,
+                line=doc["line"],
+            )
             yield source, extraction_of(doc, actors, claims)
 
 
