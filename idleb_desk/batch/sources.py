@@ -226,9 +226,9 @@ def checked(seq: int, doc: SourceDoc, max_chars: int) -> Item:
             f"too long ({len(doc.text):,} characters; the limit is {max_chars:,}, --max-chars)",
             doc.line,
         )
-    return Record(
-        seq, doc.ext_id, doc.title, doc.text, doc.path, doc.line, doc.encoding, dict(doc.meta)
-    )
+    # Front matter may hold dates and other YAML values: the shard stores JSON.
+    meta = json.loads(json.dumps(doc.meta, default=str))
+    return Record(seq, doc.ext_id, doc.title, doc.text, doc.path, doc.line, doc.encoding, meta)
 
 
 def problem_reject(seq: int, problem: Problem) -> Reject:
