@@ -43,10 +43,9 @@ def make_archive(
                 f"---\ndate: 2024-02-0{i}\n---\n{text}\n", encoding="utf-8"
             )
         elif i % 3 == 2:
-            (folder / f"a{i:02d}.html").write_text(
-                f"<html><body><article><p>{text.replace(chr(10) * 2, '</p><p>')}</p></article></body></html>",
-                encoding="utf-8",
-            )
+            body = text.replace("\n\n", "</p><p>")
+            page = f"<html><body><article><p>{body}</p></article></body></html>"
+            (folder / f"a{i:02d}.html").write_text(page, encoding="utf-8")
         else:
             (folder / f"a{i:02d}.txt").write_text(text, encoding="utf-8")
     (folder / "empty.txt").write_bytes(b"")

@@ -121,7 +121,7 @@ def test_a_run_with_other_settings_is_refused(archive: dict[str, object]) -> Non
 
 def _ray_or_skip() -> None:
     try:
-        import ray  # noqa: F401
+        import ray
         import ray.data  # noqa: F401
     except ImportError as exc:
         if os.environ.get("IDLEB_REQUIRE_RAY") == "1":
