@@ -77,9 +77,15 @@ class _Feeder:
 
     def fill(
         self, pool: ProcessPoolExecutor, pending: dict[Future[ShardInfo], ShardTask], size: int
-    ) -> None:
+    ) -> bool:
+        """Queue tasks up to `size`; False when the pool broke (the task is kept)."""
         while len(pending) < size and (task := self.next()) is not None:
-            pending[pool.submit(_run_task, task)] = task
+            try:
+                pending[pool.submit(_run_task, task)] = task
+            except BrokenProcessPool:
+                self.retry.appendleft(task)
+                return False
+        return True
 
 
 def run_local(
@@ -102,8 +108,8 @@ def run_local(
         pending: dict[Future[ShardInfo], ShardTask] = {}
         broken = False
         try:
-            feeder.fill(pool, pending, size)
-            while pending:
+            broken = not feeder.fill(pool, pending, size)
+            while pending and not broken:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in sorted(done, key=lambda f: pending[f].name):
                     task = pending.pop(future)
@@ -114,9 +120,8 @@ def run_local(
                         broken = True
                         continue
                     on_done(info)
-                if broken:
-                    break
-                feeder.fill(pool, pending, size)
+                if not broken:
+                    broken = not feeder.fill(pool, pending, size)
         finally:
             if broken:
                 feeder.retry.extend(pending.values())
