@@ -197,8 +197,8 @@ ALLOWED: dict[str, set[str]] = {
     "gui": BOTTOM | {"core", "nlp", "io", "project", "logs"},
 }
 TOP = (
-    "cli", "cli_agree", "cli_batch", "cli_export", "cli_files", "cli_memory", "cli_support", "cli_team",
-    "__main__", "__init__",
+    "cli", "cli_agree", "cli_batch", "cli_export", "cli_files", "cli_memory", "cli_support",
+    "cli_team", "__main__", "__init__",
 )  # fmt: skip
 
 
