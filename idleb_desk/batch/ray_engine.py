@@ -152,6 +152,9 @@ def run_ray(
     try:
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = False  # the run's own bar counts documents
+        # Ray Data joins small blocks up to this size; a shard task must stay one block,
+        # or a whole source's tasks become one input that a single actor works through.
+        ctx.target_max_block_size = 1
         ds = ray.data.read_datasource(
             _make_datasource(sources, shard_size, max_chars, done),
             override_num_blocks=max(1, len(sources)),
@@ -163,7 +166,9 @@ def run_ray(
             ShardActor,
             fn_constructor_kwargs={"setup": asdict(setup)},
             batch_size=1,
-            compute=ray.data.ActorPoolStrategy(size=workers),
+            # One shard at a time per actor: a shard is seconds of work, and an actor that
+            # was ready first would otherwise queue the shards the others wait for.
+            compute=ray.data.ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=1),
             num_cpus=1,
             max_restarts=RAY_RETRIES,
             max_task_retries=RAY_RETRIES,

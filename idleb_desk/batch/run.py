@@ -63,6 +63,7 @@ class BatchReport:
     words: int = 0
     seconds: float = 0.0
     peak_rss_mb: float = 0.0  # the largest of any worker's
+    workers: dict[str, int] = field(default_factory=dict)  # host:pid -> shards written
     manifest: dict[str, object] = field(default_factory=dict)
 
     def summary(self) -> str:
@@ -151,6 +152,7 @@ def run_batch(
                 report.rejects += info.rejects
                 report.words += info.words
             report.peak_rss_mb = max(report.peak_rss_mb, info.peak_rss_mb)
+            report.workers[info.worker] = report.workers.get(info.worker, 0) + 1
             done_records += info.records
             if progress:
                 progress(done_records, total)

@@ -27,6 +27,7 @@ import json
 import os
 import secrets
 import shutil
+import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,6 +126,7 @@ class ShardInfo:
     # Not part of the shard: how the worker fared (for the benchmark and the log).
     peak_rss_mb: float = 0.0
     existed: bool = False  # another run or worker had written it already
+    worker: str = ""  # host:pid of the process that wrote it
 
     def counts(self) -> dict[str, int]:
         return {
@@ -298,7 +300,10 @@ def process_task(
         sum(len(r.text.split()) for r in kept),
     )
     existed = write_shard(out, info, tables, rejects)
-    return ShardInfo(**{**info.__dict__, "peak_rss_mb": _peak_rss_mb(), "existed": existed})
+    who = f"{socket.gethostname()}:{os.getpid()}"
+    return ShardInfo(
+        **{**info.__dict__, "peak_rss_mb": _peak_rss_mb(), "existed": existed, "worker": who}
+    )
 
 
 def write_shard(
