@@ -86,7 +86,9 @@ def bare_rate(texts: list[str], model: str | None) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--docs", type=int, default=1000)
     ap.add_argument("--paragraphs", type=int, default=9, help="about 600 words at 9")
     ap.add_argument("--workers", default="1,2", help="comma-separated worker counts")
@@ -109,24 +111,40 @@ def main(argv: list[str] | None = None) -> int:
         bare = 0.0
         if not args.no_bare:
             bare = bare_rate(first_texts(corpus, args.bare_docs), args.model)
-            print(f"bare nlp.pipe, 1 core, {min(args.docs, args.bare_docs)} docs: {bare:,.0f} words/s")
+            print(
+                f"bare nlp.pipe, 1 core, {min(args.docs, args.bare_docs)} docs: {bare:,.0f} words/s"
+            )
         print("engine workers docs words_per_s ratio_to_bare scaling peak_rss_mb_per_worker")
         for engine in args.engines.split(","):
             one = 0.0
             for workers in (int(w) for w in args.workers.split(",")):
                 out = work / f"out-{engine}-{workers}"
                 shutil.rmtree(out, ignore_errors=True)
-                cfg = BatchConfig([corpus], out, workers=workers, engine=engine,
-                                  shard_size=args.shard_size, model=args.model)
+                cfg = BatchConfig(
+                    [corpus],
+                    out,
+                    workers=workers,
+                    engine=engine,
+                    shard_size=args.shard_size,
+                    model=args.model,
+                )
                 report = run_batch(cfg, label)
                 rate = report.words / report.seconds
                 one = one or (rate if workers == 1 else 0.0)
                 ratio = rate / workers / bare if bare else float("nan")
                 scaling = rate / one if one else float("nan")
-                print(f"{engine} {workers} {report.documents} {rate:.0f} {ratio:.2f} "
-                      f"{scaling:.2f} {report.peak_rss_mb:.0f}", flush=True)
-                print(f"  shards per worker: {sorted(report.workers.values())}; "
-                      f"{report.seconds:.0f} s", flush=True)
+                print(
+                    f"{engine} {workers} {report.documents} {rate:.0f} {ratio:.2f} "
+                    f"{scaling:.2f} {report.peak_rss_mb:.0f}",
+                    flush=True,
+                )
+                size = sum(p.stat().st_size for p in (out / "shards").rglob("*") if p.is_file())
+                print(
+                    f"  shards per worker: {sorted(report.workers.values())}; "
+                    f"{report.seconds:.0f} s; {size / max(1, report.documents):.0f} "
+                    "shard bytes a document",
+                    flush=True,
+                )
         driver = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"driver_rss_mb {driver:.0f}")
     finally:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import sys
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -27,6 +28,11 @@ from idleb_desk.batch.shard import ShardInfo, process_task
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
+# A worker is replaced by a fresh one after this many shards (Python 3.11+): spaCy's string
+# store keeps every new token string it meets (names, numbers, typos), so over millions
+# of real articles a long-lived worker grows; a model reload every 25 shards of 1,000
+# documents costs well under 1% of the time.
+RECYCLE_AFTER = 25
 # Tasks queued per worker: enough that no worker waits for the planner, few enough that
 # the texts held in flight stay a few shards' worth.
 QUEUE_PER_WORKER = 2
@@ -102,8 +108,13 @@ def run_local(
     attempts: dict[str, int] = {}
     size = workers * QUEUE_PER_WORKER
     while True:
+        recycle = {"max_tasks_per_child": RECYCLE_AFTER} if sys.version_info >= (3, 11) else {}
         pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(setup,)
+            max_workers=workers,
+            mp_context=ctx,
+            initializer=_init_worker,
+            initargs=(setup,),
+            **recycle,
         )
         pending: dict[Future[ShardInfo], ShardTask] = {}
         broken = False
