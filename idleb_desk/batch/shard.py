@@ -268,9 +268,19 @@ def process_task(
     neither extracted nor written again."""
     there = read_info(out / SHARDS / task.name)
     if there is not None:
-        n = [int(there.get(k, 0)) for k in ("records", "documents", "rejects", "actors", "claims")]
-        words = int(there.get("words", 0))
-        return ShardInfo(task.name, task.source, task.chunk, *n, words, existed=True)
+        n = {k: int(there.get(k, 0)) for k in ("records", "documents", "rejects", "actors")}
+        return ShardInfo(
+            task.name,
+            task.source,
+            task.chunk,
+            n["records"],
+            n["documents"],
+            n["rejects"],
+            n["actors"],
+            int(there.get("claims", 0)),
+            int(there.get("words", 0)),
+            existed=True,
+        )
     items = materialize(task)
     records = [i for i in items if isinstance(i, Record)]
     rejects = [i for i in items if isinstance(i, Reject)]
