@@ -16,7 +16,7 @@ Prints one line per run:
 ratio_to_bare = words_per_s / workers / bare words_per_s (1.0: a worker loses nothing to
 the batch machinery or the rules); scaling = words_per_s / the same engine's 1-worker
 words_per_s; peak_rss_mb_per_worker is the largest peak resident memory of any worker
-(ru_maxrss, the model included). `driver_rss_mb` is this process's own peak.
+(VmHWM, the model included). `driver_rss_mb` is this process's own peak.
 
     python bench/batch.py --docs 1000 --workers 1,2 --engines local,ray
     python bench/batch.py --docs 10000 --paragraphs 1 --workers 2 --no-bare   # memory
@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
 import shutil
 import sys
 import tempfile
@@ -38,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from idleb_desk.batch.run import BatchConfig, model_label, run_batch  # noqa: E402
+from idleb_desk.batch.shard import _peak_rss_mb  # noqa: E402
 
 SEEDS = ROOT / "idleb_desk" / "seeds"
 
@@ -145,8 +145,7 @@ def main(argv: list[str] | None = None) -> int:
                     "shard bytes a document",
                     flush=True,
                 )
-        driver = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"driver_rss_mb {driver:.0f}")
+        print(f"driver_rss_mb {_peak_rss_mb():.0f}  (this process: the baseline's model too)")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

@@ -28,6 +28,7 @@ import os
 import secrets
 import shutil
 import socket
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -253,11 +254,22 @@ def rules_version() -> str:
 
 
 def _peak_rss_mb() -> float:
+    """This process's peak resident memory. Linux: VmHWM, the high-water mark of this
+    address space (ru_maxrss would carry the parent's peak over fork and exec, so a
+    spawned worker would report its parent's size)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0  # kB
+    except (OSError, ValueError):
+        pass
     try:
         import resource
     except ImportError:  # Windows
         return 0.0
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
+    scale = 1024.0 * 1024.0 if sys.platform == "darwin" else 1024.0  # bytes on macOS
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
 
 
 def process_task(
