@@ -196,14 +196,15 @@ def _save(manifest: Manifest, out: Path) -> None:
 def _stopped(out: Path, exc: BaseException, manifest: Manifest) -> str:
     full = isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
     full = full or "No space left on device" in str(exc)  # as a Ray actor reports it
-    why = "the disk is full" if full else "a shard failed"
     # The manifest on disk lists only shards that are complete; save it once more if we can.
     with contextlib.suppress(OSError):
         manifest.save(out)
-    return (
-        f"{out}: batch stopped, {why} ({exc}); {len(manifest.shards)} complete shards are "
-        "kept and listed in manifest.json; make room and run the same command again to resume"
+    kept = (
+        f"{len(manifest.shards)} complete shards are kept and listed in manifest.json; "
+        f"{'make room and ' if full else ''}run the same command again to resume"
     )
+    why = "the disk is full" if full else "a shard failed"
+    return f"{out}: batch stopped, {why} ({exc}); {kept}"
 
 
 def _gather_rejects(out: Path, manifest: Manifest) -> None:
