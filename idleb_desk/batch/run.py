@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from idleb_desk.batch.local import ShardFailed, WorkerSetup, run_local
-from idleb_desk.batch.manifest import Manifest, open_manifest, write_json_atomic
+from idleb_desk.batch.manifest import Manifest, open_manifest
 from idleb_desk.batch.plan import plan
 from idleb_desk.batch.shard import (
     SHARDS,
@@ -229,14 +229,3 @@ def _gather_rejects(out: Path, manifest: Manifest) -> None:
 def read_rejects(out: Path) -> list[dict[str, object]]:
     with (out / REJECTS).open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
-
-
-__all__ = [
-    "ENGINES",
-    "BatchConfig",
-    "BatchError",
-    "BatchReport",
-    "model_label",
-    "run_batch",
-    "write_json_atomic",
-]
