@@ -73,11 +73,12 @@ def make_archive(
         }
         for i in range(n_parquet)
     ]
+    rows.append({"id": "nulltext", "title": "No text", "text": None, "meta": None})
     pq.write_table(pa.Table.from_pylist(rows), parquet, row_group_size=2)
     return {
         "inputs": [folder, jsonl, parquet],
         "documents": n_folder + n_jsonl + n_parquet,
-        "rejects": 1 + 4,  # the empty file; four bad JSONL lines
+        "rejects": 1 + 4 + 1,  # the empty file; four bad JSONL lines; a Parquet null text
     }
 
 

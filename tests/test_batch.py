@@ -50,7 +50,7 @@ def test_batch_writes_shards_manifest_and_rejects(archive: dict[str, object]) ->
     assert manifest["totals"]["rejects"] == archive["rejects"]
     tables = shard_tables(out)
     assert sorted(tables) == sorted(manifest["shards"])
-    # Folder (6 files) -> 2 shards of 4, JSONL (10 lines) -> 3, Parquet (5 rows) -> 2.
+    # Folder (6 files) -> 2 shards of 4, JSONL (10 lines) -> 3, Parquet (6 rows) -> 2.
     assert sorted(tables) == [
         "0000-000000",
         "0000-000001",
@@ -73,7 +73,8 @@ def test_batch_writes_shards_manifest_and_rejects(archive: dict[str, object]) ->
     )
     rejects = [json.loads(line) for line in (out / "rejects.jsonl").read_text().splitlines()]
     reasons = {r["id"]: r["reason"] for r in rejects}
-    assert set(reasons) == {"empty", "feed-7", "feed-8", "feed-9", "huge"}
+    assert set(reasons) == {"empty", "feed-7", "feed-8", "feed-9", "huge", "archive-6"}
+    assert '"text" must be a string' in reasons["archive-6"]
     assert "empty" in reasons["empty"]
     assert "not valid JSON" in reasons["feed-7"]
     assert "UTF-8" in reasons["feed-8"]
