@@ -17,6 +17,7 @@ from pathlib import Path
 
 from idleb_desk import __version__
 from idleb_desk.cli_agree import add_agree, cmd_agree
+from idleb_desk.cli_batch import add_batch, cmd_batch, shard_import, shard_inputs, shard_stats
 from idleb_desk.cli_export import add_export, add_network, cmd_export, cmd_network
 from idleb_desk.cli_files import (
     add_install_desktop,
@@ -77,6 +78,11 @@ def add_import(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="store the spans and claims of annotated files as accepted, not as suggestions",
     )
+    # Shards of `idleb-desk batch` (issue 16): a filter and a reproducible sample.
+    p.add_argument("--where", metavar="EXPR", help="shards only: e.g. 'actor=Lavrov and "
+                   "kind=threat and date>=2024-01 and claims>=2' (docs/scale.md)")  # fmt: skip
+    p.add_argument("--sample", type=at_least_one, metavar="N", help="shards only: N documents")
+    p.add_argument("--seed", type=int, metavar="S", help="shards only: the sample's seed (0)")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -89,6 +95,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     require_inputs(args.files)
     if args.db.is_dir():
         raise CliError(f"{args.db}: is a folder, not a project file")
+    if shard_inputs(args.files):
+        return shard_import(args)
+    if args.where or args.sample is not None or args.seed is not None:
+        raise CliError("--where, --sample and --seed choose among shards of `idleb-desk batch`")
     extractor = None
     if not args.no_extract:
         require_model(args.model)
@@ -233,12 +243,14 @@ def _extract_inputs(files: Sequence[Path], problems: list[str]) -> Iterator[tupl
 
 
 def add_stats(p: argparse.ArgumentParser) -> None:
-    p.add_argument("db", type=Path, help="an existing project file")
+    p.add_argument("db", type=Path, help="an existing project file, or a batch --out folder")
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from idleb_desk.store.store import Store
 
+    if shard_inputs([args.db]):
+        return shard_stats([args.db])
     require_project(args.db)
     with Store.open(args.db, create=False) as store:
         stats = store.stats()
@@ -276,6 +288,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handle
                add_import, cmd_import),
     "extract": ("print suggestions for files as JSONL on stdout; opens no project",
                 add_extract, cmd_extract),
+    "batch": ("extract a whole archive into Parquet shards on all cores or a Ray cluster",
+              add_batch, cmd_batch),
     "export": ("write actors.csv, claims.csv and project.jsonl from a project",
                add_export, cmd_export),
     "network": ("write who said what to whom as GraphML (Gephi) and SVG",

@@ -126,12 +126,15 @@ def add_network(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_network(args: argparse.Namespace) -> int:
+    from idleb_desk.cli_batch import shard_inputs, shard_network
     from idleb_desk.core.network import load_network
     from idleb_desk.io.atomic import AtomicFiles
     from idleb_desk.io.graph_export import write_graphml, write_svg
     from idleb_desk.store.network_queries import document_title
     from idleb_desk.store.store import Store
 
+    if shard_inputs([args.db]):
+        return shard_network(args)
     require_project(args.db)
     if args.out.exists() and not args.out.is_dir():
         raise CliError(f"{args.out}: exists and is not a folder")

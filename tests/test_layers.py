@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "idleb_desk"
-QT_FREE = ("core", "store", "nlp", "io", "team")
+QT_FREE = ("core", "store", "nlp", "io", "team", "batch")
 QT_MODULES = ("PySide6", "shiboken6", "PyQt5", "PyQt6", "PySide2")
 
 
@@ -196,11 +196,12 @@ ALLOWED: dict[str, set[str]] = {
     "gui": BOTTOM | {"core", "nlp", "io", "project", "logs", "team"},
     # The team server's client (issue 15): Qt-free, it syncs through the store's write path.
     "team": BOTTOM | {"store"},
+    # Batch extraction into shards and back (issue 16): below the command line only.
+    "batch": BOTTOM | {"store", "core", "nlp", "io"},
 }
 TOP = (
-    "cli", "cli_agree", "cli_export", "cli_files", "cli_memory", "cli_support", "cli_team",
-    "cli_team_server",
-    "__main__", "__init__",
+    "cli", "cli_agree", "cli_batch", "cli_export", "cli_files", "cli_memory", "cli_support",
+    "cli_team", "cli_team_server", "__main__", "__init__",
 )  # fmt: skip
 
 

@@ -359,3 +359,44 @@ def extract_documents(
         if progress:
             progress(done, total, f"document {chunk[-1]}")
     return count
+
+
+class _Given:
+    """An extractor that answers with suggestions extracted elsewhere (batch shards), by
+    text: the importer's dedupe, storage and project memory run as for any import."""
+
+    def __init__(self, by_text: dict[str, Extraction]) -> None:
+        self.by_text = by_text
+
+    def extract_many(
+        self, texts: Iterable[str], batch_size: int = 64, n_process: int = 1
+    ) -> Iterator[Extraction]:
+        return (self.by_text[t] for t in texts)
+
+
+def import_extracted(
+    store: Store,
+    items: Iterable[tuple[SourceDoc, Extraction]],
+    batch_size: int = 32,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import documents with the suggestions they were extracted with (issue 16: shards of
+    a batch run); nothing is extracted again. `progress(n)` after each committed batch."""
+    report = ImportReport()
+    batch: list[tuple[SourceDoc, Extraction]] = []
+
+    def flush() -> None:
+        if batch:
+            given = _Given({doc.text: ex for doc, ex in batch})
+            _Importer(store, given, report).commit([doc for doc, _ in batch])
+            if progress:
+                progress(len(batch))
+            batch.clear()
+
+    for doc, ex in items:
+        batch.append((doc, ex))
+        if len(batch) >= max(1, batch_size):
+            flush()
+    flush()
+    log.info("import from shards: %s", report.summary())
+    return report
