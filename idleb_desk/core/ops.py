@@ -17,7 +17,7 @@ from typing import Any
 from idleb_desk.changes import Changes
 from idleb_desk.core.change_log import changes_between
 from idleb_desk.model import Event
-from idleb_desk.store import history, undo_groups
+from idleb_desk.store import history, snapshots, undo_groups
 from idleb_desk.store.rows import now
 from idleb_desk.store.store import Store
 
@@ -34,7 +34,7 @@ class Op:
     name: str
     document_id: int | None
     time: str
-    before: history.Snapshot = field(default_factory=dict)
+    before: snapshots.Snapshot = field(default_factory=dict)
 
     def touch(self, table: str, row_id: int | None) -> None:
         """Remember a row's state before the operation changes it."""
@@ -43,13 +43,13 @@ class Op:
         rows = self.before.setdefault(table, {})
         key = str(row_id)
         if key not in rows:
-            rows[key] = history.SNAPSHOTTERS[table](self.store.con, row_id)
+            rows[key] = snapshots.SNAPSHOTTERS[table](self.store.con, row_id)
 
     def created(self, table: str, row_id: int) -> None:
         self.before.setdefault(table, {})[str(row_id)] = None
 
-    def after(self) -> history.Snapshot:
-        return history.snapshot_rows(self.store.con, self.before)
+    def after(self) -> snapshots.Snapshot:
+        return snapshots.snapshot_rows(self.store.con, self.before)
 
 
 # Receives what a committed operation changed, and the id of the event it logged.
@@ -111,15 +111,15 @@ def operation(
 
 def revert(
     store: Store, event: Event, state: dict[str, Any], new_state: str
-) -> tuple[history.Snapshot, history.Snapshot]:
+) -> tuple[snapshots.Snapshot, snapshots.Snapshot]:
     """Write a logged state back and mark the event, or every step of its undo group, in
     one transaction (used by undo and redo); returns the rows it wrote as they were
     before and after, read in that transaction."""
     with store.transaction():
-        was = history.snapshot_rows(store.con, state)
-        history.apply_state(store.con, state)
+        was = snapshots.snapshot_rows(store.con, state)
+        snapshots.apply_state(store.con, state)
         undo_groups.set_group_state(
             store.con, event, new_state, now() if new_state == history.UNDONE else None
         )
-        now_ = history.snapshot_rows(store.con, state)
+        now_ = snapshots.snapshot_rows(store.con, state)
     return was, now_

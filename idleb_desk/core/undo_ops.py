@@ -14,7 +14,7 @@ from idleb_desk.core.change_log import changes_between
 from idleb_desk.core.ops import ReviewError, revert
 from idleb_desk.core.session_context import SessionContext
 from idleb_desk.model import Event
-from idleb_desk.store import history, undo_groups
+from idleb_desk.store import history, snapshots, undo_groups
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +92,8 @@ class UndoOps:
             )
 
     def _keep_later_work(
-        self, event: Event, state: history.Snapshot, expected: history.Snapshot
-    ) -> history.Snapshot:
+        self, event: Event, state: snapshots.Snapshot, expected: snapshots.Snapshot
+    ) -> snapshots.Snapshot:
         """`state` without the rows of other documents that changed since the event left
         them as `expected` (the analyst reviewed them there afterwards)."""
         out: dict[str, dict[str, Any]] = {}
@@ -102,8 +102,8 @@ class UndoOps:
             for key, row in rows.items():
                 ref = row or expected.get(table, {}).get(key)
                 doc = ref.get("document_id", event.document_id) if ref else event.document_id
-                if doc != event.document_id and table in history.SNAPSHOTTERS:
-                    now = history.SNAPSHOTTERS[table](self.store.con, int(key))
+                if doc != event.document_id and table in snapshots.SNAPSHOTTERS:
+                    now = snapshots.SNAPSHOTTERS[table](self.store.con, int(key))
                     if now != expected.get(table, {}).get(key):
                         log.info(
                             "undo/redo keeps %s %s: reviewed since in document %s", table, key, doc

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from idleb_desk.model import SUGGESTED
-from idleb_desk.store import history
+from idleb_desk.store import history, snapshots
 
 if TYPE_CHECKING:
     from idleb_desk.store.store import Store
@@ -55,7 +55,7 @@ def _ids(store: Store, table: str, doc_id: int) -> list[int]:
 
 def _rows(store: Store, table: str, doc_id: int, first: Original) -> dict[int, dict[str, Any]]:
     """The document's rows of `table` as made, keyed by id; analyst-made ones left out."""
-    snap = history.SNAPSHOTTERS[table]
+    snap = snapshots.SNAPSHOTTERS[table]
     rows: dict[int, dict[str, Any] | None] = {
         i: snap(store.con, i) for i in _ids(store, table, doc_id)
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from idleb_desk.store import history
+from idleb_desk.store import history, snapshots
 from idleb_desk.store import sync_state as st
 from idleb_desk.store.store import Store
 from idleb_desk.team import keys
@@ -53,8 +53,8 @@ def resolve(store: Store, conflict_id: int, choice: str, reviewer: str) -> int:
                     state.setdefault(row["tbl"], {})[str(local)] = theirs
             st.set_version(con, row["tbl"], row["key"], int(row["theirs_version"]))
         wanted = {tbl: dict.fromkeys(rows) for tbl, rows in state.items()}
-        before = history.snapshot_rows(con, wanted)
-        history.apply_state(con, state)
+        before = snapshots.snapshot_rows(con, wanted)
+        snapshots.apply_state(con, state)
         docs = history.documents_of(before, state)
         doc = docs[0] if len(docs) == 1 else None
         event_id = history.append_event(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from idleb_desk.store import history
+from idleb_desk.store import snapshots
 from idleb_desk.store import sync_state as st
 
 US = "\x1f"
@@ -71,7 +71,7 @@ def _make_key(
     if tbl == "documents":
         key = st.document_shas(con).get(local_id) or f"doc/{st.new_key()}"
     elif tbl == "actors":
-        row = hint or history.snapshot_actor(con, local_id)
+        row = hint or snapshots.snapshot_actor(con, local_id)
         key = actor_key(row["name"], row["label"]) if row else st.new_key()
     else:
         key = st.new_key()

@@ -2,7 +2,7 @@
 
 `sync(store)` pushes the local events not yet on the server, then pulls the server's
 events after the stored cursor and applies them through the store's write path (the
-rows written by `history.apply_state`, the event logged by `history.append_event`, as an
+rows written by `snapshots.apply_state`, the event logged by `history.append_event`, as an
 undo or a review operation does). Review never waits on it: the window runs it in a
 worker thread on its own `Store`; nothing here imports Qt.
 
@@ -32,7 +32,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from idleb_desk.model import Event
-from idleb_desk.store import history, settings
+from idleb_desk.store import history, settings, snapshots
 from idleb_desk.store import sync_state as st
 from idleb_desk.store.store import Store
 from idleb_desk.team import keys
@@ -367,7 +367,7 @@ def _apply(
                 report.not_applied += 1
                 continue
             versions.append((tbl, key, int(c["v"])))
-            if row != history.SNAPSHOTTERS[tbl](con, local):
+            if row != snapshots.SNAPSHOTTERS[tbl](con, local):
                 state.setdefault(tbl, {})[str(local)] = row
         if not state:  # nothing here differs: only the versions move on
             for tbl, key, v in versions:
@@ -375,8 +375,8 @@ def _apply(
             con.execute("RELEASE pulled")
             return False
         wanted = {tbl: dict.fromkeys(rows) for tbl, rows in state.items()}
-        before = history.snapshot_rows(con, wanted)
-        history.apply_state(con, state)
+        before = snapshots.snapshot_rows(con, wanted)
+        snapshots.apply_state(con, state)
         docs = history.documents_of(before, state)
         doc = docs[0] if len(docs) == 1 else None
         event_id = history.append_event(con, time, author, op, doc, before, state,
