@@ -17,10 +17,42 @@ def match_phrase(verb: Token, lex: CueLexicon) -> tuple[CueEntry, Token] | None:
     if not options:
         return None
     for child in verb.children:
-        if child.i > verb.i and child.dep_ in ("prep", "prt", "dative", "acomp", "advmod"):
+        if child.i > verb.i and child.dep_ in PARTICLE_DEPS:
             entry = options.get(child.lower_)
-            if entry is not None:
+            if entry is not None and len(entry.words) == 2:
                 return entry, child
+    return _idiom(verb, options)
+
+
+PARTICLE_DEPS = frozenset({"prep", "prt", "dative", "acomp", "advmod", "ccomp", "oprd"})
+# Words an idiom's object may carry that the lexicon leaves out ("sound THE alarm").
+IDIOM_FILLER = frozenset({"det", "poss", "amod"})
+IDIOM_WINDOW = 5
+
+
+def _idiom(verb: Token, options: dict[str, CueEntry]) -> tuple[CueEntry, Token] | None:
+    """A light-verb idiom of the lexicon: the verb, its object or complement words in
+    order, then the word that takes the content ("took aim at", "sounded the alarm
+    over", "went public with", "made it plain"). Determiners and a pronoun object
+    ("made it plain") may stand between; nothing else may."""
+    doc = verb.doc
+    for entry in options.values():
+        rest = entry.words[1:]
+        if len(rest) < 2:
+            continue
+        k = 0
+        for tok in doc[verb.i + 1 : min(len(doc), verb.i + 1 + IDIOM_WINDOW)]:
+            if tok.lower_ == rest[k] or tok.lemma_.lower() == rest[k]:
+                k += 1
+                if k == len(rest):
+                    last = tok
+                    if last.head.i == verb.i or last.head.head.i == verb.i:
+                        return entry, last
+                    break
+            elif tok.dep_ in IDIOM_FILLER or (tok.lower_ == "it" and k == 0):
+                continue
+            else:
+                break
     return None
 
 

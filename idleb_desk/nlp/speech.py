@@ -17,11 +17,15 @@ from spacy.tokens import Doc, Token
 from idleb_desk.nlp.boilerplate import DATELINE
 from idleb_desk.nlp.complements import match_phrase, medium_participle
 from idleb_desk.nlp.cues import CueEntry, CueLexicon
-from idleb_desk.nlp.draft import Draft
+from idleb_desk.nlp.draft import Draft, is_setting
 from idleb_desk.nlp.speakers import find_subject, text_of
 from idleb_desk.nlp.verb_frame import build
 
 MODIFIER_DEPS = frozenset({"amod", "acl"})
+# Prepositions that introduce the topic of a reporting verb with no clause or object of
+# its own ("warned of reprisals", "testified about the fire", "reported on the homes").
+TOPIC_PREPS = frozenset({"about", "of", "on", "against", "regarding", "concerning"})
+TIME_ENTS = frozenset({"DATE", "TIME"})
 
 
 def indirect_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
@@ -82,5 +86,28 @@ def _candidate(verb: Token, lex: CueLexicon, blocked: set[int]) -> Candidate | N
         after = [c for c in subj.children if c.dep_ == "appos" and c.i > subj.i + 1]
         if after:
             subj = after[-1]
+    if phrase is None:
+        phrase = topic_phrase(verb, lex)
     entry, particle = phrase if phrase else (None, None)
     return verb, subj, particle, entry
+
+
+def topic_phrase(verb: Token, lex: CueLexicon) -> tuple[CueEntry, Token] | None:
+    """A verb cue with no clause or object whose topic is a prepositional phrase right
+    after it ("cautioned about black ice", "reported on the care homes"): the preposition
+    joins the cue, as the lexicon's phrase cues do ("warn of"), and its object is the
+    content. A date ("reported on Tuesday") or a setting is no topic."""
+    if any(c.dep_ in ("ccomp", "xcomp", "dobj", "obj") and c.i > verb.i for c in verb.children):
+        return None
+    for c in verb.children:
+        if c.i <= verb.i or c.dep_ != "prep" or c.i > verb.i + 2:
+            continue
+        if c.lower_ not in TOPIC_PREPS:
+            return None
+        objs = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
+        if not objs or objs[0].ent_type_ in TIME_ENTS or is_setting(objs[0]):
+            return None
+        lemma = verb.lemma_.lower()
+        kind = lex.verbs[lemma]
+        return CueEntry(cue=f"{lemma} {c.lower_}", kind=kind, type="phrase"), c
+    return None

@@ -45,9 +45,12 @@ TOPIC_PREPS = frozenset({"against", "of", "about", "over"})
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 PERSONAL = frozenset({"him", "her", "them", "us", "me", "you"})
 NEGATED_TO_STATEMENT = frozenset({"denial", "rejection", "promise", "threat"})
-NO_COMMENT = frozenset({
+# Control complements that report nothing ("was not authorised to be named"). "Declined
+# to comment" is a claim: a public refusal to speak, coded as a statement.
+NO_COMMENT = frozenset({"to be named", "to be identified"})
+NO_COMMENT_TO_STATEMENT = frozenset({
     "to comment", "to elaborate", "to give details", "to say more", "to answer",
-    "comment", "to comment further", "to be named", "to be identified",
+    "comment", "to comment further",
 })  # fmt: skip
 
 
@@ -111,8 +114,10 @@ def build(
         return None
     content, parts = found
     if doc[content[0] : content[1]].text.lower() in NO_COMMENT:
-        return None  # "declined to comment" says nothing
+        return None  # "not authorised to be named" says nothing
     _settle_kind(f)
+    if doc[content[0] : content[1]].text.lower() in NO_COMMENT_TO_STATEMENT:
+        f.kind = "statement"
     return _draft(f, content, parts)
 
 
@@ -169,6 +174,12 @@ def _particle_phrase(f: VerbFrame) -> None:
             f.roots.extend(
                 g for g in p.children if g.dep_ in ("acl", "relcl") and is_to_infinitive(g)
             )
+    elif f.particle.pos_ == "ADJ":
+        # "made it plain that ...": the clause hangs on the adjective, which is cue.
+        clause = [g for g in f.particle.children if g.dep_ in CLAUSE_DEPS | {"advcl"}]
+        f.roots = [r for r in f.roots if r.i != f.particle.i] + clause
+        f.clauses = [c for c in f.clauses if c.i != f.particle.i] + clause
+        f.skip.update(t.i for t in f.particle.children if t.dep_ in ("nsubj", "dobj"))
     else:
         # "warned against escalation" (pobj), "warned against sending troops" (pcomp)
         f.roots.extend(g for g in f.particle.children if g.dep_ in ("pobj", "pcomp"))
@@ -179,6 +190,8 @@ def _sort_objects(f: VerbFrame) -> None:
     particle, clauses, role = f.particle, f.clauses, f.role
     topic_preps = [c for c in f.children if c.dep_ == "prep" and c.lower_ in TOPIC_PREPS]
     for obj in f.objects:
+        if particle is not None and obj.i < particle.i and not names_someone(obj):
+            continue  # "sounded the alarm over ...": the idiom's own noun is cue
         if particle is not None and obj.i < particle.i and names_someone(obj):
             f.addressees.append(obj)  # "warned Moscow against ...": the phrase takes X
         elif not clauses and role == "addressee" and f.verb.dep_ == "parataxis":
