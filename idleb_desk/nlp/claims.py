@@ -21,6 +21,7 @@ from idleb_desk.nlp.cues import CueLexicon
 from idleb_desk.nlp.draft import Draft, char_span, cue_range, is_setting
 from idleb_desk.nlp.frames import noun_claims, passive_claims, stance_claims
 from idleb_desk.nlp.headlines import headline_claims
+from idleb_desk.nlp.kinds import refine_kinds
 from idleb_desk.nlp.parts import add_part, attach_orphans, mark_nested
 from idleb_desk.nlp.quotes import ALL, Quote, find_quotes, is_direct, word_count
 from idleb_desk.nlp.sources import according_to_claims
@@ -85,6 +86,7 @@ def extract_claims(doc: Doc, lex: CueLexicon, regions: list[Region]) -> list[Cla
     drafts.sort(key=lambda d: min(d.content[0], (d.speaker or d.content)[0]))
     mark_nested(drafts)
     _link_antecedents(doc, drafts)
+    refine_kinds(doc, lex, drafts)
     return [_to_suggestion(text, d) for d in drafts]
 
 
@@ -210,16 +212,33 @@ def _only_links(rest: str) -> bool:
 def _cue_after(
     doc: Doc, first: int, para_end: int, lex: CueLexicon, blocked: set[int]
 ) -> tuple[Token, Token] | None:
-    """'"...," said X' or '"...," X said': a cue verb right after the closing mark."""
-    if first < len(doc) and doc[first].is_sent_start and doc[first].text[:1].isupper():
+    """'"...," said X' or '"...," X said': a cue verb right after the closing mark.
+
+    After a quote that ends in "?" or "!" the parser starts a new sentence ('"Who approved
+    it?" Mr. Okafor asked.'); its verb still attributes the quote when that short
+    sentence says nothing else (no clause or object of its own)."""
+    new_sentence = first < len(doc) and doc[first].is_sent_start and doc[first].text[:1].isupper()
+    if new_sentence and not _ends_exclaimed(doc, first):
         return None  # a new sentence begins: its verb is not this quote's attribution
     for i in range(first, min(first + AFTER_WINDOW, len(doc))):
         if doc[i].idx >= para_end or _stops_search(doc[i]):
             break
         found = _cue_with_speaker(doc[i], lex, blocked)
         if found is not None:
+            if new_sentence and any(
+                c.dep_ in ("ccomp", "xcomp", "dobj") and c.i > c.head.i for c in found[0].children
+            ):
+                return None
             return found
     return None
+
+
+def _ends_exclaimed(doc: Doc, after: int) -> bool:
+    """Does the quote closing just before token `after` end with "?" or "!"?"""
+    k = after - 1
+    while k >= 0 and doc[k].text in ALL:
+        k -= 1
+    return k >= 0 and doc[k].text in ("?", "!")
 
 
 def _cue_before(
