@@ -221,6 +221,11 @@ def passive_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
         if lemma == "quote":
             continue
         owner = verb
+        bare = _bare_participle(doc, lex, verb)
+        if bare is not None:
+            blocked.add(verb.i)
+            drafts.append(bare)
+            continue
         if not any(c.dep_ == "auxpass" for c in verb.children):
             # "was summoned and told to explain": a conjoined participle shares the
             # first verb's passive auxiliary and subject.
@@ -296,3 +301,34 @@ def passive_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
 def _is_document_tok(tok: Token, lex: CueLexicon) -> bool:
     lemma = tok.lemma_.lower()
     return lemma in lex.documents or lemma in lex.nouns
+
+
+def _bare_participle(doc: Doc, lex: CueLexicon, verb: Token) -> Draft | None:
+    """ "Asked about the levy, the mayor said ...", "when asked if he would sell": a
+    passive participle of an addressee verb with no subject of its own. Nobody is named as
+    asking; the main clause's subject is the one asked (the addressee)."""
+    lemma = verb.lemma_.lower()
+    if (
+        verb.tag_ != "VBN"
+        or verb.dep_ != "advcl"
+        or lex.object_roles.get(lemma) != "addressee"
+        or any(c.dep_ in ("nsubj", "nsubjpass", "auxpass", "aux", "dobj") for c in verb.children)
+    ):
+        return None
+    cue_end = verb.i + 1
+    clause = next((c for c in verb.children if c.dep_ in CLAUSE_DEPS and c.i > verb.i), None)
+    if clause is not None:
+        content = _subtree_range(clause)
+    else:
+        prep = next(
+            (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("about", "on", "over")),
+            None,
+        )
+        objs = [g for g in prep.children if g.dep_ in ("pobj", "pcomp")] if prep else []
+        if prep is None or not objs or prep.i != verb.i + 1:
+            return None
+        content = _subtree_range(objs[0])
+        cue_end = prep.i + 1
+    asked = [mention_of(c) for c in verb.head.children if c.dep_ == "nsubj"]
+    kind = "demand" if clause is not None and is_to_infinitive(clause) else "statement"
+    return _draft(doc, [content], None, (verb.i, cue_end), kind, verb.i, asked[:1])
