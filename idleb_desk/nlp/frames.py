@@ -29,6 +29,8 @@ STANCE_PREPS = frozenset({"of", "about", "over", "to", "with", "on", "toward", "
 # Verbs that carry a noun cue without being a cue themselves ("made a pledge").
 LIGHT_VERBS = frozenset({"make", "give", "offer", "renew", "repeat", "voice", "raise", "share"})
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp"})
+# A passive's predicate: "is considered one of ...", "was dubbed "the road to nowhere"".
+PREDICATE_DEPS = frozenset({"oprd", "attr"})
 NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 
 
@@ -249,12 +251,17 @@ def passive_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
         by = [g for g in agent.children if g.dep_ == "pobj"] if agent is not None else []
         speaker = mention_of(by[0]) if by else None
+        phrases = lex.phrases.get(lemma, {})
         clause = next(
             (
                 c
                 for c in verb.children
                 if c.i > verb.i
-                and (c.dep_ in CLAUSE_DEPS or (c.dep_ == "prep" and c.lower_ == "as"))
+                and (
+                    c.dep_ in CLAUSE_DEPS
+                    or c.dep_ in PREDICATE_DEPS
+                    or (c.dep_ == "prep" and (c.lower_ == "as" or c.lower_ in phrases))
+                )
             ),
             None,
         )
@@ -262,8 +269,20 @@ def passive_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
         complement = lex.complements.get(lemma, "any")
         addressees: list[Mention] = []
         content: list[tuple[int, int]] = []
+        second = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
+        if clause is None and second is not None and subj is not None and not expletive:
+            # "Flood victims have been promised grants": the subject is the one promised.
+            addressees.append(mention_of(subj))
+            subj, clause = None, second
         if clause is not None:
-            body = _subtree_range(clause)
+            body = _predicate_range(verb, clause, agent)
+            if speaker is None:
+                late = _late_agent(clause)
+                if late is not None:
+                    # "was hailed as a breakthrough by both unions": the parser hangs
+                    # the by-phrase on the predicate; it names the speaker.
+                    speaker = mention_of(late[1])
+                    body = (body[0], min(body[1], late[0].i))
             if subj is None or expletive:
                 content = [body]
             elif role == "addressee":
@@ -332,3 +351,28 @@ def _bare_participle(doc: Doc, lex: CueLexicon, verb: Token) -> Draft | None:
     asked = [mention_of(c) for c in verb.head.children if c.dep_ == "nsubj"]
     kind = "demand" if clause is not None and is_to_infinitive(clause) else "statement"
     return _draft(doc, [content], None, (verb.i, cue_end), kind, verb.i, asked[:1])
+
+
+def _predicate_range(verb: Token, clause: Token, agent: Token | None) -> tuple[int, int]:
+    """The predicate's subtree, run on over the verb's later modifiers that the parser
+    split from it ("dubbed "the road | to nowhere""), up to a by-phrase."""
+    start, end = _subtree_range(clause)
+    if clause.dep_ not in PREDICATE_DEPS:
+        return start, end
+    for c in verb.children:
+        if c.i < end or c.dep_ in ("agent", "punct", "cc", "conj") or c is agent:
+            continue
+        if c.dep_ == "prep" and c.i == end:
+            end = max(end, _subtree_range(c)[1])
+    return start, end
+
+
+def _late_agent(pred: Token) -> tuple[Token, Token] | None:
+    """A "by X" phrase ending the predicate's subtree, with a noun object: (by, X)."""
+    last = max(t.i for t in pred.subtree)
+    for t in pred.subtree:
+        if t.dep_ == "prep" and t.lower_ == "by" and t.i != pred.i:
+            objs = [g for g in t.children if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN")]
+            if objs and max(x.i for x in t.subtree) == last:
+                return t, objs[0]
+    return None
