@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from idleb_desk.nlp.complements import match_phrase
 from idleb_desk.nlp.cues import CueLexicon
 from idleb_desk.nlp.draft import Draft, char_span, cue_range, is_to_infinitive
 from idleb_desk.nlp.edges import trim_edges
@@ -29,6 +30,11 @@ STANCE_PREPS = frozenset({"of", "about", "over", "to", "with", "on", "toward", "
 # Verbs that carry a noun cue without being a cue themselves ("made a pledge").
 LIGHT_VERBS = frozenset({"make", "give", "offer", "renew", "repeat", "voice", "raise", "share"})
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp"})
+# Prepositions of the medium a verb reports through ("said in a statement").
+MEDIUM_PREPS = frozenset({"in", "through", "via", "with", "during", "at", "on", "after"})
+# Prepositions that name the source of a noun cue with a content clause ("assurances
+# from the board that ...", "the warning of the flood office that ...").
+SOURCE_PREPS = frozenset({"by", "from", "of"})
 # A passive's predicate: "is considered one of ...", "was dubbed "the road to nowhere"".
 PREDICATE_DEPS = frozenset({"oprd", "attr"})
 NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
@@ -114,18 +120,32 @@ def noun_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
         head = tok.head
         if tok.dep_ in ("dobj", "obj") and head.lemma_.lower() in lex.verbs:
             continue  # "issued a warning": the verb's claim holds the noun
-        if tok.dep_ == "pobj" and lex.is_cue_lemma(head.head.lemma_.lower()):
+        if (
+            tok.dep_ == "pobj"
+            and head.lower_ in MEDIUM_PREPS
+            and (head.head.lemma_.lower() in lex.verbs or match_phrase(head.head, lex))
+        ):
             continue  # "said in a statement": the medium of the verb's claim
         clause = _that_clause(tok)
         cue_end = tok.i + 1
         content: tuple[int, int] | None = None
-        if clause is not None:
+        source: Mention | None = None
+        misread = _misread_complement(tok) if clause is None else None
+        if misread is not None:
+            # "the warning of the flood office that the levees could fail": the parser
+            # took "that" for a relative pronoun of the office.
+            source_tok, clause, that = misread
+            source = _mention_before(source_tok, clause)
+            content = _subtree_range(clause, skip={that.i})
+        elif clause is not None:
             content = _subtree_range(clause)
+            source = _source_pp(tok, clause)
         elif lemma not in lex.clause_nouns:
             inf = [c for c in tok.children if c.dep_ == "acl" and is_to_infinitive(c)]
             preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in NOUN_PREPS]
             if inf:
                 content = _subtree_range(inf[0])
+                source = _source_pp(tok, inf[0])
             elif preps and preps[0].i == tok.i + 1:
                 objs = [g for g in preps[0].children if g.dep_ in ("pobj", "pcomp")]
                 # "the statement of the ministry": a named "of" object is the source.
@@ -136,7 +156,7 @@ def noun_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
             continue
         if tok.i < head.i < content[1]:
             content = (content[0], head.i)  # a mis-attached main verb ends the content
-        speaker = _possessor(tok)
+        speaker = _possessor(tok) or source
         subj = [c for c in tok.children if c.dep_ == "nsubj"]
         if speaker is None and tok.dep_ == "ROOT" and subj:
             speaker = mention_of(subj[0])  # "Residents fear that ...", mis-tagged as a noun
@@ -204,6 +224,14 @@ def stance_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
         if content is None:
             continue
         subj = [c for c in cop.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subj:  # "Detectives are convinced": the parser may hang it on "are"
+            subj = [
+                g
+                for c in cop.children
+                if c.dep_ in ("aux", "auxpass") and c.i < cop.i
+                for g in c.children
+                if g.dep_ in ("nsubj", "nsubjpass")
+            ]
         speaker = None
         if subj and not (subj[0].lower_ == "it" and clause is not None):
             speaker = mention_of(subj[0])
@@ -376,3 +404,56 @@ def _late_agent(pred: Token) -> tuple[Token, Token] | None:
             if objs and max(x.i for x in t.subtree) == last:
                 return t, objs[0]
     return None
+
+
+def _source_pp(noun: Token, clause: Token) -> Mention | None:
+    """ "Assurances from the board that ...", "the pledge by the union to ...": a by,
+    from or of phrase between a noun cue and its content clause names the source."""
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ in SOURCE_PREPS and noun.i < c.i < clause.left_edge.i:
+            objs = [g for g in c.children if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN")]
+            if objs:
+                return _mention_before(objs[0], clause)
+    return None
+
+
+def _mention_before(tok: Token, clause: Token) -> Mention:
+    m = mention_of(tok)
+    end = min(m.end, clause.left_edge.i)
+    return Mention(m.start, max(end, m.head + 1), m.head)
+
+
+def _misread_complement(noun: Token) -> tuple[Token, Token, Token] | None:
+    """A content clause the parser made a relative clause of the source ("the warning of
+    the office [that the levees could fail]"): "that" opens a clause that has a subject
+    of its own. Returns (source noun, clause, "that")."""
+    for prep in noun.children:
+        if prep.dep_ != "prep" or prep.lower_ not in SOURCE_PREPS or prep.i != noun.i + 1:
+            continue
+        for pobj in (g for g in prep.children if g.dep_ == "pobj"):
+            for holder in (pobj, noun):
+                rel = _that_relative(holder, after=pobj.i)
+                if rel is not None:
+                    return pobj, rel[0], rel[1]
+    return None
+
+
+def _that_relative(holder: Token, after: int) -> tuple[Token, Token] | None:
+    """A relative clause on `holder`, after token `after`, opened by "that" and with a
+    subject of its own: (clause, "that")."""
+    for rel in (g for g in holder.children if g.dep_ == "relcl" and g.i > after):
+        that = next((g for g in rel.children if g.lower_ == "that" and g.i < rel.i), None)
+        own = [g for g in rel.children if g.dep_ in ("nsubj", "nsubjpass") and g is not that]
+        if that is None or not own or that.i != rel.left_edge.i:
+            continue
+        # A proposition, not a relative gap: an object of its own ("that the coach had
+        # bullied them") or a modal or perfect ("that the levees could fail"). "The
+        # claims that the minister ignored" stays a relative clause.
+        objects = [g for g in rel.children if g.dep_ in PROPOSITION_DEPS and g is not that]
+        aux = [g for g in rel.children if g.dep_ in ("aux", "auxpass") and g.i < rel.i]
+        if objects or aux:
+            return rel, that
+    return None
+
+
+PROPOSITION_DEPS = frozenset({"dobj", "attr", "acomp", "ccomp", "xcomp", "oprd", "nsubjpass"})
