@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Token
 
 from idleb_desk.nlp.cues import CueLexicon
 from idleb_desk.nlp.draft import Draft
+from idleb_desk.nlp.quotes import ALL, SINGLE
 from idleb_desk.nlp.speakers import text_of
 
 QUESTION_MARKS = frozenset({"whether", "if"})
@@ -64,7 +65,7 @@ def _refined(doc: Doc, lex: CueLexicon, d: Draft, tokens: list[Token]) -> str:
 
 
 def _is_question(tokens: list[Token], text: str) -> bool:
-    if text.rstrip("\"'”’ ").endswith("?"):
+    if text.rstrip("".join(ALL | SINGLE) + " ").endswith("?"):
         return True
     head = tokens[0]
     return head.lower_ in QUESTION_MARKS or head.lower_ in WH_WORDS
