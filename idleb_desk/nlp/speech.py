@@ -68,9 +68,9 @@ def _candidate(verb: Token, lex: CueLexicon, blocked: set[int]) -> Candidate | N
     if verb.pos_ != "VERB" or verb.i in blocked:
         return None
     lemma = verb.lemma_.lower()
-    if not lex.is_cue_lemma(lemma):
+    if not lex.is_cue_lemma(lemma) and lemma != "put":
         return None
-    phrase = match_phrase(verb, lex)
+    phrase = match_phrase(verb, lex) or _put_it(verb)
     if phrase is None and lemma not in lex.verbs:
         return None
     if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
@@ -78,7 +78,7 @@ def _candidate(verb: Token, lex: CueLexicon, blocked: set[int]) -> Candidate | N
     if verb.dep_ in MODIFIER_DEPS and verb.tag_ in ("VBN", "VBG") and not medium_participle(verb):
         return None  # "the calls made by ...": a modifier, not a report
     subj = find_subject(verb, is_cue=lex.is_cue_lemma)
-    if subj is None or subj.i in blocked:
+    if subj is None or subj.i in blocked or _fixed_adverbial(verb, subj):
         return None
     if DATELINE.match(text_of(verb.doc), subj.idx):
         # "KHARTOUM (Reuters) - Residents ... told": the parser made the dateline the
@@ -111,3 +111,30 @@ def topic_phrase(verb: Token, lex: CueLexicon) -> tuple[CueEntry, Token] | None:
         kind = lex.verbs[lemma]
         return CueEntry(cue=f"{lemma} {c.lower_}", kind=kind, type="phrase"), c
     return None
+
+
+def _put_it(verb: Token) -> tuple[CueEntry, Token] | None:
+    """ "..., as the owner put it": the reporting idiom of a comment clause. "put" reports
+    only there (an as-clause whose object is "it")."""
+    if verb.lemma_.lower() != "put" or verb.dep_ != "advcl":
+        return None
+    if not any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children):
+        return None
+    it = next((c for c in verb.children if c.dep_ == "dobj" and c.lower_ == "it"), None)
+    if it is None or it.i != verb.i + 1:
+        return None
+    return CueEntry(cue="put it", kind="statement", type="phrase"), it
+
+
+def _fixed_adverbial(verb: Token, subj: Token) -> bool:
+    """ "All told, the repairs took nine months": a bare quantifier, the verb and a comma
+    form a sentence adverb, not a report."""
+    doc = verb.doc
+    return (
+        subj.pos_ in ("DET", "PRON")
+        and subj.lower_ in ("all",)
+        and not list(subj.children)
+        and verb.i == subj.i + 1
+        and verb.i + 1 < len(doc)
+        and doc[verb.i + 1].text == ","
+    )

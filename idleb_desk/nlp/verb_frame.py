@@ -190,6 +190,8 @@ def _sort_objects(f: VerbFrame) -> None:
     particle, clauses, role = f.particle, f.clauses, f.role
     topic_preps = [c for c in f.children if c.dep_ == "prep" and c.lower_ in TOPIC_PREPS]
     for obj in f.objects:
+        if particle is not None and obj.i == particle.i:
+            continue  # "as its owner put it": the object is the idiom's own
         if particle is not None and obj.i < particle.i and not names_someone(obj):
             continue  # "sounded the alarm over ...": the idiom's own noun is cue
         if particle is not None and obj.i < particle.i and names_someone(obj):
@@ -288,6 +290,12 @@ def _report_around_cue(f: VerbFrame) -> None:
         f.roots = [c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i]
         if not f.roots and verb.dep_ == "parataxis":
             f.extra = {t.i for t in verb.head.subtree if t.i < verb.left_edge.i}
+    if not f.roots and not f.extra and _as_clause(verb):
+        # "The ceasefire, as the minister said, is holding", "..., as its owner put it":
+        # the clause the as-clause comments on is the report.
+        f.extra = {t.i for t in verb.head.subtree if t.i < verb.left_edge.i}
+        if not f.extra:
+            f.extra = {t.i for t in verb.head.subtree if t.i > verb.right_edge.i}
     if not f.roots and not f.extra and verb.dep_ == "parataxis":
         # "Talks, both delegations agreed, would continue": nothing before is kept
         # only if the report goes on after the cue.
@@ -297,13 +305,19 @@ def _report_around_cue(f: VerbFrame) -> None:
 TokenRange = tuple[int, int]
 
 
+def _as_clause(verb: Token) -> bool:
+    return verb.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ == "as" and c.i < verb.i for c in verb.children
+    )
+
+
 def _content(f: VerbFrame) -> tuple[TokenRange, list[TokenRange] | None] | None:
     """The content's token range and, when the report resumes after the cue, its parts."""
     content = _content_range(f, f.roots, f.extra)
     if content is None:
         return None
     parts: list[TokenRange] | None = None
-    if f.extra:
+    if f.extra and (f.verb.dep_ == "parataxis" or _as_clause(f.verb)):
         # "The mill, the owner said, will reopen": the report goes on after the cue.
         verb = f.verb
         after = {t.i for t in verb.head.subtree if t.i > verb.right_edge.i}
