@@ -332,7 +332,7 @@ def passive_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
         if not content:
             continue
         kind = lex.verbs[lemma]
-        if clause is not None and role == "addressee":
+        if clause is not None and role == "addressee" and clause.dep_ != "dobj":
             # "were told to leave" is an order; "was asked whether ..." a question.
             kind = "demand" if is_to_infinitive(clause) else "statement"
         if any(c.dep_ == "neg" for c in verb.children) and kind != "statement":

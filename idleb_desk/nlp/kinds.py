@@ -61,7 +61,44 @@ def _refined(doc: Doc, lex: CueLexicon, d: Draft, tokens: list[Token]) -> str:
         future = _future_of(tokens, direct=d.quote_type == "direct")
         if future is not None:
             return future
+        if d.quote_type == "direct" and _imperative(tokens):
+            return "demand"  # '"Use the ring road," the police posted'
+        lemmas = {t.lemma_.lower() for t in tokens} | {t.lower_ for t in tokens}
+        if lemmas & WRONGDOING:
+            return "accusation"  # "said the majority had ignored the evidence"
+        if lemmas & HAZARD:
+            return "warning"  # "said the wiring was unsafe"
     return d.kind
+
+
+# Semantic classes read in a neutral report's content. Wrongdoing: acts a speaker
+# charges someone with. Hazard: states a speaker warns of.
+WRONGDOING = frozenset({
+    "hide", "hid", "ignore", "lie", "lied", "steal", "stole", "loot", "looting", "bully",
+    "cheat", "embezzle", "mislead", "bribe", "abuse", "neglect", "falsify", "rig",
+    "shred", "fraud", "corrupt", "corruption", "negligent", "negligence", "disgraceful",
+    "cover-up", "coverup", "smuggle", "extort", "harass", "intimidate", "torture",
+    "massacre", "betray", "sabotage", "obstruct", "launder", "plunder",
+})  # fmt: skip
+HAZARD = frozenset({
+    "unsafe", "dangerous", "hazardous", "risky", "toxic", "deadly", "lethal", "dying",
+    "fragile", "unstable", "collapse", "contaminate", "contaminated", "poison",
+    "poisoned", "threat", "danger", "risk", "peril", "perilous", "outbreak",
+})  # fmt: skip
+
+
+def _imperative(tokens: list[Token]) -> bool:
+    """The quote opens with a command: a bare verb with no subject ("Stay indoors!")."""
+    words = [t for t in tokens if not t.is_punct]
+    if not words:
+        return False
+    first = words[0]
+    return (
+        first.tag_ == "VB"
+        and first.dep_ == "ROOT"
+        and first.lower_ not in ("thank", "please")
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in first.children)
+    )
 
 
 def _is_question(tokens: list[Token], text: str) -> bool:
