@@ -134,9 +134,10 @@ def noun_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
         if misread is not None:
             # "the warning of the flood office that the levees could fail": the parser
             # took "that" for a relative pronoun of the office.
-            source_tok, clause, that = misread
+            source_tok, clause, _ = misread
+            # Its "that" stays in the content, as for any content clause here.
             source = _mention_before(source_tok, clause)
-            content = _subtree_range(clause, skip={that.i})
+            content = _subtree_range(clause)
         elif clause is not None:
             content = _subtree_range(clause)
             source = _source_pp(tok, clause)

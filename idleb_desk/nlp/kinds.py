@@ -50,11 +50,11 @@ def refine_kinds(doc: Doc, lex: CueLexicon, drafts: list[Draft]) -> None:
 def _refined(doc: Doc, lex: CueLexicon, d: Draft, tokens: list[Token]) -> str:
     cue = text_of(doc)[d.cue[0] : d.cue[1]].lower() if d.cue else ""
     cue_words = cue.split()
-    if d.kind == "demand" and cue_words and cue_words[0].startswith("ask"):
-        if cue_words[-1] == "about" or _is_question(
-            tokens, text_of(doc)[d.content[0] : d.content[1]]
-        ):
-            return "statement"
+    asking = d.kind == "demand" and bool(cue_words) and cue_words[0].startswith("ask")
+    if asking and (
+        cue_words[-1] == "about" or _is_question(tokens, text_of(doc)[d.content[0] : d.content[1]])
+    ):
+        return "statement"
     if d.kind == "rejection" and _heads_claim_noun(tokens):
         return "denial"
     if d.kind == "statement" and d.speaker is not None:
@@ -95,7 +95,7 @@ def _imperative(tokens: list[Token]) -> bool:
     first = words[0]
     return (
         first.tag_ == "VB"
-        and first.dep_ == "ROOT"
+        and first.dep_ in ("ROOT", "ccomp")
         and first.lower_ not in ("thank", "please")
         and not any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in first.children)
     )

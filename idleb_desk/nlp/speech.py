@@ -105,8 +105,10 @@ def topic_phrase(verb: Token, lex: CueLexicon) -> tuple[CueEntry, Token] | None:
         if c.lower_ not in TOPIC_PREPS:
             return None
         objs = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
-        if not objs or objs[0].ent_type_ in TIME_ENTS or is_setting(objs[0]):
+        if not objs or is_setting(objs[0]):
             return None
+        if objs[0].ent_type_ in TIME_ENTS and not any(g.dep_ == "prep" for g in objs[0].children):
+            return None  # "reported on Tuesday"; "testified about the night of the raid" is a topic
         lemma = verb.lemma_.lower()
         kind = lex.verbs[lemma]
         return CueEntry(cue=f"{lemma} {c.lower_}", kind=kind, type="phrase"), c

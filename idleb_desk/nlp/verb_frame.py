@@ -182,7 +182,32 @@ def _particle_phrase(f: VerbFrame) -> None:
         f.skip.update(t.i for t in f.particle.children if t.dep_ in ("nsubj", "dobj"))
     else:
         # "warned against escalation" (pobj), "warned against sending troops" (pcomp)
-        f.roots.extend(g for g in f.particle.children if g.dep_ in ("pobj", "pcomp"))
+        objs = [g for g in f.particle.children if g.dep_ in ("pobj", "pcomp")]
+        f.roots.extend(objs)
+        if objs:
+            f.roots.extend(_trailing_pps(f.verb, max(t.i for t in f.particle.subtree)))
+
+
+# Prepositions of a phrase that goes on the topic ("warned about fog on the estuary"),
+# unlike the setting or time of the report ("at a briefing", "in court", "on Monday").
+TOPIC_TAIL_PREPS = frozenset({
+    "on", "of", "for", "over", "near", "across", "along", "around", "from", "between",
+    "among", "inside", "outside", "under", "against", "about", "to",
+})  # fmt: skip
+
+
+def _trailing_pps(verb: Token, last: int) -> list[Token]:
+    """Prepositional phrases the parser hung on the verb right after a topic object."""
+    out: list[Token] = []
+    for c in verb.children:
+        if c.i != last + 1 or c.dep_ != "prep" or c.lower_ not in TOPIC_TAIL_PREPS:
+            continue
+        objs = [g for g in c.children if g.dep_ == "pobj"]
+        if not objs or objs[0].ent_type_ in ("DATE", "TIME") or is_setting(objs[0]):
+            continue
+        out.append(c)
+        last = max(t.i for t in c.subtree)
+    return out
 
 
 def _sort_objects(f: VerbFrame) -> None:
