@@ -70,6 +70,11 @@ def test_a_date_or_a_setting_is_no_topic(extractor: Extractor, text: str) -> Non
     assert scored(extractor.extract(text)) == []
 
 
+def test_a_setting_after_a_report_first_attribution_is_no_topic(extractor: Extractor) -> None:
+    c = one(extractor, "Three wells ran dry, the engineer said on the sidelines of the fair.")
+    assert (sp(c), c.content.text) == ("the engineer", "Three wells ran dry")
+
+
 # --- light-verb idioms and nested speakers -------------------------------------------
 @pytest.mark.parametrize(
     ("text", "speaker", "cue_text", "content"),

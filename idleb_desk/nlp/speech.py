@@ -26,6 +26,8 @@ MODIFIER_DEPS = frozenset({"amod", "acl"})
 # its own ("warned of reprisals", "testified about the fire", "reported on the homes").
 TOPIC_PREPS = frozenset({"about", "of", "on", "against", "regarding", "concerning"})
 TIME_ENTS = frozenset({"DATE", "TIME"})
+# Verbs whose prepositional phrase is the setting, never the topic ("said on the sidelines").
+NO_TOPIC = frozenset({"say", "tell", "add", "state", "post", "tweet", "announce"})
 
 
 def indirect_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
@@ -99,6 +101,10 @@ def topic_phrase(verb: Token, lex: CueLexicon) -> tuple[CueEntry, Token] | None:
     content. A date ("reported on Tuesday") or a setting is no topic."""
     if any(c.dep_ in ("ccomp", "xcomp", "dobj", "obj") and c.i > verb.i for c in verb.children):
         return None
+    if verb.dep_ == "parataxis" or any(c.dep_ == "ccomp" for c in verb.children):
+        return None  # "Ten people died, he said on the sidelines of ...": the report is before
+    if verb.lemma_.lower() in NO_TOPIC:
+        return None
     for c in verb.children:
         if c.i <= verb.i or c.dep_ != "prep" or c.i > verb.i + 2:
             continue
@@ -107,6 +113,8 @@ def topic_phrase(verb: Token, lex: CueLexicon) -> tuple[CueEntry, Token] | None:
         objs = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
         if not objs or is_setting(objs[0]):
             return None
+        if c.lower_ == "on" and objs[0].ent_type_ in ("ORG", "PRODUCT", "WORK_OF_ART"):
+            return None  # "wrote on Facebook": the medium
         if objs[0].ent_type_ in TIME_ENTS and not any(g.dep_ == "prep" for g in objs[0].children):
             return None  # "reported on Tuesday"; "testified about the night of the raid" is a topic
         lemma = verb.lemma_.lower()
