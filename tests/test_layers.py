@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "idleb_desk"
-QT_FREE = ("core", "store", "nlp", "io")
+QT_FREE = ("core", "store", "nlp", "io", "learn")
 QT_MODULES = ("PySide6", "shiboken6", "PyQt5", "PyQt6", "PySide2")
 
 
@@ -193,9 +193,12 @@ ALLOWED: dict[str, set[str]] = {
     # The window reaches projects through core, never through the store (issue 18).
     "project": BOTTOM | {"core", "nlp", "io"},
     "gui": BOTTOM | {"core", "nlp", "io", "project", "logs"},
+    # The project model (issue 14): trained from the store's reviews, over the rules.
+    "learn": BOTTOM | {"store", "core", "nlp"},
 }
 TOP = (
-    "cli", "cli_agree", "cli_export", "cli_files", "cli_memory", "cli_support", "cli_team",
+    "cli", "cli_agree", "cli_export", "cli_files", "cli_learn", "cli_memory", "cli_support",
+    "cli_team",
     "__main__", "__init__",
 )  # fmt: skip
 
