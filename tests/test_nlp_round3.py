@@ -252,3 +252,42 @@ def test_all_told_is_no_report(extractor: Extractor) -> None:
 )
 def test_kinds_from_content(extractor: Extractor, text: str, kind: str) -> None:
     assert one(extractor, text).kind == kind
+
+
+def test_declined_to_comment_on_is_one_statement(extractor: Extractor) -> None:
+    c = one(extractor, "A spokeswoman for the port declined to comment on the audit.")
+    assert (sp(c), cue(c), c.content.text, c.kind) == (
+        "A spokeswoman for the port",
+        "declined",
+        "to comment on the audit",
+        "statement",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        ("Criticism of the levy by the traders grew louder.", "the traders", "the levy"),
+        ("Fears of a flood by spring kept the farmers awake.", None, "a flood by spring"),
+    ],
+)
+def test_a_by_phrase_on_a_noun_cues_object(
+    extractor: Extractor, text: str, speaker: str | None, content: str
+) -> None:
+    c = one(extractor, text)
+    assert (sp(c), c.content.text) == (speaker, content)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The findings of the audit were published on Monday.",
+        "The testimony of the ferryman was heard in private.",
+    ],
+)
+def test_the_of_object_of_a_saying_noun_is_its_source(extractor: Extractor, text: str) -> None:
+    assert scored(extractor.extract(text)) == []
+
+
+def test_an_event_verb_in_the_content_is_no_hazard(extractor: Extractor) -> None:
+    assert one(extractor, "The union said the talks had collapsed.").kind == "statement"

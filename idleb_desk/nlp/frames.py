@@ -150,9 +150,15 @@ def noun_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
             elif preps and preps[0].i == tok.i + 1:
                 objs = [g for g in preps[0].children if g.dep_ in ("pobj", "pcomp")]
                 # "the statement of the ministry": a named "of" object is the source.
-                if objs and not (preps[0].lower_ == "of" and objs[0].ent_type_ in NAME_LABELS):
+                if objs and not (preps[0].lower_ == "of" and _source_of(tok, objs[0], lex)):
                     content = _subtree_range(objs[0])
                     cue_end = preps[0].i + 1
+                    late = _late_agent(objs[0])
+                    if late is not None and _agent_like(late[1]):
+                        # "criticism of the plan by the unions": the by-phrase the parser
+                        # hung on the object names the source.
+                        source = mention_of(late[1])
+                        content = (content[0], late[0].i)
         if content is None:
             continue
         if tok.i < head.i < content[1]:
@@ -458,3 +464,35 @@ def _that_relative(holder: Token, after: int) -> tuple[Token, Token] | None:
 
 
 PROPOSITION_DEPS = frozenset({"dobj", "attr", "acomp", "ccomp", "xcomp", "oprd", "nsubjpass"})
+
+
+# Suffixes of nouns for people and bodies ("farmers", "inspector", "scientists").
+AGENT_SUFFIXES = (
+    "er", "ers", "or", "ors", "ist", "ists", "ian", "ians", "ent", "ents", "man", "men",
+    "person", "people",
+)  # fmt: skip
+
+
+def _source_of(noun: Token, obj: Token, lex: CueLexicon) -> bool:
+    """Is the "of" object of a noun cue its source ("the statement of the ministry",
+    "the findings of the inquiry", "the testimony of the inspector") rather than its
+    content ("fears of war", "criticism of the plan")? A name always is; for a noun of
+    saying (kind statement) also a document, a pronoun or a noun for people."""
+    if obj.ent_type_ in NAME_LABELS:
+        return True
+    if lex.nouns.get(noun.lemma_.lower()) != "statement":
+        return False
+    lemma = obj.lemma_.lower()
+    return (
+        lemma in lex.documents
+        or obj.pos_ == "PRON"
+        or (obj.pos_ == "NOUN" and obj.lower_.endswith(AGENT_SUFFIXES))
+    )
+
+
+def _agent_like(tok: Token) -> bool:
+    """A by-object that can be a source: a name or a determined noun ("the unions"),
+    not a bare time noun ("by spring")."""
+    if tok.ent_type_ in ("DATE", "TIME"):
+        return False
+    return tok.pos_ == "PROPN" or any(c.dep_ in ("det", "poss") for c in tok.children)

@@ -72,7 +72,8 @@ def _refined(doc: Doc, lex: CueLexicon, d: Draft, tokens: list[Token]) -> str:
 
 
 # Semantic classes read in a neutral report's content. Wrongdoing: acts a speaker
-# charges someone with. Hazard: states a speaker warns of.
+# charges someone with. Hazard: states a speaker warns of (adjectives only: "the talks
+# collapsed" reports an event, "the dam is unstable" warns).
 WRONGDOING = frozenset({
     "hide", "hid", "ignore", "lie", "lied", "steal", "stole", "loot", "looting", "bully",
     "cheat", "embezzle", "mislead", "bribe", "abuse", "neglect", "falsify", "rig",
@@ -82,8 +83,7 @@ WRONGDOING = frozenset({
 })  # fmt: skip
 HAZARD = frozenset({
     "unsafe", "dangerous", "hazardous", "risky", "toxic", "deadly", "lethal", "dying",
-    "fragile", "unstable", "collapse", "contaminate", "contaminated", "poison",
-    "poisoned", "threat", "danger", "risk", "peril", "perilous", "outbreak",
+    "fragile", "unstable", "contaminated", "poisoned", "perilous", "precarious",
 })  # fmt: skip
 
 

@@ -101,8 +101,11 @@ def topic_phrase(verb: Token, lex: CueLexicon) -> tuple[CueEntry, Token] | None:
     content. A date ("reported on Tuesday") or a setting is no topic."""
     if any(c.dep_ in ("ccomp", "xcomp", "dobj", "obj") and c.i > verb.i for c in verb.children):
         return None
-    if verb.dep_ == "parataxis" or any(c.dep_ == "ccomp" for c in verb.children):
-        return None  # "Ten people died, he said on the sidelines of ...": the report is before
+    if verb.dep_ in ("parataxis", "xcomp") or any(c.dep_ == "ccomp" for c in verb.children):
+        # An infinitive a control verb governs ("declined to comment on the report") is
+        # that verb's content.
+        # "Ten people died, he said on the sidelines of ...": the report is before.
+        return None
     if verb.lemma_.lower() in NO_TOPIC:
         return None
     for c in verb.children:

@@ -116,8 +116,9 @@ def build(
     if doc[content[0] : content[1]].text.lower() in NO_COMMENT:
         return None  # "not authorised to be named" says nothing
     _settle_kind(f)
-    if doc[content[0] : content[1]].text.lower() in NO_COMMENT_TO_STATEMENT:
-        f.kind = "statement"
+    said = doc[content[0] : content[1]].text.lower()
+    if any(said == p or said.startswith(p + " ") for p in NO_COMMENT_TO_STATEMENT):
+        f.kind = "statement"  # "declined to comment (on the report)"
     return _draft(f, content, parts)
 
 
