@@ -291,3 +291,22 @@ def test_the_of_object_of_a_saying_noun_is_its_source(extractor: Extractor, text
 
 def test_an_event_verb_in_the_content_is_no_hazard(extractor: Extractor) -> None:
     assert one(extractor, "The union said the talks had collapsed.").kind == "statement"
+
+
+def test_a_passive_inside_a_report_is_nested_not_dropped(extractor: Extractor) -> None:
+    text = "A port official, speaking on condition of anonymity, said repairs were expected to end soon."
+    c = one(extractor, text)
+    assert (sp(c), cue(c)) == ("A port official", "said")
+    inner = [x for x in extractor.extract(text).claims if x.nested_in is not None]
+    assert [cue(x) for x in inner] == ["were expected"]
+
+
+def test_a_contrasting_report_is_its_own_claim(extractor: Extractor) -> None:
+    ex = extractor.extract(
+        "Landlords say the register is costly, while tenants argue it keeps rents fair."
+    )
+    got = [(sp(c), c.content.text) for c in scored(ex)]
+    assert got == [
+        ("Landlords", "the register is costly"),
+        ("tenants", "it keeps rents fair"),
+    ]

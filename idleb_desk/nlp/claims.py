@@ -315,18 +315,27 @@ def _inside(span: tuple[int, int], doc: Doc, first: int, end: int) -> bool:
 def _keep_clean(drafts: list[Draft], index: RegionIndex) -> list[Draft]:
     """Drop claims touching boilerplate and claims repeating another's content."""
     out: list[Draft] = []
-    seen: set[tuple[int, int]] = set()
+    seen: dict[tuple[int, int], Draft] = {}
     for d in drafts:
         parts = [d.content] + [p for p in (d.speaker, d.cue) if p is not None]
         if any(index.overlaps(s, e, BLOCKING_KINDS) for s, e in parts):
             continue
         if index.covered_fraction(*d.content) > 0.5:
             continue
-        if d.content in seen:
+        other = seen.get(d.content)
+        if other is not None and not (_cue_inside(d, other) or _cue_inside(other, d)):
             continue
-        seen.add(d.content)
+        seen.setdefault(d.content, d)
         out.append(d)
     return out
+
+
+def _cue_inside(inner: Draft, outer: Draft) -> bool:
+    """ "said talks were expected to resume": the passive's cue lies in the report's
+    content, so the two share a content range and the inner one is nested, not a repeat."""
+    if inner.cue is None or outer.cue is None or inner.cue == outer.cue:
+        return False
+    return outer.content[0] <= inner.cue[0] and inner.cue[1] <= outer.content[1]
 
 
 def _link_antecedents(doc: Doc, drafts: list[Draft]) -> None:

@@ -331,6 +331,15 @@ def _report_around_cue(f: VerbFrame) -> None:
 TokenRange = tuple[int, int]
 
 
+CONTRAST_MARKS = frozenset({"while", "whereas", "whilst"})
+
+
+def _contrast_clause(verb: Token) -> bool:
+    return verb.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in CONTRAST_MARKS and c.i < verb.i for c in verb.children
+    )
+
+
 def _as_clause(verb: Token) -> bool:
     return verb.dep_ == "advcl" and any(
         c.dep_ == "mark" and c.lower_ == "as" and c.i < verb.i for c in verb.children
@@ -411,6 +420,14 @@ def _content_range(f: VerbFrame, roots: list[Token], extra: set[int]) -> TokenRa
     for r in roots:
         tokens.update(t.i for t in r.subtree)
     for vi, subj in f.claim_verbs.items():
+        if vi in tokens and vi != f.verb.i and _contrast_clause(doc[vi]):
+            # "Critics say X, while supporters argue Y": the second report is not part
+            # of the first one's content.
+            cut_from = min(t.i for t in doc[vi].subtree)
+            while cut_from > 0 and doc[cut_from - 1].text == ",":
+                cut_from -= 1
+            tokens = {i for i in tokens if i < cut_from}
+            continue
         if vi in tokens and vi != f.verb.i and subj.i not in tokens:
             cut = doc[vi]
             cut_from = min(t.i for t in cut.subtree)
