@@ -294,7 +294,10 @@ def test_an_event_verb_in_the_content_is_no_hazard(extractor: Extractor) -> None
 
 
 def test_a_passive_inside_a_report_is_nested_not_dropped(extractor: Extractor) -> None:
-    text = "A port official, speaking on condition of anonymity, said repairs were expected to end soon."
+    text = (
+        "A port official, speaking on condition of anonymity, said repairs were expected "
+        "to end soon."
+    )
     c = one(extractor, text)
     assert (sp(c), cue(c)) == ("A port official", "said")
     inner = [x for x in extractor.extract(text).claims if x.nested_in is not None]
@@ -310,3 +313,27 @@ def test_a_contrasting_report_is_its_own_claim(extractor: Extractor) -> None:
         ("Landlords", "the register is costly"),
         ("tenants", "it keeps rents fair"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        ("Officials blamed the outage on a fallen pylon.", "Officials",
+         "the outage on a fallen pylon"),
+        ("The coach praised the young players for their patience.", "The coach",
+         "the young players for their patience"),
+        ('"Stand back!" the ranger yelled.', "the ranger", '"Stand back!"'),
+    ],
+)  # fmt: skip
+def test_objects_keep_what_they_are_blamed_or_praised_for(
+    extractor: Extractor, text: str, speaker: str, content: str
+) -> None:
+    c = one(extractor, text)
+    assert (sp(c), c.content.text) == (speaker, content)
+
+
+def test_asked_if_parsed_as_adverbial(extractor: Extractor) -> None:
+    ex = extractor.extract("Asked if the ferry would sail, the captain shrugged.")
+    (q,) = ex.claims
+    assert (q.speaker, cue(q), q.content.text) == (None, "Asked", "if the ferry would sail")
+    assert [a.text for a in q.addressees] == ["the captain"]

@@ -370,7 +370,19 @@ def _bare_participle(doc: Doc, lex: CueLexicon, verb: Token) -> Draft | None:
     ):
         return None
     cue_end = verb.i + 1
-    clause = next((c for c in verb.children if c.dep_ in CLAUSE_DEPS and c.i > verb.i), None)
+    clause = next(
+        (
+            c
+            for c in verb.children
+            if c.i > verb.i
+            and (
+                c.dep_ in CLAUSE_DEPS
+                # "Asked if the strike would continue": the parser may make it adverbial
+                or (c.dep_ == "advcl" and any(m.lower_ in ("if", "whether") for m in c.children))
+            )
+        ),
+        None,
+    )
     if clause is not None:
         content = _subtree_range(clause)
     else:

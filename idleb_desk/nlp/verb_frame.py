@@ -54,6 +54,17 @@ NO_COMMENT_TO_STATEMENT = frozenset({
 })  # fmt: skip
 
 
+PEOPLE_SUFFIXES = ("ers", "ors", "ists", "ians", "ents", "men", "people", "workers")
+
+
+def _people(tok: Token) -> bool:
+    return tok.tag_ == "NNS" and tok.lower_.endswith(PEOPLE_SUFFIXES)
+
+
+def _time_pp(prep: Token) -> bool:
+    return any(g.ent_type_ in ("DATE", "TIME") for g in prep.children if g.dep_ == "pobj")
+
+
 def names_someone(tok: Token) -> bool:
     if tok.lower_ in PERSONAL:
         return True
@@ -250,7 +261,15 @@ def _sort_objects(f: VerbFrame) -> None:
             if f.kind == "statement":
                 f.kind = object_kind(obj, f.lex) or f.kind  # "reiterated its ultimatum"
     if f.objects and f.kind == "accusation":
-        f.roots.extend(c for c in f.children if c.dep_ == "prep" and c.lower_ in CONTENT_PREPS)
+        f.roots.extend(
+            c
+            for c in f.children
+            if c.dep_ == "prep"
+            and (c.lower_ in CONTENT_PREPS or (c.lower_ == "on" and not _time_pp(c)))
+        )  # "accused X of Y", "blamed the fire on faulty wiring"
+    elif f.objects and not f.clauses and any(names_someone(o) or _people(o) for o in f.objects):
+        # "praised the rescue workers for their courage": what they are praised for.
+        f.roots.extend(c for c in f.children if c.dep_ == "prep" and c.lower_ == "for")
 
 
 def _to_phrases(f: VerbFrame) -> None:
