@@ -267,9 +267,13 @@ def _sort_objects(f: VerbFrame) -> None:
             if c.dep_ == "prep"
             and (c.lower_ in CONTENT_PREPS or (c.lower_ == "on" and not _time_pp(c)))
         )  # "accused X of Y", "blamed the fire on faulty wiring"
-    elif f.objects and not f.clauses and any(names_someone(o) or _people(o) for o in f.objects):
+    elif not f.clauses and any(
+        o in f.roots and (names_someone(o) or _people(o)) for o in f.objects
+    ):
         # "praised the rescue workers for their courage": what they are praised for.
-        f.roots.extend(c for c in f.children if c.dep_ == "prep" and c.lower_ == "for")
+        f.roots.extend(
+            c for c in f.children if c.dep_ == "prep" and c.lower_ == "for" and not _time_pp(c)
+        )
 
 
 def _to_phrases(f: VerbFrame) -> None:
