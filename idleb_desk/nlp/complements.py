@@ -183,3 +183,52 @@ def trim_time_edges(doc: Doc, tokens: set[int]) -> None:
                     tokens.discard(max(tokens))
                 changed = True
                 break
+
+
+# Where and through what something was said: a trailing PP on these is the setting of the
+# report, not part of what was reported ("at Tuesday's meeting", "in his Sunday sermon").
+MEDIUM_NOUNS = frozenset({
+    "conference", "briefing", "meeting", "interview", "rally", "session", "summit",
+    "ceremony", "gathering", "forum", "event", "hearing", "statement", "sermon", "speech",
+    "address", "column", "editorial", "website", "post", "broadcast", "podcast",
+    "programme", "program", "debate", "assembly", "parliament", "television", "radio",
+    "newspaper", "op-ed", "letter", "tweet", "message", "video", "appearance",
+})  # fmt: skip
+SETTING_PREPS = frozenset({"at", "during", "in", "on", "after", "before", "via", "through"})
+RELATIVE_WORDS = frozenset({"which", "who", "whom", "whose"})
+
+
+def trim_tail(doc: Doc, tokens: set[int]) -> None:
+    """Drop what runs on after a content: a comma relative clause (", which burned down
+    in March"), a trailing apposition (", a move that angered ..."), and a trailing PP
+    that sets the scene of the report ("at a briefing", "in a statement on its website").
+    Nothing inside quote marks is touched."""
+    changed = True
+    while changed and tokens:
+        changed = False
+        lo, hi = min(tokens), max(tokens)
+        for t in (doc[i] for i in sorted(tokens)):
+            sub = [x.i for x in t.subtree]
+            first, last = min(sub), max(sub)
+            if last != hi or first <= lo or not set(sub) <= tokens:
+                continue
+            if any(doc[i].text in quotes.ALL for i in range(first, last + 1)):
+                continue
+            comma = doc[first - 1].text == ","
+            relative = t.dep_ == "relcl" and any(
+                c.lower_ in RELATIVE_WORDS for c in t.children if c.i < t.i
+            )
+            appos = t.dep_ == "appos"
+            setting = (
+                t.dep_ == "prep"
+                and t.lower_ in SETTING_PREPS
+                and any(
+                    g.dep_ == "pobj" and g.lemma_.lower() in MEDIUM_NOUNS for g in t.children
+                )
+            )
+            if (comma and (relative or appos)) or setting:
+                tokens.difference_update(range(first, last + 1))
+                while tokens and doc[max(tokens)].text == "," and max(tokens) < hi:
+                    tokens.discard(max(tokens))
+                changed = True
+                break

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from idleb_desk.nlp.complements import match_phrase
+from idleb_desk.nlp.complements import match_phrase, trim_tail, trim_time_edges
 from idleb_desk.nlp.cues import CueLexicon
 from idleb_desk.nlp.draft import Draft, char_span, cue_range, is_to_infinitive
 from idleb_desk.nlp.edges import trim_edges
@@ -46,6 +46,14 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if end > start else None
 
 
+def _tail(doc: Doc, rng: tuple[int, int]) -> tuple[int, int]:
+    """The range without a run-on relative clause, apposition or setting PP at its end."""
+    tokens = set(range(*rng))
+    trim_tail(doc, tokens)
+    trim_time_edges(doc, tokens)
+    return (min(tokens), max(tokens) + 1) if tokens else (rng[0], rng[0])
+
+
 def _mark(tok: Token) -> bool:
     return tok.text in ALL or tok.text in SINGLE
 
@@ -64,7 +72,7 @@ def _draft(
     cue_token: int,
     addressees: list[Mention] | None = None,
 ) -> Draft | None:
-    ranges = [r for r in (_trim(doc, *c) for c in content) if r is not None]
+    ranges = [r for r in (_trim(doc, *_tail(doc, c)) for c in content) if r is not None]
     if not ranges:
         return None
     text = text_of(doc)
@@ -404,6 +412,10 @@ def _predicate_range(verb: Token, clause: Token, agent: Token | None) -> tuple[i
     """The predicate's subtree, run on over the verb's later modifiers that the parser
     split from it ("dubbed "the road | to nowhere""), up to a by-phrase."""
     start, end = _subtree_range(clause)
+    if clause.dep_ == "prep":
+        # "was hailed as a breakthrough": the preposition belongs to the cue.
+        objs = [g for g in clause.children if g.dep_ in ("pobj", "pcomp")]
+        return _subtree_range(objs[0]) if objs else (start, end)
     if clause.dep_ not in PREDICATE_DEPS:
         return start, end
     for c in verb.children:

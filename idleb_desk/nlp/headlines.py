@@ -50,6 +50,13 @@ SMALL = frozenset(
     ]
 )
 MAX_SPEAKER_WORDS = 6
+# A preposition right after a headline cue introduces the content and joins the cue.
+CUE_PREPS = frozenset({"for", "of", "on", "over", "about", "against"})
+# Subordinators and prepositions that open an adverbial tail of a headline (not "until"
+# or "before": "Vow To Block Highway Until Prices Rise" reports its time).
+TAIL_WORDS = frozenset({
+    "as", "after", "amid", "while", "when", "despite", "following", "since", "because",
+})  # fmt: skip
 # Quote marks and punctuation around a headline word ("'Ceasefire'", "(Reuters)").
 EDGE_CHARS = "".join(sorted(ALL | SINGLE)) + ",;:!?()"
 COLON = re.compile(r"^(?P<name>[^:\n]{2,60}?)[ \t]*:[ \t]+(?P<rest>\S[^\n]*?)[ \t]*$")
@@ -137,9 +144,18 @@ def _segment_claim(words: list[Word], lex: CueLexicon) -> Draft | None:
         if entry is not None and entry.object_role == "content":
             cue.append(words[i + 1])
             kind = entry.kind
+        elif nxt in CUE_PREPS and i + 2 < len(words):
+            cue.append(words[i + 1])  # "Fear For Their Homes": the preposition is cue
         if kind is None:
             continue
         content = words[i + len(cue) :]
+        # "Calm After Stadium Clash", "Flu Surge As Clinics Close": an adverbial tail
+        # is the headline's setting, not the reported content.
+        tail = next(
+            (k for k, w in enumerate(content) if k > 0 and w.bare.lower() in TAIL_WORDS), None
+        )
+        if tail is not None:
+            content = content[:tail]
         if not content:
             return None
         return _draft(words[:i], cue, content, kind, False)

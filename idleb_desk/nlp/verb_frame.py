@@ -21,6 +21,7 @@ from idleb_desk.nlp.complements import (
     object_kind,
     predicates,
     relative_speaker,
+    trim_tail,
     trim_time_edges,
 )
 from idleb_desk.nlp.cues import CueEntry, CueLexicon
@@ -267,8 +268,10 @@ def _sort_objects(f: VerbFrame) -> None:
             if c.dep_ == "prep"
             and (c.lower_ in CONTENT_PREPS or (c.lower_ == "on" and not _time_pp(c)))
         )  # "accused X of Y", "blamed the fire on faulty wiring"
-    elif not f.clauses and any(
-        o in f.roots and (names_someone(o) or _people(o)) for o in f.objects
+    elif (
+        not f.clauses
+        and f.lex.complements.get(f.lemma) != "naming"
+        and any(o in f.roots and (names_someone(o) or _people(o)) for o in f.objects)
     ):
         # "praised the rescue workers for their courage": what they are praised for.
         f.roots.extend(
@@ -459,6 +462,8 @@ def _content_range(f: VerbFrame, roots: list[Token], extra: set[int]) -> TokenRa
                     cut_from = min(cut_from, t.i)
             tokens = {i for i in tokens if i < cut_from}
     tokens -= f.skip
+    trim_time_edges(doc, tokens)
+    trim_tail(doc, tokens)
     trim_time_edges(doc, tokens)
     if not tokens:
         return None
