@@ -86,7 +86,7 @@ def extract_claims(doc: Doc, lex: CueLexicon, regions: list[Region]) -> list[Cla
     drafts.sort(key=lambda d: min(d.content[0], (d.speaker or d.content)[0]))
     mark_nested(drafts)
     _link_antecedents(doc, drafts)
-    refine_kinds(doc, lex, drafts)
+    refine_kinds(doc, lex, drafts, starts)
     return [_to_suggestion(text, d) for d in drafts]
 
 

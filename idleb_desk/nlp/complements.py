@@ -208,9 +208,9 @@ def trim_tail(doc: Doc, tokens: set[int]) -> None:
         changed = False
         lo, hi = min(tokens), max(tokens)
         for t in (doc[i] for i in sorted(tokens)):
-            sub = [x.i for x in t.subtree]
-            first, last = min(sub), max(sub)
-            if last != hi or first <= lo or not set(sub) <= tokens:
+            # Subtrees are contiguous: the edges say where one runs.
+            first, last = t.left_edge.i, t.right_edge.i
+            if last != hi or first <= lo or not all(i in tokens for i in range(first, last + 1)):
                 continue
             if any(doc[i].text in quotes.ALL for i in range(first, last + 1)):
                 continue

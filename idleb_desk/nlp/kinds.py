@@ -36,9 +36,14 @@ FUTURE = frozenset({"will", "wo", "shall", "'ll", "would"})
 SELF_PRONOUNS = frozenset({"we", "it", "they"})
 
 
-def refine_kinds(doc: Doc, lex: CueLexicon, drafts: list[Draft]) -> None:
-    starts = [t.idx for t in doc]
+REFINED = frozenset({"statement", "demand", "rejection"})
+
+
+def refine_kinds(doc: Doc, lex: CueLexicon, drafts: list[Draft], starts: list[int]) -> None:
+    """`starts`: the character offset of each token (claims.py has them already)."""
     for d in drafts:
+        if d.kind not in REFINED:
+            continue
         first = bisect.bisect_left(starts, d.content[0])
         end = bisect.bisect_left(starts, d.content[1])
         tokens = doc[first:end]
