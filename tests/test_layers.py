@@ -189,7 +189,7 @@ ALLOWED: dict[str, set[str]] = {
     "store": BOTTOM,
     "core": BOTTOM | {"store"},
     "nlp": BOTTOM | {"core"},
-    "io": BOTTOM | {"store", "core", "nlp"},
+    "io": BOTTOM | {"store", "core", "nlp", "learn"},
     # The window reaches projects through core, never through the store (issue 18).
     "project": BOTTOM | {"core", "nlp", "io"},
     "gui": BOTTOM | {"core", "nlp", "io", "project", "logs"},

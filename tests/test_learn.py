@@ -140,3 +140,33 @@ def test_train_command_refuses_a_missing_project_or_model(
     _project(tmp_db, extractor)
     assert main(["train", str(tmp_db), "--on"]) == 2
     assert main(["train", str(tmp_db), "--every", "-1"]) == 2
+
+
+def test_import_uses_the_project_model_when_it_is_on(
+    tmp_db: Path, tmp_path: Path, extractor: Extractor
+) -> None:
+    from idleb_desk.core.memory import describe_origin
+    from idleb_desk.io.importer import import_paths
+    from idleb_desk.store.store import Store
+
+    _project(tmp_db, extractor)
+    assert main(["train", str(tmp_db)]) == 0
+    article = tmp_path / "new.txt"
+    article.write_text(NEW + "\n", encoding="utf-8")
+    with Store.open(tmp_db, create=False) as store:
+        import_paths(store, [article], extractor)
+        doc = store.document_summaries()[-1].id
+        text = store.document_text(doc)
+        claims = store.claims(doc)
+        cues = [text[store.span(c.cue_span_id).start : store.span(c.cue_span_id).end]
+                for c in claims if c.cue_span_id is not None]  # fmt: skip
+        assert cues == ["said"]  # "noted", which the analysts reject, is dropped
+        assert claims[0].origin.endswith("+project-model-v1")
+        assert "project's model v1" in describe_origin(claims[0].origin).text
+    assert main(["train", str(tmp_db), "--off"]) == 0
+    again = tmp_path / "again.txt"
+    again.write_text(NEW.replace("vet", "farrier") + "\n", encoding="utf-8")
+    with Store.open(tmp_db, create=False) as store:
+        import_paths(store, [again], extractor)
+        doc = store.document_summaries()[-1].id
+        assert len(store.claims(doc)) == 2  # rules alone again
