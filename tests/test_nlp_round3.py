@@ -248,6 +248,8 @@ def test_all_told_is_no_report(extractor: Extractor) -> None:
         ("The senator asked whether the funds had been spent.", "statement"),
         ("The senator asked the ministry to publish the accounts.", "demand"),
         ("She said she would not seek another term.", "statement"),
+        ("The envoy said it would be a long winter.", "statement"),
+        ('"We are tired of waiting. We will march on Friday," the farmers said.', "statement"),
     ],
 )
 def test_kinds_from_content(extractor: Extractor, text: str, kind: str) -> None:

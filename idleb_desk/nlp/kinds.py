@@ -136,14 +136,17 @@ def _future_of(tokens: list[Token], direct: bool) -> str | None:
     """Promise or warning for a report of a future act, else None."""
     if direct and FIRST_PERSON_FUTURE.match(tokens[0].doc[tokens[0].i : tokens[-1].i + 1].text):
         return "promise"  # a title-case quote has no usable parse: read its words
+    ids = {t.i for t in tokens}
     for verb in tokens:
-        if verb.pos_ not in ("VERB", "AUX") or verb.dep_ not in ("ROOT", "ccomp", "conj"):
+        # Only the content's main verb decides (its root, or the clause under the cue):
+        # a later sentence of a quote or an embedded clause does not.
+        if verb.pos_ not in ("VERB", "AUX") or verb.dep_ not in ("ROOT", "ccomp"):
+            continue
+        if verb.dep_ == "ccomp" and verb.head.i in ids:
             continue
         aux = [c for c in verb.children if c.dep_ == "aux" and c.lower_ in FUTURE]
-        if not aux:
-            continue
-        if verb.dep_ == "conj":
-            continue
+        if not aux or verb.lemma_ == "be":
+            return None  # no future, or a future state ("it would be a surrender")
         if any(
             c.dep_ == "advcl" and any(m.lower_ in ("if", "unless") for m in c.children)
             for c in verb.children
