@@ -23,7 +23,7 @@ from idleb_desk.nlp.frames import noun_claims, passive_claims, stance_claims
 from idleb_desk.nlp.headlines import headline_claims
 from idleb_desk.nlp.kinds import refine_kinds
 from idleb_desk.nlp.parts import add_part, attach_orphans, mark_nested
-from idleb_desk.nlp.quotes import ALL, Quote, find_quotes, is_direct, word_count
+from idleb_desk.nlp.quotes import ALL, SINGLE, Quote, find_quotes, is_direct, word_count
 from idleb_desk.nlp.sources import according_to_claims
 from idleb_desk.nlp.speakers import (
     Mention,
@@ -58,7 +58,7 @@ def extract_claims(doc: Doc, lex: CueLexicon, regions: list[Region]) -> list[Cla
     starts = [t.idx for t in doc]
     quotes = [q for q in find_quotes(text) if _is_direct_quote(doc, starts, q, lex)]
     blocked: set[int] = set()
-    headlines = headline_claims(text, lex)
+    headlines = [h for h in headline_claims(text, lex) if not _place_label(doc, starts, h)]
     for h in headlines:
         # The parse of a title-case line is unreliable: its words make no other claim.
         line_start = text.rfind("\n", 0, h.content[0]) + 1
@@ -88,6 +88,17 @@ def extract_claims(doc: Doc, lex: CueLexicon, regions: list[Region]) -> list[Cla
     _link_antecedents(doc, drafts)
     refine_kinds(doc, lex, drafts, starts)
     return [_to_suggestion(text, d) for d in drafts]
+
+
+def _place_label(doc: Doc, starts: list[int], h: Draft) -> bool:
+    """ "Syria: Dozens Killed In Airstrikes": a one-word place before a colon says where,
+    not who, unless what follows is a quote ("Russia: 'We Will Respond'")."""
+    if h.speaker is None or h.cue is None or text_of(doc)[h.cue[0] : h.cue[1]] != ":":
+        return False
+    first, end = _token_range(starts, *h.speaker)
+    if end - first != 1 or doc[first].ent_type_ not in ("GPE", "LOC"):
+        return False
+    return text_of(doc)[h.content[0]] not in ALL | SINGLE
 
 
 def _quote_drafts(

@@ -125,7 +125,7 @@ def build(
     if found is None:
         return None
     content, parts = found
-    if doc[content[0] : content[1]].text.lower().removeprefix("not ") in NO_COMMENT:
+    if doc[content[0] : content[1]].text.lower() in NO_COMMENT:
         return None  # "not authorised to be named" says nothing
     _settle_kind(f)
     said = doc[content[0] : content[1]].text.lower()
