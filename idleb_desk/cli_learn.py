@@ -20,6 +20,8 @@ def add_train(p: argparse.ArgumentParser) -> None:
     onoff = p.add_mutually_exclusive_group()
     onoff.add_argument("--off", action="store_true", help="use rules alone (keep the model)")
     onoff.add_argument("--on", action="store_true", help="use the saved model again")
+    # Retrain only, leaving the on/off setting (the window's background process).
+    p.add_argument("--background", action="store_true", help=argparse.SUPPRESS)
     p.add_argument(
         "--every",
         type=int,
@@ -48,10 +50,12 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(json.dumps({"enabled": bool(args.on), "model": str(path)}))
         return EXIT_OK
     try:
-        model = project.train_project(args.db)
+        model = project.train_project(args.db, turn_on=not args.background)
     except ValueError as exc:
         raise CliError(str(exc)) from exc
-    out = {"enabled": True, "model": str(path)}
+    with Store.open(args.db, create=False, read_only=True) as store:
+        enabled = bool(store.setting(lq.ENABLED_SETTING, False))
+    out: dict[str, object] = {"enabled": enabled, "model": str(path)}
     out.update({k: v for k, v in model.to_json().items() if k != "weights"})
     out["weights"] = len(model.weights)
     assert isinstance(model, ProjectModel)

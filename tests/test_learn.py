@@ -170,3 +170,24 @@ def test_import_uses_the_project_model_when_it_is_on(
         import_paths(store, [again], extractor)
         doc = store.document_summaries()[-1].id
         assert len(store.claims(doc)) == 2  # rules alone again
+
+
+def test_retraining_is_due_after_n_decisions_and_runs_in_its_own_process(
+    tmp_db: Path, extractor: Extractor, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from idleb_desk.learn.project import due, train_in_background
+    from idleb_desk.store.store import Store
+
+    _project(tmp_db, extractor)  # 10 decisions
+    assert main(["train", str(tmp_db), "--off", "--every", "4"]) == 0
+    capsys.readouterr()
+    with Store.open(tmp_db, create=False) as store:
+        assert due(store, None)
+        assert not due(store, ProjectModel(trained_on=8))
+    child = train_in_background(tmp_db)
+    assert child.wait(timeout=120) == 0
+    model = ProjectModel.load(model_path(tmp_db))
+    assert model is not None and model.trained_on == 10
+    with Store.open(tmp_db, create=False) as store:
+        assert store.setting(lq.ENABLED_SETTING) is False  # the analyst's --off holds
+        assert not due(store, model)

@@ -17,6 +17,7 @@ from idleb_desk.learn.model import Decision, LearnedCue, ProjectModel, model_pat
 from idleb_desk.model import ACCEPTED, EDITED, ClaimSuggestion, TextRef
 from idleb_desk.store import learning_queries as lq
 from idleb_desk.store import memory as mem
+from idleb_desk.store.connection import StoreError
 from idleb_desk.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -42,11 +43,14 @@ def suggestion_of(r: lq.ReviewedClaim) -> ClaimSuggestion:
     )
 
 
-def train_project(db: Path) -> ProjectModel:
-    """Train from the project's reviewed claims, save beside it and turn it on."""
+def train_project(db: Path, turn_on: bool = True) -> ProjectModel:
+    """Train from the project's reviewed claims and save the model beside it; `turn_on`
+    (the analyst asked for it) also turns it on. A background retraining passes False:
+    it leaves the analyst's on/off choice alone and writes nothing into the project."""
     with Store.open(db, create=False, read_only=True) as store:
         reviewed = lq.reviewed_claims(store)
         added = [LearnedCue(cue, kind) for cue, kind in mem.analyst_cues(store)]
+        on = bool(store.setting(lq.ENABLED_SETTING, False))
     decisions = [
         Decision(suggestion_of(r), r.status in (ACCEPTED, EDITED), r.kind) for r in reviewed
     ]
@@ -57,8 +61,12 @@ def train_project(db: Path) -> ProjectModel:
         previous = None  # an unreadable model is replaced, not trusted
     model = train(decisions, added, previous)
     model.save(path)
-    with Store.open(db, create=False) as store:
-        store.set_setting(lq.ENABLED_SETTING, True)
+    if turn_on and not on:
+        try:
+            with Store.open(db, create=False) as store:
+                store.set_setting(lq.ENABLED_SETTING, True)
+        except StoreError as exc:
+            log.warning("%s: model saved but not turned on: %s", db, exc)
     log.info("project model v%d trained on %d decisions", model.version, len(decisions))
     return model
 
@@ -87,7 +95,7 @@ def due(store: Store, model: ProjectModel | None) -> bool:
 def train_in_background(db: Path) -> subprocess.Popen[bytes]:
     """Start `idleb-desk train DB` in its own process; the caller polls it."""
     return subprocess.Popen(
-        [sys.executable, "-m", "idleb_desk", "train", str(db)],
+        [sys.executable, "-m", "idleb_desk", "train", str(db), "--background"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
