@@ -374,3 +374,28 @@ def test_a_place_before_a_colon_is_no_speaker(extractor: Extractor) -> None:
     assert extractor.extract("Syria: Dozens Killed In Airstrikes").claims == ()
     (c,) = extractor.extract("Russia: 'We Will Respond'").claims
     assert sp(c) == "Russia"
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("The militia claimed responsibility for the ambush.", "responsibility for the ambush"),
+        ("The challenger claimed victory before dawn.", "victory"),
+    ],
+)
+def test_a_bare_abstract_object_of_a_clause_only_verb(
+    extractor: Extractor, text: str, content: str
+) -> None:
+    assert one(extractor, text).content.text == content
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The flood claimed three bridges.",
+        "He wrote poetry in prison.",
+        "The police maintained order at the stadium.",
+    ],
+)
+def test_no_bare_object_claim_for_things_or_other_senses(extractor: Extractor, text: str) -> None:
+    assert scored(extractor.extract(text)) == []

@@ -62,6 +62,23 @@ def _people(tok: Token) -> bool:
     return tok.tag_ == "NNS" and tok.lower_.endswith(PEOPLE_SUFFIXES)
 
 
+# Clause-only verbs whose bare object is mostly no message ("wrote poetry", "felt pain",
+# "maintained order", "added salt", "pressed home", "ruled Syria").
+NO_BARE = frozenset({"write", "feel", "maintain", "press", "add", "rule", "know", "vote", "think"})
+
+
+def _bare_abstract(tok: Token) -> bool:
+    """A bare singular noun object ("claimed victory", "claimed responsibility", "noted
+    progress"): no determiner, possessive or number, so not a thing one handles ("wrote
+    a letter", "claimed three boats")."""
+    return (
+        tok.dep_ in OBJECT_DEPS
+        and tok.tag_ == "NN"
+        and not tok.ent_type_
+        and not any(c.dep_ in ("det", "poss", "nummod", "compound") for c in tok.children)
+    )
+
+
 def _time_pp(prep: Token) -> bool:
     return any(g.ent_type_ in ("DATE", "TIME") for g in prep.children if g.dep_ == "pobj")
 
@@ -307,7 +324,10 @@ def _complement_fits(f: VerbFrame) -> bool:
         and entry is None
         and lemma in lex.clause_only
         and not f.clauses
-        and not any(r.lemma_.lower() in lex.nouns for r in f.roots)
+        and not any(
+            r.lemma_.lower() in lex.nouns or (lemma not in NO_BARE and _bare_abstract(r))
+            for r in f.roots
+        )
     ):
         return False  # "pressed their offensive", "wrote a letter": no report without a clause
     complement = entry.complement if entry else lex.complements.get(lemma, "any")
