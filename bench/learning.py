@@ -16,6 +16,11 @@ themselves, and both runs visit the same text. keys_per_item = keys / gold menti
 
 Usage: python bench/learning.py [--model NAME] [--threshold N]
 Last line: keys_per_item_before=... keys_per_item_after=... (all six documents).
+
+Claims (issue 14): python bench/learning.py --gold FILE.jsonl --train-fraction F --seed S
+reviews part of a gold file, trains the project model and scores the rest
+(`bench/learning_claims.py`); its last line is `before_f1=... after_f1=...
+keys_per_item_before=... keys_per_item_after=... train_s=...`.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from idleb_desk.core.review import ReviewSession  # noqa: E402
 from idleb_desk.io.importer import import_paths  # noqa: E402
@@ -200,7 +206,19 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--model", default=None, help="spaCy model name or path")
     ap.add_argument("--threshold", type=int, default=mem.DEFAULT_THRESHOLD)
+    ap.add_argument(
+        "--gold",
+        type=Path,
+        default=None,
+        help="claims: a JSONL gold file (the dev sets' format); review part, train, score the rest",
+    )
+    ap.add_argument("--train-fraction", type=float, default=0.5)
+    ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
+    if args.gold is not None:
+        from learning_claims import run as run_claims
+
+        return run_claims(args.gold, args.train_fraction, args.seed, args.model)
     logging.basicConfig(level=logging.WARNING)
     extractor = Extractor.load(args.model)
     docs = documents()

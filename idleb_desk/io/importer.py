@@ -138,10 +138,12 @@ def _for_project(store: Store, extractor: ExtractorLike | None) -> ExtractorLike
     """The extractor with this project's cue lexicon (the analyst's cues added)."""
     if extractor is None:
         return None
+    from idleb_desk.learn.apply import with_project_model
     from idleb_desk.nlp.project_cues import for_project  # spaCy only when extracting
     from idleb_desk.store.memory import analyst_cues
 
-    return for_project(extractor, analyst_cues(store))
+    # The project's cues extend the rules; its model (issue 14), when on, re-scores them.
+    return with_project_model(store, for_project(extractor, analyst_cues(store)))
 
 
 def _claim_origin(extractor: object) -> memory.ClaimOrigin | None:

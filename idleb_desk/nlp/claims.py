@@ -21,8 +21,9 @@ from idleb_desk.nlp.cues import CueLexicon
 from idleb_desk.nlp.draft import Draft, char_span, cue_range, is_setting
 from idleb_desk.nlp.frames import noun_claims, passive_claims, stance_claims
 from idleb_desk.nlp.headlines import headline_claims
+from idleb_desk.nlp.kinds import refine_kinds
 from idleb_desk.nlp.parts import add_part, attach_orphans, mark_nested
-from idleb_desk.nlp.quotes import ALL, Quote, find_quotes, is_direct, word_count
+from idleb_desk.nlp.quotes import ALL, SINGLE, Quote, find_quotes, is_direct, word_count
 from idleb_desk.nlp.sources import according_to_claims
 from idleb_desk.nlp.speakers import (
     Mention,
@@ -57,7 +58,7 @@ def extract_claims(doc: Doc, lex: CueLexicon, regions: list[Region]) -> list[Cla
     starts = [t.idx for t in doc]
     quotes = [q for q in find_quotes(text) if _is_direct_quote(doc, starts, q, lex)]
     blocked: set[int] = set()
-    headlines = headline_claims(text, lex)
+    headlines = [h for h in headline_claims(text, lex) if not _place_label(doc, starts, h)]
     for h in headlines:
         # The parse of a title-case line is unreliable: its words make no other claim.
         line_start = text.rfind("\n", 0, h.content[0]) + 1
@@ -85,7 +86,19 @@ def extract_claims(doc: Doc, lex: CueLexicon, regions: list[Region]) -> list[Cla
     drafts.sort(key=lambda d: min(d.content[0], (d.speaker or d.content)[0]))
     mark_nested(drafts)
     _link_antecedents(doc, drafts)
+    refine_kinds(doc, lex, drafts, starts)
     return [_to_suggestion(text, d) for d in drafts]
+
+
+def _place_label(doc: Doc, starts: list[int], h: Draft) -> bool:
+    """ "Syria: Dozens Killed In Airstrikes": a one-word place before a colon says where,
+    not who, unless what follows is a quote ("Russia: 'We Will Respond'")."""
+    if h.speaker is None or h.cue is None or text_of(doc)[h.cue[0] : h.cue[1]] != ":":
+        return False
+    first, end = _token_range(starts, *h.speaker)
+    if end - first != 1 or doc[first].ent_type_ not in ("GPE", "LOC"):
+        return False
+    return text_of(doc)[h.content[0]] not in ALL | SINGLE
 
 
 def _quote_drafts(
@@ -210,16 +223,33 @@ def _only_links(rest: str) -> bool:
 def _cue_after(
     doc: Doc, first: int, para_end: int, lex: CueLexicon, blocked: set[int]
 ) -> tuple[Token, Token] | None:
-    """'"...," said X' or '"...," X said': a cue verb right after the closing mark."""
-    if first < len(doc) and doc[first].is_sent_start and doc[first].text[:1].isupper():
+    """'"...," said X' or '"...," X said': a cue verb right after the closing mark.
+
+    After a quote that ends in "?" or "!" the parser starts a new sentence ('"Who approved
+    it?" Mr. Okafor asked.'); its verb still attributes the quote when that short
+    sentence says nothing else (no clause or object of its own)."""
+    new_sentence = first < len(doc) and doc[first].is_sent_start and doc[first].text[:1].isupper()
+    if new_sentence and not _ends_exclaimed(doc, first):
         return None  # a new sentence begins: its verb is not this quote's attribution
     for i in range(first, min(first + AFTER_WINDOW, len(doc))):
         if doc[i].idx >= para_end or _stops_search(doc[i]):
             break
         found = _cue_with_speaker(doc[i], lex, blocked)
         if found is not None:
+            if new_sentence and any(
+                c.dep_ in ("ccomp", "xcomp", "dobj") and c.i > c.head.i for c in found[0].children
+            ):
+                return None
             return found
     return None
+
+
+def _ends_exclaimed(doc: Doc, after: int) -> bool:
+    """Does the quote closing just before token `after` end with "?" or "!"?"""
+    k = after - 1
+    while k >= 0 and doc[k].text in ALL:
+        k -= 1
+    return k >= 0 and doc[k].text in ("?", "!")
 
 
 def _cue_before(
@@ -296,18 +326,27 @@ def _inside(span: tuple[int, int], doc: Doc, first: int, end: int) -> bool:
 def _keep_clean(drafts: list[Draft], index: RegionIndex) -> list[Draft]:
     """Drop claims touching boilerplate and claims repeating another's content."""
     out: list[Draft] = []
-    seen: set[tuple[int, int]] = set()
+    seen: dict[tuple[int, int], Draft] = {}
     for d in drafts:
         parts = [d.content] + [p for p in (d.speaker, d.cue) if p is not None]
         if any(index.overlaps(s, e, BLOCKING_KINDS) for s, e in parts):
             continue
         if index.covered_fraction(*d.content) > 0.5:
             continue
-        if d.content in seen:
+        other = seen.get(d.content)
+        if other is not None and not (_cue_inside(d, other) or _cue_inside(other, d)):
             continue
-        seen.add(d.content)
+        seen.setdefault(d.content, d)
         out.append(d)
     return out
+
+
+def _cue_inside(inner: Draft, outer: Draft) -> bool:
+    """ "said talks were expected to resume": the passive's cue lies in the report's
+    content, so the two share a content range and the inner one is nested, not a repeat."""
+    if inner.cue is None or outer.cue is None or inner.cue == outer.cue:
+        return False
+    return outer.content[0] <= inner.cue[0] and inner.cue[1] <= outer.content[1]
 
 
 def _link_antecedents(doc: Doc, drafts: list[Draft]) -> None:

@@ -17,10 +17,42 @@ def match_phrase(verb: Token, lex: CueLexicon) -> tuple[CueEntry, Token] | None:
     if not options:
         return None
     for child in verb.children:
-        if child.i > verb.i and child.dep_ in ("prep", "prt", "dative", "acomp", "advmod"):
+        if child.i > verb.i and child.dep_ in PARTICLE_DEPS:
             entry = options.get(child.lower_)
-            if entry is not None:
+            if entry is not None and len(entry.words) == 2:
                 return entry, child
+    return _idiom(verb, options)
+
+
+PARTICLE_DEPS = frozenset({"prep", "prt", "dative", "acomp", "advmod", "ccomp", "oprd"})
+# Words an idiom's object may carry that the lexicon leaves out ("sound THE alarm").
+IDIOM_FILLER = frozenset({"det", "poss", "amod"})
+IDIOM_WINDOW = 5
+
+
+def _idiom(verb: Token, options: dict[str, CueEntry]) -> tuple[CueEntry, Token] | None:
+    """A light-verb idiom of the lexicon: the verb, its object or complement words in
+    order, then the word that takes the content ("took aim at", "sounded the alarm
+    over", "went public with", "made it plain"). Determiners and a pronoun object
+    ("made it plain") may stand between; nothing else may."""
+    doc = verb.doc
+    for entry in options.values():
+        rest = entry.words[1:]
+        if len(rest) < 2:
+            continue
+        k = 0
+        for tok in doc[verb.i + 1 : min(len(doc), verb.i + 1 + IDIOM_WINDOW)]:
+            if tok.lower_ == rest[k] or tok.lemma_.lower() == rest[k]:
+                k += 1
+                if k == len(rest):
+                    last = tok
+                    if last.head.i == verb.i or last.head.head.i == verb.i:
+                        return entry, last
+                    break
+            elif tok.dep_ in IDIOM_FILLER or (tok.lower_ == "it" and k == 0):
+                continue
+            else:
+                break
     return None
 
 
@@ -148,6 +180,55 @@ def trim_time_edges(doc: Doc, tokens: set[int]) -> None:
                     and max(tokens) < hi
                     and (doc[max(tokens)].is_punct and doc[max(tokens)].text not in quotes.ALL)
                 ):
+                    tokens.discard(max(tokens))
+                changed = True
+                break
+
+
+# Where and through what something was said: a trailing PP on these is the setting of the
+# report, not part of what was reported ("at Tuesday's meeting", "in his Sunday sermon").
+MEDIUM_NOUNS = frozenset({
+    "conference", "briefing", "meeting", "interview", "rally", "session", "summit",
+    "ceremony", "gathering", "forum", "event", "hearing", "statement", "sermon", "speech",
+    "address", "column", "editorial", "website", "post", "broadcast", "podcast",
+    "programme", "program", "debate", "assembly", "parliament", "television", "radio",
+    "newspaper", "op-ed", "letter", "tweet", "message", "video", "appearance",
+})  # fmt: skip
+SETTING_PREPS = frozenset({"at", "during", "in", "on", "after", "before", "via", "through"})
+RELATIVE_WORDS = frozenset({"which", "who", "whom", "whose"})
+
+
+def trim_tail(doc: Doc, tokens: set[int]) -> None:
+    """Drop what runs on after a content: a comma relative clause (", which burned down
+    in March"), a trailing apposition (", a move that angered ..."), and a trailing PP
+    that sets the scene of the report ("at a briefing", "in a statement on its website").
+    Nothing inside quote marks is touched."""
+    changed = True
+    while changed and tokens:
+        changed = False
+        lo, hi = min(tokens), max(tokens)
+        for t in (doc[i] for i in sorted(tokens)):
+            # Subtrees are contiguous: the edges say where one runs.
+            first, last = t.left_edge.i, t.right_edge.i
+            if last != hi or first <= lo or not all(i in tokens for i in range(first, last + 1)):
+                continue
+            if any(doc[i].text in quotes.ALL for i in range(first, last + 1)):
+                continue
+            comma = doc[first - 1].text == ","
+            relative = t.dep_ == "relcl" and any(
+                c.lower_ in RELATIVE_WORDS for c in t.children if c.i < t.i
+            )
+            appos = t.dep_ == "appos"
+            setting = (
+                t.dep_ == "prep"
+                and t.lower_ in SETTING_PREPS
+                and any(
+                    g.dep_ == "pobj" and g.lemma_.lower() in MEDIUM_NOUNS for g in t.children
+                )
+            )
+            if (comma and (relative or appos)) or setting:
+                tokens.difference_update(range(first, last + 1))
+                while tokens and doc[max(tokens)].text == "," and max(tokens) < hi:
                     tokens.discard(max(tokens))
                 changed = True
                 break

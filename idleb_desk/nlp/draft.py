@@ -42,7 +42,16 @@ def cue_range(verb: Token, particle: Token | None) -> tuple[int, int]:
     end = verb.i + 1
     if particle is not None and particle.i == verb.i + 1:
         end = particle.i + 1
+    elif particle is not None and verb.i < particle.i <= verb.i + 5:
+        # An idiom ("sounded the alarm over", "made it plain"): the words between belong
+        # to the cue unless they name someone ("warned Moscow against": an addressee).
+        between = verb.doc[verb.i + 1 : particle.i]
+        if all(t.pos_ not in ("PROPN", "NUM") and t.lower_ not in PERSONAL for t in between):
+            end = particle.i + 1
     return start, end
+
+
+PERSONAL = frozenset({"him", "her", "them", "us", "me", "you"})
 
 
 def is_to_infinitive(tok: Token) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from idleb_desk.nlp.complements import match_phrase, trim_tail, trim_time_edges
 from idleb_desk.nlp.cues import CueLexicon
 from idleb_desk.nlp.draft import Draft, char_span, cue_range, is_to_infinitive
 from idleb_desk.nlp.edges import trim_edges
@@ -29,6 +30,13 @@ STANCE_PREPS = frozenset({"of", "about", "over", "to", "with", "on", "toward", "
 # Verbs that carry a noun cue without being a cue themselves ("made a pledge").
 LIGHT_VERBS = frozenset({"make", "give", "offer", "renew", "repeat", "voice", "raise", "share"})
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp"})
+# Prepositions of the medium a verb reports through ("said in a statement").
+MEDIUM_PREPS = frozenset({"in", "through", "via", "with", "during", "at", "on", "after"})
+# Prepositions that name the source of a noun cue with a content clause ("assurances
+# from the board that ...", "the warning of the flood office that ...").
+SOURCE_PREPS = frozenset({"by", "from", "of"})
+# A passive's predicate: "is considered one of ...", "was dubbed "the road to nowhere"".
+PREDICATE_DEPS = frozenset({"oprd", "attr"})
 NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 
 
@@ -36,6 +44,14 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     """Drop edge punctuation (not quote marks) from a token range."""
     start, end = trim_edges(doc, start, end, keep=_mark)
     return (start, end) if end > start else None
+
+
+def _tail(doc: Doc, rng: tuple[int, int]) -> tuple[int, int]:
+    """The range without a run-on relative clause, apposition or setting PP at its end."""
+    tokens = set(range(*rng))
+    trim_tail(doc, tokens)
+    trim_time_edges(doc, tokens)
+    return (min(tokens), max(tokens) + 1) if tokens else (rng[0], rng[0])
 
 
 def _mark(tok: Token) -> bool:
@@ -56,7 +72,7 @@ def _draft(
     cue_token: int,
     addressees: list[Mention] | None = None,
 ) -> Draft | None:
-    ranges = [r for r in (_trim(doc, *c) for c in content) if r is not None]
+    ranges = [r for r in (_trim(doc, *_tail(doc, c)) for c in content) if r is not None]
     if not ranges:
         return None
     text = text_of(doc)
@@ -112,29 +128,50 @@ def noun_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
         head = tok.head
         if tok.dep_ in ("dobj", "obj") and head.lemma_.lower() in lex.verbs:
             continue  # "issued a warning": the verb's claim holds the noun
-        if tok.dep_ == "pobj" and lex.is_cue_lemma(head.head.lemma_.lower()):
+        if (
+            tok.dep_ == "pobj"
+            and head.lower_ in MEDIUM_PREPS
+            and (head.head.lemma_.lower() in lex.verbs or match_phrase(head.head, lex))
+        ):
             continue  # "said in a statement": the medium of the verb's claim
         clause = _that_clause(tok)
         cue_end = tok.i + 1
         content: tuple[int, int] | None = None
-        if clause is not None:
+        source: Mention | None = None
+        misread = _misread_complement(tok) if clause is None else None
+        if misread is not None:
+            # "the warning of the flood office that the levees could fail": the parser
+            # took "that" for a relative pronoun of the office.
+            source_tok, clause, _ = misread
+            # Its "that" stays in the content, as for any content clause here.
+            source = _mention_before(source_tok, clause)
             content = _subtree_range(clause)
+        elif clause is not None:
+            content = _subtree_range(clause)
+            source = _source_pp(tok, clause)
         elif lemma not in lex.clause_nouns:
             inf = [c for c in tok.children if c.dep_ == "acl" and is_to_infinitive(c)]
             preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in NOUN_PREPS]
             if inf:
                 content = _subtree_range(inf[0])
+                source = _source_pp(tok, inf[0])
             elif preps and preps[0].i == tok.i + 1:
                 objs = [g for g in preps[0].children if g.dep_ in ("pobj", "pcomp")]
                 # "the statement of the ministry": a named "of" object is the source.
-                if objs and not (preps[0].lower_ == "of" and objs[0].ent_type_ in NAME_LABELS):
+                if objs and not (preps[0].lower_ == "of" and _source_of(tok, objs[0], lex)):
                     content = _subtree_range(objs[0])
                     cue_end = preps[0].i + 1
+                    late = _late_agent(objs[0])
+                    if late is not None and _agent_like(late[1]):
+                        # "criticism of the plan by the unions": the by-phrase the parser
+                        # hung on the object names the source.
+                        source = mention_of(late[1])
+                        content = (content[0], late[0].i)
         if content is None:
             continue
         if tok.i < head.i < content[1]:
             content = (content[0], head.i)  # a mis-attached main verb ends the content
-        speaker = _possessor(tok)
+        speaker = _possessor(tok) or source
         subj = [c for c in tok.children if c.dep_ == "nsubj"]
         if speaker is None and tok.dep_ == "ROOT" and subj:
             speaker = mention_of(subj[0])  # "Residents fear that ...", mis-tagged as a noun
@@ -202,6 +239,14 @@ def stance_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
         if content is None:
             continue
         subj = [c for c in cop.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subj:  # "Detectives are convinced": the parser may hang it on "are"
+            subj = [
+                g
+                for c in cop.children
+                if c.dep_ in ("aux", "auxpass") and c.i < cop.i
+                for g in c.children
+                if g.dep_ in ("nsubj", "nsubjpass")
+            ]
         speaker = None
         if subj and not (subj[0].lower_ == "it" and clause is not None):
             speaker = mention_of(subj[0])
@@ -221,6 +266,11 @@ def passive_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
         if lemma == "quote":
             continue
         owner = verb
+        bare = _bare_participle(doc, lex, verb)
+        if bare is not None:
+            blocked.add(verb.i)
+            drafts.append(bare)
+            continue
         if not any(c.dep_ == "auxpass" for c in verb.children):
             # "was summoned and told to explain": a conjoined participle shares the
             # first verb's passive auxiliary and subject.
@@ -244,12 +294,17 @@ def passive_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
         by = [g for g in agent.children if g.dep_ == "pobj"] if agent is not None else []
         speaker = mention_of(by[0]) if by else None
+        phrases = lex.phrases.get(lemma, {})
         clause = next(
             (
                 c
                 for c in verb.children
                 if c.i > verb.i
-                and (c.dep_ in CLAUSE_DEPS or (c.dep_ == "prep" and c.lower_ == "as"))
+                and (
+                    c.dep_ in CLAUSE_DEPS
+                    or c.dep_ in PREDICATE_DEPS
+                    or (c.dep_ == "prep" and (c.lower_ == "as" or c.lower_ in phrases))
+                )
             ),
             None,
         )
@@ -257,8 +312,20 @@ def passive_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
         complement = lex.complements.get(lemma, "any")
         addressees: list[Mention] = []
         content: list[tuple[int, int]] = []
+        second = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
+        if clause is None and second is not None and subj is not None and not expletive:
+            # "Flood victims have been promised grants": the subject is the one promised.
+            addressees.append(mention_of(subj))
+            subj, clause = None, second
         if clause is not None:
-            body = _subtree_range(clause)
+            body = _predicate_range(verb, clause, agent)
+            if speaker is None:
+                late = _late_agent(clause)
+                if late is not None:
+                    # "was hailed as a breakthrough by both unions": the parser hangs
+                    # the by-phrase on the predicate; it names the speaker.
+                    speaker = mention_of(late[1])
+                    body = (body[0], min(body[1], late[0].i))
             if subj is None or expletive:
                 content = [body]
             elif role == "addressee":
@@ -280,7 +347,7 @@ def passive_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
         if not content:
             continue
         kind = lex.verbs[lemma]
-        if clause is not None and role == "addressee":
+        if clause is not None and role == "addressee" and clause.dep_ != "dobj":
             # "were told to leave" is an order; "was asked whether ..." a question.
             kind = "demand" if is_to_infinitive(clause) else "statement"
         if any(c.dep_ == "neg" for c in verb.children) and kind != "statement":
@@ -296,3 +363,160 @@ def passive_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
 def _is_document_tok(tok: Token, lex: CueLexicon) -> bool:
     lemma = tok.lemma_.lower()
     return lemma in lex.documents or lemma in lex.nouns
+
+
+def _bare_participle(doc: Doc, lex: CueLexicon, verb: Token) -> Draft | None:
+    """ "Asked about the levy, the mayor said ...", "when asked if he would sell": a
+    passive participle of an addressee verb with no subject of its own. Nobody is named as
+    asking; the main clause's subject is the one asked (the addressee)."""
+    lemma = verb.lemma_.lower()
+    if (
+        verb.tag_ != "VBN"
+        or verb.dep_ != "advcl"
+        or lex.object_roles.get(lemma) != "addressee"
+        or any(c.dep_ in ("nsubj", "nsubjpass", "auxpass", "aux", "dobj") for c in verb.children)
+    ):
+        return None
+    cue_end = verb.i + 1
+    clause = next(
+        (
+            c
+            for c in verb.children
+            if c.i > verb.i
+            and (
+                c.dep_ in CLAUSE_DEPS
+                # "Asked if the strike would continue": the parser may make it adverbial
+                or (c.dep_ == "advcl" and any(m.lower_ in ("if", "whether") for m in c.children))
+            )
+        ),
+        None,
+    )
+    if clause is not None:
+        content = _subtree_range(clause)
+    else:
+        prep = next(
+            (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("about", "on", "over")),
+            None,
+        )
+        objs = [g for g in prep.children if g.dep_ in ("pobj", "pcomp")] if prep else []
+        if prep is None or not objs or prep.i != verb.i + 1:
+            return None
+        content = _subtree_range(objs[0])
+        cue_end = prep.i + 1
+    asked = [mention_of(c) for c in verb.head.children if c.dep_ == "nsubj"]
+    kind = "demand" if clause is not None and is_to_infinitive(clause) else "statement"
+    return _draft(doc, [content], None, (verb.i, cue_end), kind, verb.i, asked[:1])
+
+
+def _predicate_range(verb: Token, clause: Token, agent: Token | None) -> tuple[int, int]:
+    """The predicate's subtree, run on over the verb's later modifiers that the parser
+    split from it ("dubbed "the road | to nowhere""), up to a by-phrase."""
+    start, end = _subtree_range(clause)
+    if clause.dep_ == "prep":
+        # "was hailed as a breakthrough": the preposition belongs to the cue.
+        objs = [g for g in clause.children if g.dep_ in ("pobj", "pcomp")]
+        return _subtree_range(objs[0]) if objs else (start, end)
+    if clause.dep_ not in PREDICATE_DEPS:
+        return start, end
+    for c in verb.children:
+        if c.i < end or c.dep_ in ("agent", "punct", "cc", "conj") or c is agent:
+            continue
+        if c.dep_ == "prep" and c.i == end:
+            end = max(end, _subtree_range(c)[1])
+    return start, end
+
+
+def _late_agent(pred: Token) -> tuple[Token, Token] | None:
+    """A "by X" phrase ending the predicate's subtree, with a noun object: (by, X)."""
+    last = max(t.i for t in pred.subtree)
+    for t in pred.subtree:
+        if t.dep_ == "prep" and t.lower_ == "by" and t.i != pred.i:
+            objs = [g for g in t.children if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN")]
+            if objs and max(x.i for x in t.subtree) == last:
+                return t, objs[0]
+    return None
+
+
+def _source_pp(noun: Token, clause: Token) -> Mention | None:
+    """ "Assurances from the board that ...", "the pledge by the union to ...": a by,
+    from or of phrase between a noun cue and its content clause names the source."""
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ in SOURCE_PREPS and noun.i < c.i < clause.left_edge.i:
+            objs = [g for g in c.children if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN")]
+            if objs:
+                return _mention_before(objs[0], clause)
+    return None
+
+
+def _mention_before(tok: Token, clause: Token) -> Mention:
+    m = mention_of(tok)
+    end = min(m.end, clause.left_edge.i)
+    return Mention(m.start, max(end, m.head + 1), m.head)
+
+
+def _misread_complement(noun: Token) -> tuple[Token, Token, Token] | None:
+    """A content clause the parser made a relative clause of the source ("the warning of
+    the office [that the levees could fail]"): "that" opens a clause that has a subject
+    of its own. Returns (source noun, clause, "that")."""
+    for prep in noun.children:
+        if prep.dep_ != "prep" or prep.lower_ not in SOURCE_PREPS or prep.i != noun.i + 1:
+            continue
+        for pobj in (g for g in prep.children if g.dep_ == "pobj"):
+            for holder in (pobj, noun):
+                rel = _that_relative(holder, after=pobj.i)
+                if rel is not None:
+                    return pobj, rel[0], rel[1]
+    return None
+
+
+def _that_relative(holder: Token, after: int) -> tuple[Token, Token] | None:
+    """A relative clause on `holder`, after token `after`, opened by "that" and with a
+    subject of its own: (clause, "that")."""
+    for rel in (g for g in holder.children if g.dep_ == "relcl" and g.i > after):
+        that = next((g for g in rel.children if g.lower_ == "that" and g.i < rel.i), None)
+        own = [g for g in rel.children if g.dep_ in ("nsubj", "nsubjpass") and g is not that]
+        if that is None or not own or that.i != rel.left_edge.i:
+            continue
+        # A proposition, not a relative gap: an object of its own ("that the coach had
+        # bullied them") or a modal or perfect ("that the levees could fail"). "The
+        # claims that the minister ignored" stays a relative clause.
+        objects = [g for g in rel.children if g.dep_ in PROPOSITION_DEPS and g is not that]
+        aux = [g for g in rel.children if g.dep_ in ("aux", "auxpass") and g.i < rel.i]
+        if objects or aux:
+            return rel, that
+    return None
+
+
+PROPOSITION_DEPS = frozenset({"dobj", "attr", "acomp", "ccomp", "xcomp", "oprd", "nsubjpass"})
+
+
+# Suffixes of nouns for people and bodies ("farmers", "inspector", "scientists").
+AGENT_SUFFIXES = (
+    "er", "ers", "or", "ors", "ist", "ists", "ian", "ians", "ent", "ents", "man", "men",
+    "person", "people",
+)  # fmt: skip
+
+
+def _source_of(noun: Token, obj: Token, lex: CueLexicon) -> bool:
+    """Is the "of" object of a noun cue its source ("the statement of the ministry",
+    "the findings of the inquiry", "the testimony of the inspector") rather than its
+    content ("fears of war", "criticism of the plan")? A name always is; for a noun of
+    saying (kind statement) also a document, a pronoun or a noun for people."""
+    if obj.ent_type_ in NAME_LABELS:
+        return True
+    if lex.nouns.get(noun.lemma_.lower()) != "statement":
+        return False
+    lemma = obj.lemma_.lower()
+    return (
+        lemma in lex.documents
+        or obj.pos_ == "PRON"
+        or (obj.pos_ == "NOUN" and obj.lower_.endswith(AGENT_SUFFIXES))
+    )
+
+
+def _agent_like(tok: Token) -> bool:
+    """A by-object that can be a source: a name or a determined noun ("the unions"),
+    not a bare time noun ("by spring")."""
+    if tok.ent_type_ in ("DATE", "TIME"):
+        return False
+    return tok.pos_ == "PROPN" or any(c.dep_ in ("det", "poss") for c in tok.children)

@@ -56,9 +56,18 @@ def mark_nested(drafts: list[Draft]) -> None:
             j
             for j, o in enumerate(drafts)
             if j != i
-            and o.content[1] - o.content[0] > size  # never two claims nested in each other
+            # Never two claims nested in each other: the outer content is longer, or as
+            # long with its cue outside ("X said talks were expected to resume").
+            and (
+                o.content[1] - o.content[0] > size
+                or (o.content == d.content and _outside(o.cue, o.content))
+            )
             and any(a <= anchor[0] and anchor[1] <= b for a, b in (o.parts or [o.content]))
         ]
         if outer:
             # The nearest enclosing claim: a chain "X said Y told him Z" can be followed out.
             d.nested_in = min(outer, key=lambda j: drafts[j].content[1] - drafts[j].content[0])
+
+
+def _outside(cue: tuple[int, int] | None, content: tuple[int, int]) -> bool:
+    return cue is not None and (cue[1] <= content[0] or cue[0] >= content[1])

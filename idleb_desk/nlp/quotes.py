@@ -101,14 +101,18 @@ def is_direct(text: str, q: Quote) -> bool:
     The attribution step still needs a speaker before any claim is made.
     """
     inner_s, inner_e = q.inner
-    if word_count(text[inner_s:inner_e]) < 2:
-        return False
+    if word_count(text[inner_s:inner_e]) < 2 and not _exclaimed(text[inner_s:inner_e]):
+        return False  # a one-word scare quote; an exclamation ("Never!") is an utterance
     k = q.start - 1
     while k >= q.para_start and text[k] in " \t":
         k -= 1
     if k < q.para_start:
         return True
     return text[k] in INTRODUCERS
+
+
+def _exclaimed(inner: str) -> bool:
+    return inner.rstrip().endswith(("!", "?")) and word_count(inner) >= 1
 
 
 def is_quote_token(tok: Token) -> bool:

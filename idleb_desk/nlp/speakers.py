@@ -112,6 +112,17 @@ def find_subject(
     # lend their subject to the infinitive.
     if verb.dep_ == "xcomp" and verb.tag_ == "VB" and verb.head.pos_ in ("VERB", "AUX"):
         return find_subject(verb.head, depth + 1, is_cue)
+    # "Residents were quick to note ...", "is eager to stress ...": an adjective after a
+    # copula lends the copula's subject to its infinitive.
+    adj = verb.head
+    if (
+        verb.dep_ == "xcomp"
+        and verb.tag_ == "VB"
+        and adj.pos_ == "ADJ"
+        and adj.dep_ == "acomp"
+        and adj.head.pos_ in ("VERB", "AUX")
+    ):
+        return find_subject(adj.head, depth + 1, is_cue)
     # "responded in a statement saying ...": the participle is the verb's subject's.
     noun = verb.head
     if (

@@ -17,11 +17,17 @@ from spacy.tokens import Doc, Token
 from idleb_desk.nlp.boilerplate import DATELINE
 from idleb_desk.nlp.complements import match_phrase, medium_participle
 from idleb_desk.nlp.cues import CueEntry, CueLexicon
-from idleb_desk.nlp.draft import Draft
+from idleb_desk.nlp.draft import Draft, is_setting
 from idleb_desk.nlp.speakers import find_subject, text_of
 from idleb_desk.nlp.verb_frame import build
 
 MODIFIER_DEPS = frozenset({"amod", "acl"})
+# Prepositions that introduce the topic of a reporting verb with no clause or object of
+# its own ("warned of reprisals", "testified about the fire", "reported on the homes").
+TOPIC_PREPS = frozenset({"about", "of", "on", "against", "regarding", "concerning"})
+TIME_ENTS = frozenset({"DATE", "TIME"})
+# Verbs whose prepositional phrase is the setting, never the topic ("said on the sidelines").
+NO_TOPIC = frozenset({"say", "tell", "add", "state", "post", "tweet", "announce"})
 
 
 def indirect_claims(doc: Doc, lex: CueLexicon, blocked: set[int]) -> list[Draft]:
@@ -64,9 +70,9 @@ def _candidate(verb: Token, lex: CueLexicon, blocked: set[int]) -> Candidate | N
     if verb.pos_ != "VERB" or verb.i in blocked:
         return None
     lemma = verb.lemma_.lower()
-    if not lex.is_cue_lemma(lemma):
+    if not lex.is_cue_lemma(lemma) and lemma != "put":
         return None
-    phrase = match_phrase(verb, lex)
+    phrase = match_phrase(verb, lex) or _put_it(verb)
     if phrase is None and lemma not in lex.verbs:
         return None
     if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
@@ -74,7 +80,7 @@ def _candidate(verb: Token, lex: CueLexicon, blocked: set[int]) -> Candidate | N
     if verb.dep_ in MODIFIER_DEPS and verb.tag_ in ("VBN", "VBG") and not medium_participle(verb):
         return None  # "the calls made by ...": a modifier, not a report
     subj = find_subject(verb, is_cue=lex.is_cue_lemma)
-    if subj is None or subj.i in blocked:
+    if subj is None or subj.i in blocked or _fixed_adverbial(verb, subj):
         return None
     if DATELINE.match(text_of(verb.doc), subj.idx):
         # "KHARTOUM (Reuters) - Residents ... told": the parser made the dateline the
@@ -82,5 +88,66 @@ def _candidate(verb: Token, lex: CueLexicon, blocked: set[int]) -> Candidate | N
         after = [c for c in subj.children if c.dep_ == "appos" and c.i > subj.i + 1]
         if after:
             subj = after[-1]
+    if phrase is None:
+        phrase = topic_phrase(verb, lex)
     entry, particle = phrase if phrase else (None, None)
     return verb, subj, particle, entry
+
+
+def topic_phrase(verb: Token, lex: CueLexicon) -> tuple[CueEntry, Token] | None:
+    """A verb cue with no clause or object whose topic is a prepositional phrase right
+    after it ("cautioned about black ice", "reported on the care homes"): the preposition
+    joins the cue, as the lexicon's phrase cues do ("warn of"), and its object is the
+    content. A date ("reported on Tuesday") or a setting is no topic."""
+    if any(c.dep_ in ("ccomp", "xcomp", "dobj", "obj") and c.i > verb.i for c in verb.children):
+        return None
+    if verb.dep_ in ("parataxis", "xcomp") or any(c.dep_ == "ccomp" for c in verb.children):
+        # An infinitive a control verb governs ("declined to comment on the report") is
+        # that verb's content.
+        # "Ten people died, he said on the sidelines of ...": the report is before.
+        return None
+    if verb.lemma_.lower() in NO_TOPIC:
+        return None
+    for c in verb.children:
+        if c.i <= verb.i or c.dep_ != "prep" or c.i > verb.i + 2:
+            continue
+        if c.lower_ not in TOPIC_PREPS:
+            return None
+        objs = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
+        if not objs or is_setting(objs[0]):
+            return None
+        if c.lower_ == "on" and objs[0].ent_type_ in ("ORG", "PRODUCT", "WORK_OF_ART"):
+            return None  # "wrote on Facebook": the medium
+        if objs[0].ent_type_ in TIME_ENTS and not any(g.dep_ == "prep" for g in objs[0].children):
+            return None  # "reported on Tuesday"; "testified about the night of the raid" is a topic
+        lemma = verb.lemma_.lower()
+        kind = lex.verbs[lemma]
+        return CueEntry(cue=f"{lemma} {c.lower_}", kind=kind, type="phrase"), c
+    return None
+
+
+def _put_it(verb: Token) -> tuple[CueEntry, Token] | None:
+    """ "..., as the owner put it": the reporting idiom of a comment clause. "put" reports
+    only there (an as-clause whose object is "it")."""
+    if verb.lemma_.lower() != "put" or verb.dep_ != "advcl":
+        return None
+    if not any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children):
+        return None
+    it = next((c for c in verb.children if c.dep_ == "dobj" and c.lower_ == "it"), None)
+    if it is None or it.i != verb.i + 1:
+        return None
+    return CueEntry(cue="put it", kind="statement", type="phrase"), it
+
+
+def _fixed_adverbial(verb: Token, subj: Token) -> bool:
+    """ "All told, the repairs took nine months": a bare quantifier, the verb and a comma
+    form a sentence adverb, not a report."""
+    doc = verb.doc
+    return (
+        subj.pos_ in ("DET", "PRON")
+        and subj.lower_ in ("all",)
+        and not list(subj.children)
+        and verb.i == subj.i + 1
+        and verb.i + 1 < len(doc)
+        and doc[verb.i + 1].text == ","
+    )

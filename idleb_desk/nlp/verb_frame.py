@@ -21,6 +21,7 @@ from idleb_desk.nlp.complements import (
     object_kind,
     predicates,
     relative_speaker,
+    trim_tail,
     trim_time_edges,
 )
 from idleb_desk.nlp.cues import CueEntry, CueLexicon
@@ -45,10 +46,41 @@ TOPIC_PREPS = frozenset({"against", "of", "about", "over"})
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 PERSONAL = frozenset({"him", "her", "them", "us", "me", "you"})
 NEGATED_TO_STATEMENT = frozenset({"denial", "rejection", "promise", "threat"})
-NO_COMMENT = frozenset({
+# Control complements that report nothing ("was not authorised to be named"). "Declined
+# to comment" is a claim: a public refusal to speak, coded as a statement.
+NO_COMMENT = frozenset({"to be named", "to be identified"})
+NO_COMMENT_TO_STATEMENT = frozenset({
     "to comment", "to elaborate", "to give details", "to say more", "to answer",
-    "comment", "to comment further", "to be named", "to be identified",
+    "comment", "to comment further",
 })  # fmt: skip
+
+
+PEOPLE_SUFFIXES = ("ers", "ors", "ists", "ians", "ents", "men", "people", "workers")
+
+
+def _people(tok: Token) -> bool:
+    return tok.tag_ == "NNS" and tok.lower_.endswith(PEOPLE_SUFFIXES)
+
+
+# Clause-only verbs whose bare object is mostly no message ("wrote poetry", "felt pain",
+# "maintained order", "added salt", "pressed home", "ruled Syria").
+NO_BARE = frozenset({"write", "feel", "maintain", "press", "add", "rule", "know", "vote", "think"})
+
+
+def _bare_abstract(tok: Token) -> bool:
+    """A bare singular noun object ("claimed victory", "claimed responsibility", "noted
+    progress"): no determiner, possessive or number, so not a thing one handles ("wrote
+    a letter", "claimed three boats")."""
+    return (
+        tok.dep_ in OBJECT_DEPS
+        and tok.tag_ == "NN"
+        and not tok.ent_type_
+        and not any(c.dep_ in ("det", "poss", "nummod", "compound") for c in tok.children)
+    )
+
+
+def _time_pp(prep: Token) -> bool:
+    return any(g.ent_type_ in ("DATE", "TIME") for g in prep.children if g.dep_ == "pobj")
 
 
 def names_someone(tok: Token) -> bool:
@@ -111,8 +143,11 @@ def build(
         return None
     content, parts = found
     if doc[content[0] : content[1]].text.lower() in NO_COMMENT:
-        return None  # "declined to comment" says nothing
+        return None  # "not authorised to be named" says nothing
     _settle_kind(f)
+    said = doc[content[0] : content[1]].text.lower()
+    if any(said == p or said.startswith(p + " ") for p in NO_COMMENT_TO_STATEMENT):
+        f.kind = "statement"  # "declined to comment (on the report)"
     return _draft(f, content, parts)
 
 
@@ -169,9 +204,40 @@ def _particle_phrase(f: VerbFrame) -> None:
             f.roots.extend(
                 g for g in p.children if g.dep_ in ("acl", "relcl") and is_to_infinitive(g)
             )
+    elif f.particle.pos_ == "ADJ":
+        # "made it plain that ...": the clause hangs on the adjective, which is cue.
+        clause = [g for g in f.particle.children if g.dep_ in CLAUSE_DEPS | {"advcl"}]
+        f.roots = [r for r in f.roots if r.i != f.particle.i] + clause
+        f.clauses = [c for c in f.clauses if c.i != f.particle.i] + clause
+        f.skip.update(t.i for t in f.particle.children if t.dep_ in ("nsubj", "dobj"))
     else:
         # "warned against escalation" (pobj), "warned against sending troops" (pcomp)
-        f.roots.extend(g for g in f.particle.children if g.dep_ in ("pobj", "pcomp"))
+        objs = [g for g in f.particle.children if g.dep_ in ("pobj", "pcomp")]
+        f.roots.extend(objs)
+        if objs:
+            f.roots.extend(_trailing_pps(f.verb, max(t.i for t in f.particle.subtree)))
+
+
+# Prepositions of a phrase that goes on the topic ("warned about fog on the estuary"),
+# unlike the setting or time of the report ("at a briefing", "in court", "on Monday").
+TOPIC_TAIL_PREPS = frozenset({
+    "on", "of", "for", "over", "near", "across", "along", "around", "from", "between",
+    "among", "inside", "outside", "under", "against", "about", "to",
+})  # fmt: skip
+
+
+def _trailing_pps(verb: Token, last: int) -> list[Token]:
+    """Prepositional phrases the parser hung on the verb right after a topic object."""
+    out: list[Token] = []
+    for c in verb.children:
+        if c.i != last + 1 or c.dep_ != "prep" or c.lower_ not in TOPIC_TAIL_PREPS:
+            continue
+        objs = [g for g in c.children if g.dep_ == "pobj"]
+        if not objs or objs[0].ent_type_ in ("DATE", "TIME") or is_setting(objs[0]):
+            continue
+        out.append(c)
+        last = max(t.i for t in c.subtree)
+    return out
 
 
 def _sort_objects(f: VerbFrame) -> None:
@@ -179,6 +245,10 @@ def _sort_objects(f: VerbFrame) -> None:
     particle, clauses, role = f.particle, f.clauses, f.role
     topic_preps = [c for c in f.children if c.dep_ == "prep" and c.lower_ in TOPIC_PREPS]
     for obj in f.objects:
+        if particle is not None and obj.i == particle.i:
+            continue  # "as its owner put it": the object is the idiom's own
+        if particle is not None and obj.i < particle.i and not names_someone(obj):
+            continue  # "sounded the alarm over ...": the idiom's own noun is cue
         if particle is not None and obj.i < particle.i and names_someone(obj):
             f.addressees.append(obj)  # "warned Moscow against ...": the phrase takes X
         elif not clauses and role == "addressee" and f.verb.dep_ == "parataxis":
@@ -209,7 +279,21 @@ def _sort_objects(f: VerbFrame) -> None:
             if f.kind == "statement":
                 f.kind = object_kind(obj, f.lex) or f.kind  # "reiterated its ultimatum"
     if f.objects and f.kind == "accusation":
-        f.roots.extend(c for c in f.children if c.dep_ == "prep" and c.lower_ in CONTENT_PREPS)
+        f.roots.extend(
+            c
+            for c in f.children
+            if c.dep_ == "prep"
+            and (c.lower_ in CONTENT_PREPS or (c.lower_ == "on" and not _time_pp(c)))
+        )  # "accused X of Y", "blamed the fire on faulty wiring"
+    elif (
+        not f.clauses
+        and f.lex.complements.get(f.lemma) != "naming"
+        and any(o in f.roots and (names_someone(o) or _people(o)) for o in f.objects)
+    ):
+        # "praised the rescue workers for their courage": what they are praised for.
+        f.roots.extend(
+            c for c in f.children if c.dep_ == "prep" and c.lower_ == "for" and not _time_pp(c)
+        )
 
 
 def _to_phrases(f: VerbFrame) -> None:
@@ -240,7 +324,10 @@ def _complement_fits(f: VerbFrame) -> bool:
         and entry is None
         and lemma in lex.clause_only
         and not f.clauses
-        and not any(r.lemma_.lower() in lex.nouns for r in f.roots)
+        and not any(
+            r.lemma_.lower() in lex.nouns or (lemma not in NO_BARE and _bare_abstract(r))
+            for r in f.roots
+        )
     ):
         return False  # "pressed their offensive", "wrote a letter": no report without a clause
     complement = entry.complement if entry else lex.complements.get(lemma, "any")
@@ -275,6 +362,12 @@ def _report_around_cue(f: VerbFrame) -> None:
         f.roots = [c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i]
         if not f.roots and verb.dep_ == "parataxis":
             f.extra = {t.i for t in verb.head.subtree if t.i < verb.left_edge.i}
+    if not f.roots and not f.extra and _as_clause(verb):
+        # "The ceasefire, as the minister said, is holding", "..., as its owner put it":
+        # the clause the as-clause comments on is the report.
+        f.extra = {t.i for t in verb.head.subtree if t.i < verb.left_edge.i}
+        if not f.extra:
+            f.extra = {t.i for t in verb.head.subtree if t.i > verb.right_edge.i}
     if not f.roots and not f.extra and verb.dep_ == "parataxis":
         # "Talks, both delegations agreed, would continue": nothing before is kept
         # only if the report goes on after the cue.
@@ -284,13 +377,28 @@ def _report_around_cue(f: VerbFrame) -> None:
 TokenRange = tuple[int, int]
 
 
+CONTRAST_MARKS = frozenset({"while", "whereas", "whilst"})
+
+
+def _contrast_clause(verb: Token) -> bool:
+    return verb.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in CONTRAST_MARKS and c.i < verb.i for c in verb.children
+    )
+
+
+def _as_clause(verb: Token) -> bool:
+    return verb.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ == "as" and c.i < verb.i for c in verb.children
+    )
+
+
 def _content(f: VerbFrame) -> tuple[TokenRange, list[TokenRange] | None] | None:
     """The content's token range and, when the report resumes after the cue, its parts."""
     content = _content_range(f, f.roots, f.extra)
     if content is None:
         return None
     parts: list[TokenRange] | None = None
-    if f.extra:
+    if f.extra and (f.verb.dep_ == "parataxis" or _as_clause(f.verb)):
         # "The mill, the owner said, will reopen": the report goes on after the cue.
         verb = f.verb
         after = {t.i for t in verb.head.subtree if t.i > verb.right_edge.i}
@@ -358,6 +466,14 @@ def _content_range(f: VerbFrame, roots: list[Token], extra: set[int]) -> TokenRa
     for r in roots:
         tokens.update(t.i for t in r.subtree)
     for vi, subj in f.claim_verbs.items():
+        if vi in tokens and vi != f.verb.i and _contrast_clause(doc[vi]):
+            # "Critics say X, while supporters argue Y": the second report is not part
+            # of the first one's content.
+            cut_from = min(t.i for t in doc[vi].subtree)
+            while cut_from > 0 and doc[cut_from - 1].text == ",":
+                cut_from -= 1
+            tokens = {i for i in tokens if i < cut_from}
+            continue
         if vi in tokens and vi != f.verb.i and subj.i not in tokens:
             cut = doc[vi]
             cut_from = min(t.i for t in cut.subtree)
@@ -366,6 +482,8 @@ def _content_range(f: VerbFrame, roots: list[Token], extra: set[int]) -> TokenRa
                     cut_from = min(cut_from, t.i)
             tokens = {i for i in tokens if i < cut_from}
     tokens -= f.skip
+    trim_time_edges(doc, tokens)
+    trim_tail(doc, tokens)
     trim_time_edges(doc, tokens)
     if not tokens:
         return None
