@@ -193,7 +193,7 @@ ALLOWED: dict[str, set[str]] = {
     # The window reaches projects through core, never through the store (issue 18).
     "project": BOTTOM | {"core", "nlp", "io"},
     # The team server's client too (issue 15): the window syncs through it, by path.
-    "gui": BOTTOM | {"core", "nlp", "io", "project", "logs", "team"},
+    "gui": BOTTOM | {"core", "nlp", "io", "project", "logs", "team", "learn"},
     # The team server's client (issue 15): Qt-free, it syncs through the store's write path.
     "team": BOTTOM | {"store"},
     # Batch extraction into shards and back (issue 16): below the command line only.

@@ -92,6 +92,18 @@ def due(store: Store, model: ProjectModel | None) -> bool:
     return lq.decisions_made(store) - trained >= every
 
 
+def retrain_due(db: Path, store: Store) -> bool:
+    """Should the window retrain now? Only a project whose model the analyst turned on
+    (`idleb-desk train` or Review → Train the project model) retrains by itself."""
+    if not bool(store.setting(lq.ENABLED_SETTING, False)):
+        return False
+    try:
+        model = ProjectModel.load(model_path(db))
+    except ValueError:
+        model = None
+    return due(store, model)
+
+
 def train_in_background(db: Path) -> subprocess.Popen[bytes]:
     """Start `idleb-desk train DB` in its own process; the caller polls it."""
     return subprocess.Popen(

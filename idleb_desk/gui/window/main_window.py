@@ -50,6 +50,7 @@ from idleb_desk.gui.team.team_room import TeamRoom
 from idleb_desk.gui.window import errors
 from idleb_desk.gui.window.change_view import ChangeView
 from idleb_desk.gui.window.menus import MENUS
+from idleb_desk.gui.window.model_training import ModelTraining
 from idleb_desk.gui.window.project_actions import ProjectActions
 from idleb_desk.gui.window.project_recovery import ProjectRecovery
 from idleb_desk.gui.window.project_watch import ProjectWatch
@@ -196,6 +197,7 @@ class MainWindow(QMainWindow):
         self.curation.hide()  # a gold project shows it
         self.agreement, self.feedback = AgreementView(ctx), FeedbackRoom(ctx, self.view)  # docks
         self.team = TeamRoom(ctx)
+        self.training = ModelTraining(ctx)
         self.change_view.network = self.network
         self.window_keys = WindowKeys(self)
         self.find_bar.found.connect(self.window_keys.found)
@@ -217,7 +219,7 @@ class MainWindow(QMainWindow):
         self.handlers: Handlers = {}
         for room in (self.controller, self.project_actions, self.scale, self.network,
                      self.actors_panel, self.curation, self.agreement, self.feedback,
-                     self.team, self.window_keys):  # fmt: skip
+                     self.team, self.training, self.window_keys):  # fmt: skip
             self.handlers.update(room.handlers())
         bar = self.menuBar()
         # File first, as on every desktop; then Review, where most keys live.
@@ -271,6 +273,7 @@ class MainWindow(QMainWindow):
         self.curation.show_changes(changes)
         self.agreement.changes_applied(changes)
         self.team.changes_applied(changes)
+        self.training.changes_applied(changes)
 
     # ---- project and documents ---------------------------------------------------------------
 
@@ -353,6 +356,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         # Every operation is already committed: closing never asks to save.
         self.team.close()
+        self.training.close()
         self.ctx.runner.cancel_all()
         self.watch.timer.stop()
         self.scale.position_timer.stop()
