@@ -101,9 +101,9 @@ class AliasTally:
 
 def count_pending(e: Entry) -> None:
     """Count an entry's pending texts as if one by one: `seen[text] += 1`, and past
-    LIMIT distinct texts `prune`. Between prunes the counting is one `Counter.update`;
-    the text that brings the 129th distinct one is found with C calls too (the distinct
-    texts in order of first appearance, then `index`)."""
+    LIMIT distinct texts keep the most frequent (`_pruned`). Between prunes the counting
+    is one `Counter.update`; the text that brings the 129th distinct one is found with C
+    calls too (the distinct texts in order of first appearance, then `index`)."""
     items: list[str] = e[4]
     e[4] = []
     e[0] += len(items)
