@@ -357,15 +357,16 @@ def _apply(
     try:
         for c in sorted(mine, key=lambda c: keys.SYNCED.index(c["t"])):
             tbl, key = c["t"], c["k"]
-            local = keys.local_for(con, tbl, key, c["a"])
-            if local is None or (tbl, key) in held_keys or (tbl, local) in held_local:
-                if local is not None:
-                    report.not_applied += 1
-                continue
-            row = keys.to_local(con, tbl, local, c["a"])
-            if row is False:
+            known = st.local_of(con, tbl, key)
+            if (tbl, key) in held_keys or (known is not None and (tbl, known) in held_local):
                 report.not_applied += 1
                 continue
+            placed = keys.place(con, tbl, key, c["a"])
+            if placed is None:
+                if c["a"] is not None and tbl != "documents":
+                    report.not_applied += 1  # its document is not in this project
+                continue
+            local, row = placed
             versions.append((tbl, key, int(c["v"])))
             if row != history.SNAPSHOTTERS[tbl](con, local):
                 state.setdefault(tbl, {})[str(local)] = row
