@@ -76,6 +76,8 @@ def add_server_commands(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import psycopg
+
     from idleb_desk.team.server import ServerOffline, TeamServerError
 
     try:
@@ -85,6 +87,10 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     except TeamServerError as exc:
         raise CliError(str(exc)) from exc
+    except psycopg.Error as exc:
+        # The server said no (a privilege the login lacks, a constraint): its words.
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise CliError(f"the team server refused: {first}", EXIT_PROBLEMS) from exc
 
 
 def _init(args: argparse.Namespace) -> int:
