@@ -258,3 +258,39 @@ def test_a_background_loop_pulls_what_another_laptop_pushes(two_devices) -> None
         loop.stop()
     with Store.open(two, create=False) as store:
         assert store.span(span_id).label == "NORP"
+
+
+def test_an_actor_merge_on_a_blind_document_reaches_the_others(pg_url: str,
+                                                                tmp_path: Path) -> None:
+    """The merge's mentions stay blind; the shared actors it changed do not."""
+    team(pg_url, ("ana", "ben"))
+    src = make_project(tmp_path / "src.sqlite3")
+    s = session(src, "lead")
+    doc = s.documents()[0].id
+    lavrov = s.create_span(doc, 0, 6, "PERSON")
+    borrell = s.create_span(doc, 11, 18, "PERSON")
+    s.close()
+    with Store.open(src, create=False) as store:
+        sample = {st.document_shas(store.con)[doc]}
+    publish_project(pg_url, src, sample, ["ana", "ben"])
+    paths = {w: copy(src, tmp_path / f"{w}.sqlite3") for w in ("ana", "ben")}
+    for who, path in paths.items():
+        _join(path, pg_url, who)
+    s = session(paths["ana"], "ana")
+    source, target = s.span(lavrov.id).actor_id, s.span(borrell.id).actor_id
+    assert source is not None and target is not None and source != target
+    s.merge_actors(source, target)
+    s.close()
+    assert _sync(paths["ana"]).pushed == 1
+    with psycopg.connect(as_user(pg_url, "ben")) as con:
+        row = con.execute("SELECT count(*) FROM idleb_team.events").fetchone()
+        assert row is not None and row[0] == 0  # the event itself is blind
+    report = _sync(paths["ben"])
+    assert report.applied == 1
+    with Store.open(paths["ben"], create=False) as store:
+        merged = store.con.execute(
+            "SELECT merged_into FROM actors WHERE id = ?", (source,)
+        ).fetchone()[0]
+        assert merged == target
+        # ben's own mention of Lavrov is his own: still his, still linked as he left it
+        assert store.span(lavrov.id).actor_id == source
