@@ -294,3 +294,36 @@ def test_an_actor_merge_on_a_blind_document_reaches_the_others(pg_url: str,
         assert merged == target
         # ben's own mention of Lavrov is his own: still his, still linked as he left it
         assert store.span(lavrov.id).actor_id == source
+
+
+def test_a_curators_gold_project_writes_the_curated_layer(pg_url: str, tmp_path: Path) -> None:
+    team(pg_url, ("ana",), curators=("cleo",))
+    gold = make_project(tmp_path / "gold.sqlite3")
+    with Store.open(gold, create=False) as store:
+        sample = {st.document_shas(store.con)[1]}
+    publish_project(as_user(pg_url, "cleo"), gold, sample, ["ana"])
+    ana = make_project(tmp_path / "ana.sqlite3")
+    with Store.open(ana, create=False) as store, pytest.raises(server.TeamServerError,
+                                                               match="only a curator"):
+        join(store, as_user(pg_url, "ana"), "ana", curated=True)
+    with Store.open(gold, create=False) as store:
+        join(store, as_user(pg_url, "cleo"), "cleo", curated=True)
+    s = session(gold, "cleo")
+    for d in s.documents()[:2]:
+        s.create_span(d.id, 0, 6, "PERSON")
+    s.close()
+    assert _sync(gold).pushed == 2
+
+    def curated_docs(who: str) -> set[str]:
+        with psycopg.connect(as_user(pg_url, who)) as con:
+            return {r[0] for r in con.execute("SELECT document FROM idleb_team.curated_rows")}
+
+    (blind,) = sample
+    assert blind in curated_docs("cleo") and len(curated_docs("cleo")) == 2
+    assert curated_docs("ana") == curated_docs("cleo") - {blind}  # gold is blind too
+    with psycopg.connect(as_user(pg_url, "ana")) as con, \
+            pytest.raises(psycopg.errors.InsufficientPrivilege):
+        con.execute("INSERT INTO idleb_team.curated_rows (tbl, key, version) "
+                    "VALUES ('spans', 'x', 1)")
+    server.release(as_user(pg_url, "cleo"), [blind])
+    assert curated_docs("ana") == curated_docs("cleo")
