@@ -12,6 +12,8 @@
 
 - the families of issue 12 (stray WALs, restore, recover, lock links, typed fields, bombs:
   fault_families.py, fault_salvage.py, fault_inputs.py), each as successes/trials.
+- the team server (issue 15, fault_team.py): clients killed mid-push and mid-pull, the
+  server restarted mid-push, against a PostgreSQL it starts (skipped without one).
 
 The last line is `kill_trials=… lost=… damaged_refused=… bad_inputs_clean=…`, then the
 issue-12 families' figures. `--more N` multiplies the issue-12 trials.
@@ -38,6 +40,7 @@ from pathlib import Path
 from fault_families import accept_some, backup_restore, lock_links, stray_wal
 from fault_inputs import bombs, typed_fields
 from fault_salvage import killed_recover, truncated_recover
+from fault_team import team_faults
 
 from idleb_desk.model import ActorSuggestion, Extraction
 from idleb_desk.store.connection import StoreError
@@ -330,6 +333,8 @@ def main() -> None:
     ap.add_argument("--trials", type=int, default=100)
     ap.add_argument("--window-trials", type=int, default=10)
     ap.add_argument("--more", type=int, default=1, help="multiply the issue-12 family trials")
+    ap.add_argument("--team-trials", type=int, default=3,
+                    help="team server (issue 15): kill and restart trials")  # fmt: skip
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -352,10 +357,11 @@ def main() -> None:
         print(f"bad inputs: {clean} of {tried} ended cleanly")
         more = max(1, args.more)
         families = issue12_families(base, work, more)
+        team = team_faults(work, args.team_trials)
     total = args.trials + args.window_trials
     print(
         f"kill_trials={total} lost={lost + wlost} damaged_refused={refused}/{bad} "
-        f"bad_inputs_clean={clean}/{tried} {families}"
+        f"bad_inputs_clean={clean}/{tried} {families} {team}"
     )
 
 

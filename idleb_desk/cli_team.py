@@ -29,7 +29,7 @@ def add_team(p: argparse.ArgumentParser) -> None:
     sub = p.add_subparsers(
         dest="team_command", required=True, metavar="ACTION",
         help="split, curate, feedback; with a team server (issue 15): init, add-member, "
-        "publish, release, join, sync, status, conflicts, resolve, watch",
+        "publish, release, join, sync, status, conflicts, resolve, watch, fetch",
     )  # fmt: skip
     s = sub.add_parser("split", help="one project file per analyst, with a blind sample in all",
                        description="Writes DIR/<analyst>.sqlite3 for each analyst: every "

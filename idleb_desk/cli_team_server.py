@@ -17,7 +17,7 @@ from typing import Any
 from idleb_desk.cli_support import EXIT_OK, EXIT_PROBLEMS, CliError, require_project
 
 COMMANDS = ("init", "add-member", "publish", "release", "join", "sync", "status",
-            "conflicts", "resolve", "watch")  # fmt: skip
+            "conflicts", "resolve", "watch", "fetch")  # fmt: skip
 URL_HELP = ("postgresql://USER@HOST/DB?sslmode=verify-full or service=NAME; the password "
             "comes from ~/.pgpass, the service file or PGPASSWORD, never the URL")  # fmt: skip
 
@@ -62,12 +62,22 @@ def add_server_commands(sub: Any) -> None:
     side = v.add_mutually_exclusive_group(required=True)
     side.add_argument("--mine", action="store_const", const="mine", dest="choice")
     side.add_argument("--theirs", action="store_const", const="theirs", dest="choice")
+    f = sub.add_parser("fetch", help="a curator: bring the analysts' split files up to the "
+                       "server's layers, to curate them",
+                       description="Each FILE is an analyst's file from 'team split' (it "
+                       "names its analyst); their layer and the team's actors are written "
+                       "into it from the server. Then: idleb-desk team curate FILE... --out "
+                       "GOLD.")  # fmt: skip
+    f.add_argument("url", help=URL_HELP)
+    f.add_argument("files", nargs="+", type=Path)
     w = sub.add_parser("watch", help="sync whenever the server's log grows (Ctrl+C stops)")
     w.add_argument("project", type=Path)
     w.add_argument("--timeout", type=float, default=60.0, help="pull at least this often (s)")
 
 
 def run(args: argparse.Namespace) -> int:
+    import psycopg
+
     from idleb_desk.team.server import ServerOffline, TeamServerError
 
     try:
@@ -77,6 +87,10 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     except TeamServerError as exc:
         raise CliError(str(exc)) from exc
+    except psycopg.Error as exc:
+        # The server said no (a privilege the login lacks, a constraint): its words.
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise CliError(f"the team server refused: {first}", EXIT_PROBLEMS) from exc
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -203,8 +217,22 @@ def _watch(args: argparse.Namespace) -> int:
                 return EXIT_OK
 
 
+def _fetch(args: argparse.Namespace) -> int:
+    from idleb_desk.core.team_split import TEAM_ANALYST
+    from idleb_desk.store import settings
+    from idleb_desk.team.fetch import fetch_layer
+
+    for path in args.files:
+        with _open(path) as store:
+            analyst = settings.setting(store, TEAM_ANALYST)
+            if not analyst:
+                raise CliError(f"{path}: names no analyst (not a file of 'team split')")
+            print(f"{path}: {fetch_layer(store, args.url, analyst)} rows of {analyst!r}")
+    return EXIT_OK
+
+
 _COMMANDS = {
     "init": _init, "add-member": _add_member, "publish": _publish, "release": _release,
     "join": _join, "sync": _sync, "status": _status, "conflicts": _conflicts,
-    "resolve": _resolve, "watch": _watch,
+    "resolve": _resolve, "watch": _watch, "fetch": _fetch,
 }  # fmt: skip

@@ -25,6 +25,10 @@ def test_init_add_publish_join_sync_from_the_command_line(
     assert main(["team", "add-member", pg_url, "ana"]) == 0
     assert main(["team", "add-member", pg_url, "cleo", "--role", "curator"]) == 0
     assert main(["team", "add-member", pg_url, "idleb_x"]) == 2
+    capsys.readouterr()
+    # An analyst cannot make members: the server's refusal, no traceback.
+    assert main(["team", "add-member", as_user(pg_url, "ana"), "eve"]) == 1
+    assert "the team server refused: permission denied" in capsys.readouterr().err
     one = make_project(tmp_path / "one.sqlite3")
     assert main(["team", "publish", as_user(pg_url, "cleo"), str(one), "--analysts", "ana"]) == 0
     s = session(one, "ana")

@@ -25,6 +25,14 @@ NASTY = (
 )
 
 
+def _spans(s) -> list[tuple]:
+    return sorted(
+        (d.ext_id, x.start, x.end, x.label, x.status, x.origin, x.comment or "",
+         s.actor_name(x.actor_id))
+        for d in s.documents() for x in s.spans(d.id)
+    )  # fmt: skip
+
+
 def test_hostile_strings_go_through_every_field(pg_url: str, tmp_path: Path) -> None:
     team(pg_url, (WHO,))
     texts = tuple(f"{n} said {n}." for n in NASTY)
@@ -35,15 +43,14 @@ def test_hostile_strings_go_through_every_field(pg_url: str, tmp_path: Path) -> 
         with Store.open(path, create=False) as store:
             join(store, as_user(pg_url, WHO), WHO)
     s = session(one, WHO)
-    made = []
     for d, nasty in zip(s.documents(), NASTY, strict=True):
         span = s.create_span(d.id, 0, len(nasty), nasty)
         s.set_comment("span", span.id, nasty[::-1])
-        made.append(span.id)
         actor_id = s.span(span.id).actor_id
         if actor_id is not None:
             s.rename_actor(actor_id, nasty + " (actor)")
-    want = [(x.label, x.comment, s.actor_name(x.actor_id)) for x in map(s.span, made)]
+    want = _spans(s)
+    assert len(want) >= 2 * len(NASTY)  # each made span, and project memory's suggestions
     s.close()
     with Store.open(one, create=False) as store:
         assert sync(store).pushed > 0
@@ -51,12 +58,9 @@ def test_hostile_strings_go_through_every_field(pg_url: str, tmp_path: Path) -> 
         report = sync(store)
         assert report.not_applied == 0 and report.applied > 0
     s = session(two, WHO)
-    got = sorted(
-        (x.label, x.comment, s.actor_name(x.actor_id))
-        for d in s.documents() for x in s.spans(d.id)
-    )  # fmt: skip
+    got = _spans(s)
     s.close()
-    assert got == sorted(want)
+    assert got == want
     with psycopg.connect(pg_url) as con:
         titles = {r[0] for r in con.execute("SELECT text FROM idleb_team.documents")}
         labels = {r[0] for r in con.execute(

@@ -3,6 +3,7 @@ conflicts shown and resolved by a choice, undo pushed, blind coding, hostile str
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import psycopg
@@ -231,3 +232,98 @@ def test_a_notice_wakes_a_listener_then_a_pull_follows(two_devices) -> None:
         _sync(one)
         assert listener.wait_for_changes(10) is True
     assert _sync(two).applied == 1
+
+
+def test_a_background_loop_pulls_what_another_laptop_pushes(two_devices) -> None:
+    from idleb_desk.team.background import SyncLoop
+
+    _, one, two, span_id = two_devices
+    reports: list[SyncReport] = []
+    applied = threading.Event()
+
+    def on_report(report: SyncReport) -> None:
+        reports.append(report)
+        if report.applied:
+            applied.set()
+
+    loop = SyncLoop(two, on_report, interval=30.0)
+    loop.start()
+    try:
+        s = session(one, "ana")
+        s.relabel_span(span_id, "NORP")
+        s.close()
+        _sync(one)  # the server's notice wakes the loop long before its 30 s interval
+        assert applied.wait(20), reports
+    finally:
+        loop.stop()
+    with Store.open(two, create=False) as store:
+        assert store.span(span_id).label == "NORP"
+
+
+def test_an_actor_merge_on_a_blind_document_reaches_the_others(pg_url: str,
+                                                                tmp_path: Path) -> None:
+    """The merge's mentions stay blind; the shared actors it changed do not."""
+    team(pg_url, ("ana", "ben"))
+    src = make_project(tmp_path / "src.sqlite3")
+    s = session(src, "lead")
+    doc = s.documents()[0].id
+    lavrov = s.create_span(doc, 0, 6, "PERSON")
+    borrell = s.create_span(doc, 11, 18, "PERSON")
+    s.close()
+    with Store.open(src, create=False) as store:
+        sample = {st.document_shas(store.con)[doc]}
+    publish_project(pg_url, src, sample, ["ana", "ben"])
+    paths = {w: copy(src, tmp_path / f"{w}.sqlite3") for w in ("ana", "ben")}
+    for who, path in paths.items():
+        _join(path, pg_url, who)
+    s = session(paths["ana"], "ana")
+    source, target = s.span(lavrov.id).actor_id, s.span(borrell.id).actor_id
+    assert source is not None and target is not None and source != target
+    s.merge_actors(source, target)
+    s.close()
+    assert _sync(paths["ana"]).pushed == 1
+    with psycopg.connect(as_user(pg_url, "ben")) as con:
+        row = con.execute("SELECT count(*) FROM idleb_team.events").fetchone()
+        assert row is not None and row[0] == 0  # the event itself is blind
+    report = _sync(paths["ben"])
+    assert report.applied == 1
+    with Store.open(paths["ben"], create=False) as store:
+        merged = store.con.execute(
+            "SELECT merged_into FROM actors WHERE id = ?", (source,)
+        ).fetchone()[0]
+        assert merged == target
+        # ben's own mention of Lavrov is his own: still his, still linked as he left it
+        assert store.span(lavrov.id).actor_id == source
+
+
+def test_a_curators_gold_project_writes_the_curated_layer(pg_url: str, tmp_path: Path) -> None:
+    team(pg_url, ("ana",), curators=("cleo",))
+    gold = make_project(tmp_path / "gold.sqlite3")
+    with Store.open(gold, create=False) as store:
+        sample = {st.document_shas(store.con)[1]}
+    publish_project(as_user(pg_url, "cleo"), gold, sample, ["ana"])
+    ana = make_project(tmp_path / "ana.sqlite3")
+    with Store.open(ana, create=False) as store, pytest.raises(server.TeamServerError,
+                                                               match="only a curator"):
+        join(store, as_user(pg_url, "ana"), "ana", curated=True)
+    with Store.open(gold, create=False) as store:
+        join(store, as_user(pg_url, "cleo"), "cleo", curated=True)
+    s = session(gold, "cleo")
+    for d in s.documents()[:2]:
+        s.create_span(d.id, 0, 6, "PERSON")
+    s.close()
+    assert _sync(gold).pushed == 2
+
+    def curated_docs(who: str) -> set[str]:
+        with psycopg.connect(as_user(pg_url, who)) as con:
+            return {r[0] for r in con.execute("SELECT document FROM idleb_team.curated_rows")}
+
+    (blind,) = sample
+    assert blind in curated_docs("cleo") and len(curated_docs("cleo")) == 2
+    assert curated_docs("ana") == curated_docs("cleo") - {blind}  # gold is blind too
+    with psycopg.connect(as_user(pg_url, "ana")) as con, \
+            pytest.raises(psycopg.errors.InsufficientPrivilege):
+        con.execute("INSERT INTO idleb_team.curated_rows (tbl, key, version) "
+                    "VALUES ('spans', 'x', 1)")
+    server.release(as_user(pg_url, "cleo"), [blind])
+    assert curated_docs("ana") == curated_docs("cleo")

@@ -220,9 +220,10 @@ CURATION_UNITS = [
 # pushed (or came from the server) by their client-made unique id, so a push that was cut
 # off is sent again under the same id and applied once; `sync_log` is the server's event
 # log as this client pulled it; `sync_conflicts` the pushes refused as stale, until the
-# analyst chooses; `sync_state` the pull cursor and the offline mark.
+# analyst chooses; `sync_state` the pull cursor and the offline mark. (IF NOT EXISTS: a
+# file whose version was set back by hand, as the upgrade tests do, keeps these tables.)
 SYNC_STATE = [
-    """CREATE TABLE sync_keys (
+    """CREATE TABLE IF NOT EXISTS sync_keys (
         tbl TEXT NOT NULL,
         local_id INTEGER NOT NULL,
         key TEXT NOT NULL,
@@ -230,7 +231,7 @@ SYNC_STATE = [
         PRIMARY KEY (tbl, local_id),
         UNIQUE (tbl, key)
     )""",
-    """CREATE TABLE sync_events (
+    """CREATE TABLE IF NOT EXISTS sync_events (
         event_id INTEGER PRIMARY KEY,
         uid TEXT NOT NULL UNIQUE,
         state TEXT NOT NULL,
@@ -238,14 +239,14 @@ SYNC_STATE = [
         pushed_state TEXT NOT NULL DEFAULT 'done',
         flips INTEGER NOT NULL DEFAULT 0
     )""",
-    """CREATE TABLE sync_log (
+    """CREATE TABLE IF NOT EXISTS sync_log (
         server_id INTEGER PRIMARY KEY,
         uid TEXT NOT NULL,
         author TEXT NOT NULL,
         op TEXT NOT NULL,
         applied INTEGER NOT NULL
     )""",
-    """CREATE TABLE sync_conflicts (
+    """CREATE TABLE IF NOT EXISTS sync_conflicts (
         id INTEGER PRIMARY KEY,
         event_id INTEGER NOT NULL,
         uid TEXT NOT NULL,
@@ -256,7 +257,7 @@ SYNC_STATE = [
         resolved_at TEXT,
         resolution_event_id INTEGER
     )""",
-    """CREATE TABLE sync_state (
+    """CREATE TABLE IF NOT EXISTS sync_state (
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL
     )""",

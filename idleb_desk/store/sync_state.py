@@ -151,10 +151,20 @@ def documents_for_server(con: sqlite3.Connection) -> list[tuple[str, str, str, s
 
 def next_id(con: sqlite3.Connection, table: str) -> int:
     """A fresh row id for a row that came from the server (inside the caller's write
-    transaction, so no other writer takes it meanwhile)."""
+    transaction, so no other writer takes it meanwhile): past the table's rows and past
+    the ids already given to rows of the same pull that are not written yet."""
     if table not in ("spans", "claims", "actors"):
         raise ValueError(table)
-    return int(con.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0])
+    row = con.execute(
+        f"SELECT max((SELECT coalesce(max(id), 0) FROM {table}), "
+        "(SELECT coalesce(max(local_id), 0) FROM sync_keys WHERE tbl = ?)) + 1",
+        (table,),
+    ).fetchone()
+    return int(row[0])
+
+
+def drop_key(con: sqlite3.Connection, tbl: str, local_id: int) -> None:
+    con.execute("DELETE FROM sync_keys WHERE tbl = ? AND local_id = ?", (tbl, local_id))
 
 
 # ---- events --------------------------------------------------------------------------------

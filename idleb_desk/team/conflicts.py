@@ -44,9 +44,10 @@ def resolve(store: Store, conflict_id: int, choice: str, reviewer: str) -> int:
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     with store.transaction():
         for row in conflict.rows:
-            local = keys.local_for(con, row["tbl"], row["key"], row["theirs"] or row["mine"])
-            if local is None:
+            placed = keys.place(con, row["tbl"], row["key"], row["theirs"] or row["mine"])
+            if placed is None:
                 continue
+            local, _ = placed
             if choice == THEIRS:
                 theirs = keys.to_local(con, row["tbl"], local, row["theirs"])
                 if theirs is not False:

@@ -140,6 +140,24 @@ def local_for(
     return local
 
 
+def place(
+    con: sqlite3.Connection, tbl: str, key: str, data: dict[str, Any] | None
+) -> tuple[int, dict[str, Any] | None] | None:
+    """(local id, the row as this project's) for a server row; None when it cannot be
+    placed here (its document is not in the project), and then no id stays reserved for
+    it (a later local row could take that id and be mistaken for it)."""
+    known = st.local_of(con, tbl, key)
+    local = local_for(con, tbl, key, data)
+    if local is None:
+        return None
+    row = to_local(con, tbl, local, data)
+    if row is False or row is True:
+        if known is None:
+            st.drop_key(con, tbl, local)
+        return None
+    return local, row
+
+
 def _local_ref(con: sqlite3.Connection, tbl: str, key: Any) -> int | None:
     if key is None:
         return None

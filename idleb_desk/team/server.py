@@ -99,6 +99,7 @@ def init_server(url: str) -> int:
         con.execute(ss.TABLES)
         con.execute(ss.PUSH)
         con.execute(ss.SECURITY)
+        con.execute(ss.SHARED_PART)
         con.execute(
             f"INSERT INTO {ss.SCHEMA}.schema_version (version) VALUES (%s)",
             (ss.SERVER_SCHEMA_VERSION,),

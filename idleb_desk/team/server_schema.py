@@ -286,6 +286,27 @@ BEGIN
 END $$;
 """
 
+# The shared actors' part of the events the caller cannot read (another analyst's layer on
+# a blind sample document): the team's actors are shared, and the `actors` table already
+# shows every actor's current row to every member, so this reveals no coding. Runs as the
+# schema's owner, on a fixed search_path.
+SHARED_PART = f"""
+CREATE FUNCTION {SCHEMA}.shared_part(after_id bigint, upto bigint)
+  RETURNS TABLE (id bigint, uid text, author text, op text, "time" text, changes jsonb)
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  SELECT e.id, e.uid, e.author, e.op, e.time,
+         (SELECT jsonb_agg(c.value ORDER BY c.ordinality)
+          FROM jsonb_array_elements(e.changes) WITH ORDINALITY AS c
+          WHERE c.value->>'t' = 'actors')
+  FROM {SCHEMA}.events e
+  WHERE e.id > after_id AND e.id <= upto AND {SCHEMA}.blind(e.documents)
+    AND jsonb_path_exists(e.changes, '$[*] ? (@.t == "actors")')
+  ORDER BY e.id
+$$;
+REVOKE ALL ON FUNCTION {SCHEMA}.shared_part(bigint, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION {SCHEMA}.shared_part(bigint, bigint) TO {ANALYST};
+"""
+
 SECURITY = f"""
 REVOKE ALL ON SCHEMA {SCHEMA} FROM PUBLIC;
 GRANT USAGE ON SCHEMA {SCHEMA} TO {ANALYST};
