@@ -3,7 +3,6 @@ conflicts shown and resolved by a choice, undo pushed, blind coding, hostile str
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import psycopg
@@ -232,32 +231,6 @@ def test_a_notice_wakes_a_listener_then_a_pull_follows(two_devices) -> None:
         _sync(one)
         assert listener.wait_for_changes(10) is True
     assert _sync(two).applied == 1
-
-
-def test_a_background_loop_pulls_what_another_laptop_pushes(two_devices) -> None:
-    from idleb_desk.team.background import SyncLoop
-
-    _, one, two, span_id = two_devices
-    reports: list[SyncReport] = []
-    applied = threading.Event()
-
-    def on_report(report: SyncReport) -> None:
-        reports.append(report)
-        if report.applied:
-            applied.set()
-
-    loop = SyncLoop(two, on_report, interval=30.0)
-    loop.start()
-    try:
-        s = session(one, "ana")
-        s.relabel_span(span_id, "NORP")
-        s.close()
-        _sync(one)  # the server's notice wakes the loop long before its 30 s interval
-        assert applied.wait(20), reports
-    finally:
-        loop.stop()
-    with Store.open(two, create=False) as store:
-        assert store.span(span_id).label == "NORP"
 
 
 def test_an_actor_merge_on_a_blind_document_reaches_the_others(pg_url: str,
