@@ -21,7 +21,7 @@ from idleb_desk.core.agreement.coding import (
     table_values,
 )
 from idleb_desk.core.agreement.continuum import Continuum, Labels, group_alpha
-from idleb_desk.core.agreement.figures import Positions
+from idleb_desk.core.agreement.placing import Positions
 from idleb_desk.core.agreement.report import _cell_labels, _Cells, _marks
 from idleb_desk.core.agreement.unitizing import (
     _clean,
