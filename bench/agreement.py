@@ -9,9 +9,12 @@ re-kinded items), then runs in fresh subprocesses, so each peak RSS is its own:
 - `legacy`: the two-file comparison `agree A B` made before issue 13, on files 1 and 2.
 
 Usage: python bench/agreement.py [--docs N] [--spans N] [--analysts N] [--repeat N]
-Prints `docs analysts spans seconds peak_rss_mb median_s` per measurement (seconds: the
-best of `--repeat` fresh subprocesses, median_s their median; on a shared machine the
-best is the figure least disturbed by other work), then key=value figures.
+Prints `docs analysts spans seconds peak_rss_mb median_s cpu_s` per measurement
+(seconds: the best of `--repeat` fresh subprocesses, median_s their median, cpu_s the
+least CPU time one took, every thread counted; on a shared machine the best and the
+CPU time are the figures least disturbed by other work), then key=value figures.
+The subprocesses run in the checkout this process imported idleb_desk from, so they
+measure the same code (`python -c` puts its working folder first on sys.path).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import idleb_desk
 from idleb_desk.store.store import Store
 
 STAMP = "2026-01-01T00:00:00+00:00"
@@ -96,7 +100,7 @@ from idleb_desk.core.agreement.legacy import compare
 from idleb_desk.core.agreement.report import Study, diagnosis, report
 if mode == "compute":
     analysts, docs = read_analysts(paths)
-t = time.perf_counter()
+t, cpu = time.perf_counter(), time.process_time()
 if mode == "agree":
     analysts, docs = read_analysts(paths)
 if mode in ("agree", "compute"):
@@ -106,21 +110,24 @@ if mode in ("agree", "compute"):
 else:
     with open_read_only(paths[0]) as a, open_read_only(paths[1]) as b:
         result = compare(a, b).as_dict()
-elapsed = time.perf_counter() - t
+elapsed, cpu = time.perf_counter() - t, time.process_time() - cpu
 rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"seconds": elapsed, "peak_rss_kb": rss_kb}))
+print(json.dumps({"seconds": elapsed, "cpu_seconds": cpu, "peak_rss_kb": rss_kb}))
 """
 
 
-def run(mode: str, paths: list[Path]) -> tuple[float, float]:
+def run(mode: str, paths: list[Path]) -> tuple[float, float, float]:
     child = subprocess.run(
         [sys.executable, "-c", CHILD, mode, *map(str, paths)],
+        # `python -c` puts its working folder first on sys.path: the checkout this
+        # process imported idleb_desk from, so the child measures the same code.
+        cwd=Path(idleb_desk.__file__).resolve().parents[1],
         check=True,
         capture_output=True,
         text=True,
     )
     result = json.loads(child.stdout.strip().splitlines()[-1])
-    return result["seconds"], result["peak_rss_kb"] / 1024
+    return result["seconds"], result["peak_rss_kb"] / 1024, result["cpu_seconds"]
 
 
 def main() -> None:
@@ -134,19 +141,23 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=args.keep) as tmp:
         paths = [Path(tmp) / f"analyst{k}.sqlite3" for k in range(args.analysts)]
         total = sum(build(p, k, args.docs, args.spans) for k, p in enumerate(paths))
-        print("measurement docs analysts spans seconds peak_rss_mb median_s")
+        print("measurement docs analysts spans seconds peak_rss_mb median_s cpu_s")
         modes = (("agree", paths), ("compute", paths), ("legacy", paths[:2]))
-        runs: dict[str, list[tuple[float, float]]] = {mode: [] for mode, _ in modes}
+        runs: dict[str, list[tuple[float, float, float]]] = {mode: [] for mode, _ in modes}
         for _ in range(args.repeat):  # interleaved, so that a busy spell hits every mode
             for mode, files in modes:
                 runs[mode].append(run(mode, files))
         figures = {}
         for mode, files in modes:
-            seconds = min(s for s, _ in runs[mode])
-            median = statistics.median(s for s, _ in runs[mode])
-            peak = max(p for _, p in runs[mode])
+            seconds = min(s for s, _, _ in runs[mode])
+            median = statistics.median(s for s, _, _ in runs[mode])
+            peak = max(p for _, p, _ in runs[mode])
+            cpu = min(c for _, _, c in runs[mode])
             figures[mode] = (seconds, peak)
-            print(f"{mode} {args.docs} {len(files)} {total} {seconds:.3f} {peak:.0f} {median:.3f}")
+            print(
+                f"{mode} {args.docs} {len(files)} {total} {seconds:.3f} {peak:.0f} "
+                f"{median:.3f} {cpu:.3f}"
+            )
         print(
             f"docs={args.docs} analysts={args.analysts} spans={total} "
             f"agree_s={figures['agree'][0]:.3f} compute_s={figures['compute'][0]:.3f} "

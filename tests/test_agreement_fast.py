@@ -4,10 +4,12 @@ placed on tokens all at once."""
 
 from __future__ import annotations
 
+import gc
 from bisect import bisect_left, bisect_right
 from collections import Counter
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +23,8 @@ from idleb_desk.core.agreement.coding import (
     table_values,
 )
 from idleb_desk.core.agreement.continuum import Continuum, Labels, group_alpha
-from idleb_desk.core.agreement.figures import Positions
+from idleb_desk.core.agreement.files import cycles_uncollected
+from idleb_desk.core.agreement.placing import Positions
 from idleb_desk.core.agreement.report import _cell_labels, _Cells, _marks
 from idleb_desk.core.agreement.unitizing import (
     _clean,
@@ -271,3 +274,18 @@ def test_pair_values_by_numbers_are_the_same_numbers(
 def test_table_values_by_numbers_are_the_same_numbers(rows: list[tuple[str | None, ...]]) -> None:
     columns, size = _coded(rows)
     assert values_table(columns, size) == table_values(rows)
+
+
+def test_the_cycle_collector_is_paused_only_while_agreement_runs() -> None:
+    """`cycles_uncollected` pauses it and gives it back as it was, also after an error,
+    and a nested pause leaves it off until the outer one ends."""
+    assert gc.isenabled()
+    with cycles_uncollected():
+        assert not gc.isenabled()
+        with cycles_uncollected():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ValueError), cycles_uncollected():
+        raise ValueError("refused")
+    assert gc.isenabled()

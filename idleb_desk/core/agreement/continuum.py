@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from idleb_desk.core.agreement.unitizing import UnitizingAlpha, _clean, _runs, label_alpha
+from idleb_desk.core.agreement.unitizing import UnitizingAlpha, _runs, label_alpha
 
 Range = tuple[int, int]
 
@@ -53,17 +53,24 @@ class Continuum:
         clash = same & (pairs[1:, 0] < pairs[:-1, 1])
         keep = np.ones(len(d_arr), dtype=bool)
         if clash.any():
-            # Rare: a coder's units of one label overlap; `_clean` decides, group by group.
+            # Some of a coder's units of one label overlap (the model's pooled claims do):
+            # in those groups, `_clean`'s rule, in the order it sorts them (theirs).
             key = d_arr * (int(c_arr.max()) + 1) + c_arr
-            for k in np.unique(key[1:][clash]).tolist():
-                rows = np.flatnonzero(key == k)
-                kept, _ = _clean([(int(s), int(e)) for s, e in pairs[rows].tolist()])
-                chosen = set(kept)
-                seen: set[Range] = set()
-                for r in rows.tolist():
-                    rng = (int(pairs[r, 0]), int(pairs[r, 1]))
-                    keep[r] = rng in chosen and rng not in seen
-                    seen.add(rng)
+            rows = np.flatnonzero(np.isin(key, key[1:][clash]))
+            last_key = last_end = -1
+            for r, k, start, end in zip(
+                rows.tolist(),
+                key[rows].tolist(),
+                pairs[rows, 0].tolist(),
+                pairs[rows, 1].tolist(),
+                strict=True,
+            ):
+                if k != last_key:
+                    last_key, last_end = k, end
+                elif start < last_end:
+                    keep[r] = False
+                else:
+                    last_end = end
         self.aside = np.bincount(d_arr[~keep], minlength=n_docs).astype(np.int64)
         self.doc = d_arr[keep]
         self.pairs = pairs[keep]

@@ -6,224 +6,24 @@ nominal coefficients. Nothing is averaged over documents."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from itertools import chain, compress
-from typing import Any, Literal
+from collections.abc import Callable, Sequence
+from itertools import chain
+from typing import Any
 
 import numpy as np
 
 from idleb_desk.core.agreement.align import _join, _two, align_keyed, aligned_pairs
 from idleb_desk.core.agreement.coding import F1
-from idleb_desk.core.agreement.continuum import Continuum, Labels, group_alpha
-from idleb_desk.core.agreement.files import ClaimCoding, DocCoding, Mention
-from idleb_desk.core.agreement.unitizing import UnitizingAlpha, pairs_array
+from idleb_desk.core.agreement.continuum import group_alpha
+from idleb_desk.core.agreement.placing import EMPTY, Coder, Layout, Range
+from idleb_desk.core.agreement.unitizing import UnitizingAlpha
 from idleb_desk.core.agreement.values import (
-    CLAIM_FIELDS,
     MENTION_FIELDS,
     MISSING,
     Values,
     pair_values,
     table_values,
 )
-from idleb_desk.core.offsets import token_edge_arrays
-from idleb_desk.model import CONTENT, CUE
-
-PositionUnit = Literal["token", "char"]
-Range = tuple[int, int]
-Coding = dict[str, DocCoding]  # document text hash -> one coder's coding of it
-
-
-class Positions:
-    """A document's positions: its tokens (the project's own token edges, the same for
-    every analyst) or its characters."""
-
-    def __init__(self, text: str, unit: PositionUnit) -> None:
-        self.text = text
-        self.unit = unit
-        # Arrays, not tuples of ints: a study holds every document's edges at once.
-        if unit == "token":
-            self.starts, self.ends = token_edge_arrays(text)
-            self.length = len(self.starts)
-        else:
-            self.starts = self.ends = np.empty(0, dtype=np.int64)
-            self.length = len(text)
-
-    def range(self, start: int, end: int) -> Range | None:
-        """The positions a character range covers; None if it covers none."""
-        return self.ranges([(start, end)])[0]
-
-    def ranges(self, spans: Sequence[Range]) -> list[Range | None]:
-        """`range` of each character range, all at once (a document has hundreds)."""
-        if not spans:
-            return []
-        lo, hi = self.place(pairs_array(spans))
-        return [(a, b) if a < b else None for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
-
-    def place(self, arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(first, end) positions of n x 2 character ranges; first >= end: none."""
-        if self.unit == "char":
-            return np.maximum(arr[:, 0], 0), np.minimum(arr[:, 1], self.length)
-        # The first token ending after the start, the first starting at or after the end.
-        lo = np.searchsorted(self.ends, arr[:, 0], side="right")
-        hi = np.searchsorted(self.starts, arr[:, 1], side="left")
-        return lo, hi
-
-    def text_at(self, pos: int) -> str:
-        if self.unit == "char":
-            return self.text[pos]
-        return self.text[int(self.starts[pos]) : int(self.ends[pos])]
-
-
-@dataclass
-class Placed:
-    """One coder's coding of one document in positions, computed once and used by every
-    group the coder is in: ranges are found once, not once per figure. Its alpha_U
-    units (actor mentions; claims' cues and contents) are in the coder's `Continuum`s."""
-
-    # (range, the unit's number in the coder's `mention_list` / `claim_list`).
-    mentions: list[tuple[Range, int]]
-    claims: list[tuple[Range, int]]
-
-    @property
-    def whole_claims(self) -> list[tuple[Range, str]]:
-        """Each claim as one unit: its content's whole range, labelled "claim"."""
-        return [(r, "claim") for r, _ in self.claims]
-
-
-EMPTY = Placed([], [])
-
-
-class _Layer:
-    """One layer's units of a coder, collected document by document as arrays."""
-
-    def __init__(self) -> None:
-        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
-
-    def add(self, d: int, lo: np.ndarray, hi: np.ndarray, codes: np.ndarray) -> None:
-        found = lo < hi
-        if found.any():
-            n = int(found.sum())
-            self.parts.append((np.full(n, d, dtype=np.int64), lo[found], hi[found], codes[found]))
-
-    def continuum(self, n_docs: int) -> Continuum:
-        if not self.parts:
-            empty = np.empty(0, dtype=np.int64)
-            return Continuum(empty, empty.reshape(0, 2), empty, n_docs)
-        doc, lo, hi, codes = (np.concatenate(x) for x in zip(*self.parts, strict=True))
-        return Continuum(doc, np.stack((lo, hi), axis=1).astype(np.int64), codes, n_docs)
-
-
-def _placed_pairs(
-    lo: np.ndarray, hi: np.ndarray, units: Sequence[Any], found: list[Any]
-) -> list[tuple[Range, int]]:
-    """The placed units as (range, number), each appended to `found` under its number."""
-    keep = lo < hi
-    base = len(found)
-    found.extend(compress(units, keep.tolist()))
-    ranges = zip(lo[keep].tolist(), hi[keep].tolist(), strict=True)
-    return list(zip(ranges, range(base, len(found)), strict=True))
-
-
-def place(
-    coding: DocCoding,
-    p: Positions,
-    d: int,
-    labels: Labels,
-    actors: _Layer,
-    claims: _Layer,
-    units: tuple[list[Mention], list[ClaimCoding]],
-) -> Placed:
-    ms, cs = coding.mentions, coding.claims
-    placed = Placed([], [])
-    if ms:
-        flat = chain.from_iterable((m.start, m.end) for m in ms)
-        lo, hi = p.place(np.fromiter(flat, dtype=np.int64, count=2 * len(ms)).reshape(-1, 2))
-        placed.mentions = _placed_pairs(lo, hi, ms, units[0])
-        actors.add(d, lo, hi, labels.codes([m.label for m in ms]))
-    if cs:
-        lo, hi = p.place(pairs_array([c.span for c in cs]))
-        placed.claims = _placed_pairs(lo, hi, cs, units[1])
-        # Each claim's content parts, then its cue, in claim order.
-        parts: list[Range] = []
-        names: list[str] = []
-        for c in cs:
-            parts += c.content
-            names += [CONTENT] * len(c.content)
-            if c.cue is not None:
-                parts.append(c.cue)
-                names.append(CUE)
-        lo, hi = p.place(pairs_array(parts))
-        claims.add(d, lo, hi, labels.codes(names))
-    return placed
-
-
-Prepared = dict[str, Placed]  # document text hash -> one coder's coding of it, placed
-
-
-class Layout:
-    """The study's documents in order, numbered, with their lengths in positions, and
-    the labels of every coder numbered once."""
-
-    def __init__(self, lengths: dict[str, int]) -> None:
-        self.index = {sha: k for k, sha in enumerate(lengths)}
-        self.lengths = np.asarray(list(lengths.values()), dtype=np.int64)
-        self.labels = Labels()
-        self.values = Values()
-
-    def numbers(self, shas: Iterable[str]) -> np.ndarray:
-        """The documents' numbers, sorted (alpha_U does not depend on their order)."""
-        return np.asarray(sorted(self.index[sha] for sha in shas), dtype=np.int64)
-
-
-@dataclass
-class Coder:
-    """One coder's placed coding and its alpha_U units of each layer as arrays."""
-
-    placed: Prepared
-    actors: Continuum
-    claims: Continuum
-    # Each placed unit's value of each field (`values.Values`), by the unit's number.
-    values: dict[str, np.ndarray]
-    _by_label: dict[tuple[str, str], dict[str, list[Range]]] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, coding: Coding, pos: dict[str, Positions], layout: Layout) -> Coder:
-        actors, claims = _Layer(), _Layer()
-        units: tuple[list[Mention], list[ClaimCoding]] = ([], [])
-        placed = {
-            sha: place(c, pos[sha], layout.index[sha], layout.labels, actors, claims, units)
-            for sha, c in coding.items()
-            if sha in pos
-        }
-        n = len(layout.index)
-        values = {f: layout.values.codes(f, units[0]) for f in MENTION_FIELDS}
-        values.update({f: layout.values.codes(f, units[1]) for f in CLAIM_FIELDS})
-        return cls(placed, actors.continuum(n), claims.continuum(n), values)
-
-    def get(self, sha: str, default: Placed) -> Placed:
-        return self.placed.get(sha, default)
-
-    def by_label(self, layer: str, sha: str, layout: Layout) -> dict[str, list[Range]]:
-        """Every unit of the layer ("actors", or "whole": each claim as one unit labelled
-        "claim") in one document, set aside or not, by label; made once per coder (every
-        pair the coder is in uses them)."""
-        key = (layer, sha)
-        found = self._by_label.get(key)
-        if found is None:
-            if layer == "whole":
-                found = _by_label(self.get(sha, EMPTY).whole_claims)
-            else:
-                codes, pairs = getattr(self, layer).raw_in(layout.index[sha])
-                names = layout.labels.names
-                found = _by_label(
-                    [
-                        ((s, e), names[c])
-                        for (s, e), c in zip(pairs.tolist(), codes.tolist(), strict=True)
-                    ]
-                )
-            self._by_label[key] = found
-        return found
 
 
 def pooled_alpha(
@@ -333,13 +133,6 @@ def _aligned_pair_values(a: Coder, b: Coder, shas: Sequence[str], values: Values
 def _pair_arrays(pairs: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
     flat = np.fromiter(chain.from_iterable(pairs), dtype=np.int64, count=2 * len(pairs))
     return flat[0::2], flat[1::2]
-
-
-def _by_label(units: list[tuple[Range, str]]) -> dict[str, list[Range]]:
-    out: dict[str, list[Range]] = {}
-    for r, label in units:
-        out.setdefault(label, []).append(r)
-    return out
 
 
 def _matches(ra: list[Range], rb: list[Range]) -> tuple[int, int]:

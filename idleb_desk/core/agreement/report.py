@@ -11,21 +11,20 @@ from typing import Any
 
 import numpy as np
 
-from idleb_desk.core.agreement.figures import (
-    Coder,
-    Coding,
-    Layout,
-    Positions,
-    PositionUnit,
-    group_figures,
-    pooled_alpha,
-)
+from idleb_desk.core.agreement.figures import group_figures, pooled_alpha
 from idleb_desk.core.agreement.files import (
     AnalystFile,
     DocCoding,
     DocInfo,
     cycles_uncollected,
     model_coding,
+)
+from idleb_desk.core.agreement.placing import (
+    Coder,
+    Coding,
+    Layout,
+    Positions,
+    PositionUnit,
 )
 
 MODEL = "model"
