@@ -84,3 +84,19 @@ def test_the_startup_probe_times_a_real_start(home: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert t0 < float(out.read_text()) < time.monotonic()
+
+
+def test_the_window_starts_without_the_heavy_libraries() -> None:
+    """spaCy, numpy, the PostgreSQL driver, pyarrow and Ray load when something needs
+    them (the model in its thread, the Network layout, a joined project's sync, a batch),
+    not with the window: each is megabytes and tenths of a second of every start."""
+    import subprocess
+    import sys
+
+    code = ("import sys, idleb_desk.gui.window.main_window, idleb_desk.gui.window.app; "
+            "print(sorted(m for m in ('spacy', 'numpy', 'psycopg', 'pyarrow', 'ray', "
+            "'pandas', 'trafilatura') if m in sys.modules))")  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={**__import__("os").environ,
+                                          "QT_QPA_PLATFORM": "offscreen"})  # fmt: skip
+    assert out.stdout.strip().splitlines()[-1] == "[]"

@@ -10,9 +10,12 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import numpy as np
 import regex
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # \w does not match combining marks (Latin accents typed as two code points, Arabic
 # harakat), so they are added to the word class to keep such words whole.
@@ -89,6 +92,8 @@ def token_edge_arrays(text: str) -> tuple[np.ndarray, np.ndarray]:
     text has a plain class (letters, digits, spaces, punctuation; nearly every news
     text), else from `token_edges`. Agreement places every span of every analyst on
     these; tests/test_agreement_fast.py checks them against `token_edges`."""
+    import numpy as np  # here: the window snaps spans without loading numpy
+
     chars = sorted(set(text))
     classes = [_char_class(ch) for ch in chars]
     if None in classes:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -32,58 +32,20 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from idleb_desk.model import Event
-from idleb_desk.store import history, settings, snapshots
+from idleb_desk.store import history, snapshots
 from idleb_desk.store import sync_state as st
 from idleb_desk.store.store import Store
 from idleb_desk.team import keys
 from idleb_desk.team import server_schema as ss
 from idleb_desk.team.server import ServerOffline, TeamServerError, connect, require_schema, whoami
+from idleb_desk.team.status import LINK, Link, SyncReport, link_of, status
 
 log = logging.getLogger(__name__)
-LINK = "team.server"  # project setting: {"url", "analyst", "layer"}
 BATCH = 2000
-
-
-@dataclass(frozen=True)
-class Link:
-    url: str
-    analyst: str
-    layer: str  # the analyst's name, or "curated" for a curator's gold project
-
-
-@dataclass
-class SyncReport:
-    pushed: int = 0
-    pulled: int = 0
-    applied: int = 0
-    duplicates: int = 0
-    new_conflicts: list[int] = field(default_factory=list)
-    open_conflicts: int = 0
-    pending: int = 0
-    not_applied: int = 0
-    offline_since: str | None = None
-    # Time spent waiting on the server's push and pull statements (the rest is local work).
-    server_seconds: float = 0.0
-
-    def summary(self) -> str:
-        if self.offline_since:
-            return (f"offline since {self.offline_since}: {self.pending} pending, "
-                    f"{self.open_conflicts} conflicts")  # fmt: skip
-        state = "synced" if not self.pending and not self.open_conflicts else "not all synced"
-        return (
-            f"{state}: pushed {self.pushed}, pulled {self.pulled} (applied {self.applied}), "
-            f"{self.pending} pending, {self.open_conflicts} conflicts"
-            + (f" ({len(self.new_conflicts)} new)" if self.new_conflicts else "")
-        )
 
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def link_of(store: Store) -> Link | None:
-    raw = settings.setting(store, LINK)
-    return None if not raw else Link(raw["url"], raw["analyst"], raw["layer"])
 
 
 def join(store: Store, url: str, analyst: str, curated: bool = False) -> Link:
@@ -122,16 +84,6 @@ def _set_link(store: Store, link: Link) -> None:
         "INSERT INTO settings (key, value) VALUES (?, ?) "
         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         (LINK, json.dumps(link.__dict__)),
-    )
-
-
-def status(store: Store) -> SyncReport:
-    """What the status bar shows, without the network: pending, conflicts, offline."""
-    con = store.con
-    return SyncReport(
-        pending=st.count_pending(con, int(st.get_state(con, "since", 0))),
-        open_conflicts=len(st.conflicts(con)),
-        offline_since=st.get_state(con, "offline_since"),
     )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel
@@ -22,9 +22,11 @@ from PySide6.QtWidgets import QLabel
 from idleb_desk.changes import Changes
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.gui.review.key_context import Handlers
-from idleb_desk.gui.team.conflicts_dialog import ConflictsDialog
 from idleb_desk.gui.window.room_context import RoomContext
-from idleb_desk.team import window_api as team
+from idleb_desk.team import status as team_status
+
+if TYPE_CHECKING:
+    from idleb_desk.gui.team.conflicts_dialog import ConflictsDialog
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +40,11 @@ class TeamRoom(QObject):
     def __init__(self, ctx: RoomContext) -> None:
         super().__init__(ctx.parent)
         self.ctx = ctx
-        self.link: team.Link | None = None
+        self.link: team_status.Link | None = None
         self.path: str | None = None
         self.task: Any = None
         self.again = False
-        self.last: team.SyncReport | None = None
+        self.last: team_status.SyncReport | None = None
         self._stop: threading.Event | None = None
         self.dialog: ConflictsDialog | None = None
 
@@ -68,7 +70,7 @@ class TeamRoom(QObject):
         self._stop_listening()
         self.soon.stop()
         self.every.stop()
-        self.link = team.link_of(session.store) if session is not None else None
+        self.link = team_status.link_of(session.store) if session is not None else None
         self.path = str(session.path) if session is not None else None
         self.last = None
         if self.dialog is not None:
@@ -79,7 +81,7 @@ class TeamRoom(QObject):
             self.badge.hide()
             return
         self.badge.show()
-        self._show(team.status(session.store))
+        self._show(team_status.status(session.store))
         self.every.start()
         self._listen(self.link.url)
         self.sync_now()
@@ -105,6 +107,8 @@ class TeamRoom(QObject):
             self.again = True  # one more once this one is done: it may have missed it
             return
         path = self.path
+        # The PostgreSQL driver is loaded only for a joined project, not at start-up.
+        from idleb_desk.team import window_api as team
 
         def work(_progress: object, _cancelled: object) -> team.SyncReport:
             return team.sync_at(path)
@@ -112,7 +116,7 @@ class TeamRoom(QObject):
         self.task = self.ctx.runner.run("Team sync", work, self._synced, self._failed,
                                         dialog=False)  # fmt: skip
 
-    def _synced(self, report: team.SyncReport) -> None:
+    def _synced(self, report: team_status.SyncReport) -> None:
         self.task = None
         self.last = report
         self._show(report)
@@ -127,10 +131,12 @@ class TeamRoom(QObject):
         self._next()
 
     def _failed(self, exc: BaseException) -> None:
+        from idleb_desk.team import window_api as team
+
         self.task = None
         session = self.ctx.session()
         if isinstance(exc, team.ServerOffline) and session is not None:
-            self._show(team.status(session.store))
+            self._show(team_status.status(session.store))
         else:
             self.badge.setText("Team: sync failed")
             self.badge.setToolTip(str(exc))
@@ -143,7 +149,7 @@ class TeamRoom(QObject):
             self.again = False
             self.sync_now()
 
-    def _show(self, report: team.SyncReport) -> None:
+    def _show(self, report: team_status.SyncReport) -> None:
         name = self.link.analyst if self.link is not None else "?"
         if report.offline_since:
             text = f"Team ({name}): offline since {report.offline_since[11:16]} UTC"
@@ -168,6 +174,8 @@ class TeamRoom(QObject):
             self.ctx.status("This project is not joined to a team server")
             return
         if self.dialog is None:
+            from idleb_desk.gui.team.conflicts_dialog import ConflictsDialog
+
             self.dialog = ConflictsDialog(self.ctx.parent, session, self._resolve)
         self.dialog.reload()
         self.dialog.show()
@@ -179,6 +187,7 @@ class TeamRoom(QObject):
         if session is None or path is None:
             return
         reviewer = session.reviewer
+        from idleb_desk.team import window_api as team
 
         def work(_progress: object, _cancelled: object) -> int:
             return team.resolve_at(path, conflict_id, choice, reviewer)
@@ -188,7 +197,7 @@ class TeamRoom(QObject):
             self.ctx.status(f"Conflict {conflict_id}: kept {choice} — saved; syncing")
             if self.dialog is not None:
                 self.dialog.reload()
-            self._show(team.status(session.store))
+            self._show(team_status.status(session.store))
             self.sync_now()
 
         def failed(exc: BaseException) -> None:
@@ -199,6 +208,8 @@ class TeamRoom(QObject):
     # ---- listening -----------------------------------------------------------------------
 
     def _listen(self, url: str) -> None:
+        from idleb_desk.team import window_api as team
+
         stop = threading.Event()
         self._stop = stop
         thread = threading.Thread(target=team.listen, args=(url, stop, self.woken.emit),

@@ -15,7 +15,6 @@ from PySide6.QtCore import QTimer
 from idleb_desk.changes import Changes
 from idleb_desk.gui.review.key_context import Handlers
 from idleb_desk.gui.window.room_context import RoomContext
-from idleb_desk.learn import project as learn
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +43,8 @@ class ModelTraining:
             self.pause.start()
 
     def train_now(self) -> None:
+        from idleb_desk.learn import project as learn  # numpy: only when used
+
         session = self.ctx.session()
         if session is None or session.read_only_reason is not None:
             self.ctx.status("Open a project you can write to, to train its model")
@@ -52,6 +53,8 @@ class ModelTraining:
         self._start(Path(session.path))
 
     def _check(self) -> None:
+        from idleb_desk.learn import project as learn  # numpy: only when used
+
         session = self.ctx.session()
         if session is None or self.proc is not None or session.read_only_reason is not None:
             return
@@ -60,6 +63,8 @@ class ModelTraining:
             self._start(path)
 
     def _start(self, path: Path) -> None:
+        from idleb_desk.learn import project as learn  # numpy: only when used
+
         if self.proc is not None:
             self.ctx.status("The project model is being trained already")
             return
