@@ -54,3 +54,22 @@ def copy(src: Path, dst: Path) -> Path:
 
 def session(path: Path, who: str) -> ReviewSession:
     return ReviewSession.open(path, who, create=False)
+
+
+def use_window(qtbot, w) -> None:
+    """Work in window `w`, as the analyst clicking into it (keys go to the active one)."""
+    w.activateWindow()
+    w.view.setFocus()
+    qtbot.waitUntil(w.isActiveWindow)
+
+
+def sync_by_key(qtbot, w) -> None:
+    """F5 in window `w`; done when no sync runs or waits (a server notice of its own push
+    may ask for one more)."""
+    from PySide6.QtCore import Qt
+
+    use_window(qtbot, w)
+    w.team.last = None
+    qtbot.keyClick(w.view, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: w.team.task is None and not w.team.again
+                    and w.team.last is not None, timeout=30000)  # fmt: skip

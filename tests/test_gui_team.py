@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from team_server_project import as_user, copy, make_project, publish_project, team
+from team_server_project import (
+    as_user,
+    copy,
+    make_project,
+    publish_project,
+    sync_by_key,
+    team,
+    use_window,
+)
 
 from idleb_desk.store.store import Store
 from idleb_desk.team.sync import join
@@ -30,25 +38,8 @@ def laptops(pg_url: str, tmp_path: Path) -> tuple[Path, Path]:
     return one, two
 
 
-def _use(qtbot, w) -> None:
-    """Work in window `w`, as the analyst clicking into it (keys go to the active one)."""
-    w.activateWindow()
-    w.view.setFocus()
-    qtbot.waitUntil(w.isActiveWindow)
-
-
-def _sync(qtbot, w) -> None:
-    """F5, as the analyst presses it; the sync runs in a worker task."""
-    _use(qtbot, w)
-    w.team.last = None
-    qtbot.keyClick(w.view, Qt.Key.Key_F5)
-    # Done when no sync runs or waits (a notice of its own push may ask for one more).
-    qtbot.waitUntil(lambda: w.team.task is None and not w.team.again
-                    and w.team.last is not None, timeout=30000)  # fmt: skip
-
-
 def _new_span_at_start(qtbot, w) -> int:
-    _use(qtbot, w)
+    use_window(qtbot, w)
     w.view.move_caret(0)
     qtbot.keyClick(w.view, Qt.Key.Key_N)  # a span on the token at the caret
     focused = w.focus.focused_span()
@@ -74,29 +65,29 @@ def test_two_windows_sync_and_a_conflict_is_chosen_by_key(open_window, qtbot, la
     span_id = _new_span_at_start(qtbot, wa)
     assert wa.team.soon.isActive()  # the change goes out once the keys pause
     wa.team.soon.stop()
-    _sync(qtbot, wa)
+    sync_by_key(qtbot, wa)
     assert "synced" in wa.team.badge.text() and wa.team.last.pending == 0
-    _sync(qtbot, wb)  # (the server's notice may have woken it already)
+    sync_by_key(qtbot, wb)  # (the server's notice may have woken it already)
     # Drawn at once: the pulled span is in the open article of the other window.
     pulled = [s for s in wb.focus.state.spans.values() if s.start == 0]
     assert len(pulled) == 1
     theirs_id = pulled[0].id
 
     # The same span relabelled on both laptops: the later push is refused as stale.
-    _use(qtbot, wa)
+    use_window(qtbot, wa)
     wa.focus.focus_item(("span", span_id))
     qtbot.keyClick(wa.view, Qt.Key.Key_2)  # label 2: ORG
-    _use(qtbot, wb)
+    use_window(qtbot, wb)
     wb.focus.focus_item(("span", theirs_id))
     qtbot.keyClick(wb.view, Qt.Key.Key_3)  # label 3: GPE
     for w in (wa, wb):
         w.team.soon.stop()
-    _sync(qtbot, wa)
-    _sync(qtbot, wb)
+    sync_by_key(qtbot, wa)
+    sync_by_key(qtbot, wb)
     qtbot.waitUntil(lambda: "1 conflict" in wb.team.badge.text(), timeout=30000)
     assert wb.session.span(theirs_id).label == "GPE"  # nothing overwritten unseen
 
-    _use(qtbot, wb)
+    use_window(qtbot, wb)
     qtbot.keyClick(wb.view, Qt.Key.Key_F5, Qt.KeyboardModifier.ShiftModifier)
     dialog = wb.team.dialog
     assert dialog is not None and dialog.isVisible() and dialog.list.count() == 1
@@ -108,8 +99,8 @@ def test_two_windows_sync_and_a_conflict_is_chosen_by_key(open_window, qtbot, la
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
     qtbot.waitUntil(lambda: wb.focus.state.spans[theirs_id].label == "ORG", timeout=30000)
-    _sync(qtbot, wb)
-    _sync(qtbot, wa)
+    sync_by_key(qtbot, wb)
+    sync_by_key(qtbot, wa)
     assert wa.session.span(span_id).label == "ORG" == wb.session.span(theirs_id).label
     assert "synced" in wa.team.badge.text() and "conflict" not in wb.team.badge.text()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from PySide6.QtCore import Qt
-from team_server_project import as_user, copy, make_project, team
+from team_server_project import as_user, copy, make_project, sync_by_key, team, use_window
 
 from idleb_desk.cli import main
 from idleb_desk.core import curation_units as cu
@@ -22,20 +22,6 @@ from idleb_desk.team import server
 pytestmark = pytest.mark.pgserver
 
 Key, Mod = Qt.Key, Qt.KeyboardModifier
-
-
-def _use(qtbot, w) -> None:
-    w.activateWindow()
-    w.view.setFocus()
-    qtbot.waitUntil(w.isActiveWindow)
-
-
-def _sync(qtbot, w) -> None:
-    _use(qtbot, w)
-    w.team.last = None
-    qtbot.keyClick(w.view, Key.Key_F5)
-    qtbot.waitUntil(lambda: w.team.task is None and not w.team.again
-                    and w.team.last is not None, timeout=30000)  # fmt: skip
 
 
 def _label_at(qtbot, w, start: int, key: Key) -> None:
@@ -69,7 +55,7 @@ def test_two_analysts_code_blind_by_keys_and_the_curator_curates(
         qtbot.waitUntil(lambda w=w: w.team.task is None, timeout=30000)
         docs = w.session.documents()
         assert "sample" in w.curation.badge.text()  # the window says it is coded blind
-        _use(qtbot, w)
+        use_window(qtbot, w)
         w.open_document(docs[0].id)
         _label_at(qtbot, w, 0, key)  # "Lavrov"
         qtbot.keyClick(w.view, Key.Key_Return, Mod.ControlModifier)  # done, next document
@@ -77,7 +63,7 @@ def test_two_analysts_code_blind_by_keys_and_the_curator_curates(
         _label_at(qtbot, w, 4, Key.Key_4)  # "ministers", NORP: they agree
         qtbot.keyClick(w.view, Key.Key_Return, Mod.ControlModifier)
         w.team.soon.stop()
-        _sync(qtbot, w)
+        sync_by_key(qtbot, w)
         assert w.team.last.pending == 0 and "synced" in w.team.badge.text()
     # Blind: neither analyst reads the other's layer of a sample document.
     assert server.layer_rows(as_user(pg_url, "ben"), "ana") == []
@@ -97,7 +83,7 @@ def test_two_analysts_code_blind_by_keys_and_the_curator_curates(
     assert room.curation is not None and room.curation.analysts() == ["ana", "ben"]
     doc = next(d.id for d in g.session.documents()
                if any(p.state == cu.DISAGREED for p in room.curation.states(d.id)))  # fmt: skip
-    _use(qtbot, g)
+    use_window(qtbot, g)
     g.open_document(doc)
     qtbot.keyClick(g.view, Key.Key_J, Mod.AltModifier)  # the disagreement
     pos = room.current
@@ -105,7 +91,7 @@ def test_two_analysts_code_blind_by_keys_and_the_curator_curates(
     qtbot.keyClick(g.view, Key.Key_1, Mod.AltModifier)  # take ana's version
     assert room.model.rows[room.model.row_of(pos.id)].state == cu.CURATOR_ACCEPTED
     g.team.soon.stop()
-    _sync(qtbot, g)
+    sync_by_key(qtbot, g)
     assert g.team.last.pending == 0
     with psycopg.connect(cleo) as con:
         curated = con.execute("SELECT data->>'label', data->>'status' FROM "
