@@ -128,7 +128,11 @@ def main(argv: list[str] | None = None) -> int:
                     shard_size=args.shard_size,
                     model=args.model,
                 )
-                report = run_batch(cfg, label)
+                marks: list[tuple[float, int]] = []
+                add = marks.append
+                report = run_batch(
+                    cfg, label, lambda done, _t, add=add: add((time.perf_counter(), done))
+                )
                 rate = report.words / report.seconds
                 one = one or (rate if workers == 1 else 0.0)
                 ratio = rate / workers / bare if bare else float("nan")
@@ -136,6 +140,14 @@ def main(argv: list[str] | None = None) -> int:
                 print(
                     f"{engine} {workers} {report.documents} {rate:.0f} {ratio:.2f} "
                     f"{scaling:.2f} {report.peak_rss_mb:.0f}",
+                    flush=True,
+                )
+                # From the first shard done to the last: start-up and model loading left out.
+                (t0, r0), (t1, r1) = marks[1], marks[-1]
+                steady = (r1 - r0) * (report.words / max(1, report.documents)) / max(t1 - t0, 1e-9)
+                print(
+                    f"  steady {steady:.0f} words/s, ratio_to_bare "
+                    f"{steady / workers / bare if bare else float('nan'):.2f}",
                     flush=True,
                 )
                 size = sum(p.stat().st_size for p in (out / "shards").rglob("*") if p.is_file())

@@ -117,6 +117,7 @@ def test_a_worker_killed_mid_shard_is_redone(
     workers = _pool_workers(proc.pid)
     assert workers, "no pool worker found"
     os.kill(workers[0], signal.SIGKILL)  # busy: each worker holds a shard until the last ones
+    # (when it dies while writing, its half-written folder is removed at the end of the run)
     stdout, stderr = proc.communicate(timeout=600)
     assert proc.returncode == 0, stderr
     assert "redone after a worker died" in stdout

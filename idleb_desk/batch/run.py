@@ -64,6 +64,7 @@ class BatchReport:
     seconds: float = 0.0
     peak_rss_mb: float = 0.0  # the largest of any worker's
     workers: dict[str, int] = field(default_factory=dict)  # host:pid -> shards written
+    leftovers: int = 0  # half-written shard folders of killed workers, removed
     manifest: dict[str, object] = field(default_factory=dict)
 
     def summary(self) -> str:
@@ -181,6 +182,8 @@ def run_batch(
             raise BatchError(_stopped(cfg.out, exc, manifest)) from exc
         finally:
             report.seconds = time.perf_counter() - started
+        # Every worker has stopped: what a killed one left half-written can go now.
+        report.leftovers = remove_leftovers(cfg.out)
         manifest.complete = True
         _save(manifest, cfg.out)
         _gather_rejects(cfg.out, manifest)
