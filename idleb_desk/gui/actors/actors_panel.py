@@ -186,11 +186,14 @@ class ActorsPanel(QDockWidget):
         self.actor_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def show_changes(self, changes: Changes) -> None:
-        """The window's change path: actors changed, re-read now; mention counts moved,
-        re-read when typing pauses (or when shown, if hidden)."""
-        if changes.actors or changes.everything:
+        """The window's change path: actors alone changed (a rename, its undo), re-read
+        now; mentions moved too, re-read when typing pauses (or when shown, if hidden).
+        A review key's accept names its mention's actor, so re-reading every actor at
+        once cost each key a query and a whole-table repaint; the panel's own
+        operations (rename, merge, split) re-read at once themselves."""
+        if changes.everything or (changes.actors and not changes.spans and not changes.claims):
             self.refresh()
-        elif changes.spans or changes.claims:
+        elif changes.actors or changes.spans or changes.claims:
             if self.isVisible():
                 self._timer.start()
             else:
