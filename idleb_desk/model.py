@@ -168,7 +168,7 @@ class DocumentSummary:
     n_reviewed: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     id: int
     document_id: int

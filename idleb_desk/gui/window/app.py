@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import linecache
 import logging
 import os
 import sys
@@ -34,6 +35,11 @@ ARGV0 = "desk"
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
+    # shiboken6 reads the source of every module imported after PySide6 (its feature
+    # check calls inspect.getsource), and linecache keeps all of it: about 6 MB of text
+    # nobody reads again. Dropped here, once the window's modules are in; a traceback
+    # reads what it needs again.
+    linecache.clearcache()
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(argv if argv is not None else [ARGV0, "-name", APP_ID])
