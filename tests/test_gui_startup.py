@@ -94,7 +94,7 @@ def test_the_window_starts_without_the_heavy_libraries() -> None:
     import sys
 
     code = ("import sys, idleb_desk.gui.window.main_window, idleb_desk.gui.window.app; "
-            "print(sorted(m for m in ('spacy', 'numpy', 'psycopg', 'pyarrow', 'ray', "
+            "print(sorted(m for m in ('spacy', 'numpy', 'psycopg', 'pyarrow', 'ray', 'regex', "
             "'pandas', 'trafilatura') if m in sys.modules))")  # fmt: skip
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, env={**__import__("os").environ,

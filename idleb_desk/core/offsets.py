@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
-
-import regex
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
@@ -28,7 +27,25 @@ _WORD = rf"[\w{_MARKS}]"
 # skin tone or a ZWJ family is one token and a span never cuts it in half. Invisible
 # format characters (U+FEFF, U+2060, U+200B) are no token at all: a selection that
 # starts on one snaps to the word after it.
-TOKEN_RE = regex.compile(rf"{_WORD}+(?:[-'’]{_WORD}+)*|(?![\w\s\p{{Cf}}])\X")
+_TOKEN = rf"{_WORD}+(?:[-'’]{_WORD}+)*|(?![\w\s\p{{Cf}}])\X"
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    token: Any
+    word: Any
+    no_token: Any  # the characters no \X token starts on
+    cluster: Any
+
+
+@lru_cache(maxsize=1)
+def _re() -> _Patterns:
+    """The patterns, compiled on first use: the `regex` module is 2.6 MB that the window
+    needs only once a span is snapped, not to open and show an article."""
+    import regex
+
+    return _Patterns(regex.compile(_TOKEN), regex.compile(_WORD),
+                     regex.compile(r"[\w\s\p{Cf}]"), regex.compile(r"\X"))  # fmt: skip
 
 
 @lru_cache(maxsize=8)
@@ -36,7 +53,7 @@ def token_edges(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """(starts, ends) of every token, both sorted."""
     starts: list[int] = []
     ends: list[int] = []
-    for m in TOKEN_RE.finditer(text):
+    for m in _re().token.finditer(text):
         # Combining marks are not \w; keep them inside the token they follow.
         end = m.end()
         while end < len(text) and _is_mark(text[end]):
@@ -52,9 +69,6 @@ def _is_mark(ch: str) -> bool:
     return unicodedata.category(ch).startswith("M")
 
 
-_WORD_RE = regex.compile(_WORD)
-_NO_TOKEN_RE = regex.compile(r"[\w\s\p{Cf}]")  # the characters no \X token starts on
-_CLUSTER_RE = regex.compile(r"\X")
 _JOINERS = frozenset("-'’")
 # Outside a word, these are one token each (one grapheme cluster); anything else, and
 # any character that would join a neighbour into one cluster, takes the regex.
@@ -70,19 +84,19 @@ def _char_class(ch: str) -> int | None:
     if ch.isascii():
         if ch in _JOINERS:
             return _JOIN
-        if _WORD_RE.fullmatch(ch):
+        if _re().word.fullmatch(ch):
             return _W
-        return _SPACE if _NO_TOKEN_RE.match(ch) else _OTHER
+        return _SPACE if _re().no_token.match(ch) else _OTHER
     category = unicodedata.category(ch)
     if category[0] in "MC":
         return None
-    if _CLUSTER_RE.fullmatch("-" + ch) or _CLUSTER_RE.fullmatch(ch + "a"):
+    if _re().cluster.fullmatch("-" + ch) or _re().cluster.fullmatch(ch + "a"):
         return None
     if ch in _JOINERS:
         return _JOIN
-    if _WORD_RE.fullmatch(ch):
+    if _re().word.fullmatch(ch):
         return _W
-    if _NO_TOKEN_RE.match(ch):
+    if _re().no_token.match(ch):
         return _SPACE if category[0] == "Z" else None
     return _OTHER if category in _SINGLE else None
 

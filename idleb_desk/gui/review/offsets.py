@@ -24,8 +24,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-
-import regex
+from functools import lru_cache
+from typing import Any
 
 # Characters Qt's plain-text import treats as block separators (besides "\n"), the frame
 # markers it reserves, and U+FEFF, which Qt drops at the start of a text. Each becomes a
@@ -37,10 +37,19 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 DISPLAY_BLOCK_MAX = 4000
 # A space after terminal punctuation (and closing quotes) before what can start a sentence.
-_SENTENCE_SPACE = regex.compile(
+_SENTENCE_SPACE = (
     r"(?<=[.!?\u2026\u3002\uff01\uff1f\u061f\u06d4]['\"\u2019\u201d\u00bb)\]]{0,3}) "
     r"(?=['\"\u2018\u201c\u00ab(\[]*[\p{Lu}\p{Lt}\p{Lo}\p{N}])"
 )
+
+
+@lru_cache(maxsize=1)
+def _sentence_space() -> Any:
+    """Compiled when a very long line is first shown: `regex` is not loaded to open an
+    ordinary article."""
+    import regex
+
+    return regex.compile(_SENTENCE_SPACE)
 
 
 def _display_breaks(text: str, start: int, end: int) -> list[int]:
@@ -51,7 +60,7 @@ def _display_breaks(text: str, start: int, end: int) -> list[int]:
     while end - pos > DISPLAY_BLOCK_MAX:
         lo, hi = pos + DISPLAY_BLOCK_MAX // 2, pos + DISPLAY_BLOCK_MAX
         cut = -1
-        for m in _SENTENCE_SPACE.finditer(text, lo, hi):
+        for m in _sentence_space().finditer(text, lo, hi):
             cut = m.start()
         if cut < 0:
             cut = text.rfind(" ", lo, hi)
