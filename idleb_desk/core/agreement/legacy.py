@@ -22,23 +22,11 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from idleb_desk.core.agreement.coding import F1
 from idleb_desk.model import LAYER_ACTOR, REVIEWED_STATUSES, Claim, Span
 from idleb_desk.store.store import Store
 
 Range = tuple[int, int]
-
-
-@dataclass(frozen=True)
-class F1:
-    matched: int
-    a_total: int
-    b_total: int
-
-    @property
-    def value(self) -> float | None:
-        """None when neither side has anything: an empty pair agrees on nothing."""
-        total = self.a_total + self.b_total
-        return None if total == 0 else 2 * self.matched / total
 
 
 @dataclass(frozen=True)
