@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from idleb_desk.learn.model import Decision, LearnedCue, ProjectModel, model_path, train
+from idleb_desk.learn.switch import model_on
 from idleb_desk.model import ACCEPTED, EDITED, ClaimSuggestion, TextRef
 from idleb_desk.store import learning_queries as lq
 from idleb_desk.store import memory as mem
@@ -50,7 +51,7 @@ def train_project(db: Path, turn_on: bool = True) -> ProjectModel:
     with Store.open(db, create=False, read_only=True) as store:
         reviewed = lq.reviewed_claims(store)
         added = [LearnedCue(cue, kind) for cue, kind in mem.analyst_cues(store)]
-        on = bool(store.setting(lq.ENABLED_SETTING, False))
+        on = model_on(store)
     decisions = [
         Decision(suggestion_of(r), r.status in (ACCEPTED, EDITED), r.kind) for r in reviewed
     ]
@@ -78,7 +79,7 @@ def set_enabled(db: Path, on: bool) -> None:
 
 def model_for(db: Path, store: Store) -> ProjectModel | None:
     """The project's model when it is on and present, else None (rules alone)."""
-    if not bool(store.setting(lq.ENABLED_SETTING, False)):
+    if not model_on(store):
         return None
     return ProjectModel.load(model_path(db))
 
@@ -95,7 +96,7 @@ def due(store: Store, model: ProjectModel | None) -> bool:
 def retrain_due(db: Path, store: Store) -> bool:
     """Should the window retrain now? Only a project whose model the analyst turned on
     (`idleb-desk train` or Review → Train the project model) retrains by itself."""
-    if not bool(store.setting(lq.ENABLED_SETTING, False)):
+    if not model_on(store):
         return False
     try:
         model = ProjectModel.load(model_path(db))
