@@ -30,19 +30,13 @@ MINE, THEIRS = conflicts.MINE, conflicts.THEIRS
 
 def sync_at(path: Path | str) -> SyncReport:
     """Push and pull on a connection of the calling thread's own."""
-    store = Store.open(path, create=False)
-    try:
+    with Store.open(path, create=False) as store:
         return sync(store)
-    finally:
-        store.close()
 
 
 def resolve_at(path: Path | str, conflict_id: int, choice: str, reviewer: str) -> int:
-    store = Store.open(path, create=False)
-    try:
+    with Store.open(path, create=False) as store:
         return conflicts.resolve(store, conflict_id, choice, reviewer)
-    finally:
-        store.close()
 
 
 def open_conflicts(store: Any) -> list[Conflict]:

@@ -30,6 +30,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+def _api() -> Any:
+    """The team server's calls, imported on first use: the PostgreSQL driver is loaded
+    only for a project joined to a team, not at start-up."""
+    from idleb_desk.team import window_api
+
+    return window_api
+
+
 AFTER_CHANGE_MS = 2000  # a pause in the keys, then the decisions go to the server
 EVERY_MS = 30000  # and a pull at least this often (a notice can be lost)
 
@@ -106,11 +114,9 @@ class TeamRoom(QObject):
         if self.task is not None:
             self.again = True  # one more once this one is done: it may have missed it
             return
-        path = self.path
-        # The PostgreSQL driver is loaded only for a joined project, not at start-up.
-        from idleb_desk.team import window_api as team
+        path, team = self.path, _api()
 
-        def work(_progress: object, _cancelled: object) -> team.SyncReport:
+        def work(_progress: object, _cancelled: object) -> team_status.SyncReport:
             return team.sync_at(path)
 
         self.task = self.ctx.runner.run("Team sync", work, self._synced, self._failed,
@@ -131,11 +137,9 @@ class TeamRoom(QObject):
         self._next()
 
     def _failed(self, exc: BaseException) -> None:
-        from idleb_desk.team import window_api as team
-
         self.task = None
         session = self.ctx.session()
-        if isinstance(exc, team.ServerOffline) and session is not None:
+        if isinstance(exc, _api().ServerOffline) and session is not None:
             self._show(team_status.status(session.store))
         else:
             self.badge.setText("Team: sync failed")
@@ -186,8 +190,7 @@ class TeamRoom(QObject):
         session, path = self.ctx.session(), self.path
         if session is None or path is None:
             return
-        reviewer = session.reviewer
-        from idleb_desk.team import window_api as team
+        reviewer, team = session.reviewer, _api()
 
         def work(_progress: object, _cancelled: object) -> int:
             return team.resolve_at(path, conflict_id, choice, reviewer)
@@ -208,11 +211,9 @@ class TeamRoom(QObject):
     # ---- listening -----------------------------------------------------------------------
 
     def _listen(self, url: str) -> None:
-        from idleb_desk.team import window_api as team
-
         stop = threading.Event()
         self._stop = stop
-        thread = threading.Thread(target=team.listen, args=(url, stop, self.woken.emit),
+        thread = threading.Thread(target=_api().listen, args=(url, stop, self.woken.emit),
                                   name="team-listen", daemon=True)  # fmt: skip
         thread.start()
 

@@ -9,14 +9,24 @@ from __future__ import annotations
 import logging
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QTimer
 
 from idleb_desk.changes import Changes
 from idleb_desk.gui.review.key_context import Handlers
 from idleb_desk.gui.window.room_context import RoomContext
+from idleb_desk.learn.switch import model_on
 
 log = logging.getLogger(__name__)
+
+def _learn() -> Any:
+    """The project model's calls, imported on first use: they bring numpy, which the
+    window does not load to start."""
+    from idleb_desk.learn import project
+
+    return project
+
 
 PAUSE_MS = 5000  # after the last decision: the count is read once the keys pause
 POLL_MS = 1000
@@ -43,8 +53,7 @@ class ModelTraining:
             self.pause.start()
 
     def train_now(self) -> None:
-        from idleb_desk.learn import project as learn  # numpy: only when used
-
+        learn = _learn()
         session = self.ctx.session()
         if session is None or session.read_only_reason is not None:
             self.ctx.status("Open a project you can write to, to train its model")
@@ -53,18 +62,17 @@ class ModelTraining:
         self._start(Path(session.path))
 
     def _check(self) -> None:
-        from idleb_desk.learn import project as learn  # numpy: only when used
-
         session = self.ctx.session()
         if session is None or self.proc is not None or session.read_only_reason is not None:
             return
+        if not model_on(session.store):
+            return  # the model is off: nothing to retrain, and numpy stays unloaded
         path = Path(session.path)
-        if learn.retrain_due(path, session.store):
+        if _learn().retrain_due(path, session.store):
             self._start(path)
 
     def _start(self, path: Path) -> None:
-        from idleb_desk.learn import project as learn  # numpy: only when used
-
+        learn = _learn()
         if self.proc is not None:
             self.ctx.status("The project model is being trained already")
             return
