@@ -65,9 +65,14 @@ def test_two_windows_sync_and_a_conflict_is_chosen_by_key(open_window, qtbot, la
     span_id = _new_span_at_start(qtbot, wa)
     assert wa.team.soon.isActive()  # the change goes out once the keys pause
     wa.team.soon.stop()
-    sync_by_key(qtbot, wa)
+    wa.team.soon.timeout.emit()  # the pause is over: a sync, for there is an event to push
+    assert wa.team.task is not None
+    qtbot.waitUntil(lambda: wa.team.task is None and not wa.team.again, timeout=30000)
     assert "synced" in wa.team.badge.text() and wa.team.last.pending == 0
     sync_by_key(qtbot, wb)  # (the server's notice may have woken it already)
+    wb.team.soon.stop()
+    wb.team.soon.timeout.emit()  # what the pull drew is on the server: nothing to push
+    assert wb.team.task is None
     # Drawn at once: the pulled span is in the open article of the other window.
     pulled = [s for s in wb.focus.state.spans.values() if s.start == 0]
     assert len(pulled) == 1

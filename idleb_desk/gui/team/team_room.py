@@ -63,7 +63,7 @@ class TeamRoom(QObject):
         self.soon = QTimer(self)
         self.soon.setSingleShot(True)
         self.soon.setInterval(AFTER_CHANGE_MS)
-        self.soon.timeout.connect(self.sync_now)
+        self.soon.timeout.connect(self._push_pending)
         self.every = QTimer(self)
         self.every.setInterval(EVERY_MS)
         self.every.timeout.connect(self.sync_now)
@@ -98,6 +98,15 @@ class TeamRoom(QObject):
         """The analyst decided something: push it once the keys pause."""
         if self.link is not None and changes:
             self.soon.start()
+
+    def _push_pending(self) -> None:
+        """The keys paused: sync if this project holds events the server lacks. What a
+        pull just brought reaches this path too (drawn as an outside change), and is on
+        the server already: no second sync for it."""
+        session = self.ctx.session()
+        if session is not None and self.link is not None and \
+                team_status.status(session.store).pending:  # fmt: skip
+            self.sync_now()
 
     def close(self) -> None:
         self._stop_listening()
