@@ -50,11 +50,12 @@ class ArticleView(QPlainTextEdit):
 
     # ---- text ----------------------------------------------------------------------------
 
-    def set_text(self, text: str, umap: Utf16Map) -> None:
+    def set_text(self, umap: Utf16Map) -> None:
+        """Show the text `umap` was made from (its display form, `offsets.display_text`)."""
         self.umap = umap
         self._programmatic = True
         try:
-            self.setPlainText(umap.display)  # the map holds what it was made from
+            self.setPlainText(umap.display)
         finally:
             self._programmatic = False
 

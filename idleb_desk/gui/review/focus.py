@@ -87,13 +87,13 @@ class Focus(QObject):
         if doc_id is None or self.session is None:
             self.state = None
             light.set_state(None)
-            self.w.view.set_text("", Utf16Map(""))
+            self.w.view.set_text(Utf16Map(""))
         else:
             s = self.session
             doc = s.document(doc_id)
             umap = Utf16Map(doc.text)
             light.set_state(None)  # nothing painted while Qt takes the text in
-            self.w.view.set_text(doc.text, umap)
+            self.w.view.set_text(umap)
             claims, regions = s.claims(doc_id), s.regions(doc_id)
             screen = self.w.view.visible_blocks() if screen_first else range(0)
             if screen:
