@@ -6,7 +6,6 @@ These are plain dataclasses with no behaviour that touches storage or Qt, so tha
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
@@ -50,6 +49,10 @@ QUOTE_TYPES = ("direct", "indirect", "mixed")
 
 def text_sha256(text: str) -> str:
     """A document's identity: the SHA-256 of its text as UTF-8 (duplicates share it)."""
+    # Imported here: hashlib loads OpenSSL (about 3.5 MB), which the window needs only
+    # when it imports a document, not to show one.
+    import hashlib
+
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

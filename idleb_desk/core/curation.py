@@ -13,7 +13,6 @@ A re-run, with the same or another strategy, never touches a position the curato
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
@@ -48,6 +47,8 @@ ORIGIN = "curation"
 def analyst_key(team_id: str, name: str) -> str:
     """An analyst's name as a gold project keeps it when curation is anonymised: enough for
     `team feedback` to find their versions, not enough to read the name."""
+    import hashlib  # here, not at the top: the window imports this module; see model.py
+
     return hashlib.sha256(f"{team_id}\0{name}".encode()).hexdigest()[:16]
 
 

@@ -31,7 +31,7 @@ class OutsideMark:
     documents: tuple[int, int]  # `store.documents.marks`
     spans: tuple[int, int]  # (count, newest id)
     claims: tuple[int, int]
-    settings: str  # `store.settings.digest`
+    settings: tuple[tuple[str, str], ...]  # `store.settings.contents`
 
 
 def read_mark(store: Store, data_version: int | None = None) -> OutsideMark:
@@ -45,7 +45,7 @@ def read_mark(store: Store, data_version: int | None = None) -> OutsideMark:
         documents.marks(store),
         spans.marks(store),
         claims.marks(store),
-        settings.digest(store),
+        settings.contents(store),
     )
 
 

@@ -18,7 +18,6 @@ import json
 import logging
 import os
 import random
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,6 +119,8 @@ def split_project(
         }
         by_id = {int(d["id"]): d for d in docs}
         anns = {i: team_queries.model_annotations(src, d, first) for i, d in by_id.items()}
+    import uuid  # here, not at the top: the window imports this module to start
+
     report = SplitReport(uuid.uuid4().hex, sample=len(plan.sample))
     report.left_out = sum(1 for (_t, _i), row in first.items() if row is None)
     sample_shas = sorted(str(by_id[i]["sha256"]) for i in plan.sample)

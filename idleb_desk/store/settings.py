@@ -3,7 +3,6 @@ each reviewer's last position)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -26,11 +25,9 @@ def set_setting(store: Store, key: str, value: Any) -> None:
         )
 
 
-def digest(store: Store) -> str:
-    """A short fingerprint of every setting: tells a write by another program apart
-    (the table holds a few dozen small rows)."""
+def contents(store: Store) -> tuple[tuple[str, str], ...]:
+    """Every setting as stored, in key order: tells a write by another program apart. The
+    table holds a few dozen small rows, so the rows themselves are compared; a hash would
+    cost an import of OpenSSL (about 3.5 MB of the window's memory) and nothing else."""
     rows = store.execute("SELECT key, value FROM settings ORDER BY key").fetchall()
-    h = hashlib.sha256()
-    for key, value in rows:
-        h.update(f"{key}\0{value}\0".encode())
-    return h.hexdigest()[:16]
+    return tuple((str(key), str(value)) for key, value in rows)

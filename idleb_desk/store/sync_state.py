@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,6 +74,8 @@ def add_key(con: sqlite3.Connection, tbl: str, local_id: int, key: str, version:
 
 
 def new_key() -> str:
+    import uuid  # here: uuid imports `platform`, which the window need not load to start
+
     return uuid.uuid4().hex
 
 

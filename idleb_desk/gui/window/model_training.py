@@ -7,9 +7,8 @@ demand: Review → Train the project model (which also turns the model on)."""
 from __future__ import annotations
 
 import logging
-import subprocess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 
@@ -17,6 +16,9 @@ from idleb_desk.changes import Changes
 from idleb_desk.gui.review.key_context import Handlers
 from idleb_desk.gui.window.room_context import RoomContext
 from idleb_desk.learn.switch import model_on
+
+if TYPE_CHECKING:
+    import subprocess
 
 log = logging.getLogger(__name__)
 
