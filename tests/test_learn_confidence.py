@@ -181,3 +181,24 @@ def test_schema_v11_upgrade_adds_the_confidence_column(tmp_path: Path) -> None:
         (claim,) = store.claims(1)
         assert claim.confidence is None  # made before figures were kept
         assert store.backup_path is not None and store.backup_path.exists()
+
+
+def test_team_split_hands_out_the_suggestions_with_their_confidence(
+    tmp_db: Path, tmp_path: Path
+) -> None:
+    from idleb_desk.core.team_split import split_project
+
+    text = "The mayor said the pier would close."
+    claim = ClaimSuggestion(TextRef(15, 35, text[15:35]), TextRef(0, 9, "The mayor"),
+                            TextRef(10, 14, "said"), confidence=0.42)  # fmt: skip
+    with Store.open(tmp_db) as store, store.transaction():
+        for n in range(4):
+            doc = store.insert_document(f"d{n}", f"D{n}", f"{text} ({n})")
+            assert doc is not None
+            store.add_extraction(doc, Extraction("m+project-model-v1", claims=(claim,)))
+    report = split_project(tmp_db, ["ana", "ben"], 0.5, tmp_path / "team", seed=1)
+    for path in report.files.values():
+        with Store.open(path, create=False, read_only=True) as store:
+            figures = [c.confidence for d in store.document_summaries()
+                       for c in store.claims(d.id)]  # fmt: skip
+        assert figures and set(figures) == {0.42}
