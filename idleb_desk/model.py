@@ -102,6 +102,9 @@ class ClaimSuggestion:
     content_parts: tuple[TextRef, ...] = ()
     # Index (in the same document's claim list) of the claim whose content holds this one.
     nested_in: int | None = None
+    # The project model's probability that the analysts keep it (issue 14); None when no
+    # project model scored it (rules alone).
+    confidence: float | None = None
 
     @property
     def parts(self) -> tuple[TextRef, ...]:
@@ -210,6 +213,8 @@ class Claim:
     nested_in: int | None = None  # the claim whose content holds this one
     flag: str | None = None
     comment: str = ""
+    # The project model's confidence when it scored this suggestion (issue 14), else None.
+    confidence: float | None = None
 
     @property
     def part_ids(self) -> tuple[int, ...]:

@@ -29,7 +29,7 @@ CLAIMS_HEADER = (
     "document_id,document_title,claim_id,speaker_text,speaker_start,speaker_end,"
     "speaker_actor,cue_text,cue_start,cue_end,content_text,content_start,content_end,"
     "addressees,kind,quote_type,status,origin,reviewer,reviewed_at,content_parts,nested_in,"
-    "flag,comment,addressee_actors"
+    "flag,comment,addressee_actors,confidence"
 )
 TEXT = (
     "Heiko Maas urged Russia and Turkey to stop. Le Drian warned Moscow.\n"

@@ -39,8 +39,21 @@ class OriginInfo:
     text: str  # said to the analyst
 
 
-def describe_origin(origin: str) -> OriginInfo:
-    """Where a suggestion came from, in words for a tooltip."""
+def describe_origin(origin: str, confidence: float | None = None) -> OriginInfo:
+    """Where a suggestion came from, in words for a tooltip; `confidence` is the project
+    model's figure for a claim it scored (issue 14), said after the origin."""
+    info = _describe_origin(origin)
+    if confidence is None:
+        return info
+    return OriginInfo(info.kind, info.text + confidence_note(confidence))
+
+
+def confidence_note(confidence: float | None) -> str:
+    """The words after an origin: " (confidence 0.82)", or nothing when unscored."""
+    return "" if confidence is None else f" (confidence {confidence:.2f})"
+
+
+def _describe_origin(origin: str) -> OriginInfo:
     if origin == MEMORY_ORIGIN or origin.startswith("memory:"):
         return OriginInfo("memory", "project memory (the analyst accepted this string elsewhere)")
     if origin.startswith("analyst:"):
@@ -51,9 +64,7 @@ def describe_origin(origin: str) -> OriginInfo:
         model, version = origin.split("+project-model-v", 1)
         via = model.removesuffix("+project-cue")
         cue = ", through a cue from the project's lexicon" if model != via else ""
-        return OriginInfo(
-            "model", f"model {via}{cue}, kept by the project's model v{version} (issue 14)"
-        )
+        return OriginInfo("model", f"model {via}{cue}, kept by the project's model v{version}")
     if origin.endswith("+project-cue"):
         model = origin.removesuffix("+project-cue")
         return OriginInfo("memory", f"model {model}, through a cue from the project's lexicon")
@@ -210,10 +221,16 @@ def mark_project_cue_claims(store: Store, doc_id: int, claim_origin: ClaimOrigin
     text = store.document_text(doc_id)
     n = 0
     for c in store.claims(doc_id):
-        if c.cue_span_id is None or c.origin.startswith(("analyst:", "import:")):
+        if c.origin.startswith(("analyst:", "import:")):
             continue
-        cue = store.span(c.cue_span_id)
-        origin = claim_origin(c.origin, text[cue.start : cue.end])
+        if c.cue_span_id is not None:
+            cue = store.span(c.cue_span_id)
+            cue_text = text[cue.start : cue.end]
+        elif c.confidence is not None:
+            cue_text = ""  # no cue, but the project model scored (and kept) it
+        else:
+            continue
+        origin = claim_origin(c.origin, cue_text)
         if origin is not None and origin != c.origin:
             claims_q.update(store, c.id, {"origin": origin})
             n += 1

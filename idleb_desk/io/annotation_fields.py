@@ -18,6 +18,7 @@ from idleb_desk.io.fields import (
     Obj,
     OneOf,
     Opt,
+    Probability,
     Str,
     check,
 )
@@ -64,6 +65,7 @@ CLAIM = Obj(
         "quote_type": OneOf(QUOTE_TYPES),
         "status": OneOf(STATUSES),
         "origin": Str,
+        "confidence": Opt(Probability),
         **REVIEW,
         **NOTES,
     },

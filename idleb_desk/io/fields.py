@@ -110,6 +110,14 @@ class _Key(Spec):
         return isinstance(value, (str, int)) and not isinstance(value, bool)
 
 
+class _Probability(Spec):
+    expected = "a number from 0 to 1"
+    plural = "numbers from 0 to 1"
+
+    def ok(self, value: object) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1
+
+
 class _Anything(Spec):
     expected = "anything"
 
@@ -118,6 +126,7 @@ class _Anything(Spec):
 
 
 Str, Int, Bool, Key, Anything = _Str(), _Int(), _Bool(), _Key(), _Anything()
+Probability = _Probability()
 
 
 @dataclass(frozen=True)

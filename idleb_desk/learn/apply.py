@@ -4,15 +4,17 @@ rules' claims, and the origin it gives the claims it kept.
 `with_project_model(store, extractor)` returns the extractor itself when the project's
 model is off or missing (rules alone), else a `ModelExtractor` whose claims the model
 re-scored: those below its threshold are dropped, kinds the analysts corrected are set,
-and each kept claim with a cue is marked `<model>+project-model-v<N>` (or
-`...+project-cue` first when a project cue found it), which `core.memory.describe_origin`
-words for the window's tooltips and the export carries as the claim's origin.
+each kept claim carries the model's confidence (stored in `claims.confidence`), and is
+marked `<model>+project-model-v<N>` (or `...+project-cue` first when a project cue found
+it), which `core.memory.describe_origin` words, with the confidence, for the window's
+tooltips; the export carries both.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,9 @@ from idleb_desk.store.store import Store
 log = logging.getLogger(__name__)
 
 MODEL_SUFFIX = "+project-model-v"
+# Digits of the confidence kept: the figure is a model's estimate, and three digits keep
+# the export's column and the tooltip readable.
+CONFIDENCE_DIGITS = 3
 
 
 class ModelOrigin:
@@ -36,7 +41,7 @@ class ModelOrigin:
 
     def claim_origin(self, model: str, cue_text: str) -> str | None:
         base = model
-        if self.cues is not None:
+        if self.cues is not None and cue_text:
             base = self.cues.claim_origin(model, cue_text) or model
         return f"{base}{MODEL_SUFFIX}{self.version}"
 
@@ -61,7 +66,10 @@ class ModelExtractor:
             yield Extraction(
                 model=ex.model,
                 actors=ex.actors,
-                claims=tuple(k.claim for k in kept),
+                claims=tuple(
+                    replace(k.claim, confidence=round(k.confidence, CONFIDENCE_DIGITS))
+                    for k in kept
+                ),
                 regions=ex.regions,
             )
 

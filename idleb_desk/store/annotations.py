@@ -69,6 +69,7 @@ def document_annotations(
             | {k: getattr(c, k) for k in _CLAIM_FIELDS}
             | ({"content_parts": parts} if parts else {})
             | ({"nested_in": nested} if nested is not None else {})
+            | ({"confidence": c.confidence} if c.confidence is not None else {})
             | _notes(c.flag, c.comment)
         )
     spans = []
@@ -205,8 +206,10 @@ def restore_annotations(store: Store, doc_id: int, ann: dict[str, Any]) -> None:
         ]
         cur = con.execute(
             f"INSERT INTO claims (document_id, {', '.join(col for _, col in _ROLES)}, "
-            f"{', '.join(_CLAIM_FIELDS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (doc_id, *roles, *(c.get(k) for k in _CLAIM_FIELDS)),
+            f"{', '.join(_CLAIM_FIELDS)}, confidence) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            # confidence: the project model's figure (issue 14), absent from older lines
+            (doc_id, *roles, *(c.get(k) for k in _CLAIM_FIELDS), c.get("confidence")),
         )
         claim_id = int(cur.lastrowid or 0)
         new_claims[c.get("id")] = claim_id

@@ -59,6 +59,7 @@ def claim_from_row(row: sqlite3.Row) -> Claim:
         nested_in=row["nested_in_claim_id"],
         flag=note(row, "flag"),
         comment=note(row, "comment") or "",
+        confidence=note(row, "confidence"),
     )
 
 

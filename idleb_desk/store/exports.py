@@ -38,9 +38,12 @@ CLAIM_COLUMNS = (
     "content_start", "content_end", "addressees", "kind", "quote_type", "status", "origin",
     "reviewer", "reviewed_at", "content_parts", "nested_in",
     "flag", "comment", "addressee_actors",
+    # Issue 14: the project model's confidence (0..1) when it scored the suggestion.
+    "confidence",
 )  # fmt: skip
 # content_parts: "start:end;start:end" when a claim's content has several parts;
-# nested_in: the claim_id of the claim whose content holds this one (issue 7).
+# nested_in: the claim_id of the claim whose content holds this one (issue 7);
+# confidence: empty for a claim no project model scored (rules alone, the analyst's own).
 ADDRESSEE_SEP = " | "
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection),
 # the full-width forms too (a spreadsheet with an East Asian locale folds them), and
@@ -160,7 +163,7 @@ def claim_rows_sql(include_all: bool, guard: bool) -> tuple[str, tuple[str, ...]
                        WHERE cp.claim_id = c.id ORDER BY cp.position) x),
                   c.nested_in_claim_id,
                   {g("coalesce(c.flag, '')")}, {g("coalesce(c.comment, '')")},
-                  an.start, an."end", an.actor_id
+                  an.start, an."end", an.actor_id, c.confidence
               FROM claims c
               LEFT JOIN spans sp ON sp.id = c.speaker_span_id
               LEFT JOIN spans an ON an.id = c.antecedent_span_id
@@ -218,6 +221,6 @@ def iter_claim_rows(
                 (doc_id, look.title, r[1], cut(text, r[2], r[3]), r[2], r[3], speaker_actor,
                  cut(text, r[5], r[6]), r[5], r[6], cut(text, r[7], r[8]), r[7], r[8],
                  shown, *r[10:16], r[16] or "", "" if r[17] is None else r[17],
-                 *r[18:20], addressee_actors)
+                 *r[18:20], addressee_actors, "" if r[23] is None else r[23])
             )  # fmt: skip
         yield out

@@ -264,6 +264,15 @@ SYNC_STATE = [
 ]
 
 
+# Version 11, the project model's confidence (issue 14): the probability (0..1) that this
+# project's analysts keep a claim suggestion, as the model that scored it said; its
+# version is in the claim's origin (`...+project-model-vN`). NULL for a claim the model
+# never scored: rules alone, an analyst's own, an import.
+CLAIM_CONFIDENCE = [
+    "ALTER TABLE claims ADD COLUMN confidence REAL",
+]
+
+
 # STEPS[n] upgrades a file from version n to n + 1.
 STEPS: list[Callable[[sqlite3.Connection], None]] = [
     _run(V1),
@@ -276,6 +285,7 @@ STEPS: list[Callable[[sqlite3.Connection], None]] = [
     _run(UNDO_GROUPS),
     _run(CURATION_UNITS),
     _run(SYNC_STATE),
+    _run(CLAIM_CONFIDENCE),
 ]
 SCHEMA_VERSION = len(STEPS)
 

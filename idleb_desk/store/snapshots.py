@@ -46,10 +46,11 @@ CLAIM_COLS = (
     "nested_in_claim_id",
     "flag",
     "comment",
+    # Issue 14: undo and team sync give a claim back with the model's figure.
+    "confidence",
 )
 DOC_COLS = ("id", "status", "reviewer", "reviewed_at")
 ACTOR_COLS = ("id", "name", "label", "merged_into")
-
 
 
 def _cols(cols: tuple[str, ...]) -> str:

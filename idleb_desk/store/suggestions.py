@@ -44,14 +44,12 @@ def add_extraction(store: Store, doc_id: int, ex: Extraction) -> None:
         cue = span_id(c.cue, "CUE", LAYER_CLAIM) if c.cue else None
         content = span_id(c.content, "CONTENT", LAYER_CLAIM)
         antecedent = (
-            span_id(c.speaker_antecedent, "SPEAKER", LAYER_CLAIM)
-            if c.speaker_antecedent
-            else None
+            span_id(c.speaker_antecedent, "SPEAKER", LAYER_CLAIM) if c.speaker_antecedent else None
         )
         cur = store.con.execute(
             "INSERT INTO claims (document_id, speaker_span_id, cue_span_id, "
-            "content_span_id, antecedent_span_id, kind, quote_type, status, origin) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "content_span_id, antecedent_span_id, kind, quote_type, status, origin, "
+            "confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 doc_id,
                 speaker,
@@ -62,6 +60,7 @@ def add_extraction(store: Store, doc_id: int, ex: Extraction) -> None:
                 c.quote_type,
                 SUGGESTED,
                 origin,
+                c.confidence,
             ),
         )
         claim_id = int(cur.lastrowid or 0)
@@ -76,8 +75,7 @@ def add_extraction(store: Store, doc_id: int, ex: Extraction) -> None:
                 ],
             )
         store.con.executemany(
-            "INSERT OR IGNORE INTO claim_addressees (claim_id, span_id, position) "
-            "VALUES (?, ?, ?)",
+            "INSERT OR IGNORE INTO claim_addressees (claim_id, span_id, position) VALUES (?, ?, ?)",
             [
                 (claim_id, span_id(a, "ADDRESSEE", LAYER_CLAIM), i)
                 for i, a in enumerate(c.addressees)

@@ -108,6 +108,8 @@ def model_annotations(store: Store, doc: dict[str, Any], first: Original) -> dic
             item["content_parts"] = parts
         if c.get("nested_in_claim_id") in claims:
             item["nested_in"] = c["nested_in_claim_id"]
+        if c.get("confidence") is not None:  # the project model's figure (issue 14)
+            item["confidence"] = c["confidence"]
         out_claims.append(item)
     regions = store.regions(doc_id)
     return {

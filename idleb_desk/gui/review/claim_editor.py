@@ -13,6 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
+from idleb_desk.core.memory import confidence_note
 from idleb_desk.gui.config.labels import LabelSet
 from idleb_desk.gui.review.highlighter import tint
 from idleb_desk.gui.review.review_state import DocState
@@ -107,7 +108,8 @@ class ClaimEditor(QGroupBox):
                 note += f"<br>✎ <i>{html.escape(claim.comment)}</i>"
             self.header.setText(
                 f"<b>Claim {claim.id}</b> · {html.escape(claim.status)} · "
-                f"<span style='color:#555'>{html.escape(claim.origin)}</span>{inner}{note}"
+                f"<span style='color:#555'>{html.escape(claim.origin)}"
+                f"{confidence_note(claim.confidence)}</span>{inner}{note}"
             )
             parts: dict[str, list[str]] = {"speaker": [], "cue": [], "content": [], "addressee": []}
             for role, span in state.claim_parts(claim):

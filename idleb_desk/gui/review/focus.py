@@ -349,9 +349,11 @@ class Focus(QObject):
         for s in self.state.spans_at(cp):
             line = f"{s.label} · {s.status} — {quote(s.text, 60)}"
             line += f"\n    from {describe_origin(s.origin).text}"
-            roles = [f"claim {cid}" for cid in self.state.claims_of_span(s.id)]
-            if roles:
-                line += f" ({', '.join(roles)})"
+            cids = self.state.claims_of_span(s.id)
+            if cids:
+                line += f" ({', '.join(f'claim {cid}' for cid in cids)})"
+            for cid in cids:
+                line += self._scored(cid)
             if s.flag:
                 line += f" ⚑ {s.flag}"
             if s.comment:
@@ -359,3 +361,10 @@ class Focus(QObject):
             lines.append(line)
         lines.extend(line for extra in self.tooltip_extras if (line := extra(cp)))
         return "\n".join(lines)
+
+    def _scored(self, claim_id: int) -> str:
+        """A line for a claim the project model kept (issue 14): its version and confidence."""
+        c = self.state.claims.get(claim_id) if self.state is not None else None
+        if c is None or (c.confidence is None and "+project-model-v" not in c.origin):
+            return ""
+        return f"\n    claim {claim_id} from {describe_origin(c.origin, c.confidence).text}"

@@ -88,6 +88,10 @@ class _RowModel(QAbstractTableModel):
         """Where the row's item came from (model, project memory, analyst, import)."""
         return ""
 
+    def confidence_of(self, ident: int) -> float | None:
+        """The project model's confidence in the row's item, if it scored it."""
+        return None
+
     # Qt API
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.ids)
@@ -111,9 +115,12 @@ class _RowModel(QAbstractTableModel):
             return None
         ident = self.ids[index.row()]
         if role == Qt.ItemDataRole.ToolTipRole:
+            # Worded only when Qt asks (a hover): no key pays for it.
             origin = self.origin_of(ident)
             tip = self.tip(ident, index.column())
-            return f"{tip}\nfrom {describe_origin(origin).text}" if origin else tip
+            if not origin:
+                return tip
+            return f"{tip}\nfrom {describe_origin(origin, self.confidence_of(ident)).text}"
         if role == Qt.ItemDataRole.DisplayRole:
             return self.cell(ident, index.column())
         if role == Qt.ItemDataRole.BackgroundRole and index.column() == 1:
@@ -262,6 +269,10 @@ class ClaimTableModel(_RowModel):
     def origin_of(self, ident: int) -> str:
         c = self.claim(ident)
         return c.origin if c else ""
+
+    def confidence_of(self, ident: int) -> float | None:
+        c = self.claim(ident)
+        return c.confidence if c else None
 
     def _text(self, span_id: int | None, n: int = 80) -> str:
         # The view elides what its column cannot hold; the tooltip has it whole.

@@ -249,7 +249,8 @@ def ann_to_line(text: str, ann: str, stem: str, defaults: Defaults) -> dict[str,
             named = {"status": a.get("Status"), "kind": a.get("Kind"),
                      "quote_type": a.get("QuoteType")}  # fmt: skip
             note = notes.get(eid) or {}
-            extra = {k: v for k, v in note.items() if k in claim_map.CLAIM_ATTRS}
+            known = (*claim_map.CLAIM_ATTRS, *claim_map.OPTIONAL_ATTRS)
+            extra = {k: v for k, v in note.items() if k in known}
             grouped.claims[-1] |= extra | {k: v for k, v in named.items() if v is not None}
             if (outer := note.get(claim_map.NESTED_IN)) is not None:
                 if not (isinstance(outer, str) and outer in event_ids):

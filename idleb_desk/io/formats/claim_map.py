@@ -37,6 +37,9 @@ LIST_ROLES: dict[str, tuple[str, str]] = {"addressees": ("ADDRESSEE", "Addressee
 CONTENT_ARG = "Content"
 EVENT_TYPE = "Claim"
 CLAIM_ATTRS = ("kind", "quote_type", "status", "origin", "reviewer", "reviewed_at")
+# Attributes written only when set: the project model's confidence (issue 14) is absent
+# from every claim no project model scored, so files without it keep their old shape.
+OPTIONAL_ATTRS = ("confidence",)
 # The claim whose content holds this one, as an index into the document's claims in the
 # file (brat: the outer claim's event id). Travels in our extension keys only.
 NESTED_IN = "nested_in"
@@ -191,7 +194,7 @@ def claim_from_arguments(args: Sequence[tuple[str, Key]], grouped: Grouped, what
 
 
 def _only_attrs(a: dict[str, Any]) -> dict[str, Any]:
-    return {k: a[k] for k in (*CLAIM_ATTRS, NESTED_IN) if k in a}
+    return {k: a[k] for k in (*CLAIM_ATTRS, *OPTIONAL_ATTRS, NESTED_IN) if k in a}
 
 
 def is_content_label(label: str) -> bool:

@@ -204,7 +204,11 @@ class ExportDoc:
         """The claim's attributes, and the index of its outer claim among `claims` (None
         when it has none, or when that claim is not exported)."""
         nested = self._claim_index.get(claim.get(claim_map.NESTED_IN))
-        return {k: claim.get(k) for k in claim_map.CLAIM_ATTRS} | {claim_map.NESTED_IN: nested}
+        return (
+            {k: claim.get(k) for k in claim_map.CLAIM_ATTRS}
+            | {k: claim[k] for k in claim_map.OPTIONAL_ATTRS if claim.get(k) is not None}
+            | {claim_map.NESTED_IN: nested}
+        )
 
     @cached_property
     def _claim_index(self) -> dict[Any, int]:

@@ -161,7 +161,8 @@ def _ours(sdoc: Any, ext: dict[str, Any], defaults: Defaults) -> dict[str, Any]:
     for c in ext.get("claims") or []:
         claim: dict[str, Any] = {r: key(c.get(r)) for r in ROLES}
         claim["addressees"] = [key(a) for a in c.get("addressees") or []]
-        extra_attrs = {k: c[k] for k in (*claim_map.CLAIM_ATTRS, claim_map.NESTED_IN) if k in c}
+        known = (*claim_map.CLAIM_ATTRS, *claim_map.OPTIONAL_ATTRS, claim_map.NESTED_IN)
+        extra_attrs = {k: c[k] for k in known if k in c}
         grouped.claims.append(claim | extra_attrs)
     return our_line(ext.get("id"), ext.get("title"), sdoc.text, ext.get("meta"), spans,
                     finish_claims(grouped, defaults), defaults, ext.get("document"))  # fmt: skip
