@@ -20,7 +20,9 @@ Last line: keys_per_item_before=... keys_per_item_after=... (all six documents).
 Claims (issue 14): python bench/learning.py --gold FILE.jsonl --train-fraction F --seed S
 reviews part of a gold file, trains the project model and scores the rest
 (`bench/learning_claims.py`); its last line is `before_f1=... after_f1=...
-keys_per_item_before=... keys_per_item_after=... train_s=...`.
+keys_per_item_before=... keys_per_item_after=... train_s=...`. `--convention NAME` first
+rewrites the gold to a team's codebook (`bench/learning_conventions.py`, which also runs
+all of them over several seeds in one table).
 """
 
 from __future__ import annotations
@@ -214,11 +216,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--train-fraction", type=float, default=0.5)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--convention",
+        default="none",
+        help="claims: the simulated team's codebook (bench/learning_conventions.py): none, "
+        "named-speakers, no-kind:KIND, kind-map:A=B",
+    )
     args = ap.parse_args(argv)
     if args.gold is not None:
         from learning_claims import run as run_claims
 
-        return run_claims(args.gold, args.train_fraction, args.seed, args.model)
+        return run_claims(args.gold, args.train_fraction, args.seed, args.model, args.convention)
     logging.basicConfig(level=logging.WARNING)
     extractor = Extractor.load(args.model)
     docs = documents()

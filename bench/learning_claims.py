@@ -40,6 +40,13 @@ class Review:
     keys: int = 0
     gold: int = 0
     prf: PRF = PRF(0, 0, 0, 0)
+    # Matched suggestions, and those of them whose kind is the team's.
+    matched: int = 0
+    kind_ok: int = 0
+
+    @property
+    def kind_accuracy(self) -> float:
+        return self.kind_ok / self.matched if self.matched else 0.0
 
 
 def load(path: Path) -> list[dict[str, Any]]:
@@ -79,6 +86,8 @@ def review(
         for i, c in enumerate(shown):
             if i in matched:
                 kind = gold[matched[i]].get("kind") or c.kind
+                out.matched += 1
+                out.kind_ok += kind == c.kind
                 out.keys += COST["accept"] + (COST["kind"] if kind != c.kind else 0)
                 if on_decision:
                     on_decision(Decision(c, True, kind))
@@ -97,23 +106,61 @@ def review(
     return out
 
 
-def run(gold: Path, fraction: float, seed: int, model: str | None) -> int:
-    items = load(gold)
+@dataclass
+class Outcome:
+    """What one simulated review and training gave, for the caller to print."""
+
+    items: int
+    seen: int
+    rest: int
+    decisions: int
+    accepted: int
+    added: int
+    version: int
+    threshold: float
+    n_weights: int
+    n_cues: int
+    n_kinds: int
+    reviewed: Review
+    before: Review
+    after: Review
+    dropped: int
+    origins: dict[str, int]
+    train_s: float
+    scaled_decisions: int
+    scaled_docs: int
+    train_500_s: float
+
+
+def per_claim(r: Review) -> float:
+    return r.keys / r.gold if r.gold else 0.0
+
+
+def split(
+    items: list[dict[str, Any]], fraction: float, seed: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     if not 0.0 < fraction < 1.0:
         raise SystemExit("--train-fraction must be between 0 and 1")
     order = list(range(len(items)))
     random.Random(seed).shuffle(order)
     cut = int(round(len(items) * fraction))
-    seen = [items[i] for i in order[:cut]]
-    rest = [items[i] for i in order[cut:]]
-    extractor = Extractor.load(model)
+    return [items[i] for i in order[:cut]], [items[i] for i in order[cut:]]
 
-    def extract(ex: Extractor, part: list[dict[str, Any]]) -> list[list[ClaimSuggestion]]:
-        return [list(e.claims) for e in ex.extract_many(i["text"] for i in part)]
 
+def _extract(ex: Any, part: list[dict[str, Any]]) -> list[list[ClaimSuggestion]]:
+    return [list(e.claims) for e in ex.extract_many(i["text"] for i in part)]
+
+
+def simulate(
+    items: list[dict[str, Any]], fraction: float, seed: int, extractor: Extractor
+) -> Outcome:
+    """Review the first part of the shuffled items against their gold, train, and score
+    the rest with rules alone and with the project's cues and model. The gold is what the
+    simulated team codes (a convention may have rewritten it, `learning_conventions.py`)."""
+    seen, rest = split(items, fraction, seed)
     decisions: list[Decision] = []
     added: list[LearnedCue] = []
-    reviewed = review(seen, extract(extractor, seen), decisions.append, added.append)
+    reviewed = review(seen, _extract(extractor, seen), decisions.append, added.append)
     t0 = time.perf_counter()
     pm = train(decisions, added)
     project = project_cues.for_project(extractor, [(c.cue, c.kind) for c in pm.cues])
@@ -125,7 +172,7 @@ def run(gold: Path, fraction: float, seed: int, model: str | None) -> int:
     train(decisions * scale, added)
     train_500_s = time.perf_counter() - t1
 
-    before = review(rest, extract(extractor, rest))
+    before = review(rest, _extract(extractor, rest))
     cues = getattr(project, "project_cues", None)
     is_project_cue = cues.is_project_cue if cues is not None else None
     after_preds: list[list[ClaimSuggestion]] = []
@@ -138,33 +185,61 @@ def run(gold: Path, fraction: float, seed: int, model: str | None) -> int:
             origins[k.origin] += 1
         after_preds.append([k.claim for k in kept])
     after = review(rest, after_preds)
+    return Outcome(
+        items=len(items),
+        seen=len(seen),
+        rest=len(rest),
+        decisions=len(decisions),
+        accepted=sum(d.accepted for d in decisions),
+        added=len(added),
+        version=pm.version,
+        threshold=pm.threshold,
+        n_weights=len(pm.weights),
+        n_cues=len(pm.cues),
+        n_kinds=len(pm.kinds),
+        reviewed=reviewed,
+        before=before,
+        after=after,
+        dropped=dropped,
+        origins=origins,
+        train_s=train_s,
+        scaled_decisions=len(decisions) * scale,
+        scaled_docs=len(seen) * scale,
+        train_500_s=train_500_s,
+    )
 
+
+def run(gold: Path, fraction: float, seed: int, model: str | None, convention: str = "none") -> int:
+    from learning_conventions import apply_convention
+
+    items = apply_convention(load(gold), convention)
+    o = simulate(items, fraction, seed, Extractor.load(model))
     print(
-        f"gold {gold}; items {len(items)}: reviewed {len(seen)}, held out {len(rest)}; seed {seed}"
+        f"gold {gold}; convention {convention}; items {o.items}: reviewed {o.seen}, "
+        f"held out {o.rest}; seed {seed}"
     )
     print(
-        f"reviewed part: {len(decisions)} decisions "
-        f"({sum(d.accepted for d in decisions)} accepted), {len(added)} claims added by hand"
+        f"reviewed part: {o.decisions} decisions ({o.accepted} accepted), "
+        f"{o.added} claims added by hand"
     )
     print(
-        f"model v{pm.version}: threshold {pm.threshold:.2f}, {len(pm.weights)} weights, "
-        f"{len(pm.cues)} project cues, {len(pm.kinds)} kind corrections"
+        f"model v{o.version}: threshold {o.threshold:.2f}, {o.n_weights} weights, "
+        f"{o.n_cues} project cues, {o.n_kinds} kind corrections"
     )
     print(
-        f"reviewing cost {reviewed.keys} keys for {reviewed.gold} gold claims; training on "
-        f"{len(decisions) * scale} decisions ({len(seen) * scale} documents' worth): "
-        f"{train_500_s:.2f} s"
+        f"reviewing cost {o.reviewed.keys} keys for {o.reviewed.gold} gold claims; training "
+        f"on {o.scaled_decisions} decisions ({o.scaled_docs} documents' worth): "
+        f"{o.train_500_s:.2f} s"
     )
-    print(f"held out: suggestions dropped by the model {dropped}; kept by origin {origins}")
-    for name, r in (("rules alone", before), ("rules + project model", after)):
+    print(f"held out: suggestions dropped by the model {o.dropped}; kept by origin {o.origins}")
+    for name, r in (("rules alone", o.before), ("rules + project model", o.after)):
         print(
             f"{name}: joint P {r.prf.precision:.3f} R {r.prf.recall:.3f} F1 {r.prf.f1:.3f}; "
-            f"keys {r.keys} for {r.gold} gold claims"
+            f"kind accuracy {r.kind_accuracy:.3f}; keys {r.keys} for {r.gold} gold claims"
         )
-    per = lambda r: r.keys / r.gold if r.gold else 0.0  # noqa: E731
     print(
-        f"before_f1={before.prf.f1:.3f} after_f1={after.prf.f1:.3f} "
-        f"keys_per_item_before={per(before):.3f} keys_per_item_after={per(after):.3f} "
-        f"train_s={train_s:.3f}"
+        f"before_f1={o.before.prf.f1:.3f} after_f1={o.after.prf.f1:.3f} "
+        f"keys_per_item_before={per_claim(o.before):.3f} "
+        f"keys_per_item_after={per_claim(o.after):.3f} train_s={o.train_s:.3f}"
     )
     return 0
