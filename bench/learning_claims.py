@@ -196,7 +196,7 @@ def simulate(
         threshold=pm.threshold,
         n_weights=len(pm.weights),
         n_cues=len(pm.cues),
-        n_kinds=len(pm.kinds),
+        n_kinds=len(pm.kinds) + len(pm.kind_defaults),
         reviewed=reviewed,
         before=before,
         after=after,

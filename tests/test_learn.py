@@ -191,3 +191,45 @@ def test_retraining_is_due_after_n_decisions_and_runs_in_its_own_process(
     with Store.open(tmp_db, create=False) as store:
         assert store.setting(lq.ENABLED_SETTING) is False  # the analyst's --off holds
         assert not due(store, model)
+
+
+# A team whose codebook has no "warning": every warning is coded "threat", whatever the
+# cue word. Each cue word appears once, so only the kind itself can carry the correction.
+WARNINGS = [
+    "The union warned that a strike was near.",
+    "The farmers cautioned that the dam could break.",
+    "Teachers feared that the school would shut.",
+    "The pilots alerted the public that the runway was icy.",
+    "The mayor said the pier would close.",
+]
+
+
+def test_a_kind_the_analysts_always_recode_is_recoded_for_any_cue(extractor: Extractor) -> None:
+    decisions = [
+        Decision(c, True, "threat" if c.kind == "warning" else c.kind)
+        for ex in extractor.extract_many(WARNINGS)
+        for c in ex.claims
+    ]
+    assert sum(d.suggestion.kind == "warning" for d in decisions) == 4
+    model = train(decisions, [])
+    assert model.kind_defaults == {"warning": "threat"}
+    kept = model.apply(extractor.extract("The nurses worried that the ward would close."))
+    assert [(k.claim.cue.text if k.claim.cue else "", k.claim.kind) for k in kept] == [
+        ("worried", "threat")
+    ]
+    # Statements the analysts kept as statements stay so; a model saved before this
+    # field existed still loads.
+    said = model.apply(extractor.extract("The clerk said the files were lost."))
+    assert [k.claim.kind for k in said] == ["statement"]
+    data = model.to_json()
+    del data["kind_defaults"]
+    assert ProjectModel.from_json(data).kind_defaults == {}
+
+
+def test_a_kind_recoded_only_sometimes_is_left_alone(extractor: Extractor) -> None:
+    decisions = [
+        Decision(c, True, "threat" if c.cue and c.cue.text in ("warned", "feared") else c.kind)
+        for ex in extractor.extract_many(WARNINGS)
+        for c in ex.claims
+    ]
+    assert train(decisions, []).kind_defaults == {}

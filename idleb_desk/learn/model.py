@@ -10,7 +10,9 @@ these the model learns three things:
   reviewed data) are dropped, the rest keep their confidence for the window and the export;
 - cue words the analysts used in the claims they added, which extend the rules' lexicon
   for this project (so the rules propose claims they missed, marked origin "project");
-- the kind analysts give most often to a cue they corrected.
+- the kind analysts give most often to a cue they corrected, and the kind they give to a
+  whole suggested kind when they recode most of it the same way (a codebook that, say,
+  has no "warning" and codes every one as "threat", whatever the cue word).
 
 The model is a JSON file beside the project, named by it (`PROJECT.model.json`), with a
 version number that grows with each training; deleting it, or `idleb-desk train --off`,
@@ -40,6 +42,9 @@ FORMAT = "idleb-desk-project-model"
 ORIGIN_RULES = "rules"
 ORIGIN_PROJECT = "project"
 MIN_KIND_VOTES = 2
+# A whole kind is recoded only on more evidence than one cue word: at least this many
+# accepted suggestions of it, most of them given the same other kind.
+MIN_KIND_DEFAULT_VOTES = 3
 THRESHOLDS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 
 
@@ -77,6 +82,8 @@ class ProjectModel:
     threshold: float = 0.0
     cues: list[LearnedCue] = field(default_factory=list)
     kinds: dict[str, str] = field(default_factory=dict)
+    # Suggested kind -> the analysts' kind, for cues with no correction of their own.
+    kind_defaults: dict[str, str] = field(default_factory=dict)
     train_s: float = 0.0
 
     # ---- use ----------------------------------------------------------------------
@@ -101,7 +108,7 @@ class ProjectModel:
         for i, c in enumerate(ex.claims):
             if not keep[i] or (c.nested_in is not None and c.nested_in not in index):
                 continue
-            kind = self.kinds.get(_kind_key(c), c.kind)
+            kind = self.kind_of(c)
             nested = None if c.nested_in is None else index[c.nested_in]
             index[i] = len(out)
             learned = (
@@ -110,6 +117,11 @@ class ProjectModel:
             origin = ORIGIN_PROJECT if learned else ORIGIN_RULES
             out.append(ScoredClaim(replace(c, kind=kind, nested_in=nested), origin, float(conf[i])))
         return out
+
+    def kind_of(self, c: ClaimSuggestion) -> str:
+        """The kind this project's analysts give a suggestion: its cue's correction, else
+        its kind's, else its own."""
+        return self.kinds.get(_kind_key(c)) or self.kind_defaults.get(c.kind, c.kind)
 
     # ---- storage ------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
@@ -122,6 +134,7 @@ class ProjectModel:
             "weights": {str(k): round(v, 6) for k, v in self.weights.items()},
             "cues": [{"cue": c.cue, "kind": c.kind} for c in self.cues],
             "kinds": self.kinds,
+            "kind_defaults": self.kind_defaults,
             "train_s": round(self.train_s, 3),
         }
 
@@ -137,6 +150,8 @@ class ProjectModel:
             threshold=float(data["threshold"]),
             cues=[LearnedCue(c["cue"], c["kind"]) for c in data["cues"]],
             kinds=dict(data["kinds"]),
+            # Absent from models saved before kind defaults existed.
+            kind_defaults=dict(data.get("kind_defaults", {})),
             train_s=float(data.get("train_s", 0.0)),
         )
 
@@ -184,8 +199,10 @@ def train(
     else:
         reg = LogReg(np.zeros(features.DIM), 0.0)
         threshold = 0.0  # nothing to tell apart yet: keep every suggestion
+    kind_defaults = _kind_defaults(decisions)
     # Kind corrections per (cue word, suggested kind): the analysts' majority kind, when
-    # it differs from the suggestion and at least MIN_KIND_VOTES agree.
+    # it differs from what the kind defaults give and at least MIN_KIND_VOTES agree (so a
+    # cue the analysts keep as suggested overrides a default for its kind).
     votes: dict[str, Counter[str]] = {}
     for d in decisions:
         if d.accepted and d.kind and _cue_key(d.suggestion):
@@ -193,7 +210,12 @@ def train(
     kinds = {}
     for key, count in votes.items():
         kind, n = count.most_common(1)[0]
-        if n >= MIN_KIND_VOTES and n * 2 > sum(count.values()) and kind != key.split("|")[1]:
+        suggested = key.rsplit("|", 1)[1]
+        if (
+            n >= MIN_KIND_VOTES
+            and n * 2 > sum(count.values())
+            and kind != kind_defaults.get(suggested, suggested)
+        ):
             kinds[key] = kind
     cues = sorted(set(added_cues), key=lambda c: (c.cue, c.kind))
     weights = {int(i): float(v) for i, v in enumerate(reg.weights) if abs(v) > 1e-6}
@@ -205,8 +227,24 @@ def train(
         threshold=threshold,
         cues=cues,
         kinds=kinds,
+        kind_defaults=kind_defaults,
         train_s=clock() - t0,
     )
+
+
+def _kind_defaults(decisions: Sequence[Decision]) -> dict[str, str]:
+    """Suggested kind -> the kind analysts give most of its accepted suggestions, when
+    that is another kind, more than half of them, and at least MIN_KIND_DEFAULT_VOTES."""
+    votes: dict[str, Counter[str]] = {}
+    for d in decisions:
+        if d.accepted and d.kind:
+            votes.setdefault(d.suggestion.kind, Counter())[d.kind] += 1
+    out = {}
+    for suggested, count in votes.items():
+        kind, n = count.most_common(1)[0]
+        if n >= MIN_KIND_DEFAULT_VOTES and n * 2 > sum(count.values()) and kind != suggested:
+            out[suggested] = kind
+    return out
 
 
 def _best_threshold(p: np.ndarray, y: np.ndarray, n_added: int) -> float:
