@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from idleb_desk.cli import main
@@ -233,3 +234,16 @@ def test_a_kind_recoded_only_sometimes_is_left_alone(extractor: Extractor) -> No
         for c in ex.claims
     ]
     assert train(decisions, []).kind_defaults == {}
+
+
+def test_sparse_rows_compute_what_the_dense_matrix_does(extractor: Extractor) -> None:
+    from idleb_desk.learn import features
+
+    claims = [c for ex in extractor.extract_many(REVIEWED + WARNINGS) for c in ex.claims]
+    dense, rows = features.matrix(claims), features.sparse(claims)
+    rng = np.random.default_rng(7)
+    w, g = rng.normal(size=features.DIM), rng.normal(size=len(claims))
+    assert rows.n == len(claims)
+    assert np.allclose(rows.dot(w), dense @ w) and np.allclose(rows.tdot(g), dense.T @ g)
+    keep = np.arange(len(claims)) % 3 != 0
+    assert np.allclose(rows.take(keep).dot(w), dense[keep] @ w)

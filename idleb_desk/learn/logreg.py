@@ -1,8 +1,8 @@
 """A small L2-regularised logistic regression in numpy (no scikit-learn here).
 
-Full-batch gradient descent with a fixed step count: a project has hundreds to a few
-thousand reviewed suggestions and a sparse hashed feature vector each, so training takes
-well under a second and is deterministic.
+Full-batch gradient descent with a fixed step count: a project has hundreds to some ten
+thousand reviewed suggestions and a sparse hashed feature vector each (`features.Rows`),
+so training takes about a second and is deterministic.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from idleb_desk.learn.features import DIM, Rows
 
 
 @dataclass
@@ -20,16 +22,16 @@ class LogReg:
     @classmethod
     def fit(
         cls,
-        x: np.ndarray,
+        x: Rows,
         y: np.ndarray,
         l2: float = 1e-3,
         steps: int = 300,
         rate: float = 0.5,
         balance: bool = True,
     ) -> LogReg:
-        """Fit on rows `x` (n, d) and labels `y` in {0, 1}."""
-        n, d = x.shape
-        w = np.zeros(d, dtype=np.float64)
+        """Fit on rows `x` and labels `y` in {0, 1}."""
+        n = x.n
+        w = np.zeros(DIM, dtype=np.float64)
         b = 0.0
         if n == 0:
             return cls(w, b)
@@ -39,17 +41,16 @@ class LogReg:
         pos = max(float(yf.sum()), 1.0)
         neg = max(float(n - yf.sum()), 1.0)
         sw = np.where(yf > 0.5, n / (2 * pos), n / (2 * neg)) if balance else np.ones(n)
-        xd = x.astype(np.float64)
         for _ in range(steps):
-            z = xd @ w + b
+            z = x.dot(w) + b
             p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
             g = (p - yf) * sw
-            w -= rate * ((xd.T @ g) / n + l2 * w)
+            w -= rate * (x.tdot(g) / n + l2 * w)
             b -= rate * float(g.mean())
         return cls(w, b)
 
-    def proba(self, x: np.ndarray) -> np.ndarray:
-        if x.shape[0] == 0:
+    def proba(self, x: Rows) -> np.ndarray:
+        if x.n == 0:
             return np.zeros(0)
-        z = x.astype(np.float64) @ self.weights + self.bias
+        z = x.dot(self.weights) + self.bias
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))

@@ -91,7 +91,7 @@ class ProjectModel:
         w = np.zeros(features.DIM)
         for i, v in self.weights.items():
             w[i] = v
-        return LogReg(w, self.bias).proba(features.matrix(claims))
+        return LogReg(w, self.bias).proba(features.sparse(claims))
 
     def apply(
         self, ex: Extraction, is_project_cue: Callable[[str], bool] | None = None
@@ -191,7 +191,7 @@ def train(
 ) -> ProjectModel:
     """A model from reviewed suggestions and the cues of hand-made claims."""
     t0 = clock()
-    x = features.matrix(d.suggestion for d in decisions)
+    x = features.sparse(d.suggestion for d in decisions)
     y = np.array([1 if d.accepted else 0 for d in decisions], dtype=np.int8)
     if len(decisions) and 0 < int(y.sum()) < len(decisions):
         reg = LogReg.fit(x, y)
