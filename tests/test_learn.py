@@ -247,3 +247,26 @@ def test_sparse_rows_compute_what_the_dense_matrix_does(extractor: Extractor) ->
     assert np.allclose(rows.dot(w), dense @ w) and np.allclose(rows.tdot(g), dense.T @ g)
     keep = np.arange(len(claims)) % 3 != 0
     assert np.allclose(rows.take(keep).dot(w), dense[keep] @ w)
+
+
+def test_the_threshold_is_chosen_on_decisions_the_fit_did_not_see(extractor: Extractor) -> None:
+    from idleb_desk.learn import features
+    from idleb_desk.learn.logreg import LogReg
+    from idleb_desk.learn.model import _out_of_fold
+
+    # Rejected once each, with a cue word no other suggestion has: fitted on them, the
+    # model is sure of each; fitted without, it can only guess from what they share.
+    odd = [
+        "The porter muttered that the lift was broken.",
+        "A tailor insisted that the cloth was torn.",
+        "The baker complained that the oven was cold.",
+    ]
+    said = [f"Resident {n} said the road was flooded." for n in range(12)]
+    claims = [c for ex in extractor.extract_many(odd + said) for c in ex.claims]
+    y = np.array([0 if c.cue and c.cue.text != "said" else 1 for c in claims], dtype=np.int8)
+    assert int((y == 0).sum()) == 3
+    x = features.sparse(claims)
+    whole = LogReg.fit(x, y)
+    oof = _out_of_fold(x, y, whole)
+    inside = whole.proba(x)
+    assert all(oof[i] > inside[i] for i in np.flatnonzero(y == 0))
