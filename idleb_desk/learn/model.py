@@ -7,7 +7,8 @@ these the model learns three things:
 
 - a logistic regression over the suggestion's features (`features.py`) that gives each
   rule suggestion a confidence; suggestions below the project's threshold (chosen on the
-  reviewed data) are dropped, the rest keep their confidence for the window and the export;
+  reviewed data, each decision scored by a fit made without it) are dropped, the rest
+  keep their confidence for the window and the export;
 - cue words the analysts used in the claims they added, which extend the rules' lexicon
   for this project (so the rules propose claims they missed, marked origin "project");
 - the kind analysts give most often to a cue they corrected, and the kind they give to a
