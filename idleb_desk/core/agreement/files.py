@@ -16,7 +16,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -115,19 +115,19 @@ def cycles_uncollected() -> Iterator[None]:
 Checked = tuple[int | None, str | None]
 
 
-def _check(path: Path) -> Checked:
-    """`Store.check`: the file ours, sound (SQLite's integrity check) and not newer."""
+def _check(path: Path, sound: bool = True) -> Checked:
+    """`Store.check`: the file ours, not newer and (`sound`) sound, SQLite's own check."""
     if path.is_dir():
         raise AgreementInputError(path, "is a folder, not a project file")
-    return Store.check(path, create=False)
+    return Store.check(path, create=False, sound=sound)
 
 
 @contextlib.contextmanager
-def open_read_only(path: Path, check: Future[Checked] | None = None) -> Iterator[Store]:
-    """The project at `path`, opened so that nothing can be written to it; `check`: its
-    checks (`_check`), already under way."""
+def open_read_only(path: Path, checked: Checked | None = None) -> Iterator[Store]:
+    """The project at `path`, opened so that nothing can be written to it; `checked`:
+    what `_check` returned for it a moment ago (else it is checked here, in full)."""
     # Ours, sound and not newer: refused before any read (and checked once, not again).
-    checked = _check(path) if check is None else check.result()
+    checked = _check(path) if checked is None else checked
     version = gate.inspect_file(path, check=False).user_version
     if version == SCHEMA_VERSION:
         with Store.open(path, create=False, read_only=True, checked=checked) as store:
@@ -143,6 +143,18 @@ def open_read_only(path: Path, check: Future[Checked] | None = None) -> Iterator
         log.info("%s: schema version %s, upgraded in a temporary copy", path, version)
         with Store.open(copy, create=False) as store:
             yield store
+
+
+def _sound_and_named(path: Path, checked: Checked) -> str | None:
+    """The part of a file's checks that takes time, SQLite's own soundness check, then
+    whose file it is (a scan of every span when `team split` did not say): run in a
+    thread beside the reading of the file, both in SQLite, which lets go of the GIL.
+    None for a file of an older version (named from its upgraded copy instead)."""
+    facts = gate.inspect_file(path, header_checked=True)
+    if facts.user_version != SCHEMA_VERSION:
+        return None
+    with Store.open(path, create=False, read_only=True, checked=checked) as store:
+        return _analyst_name(path, store)
 
 
 def _codings(
@@ -204,9 +216,12 @@ MODEL_ORIGIN_NOT = "analyst:"
 MODEL_STATUSES = (SUGGESTED, "accepted", "rejected")
 
 
-def read_analyst(store: Store, path: Path, docs: dict[str, DocInfo]) -> AnalystFile:
+def read_analyst(
+    store: Store, path: Path, docs: dict[str, DocInfo], name: str | None = None
+) -> AnalystFile:
     """One file's reviewed work and its model suggestions, by document text hash; adds
-    the file's documents to `docs`, refusing one whose id another file gave another text."""
+    the file's documents to `docs`, refusing one whose id another file gave another text.
+    `name`: whose file it is, when the caller knows (else `_analyst_name`)."""
     rows = q.documents(store)
     by_id: dict[int, str] = {}
     for d in rows:
@@ -223,7 +238,7 @@ def read_analyst(store: Store, path: Path, docs: dict[str, DocInfo]) -> AnalystF
     claims = q.claims(store, {d.id: d.text for d in rows}, mentions)
     coded, model = _codings(mentions, claims, q.canonical_actors(store))
     return AnalystFile(
-        name=_analyst_name(path, store),
+        name=_analyst_name(path, store) if name is None else name,
         path=path,
         docs={sha: coded.get(i, DocCoding()) for i, sha in by_id.items()},
         model={sha: model.get(i, DocCoding()) for i, sha in by_id.items()},
@@ -250,13 +265,24 @@ def read_analysts(paths: Sequence[Path]) -> tuple[list[AnalystFile], dict[str, D
             seen[key] = path
     docs: dict[str, DocInfo] = {}
     analysts: list[AnalystFile] = []
-    # Every file's integrity check runs at once, in SQLite (which lets go of the GIL),
-    # while the files before it are read; a refusal is still raised file by file.
+    # A file's quick checks (ours, not newer, a stray WAL set aside) come before any read
+    # of it; SQLite's own soundness check, the slow one, runs in a thread while the file
+    # is read (both read-only). What was read is used only once the file is found sound,
+    # and a file's refusal comes before any fault its reading met, file by file.
     with ThreadPoolExecutor(max_workers=len(paths), thread_name_prefix="agree-check") as pool:
-        checks = [pool.submit(_check, path) for path in paths]
-        for path, check in zip(paths, checks, strict=True):
-            with open_read_only(path, check) as store:
-                analyst = read_analyst(store, path, docs)
+        for path in paths:
+            checked = _check(path, sound=False)
+            job = pool.submit(_sound_and_named, path, checked)
+            try:
+                with open_read_only(path, checked) as store:
+                    analyst = read_analyst(store, path, docs, name="")
+                    name = job.result()
+                    if name is None:  # an older file, read from its upgraded copy
+                        name = _analyst_name(path, store)
+            except BaseException:
+                job.result()  # a damaged file: its refusal says why
+                raise
+            analyst.name = name
             for other in analysts:
                 if other.name == analyst.name:
                     raise AgreementInputError(

@@ -5,14 +5,15 @@ the units' values numbered (`values.Values`), shared by every group the coder is
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import chain, compress
 from typing import Any, Literal
 
 import numpy as np
 
 from idleb_desk.core.agreement.continuum import Continuum, Labels
-from idleb_desk.core.agreement.files import ClaimCoding, DocCoding, Mention
+from idleb_desk.core.agreement.files import DocCoding
+from idleb_desk.core.agreement.matching import Units
 from idleb_desk.core.agreement.unitizing import pairs_array
 from idleb_desk.core.agreement.values import CLAIM_FIELDS, MENTION_FIELDS, Values
 from idleb_desk.core.offsets import token_edge_arrays
@@ -74,11 +75,6 @@ class Placed:
     mentions: list[tuple[Range, int]]
     claims: list[tuple[Range, int]]
 
-    @property
-    def whole_claims(self) -> list[tuple[Range, str]]:
-        """Each claim as one unit: its content's whole range, labelled "claim"."""
-        return [(r, "claim") for r, _ in self.claims]
-
 
 EMPTY = Placed([], [])
 
@@ -103,15 +99,35 @@ class _Layer:
         return Continuum(doc, np.stack((lo, hi), axis=1).astype(np.int64), codes, n_docs)
 
 
-def _placed_pairs(
-    lo: np.ndarray, hi: np.ndarray, units: Sequence[Any], found: list[Any]
-) -> list[tuple[Range, int]]:
-    """The placed units as (range, number), each appended to `found` under its number."""
-    keep = lo < hi
-    base = len(found)
-    found.extend(compress(units, keep.tolist()))
-    ranges = zip(lo[keep].tolist(), hi[keep].tolist(), strict=True)
-    return list(zip(ranges, range(base, len(found)), strict=True))
+class _Placing:
+    """One layer's placed units of a coder (actor mentions, or whole claims): the units
+    by number, and their document, range and number as arrays (`matching.Units`)."""
+
+    def __init__(self) -> None:
+        self.found: list[Any] = []
+        self.parts: list[tuple[int, np.ndarray, np.ndarray]] = []
+
+    def add(
+        self, d: int, lo: np.ndarray, hi: np.ndarray, units: Sequence[Any]
+    ) -> list[tuple[Range, int]]:
+        """The placed units as (range, number), each numbered in the order placed."""
+        keep = lo < hi
+        found = self.found
+        base = len(found)
+        found.extend(compress(units, keep.tolist()))
+        lo, hi = lo[keep], hi[keep]
+        self.parts.append((d, lo, hi))
+        ranges = zip(lo.tolist(), hi.tolist(), strict=True)
+        return list(zip(ranges, range(base, len(found)), strict=True))
+
+    def units(self) -> Units:
+        if not self.parts:
+            empty = np.empty(0, dtype=np.int64)
+            return Units(empty, empty, empty, empty)
+        doc = np.concatenate([np.full(len(lo), d, dtype=np.int64) for d, lo, _ in self.parts])
+        lo = np.concatenate([lo for _, lo, _ in self.parts]).astype(np.int64)
+        hi = np.concatenate([hi for _, _, hi in self.parts]).astype(np.int64)
+        return Units(doc, lo, hi, np.arange(len(doc), dtype=np.int64))
 
 
 def place(
@@ -121,18 +137,18 @@ def place(
     labels: Labels,
     actors: _Layer,
     claims: _Layer,
-    units: tuple[list[Mention], list[ClaimCoding]],
+    units: tuple[_Placing, _Placing],
 ) -> Placed:
     ms, cs = coding.mentions, coding.claims
     placed = Placed([], [])
     if ms:
         flat = chain.from_iterable((m.start, m.end) for m in ms)
         lo, hi = p.place(np.fromiter(flat, dtype=np.int64, count=2 * len(ms)).reshape(-1, 2))
-        placed.mentions = _placed_pairs(lo, hi, ms, units[0])
+        placed.mentions = units[0].add(d, lo, hi, ms)
         actors.add(d, lo, hi, labels.codes([m.label for m in ms]))
     if cs:
         lo, hi = p.place(pairs_array([c.span for c in cs]))
-        placed.claims = _placed_pairs(lo, hi, cs, units[1])
+        placed.claims = units[1].add(d, lo, hi, cs)
         # Each claim's content parts, then its cue, in claim order.
         parts: list[Range] = []
         names: list[str] = []
@@ -174,49 +190,39 @@ class Coder:
     claims: Continuum
     # Each placed unit's value of each field (`values.Values`), by the unit's number.
     values: dict[str, np.ndarray]
-    _by_label: dict[tuple[str, str], dict[str, list[Range]]] = field(default_factory=dict)
+    # The placed mentions and claims (whole) as arrays, for `matching`.
+    mention_units: Units
+    claim_units: Units
 
     @classmethod
     def of(cls, coding: Coding, pos: dict[str, Positions], layout: Layout) -> Coder:
         actors, claims = _Layer(), _Layer()
-        units: tuple[list[Mention], list[ClaimCoding]] = ([], [])
+        units = (_Placing(), _Placing())
         placed = {
             sha: place(c, pos[sha], layout.index[sha], layout.labels, actors, claims, units)
             for sha, c in coding.items()
             if sha in pos
         }
         n = len(layout.index)
-        values = {f: layout.values.codes(f, units[0]) for f in MENTION_FIELDS}
-        values.update({f: layout.values.codes(f, units[1]) for f in CLAIM_FIELDS})
-        return cls(placed, actors.continuum(n), claims.continuum(n), values)
+        values = {f: layout.values.codes(f, units[0].found) for f in MENTION_FIELDS}
+        values.update({f: layout.values.codes(f, units[1].found) for f in CLAIM_FIELDS})
+        return cls(
+            placed,
+            actors.continuum(n),
+            claims.continuum(n),
+            values,
+            units[0].units(),
+            units[1].units(),
+        )
 
     def get(self, sha: str, default: Placed) -> Placed:
         return self.placed.get(sha, default)
 
-    def by_label(self, layer: str, sha: str, layout: Layout) -> dict[str, list[Range]]:
-        """Every unit of the layer ("actors", or "whole": each claim as one unit labelled
-        "claim") in one document, set aside or not, by label; made once per coder (every
-        pair the coder is in uses them)."""
-        key = (layer, sha)
-        found = self._by_label.get(key)
-        if found is None:
-            if layer == "whole":
-                found = _by_label(self.get(sha, EMPTY).whole_claims)
-            else:
-                codes, pairs = getattr(self, layer).raw_in(layout.index[sha])
-                names = layout.labels.names
-                found = _by_label(
-                    [
-                        ((s, e), names[c])
-                        for (s, e), c in zip(pairs.tolist(), codes.tolist(), strict=True)
-                    ]
-                )
-            self._by_label[key] = found
-        return found
-
-
-def _by_label(units: list[tuple[Range, str]]) -> dict[str, list[Range]]:
-    out: dict[str, list[Range]] = {}
-    for r, label in units:
-        out.setdefault(label, []).append(r)
-    return out
+    def actor_units(self, labels: int) -> Units:
+        """Every actor mention, set aside or not, as `matching.Units` grouped by document
+        and label (group = document * labels + label code)."""
+        c = self.actors
+        pairs = c.raw_pairs
+        return Units(
+            c.raw_doc * labels + c.raw_code, pairs[:, 0], pairs[:, 1], np.arange(len(pairs))
+        )

@@ -1,0 +1,87 @@
+"""Two coders' units matched for every document at once (`matching`) give exactly what
+`align.aligned_pairs` and the plain counts give one document (or label) at a time: the
+pair values and span F1 of bench/agreement.py are computed this way."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from idleb_desk.core.agreement.align import aligned_pairs
+from idleb_desk.core.agreement.matching import Units, _plain, matched, same_ranges
+
+Unit = tuple[int, int, int]  # group, start, end
+
+units = st.lists(
+    st.tuples(st.integers(0, 3), st.integers(0, 12), st.integers(1, 6)).map(
+        lambda t: (t[0], t[1], t[1] + t[2])
+    ),
+    max_size=24,
+)
+
+
+def _units(rows: list[Unit], base: int) -> Units:
+    """Rows in group order (as a coder's units come, document by document), numbered
+    from `base` so that the two coders' numbers differ."""
+    rows = sorted(rows, key=lambda r: r[0])  # stable: a group's own order is kept
+    arr = np.asarray(rows, dtype=np.int64).reshape(-1, 3)
+    return Units(arr[:, 0], arr[:, 1], arr[:, 2], np.arange(len(rows), dtype=np.int64) + base)
+
+
+def _by_group(u: Units) -> dict[int, list[tuple[tuple[int, int], int]]]:
+    out: dict[int, list[tuple[tuple[int, int], int]]] = {}
+    columns = (u.group.tolist(), u.start.tolist(), u.end.tolist(), u.number.tolist())
+    for g, s, e, n in zip(*columns, strict=True):
+        out.setdefault(g, []).append(((s, e), n))
+    return out
+
+
+def _expected(a: Units, b: Units) -> Counter[tuple[int, int, int]]:
+    """The plain definition: `aligned_pairs` of each group's units."""
+    ga, gb = _by_group(a), _by_group(b)
+    return Counter((x, y, g) for g in ga.keys() & gb.keys() for x, y in aligned_pairs(ga[g], gb[g]))
+
+
+def _got(found: tuple[np.ndarray, np.ndarray, np.ndarray]) -> Counter[tuple[int, int, int]]:
+    return Counter(zip(*(x.tolist() for x in found), strict=True))
+
+
+@settings(max_examples=300, deadline=None)
+@given(units, units)
+def test_matched_at_once_is_aligned_pairs_group_by_group(a: list[Unit], b: list[Unit]) -> None:
+    ua, ub = _units(a, 0), _units(b, 1000)
+    want = _expected(ua, ub)
+    assert _got(matched(ua, ub)) == want
+    assert _got(_plain(ua, ub)) == want  # the path for positions too large for keys
+
+
+def test_matched_with_repeated_ranges_and_joins() -> None:
+    # Group 0: a has (0, 4) twice, b once and a range overlapping a's (5, 9); group 1:
+    # only a; group 2: both the same range.
+    a = _units([(0, 0, 4), (0, 0, 4), (0, 5, 9), (1, 0, 2), (2, 3, 4)], 0)
+    b = _units([(0, 0, 4), (0, 6, 10), (2, 3, 4)], 100)
+    assert (
+        _got(matched(a, b))
+        == _expected(a, b)
+        == Counter({(0, 100, 0): 1, (2, 101, 0): 1, (4, 102, 2): 1})
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(units, units)
+def test_same_ranges_are_the_ranges_both_have_counted_as_often(
+    a: list[Unit], b: list[Unit]
+) -> None:
+    ua, ub = _units(a, 0), _units(b, 0)
+    group, times = same_ranges(ua, ub)
+    got: Counter[int] = Counter()
+    for g, t in zip(group.tolist(), times.tolist(), strict=True):
+        got[g] += t
+    both = Counter(a) & Counter(b)
+    want: Counter[int] = Counter()
+    for (g, _, _), t in both.items():
+        want[g] += t
+    assert got == want
