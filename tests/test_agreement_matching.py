@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from idleb_desk.core.agreement.align import aligned_pairs
 from idleb_desk.core.agreement.matching import Units, _plain, matched, same_ranges
+from idleb_desk.core.agreement.placing import Edges, Positions
 
 Unit = tuple[int, int, int]  # group, start, end
 
@@ -85,3 +86,27 @@ def test_same_ranges_are_the_ranges_both_have_counted_as_often(
     for (g, _, _), t in both.items():
         want[g] += t
     assert got == want
+
+
+texts = st.lists(st.text(alphabet="ab ,.\n", max_size=30), min_size=1, max_size=5)
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts, st.data(), st.sampled_from(["token", "char"]))
+def test_ranges_of_every_document_placed_at_once_are_placed_as_one_by_one(
+    docs: list[str], data: st.DataObject, unit: str
+) -> None:
+    pos = {f"d{k}": Positions(text, unit) for k, text in enumerate(docs)}  # type: ignore[arg-type]
+    edges = Edges(pos, list(pos))
+    rows = data.draw(
+        st.lists(
+            st.tuples(st.integers(0, len(docs) - 1), st.integers(0, 40), st.integers(0, 40)),
+            max_size=30,
+        )
+    )
+    doc = np.asarray([d for d, _, _ in rows], dtype=np.int64)
+    lo, hi = edges.place(doc, np.asarray([s for _, s, _ in rows], dtype=np.int64),
+                         np.asarray([e for _, _, e in rows], dtype=np.int64))  # fmt: skip
+    for (d, s, e), a, b in zip(rows, lo.tolist(), hi.tolist(), strict=True):
+        one_lo, one_hi = pos[f"d{d}"].place(np.asarray([[s, e]], dtype=np.int64))
+        assert (a, b) == (int(one_lo[0]), int(one_hi[0]))

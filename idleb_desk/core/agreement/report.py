@@ -55,7 +55,7 @@ class Study:
         )
 
     def shared_by(self, codings: Sequence[Coder]) -> list[str]:
-        return [sha for sha in self.docs if all(sha in c.placed for c in codings)]
+        return [sha for sha in self.docs if all(sha in c.docs for c in codings)]
 
 
 def _counts(coding: Coding, shas: Sequence[str]) -> tuple[int, int]:
@@ -110,8 +110,8 @@ def per_document(study: Study) -> list[dict[str, Any]]:
                 "title": doc.title,
                 "actor_alpha_u": _r(actors.alpha),
                 "claim_alpha_u": _r(claims.alpha),
-                "actor_mentions": [len(c.placed[sha].mentions) for c in study.placed],
-                "claims": [len(c.placed[sha].claims) for c in study.placed],
+                "actor_mentions": [c.counts(sha)[0] for c in study.placed],
+                "claims": [c.counts(sha)[1] for c in study.placed],
             }
         )
     return rows
