@@ -98,6 +98,8 @@ def aligned_values(coders: Sequence[Coder], shas: Sequence[str], layout: Layout)
 
 def _numbers(column: list[int | None]) -> np.ndarray:
     """A column of unit numbers as an array, MISSING where the coder has no unit."""
+    if None not in column:  # the usual case: every coder in every item
+        return np.fromiter(column, np.int64, len(column))
     return np.fromiter((MISSING if k is None else k for k in column), np.int64, len(column))
 
 
