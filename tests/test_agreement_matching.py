@@ -10,8 +10,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from idleb_desk.core.agreement.align import aligned_pairs
-from idleb_desk.core.agreement.matching import Units, _plain, matched, same_ranges
+from idleb_desk.core.agreement.align import align_keyed, aligned_pairs
+from idleb_desk.core.agreement.matching import Units, _plain, aligned_rows, matched, same_ranges
 from idleb_desk.core.agreement.placing import Edges, Positions
 
 Unit = tuple[int, int, int]  # group, start, end
@@ -110,3 +110,24 @@ def test_ranges_of_every_document_placed_at_once_are_placed_as_one_by_one(
     for (d, s, e), a, b in zip(rows, lo.tolist(), hi.tolist(), strict=True):
         one_lo, one_hi = pos[f"d{d}"].place(np.asarray([[s, e]], dtype=np.int64))
         assert (a, b) == (int(one_lo[0]), int(one_hi[0]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(units, min_size=3, max_size=4), st.permutations([0, 1, 2, 3]))
+def test_rows_of_every_document_at_once_are_align_keyed_document_by_document(
+    by_coder: list[list[Unit]], order: list[int]
+) -> None:
+    coders = [_units(rows, 100 * k) for k, rows in enumerate(by_coder)]
+    docs = np.asarray(order, dtype=np.int64)
+    got = aligned_rows(coders, docs)
+    lists = [_by_group(u) for u in coders]
+    if any(len(set(r for r, _ in units)) < len(units) for c in lists for units in c.values()):
+        assert got is None  # a coder with two units on one range: a document at a time
+        return
+    assert got is not None
+    want: list[list[int]] = [[] for _ in coders]
+    for d in order:
+        for item in align_keyed([c.get(d, []) for c in lists]):
+            for k, n in enumerate(item):
+                want[k].append(-1 if n is None else n)
+    assert [col.tolist() for col in got] == want

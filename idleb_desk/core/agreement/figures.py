@@ -13,7 +13,7 @@ import numpy as np
 from idleb_desk.core.agreement.align import align_keyed
 from idleb_desk.core.agreement.coding import F1
 from idleb_desk.core.agreement.continuum import group_alpha
-from idleb_desk.core.agreement.matching import Units, matched, same_ranges
+from idleb_desk.core.agreement.matching import Units, aligned_rows, matched, same_ranges
 from idleb_desk.core.agreement.placing import EMPTY, Coder, Layout
 from idleb_desk.core.agreement.unitizing import UnitizingAlpha
 from idleb_desk.core.agreement.values import (
@@ -75,6 +75,27 @@ def aligned_values(coders: Sequence[Coder], shas: Sequence[str], layout: Layout)
     values = layout.values
     if len(coders) == 2:
         return _aligned_pair_values(coders[0], coders[1], layout.numbers(shas), values)
+    docs = np.asarray([layout.index[sha] for sha in shas], dtype=np.int64)
+    at_once = [aligned_rows([c.mention_units for c in coders], docs),
+               aligned_rows([c.claim_units for c in coders], docs)]  # fmt: skip
+    if at_once[0] is not None and at_once[1] is not None:
+        at = {"mentions": at_once[0], "claims": at_once[1]}
+    else:
+        at = _aligned_by_document(coders, shas)
+    out = {}
+    for name, f in FIELDS.items():
+        numbers = at["mentions" if f in MENTION_FIELDS else "claims"]
+        columns = [_column(c.values[f], col) for c, col in zip(coders, numbers, strict=True)]
+        alpha, kappa_, n = table_values(columns, values.size(f))
+        out[name] = {"alpha": _r(alpha), "kappa": _r(kappa_), "units": n}
+    return out
+
+
+def _aligned_by_document(
+    coders: Sequence[Coder], shas: Sequence[str]
+) -> dict[str, list[np.ndarray]]:
+    """`matching.aligned_rows` of mentions and claims a document at a time (`align_keyed`):
+    when a coder has two units on one range."""
     mentions: list[list[int | None]] = [[] for _ in coders]
     claims: list[list[int | None]] = [[] for _ in coders]
     for sha in shas:
@@ -85,15 +106,10 @@ def aligned_values(coders: Sequence[Coder], shas: Sequence[str], layout: Layout)
         claim_items = align_keyed([p.claims for p in placed])
         for k, claim_column in enumerate(claims):
             claim_column += [item[k] for item in claim_items]
-    at = {"mentions": [_numbers(col) for col in mentions]}
-    at["claims"] = [_numbers(col) for col in claims]
-    out = {}
-    for name, f in FIELDS.items():
-        numbers = at["mentions" if f in MENTION_FIELDS else "claims"]
-        columns = [_column(c.values[f], col) for c, col in zip(coders, numbers, strict=True)]
-        alpha, kappa_, n = table_values(columns, values.size(f))
-        out[name] = {"alpha": _r(alpha), "kappa": _r(kappa_), "units": n}
-    return out
+    return {
+        "mentions": [_numbers(col) for col in mentions],
+        "claims": [_numbers(col) for col in claims],
+    }
 
 
 def _numbers(column: list[int | None]) -> np.ndarray:

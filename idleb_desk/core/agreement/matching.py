@@ -189,3 +189,62 @@ def same_ranges(a: Units, b: Units) -> tuple[np.ndarray, np.ndarray]:
     kb, tb = np.unique(_keys(b, shift), return_counts=True)
     common, ia, ib = np.intersect1d(ka, kb, assume_unique=True, return_indices=True)
     return common >> (2 * shift), np.minimum(ta[ia], tb[ib])
+
+
+MISSING = -1
+
+
+def aligned_rows(coders: list[Units], docs: np.ndarray) -> list[np.ndarray] | None:
+    """`align.align_keyed` of every document in `docs` (document numbers, in the order
+    wanted), its items in order of document then range, as one column of payload numbers
+    per coder (MISSING where the coder has no unit in the item). None when a coder has
+    two units on one range somewhere (the caller aligns a document at a time then)."""
+    if not coders:
+        return None
+    rank = np.full(int(max([docs.max(initial=0)] + [u.group.max(initial=0) for u in coders])) + 1,
+                   -1, dtype=np.int64)  # fmt: skip
+    rank[docs] = np.arange(len(docs), dtype=np.int64)
+    kept = [u.take(rank[u.group] >= 0) for u in coders]
+    # Keys by rank, so that sorting keys is sorting by document (in `docs` order), range.
+    ranked = [Units(rank[u.group], u.start, u.end, u.number) for u in kept]
+    top = max([int(x.max()) for u in ranked for x in (u.start, u.end) if len(x)] + [1])
+    shift = top.bit_length()
+    if 2 * shift + max(len(docs), 1).bit_length() > 62:
+        return None
+    keys = [_keys(u, shift) for u in ranked]
+    sides = [_Side.of(k) for k in keys]
+    if any(len(s.extra) for s in sides):
+        return None
+    common = sides[0].keys
+    for s in sides[1:]:
+        common = np.intersect1d(common, s.keys, assume_unique=True)
+    out_keys = [common]
+    columns: list[list[np.ndarray]] = [[] for _ in coders]
+    for k, s in enumerate(sides):
+        at = np.searchsorted(s.keys, common)
+        columns[k].append(kept[k].number[s.first[at]])
+    # Units some coder is without: joined document by document, as `align_keyed` does.
+    rest = [~np.isin(s.keys, common, assume_unique=True) for s in sides]
+    left: dict[int, list[dict[Range, int]]] = {}
+    for k, (s, r) in enumerate(zip(sides, rest, strict=True)):
+        rows = s.first[r]
+        u = ranked[k]
+        for d, a, b, n in zip(u.group[rows].tolist(), u.start[rows].tolist(),
+                              u.end[rows].tolist(), kept[k].number[rows].tolist(),
+                              strict=True):  # fmt: skip
+            left.setdefault(d, [{} for _ in coders])[k][(a, b)] = n
+    if left:
+        extra_keys: list[int] = []
+        extra_cols: list[list[int]] = [[] for _ in coders]
+        for d, dicts in left.items():
+            ranges = set().union(*dicts)
+            open_ = [(r, [x.get(r) for x in dicts]) for r in ranges]
+            for (a, b), slot in _join(open_):
+                extra_keys.append((d << (2 * shift)) | (a << shift) | b)
+                for k, n in enumerate(slot):
+                    extra_cols[k].append(MISSING if n is None else n)
+        out_keys.append(np.asarray(extra_keys, dtype=np.int64))
+        for k in range(len(coders)):
+            columns[k].append(np.asarray(extra_cols[k], dtype=np.int64))
+    order = np.argsort(np.concatenate(out_keys), kind="stable")
+    return [np.concatenate(c)[order] for c in columns]
