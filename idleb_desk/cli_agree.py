@@ -78,7 +78,8 @@ def cmd_agree(args: argparse.Namespace) -> int:
         with open_read_only(files[0]) as a, open_read_only(files[1]) as b:
             result.update(compare(a, b).as_dict())
     study = Study(analysts, docs, args.unit)
-    result.update(report(study))
+    # The command line's own process: part of the report in a forked worker (`worker`).
+    result.update(report(study, in_parallel=True))
     notes = result.get(_NOTES, [])
     for note in notes if isinstance(notes, list) else []:
         what, _, why = str(note).partition(": ")

@@ -45,10 +45,10 @@ def build(folder: Path) -> list[Path]:
     return paths
 
 
-def outputs(paths: list[Path], unit: str) -> tuple[str, str]:
+def outputs(paths: list[Path], unit: str, in_parallel: bool = False) -> tuple[str, str]:
     """(the report as JSON, files named without their folder; the diagnosis as CSV)."""
     study = Study(*read_analysts(paths), unit)  # type: ignore[arg-type]
-    result = report(study)
+    result = report(study, in_parallel) if in_parallel else report(study)
     for a in result["analysts"]:
         a["file"] = Path(a["file"]).name
     out = io.StringIO()
@@ -61,9 +61,13 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     return build(tmp_path_factory.mktemp("golden"))
 
 
+@pytest.mark.parametrize("in_parallel", [False, True])
 @pytest.mark.parametrize("unit", ["token", "char"])
-def test_report_and_diagnosis_are_the_stored_ones(files: list[Path], unit: str) -> None:
-    got_json, got_csv = outputs(files, unit)
+def test_report_and_diagnosis_are_the_stored_ones(
+    files: list[Path], unit: str, in_parallel: bool
+) -> None:
+    # in_parallel: each analyst against the model computed in a forked worker (the CLI).
+    got_json, got_csv = outputs(files, unit, in_parallel)
     assert got_json == (GOLDEN / f"{unit}.json").read_text(encoding="utf-8")
     with open(GOLDEN / f"{unit}.diagnosis.csv", encoding="utf-8", newline="") as fh:
         assert got_csv == fh.read()

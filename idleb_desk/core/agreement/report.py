@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import combinations
 from typing import Any
 
@@ -26,6 +27,7 @@ from idleb_desk.core.agreement.placing import (
     Positions,
     PositionUnit,
 )
+from idleb_desk.core.agreement.worker import Forked
 
 MODEL = "model"
 
@@ -46,13 +48,19 @@ class Study:
         self.lengths = {sha: p.length for sha, p in self.pos.items()}
         self.layout = Layout(self.lengths)
         self.placed = [Coder.of(a.docs, self.pos, self.layout) for a in self.analysts]
-        model = model_coding(self.analysts)
-        # Against the model: the documents of the analyst's file, the model's coding there.
-        self.model = Coder.of(
-            {sha: model.get(sha, DocCoding()) for a in self.analysts for sha in a.docs},
-            self.pos,
-            self.layout,
-        )
+
+    @cached_property
+    def model(self) -> Coder:
+        """The model's suggestions as a coder (made when first asked: `report` may ask
+        for them in its worker process only)."""
+        with cycles_uncollected():
+            model = model_coding(self.analysts)
+            # Against the model: the documents of the analyst's file, the model's coding.
+            return Coder.of(
+                {sha: model.get(sha, DocCoding()) for a in self.analysts for sha in a.docs},
+                self.pos,
+                self.layout,
+            )
 
     def shared_by(self, codings: Sequence[Coder]) -> list[str]:
         return [sha for sha in self.docs if all(sha in c.docs for c in codings)]
@@ -64,8 +72,12 @@ def _counts(coding: Coding, shas: Sequence[str]) -> tuple[int, int]:
 
 
 @cycles_uncollected()
-def report(study: Study) -> dict[str, Any]:
-    """Every figure, as plain values for JSON (None where there is nothing to compare)."""
+def report(study: Study, in_parallel: bool = False) -> dict[str, Any]:
+    """Every figure, as plain values for JSON (None where there is nothing to compare).
+    `in_parallel`: each analyst against the model (about half the work, with making the
+    model's coder) is computed in a forked process meanwhile (`worker`); the command
+    line's choice, never a window's (see `worker`)."""
+    later = Forked(lambda: against_model(study)) if in_parallel else None
     placed = study.placed
     names = [a.name for a in study.analysts]
     everyone = group_figures(placed, study.shared, study.layout)
@@ -81,19 +93,25 @@ def report(study: Study) -> dict[str, Any]:
         pair = [placed[i], placed[j]]
         figures = group_figures(pair, study.shared_by(pair), study.layout)
         pairwise.append({"a": names[i], "b": names[j], **figures})
-    against_model = []
-    for a, mine in zip(study.analysts, placed, strict=True):
-        figures = group_figures([mine, study.model], list(a.docs), study.layout)
-        against_model.append({"a": a.name, "b": MODEL, **figures})
+    documents = per_document(study)
     return {
         "unit": study.unit,
         "analysts": analysts,
         "documents_in_every_file": len(study.shared),
         "all_analysts": everyone,
         "pairwise": pairwise,
-        "against_model": against_model,
-        "per_document": per_document(study),
+        "against_model": against_model(study) if later is None else later.result(),
+        "per_document": documents,
     }
+
+
+def against_model(study: Study) -> list[dict[str, Any]]:
+    """Each analyst against the model's suggestions, over the analyst's documents."""
+    out = []
+    for a, mine in zip(study.analysts, study.placed, strict=True):
+        figures = group_figures([mine, study.model], list(a.docs), study.layout)
+        out.append({"a": a.name, "b": MODEL, **figures})
+    return out
 
 
 def per_document(study: Study) -> list[dict[str, Any]]:
