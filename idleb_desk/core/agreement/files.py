@@ -297,20 +297,30 @@ def read_analysts(paths: Sequence[Path]) -> tuple[list[AnalystFile], dict[str, D
 
 def model_coding(analysts: Sequence[AnalystFile]) -> dict[str, DocCoding]:
     """The model's suggestions, pooled: each file was extracted by the same pipeline, so
-    a suggestion any file still holds as the model made it is one the model made."""
+    a suggestion any file still holds as the model made it is one the model made; the
+    first file's (and within a file the first) of the same suggestion is kept."""
     mentions: dict[str, dict[tuple[int, int, str], Mention]] = {}
     claims: dict[str, dict[tuple[Range, ...], ClaimCoding]] = {}
-    for a in analysts:
+    # Later files first, each file's units last to first, so that the first one written
+    # is the one kept; a dictionary a document (not a look-up per unit).
+    for a in reversed(analysts):
         for sha, coding in a.model.items():
             # Keyed by what the model decided; a link an analyst added does not split it.
-            for m in coding.mentions:
-                mentions.setdefault(sha, {}).setdefault((m.start, m.end, m.label), m)
-            for c in coding.claims:
-                claims.setdefault(sha, {}).setdefault(c.content, c)
+            if coding.mentions:
+                found = mentions.get(sha)
+                if found is None:
+                    found = mentions[sha] = {}
+                found.update({m[:3]: m for m in reversed(coding.mentions)})
+            if coding.claims:
+                said = claims.get(sha)
+                if said is None:
+                    said = claims[sha] = {}
+                said.update({c.content: c for c in reversed(coding.claims)})
+    # In order of (start, end, label) and of content: the keys, each met once.
     return {
         sha: DocCoding(
-            sorted(mentions.get(sha, {}).values(), key=lambda m: (m.start, m.end, m.label)),
-            sorted(claims.get(sha, {}).values(), key=lambda c: c.content),
+            [ms[k] for k in sorted(ms)] if (ms := mentions.get(sha)) else [],
+            [cs[k] for k in sorted(cs)] if (cs := claims.get(sha)) else [],
         )
         for sha in {*mentions, *claims}
     }
