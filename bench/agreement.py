@@ -95,9 +95,11 @@ def build(path: Path, analyst: int, n_docs: int, n_items: int) -> int:
 
 
 CHILD = """
-import json, resource, sys, time
+import gc, json, resource, sys, time
 from pathlib import Path
 mode, paths = sys.argv[1], [Path(p) for p in sys.argv[2:]]
+if mode != "legacy":
+    gc.disable()  # as `idleb-desk agree` runs (cli_agree.cmd_agree)
 from idleb_desk.core.agreement.files import open_read_only, read_analysts
 from idleb_desk.core.agreement.legacy import compare
 from idleb_desk.core.agreement.report import Study, diagnosis, report
