@@ -11,6 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from idleb_desk.core.agreement.align import align_keyed, aligned_pairs
+from idleb_desk.core.agreement.by_document import document_alphas
+from idleb_desk.core.agreement.continuum import Continuum, Labels, group_alpha
 from idleb_desk.core.agreement.matching import Units, _plain, aligned_rows, matched, same_ranges
 from idleb_desk.core.agreement.placing import Edges, Positions
 
@@ -131,3 +133,40 @@ def test_rows_of_every_document_at_once_are_align_keyed_document_by_document(
             for k, n in enumerate(item):
                 want[k].append(-1 if n is None else n)
     assert [col.tolist() for col in got] == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(0, 30), min_size=1, max_size=4),
+    st.integers(2, 3).flatmap(
+        lambda m: st.lists(
+            st.lists(
+                st.tuples(st.integers(0, 3), st.integers(0, 29), st.integers(1, 8),
+                          st.sampled_from("AB")),
+                max_size=12,
+            ),
+            min_size=m, max_size=m,
+        )
+    ),
+    st.data(),
+)  # fmt: skip
+def test_each_documents_alpha_at_once_is_its_own_groups_alpha(
+    lengths: list[int], coders: list[list[tuple[int, int, int, str]]], data: st.DataObject
+) -> None:
+    """Documents of any length (0 too), units possibly overlapping (set aside), any of
+    the documents in any order: each one's alpha_U is `group_alpha` of it alone."""
+    n = len(lengths)
+    docs = data.draw(st.permutations(range(n)))[: data.draw(st.integers(1, n))]
+    labels = Labels()
+    conts = []
+    for units in coders:
+        per_doc: dict[int, list[tuple[tuple[int, int], str]]] = {}
+        for d, s, size, lab in units:
+            if d < n and s + size <= lengths[d]:
+                per_doc.setdefault(d, []).append(((s, s + size), lab))
+        conts.append(Continuum.of_units(per_doc.items(), labels, n))
+    size = np.asarray(lengths, dtype=np.int64)
+    got = document_alphas(conts, np.asarray(docs, dtype=np.int64), size, labels)
+    assert got is not None
+    want = [group_alpha(conts, np.asarray([d]), size, labels).alpha for d in docs]
+    assert got == want

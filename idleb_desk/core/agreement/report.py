@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from idleb_desk.core.agreement.by_document import document_alphas
 from idleb_desk.core.agreement.figures import group_figures, pooled_alpha
 from idleb_desk.core.agreement.files import (
     AnalystFile,
@@ -118,16 +119,28 @@ def per_document(study: Study) -> list[dict[str, Any]]:
     """alpha_U of each shared document on its own, beside each analyst's counts: where to
     look, not a figure to average (the study's figure pools the documents)."""
     rows = []
-    for sha in study.shared:
+    layout = study.layout
+    docs = np.asarray([layout.index[sha] for sha in study.shared], dtype=np.int64)
+    alphas = {
+        layer: document_alphas(
+            [getattr(c, layer) for c in study.placed], docs, layout.lengths, layout.labels
+        )
+        for layer in ("actors", "claims")
+    }
+    for k, sha in enumerate(study.shared):
         doc = study.docs[sha]
-        actors = pooled_alpha(study.placed, [sha], study.layout, "actors")
-        claims = pooled_alpha(study.placed, [sha], study.layout, "claims")
+        figure = {}
+        for layer, found in alphas.items():
+            if found is None:  # sums too large for int64: one group per document
+                figure[layer] = pooled_alpha(study.placed, [sha], layout, layer).alpha
+            else:
+                figure[layer] = found[k]
         rows.append(
             {
                 "ext_id": doc.ext_id,
                 "title": doc.title,
-                "actor_alpha_u": _r(actors.alpha),
-                "claim_alpha_u": _r(claims.alpha),
+                "actor_alpha_u": _r(figure["actors"]),
+                "claim_alpha_u": _r(figure["claims"]),
                 "actor_mentions": [c.counts(sha)[0] for c in study.placed],
                 "claims": [c.counts(sha)[1] for c in study.placed],
             }
