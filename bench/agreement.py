@@ -8,9 +8,13 @@ re-kinded items), then runs in fresh subprocesses, so each peak RSS is its own:
   `idleb-desk agree` does: each analyst against the model in a forked worker meanwhile;
 - `agree_1`: the same in one process (as the window computes it);
 - `compute`: the report from codings already in memory (no file reading), with worker;
-- `legacy`: the two-file comparison `agree A B` made before issue 13, on files 1 and 2.
+- `legacy`: the two-file comparison `agree A B` made before issue 13, on files 1 and 2;
+- `agree_before` (with `--against OTHER_CHECKOUT`): `agree` of that checkout's code, as
+  it ran; then both checkouts' `idleb-desk agree` outputs (JSON, CSV table, diagnosis,
+  token and char positions) are compared byte for byte (`same_output_as_...=yes`).
 
 Usage: python bench/agreement.py [--docs N] [--spans N] [--analysts N] [--repeat N]
+       [--against OTHER_CHECKOUT]
 Prints `docs analysts spans seconds peak_rss_mb median_s cpu_s` per measurement
 (seconds: the best of `--repeat` fresh subprocesses, median_s their median, cpu_s the
 least CPU time one took, every thread and the worker process counted; peak_rss_mb the
@@ -95,10 +99,10 @@ def build(path: Path, analyst: int, n_docs: int, n_items: int) -> int:
 
 
 CHILD = """
-import gc, json, resource, sys, time
+import gc, inspect, json, resource, sys, time
 from pathlib import Path
 mode, paths = sys.argv[1], [Path(p) for p in sys.argv[2:]]
-if mode != "legacy":
+if mode not in ("legacy", "agree_before"):
     gc.disable()  # as `idleb-desk agree` runs (cli_agree.cmd_agree)
 from idleb_desk.core.agreement.files import open_read_only, read_analysts
 from idleb_desk.core.agreement.legacy import compare
@@ -113,8 +117,12 @@ if mode.startswith("agree"):
     analysts, docs = read_analysts(paths)
 if mode != "legacy":
     study = Study(analysts, docs, "token")
-    # As `idleb-desk agree` does: part of the report in a forked worker; agree_1 without.
-    result = report(study, in_parallel=mode != "agree_1")
+    # As `idleb-desk agree` does: part of the report in a forked worker; agree_1 without
+    # (and agree_before, the code of another checkout, as it ran).
+    if "in_parallel" in inspect.signature(report).parameters:
+        result = report(study, in_parallel=mode not in ("agree_1", "agree_before"))
+    else:
+        result = report(study)
     rows = sum(1 for _ in diagnosis(study))
 else:
     with open_read_only(paths[0]) as a, open_read_only(paths[1]) as b:
@@ -127,12 +135,15 @@ print(json.dumps({"seconds": elapsed, "cpu_seconds": cpu, "peak_rss_kb": rss_kb}
 """
 
 
-def run(mode: str, paths: list[Path]) -> tuple[float, float, float]:
+HERE = Path(idleb_desk.__file__).resolve().parents[1]
+
+
+def run(mode: str, paths: list[Path], checkout: Path = HERE) -> tuple[float, float, float]:
     child = subprocess.run(
         [sys.executable, "-c", CHILD, mode, *map(str, paths)],
         # `python -c` puts its working folder first on sys.path: the checkout this
-        # process imported idleb_desk from, so the child measures the same code.
-        cwd=Path(idleb_desk.__file__).resolve().parents[1],
+        # process imported idleb_desk from (or `--against`), so the child measures it.
+        cwd=checkout,
         check=True,
         capture_output=True,
         text=True,
@@ -141,23 +152,53 @@ def run(mode: str, paths: list[Path]) -> tuple[float, float, float]:
     return result["seconds"], result["peak_rss_kb"] / 1024, result["cpu_seconds"]
 
 
+def same_output(paths: list[Path], checkout: Path, tmp: Path) -> bool:
+    """`idleb-desk agree` of this checkout and of `checkout` on the same files, token
+    and char positions, JSON, CSV table and diagnosis: the same bytes?"""
+    same = True
+    for unit in ("token", "char"):
+        outs = []
+        for k, code in enumerate((HERE, checkout)):
+            out = tmp / f"{unit}{k}"
+            out.mkdir()
+            for how in (["--json", str(out / "r.json")], ["--csv", str(out / "r.csv")]):
+                subprocess.run(
+                    [sys.executable, "-c", "from idleb_desk.cli import main; main()", "agree",
+                     *map(str, paths), "--unit", unit, *how,
+                     "--diagnosis", str(out / "d.csv")],
+                    cwd=code, check=True, capture_output=True,
+                )  # fmt: skip
+            outs.append([(out / name).read_bytes() for name in ("r.json", "r.csv", "d.csv")])
+        same &= outs[0] == outs[1]
+    return same
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=100)
     ap.add_argument("--spans", type=int, default=200)
     ap.add_argument("--analysts", type=int, default=3)
     ap.add_argument("--repeat", type=int, default=1, help="runs of each measurement")
+    ap.add_argument(
+        "--against",
+        type=Path,
+        help="another checkout (e.g. `git worktree add /tmp/before main`): its `agree` "
+        "timed in the same run, and its outputs compared byte for byte",
+    )
     ap.add_argument("--keep", help=argparse.SUPPRESS)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(dir=args.keep) as tmp:
         paths = [Path(tmp) / f"analyst{k}.sqlite3" for k in range(args.analysts)]
         total = sum(build(p, k, args.docs, args.spans) for k, p in enumerate(paths))
         print("measurement docs analysts spans seconds peak_rss_mb median_s cpu_s")
-        modes = (("agree", paths), ("agree_1", paths), ("compute", paths), ("legacy", paths[:2]))
+        modes = [("agree", paths), ("agree_1", paths), ("compute", paths), ("legacy", paths[:2])]
+        if args.against:
+            modes.append(("agree_before", paths))
         runs: dict[str, list[tuple[float, float, float]]] = {mode: [] for mode, _ in modes}
         for _ in range(args.repeat):  # interleaved, so that a busy spell hits every mode
             for mode, files in modes:
-                runs[mode].append(run(mode, files))
+                where = args.against if mode == "agree_before" else HERE
+                runs[mode].append(run(mode, files, where))
         figures = {}
         for mode, files in modes:
             seconds = min(s for s, _, _ in runs[mode])
@@ -175,7 +216,11 @@ def main() -> None:
             f"compute_s={figures['compute'][0]:.3f} "
             f"baseline_s={figures['legacy'][0]:.3f} "
             f"peak_rss_mb={max(p for _, p in figures.values()):.0f}"
+            + (f" before_s={figures['agree_before'][0]:.3f}" if args.against else "")
         )
+        if args.against:
+            same = same_output(paths, args.against.resolve(), Path(tmp))
+            print(f"same_output_as_{args.against.name}={'yes' if same else 'NO'}")
 
 
 if __name__ == "__main__":
