@@ -5,12 +5,13 @@ computed in this process instead, with the same value."""
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 
 from idleb_desk.core.agreement.worker import Forked
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork here")
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
 
 
 def test_the_value_comes_back_from_the_worker() -> None:

@@ -1,7 +1,8 @@
 """One part of a report computed in a forked process while this one computes the rest:
-on two cores the report takes about half the time. Only where `os.fork` exists, and
-only for the command line (a window's process has threads of its own, which a fork
-does not carry over); anything wrong in the child, and the part is computed here.
+on two cores the report takes about half the time. Only on Linux (macOS' system
+libraries are not safe to use in a forked child, Windows cannot fork), and only for the
+command line (a window's process has threads of its own, which a fork does not carry
+over); anything wrong in the child, and the part is computed here.
 
 The child inherits the study as it is (nothing is sent to it), and sends back only its
 figures, pickled, through a pipe; it ends with `os._exit`, so that nothing of this
@@ -13,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import sys
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -27,7 +29,7 @@ class Forked(Generic[T]):
         self.work = work
         self.pid: int | None = None
         self.fd = -1
-        if not hasattr(os, "fork"):
+        if not sys.platform.startswith("linux"):
             return
         read, write = os.pipe()
         try:
