@@ -119,11 +119,16 @@ if mode != "legacy":
     study = Study(analysts, docs, "token")
     # As `idleb-desk agree` does: part of the report in a forked worker; agree_1 without
     # (and agree_before, the code of another checkout, as it ran).
+    rows = []
+    def count_rows():
+        rows.append(sum(1 for _ in diagnosis(study)))
     if "in_parallel" in inspect.signature(report).parameters:
-        result = report(study, in_parallel=mode not in ("agree_1", "agree_before"))
+        # The diagnosis while the worker finishes, as the command writes it.
+        result = report(study, in_parallel=mode not in ("agree_1", "agree_before"),
+                        meanwhile=count_rows)
     else:
         result = report(study)
-    rows = sum(1 for _ in diagnosis(study))
+        count_rows()
 else:
     with open_read_only(paths[0]) as a, open_read_only(paths[1]) as b:
         result = compare(a, b).as_dict()

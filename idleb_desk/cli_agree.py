@@ -94,8 +94,14 @@ def _agree(args: argparse.Namespace) -> int:
         with open_read_only(files[0]) as a, open_read_only(files[1]) as b:
             result.update(compare(a, b).as_dict())
     study = Study(analysts, docs, args.unit)
-    # The command line's own process: part of the report in a forked worker (`worker`).
-    result.update(report(study, in_parallel=True))
+
+    def write_diagnosis() -> None:
+        if args.diagnosis is not None:
+            _write_csv(args.diagnosis, diagnosis(study))
+
+    # The command line's own process: part of the report in a forked worker (`worker`),
+    # and the diagnosis written while it finishes.
+    result.update(report(study, in_parallel=True, meanwhile=write_diagnosis))
     notes = result.get(_NOTES, [])
     for note in notes if isinstance(notes, list) else []:
         what, _, why = str(note).partition(": ")
@@ -107,8 +113,6 @@ def _agree(args: argparse.Namespace) -> int:
                 "the same label were set aside (the earliest, longest is kept)",
                 file=sys.stderr,
             )
-    if args.diagnosis is not None:
-        _write_csv(args.diagnosis, diagnosis(study))
     if args.csv is not None:
         _write_csv(args.csv, flat_rows(result))
     elif args.json is not None:

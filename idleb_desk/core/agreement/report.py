@@ -4,7 +4,7 @@ suggestions, a per-document table, and the positions where analysts differ."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import combinations
@@ -73,11 +73,15 @@ def _counts(coding: Coding, shas: Sequence[str]) -> tuple[int, int]:
 
 
 @cycles_uncollected()
-def report(study: Study, in_parallel: bool = False) -> dict[str, Any]:
+def report(
+    study: Study, in_parallel: bool = False, meanwhile: Callable[[], None] | None = None
+) -> dict[str, Any]:
     """Every figure, as plain values for JSON (None where there is nothing to compare).
     `in_parallel`: each analyst against the model (about half the work, with making the
     model's coder) is computed in a forked process meanwhile (`worker`); the command
-    line's choice, never a window's (see `worker`)."""
+    line's choice, never a window's (see `worker`). `meanwhile`: more work of the
+    caller's (the diagnosis), done once this process's share is, before the worker's
+    figures are waited for."""
     later = Forked(lambda: against_model(study)) if in_parallel else None
     placed = study.placed
     names = [a.name for a in study.analysts]
@@ -95,6 +99,8 @@ def report(study: Study, in_parallel: bool = False) -> dict[str, Any]:
         figures = group_figures(pair, study.shared_by(pair), study.layout)
         pairwise.append({"a": names[i], "b": names[j], **figures})
     documents = per_document(study)
+    if meanwhile is not None:
+        meanwhile()
     return {
         "unit": study.unit,
         "analysts": analysts,
