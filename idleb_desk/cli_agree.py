@@ -99,7 +99,7 @@ def _agree(args: argparse.Namespace) -> int:
         if args.diagnosis is not None:
             _write_csv(args.diagnosis, diagnosis(study))
 
-    # The command line's own process: part of the report in a forked worker (`worker`),
+    # The command line's own process: part of the report in a forked worker (`report.Forked`),
     # and the diagnosis written while it finishes.
     result.update(report(study, in_parallel=True, meanwhile=write_diagnosis))
     notes = result.get(_NOTES, [])

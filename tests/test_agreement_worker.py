@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from idleb_desk.core.agreement.worker import Forked
+from idleb_desk.core.agreement.report import Forked
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
 
