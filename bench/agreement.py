@@ -4,15 +4,22 @@
 Builds three analyst files that differ in a few fixed ways (dropped, relabelled and
 re-kinded items), then runs in fresh subprocesses, so each peak RSS is its own:
 - `agree`: reading the three files read-only and computing the whole report (alpha_U,
-  F1, alignment, kappas, pairwise, against the model, per document, diagnosis rows);
-- `compute`: the same report from codings already in memory (no file reading);
-- `legacy`: the two-file comparison `agree A B` made before issue 13, on files 1 and 2.
+  F1, alignment, kappas, pairwise, against the model, per document, diagnosis rows), as
+  `idleb-desk agree` does: each analyst against the model in a forked worker meanwhile;
+- `agree_1`: the same in one process (as the window computes it);
+- `compute`: the report from codings already in memory (no file reading), with worker;
+- `legacy`: the two-file comparison `agree A B` made before issue 13, on files 1 and 2;
+- `agree_before` (with `--against OTHER_CHECKOUT`): `agree` of that checkout's code, as
+  it ran; then both checkouts' `idleb-desk agree` outputs (JSON, CSV table, diagnosis,
+  token and char positions) are compared byte for byte (`same_output_as_...=yes`).
 
 Usage: python bench/agreement.py [--docs N] [--spans N] [--analysts N] [--repeat N]
+       [--against OTHER_CHECKOUT]
 Prints `docs analysts spans seconds peak_rss_mb median_s cpu_s` per measurement
 (seconds: the best of `--repeat` fresh subprocesses, median_s their median, cpu_s the
-least CPU time one took, every thread counted; on a shared machine the best and the
-CPU time are the figures least disturbed by other work), then key=value figures.
+least CPU time one took, every thread and the worker process counted; peak_rss_mb the
+larger of the process's and its worker's; on a shared machine the best and the CPU time
+are the figures least disturbed by other work), then key=value figures.
 The subprocesses run in the checkout this process imported idleb_desk from, so they
 measure the same code (`python -c` puts its working folder first on sys.path).
 """
@@ -92,36 +99,56 @@ def build(path: Path, analyst: int, n_docs: int, n_items: int) -> int:
 
 
 CHILD = """
-import json, resource, sys, time
+import gc, inspect, json, resource, sys, time
 from pathlib import Path
 mode, paths = sys.argv[1], [Path(p) for p in sys.argv[2:]]
+if mode not in ("legacy", "agree_before"):
+    gc.disable()  # as `idleb-desk agree` runs (cli_agree.cmd_agree)
 from idleb_desk.core.agreement.files import open_read_only, read_analysts
 from idleb_desk.core.agreement.legacy import compare
 from idleb_desk.core.agreement.report import Study, diagnosis, report
 if mode == "compute":
     analysts, docs = read_analysts(paths)
-t, cpu = time.perf_counter(), time.process_time()
-if mode == "agree":
+def children_cpu():
+    use = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return use.ru_utime + use.ru_stime
+t, cpu, cpu_children = time.perf_counter(), time.process_time(), children_cpu()
+if mode.startswith("agree"):
     analysts, docs = read_analysts(paths)
-if mode in ("agree", "compute"):
+if mode != "legacy":
     study = Study(analysts, docs, "token")
-    result = report(study)
-    rows = sum(1 for _ in diagnosis(study))
+    # As `idleb-desk agree` does: part of the report in a forked worker; agree_1 without
+    # (and agree_before, the code of another checkout, as it ran).
+    rows = []
+    def count_rows():
+        rows.append(sum(1 for _ in diagnosis(study)))
+    if "in_parallel" in inspect.signature(report).parameters:
+        # The diagnosis while the worker finishes, as the command writes it.
+        result = report(study, in_parallel=mode not in ("agree_1", "agree_before"),
+                        meanwhile=count_rows)
+    else:
+        result = report(study)
+        count_rows()
 else:
     with open_read_only(paths[0]) as a, open_read_only(paths[1]) as b:
         result = compare(a, b).as_dict()
-elapsed, cpu = time.perf_counter() - t, time.process_time() - cpu
-rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+elapsed = time.perf_counter() - t
+cpu = time.process_time() - cpu + children_cpu() - cpu_children
+rss_kb = max(resource.getrusage(who).ru_maxrss
+             for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
 print(json.dumps({"seconds": elapsed, "cpu_seconds": cpu, "peak_rss_kb": rss_kb}))
 """
 
 
-def run(mode: str, paths: list[Path]) -> tuple[float, float, float]:
+HERE = Path(idleb_desk.__file__).resolve().parents[1]
+
+
+def run(mode: str, paths: list[Path], checkout: Path = HERE) -> tuple[float, float, float]:
     child = subprocess.run(
         [sys.executable, "-c", CHILD, mode, *map(str, paths)],
         # `python -c` puts its working folder first on sys.path: the checkout this
-        # process imported idleb_desk from, so the child measures the same code.
-        cwd=Path(idleb_desk.__file__).resolve().parents[1],
+        # process imported idleb_desk from (or `--against`), so the child measures it.
+        cwd=checkout,
         check=True,
         capture_output=True,
         text=True,
@@ -130,23 +157,53 @@ def run(mode: str, paths: list[Path]) -> tuple[float, float, float]:
     return result["seconds"], result["peak_rss_kb"] / 1024, result["cpu_seconds"]
 
 
+def same_output(paths: list[Path], checkout: Path, tmp: Path) -> bool:
+    """`idleb-desk agree` of this checkout and of `checkout` on the same files, token
+    and char positions, JSON, CSV table and diagnosis: the same bytes?"""
+    same = True
+    for unit in ("token", "char"):
+        outs = []
+        for k, code in enumerate((HERE, checkout)):
+            out = tmp / f"{unit}{k}"
+            out.mkdir()
+            for how in (["--json", str(out / "r.json")], ["--csv", str(out / "r.csv")]):
+                subprocess.run(
+                    [sys.executable, "-c", "from idleb_desk.cli import main; main()", "agree",
+                     *map(str, paths), "--unit", unit, *how,
+                     "--diagnosis", str(out / "d.csv")],
+                    cwd=code, check=True, capture_output=True,
+                )  # fmt: skip
+            outs.append([(out / name).read_bytes() for name in ("r.json", "r.csv", "d.csv")])
+        same &= outs[0] == outs[1]
+    return same
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=100)
     ap.add_argument("--spans", type=int, default=200)
     ap.add_argument("--analysts", type=int, default=3)
     ap.add_argument("--repeat", type=int, default=1, help="runs of each measurement")
+    ap.add_argument(
+        "--against",
+        type=Path,
+        help="another checkout (e.g. `git worktree add /tmp/before main`): its `agree` "
+        "timed in the same run, and its outputs compared byte for byte",
+    )
     ap.add_argument("--keep", help=argparse.SUPPRESS)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(dir=args.keep) as tmp:
         paths = [Path(tmp) / f"analyst{k}.sqlite3" for k in range(args.analysts)]
         total = sum(build(p, k, args.docs, args.spans) for k, p in enumerate(paths))
         print("measurement docs analysts spans seconds peak_rss_mb median_s cpu_s")
-        modes = (("agree", paths), ("compute", paths), ("legacy", paths[:2]))
+        modes = [("agree", paths), ("agree_1", paths), ("compute", paths), ("legacy", paths[:2])]
+        if args.against:
+            modes.append(("agree_before", paths))
         runs: dict[str, list[tuple[float, float, float]]] = {mode: [] for mode, _ in modes}
         for _ in range(args.repeat):  # interleaved, so that a busy spell hits every mode
             for mode, files in modes:
-                runs[mode].append(run(mode, files))
+                where = args.against if mode == "agree_before" else HERE
+                runs[mode].append(run(mode, files, where))
         figures = {}
         for mode, files in modes:
             seconds = min(s for s, _, _ in runs[mode])
@@ -160,10 +217,15 @@ def main() -> None:
             )
         print(
             f"docs={args.docs} analysts={args.analysts} spans={total} "
-            f"agree_s={figures['agree'][0]:.3f} compute_s={figures['compute'][0]:.3f} "
+            f"agree_s={figures['agree'][0]:.3f} agree_1_s={figures['agree_1'][0]:.3f} "
+            f"compute_s={figures['compute'][0]:.3f} "
             f"baseline_s={figures['legacy'][0]:.3f} "
             f"peak_rss_mb={max(p for _, p in figures.values()):.0f}"
+            + (f" before_s={figures['agree_before'][0]:.3f}" if args.against else "")
         )
+        if args.against:
+            same = same_output(paths, args.against.resolve(), Path(tmp))
+            print(f"same_output_as_{args.against.name}={'yes' if same else 'NO'}")
 
 
 if __name__ == "__main__":

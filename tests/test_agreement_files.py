@@ -4,6 +4,7 @@ each refusal names the file, exits 2 without a traceback, and no input file chan
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import sqlite3
 from pathlib import Path
@@ -17,6 +18,9 @@ from idleb_desk.store import schema
 
 def agree(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
     code = main(["agree", *map(str, args)])
+    # The command pauses the cycle collector while it runs, and gives it back, also
+    # after a refusal.
+    assert gc.isenabled()
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -188,8 +188,10 @@ def claims(
     ).fetchall():
         addressees.setdefault(claim_id, []).extend(roles.names(doc, start, end, actor_id))
     out = []
+    make = tuple.__new__  # a ClaimRow without its generated __new__ (a study makes 50,000)
+    no_parts: list[Range] = []
     for r in store.execute(_CLAIMS_SQL).fetchall():
-        content = tuple(parts.get(r[0], ())) or (((r[6], r[7]),) if r[6] is not None else ())
+        content = tuple(parts.get(r[0], no_parts)) or (((r[6], r[7]),) if r[6] is not None else ())
         speaker: tuple[str, ...] = ()
         if r[10] is not None:
             # A pronoun or description speaker stands for what its antecedent names.
@@ -197,17 +199,21 @@ def claims(
                 speaker = _distinct(roles.names(r[1], r[15], r[16], r[17]))
             else:
                 speaker = _distinct(roles.names(r[1], r[11], r[12], r[13]))
+        named = addressees.get(r[0])
         out.append(
-            ClaimRow(
-                document_id=r[1],
-                status=r[2],
-                origin=r[3],
-                kind=r[4],
-                quote_type=r[5],
-                content=content,
-                cue=(r[8], r[9]) if r[8] is not None else None,
-                speaker=speaker,
-                addressees=_distinct(addressees.get(r[0], [])),
+            make(
+                ClaimRow,
+                (
+                    r[1],  # document_id
+                    r[2],  # status
+                    r[3],  # origin
+                    r[4],  # kind
+                    r[5],  # quote_type
+                    content,
+                    (r[8], r[9]) if r[8] is not None else None,  # cue
+                    speaker,
+                    () if named is None else _distinct(named),  # addressees
+                ),
             )
         )
     return out

@@ -141,10 +141,14 @@ class Store:
         return store
 
     @staticmethod
-    def check(path: Path, *, create: bool = True) -> tuple[int | None, str | None]:
+    def check(
+        path: Path, *, create: bool = True, sound: bool = True
+    ) -> tuple[int | None, str | None]:
         """The checks `open` runs before it writes a byte (a stray WAL set aside, the file
         ours, sound and not newer): its size (None if missing) and a notice for the analyst.
-        The window runs them before it makes a lock file beside the project."""
+        The window runs them before it makes a lock file beside the project. `sound=False`
+        leaves out SQLite's own check (`gate.check_soundness`), for a caller that only
+        reads and runs it itself beside its reading (agreement)."""
         if path.is_dir():
             raise StoreError(path, "is a folder, not a project file")
         size = path.stat().st_size if path.exists() else None
@@ -163,7 +167,7 @@ class Store:
             gate.check_side_files(path)
             gate.check_header(path)  # before the WAL guard: a refused file is left as is
             notice = _guard_wal(path)
-            facts = gate.inspect_file(path, header_checked=True)
+            facts = gate.inspect_file(path, check=sound, header_checked=True)
             if facts.blank and not create:
                 raise NotAProjectError(path, "is an empty SQLite database, not a project")
             check_version(path, facts.user_version)

@@ -2,9 +2,10 @@
 
 `legacy.compare` is the two-file comparison `idleb-desk agree A B` always printed;
 `files` reads 2 to 10 files without writing to them, `unitizing` and `coding` are the
-coefficients (their plain definitions; `continuum` and `values` compute them on arrays),
-`align` pairs units up, `placing` puts each coder's units on positions once, `figures`
-and `report` put them together.
+coefficients (their plain definitions; `continuum`, `by_document` and `values` compute
+them on arrays), `align` pairs units up (`matching`: for every document at once),
+`placing` puts each coder's units on positions once, `figures` and `report` put them
+together.
 """
 
 from __future__ import annotations

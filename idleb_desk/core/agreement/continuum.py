@@ -134,8 +134,11 @@ def group_alpha(
         aside = int(c.aside[docs].sum())
         if aside:
             out.set_aside[k] = aside
-    present = set().union(*(np.unique(codes).tolist() for codes, _ in chosen))
-    for code in sorted(present, key=lambda x: labels.names[x]):
+    # The labels any coder has here (a mark per label code: `np.unique` sorted them all).
+    seen = np.zeros(len(labels.names), dtype=bool)
+    for codes, _ in chosen:
+        seen[codes] = True
+    for code in sorted(np.flatnonzero(seen).tolist(), key=lambda x: labels.names[x]):
         by_coder = [pairs[codes == code] for codes, pairs in chosen]
         label = labels.names[code]
         out.labels[label] = label_alpha(label, by_coder, 0, total, breaks)

@@ -5,17 +5,16 @@ nominal coefficients. Nothing is averaged over documents."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Sequence
-from itertools import chain
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from idleb_desk.core.agreement.align import _join, _two, align_keyed, aligned_pairs
+from idleb_desk.core.agreement.align import align_keyed
 from idleb_desk.core.agreement.coding import F1
 from idleb_desk.core.agreement.continuum import group_alpha
-from idleb_desk.core.agreement.placing import EMPTY, Coder, Layout, Range
+from idleb_desk.core.agreement.matching import Units, aligned_rows, matched, same_ranges
+from idleb_desk.core.agreement.placing import EMPTY, Coder, Layout
 from idleb_desk.core.agreement.unitizing import UnitizingAlpha
 from idleb_desk.core.agreement.values import (
     MENTION_FIELDS,
@@ -70,11 +69,33 @@ FIELDS = {
 }
 
 
-def aligned_values(coders: Sequence[Coder], shas: Sequence[str], values: Values) -> dict[str, Any]:
+def aligned_values(coders: Sequence[Coder], shas: Sequence[str], layout: Layout) -> dict[str, Any]:
     """Nominal alpha and kappa on aligned mentions (label, actor) and claims (kind,
     speaker, addressees, quote type); claims are aligned by their content's range."""
+    values = layout.values
     if len(coders) == 2:
-        return _aligned_pair_values(coders[0], coders[1], shas, values)
+        return _aligned_pair_values(coders[0], coders[1], layout.numbers(shas), values)
+    docs = np.asarray([layout.index[sha] for sha in shas], dtype=np.int64)
+    at_once = [aligned_rows([c.mention_units for c in coders], docs),
+               aligned_rows([c.claim_units for c in coders], docs)]  # fmt: skip
+    if at_once[0] is not None and at_once[1] is not None:
+        at = {"mentions": at_once[0], "claims": at_once[1]}
+    else:
+        at = _aligned_by_document(coders, shas)
+    out = {}
+    for name, f in FIELDS.items():
+        numbers = at["mentions" if f in MENTION_FIELDS else "claims"]
+        columns = [_column(c.values[f], col) for c, col in zip(coders, numbers, strict=True)]
+        alpha, kappa_, n = table_values(columns, values.size(f))
+        out[name] = {"alpha": _r(alpha), "kappa": _r(kappa_), "units": n}
+    return out
+
+
+def _aligned_by_document(
+    coders: Sequence[Coder], shas: Sequence[str]
+) -> dict[str, list[np.ndarray]]:
+    """`matching.aligned_rows` of mentions and claims a document at a time (`align_keyed`):
+    when a coder has two units on one range."""
     mentions: list[list[int | None]] = [[] for _ in coders]
     claims: list[list[int | None]] = [[] for _ in coders]
     for sha in shas:
@@ -85,19 +106,16 @@ def aligned_values(coders: Sequence[Coder], shas: Sequence[str], values: Values)
         claim_items = align_keyed([p.claims for p in placed])
         for k, claim_column in enumerate(claims):
             claim_column += [item[k] for item in claim_items]
-    at = {"mentions": [_numbers(col) for col in mentions]}
-    at["claims"] = [_numbers(col) for col in claims]
-    out = {}
-    for name, f in FIELDS.items():
-        numbers = at["mentions" if f in MENTION_FIELDS else "claims"]
-        columns = [_column(c.values[f], col) for c, col in zip(coders, numbers, strict=True)]
-        alpha, kappa_, n = table_values(columns, values.size(f))
-        out[name] = {"alpha": _r(alpha), "kappa": _r(kappa_), "units": n}
-    return out
+    return {
+        "mentions": [_numbers(col) for col in mentions],
+        "claims": [_numbers(col) for col in claims],
+    }
 
 
 def _numbers(column: list[int | None]) -> np.ndarray:
     """A column of unit numbers as an array, MISSING where the coder has no unit."""
+    if None not in column:  # the usual case: every coder in every item
+        return np.fromiter(column, np.int64, len(column))
     return np.fromiter((MISSING if k is None else k for k in column), np.int64, len(column))
 
 
@@ -108,72 +126,53 @@ def _column(codes: np.ndarray, at: np.ndarray) -> np.ndarray:
     return np.where(at == MISSING, MISSING, codes[np.maximum(at, 0)])
 
 
-def _aligned_pair_values(a: Coder, b: Coder, shas: Sequence[str], values: Values) -> dict[str, Any]:
+def _aligned_pair_values(a: Coder, b: Coder, docs: np.ndarray, values: Values) -> dict[str, Any]:
     """`aligned_values` for two coders (six groups in seven): only the items both are in
-    count, so their values are taken as pairs, with no table of rows in between."""
-    ms: list[tuple[int, int]] = []
-    cs: list[tuple[int, int]] = []
-    for sha in shas:
-        pa, pb = a.get(sha, EMPTY), b.get(sha, EMPTY)
-        ms += aligned_pairs(pa.mentions, pb.mentions)
-        cs += aligned_pairs(pa.claims, pb.claims)
-    pairs = {
-        "label": _pair_arrays(ms),
-        "actor": _pair_arrays(ms),
-    }
-    claim_pairs = _pair_arrays(cs)
+    count, so their values are taken as pairs, with no table of rows in between; the
+    pairs are `aligned_pairs`' of every document, found at once (`matching`)."""
+    ms = matched(_in_docs(a.mention_units, docs), _in_docs(b.mention_units, docs))
+    cs = matched(_in_docs(a.claim_units, docs), _in_docs(b.claim_units, docs))
     out = {}
     for name, f in FIELDS.items():
-        ia, ib = pairs.get(f, claim_pairs)
+        ia, ib, _ = ms if f in MENTION_FIELDS else cs
         alpha, kappa_, n = pair_values(a.values[f][ia], b.values[f][ib], values.size(f))
         out[name] = {"alpha": _r(alpha), "kappa": _r(kappa_), "units": n}
     return out
 
 
-def _pair_arrays(pairs: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
-    flat = np.fromiter(chain.from_iterable(pairs), dtype=np.int64, count=2 * len(pairs))
-    return flat[0::2], flat[1::2]
+def _in_docs(u: Units, docs: np.ndarray, per_doc: int = 1) -> Units:
+    """The units in these documents (`per_doc`: groups per document in `u.group`)."""
+    doc = u.group if per_doc == 1 else u.group // per_doc
+    return u.take(np.isin(doc, docs))
 
 
-def _matches(ra: list[Range], rb: list[Range]) -> tuple[int, int]:
-    """(same ranges, one-to-one overlapping ranges) of two coders' units of one label."""
-    sa, sb = set(ra), set(rb)
-    if len(sa) == len(ra) and len(sb) == len(rb):
-        # No coder has a range twice: the exact matches, then `align`'s joins of the rest.
-        same = sa & sb
-        only_a, only_b = sa - same, sb - same
-        if not only_a or not only_b:
-            return len(same), len(same)
-        items = _two(only_a, only_b, {r: r for r in only_a}, {r: r for r in only_b})
-        joined = sum(1 for _, (x, y) in _join(items, ordered=True) if x and y)
-        return len(same), len(same) + joined
-    exact = sum((Counter(ra) & Counter(rb)).values())
-    return exact, len(aligned_pairs([(r, r) for r in ra], [(r, r) for r in rb]))
-
-
-UnitsOf = Callable[[Coder, str], dict[str, list[Range]]]
-
-
-def span_f1(
-    a: Coder, b: Coder, shas: Sequence[str], units_of: UnitsOf
-) -> dict[str, dict[str, float | None]]:
+def span_f1(a: Coder, b: Coder, shas: Sequence[str], layer: str, layout: Layout) -> dict[str, Any]:
     """Per label and over all labels: exact F1 (same positions, same label) and overlap
-    F1 (one-to-one overlapping units of the same label)."""
-    exact: dict[str, F1] = {}
-    overlap: dict[str, F1] = {}
-    for sha in shas:
-        ua, ub = units_of(a, sha), units_of(b, sha)
-        for label in ua.keys() | ub.keys():
-            ra, rb = ua.get(label, []), ub.get(label, [])
-            same, both = _matches(ra, rb)
-            exact[label] = exact.get(label, F1(0, 0, 0)) + F1(same, len(ra), len(rb))
-            overlap[label] = overlap.get(label, F1(0, 0, 0)) + F1(both, len(ra), len(rb))
-    out = {
-        label: {"exact": _r(exact[label].value), "overlap": _r(overlap[label].value)}
-        for label in sorted(exact)
-    }
-    total_e = sum(exact.values(), F1(0, 0, 0))
-    total_o = sum(overlap.values(), F1(0, 0, 0))
+    F1 (one-to-one overlapping units of the same label), over the units of the layer
+    ("actors", or "whole": each claim as one unit labelled "claim"), set aside or not.
+    Exact: the ranges both coders have, counted as often as both have them; overlap:
+    the pairs `align.aligned_pairs` makes of each document's units of each label."""
+    docs = layout.numbers(shas)
+    if layer == "whole":
+        names, per = ["claim"], 1
+        ua, ub = (_in_docs(c.claim_units, docs) for c in (a, b))
+    else:
+        names, per = layout.labels.names, max(len(layout.labels.names), 1)
+        ua, ub = (_in_docs(c.actor_units(per), docs, per) for c in (a, b))
+    size = len(names)
+    group, times = same_ranges(ua, ub)
+    exact = np.zeros(size, dtype=np.int64)
+    np.add.at(exact, group % per, times)
+    both = np.bincount(matched(ua, ub)[2] % per, minlength=size)
+    a_total = np.bincount(ua.group % per, minlength=size)
+    b_total = np.bincount(ub.group % per, minlength=size)
+    out: dict[str, Any] = {}
+    total_e = total_o = F1(0, 0, 0)
+    for k in sorted(np.flatnonzero(a_total + b_total).tolist(), key=lambda k: names[k]):
+        e = F1(int(exact[k]), int(a_total[k]), int(b_total[k]))
+        o = F1(int(both[k]), int(a_total[k]), int(b_total[k]))
+        out[names[k]] = {"exact": _r(e.value), "overlap": _r(o.value)}
+        total_e, total_o = total_e + e, total_o + o
     out["all"] = {"exact": _r(total_e.value), "overlap": _r(total_o.value)}
     return out
 
@@ -186,16 +185,12 @@ def group_figures(coders: Sequence[Coder], shas: Sequence[str], layout: Layout) 
         "documents": len(shas),
         "actor_alpha_u": _alpha_dict(actors),
         "claim_alpha_u": _alpha_dict(claims),
-        "aligned": aligned_values(coders, shas, layout.values),
+        "aligned": aligned_values(coders, shas, layout),
         "set_aside": [
             actors.set_aside.get(k, 0) + claims.set_aside.get(k, 0) for k in range(len(coders))
         ],
     }
     if len(coders) == 2:
-        out["actor_f1"] = span_f1(
-            coders[0], coders[1], shas, lambda c, sha: c.by_label("actors", sha, layout)
-        )
-        out["claim_f1"] = span_f1(
-            coders[0], coders[1], shas, lambda c, sha: c.by_label("whole", sha, layout)
-        )
+        out["actor_f1"] = span_f1(coders[0], coders[1], shas, "actors", layout)
+        out["claim_f1"] = span_f1(coders[0], coders[1], shas, "whole", layout)
     return out

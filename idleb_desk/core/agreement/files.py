@@ -16,7 +16,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -115,19 +115,19 @@ def cycles_uncollected() -> Iterator[None]:
 Checked = tuple[int | None, str | None]
 
 
-def _check(path: Path) -> Checked:
-    """`Store.check`: the file ours, sound (SQLite's integrity check) and not newer."""
+def _check(path: Path, sound: bool = True) -> Checked:
+    """`Store.check`: the file ours, not newer and (`sound`) sound, SQLite's own check."""
     if path.is_dir():
         raise AgreementInputError(path, "is a folder, not a project file")
-    return Store.check(path, create=False)
+    return Store.check(path, create=False, sound=sound)
 
 
 @contextlib.contextmanager
-def open_read_only(path: Path, check: Future[Checked] | None = None) -> Iterator[Store]:
-    """The project at `path`, opened so that nothing can be written to it; `check`: its
-    checks (`_check`), already under way."""
+def open_read_only(path: Path, checked: Checked | None = None) -> Iterator[Store]:
+    """The project at `path`, opened so that nothing can be written to it; `checked`:
+    what `_check` returned for it a moment ago (else it is checked here, in full)."""
     # Ours, sound and not newer: refused before any read (and checked once, not again).
-    checked = _check(path) if check is None else check.result()
+    checked = _check(path) if checked is None else checked
     version = gate.inspect_file(path, check=False).user_version
     if version == SCHEMA_VERSION:
         with Store.open(path, create=False, read_only=True, checked=checked) as store:
@@ -145,6 +145,18 @@ def open_read_only(path: Path, check: Future[Checked] | None = None) -> Iterator
             yield store
 
 
+def _sound_and_named(path: Path, checked: Checked) -> str | None:
+    """The part of a file's checks that takes time, SQLite's own soundness check, then
+    whose file it is (a scan of every span when `team split` did not say): run in a
+    thread beside the reading of the file, both in SQLite, which lets go of the GIL.
+    None for a file of an older version (named from its upgraded copy instead)."""
+    facts = gate.inspect_file(path, header_checked=True)
+    if facts.user_version != SCHEMA_VERSION:
+        return None
+    with Store.open(path, create=False, read_only=True, checked=checked) as store:
+        return _analyst_name(path, store)
+
+
 def _codings(
     mentions: list[q.ActorSpanRow], claims: list[q.ClaimRow], actors: dict[int, str]
 ) -> tuple[dict[int, DocCoding], dict[int, DocCoding]]:
@@ -153,6 +165,7 @@ def _codings(
     coded: dict[int, DocCoding] = {}
     model: dict[int, DocCoding] = {}
     names: dict[str, str] = {}  # one object per label, kind and quote type, not one per unit
+    make = tuple.__new__  # a named tuple without its generated __new__ (twice as fast)
     mine_at = theirs_at = DocCoding()
     doc_at = None
     for doc, start, end, label, actor_id, mine, theirs, _ in mentions:
@@ -162,7 +175,7 @@ def _codings(
                 mine_at = coded.setdefault(doc, DocCoding())
                 theirs_at = model.setdefault(doc, DocCoding())
             actor = actors.get(actor_id, "") if actor_id else ""
-            mention = Mention(start, end, names.setdefault(label, label), actor)
+            mention = make(Mention, (start, end, names.setdefault(label, label), actor))
             if mine:
                 mine_at.mentions.append(mention)
             if theirs:
@@ -178,11 +191,11 @@ def _codings(
                 doc_at = c.document_id
                 mine_at = coded.setdefault(doc_at, DocCoding())
                 theirs_at = model.setdefault(doc_at, DocCoding())
-            claim = ClaimCoding(
+            claim = make(ClaimCoding, (
                 c.content, c.cue, names.setdefault(c.kind, c.kind),
                 names.setdefault(c.quote_type, c.quote_type),
                 " & ".join(c.speaker) or "(none)", " & ".join(c.addressees) or "(none)",
-            )  # fmt: skip
+            ))  # fmt: skip
             if mine:
                 mine_at.claims.append(claim)
             if theirs:
@@ -204,9 +217,12 @@ MODEL_ORIGIN_NOT = "analyst:"
 MODEL_STATUSES = (SUGGESTED, "accepted", "rejected")
 
 
-def read_analyst(store: Store, path: Path, docs: dict[str, DocInfo]) -> AnalystFile:
+def read_analyst(
+    store: Store, path: Path, docs: dict[str, DocInfo], name: str | None = None
+) -> AnalystFile:
     """One file's reviewed work and its model suggestions, by document text hash; adds
-    the file's documents to `docs`, refusing one whose id another file gave another text."""
+    the file's documents to `docs`, refusing one whose id another file gave another text.
+    `name`: whose file it is, when the caller knows (else `_analyst_name`)."""
     rows = q.documents(store)
     by_id: dict[int, str] = {}
     for d in rows:
@@ -223,7 +239,7 @@ def read_analyst(store: Store, path: Path, docs: dict[str, DocInfo]) -> AnalystF
     claims = q.claims(store, {d.id: d.text for d in rows}, mentions)
     coded, model = _codings(mentions, claims, q.canonical_actors(store))
     return AnalystFile(
-        name=_analyst_name(path, store),
+        name=_analyst_name(path, store) if name is None else name,
         path=path,
         docs={sha: coded.get(i, DocCoding()) for i, sha in by_id.items()},
         model={sha: model.get(i, DocCoding()) for i, sha in by_id.items()},
@@ -250,13 +266,24 @@ def read_analysts(paths: Sequence[Path]) -> tuple[list[AnalystFile], dict[str, D
             seen[key] = path
     docs: dict[str, DocInfo] = {}
     analysts: list[AnalystFile] = []
-    # Every file's integrity check runs at once, in SQLite (which lets go of the GIL),
-    # while the files before it are read; a refusal is still raised file by file.
+    # A file's quick checks (ours, not newer, a stray WAL set aside) come before any read
+    # of it; SQLite's own soundness check, the slow one, runs in a thread while the file
+    # is read (both read-only). What was read is used only once the file is found sound,
+    # and a file's refusal comes before any fault its reading met, file by file.
     with ThreadPoolExecutor(max_workers=len(paths), thread_name_prefix="agree-check") as pool:
-        checks = [pool.submit(_check, path) for path in paths]
-        for path, check in zip(paths, checks, strict=True):
-            with open_read_only(path, check) as store:
-                analyst = read_analyst(store, path, docs)
+        for path in paths:
+            checked = _check(path, sound=False)
+            job = pool.submit(_sound_and_named, path, checked)
+            try:
+                with open_read_only(path, checked) as store:
+                    analyst = read_analyst(store, path, docs, name="")
+                    name = job.result()
+                    if name is None:  # an older file, read from its upgraded copy
+                        name = _analyst_name(path, store)
+            except BaseException:
+                job.result()  # a damaged file: its refusal says why
+                raise
+            analyst.name = name
             for other in analysts:
                 if other.name == analyst.name:
                     raise AgreementInputError(
@@ -270,20 +297,30 @@ def read_analysts(paths: Sequence[Path]) -> tuple[list[AnalystFile], dict[str, D
 
 def model_coding(analysts: Sequence[AnalystFile]) -> dict[str, DocCoding]:
     """The model's suggestions, pooled: each file was extracted by the same pipeline, so
-    a suggestion any file still holds as the model made it is one the model made."""
+    a suggestion any file still holds as the model made it is one the model made; the
+    first file's (and within a file the first) of the same suggestion is kept."""
     mentions: dict[str, dict[tuple[int, int, str], Mention]] = {}
     claims: dict[str, dict[tuple[Range, ...], ClaimCoding]] = {}
-    for a in analysts:
+    # Later files first, each file's units last to first, so that the first one written
+    # is the one kept; a dictionary a document (not a look-up per unit).
+    for a in reversed(analysts):
         for sha, coding in a.model.items():
             # Keyed by what the model decided; a link an analyst added does not split it.
-            for m in coding.mentions:
-                mentions.setdefault(sha, {}).setdefault((m.start, m.end, m.label), m)
-            for c in coding.claims:
-                claims.setdefault(sha, {}).setdefault(c.content, c)
+            if coding.mentions:
+                found = mentions.get(sha)
+                if found is None:
+                    found = mentions[sha] = {}
+                found.update({m[:3]: m for m in reversed(coding.mentions)})
+            if coding.claims:
+                said = claims.get(sha)
+                if said is None:
+                    said = claims[sha] = {}
+                said.update({c.content: c for c in reversed(coding.claims)})
+    # In order of (start, end, label) and of content: the keys, each met once.
     return {
         sha: DocCoding(
-            sorted(mentions.get(sha, {}).values(), key=lambda m: (m.start, m.end, m.label)),
-            sorted(claims.get(sha, {}).values(), key=lambda c: c.content),
+            [ms[k] for k in sorted(ms)] if (ms := mentions.get(sha)) else [],
+            [cs[k] for k in sorted(cs)] if (cs := claims.get(sha)) else [],
         )
         for sha in {*mentions, *claims}
     }

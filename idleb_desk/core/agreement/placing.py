@@ -5,14 +5,15 @@ the units' values numbered (`values.Values`), shared by every group the coder is
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import chain, compress
 from typing import Any, Literal
 
 import numpy as np
 
 from idleb_desk.core.agreement.continuum import Continuum, Labels
-from idleb_desk.core.agreement.files import ClaimCoding, DocCoding, Mention
+from idleb_desk.core.agreement.files import DocCoding
+from idleb_desk.core.agreement.matching import Units
 from idleb_desk.core.agreement.unitizing import pairs_array
 from idleb_desk.core.agreement.values import CLAIM_FIELDS, MENTION_FIELDS, Values
 from idleb_desk.core.offsets import token_edge_arrays
@@ -74,80 +75,54 @@ class Placed:
     mentions: list[tuple[Range, int]]
     claims: list[tuple[Range, int]]
 
-    @property
-    def whole_claims(self) -> list[tuple[Range, str]]:
-        """Each claim as one unit: its content's whole range, labelled "claim"."""
-        return [(r, "claim") for r, _ in self.claims]
-
 
 EMPTY = Placed([], [])
 
 
-class _Layer:
-    """One layer's units of a coder, collected document by document as arrays."""
+class Edges:
+    """Every document's positions in one array, each document's characters shifted past
+    the last one's, so that the ranges of every document are placed with one
+    `np.searchsorted` (`Positions.place` a document at a time, the same numbers)."""
 
-    def __init__(self) -> None:
-        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+    def __init__(self, pos: dict[str, Positions], order: Iterable[str]) -> None:
+        docs = [pos[sha] for sha in order]
+        self.unit = docs[0].unit if docs else "token"
+        self.length = np.asarray([p.length for p in docs], dtype=np.int64)
+        # One character between documents: a range's end never reaches the next one.
+        chars = np.asarray([len(p.text) + 1 for p in docs], dtype=np.int64)
+        self.char_base = np.cumsum(chars) - chars
+        self.pos_base = np.cumsum(self.length) - self.length
+        self.starts = self.ends = np.empty(0, dtype=np.int64)
+        if self.unit == "token" and docs:
+            bases = self.char_base.tolist()
+            self.starts = np.concatenate([p.starts + b for p, b in zip(docs, bases, strict=True)])
+            self.ends = np.concatenate([p.ends + b for p, b in zip(docs, bases, strict=True)])
 
-    def add(self, d: int, lo: np.ndarray, hi: np.ndarray, codes: np.ndarray) -> None:
-        found = lo < hi
-        if found.any():
-            n = int(found.sum())
-            self.parts.append((np.full(n, d, dtype=np.int64), lo[found], hi[found], codes[found]))
-
-    def continuum(self, n_docs: int) -> Continuum:
-        if not self.parts:
-            empty = np.empty(0, dtype=np.int64)
-            return Continuum(empty, empty.reshape(0, 2), empty, n_docs)
-        doc, lo, hi, codes = (np.concatenate(x) for x in zip(*self.parts, strict=True))
-        return Continuum(doc, np.stack((lo, hi), axis=1).astype(np.int64), codes, n_docs)
-
-
-def _placed_pairs(
-    lo: np.ndarray, hi: np.ndarray, units: Sequence[Any], found: list[Any]
-) -> list[tuple[Range, int]]:
-    """The placed units as (range, number), each appended to `found` under its number."""
-    keep = lo < hi
-    base = len(found)
-    found.extend(compress(units, keep.tolist()))
-    ranges = zip(lo[keep].tolist(), hi[keep].tolist(), strict=True)
-    return list(zip(ranges, range(base, len(found)), strict=True))
-
-
-def place(
-    coding: DocCoding,
-    p: Positions,
-    d: int,
-    labels: Labels,
-    actors: _Layer,
-    claims: _Layer,
-    units: tuple[list[Mention], list[ClaimCoding]],
-) -> Placed:
-    ms, cs = coding.mentions, coding.claims
-    placed = Placed([], [])
-    if ms:
-        flat = chain.from_iterable((m.start, m.end) for m in ms)
-        lo, hi = p.place(np.fromiter(flat, dtype=np.int64, count=2 * len(ms)).reshape(-1, 2))
-        placed.mentions = _placed_pairs(lo, hi, ms, units[0])
-        actors.add(d, lo, hi, labels.codes([m.label for m in ms]))
-    if cs:
-        lo, hi = p.place(pairs_array([c.span for c in cs]))
-        placed.claims = _placed_pairs(lo, hi, cs, units[1])
-        # Each claim's content parts, then its cue, in claim order.
-        parts: list[Range] = []
-        names: list[str] = []
-        for c in cs:
-            parts += c.content
-            names += [CONTENT] * len(c.content)
-            if c.cue is not None:
-                parts.append(c.cue)
-                names.append(CUE)
-        lo, hi = p.place(pairs_array(parts))
-        claims.add(d, lo, hi, labels.codes(names))
-    return placed
+    def place(
+        self, doc: np.ndarray, start: np.ndarray, end: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(first, end) positions of character ranges of documents `doc`; first >= end:
+        none. Clipped to the document, as a search in its own positions would be."""
+        n = self.length[doc]
+        if self.unit == "char":
+            return np.maximum(start, 0), np.minimum(end, n)
+        base, first = self.char_base[doc], self.pos_base[doc]
+        lo = np.searchsorted(self.ends, start + base, side="right") - first
+        hi = np.searchsorted(self.starts, end + base, side="left") - first
+        return np.clip(lo, 0, n), np.clip(hi, 0, n)
 
 
-Prepared = dict[str, Placed]  # document text hash -> one coder's coding of it, placed
+def _ints(values: Sequence[int]) -> np.ndarray:
+    # fromiter: `np.asarray` looks at every int as a possible sequence (five times slower).
+    return np.fromiter(values, dtype=np.int64, count=len(values))
+
+
+def _continuum(
+    doc: np.ndarray, lo: np.ndarray, hi: np.ndarray, codes: np.ndarray, n_docs: int
+) -> Continuum:
+    found = lo < hi
+    pairs = np.stack((lo[found], hi[found]), axis=1).astype(np.int64).reshape(-1, 2)
+    return Continuum(doc[found], pairs, codes[found], n_docs)
 
 
 class Layout:
@@ -159,64 +134,140 @@ class Layout:
         self.lengths = np.asarray(list(lengths.values()), dtype=np.int64)
         self.labels = Labels()
         self.values = Values()
+        self._edges: Edges | None = None
 
     def numbers(self, shas: Iterable[str]) -> np.ndarray:
         """The documents' numbers, sorted (alpha_U does not depend on their order)."""
         return np.asarray(sorted(self.index[sha] for sha in shas), dtype=np.int64)
+
+    def edges(self, pos: dict[str, Positions]) -> Edges:
+        """Every document's positions as one array (made once, for the first coder)."""
+        if self._edges is None:
+            self._edges = Edges(pos, self.index)
+        return self._edges
 
 
 @dataclass
 class Coder:
     """One coder's placed coding and its alpha_U units of each layer as arrays."""
 
-    placed: Prepared
+    # Each document of the coding, by text hash: its slot (where its units begin and
+    # end in `mention_units` and `claim_units`, by `bounds`).
+    docs: dict[str, int]
     actors: Continuum
     claims: Continuum
     # Each placed unit's value of each field (`values.Values`), by the unit's number.
     values: dict[str, np.ndarray]
-    _by_label: dict[tuple[str, str], dict[str, list[Range]]] = field(default_factory=dict)
+    # The placed mentions and claims (whole) as arrays (`matching`), numbered in order.
+    mention_units: Units
+    claim_units: Units
+    # bounds[layer][k], bounds[layer][k + 1]: the units of slot k.
+    bounds: tuple[list[int], list[int]]
 
     @classmethod
     def of(cls, coding: Coding, pos: dict[str, Positions], layout: Layout) -> Coder:
-        actors, claims = _Layer(), _Layer()
-        units: tuple[list[Mention], list[ClaimCoding]] = ([], [])
-        placed = {
-            sha: place(c, pos[sha], layout.index[sha], layout.labels, actors, claims, units)
-            for sha, c in coding.items()
-            if sha in pos
-        }
+        """Every document's units placed at once, then numbered in the coding's order of
+        documents and each document's order of units, as found."""
+        edges = layout.edges(pos)
+        shas = [sha for sha in coding if sha in pos]
+        numbers = [layout.index[sha] for sha in shas]
+        codings = [coding[sha] for sha in shas]
         n = len(layout.index)
-        values = {f: layout.values.codes(f, units[0]) for f in MENTION_FIELDS}
-        values.update({f: layout.values.codes(f, units[1]) for f in CLAIM_FIELDS})
-        return cls(placed, actors.continuum(n), claims.continuum(n), values)
+        labels = layout.labels
+        # Actor mentions (start, end, label, actor).
+        ms = list(chain.from_iterable(c.mentions for c in codings))
+        mdoc = np.repeat(_ints(numbers), [len(c.mentions) for c in codings])
+        columns = list(zip(*ms, strict=True)) if ms else [(), (), ()]
+        lo, hi = edges.place(mdoc, _ints(columns[0]), _ints(columns[1]))
+        actors = _continuum(mdoc, lo, hi, labels.codes(list(columns[2])), n)
+        mentions, m_bounds = _numbered(ms, mdoc, lo, hi, [len(c.mentions) for c in codings])
+        # Claims: each as one unit (its content's whole range), and its content's parts
+        # and cue as alpha_U units.
+        cs = list(chain.from_iterable(c.claims for c in codings))
+        c_counts = [len(c.claims) for c in codings]
+        cdoc = np.repeat(_ints(numbers), c_counts)
+        contents = [c.content for c in cs]
+        lo, hi = edges.place(
+            cdoc, _ints([x[0][0] for x in contents]), _ints([x[-1][1] for x in contents])
+        )
+        claims, c_bounds = _numbered(cs, cdoc, lo, hi, c_counts)
+        sizes = [len(x) for x in contents]
+        parts = list(chain.from_iterable(contents))
+        pdoc = np.repeat(cdoc, sizes)
+        cues = [c.cue for c in cs]
+        has_cue = np.fromiter((x is not None for x in cues), dtype=bool, count=len(cues))
+        cue_ranges = [x for x in cues if x is not None]
+        doc = np.concatenate((pdoc, cdoc[has_cue]))
+        ranges = parts + cue_ranges
+        starts, ends = zip(*ranges, strict=True) if ranges else ((), ())
+        lo, hi = edges.place(doc, _ints(starts), _ints(ends))
+        codes = np.concatenate(
+            (
+                np.full(len(parts), labels(CONTENT) if parts else 0, dtype=np.int64),
+                np.full(len(cue_ranges), labels(CUE) if cue_ranges else 0, dtype=np.int64),
+            )
+        )
+        claim_layer = _continuum(doc, lo, hi, codes, n)
+        values = {f: layout.values.codes(f, mentions.found) for f in MENTION_FIELDS}
+        values.update({f: layout.values.codes(f, claims.found) for f in CLAIM_FIELDS})
+        return cls(
+            {sha: k for k, sha in enumerate(shas)},
+            actors,
+            claim_layer,
+            values,
+            mentions.units,
+            claims.units,
+            (m_bounds, c_bounds),
+        )
 
     def get(self, sha: str, default: Placed) -> Placed:
-        return self.placed.get(sha, default)
+        """The document's placed units as (range, number) lists; `default` if the
+        coder does not have it (made when asked: only groups of three coders or more
+        align a document at a time)."""
+        k = self.docs.get(sha)
+        if k is None:
+            return default
+        return Placed(
+            _pairs(self.mention_units, self.bounds[0][k], self.bounds[0][k + 1]),
+            _pairs(self.claim_units, self.bounds[1][k], self.bounds[1][k + 1]),
+        )
 
-    def by_label(self, layer: str, sha: str, layout: Layout) -> dict[str, list[Range]]:
-        """Every unit of the layer ("actors", or "whole": each claim as one unit labelled
-        "claim") in one document, set aside or not, by label; made once per coder (every
-        pair the coder is in uses them)."""
-        key = (layer, sha)
-        found = self._by_label.get(key)
-        if found is None:
-            if layer == "whole":
-                found = _by_label(self.get(sha, EMPTY).whole_claims)
-            else:
-                codes, pairs = getattr(self, layer).raw_in(layout.index[sha])
-                names = layout.labels.names
-                found = _by_label(
-                    [
-                        ((s, e), names[c])
-                        for (s, e), c in zip(pairs.tolist(), codes.tolist(), strict=True)
-                    ]
-                )
-            self._by_label[key] = found
-        return found
+    def counts(self, sha: str) -> tuple[int, int]:
+        """How many mentions and claims of the document were placed."""
+        k = self.docs[sha]
+        m, c = self.bounds
+        return m[k + 1] - m[k], c[k + 1] - c[k]
+
+    def actor_units(self, labels: int) -> Units:
+        """Every actor mention, set aside or not, as `matching.Units` grouped by document
+        and label (group = document * labels + label code)."""
+        c = self.actors
+        pairs = c.raw_pairs
+        group = c.raw_doc * labels + c.raw_code
+        return Units(group, pairs[:, 0], pairs[:, 1], np.arange(len(pairs)))
 
 
-def _by_label(units: list[tuple[Range, str]]) -> dict[str, list[Range]]:
-    out: dict[str, list[Range]] = {}
-    for r, label in units:
-        out.setdefault(label, []).append(r)
-    return out
+@dataclass
+class _Found:
+    found: list[Any]
+    units: Units
+
+
+def _numbered(
+    items: list[Any], doc: np.ndarray, lo: np.ndarray, hi: np.ndarray, counts: list[int]
+) -> tuple[_Found, list[int]]:
+    """The items placed on at least one position, numbered in order, as `Units`; and
+    where each document's placed items begin and end among them."""
+    keep = lo < hi
+    found = list(compress(items, keep.tolist()))
+    # kept[i]: how many of the first i items were placed.
+    kept = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))
+    bounds = kept[np.cumsum([0, *counts], dtype=np.int64)].tolist()
+    units = Units(doc[keep], lo[keep].astype(np.int64), hi[keep].astype(np.int64),
+                  np.arange(len(found), dtype=np.int64))  # fmt: skip
+    return _Found(found, units), bounds
+
+
+def _pairs(u: Units, lo: int, hi: int) -> list[tuple[Range, int]]:
+    ranges = zip(u.start[lo:hi].tolist(), u.end[lo:hi].tolist(), strict=True)
+    return list(zip(ranges, range(lo, hi), strict=True))

@@ -4,13 +4,19 @@ suggestions, a per-document table, and the positions where analysts differ."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import logging
+import os
+import pickle
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import combinations
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
+from idleb_desk.core.agreement.by_document import document_alphas
 from idleb_desk.core.agreement.figures import group_figures, pooled_alpha
 from idleb_desk.core.agreement.files import (
     AnalystFile,
@@ -28,6 +34,8 @@ from idleb_desk.core.agreement.placing import (
 )
 
 MODEL = "model"
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
@@ -46,16 +54,22 @@ class Study:
         self.lengths = {sha: p.length for sha, p in self.pos.items()}
         self.layout = Layout(self.lengths)
         self.placed = [Coder.of(a.docs, self.pos, self.layout) for a in self.analysts]
-        model = model_coding(self.analysts)
-        # Against the model: the documents of the analyst's file, the model's coding there.
-        self.model = Coder.of(
-            {sha: model.get(sha, DocCoding()) for a in self.analysts for sha in a.docs},
-            self.pos,
-            self.layout,
-        )
+
+    @cached_property
+    def model(self) -> Coder:
+        """The model's suggestions as a coder (made when first asked: `report` may ask
+        for them in its worker process only)."""
+        with cycles_uncollected():
+            model = model_coding(self.analysts)
+            # Against the model: the documents of the analyst's file, the model's coding.
+            return Coder.of(
+                {sha: model.get(sha, DocCoding()) for a in self.analysts for sha in a.docs},
+                self.pos,
+                self.layout,
+            )
 
     def shared_by(self, codings: Sequence[Coder]) -> list[str]:
-        return [sha for sha in self.docs if all(sha in c.placed for c in codings)]
+        return [sha for sha in self.docs if all(sha in c.docs for c in codings)]
 
 
 def _counts(coding: Coding, shas: Sequence[str]) -> tuple[int, int]:
@@ -64,8 +78,16 @@ def _counts(coding: Coding, shas: Sequence[str]) -> tuple[int, int]:
 
 
 @cycles_uncollected()
-def report(study: Study) -> dict[str, Any]:
-    """Every figure, as plain values for JSON (None where there is nothing to compare)."""
+def report(
+    study: Study, in_parallel: bool = False, meanwhile: Callable[[], None] | None = None
+) -> dict[str, Any]:
+    """Every figure, as plain values for JSON (None where there is nothing to compare).
+    `in_parallel`: each analyst against the model (about half the work, with making the
+    model's coder) is computed in a forked process meanwhile (`Forked`); the command
+    line's choice, never a window's (see `Forked`). `meanwhile`: more work of the
+    caller's (the diagnosis), done once this process's share is, before the worker's
+    figures are waited for."""
+    later = Forked(lambda: against_model(study)) if in_parallel else None
     placed = study.placed
     names = [a.name for a in study.analysts]
     everyone = group_figures(placed, study.shared, study.layout)
@@ -81,37 +103,57 @@ def report(study: Study) -> dict[str, Any]:
         pair = [placed[i], placed[j]]
         figures = group_figures(pair, study.shared_by(pair), study.layout)
         pairwise.append({"a": names[i], "b": names[j], **figures})
-    against_model = []
-    for a, mine in zip(study.analysts, placed, strict=True):
-        figures = group_figures([mine, study.model], list(a.docs), study.layout)
-        against_model.append({"a": a.name, "b": MODEL, **figures})
+    documents = per_document(study)
+    if meanwhile is not None:
+        meanwhile()
     return {
         "unit": study.unit,
         "analysts": analysts,
         "documents_in_every_file": len(study.shared),
         "all_analysts": everyone,
         "pairwise": pairwise,
-        "against_model": against_model,
-        "per_document": per_document(study),
+        "against_model": against_model(study) if later is None else later.result(),
+        "per_document": documents,
     }
+
+
+def against_model(study: Study) -> list[dict[str, Any]]:
+    """Each analyst against the model's suggestions, over the analyst's documents."""
+    out = []
+    for a, mine in zip(study.analysts, study.placed, strict=True):
+        figures = group_figures([mine, study.model], list(a.docs), study.layout)
+        out.append({"a": a.name, "b": MODEL, **figures})
+    return out
 
 
 def per_document(study: Study) -> list[dict[str, Any]]:
     """alpha_U of each shared document on its own, beside each analyst's counts: where to
     look, not a figure to average (the study's figure pools the documents)."""
     rows = []
-    for sha in study.shared:
+    layout = study.layout
+    docs = np.asarray([layout.index[sha] for sha in study.shared], dtype=np.int64)
+    alphas = {
+        layer: document_alphas(
+            [getattr(c, layer) for c in study.placed], docs, layout.lengths, layout.labels
+        )
+        for layer in ("actors", "claims")
+    }
+    for k, sha in enumerate(study.shared):
         doc = study.docs[sha]
-        actors = pooled_alpha(study.placed, [sha], study.layout, "actors")
-        claims = pooled_alpha(study.placed, [sha], study.layout, "claims")
+        figure = {}
+        for layer, found in alphas.items():
+            if found is None:  # sums too large for int64: one group per document
+                figure[layer] = pooled_alpha(study.placed, [sha], layout, layer).alpha
+            else:
+                figure[layer] = found[k]
         rows.append(
             {
                 "ext_id": doc.ext_id,
                 "title": doc.title,
-                "actor_alpha_u": _r(actors.alpha),
-                "claim_alpha_u": _r(claims.alpha),
-                "actor_mentions": [len(c.placed[sha].mentions) for c in study.placed],
-                "claims": [len(c.placed[sha].claims) for c in study.placed],
+                "actor_alpha_u": _r(figure["actors"]),
+                "claim_alpha_u": _r(figure["claims"]),
+                "actor_mentions": [c.counts(sha)[0] for c in study.placed],
+                "claims": [c.counts(sha)[1] for c in study.placed],
             }
         )
     return rows
@@ -234,3 +276,56 @@ def flat_rows(result: dict[str, Any]) -> Iterator[list[str]]:
 
 def _cell(value: float | None) -> str:
     return "" if value is None else f"{value:.4f}"
+
+
+# One part of a report computed in a forked process while this one computes the rest:
+# on two cores the report takes about half the time. Only on Linux (macOS' system
+# libraries are not safe to use in a forked child, Windows cannot fork), and only for the
+# command line (a window's process has threads of its own, which a fork does not carry
+# over); anything wrong in the child, and the part is computed here.
+#
+# The child inherits the study as it is (nothing is sent to it), and sends back only its
+# figures, pickled, through a pipe; it ends with `os._exit`, so that nothing of this
+# process (buffered output, exit handlers, open files) is run or flushed twice.
+class Forked(Generic[T]):
+    """`work()` started in a forked child (else nothing yet); `result()` its value."""
+
+    def __init__(self, work: Callable[[], T]) -> None:
+        self.work = work
+        self.pid: int | None = None
+        self.fd = -1
+        if not sys.platform.startswith("linux"):
+            return
+        read, write = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError as exc:
+            log.info("agreement: no worker process (%s); computing here", exc)
+            os.close(read)
+            os.close(write)
+            return
+        if pid == 0:  # the child: compute, send, and leave without running anything else
+            code = 1
+            try:
+                os.close(read)
+                payload = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write, "wb") as fh:
+                    fh.write(payload)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write)
+        self.pid, self.fd = pid, read
+
+    def result(self) -> T:
+        if self.pid is None:
+            return self.work()
+        with os.fdopen(self.fd, "rb") as fh:
+            payload = fh.read()
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = None
+        if status != 0 or not payload:
+            log.warning("agreement: the worker process failed (status %s); computing here", status)
+            return self.work()
+        value: T = pickle.loads(payload)
+        return value

@@ -39,8 +39,10 @@ class Values:
         return np.fromiter(map(numbers.__getitem__, values), dtype=np.int64, count=len(values))
 
     def size(self, field: str) -> int:
+        """How many values the field has: its numbers but the MISSING ones (`codes`
+        gives MISSING to None, and to "" for an actor, and to nothing else)."""
         numbers = self.numbers.get(field, {})
-        return sum(1 for n in numbers.values() if n != MISSING)
+        return len(numbers) - sum(1 for key in (None, "") if numbers.get(key, 0) == MISSING)
 
 
 def pair_values(a: np.ndarray, b: np.ndarray, size: int) -> tuple[float | None, float | None, int]:
