@@ -65,6 +65,27 @@ def test_a_client_refuses_a_newer_server_schema(pg_url: str, tmp_path: Path) -> 
         sync(store)
 
 
+def test_init_upgrades_a_team_of_an_older_schema(pg_url: str, tmp_path: Path) -> None:
+    team(pg_url, ("ana",))
+    # A version-1 team: no `stored_ids`, and the version recorded as 1.
+    with psycopg.connect(pg_url) as con:
+        con.execute("DROP FUNCTION idleb_team.stored_ids(text[])")
+        con.execute("DELETE FROM idleb_team.schema_version")
+        con.execute("INSERT INTO idleb_team.schema_version (version) VALUES (1)")
+    assert server.init_server(pg_url) == server_schema.SERVER_SCHEMA_VERSION
+    with pytest.raises(server.TeamServerError, match="already holds"):
+        server.init_server(pg_url)
+    path = make_project(tmp_path / "ana.sqlite3")
+    with Store.open(path, create=False) as store:
+        join(store, as_user(pg_url, "ana"), "ana")
+    s = session(path, "ana")
+    s.create_span(s.documents()[0].id, 0, 6, "PERSON")
+    s.close()
+    with Store.open(path, create=False) as store:
+        assert sync(store).pushed == 1
+    assert len(_server_log(pg_url)) == 1
+
+
 def test_a_url_with_a_password_is_refused(tmp_path: Path) -> None:
     with pytest.raises(server.TeamServerError, match="pgpass"):
         server.check_url("postgresql://ana:secret@localhost/team")
