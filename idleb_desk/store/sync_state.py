@@ -201,6 +201,34 @@ def uid_of(con: sqlite3.Connection, event_id: int) -> str | None:
     return None if row is None else str(row[0])
 
 
+def uids_of(con: sqlite3.Connection, event_ids: list[int]) -> dict[int, str]:
+    """The uids already given to these events (a push that may not have arrived)."""
+    out: dict[int, str] = {}
+    for i in range(0, len(event_ids), 500):
+        part = event_ids[i : i + 500]
+        marks = ",".join("?" * len(part))
+        sql = f"SELECT event_id, uid FROM sync_events WHERE event_id IN ({marks})"
+        out.update((int(r[0]), str(r[1])) for r in con.execute(sql, part))
+    return out
+
+
+def mark_sending_many(con: sqlite3.Connection, rows: list[tuple[int, str]]) -> None:
+    """(event id, uid) of events about to be sent; an event given a uid before keeps it."""
+    con.executemany(
+        "INSERT OR IGNORE INTO sync_events (event_id, uid, state) VALUES (?, ?, ?)",
+        [(e, u, SENDING) for e, u in rows],
+    )
+
+
+def mark_events(con: sqlite3.Connection, rows: list[tuple[int, str, int | None]]) -> None:
+    """`mark_event` for many: (event id, state, server id or None)."""
+    con.executemany(
+        "UPDATE sync_events SET state = ?, server_id = coalesce(?, server_id) "
+        "WHERE event_id = ?",
+        [(state, server_id, e) for e, state, server_id in rows],
+    )
+
+
 def mark_sending(con: sqlite3.Connection, event_id: int, uid: str) -> None:
     con.execute(
         "INSERT OR IGNORE INTO sync_events (event_id, uid, state) VALUES (?, ?, ?)",
