@@ -48,6 +48,25 @@ def set_state(con: sqlite3.Connection, key: str, value: Any) -> None:
     )
 
 
+def stamp(con: sqlite3.Connection) -> None:
+    """Count one more commit of the sync's own bookkeeping (inside its transaction): a
+    window that sees the file changed with no new event and this count moved knows the
+    sync wrote only its own tables (`core.outside`)."""
+    con.execute(
+        "INSERT INTO sync_state (key, value) VALUES ('stamp', '1') "
+        "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+    )
+
+
+def read_stamp(con: sqlite3.Connection) -> int:
+    """The count `stamp` keeps (0 in a project never joined, or of an older schema)."""
+    try:
+        row = con.execute("SELECT value FROM sync_state WHERE key = 'stamp'").fetchone()
+    except sqlite3.OperationalError:  # no sync_state table: nothing was ever synced
+        return 0
+    return 0 if row is None else int(row[0])
+
+
 # ---- row keys and versions ---------------------------------------------------------------
 
 

@@ -40,15 +40,51 @@ def baseline_keys(con: sqlite3.Connection, layer: str) -> None:
 
 
 class KeyCache:
-    """Every key the project knows, read once for a push (a thousand events name the same
-    few thousand rows many times over); keys made meanwhile are added to it."""
+    """The keys and versions a push names. For a large push every key the project knows
+    is read at once (a thousand events name the same few thousand rows many times over);
+    for a small one, as the window's syncs after a few keys are, each is read when first
+    named (reading all of a long article's keys held the file's write lock for tens of
+    milliseconds the window's next key then waited). Keys made meanwhile are added."""
 
-    def __init__(self, con: sqlite3.Connection) -> None:
-        self.keys: dict[tuple[str, int], str] = {}
+    def __init__(self, con: sqlite3.Connection, events: int = 1 << 30,
+                 defer: bool = False) -> None:  # fmt: skip
+        self.con = con
+        self.keys: dict[tuple[str, int], str | None] = {}
         self.versions: dict[tuple[str, str], int] = {}
-        for tbl, local_id, key, version in st.all_keys(con):
-            self.keys[(tbl, local_id)] = key
-            self.versions[(tbl, key)] = version
+        # defer: keys made are only noted (read outside the write lock), then written at
+        # once by `write`, inside it
+        self.defer = defer
+        self.made: list[tuple[str, int, str]] = []
+        self.made_keys: set[tuple[str, str]] = set()
+        self.complete = events >= PRELOAD_EVENTS
+        if self.complete:
+            for tbl, local_id, key, version in st.all_keys(con):
+                self.keys[(tbl, local_id)] = key
+                self.versions[(tbl, key)] = version
+
+    def key(self, tbl: str, local_id: int) -> str | None:
+        if (tbl, local_id) in self.keys or self.complete:
+            return self.keys.get((tbl, local_id))
+        key = self.keys[(tbl, local_id)] = st.key_of(self.con, tbl, local_id)
+        return key
+
+    def version(self, tbl: str, key: str) -> int:
+        if (tbl, key) in self.versions or self.complete:
+            return self.versions.get((tbl, key), 0)
+        version = self.versions[(tbl, key)] = st.version_of(self.con, tbl, key)
+        return version
+
+
+    def write(self, con: sqlite3.Connection) -> bool:
+        """Record the keys made while deferred (inside the caller's write transaction);
+        False if another writer named one of those rows or keys meanwhile (then the
+        caller rolls back and translates again inside the lock)."""
+        before = con.total_changes
+        st.bulk_keys(con, self.made)
+        return con.total_changes - before == len(self.made)
+
+
+PRELOAD_EVENTS = 200  # from this many events on a push reads every key at once
 
 
 def key_for(
@@ -56,25 +92,37 @@ def key_for(
     cache: KeyCache | None = None,
 ) -> str:
     """The row's server key, made and recorded on first use."""
-    key = cache.keys.get((tbl, local_id)) if cache else st.key_of(con, tbl, local_id)
+    key = cache.key(tbl, local_id) if cache else st.key_of(con, tbl, local_id)
     if key is not None:
         return key
-    key = _make_key(con, tbl, local_id, hint)
+    if cache is not None and cache.defer:
+        key = _choose_key(con, tbl, local_id, hint)
+        if (tbl, key) in cache.made_keys or st.local_of(con, tbl, key) is not None:
+            key = st.new_key()  # the natural key names another row already
+        cache.made.append((tbl, local_id, key))
+        cache.made_keys.add((tbl, key))
+    else:
+        key = _make_key(con, tbl, local_id, hint)
     if cache is not None:
         cache.keys[(tbl, local_id)] = key
     return key
 
 
-def _make_key(
+def _choose_key(
     con: sqlite3.Connection, tbl: str, local_id: int, hint: dict[str, Any] | None
 ) -> str:
     if tbl == "documents":
-        key = st.document_shas(con).get(local_id) or f"doc/{st.new_key()}"
-    elif tbl == "actors":
+        return st.document_shas(con).get(local_id) or f"doc/{st.new_key()}"
+    if tbl == "actors":
         row = hint or snapshots.snapshot_actor(con, local_id)
-        key = actor_key(row["name"], row["label"]) if row else st.new_key()
-    else:
-        key = st.new_key()
+        return actor_key(row["name"], row["label"]) if row else st.new_key()
+    return st.new_key()
+
+
+def _make_key(
+    con: sqlite3.Connection, tbl: str, local_id: int, hint: dict[str, Any] | None
+) -> str:
+    key = _choose_key(con, tbl, local_id, hint)
     if not st.add_key(con, tbl, local_id, key):
         key = st.new_key()  # the natural key names another row already (a renamed actor's)
         st.add_key(con, tbl, local_id, key)

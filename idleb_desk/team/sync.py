@@ -25,6 +25,8 @@ import json
 import logging
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -43,6 +45,17 @@ from idleb_desk.team.status import LINK, Link, SyncReport, link_of, status
 
 log = logging.getLogger(__name__)
 BATCH = 2000
+STEP_S = 0.005  # a pull's local transactions last about this long (see `_pull`)
+
+
+@contextmanager
+def _bookkeeping(store: Store) -> Iterator[None]:
+    """A local transaction of the sync's, stamped (`sync_state.stamp`): an open window
+    then tells a commit of only marks, versions, the log and the cursor from one that
+    changed what it shows, and does not re-read everything after each sync."""
+    with store.transaction():
+        yield
+        st.stamp(store.con)
 
 
 def _now() -> str:
@@ -88,9 +101,12 @@ def _set_link(store: Store, link: Link) -> None:
     )
 
 
-def sync(store: Store, *, batch: int = BATCH) -> SyncReport:
+def sync(store: Store, *, batch: int = BATCH, pause_s: float = 0.0) -> SyncReport:
     """Push, then pull. Raises ServerOffline (after recording when) if the server cannot
-    be reached; TeamServerError for a project not joined or a newer server schema."""
+    be reached; TeamServerError for a project not joined or a newer server schema.
+    `pause_s`: a rest between two local steps of a pull, for a window's keys to take the
+    file's write lock (SQLite hands it to no one in particular: a sync taking it again at
+    once kept a waiting key out for tens of milliseconds)."""
     link = link_of(store)
     if link is None:
         raise TeamServerError(f"{store.path}: is not joined to a team (team join)")
@@ -99,12 +115,13 @@ def sync(store: Store, *, batch: int = BATCH) -> SyncReport:
         with connect(link.url, autocommit=True) as pg:
             require_schema(pg)
             _push(store, pg, link, report, batch)
-            _pull(store, pg, link, report, batch)
+            _pull(store, pg, link, report, batch, pause_s)
     except (psycopg.OperationalError, ServerOffline) as exc:
         _offline(store)
         raise ServerOffline(f"the team server went away: {exc}") from exc
-    with store.transaction():
-        st.set_state(store.con, "offline_since", None)
+    if st.get_state(store.con, "offline_since") is not None:
+        with _bookkeeping(store):
+            st.set_state(store.con, "offline_since", None)
     now = status(store)
     report.pending, report.open_conflicts = now.pending, now.open_conflicts
     return report
@@ -112,7 +129,7 @@ def sync(store: Store, *, batch: int = BATCH) -> SyncReport:
 
 def _offline(store: Store) -> None:
     if st.get_state(store.con, "offline_since") is None:
-        with store.transaction():
+        with _bookkeeping(store):
             st.set_state(store.con, "offline_since", _now())
 
 
@@ -146,7 +163,7 @@ def _changes(
         for local, row in state.get(tbl, {}).items():
             old = other.get(tbl, {}).get(local)
             key, doc, data = keys.to_global(con, tbl, int(local), row, old, cache)
-            b = expected.get((tbl, key), cache.versions.get((tbl, key), 0))
+            b = expected.get((tbl, key), cache.version(tbl, key))
             expected[(tbl, key)] = b + 1
             out.append({"t": tbl, "k": key, "d": doc, "b": b, "v": b + 1, "a": data})
             rows[(tbl, key)] = (int(local), old, data)
@@ -163,27 +180,25 @@ def _push(store: Store, pg: psycopg.Connection, link: Link, report: SyncReport,
     since = int(st.get_state(con, "since", 0))
     flips_done = False
     while True:
-        outs: list[_Out] = []
-        expected: dict[tuple[str, str], int] = {}
-        with store.transaction():
-            cache = keys.KeyCache(con)
-            if not flips_done:
-                for event, uid, flips in st.flipped_events(con):
-                    undo = event.state != history.DONE
-                    state, other = (event.before, event.after) if undo else \
-                        (event.after, event.before)  # fmt: skip
-                    ch, rows, docs = _changes(store, event, state, other, expected, cache)
-                    outs.append(_Out(event, f"{uid}~{flips + 1}", ch, rows, docs,
-                                     "undone" if undo else history.DONE))  # fmt: skip
-                flips_done = True
-            pending = st.pending_events(con, since, batch)
-            given = st.uids_of(con, [e.id for e in pending])
-            uids = [given.get(e.id) or st.new_key() for e in pending]
-            st.mark_sending_many(con, [(e.id, u) for e, u in zip(pending, uids, strict=True)])
-            for event, uid in zip(pending, uids, strict=True):
-                ch, rows, docs = _changes(store, event, event.after, event.before, expected,
-                                          cache)  # fmt: skip
-                outs.append(_Out(event, uid, ch, rows, docs))
+        # A read first: most of the window's syncs have nothing to push and need not take
+        # the file's write lock (nor commit, which the window would then look at).
+        if (flips_done or not st.flipped_events(con)) and not st.count_pending(con, since):
+            return
+        # Read and translated outside the file's write lock (the events pushed do not
+        # change, and only a sync names rows), so the window's keys do not wait on it;
+        # the lock is taken only to record the keys made and the uids given. Should
+        # another writer have named one of those rows meanwhile, all is done again
+        # inside the lock.
+        outs, cache = _collect(store, since, batch, flips_done, defer=True)
+        try:
+            with _bookkeeping(store):
+                if not cache.write(con) or not _mark_sending(con, outs):
+                    raise _Again
+        except _Again:
+            with _bookkeeping(store):
+                outs, _ = _collect(store, since, batch, flips_done, defer=False)
+                _mark_sending(con, outs)
+        flips_done = True
         if not outs:
             return
         payload = [
@@ -200,7 +215,7 @@ def _push(store: Store, pg: psycopg.Connection, link: Link, report: SyncReport,
         ).fetchall()
         report.server_seconds += time.perf_counter() - started
         by_uid = {o.uid: o for o in outs}
-        with store.transaction():
+        with _bookkeeping(store):
             done = _Settled()
             for uid, state, server_id, info in results:
                 _settle(store, by_uid[uid], state, server_id, info, report, done)
@@ -220,6 +235,41 @@ class _Settled:
         st.raise_versions(con, self.versions)
         st.mark_events(con, self.events)
         st.log_remote_many(con, self.logs)
+
+
+class _Again(Exception):
+    """Keys made outside the lock collided with another writer's: translate again."""
+
+
+def _collect(store: Store, since: int, batch: int, flips_done: bool, defer: bool
+             ) -> tuple[list[_Out], keys.KeyCache]:  # fmt: skip
+    """The events to push (synced events undone or redone since, unless done already this
+    sync, then the pending ones), translated to the server's keys."""
+    con = store.con
+    flipped = [] if flips_done else st.flipped_events(con)
+    pending = st.pending_events(con, since, batch)
+    cache = keys.KeyCache(con, len(flipped) + len(pending), defer)
+    expected: dict[tuple[str, str], int] = {}
+    outs: list[_Out] = []
+    for event, uid, flips in flipped:
+        undo = event.state != history.DONE
+        state, other = (event.before, event.after) if undo else (event.after, event.before)
+        ch, rows, docs = _changes(store, event, state, other, expected, cache)
+        outs.append(_Out(event, f"{uid}~{flips + 1}", ch, rows, docs,
+                         "undone" if undo else history.DONE))  # fmt: skip
+    given = st.uids_of(con, [e.id for e in pending])
+    for event in pending:
+        ch, rows, docs = _changes(store, event, event.after, event.before, expected, cache)
+        outs.append(_Out(event, given.get(event.id) or st.new_key(), ch, rows, docs))
+    return outs, cache
+
+
+def _mark_sending(con: sqlite3.Connection, outs: list[_Out]) -> bool:
+    """Give the pending events their uids before they are sent (a flip's is derived);
+    False if one already holds another (given by another sync meanwhile)."""
+    given = [(o.event.id, o.uid) for o in outs if o.flip_to is None]
+    st.mark_sending_many(con, given)
+    return st.uids_of(con, [e for e, _ in given]) == dict(given)
 
 
 def _layer(link: Link, changes: list[dict[str, Any]]) -> str:
@@ -264,7 +314,7 @@ def _settle(store: Store, out: _Out, state: str, server_id: int | None, info: An
 
 
 def _pull(store: Store, pg: psycopg.Connection, link: Link, report: SyncReport,
-          batch: int) -> None:  # fmt: skip
+          batch: int, pause_s: float = 0.0) -> None:  # fmt: skip
     con = store.con
     while True:
         cursor = int(st.get_state(con, "cursor", 0))
@@ -293,22 +343,51 @@ def _pull(store: Store, pg: psycopg.Connection, link: Link, report: SyncReport,
         report.server_seconds += time.perf_counter() - started
         if not rows:
             return
-        with store.transaction():
+        i = 0
+        held = _Held()
+        while i < len(rows):
+            if i and pause_s:
+                time.sleep(pause_s)
+            # In steps of about STEP_S, each its own local transaction with the cursor
+            # moved to its last event: the window's keys wait on the file's write lock
+            # for one step at most, not for a whole batch being applied.
+            with _bookkeeping(store):
+                held_local, held_keys = held.now(con)
+                ends = time.perf_counter() + STEP_S
+                logs: list[tuple[int, str, str, str, bool]] = []
+                while i < len(rows):
+                    server_id, uid, author, layer, op, when, changes = rows[i]
+                    i += 1
+                    report.pulled += 1
+                    if server_id in seen:
+                        continue  # this client's own push
+                    applied = False
+                    if changes and not st.known_uid(con, uid):
+                        applied = _apply(store, link, server_id, uid, author, layer, op, when,
+                                         changes, held_local, held_keys, report)  # fmt: skip
+                    logs.append((server_id, uid, author, op, applied))
+                    if time.perf_counter() > ends:
+                        break
+                st.log_remote_many(con, logs)
+                st.set_state(con, "cursor", int(rows[i - 1][0]))
+
+
+class _Held:
+    """The rows a pull must not write: those a local event not on the server yet holds
+    (by local id) and those an open conflict holds (by key). Read again in a step only
+    when the project logged an event since (the analyst's key between two steps)."""
+
+    def __init__(self) -> None:
+        self.last = -1
+        self.rows: tuple[set[tuple[str, int]], set[tuple[str, str]]] = (set(), set())
+
+    def now(self, con: sqlite3.Connection) -> tuple[set[tuple[str, int]], set[tuple[str, str]]]:
+        last = history.last_event_id(con)
+        if last != self.last:
             since = int(st.get_state(con, "since", 0))
-            held_local = st.unsynced_rows(con, since)
-            held_keys = st.open_conflict_rows(con)
-            logs: list[tuple[int, str, str, str, bool]] = []
-            for server_id, uid, author, layer, op, when, changes in rows:
-                report.pulled += 1
-                if server_id in seen:
-                    continue  # this client's own push
-                applied = False
-                if changes and not st.known_uid(con, uid):
-                    applied = _apply(store, link, server_id, uid, author, layer, op, when,
-                                     changes, held_local, held_keys, report)  # fmt: skip
-                logs.append((server_id, uid, author, op, applied))
-            st.log_remote_many(con, logs)
-            st.set_state(con, "cursor", int(rows[-1][0]))
+            self.rows = (st.unsynced_rows(con, since), st.open_conflict_rows(con))
+            self.last = last
+        return self.rows
 
 
 def _apply(
