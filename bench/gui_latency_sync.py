@@ -8,8 +8,9 @@ suggested spans and a 500-word one, project memory off), makes it a team's and j
 window's copy as `ana`. Other processes push continuously: `--analysts` colleagues, each
 on their own copy, accepting and rejecting suggestions of the long article and now and
 then renaming a shared actor (their coding reaches the window's log; the renames are
-applied in it), and ana's own second laptop deciding the long article from its end
-backwards (applied in the window, in the document it shows). Each pusher makes a few
+applied in it), and with --laptop ana's own second laptop too, deciding the long article
+from its end backwards (applied in the window and drawn in the document it shows: the
+window's drawing of a colleague's work, more than the sync). Each pusher makes a few
 decisions, syncs, and starts again, until told to stop.
 
 The window presses the accept key (A, timed through a forced repaint, as
@@ -24,7 +25,7 @@ bench/gui_latency.py does) on the long article in three phases of the same run:
 The sync's own cost is `syncing` against `busy`. Prints one line per phase and a last
 line of key=value pairs.
 
-    .venv/bin/python bench/gui_latency_sync.py [--presses 300] [--analysts 2]
+    .venv/bin/python bench/gui_latency_sync.py [--presses 300] [--analysts 2] [--laptop]
 """
 
 from __future__ import annotations
@@ -154,8 +155,9 @@ def run(args: argparse.Namespace, folder: Path, pg) -> dict[str, float]:
     # The pushers' copies, made (and joined) before the window opens.
     pushers = [(_joined(src, folder / f"{n}.sqlite3", pg.url(db, n), n), n, False)
                for n in others]  # fmt: skip
-    pushers.append((_joined(src, folder / "laptop.sqlite3", pg.url(db, WINDOW), WINDOW),
-                    WINDOW, True))  # fmt: skip
+    if args.laptop:
+        pushers.append((_joined(src, folder / "laptop.sqlite3", pg.url(db, WINDOW), WINDOW),
+                        WINDOW, True))  # fmt: skip
     os.environ["IDLEB_DESK_REVIEWER"] = WINDOW
     app = make_app([sys.argv[0]])
     window = MainWindow(make_settings(folder / "settings.ini"))
@@ -223,6 +225,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--presses", type=int, default=300)
     ap.add_argument("--analysts", type=int, default=2, help="colleagues pushing meanwhile")
+    ap.add_argument("--laptop", action="store_true",
+                    help="ana's second laptop pushes too: its decisions on the long article "
+                    "are applied in the window and drawn in the document it shows")
     ap.add_argument("--profile", action="store_true",
                     help="print a profile of the GUI thread in the syncing phase (stderr)")
     ap.add_argument("--pusher", help=argparse.SUPPRESS)
@@ -247,8 +252,10 @@ def main() -> int:
     finally:
         pg.cleanup()
         shutil.rmtree(folder, ignore_errors=True)
+    laptop = " and ana's second laptop" if args.laptop else ""
     print(f"A on the 20,000-word article, {args.presses} presses a phase; {args.analysts} "
-          f"colleagues and ana's second laptop pushing in the busy and syncing phases")
+          f"colleagues{laptop} pushing in the busy and syncing phases; load average "
+          f"{f['load1']:.2f} at the end on {os.cpu_count()} CPUs")
     print("phase key_median_ms key_p99_ms key_max_ms syncs pulled")
     for name in ("idle", "busy", "syncing"):
         print(f"{name} {f[name + '_median']:.2f} {f[name + '_p99']:.2f} {f[name + '_max']:.1f} "
