@@ -6,12 +6,14 @@ Headless (QT_QPA_PLATFORM=offscreen). Starts its own PostgreSQL (tests/pg_server
 on), builds the project of bench/gui_latency.py (a 20,000-word article with 4,000
 suggested spans and a 500-word one, project memory off), makes it a team's and joins the
 window's copy as `ana`. Other processes push continuously: `--analysts` colleagues, each
-on their own copy, accepting and rejecting suggestions of the long article and now and
-then renaming a shared actor (their coding reaches the window's log; the renames are
-applied in it), and with --laptop ana's own second laptop too, deciding the long article
-from its end backwards (applied in the window and drawn in the document it shows: the
-window's drawing of a colleague's work, more than the sync). Each pusher makes a few
-decisions, syncs, and starts again, until told to stop.
+on their own copy at `--rate` decisions a second (a fast analyst makes one every second
+or two; 0 pushes as fast as the machine allows), accepting and rejecting suggestions of
+the long article (then relabelling them) and now and then renaming a shared actor
+(their coding reaches the window's log; the renames are applied in it), and with
+--laptop ana's own second laptop too, deciding the long article from its end backwards
+(applied in the window and drawn in the document it shows: the window's drawing of a
+colleague's work, more than the sync). Each pusher makes ten decisions, syncs, and
+starts again, until told to stop.
 
 The window presses the accept key (A, timed through a forced repaint, as
 bench/gui_latency.py does) on the long article in three phases of the same run:
@@ -25,7 +27,8 @@ bench/gui_latency.py does) on the long article in three phases of the same run:
 The sync's own cost is `syncing` against `busy`. Prints one line per phase and a last
 line of key=value pairs.
 
-    .venv/bin/python bench/gui_latency_sync.py [--presses 300] [--analysts 2] [--laptop]
+    .venv/bin/python bench/gui_latency_sync.py [--presses 300] [--analysts 5] [--rate 2]
+        [--laptop]
 """
 
 from __future__ import annotations
@@ -58,30 +61,35 @@ WINDOW = "ana"
 OPS_PER_SYNC = 10  # a colleague's decisions between two of their syncs
 
 
-def pusher(path: Path, who: str, stop: Path, backwards: bool) -> int:
-    """Decide suggestions of the long article and sync, again and again, until `stop`
-    exists; prints the events pushed and the syncs made."""
+def pusher(path: Path, who: str, stop: Path, backwards: bool, rate: float) -> int:
+    """Decide suggestions of the long article (then relabel them, round and round) at
+    `rate` decisions a second (0: as fast as it can), syncing after every OPS_PER_SYNC,
+    until `stop` exists; prints the events pushed and the syncs made."""
     s = ReviewSession.open(path, who, create=False)
     doc = max(s.documents(), key=lambda d: d.n_items).id
     todo = [x.id for x in s.spans(doc) if x.status == SUGGESTED and x.layer == "actor"]
     if backwards:
         todo.reverse()
+    done: list[int] = []
     pushed = syncs = n = 0
+    started = time.perf_counter()
     try:
-        while not stop.exists() and todo:
+        while not stop.exists():
             for _ in range(OPS_PER_SYNC):
-                if not todo:
-                    break
-                span = todo.pop()
-                if n % 5 == 4:
-                    s.reject_span(span)
-                else:
-                    s.accept_span(span)
+                if todo:
+                    span = todo.pop()
+                    s.reject_span(span) if n % 5 == 4 else s.accept_span(span)
+                    done.append(span)
+                else:  # every suggestion decided: relabel, round and round
+                    span = done[n % len(done)]
+                    s.relabel_span(span, "ORG" if s.span(span).label != "ORG" else "PERSON")
                 n += 1
                 if not backwards and n % 25 == 0:  # a shared actor renamed
                     actors = [a.id for a in s.actor_rows()][:5]
                     if actors:
                         s.rename_actor(actors[n % len(actors)], f"{who} name {n}")
+                if rate:
+                    time.sleep(max(0.0, started + n / rate - time.perf_counter()))
             with Store.open(path, create=False) as store:
                 pushed += sync(store).pushed
             syncs += 1
@@ -175,7 +183,8 @@ def run(args: argparse.Namespace, folder: Path, pg) -> dict[str, float]:
     idle = _phase(app, window, args.presses)
     stop = folder / "stop"
     procs = [subprocess.Popen([sys.executable, __file__, "--pusher", str(p), "--who", who,
-                               "--stop", str(stop)] + (["--backwards"] if back else []),
+                               "--stop", str(stop), "--rate", str(args.rate)]
+                              + (["--backwards"] if back else []),
                               stdout=subprocess.PIPE, text=True)  # fmt: skip
              for p, who, back in pushers]
     try:
@@ -224,7 +233,9 @@ def run(args: argparse.Namespace, folder: Path, pg) -> dict[str, float]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--presses", type=int, default=300)
-    ap.add_argument("--analysts", type=int, default=2, help="colleagues pushing meanwhile")
+    ap.add_argument("--analysts", type=int, default=5, help="colleagues pushing meanwhile")
+    ap.add_argument("--rate", type=float, default=2.0,
+                    help="decisions a second each colleague makes (0: as fast as it can)")
     ap.add_argument("--laptop", action="store_true",
                     help="ana's second laptop pushes too: its decisions on the long article "
                     "are applied in the window and drawn in the document it shows")
@@ -236,7 +247,7 @@ def main() -> int:
     ap.add_argument("--backwards", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.pusher:
-        return pusher(Path(args.pusher), args.who, Path(args.stop), args.backwards)
+        return pusher(Path(args.pusher), args.who, Path(args.stop), args.backwards, args.rate)
     from pg_server import PgServer, find_bin
 
     bindir = find_bin()
@@ -253,8 +264,9 @@ def main() -> int:
         pg.cleanup()
         shutil.rmtree(folder, ignore_errors=True)
     laptop = " and ana's second laptop" if args.laptop else ""
+    rate = f"{args.rate:g} decisions/s each" if args.rate else "as fast as they can"
     print(f"A on the 20,000-word article, {args.presses} presses a phase; {args.analysts} "
-          f"colleagues{laptop} pushing in the busy and syncing phases; load average "
+          f"colleagues{laptop} pushing ({rate}) in the busy and syncing phases; load average "
           f"{f['load1']:.2f} at the end on {os.cpu_count()} CPUs")
     print("phase key_median_ms key_p99_ms key_max_ms syncs pulled")
     for name in ("idle", "busy", "syncing"):
