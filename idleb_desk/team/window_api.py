@@ -28,7 +28,7 @@ Conflict = st.Conflict
 MINE, THEIRS = conflicts.MINE, conflicts.THEIRS
 
 
-# A pull in the window rests this long between its local steps (of `sync.STEP_S`): a
+# A pull in the window rests this long between its local steps (of `pull.STEP_S`): a
 # key waiting on the file's write lock gets it within a few milliseconds.
 PAUSE_S = 0.01
 
