@@ -182,11 +182,26 @@ def run(args: argparse.Namespace, folder: Path, pg) -> dict[str, float]:
     out: dict[str, float] = {}
     idle = _phase(app, window, args.presses)
     stop = folder / "stop"
-    procs = [subprocess.Popen([sys.executable, __file__, "--pusher", str(p), "--who", who,
-                               "--stop", str(stop), "--rate", str(args.rate)]
-                              + (["--backwards"] if back else []),
-                              stdout=subprocess.PIPE, text=True)  # fmt: skip
-             for p, who, back in pushers]
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                __file__,
+                "--pusher",
+                str(p),
+                "--who",
+                who,
+                "--stop",
+                str(stop),
+                "--rate",
+                str(args.rate),
+            ]
+            + (["--backwards"] if back else []),
+            stdout=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        for p, who, back in pushers
+    ]
     try:
         # The room paused: no listening thread, no timers (the keys never pause for 2 s,
         # so the after-keys sync does not start either).
@@ -234,13 +249,23 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--presses", type=int, default=300)
     ap.add_argument("--analysts", type=int, default=5, help="colleagues pushing meanwhile")
-    ap.add_argument("--rate", type=float, default=2.0,
-                    help="decisions a second each colleague makes (0: as fast as it can)")
-    ap.add_argument("--laptop", action="store_true",
-                    help="ana's second laptop pushes too: its decisions on the long article "
-                    "are applied in the window and drawn in the document it shows")
-    ap.add_argument("--profile", action="store_true",
-                    help="print a profile of the GUI thread in the syncing phase (stderr)")
+    ap.add_argument(
+        "--rate",
+        type=float,
+        default=2.0,
+        help="decisions a second each colleague makes (0: as fast as it can)",
+    )
+    ap.add_argument(
+        "--laptop",
+        action="store_true",
+        help="ana's second laptop pushes too: its decisions on the long article "
+        "are applied in the window and drawn in the document it shows",
+    )
+    ap.add_argument(
+        "--profile",
+        action="store_true",
+        help="print a profile of the GUI thread in the syncing phase (stderr)",
+    )
     ap.add_argument("--pusher", help=argparse.SUPPRESS)
     ap.add_argument("--who", help=argparse.SUPPRESS)
     ap.add_argument("--stop", help=argparse.SUPPRESS)
@@ -265,9 +290,11 @@ def main() -> int:
         shutil.rmtree(folder, ignore_errors=True)
     laptop = " and ana's second laptop" if args.laptop else ""
     rate = f"{args.rate:g} decisions/s each" if args.rate else "as fast as they can"
-    print(f"A on the 20,000-word article, {args.presses} presses a phase; {args.analysts} "
-          f"colleagues{laptop} pushing ({rate}) in the busy and syncing phases; load average "
-          f"{f['load1']:.2f} at the end on {os.cpu_count()} CPUs")
+    print(
+        f"A on the 20,000-word article, {args.presses} presses a phase; {args.analysts} "
+        f"colleagues{laptop} pushing ({rate}) in the busy and syncing phases; load average "
+        f"{f['load1']:.2f} at the end on {os.cpu_count()} CPUs"
+    )
     print("phase key_median_ms key_p99_ms key_max_ms syncs pulled")
     for name in ("idle", "busy", "syncing"):
         print(f"{name} {f[name + '_median']:.2f} {f[name + '_p99']:.2f} {f[name + '_max']:.1f} "

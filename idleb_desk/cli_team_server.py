@@ -47,8 +47,11 @@ def add_server_commands(sub: Any) -> None:
     j.add_argument("project", type=Path)
     j.add_argument("url", help=URL_HELP)
     j.add_argument("--analyst", required=True, help="your name (your database role)")
-    j.add_argument("--curated", action="store_true",
-                   help="a curator's gold project: its decisions are the curated layer")
+    j.add_argument(
+        "--curated",
+        action="store_true",
+        help="a curator's gold project: its decisions are the curated layer",
+    )
     s = sub.add_parser("sync", help="push local events, pull the team's")
     s.add_argument("project", type=Path)
     s.add_argument("--json", action="store_true")

@@ -55,8 +55,9 @@ def test_two_windows_sync_and_a_conflict_is_chosen_by_key(open_window, qtbot, la
     wa, wb = open_window(one), open_window(two)
     for w in (wa, wb):
         assert w.team.link is not None and w.team.badge.isVisible()
-        qtbot.waitUntil(lambda w=w: w.team.task is None and w.team.last is not None,
-                        timeout=30000)  # fmt: skip (the sync on opening)
+        qtbot.waitUntil(
+            lambda w=w: w.team.task is None and w.team.last is not None, timeout=30000
+        )  # fmt: skip (the sync on opening)
         assert "synced" in w.team.badge.text()
         w.open_document(w.session.documents()[0].id)
         w.view.setFocus()

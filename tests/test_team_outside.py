@@ -66,9 +66,7 @@ def test_a_pull_that_applies_names_only_its_rows(projects) -> None:
         _sync(one)
         changes = window.changes_elsewhere()
         assert changes and not changes.everything
-        assert len(changes.spans) == 1 and made.text in [
-            window.span(i).text for i in changes.spans
-        ]
+        assert len(changes.spans) == 1 and made.text in [window.span(i).text for i in changes.spans]
         # A write the events do not explain is still "everything".
         other = Store.open(one, create=False)
         with other.transaction():

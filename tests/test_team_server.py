@@ -18,8 +18,10 @@ pytestmark = pytest.mark.pgserver
 
 def _server_log(url: str) -> list[tuple[int, str]]:
     with psycopg.connect(url) as con:
-        return [(int(r[0]), r[1]) for r in con.execute(
-            "SELECT id, uid FROM idleb_team.events ORDER BY id")]
+        return [
+            (int(r[0]), r[1])
+            for r in con.execute("SELECT id, uid FROM idleb_team.events ORDER BY id")
+        ]
 
 
 def test_two_clients_share_one_event_log(pg_url: str, tmp_path: Path) -> None:
@@ -58,10 +60,14 @@ def test_a_client_refuses_a_newer_server_schema(pg_url: str, tmp_path: Path) -> 
     with Store.open(path, create=False) as store:
         join(store, as_user(pg_url, "ana"), "ana")
     with psycopg.connect(pg_url) as con:
-        con.execute("INSERT INTO idleb_team.schema_version (version) VALUES (%s)",
-                    (server_schema.SERVER_SCHEMA_VERSION + 1,))
-    with Store.open(path, create=False) as store, pytest.raises(server.TeamServerError,
-                                                                 match="newer"):
+        con.execute(
+            "INSERT INTO idleb_team.schema_version (version) VALUES (%s)",
+            (server_schema.SERVER_SCHEMA_VERSION + 1,),
+        )
+    with (
+        Store.open(path, create=False) as store,
+        pytest.raises(server.TeamServerError, match="newer"),
+    ):
         sync(store)
 
 

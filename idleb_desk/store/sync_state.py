@@ -242,8 +242,7 @@ def mark_sending_many(con: sqlite3.Connection, rows: list[tuple[int, str]]) -> N
 def mark_events(con: sqlite3.Connection, rows: list[tuple[int, str, int | None]]) -> None:
     """`mark_event` for many: (event id, state, server id or None)."""
     con.executemany(
-        "UPDATE sync_events SET state = ?, server_id = coalesce(?, server_id) "
-        "WHERE event_id = ?",
+        "UPDATE sync_events SET state = ?, server_id = coalesce(?, server_id) WHERE event_id = ?",
         [(state, server_id, e) for e, state, server_id in rows],
     )
 
@@ -259,8 +258,7 @@ def mark_event(
     con: sqlite3.Connection, event_id: int, state: str, server_id: int | None = None
 ) -> None:
     con.execute(
-        "UPDATE sync_events SET state = ?, server_id = coalesce(?, server_id) "
-        "WHERE event_id = ?",
+        "UPDATE sync_events SET state = ?, server_id = coalesce(?, server_id) WHERE event_id = ?",
         (state, server_id, event_id),
     )
 
@@ -335,9 +333,10 @@ def logged_after(con: sqlite3.Connection, server_id: int) -> set[int]:
 
 
 def logged(con: sqlite3.Connection, server_id: int) -> bool:
-    return con.execute(
-        "SELECT 1 FROM sync_log WHERE server_id = ?", (server_id,)
-    ).fetchone() is not None
+    return (
+        con.execute("SELECT 1 FROM sync_log WHERE server_id = ?", (server_id,)).fetchone()
+        is not None
+    )
 
 
 def remote_log(con: sqlite3.Connection) -> list[tuple[int, str]]:

@@ -74,7 +74,6 @@ class KeyCache:
         version = self.versions[(tbl, key)] = st.version_of(self.con, tbl, key)
         return version
 
-
     def write(self, con: sqlite3.Connection) -> bool:
         """Record the keys made while deferred (inside the caller's write transaction);
         False if another writer named one of those rows or keys meanwhile (then the
@@ -88,7 +87,10 @@ PRELOAD_EVENTS = 200  # from this many events on a push reads every key at once
 
 
 def key_for(
-    con: sqlite3.Connection, tbl: str, local_id: int, hint: dict[str, Any] | None = None,
+    con: sqlite3.Connection,
+    tbl: str,
+    local_id: int,
+    hint: dict[str, Any] | None = None,
     cache: KeyCache | None = None,
 ) -> str:
     """The row's server key, made and recorded on first use."""
@@ -119,9 +121,7 @@ def _choose_key(
     return st.new_key()
 
 
-def _make_key(
-    con: sqlite3.Connection, tbl: str, local_id: int, hint: dict[str, Any] | None
-) -> str:
+def _make_key(con: sqlite3.Connection, tbl: str, local_id: int, hint: dict[str, Any] | None) -> str:
     key = _choose_key(con, tbl, local_id, hint)
     if not st.add_key(con, tbl, local_id, key):
         key = st.new_key()  # the natural key names another row already (a renamed actor's)
@@ -130,8 +130,12 @@ def _make_key(
 
 
 def to_global(
-    con: sqlite3.Connection, tbl: str, local_id: int, row: dict[str, Any] | None,
-    hint: dict[str, Any] | None = None, cache: KeyCache | None = None,
+    con: sqlite3.Connection,
+    tbl: str,
+    local_id: int,
+    row: dict[str, Any] | None,
+    hint: dict[str, Any] | None = None,
+    cache: KeyCache | None = None,
 ) -> tuple[str, str | None, dict[str, Any] | None]:
     """(key, the row's document SHA-256 or None, the row as the server holds it)."""
 

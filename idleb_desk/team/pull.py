@@ -39,7 +39,6 @@ def bookkeeping(store: Store) -> Iterator[None]:
         st.stamp(store.con)
 
 
-
 # ---- pull ----------------------------------------------------------------------------------
 
 
@@ -121,9 +120,18 @@ class _Held:
 
 
 def _apply(
-    store: Store, link: Link, server_id: int, uid: str, author: str, layer: str, op: str,
-    time: str, changes: list[dict[str, Any]], held_local: set[tuple[str, int]],
-    held_keys: set[tuple[str, str]], report: SyncReport,
+    store: Store,
+    link: Link,
+    server_id: int,
+    uid: str,
+    author: str,
+    layer: str,
+    op: str,
+    time: str,
+    changes: list[dict[str, Any]],
+    held_local: set[tuple[str, int]],
+    held_keys: set[tuple[str, str]],
+    report: SyncReport,
 ) -> bool:
     """Write a pulled event's rows that belong in this project (the project's own layer
     and the shared actors) as one local event; False if nothing of it was applied."""

@@ -198,8 +198,9 @@ def publish(
 
 def _count(con: psycopg.Connection, table: str) -> int:
     row = con.execute(
-        sql.SQL("SELECT count(*) FROM {}.{}").format(sql.Identifier(ss.SCHEMA),
-                                                     sql.Identifier(table))  # fmt: skip
+        sql.SQL("SELECT count(*) FROM {}.{}").format(
+            sql.Identifier(ss.SCHEMA), sql.Identifier(table)
+        )  # fmt: skip
     ).fetchone()
     return int(row[0]) if row else 0
 

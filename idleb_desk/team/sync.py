@@ -137,8 +137,12 @@ class _Out:
 
 
 def _changes(
-    store: Store, event: Event, state: dict[str, Any], other: dict[str, Any],
-    expected: dict[tuple[str, str], int], cache: keys.KeyCache,
+    store: Store,
+    event: Event,
+    state: dict[str, Any],
+    other: dict[str, Any],
+    expected: dict[tuple[str, str], int],
+    cache: keys.KeyCache,
 ) -> tuple[list[dict[str, Any]], dict[tuple[str, str], tuple[int, Any, Any]], list[str]]:
     """The server changes writing `state` (the rows after), based on `other` (before):
     each names its row's key, document, base version b and the version v it makes. The
@@ -285,8 +289,16 @@ def _settle(store: Store, out: _Out, state: str, server_id: int | None, info: An
     for stale in info:
         local, old, mine = out.rows[(stale["t"], stale["k"])]
         _, _, base = keys.to_global(con, stale["t"], local, old, mine)
-        rows.append({"tbl": stale["t"], "key": stale["k"], "base": base, "mine": mine,
-                     "theirs": stale["theirs"], "theirs_version": stale["theirs_version"]})
+        rows.append(
+            {
+                "tbl": stale["t"],
+                "key": stale["k"],
+                "base": base,
+                "mine": mine,
+                "theirs": stale["theirs"],
+                "theirs_version": stale["theirs_version"],
+            }
+        )
     if out.flip_to is not None:
         st.mark_flip(con, out.event.id, out.flip_to)
     else:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+
 def _api() -> Any:
     """The team server's calls, imported on first use: the PostgreSQL driver is loaded
     only for a project joined to a team, not at start-up."""
