@@ -132,8 +132,9 @@ def bulk_keys(con: sqlite3.Connection, rows: list[tuple[str, int, str]]) -> None
 
 
 def local_ids(con: sqlite3.Connection, table: str) -> list[int]:
-    """Every row id of a project table the sync names (spans, claims, actors, documents)."""
-    if table not in ("spans", "claims", "actors", "documents"):
+    """Every row id of a project table the sync names (spans, claims, actors, documents,
+    a gold project's curation units)."""
+    if table not in ("spans", "claims", "actors", "documents", "curation_units"):
         raise ValueError(table)
     return [int(r[0]) for r in con.execute(f"SELECT id FROM {table} ORDER BY id")]
 

@@ -17,7 +17,9 @@ from idleb_desk.store import snapshots
 from idleb_desk.store import sync_state as st
 
 US = "\x1f"
-SYNCED = ("actors", "spans", "claims", "documents")  # the order rows are applied in
+# the order rows are applied in; curation_units: a gold project's curation decisions
+SYNCED = ("actors", "spans", "claims", "documents", "curation_units")
+_UNIT_ROWS = {"actor": "spans", "claim": "claims"}  # a unit's gold row, by the unit's layer
 _CLAIM_SPANS = ("speaker_span_id", "cue_span_id", "content_span_id", "antecedent_span_id")
 _CLAIM_LISTS = ("addressees", "content_parts")
 _POSITIONS = {"addressees": "addressee_positions", "content_parts": "content_part_positions"}
@@ -32,7 +34,7 @@ def baseline_keys(con: sqlite3.Connection, layer: str) -> None:
     rows: list[tuple[str, int, str]] = []
     for doc_id, sha in st.document_shas(con).items():
         rows.append(("documents", doc_id, sha))
-    for tbl, tag in (("spans", "s"), ("claims", "c")):
+    for tbl, tag in (("spans", "s"), ("claims", "c"), ("curation_units", "u")):
         rows += [(tbl, i, f"{layer}/{tag}/{i}") for i in st.local_ids(con, tbl)]
     st.bulk_keys(con, rows)
     for actor_id, name, label in st.actor_names(con):
@@ -145,15 +147,18 @@ def to_global(
     key = key_for(con, tbl, local_id, row or hint, cache)
     doc = None
     source = row or hint
-    if source is not None and tbl in ("spans", "claims"):
+    if source is not None and tbl in ("spans", "claims", "curation_units"):
         doc = _ref("documents", source.get("document_id"))
     elif tbl == "documents":
         doc = key
     if row is None:
         return key, doc, None
     data = {k: v for k, v in row.items() if k != "id"}
-    if tbl in ("spans", "claims"):
+    if tbl in ("spans", "claims", "curation_units"):
         data["document_id"] = doc
+    if tbl == "curation_units":  # each unit names the gold row holding it
+        rows = _UNIT_ROWS.get(str(row.get("layer")), "spans")
+        data["units"] = [{**u, "row": _ref(rows, u.get("row"))} for u in row.get("units", [])]
     if tbl == "spans":
         data["actor_id"] = _ref("actors", row.get("actor_id"))
     elif tbl == "claims":
@@ -182,6 +187,10 @@ def local_for(
             return None
     elif data is None:
         return None  # a row deleted before this client ever had it
+    elif tbl == "curation_units":
+        # A unit is made only by `team curate`: a decision reaches the copies of the gold
+        # file that hold that unit (named alike when each joined), never a new row.
+        return None
     elif tbl == "actors":
         local = st.actor_by_name(con, data["name"], data["label"])
         if local is None or st.key_of(con, "actors", local) is not None:
@@ -233,11 +242,15 @@ def to_local(
         return None
     row: dict[str, Any] = dict(data)
     row["id"] = local_id
-    if tbl in ("spans", "claims"):
+    if tbl in ("spans", "claims", "curation_units"):
         doc = _local_ref(con, "documents", data.get("document_id"))
         if doc is None:
             return False
         row["document_id"] = doc
+    if tbl == "curation_units":
+        rows = _UNIT_ROWS.get(str(data.get("layer")), "spans")
+        row["units"] = [{**u, "row": _local_ref(con, rows, u.get("row"))}
+                        for u in data.get("units", [])]  # fmt: skip
     if tbl == "spans":
         row["actor_id"] = _local_ref(con, "actors", data.get("actor_id"))
     elif tbl == "claims":
