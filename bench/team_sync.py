@@ -4,9 +4,11 @@ most 2 s, 0 lost).
 Starts its own PostgreSQL (the Debian server binaries, as the `postgres` user when run
 as root; tests/pg_server.py), or uses --url (a database the bench may run `team init`
 in). Each simulated analyst has their own project (one `team split`-like copy of a
-30-document project) and makes real review operations through `ReviewSession` (creating,
-relabelling, commenting and accepting spans; one renames the team's shared actor, as
-each of the others does too, so nine of those pushes are stale: conflicts). Then the ten
+30-document project with a PERSON suggestion on every name) and makes real review
+operations through `ReviewSession`, each of which logs one event: first the rename of
+the team's shared actor (as each of the others does too, so nine of those pushes are
+stale: conflicts), then in turn creating a span on a word found once in the corpus,
+relabelling it, commenting on it and accepting a suggestion. Then the ten
 sync at once, each in its own process with its own `Store` (push, then pull), and the
 time until all ten are done is the figure (`server_calls_s` adds up the time the ten
 spent in the server's push and pull statements, lock waits included; the machine's load
