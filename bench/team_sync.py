@@ -4,9 +4,11 @@ most 2 s, 0 lost).
 Starts its own PostgreSQL (the Debian server binaries, as the `postgres` user when run
 as root; tests/pg_server.py), or uses --url (a database the bench may run `team init`
 in). Each simulated analyst has their own project (one `team split`-like copy of a
-30-document project) and makes real review operations through `ReviewSession` (creating,
-relabelling, commenting and accepting spans; one renames the team's shared actor, as
-each of the others does too, so nine of those pushes are stale: conflicts). Then the ten
+30-document project with a PERSON suggestion on every name) and makes real review
+operations through `ReviewSession`, each of which logs one event: first the rename of
+the team's shared actor (as each of the others does too, so nine of those pushes are
+stale: conflicts), then in turn creating a span on a word found once in the corpus,
+relabelling it, commenting on it and accepting a suggestion. Then the ten
 sync at once, each in its own process with its own `Store` (push, then pull), and the
 time until all ten are done is the figure (`server_calls_s` adds up the time the ten
 spent in the server's push and pull statements, lock waits included; the machine's load
@@ -30,6 +32,7 @@ import argparse
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import sqlite3
 import sys
@@ -44,6 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from idleb_desk.core.review import ReviewSession  # noqa: E402
+from idleb_desk.model import SUGGESTED, ActorSuggestion, Extraction  # noqa: E402
 from idleb_desk.store import sync_state as st  # noqa: E402
 from idleb_desk.store.documents import insert_document  # noqa: E402
 from idleb_desk.store.store import Store  # noqa: E402
@@ -54,14 +58,27 @@ WORDS = ("Lavrov", "Borrell", "Moscow", "Brussels", "Idlib", "Ankara", "Erdogan"
 
 
 def _text(i: int) -> str:
-    return " ".join(f"{WORDS[(i + k) % len(WORDS)]} said" for k in range(40)) + "."
+    # Each "NAME said CODE": names are suggested (the accepts); the codes are words found
+    # once in the corpus (a span made on one is new, not the project memory's twin).
+    return " ".join(f"{WORDS[(i + k) % len(WORDS)]} said q{i}t{k}" for k in range(40)) + "."
+
+
+def _tokens(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in re.finditer(r"\w+", text)]
 
 
 def _source(folder: Path, docs: int) -> tuple[Path, int]:
+    """A project of `docs` articles, each with a PERSON suggestion on every name (the even
+    tokens: what the accepts take), and the team's one shared actor."""
     src = folder / "source.sqlite3"
     with Store.open(src) as store, store.transaction():
         for i in range(docs):
-            insert_document(store, f"d{i}", f"Article {i}", _text(i))
+            text = _text(i)
+            doc_id = insert_document(store, f"d{i}", f"Article {i}", text)
+            assert doc_id is not None
+            names = [ActorSuggestion(a, b, text[a:b], "PERSON")
+                     for a, b in _tokens(text)[3::3]]  # fmt: skip
+            store.add_extraction(doc_id, Extraction("bench", actors=tuple(names)))
     s = ReviewSession.open(src, "lead", create=False)
     shared = s.create_span(s.documents()[0].id, 0, 6, "PERSON")
     s.close()
@@ -69,28 +86,31 @@ def _source(folder: Path, docs: int) -> tuple[Path, int]:
 
 
 def _work(path: Path, who: str, ops: int, shared: int) -> int:
-    """`ops` review operations; returns how many events they logged."""
+    """`ops` review operations, each of which logs one event (an operation that changes
+    nothing logs none, and would not be a sync's load): the stale rename of the shared
+    actor, then in turn creating a span on a fresh word, relabelling it, commenting on
+    it and accepting a suggestion. Returns how many events they logged."""
     s = ReviewSession.open(path, who, create=False)
     try:
         before = len(s.events())
-        docs = [d.id for d in s.documents()]
+        docs = [(d.id, _tokens(s.document(d.id).text)) for d in s.documents()]
         actor = s.span(shared).actor_id
         assert actor is not None
         s.rename_actor(actor, f"Sergei Lavrov ({who})")
-        spans: list[int] = []
-        i = 1
-        while i < ops:
-            doc = docs[i % len(docs)]
-            start = (i * 7) % 300
-            if i % 4 == 1 or not spans:
-                spans.append(s.create_span(doc, start, start + 6, "ORG").id)
+        suggested = [x.id for d, _ in docs for x in s.spans(d) if x.status == SUGGESTED]
+        span = 0
+        for i in range(1, ops):
+            k = i // 4
+            if i % 4 == 1 or not span:  # a code word: never suggested, found once
+                doc, words = docs[k % len(docs)]
+                a, b = words[2::3][k // len(docs)]
+                span = s.create_span(doc, a, b, "ORG").id
             elif i % 4 == 2:
-                s.relabel_span(spans[-1], "GPE")
+                s.relabel_span(span, "GPE")
             elif i % 4 == 3:
-                s.set_comment("span", spans[-1], f"note {i} ‘quoted’; {who}")
+                s.set_comment("span", span, f"note {i} ‘quoted’; {who}")
             else:
-                s.accept_span(spans[len(spans) // 2])
-            i += 1
+                s.accept_span(suggested[k])
         return len(s.events()) - before
     finally:
         s.close()

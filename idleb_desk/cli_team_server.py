@@ -27,7 +27,8 @@ def add_server_commands(sub: Any) -> None:
                        description="Creates the schema idleb_team (documents, assignments, "
                        "layers, actors, the append-only event log), the roles idleb_analyst, "
                        "idleb_curator and idleb_admin, and row-level security for blind "
-                       "coding. Run it as the database's owner.")  # fmt: skip
+                       "coding. Run it as the database's owner. A team made by an older "
+                       "idleb_desk is upgraded to this version's schema.")  # fmt: skip
     i.add_argument("url", help=URL_HELP)
     m = sub.add_parser("add-member", help="make a login role for a team member")
     m.add_argument("url", help=URL_HELP)
@@ -46,8 +47,11 @@ def add_server_commands(sub: Any) -> None:
     j.add_argument("project", type=Path)
     j.add_argument("url", help=URL_HELP)
     j.add_argument("--analyst", required=True, help="your name (your database role)")
-    j.add_argument("--curated", action="store_true",
-                   help="a curator's gold project: its decisions are the curated layer")
+    j.add_argument(
+        "--curated",
+        action="store_true",
+        help="a curator's gold project: its decisions are the curated layer",
+    )
     s = sub.add_parser("sync", help="push local events, pull the team's")
     s.add_argument("project", type=Path)
     s.add_argument("--json", action="store_true")
@@ -96,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
 def _init(args: argparse.Namespace) -> int:
     from idleb_desk.team.server import init_server
 
-    print(f"team schema version {init_server(args.url)} created")
+    print(f"team schema version {init_server(args.url)} ready")
     return EXIT_OK
 
 

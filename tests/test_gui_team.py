@@ -5,6 +5,7 @@ with base, mine and theirs until the analyst chooses by a key."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -54,8 +55,9 @@ def test_two_windows_sync_and_a_conflict_is_chosen_by_key(open_window, qtbot, la
     wa, wb = open_window(one), open_window(two)
     for w in (wa, wb):
         assert w.team.link is not None and w.team.badge.isVisible()
-        qtbot.waitUntil(lambda w=w: w.team.task is None and w.team.last is not None,
-                        timeout=30000)  # fmt: skip (the sync on opening)
+        qtbot.waitUntil(
+            lambda w=w: w.team.task is None and w.team.last is not None, timeout=30000
+        )  # fmt: skip (the sync on opening)
         assert "synced" in w.team.badge.text()
         w.open_document(w.session.documents()[0].id)
         w.view.setFocus()
@@ -116,3 +118,25 @@ def test_without_a_team_nothing_shows_and_f5_says_so(open_window, qtbot,
     assert w.team.link is None and not w.team.badge.isVisible()
     qtbot.keyClick(w.view, Qt.Key.Key_F5)
     assert "not joined" in w.statusBar().currentMessage()
+
+
+def test_notices_in_a_row_make_one_sync_then_one_more(open_window, qtbot, laptops,
+                                                      monkeypatch) -> None:  # fmt: skip
+    """A team pushing all the time wakes the window again and again: it syncs at most
+    every WOKEN_GAP_MS (each sync's work slows the keys), and no notice is dropped."""
+    one, _two = laptops
+    monkeypatch.setenv("IDLEB_DESK_REVIEWER", "ana")
+    w = open_window(one)
+    room = w.team
+    qtbot.waitUntil(lambda: room.task is None and room.last is not None, timeout=30000)
+    room.every.stop()
+    room._stop_listening()
+    room.started = -1e9
+    room.woken.emit()
+    assert room.task is not None and not room.later.isActive()  # the first: at once
+    qtbot.waitUntil(lambda: room.task is None, timeout=30000)
+    room.woken.emit()
+    room.woken.emit()
+    assert room.task is None and room.later.isActive()  # the next ones: one, later
+    qtbot.waitUntil(lambda: not room.later.isActive() and room.task is None, timeout=30000)
+    assert time.monotonic() - room.started < 30 and room.last is not None

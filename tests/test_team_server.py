@@ -18,8 +18,10 @@ pytestmark = pytest.mark.pgserver
 
 def _server_log(url: str) -> list[tuple[int, str]]:
     with psycopg.connect(url) as con:
-        return [(int(r[0]), r[1]) for r in con.execute(
-            "SELECT id, uid FROM idleb_team.events ORDER BY id")]
+        return [
+            (int(r[0]), r[1])
+            for r in con.execute("SELECT id, uid FROM idleb_team.events ORDER BY id")
+        ]
 
 
 def test_two_clients_share_one_event_log(pg_url: str, tmp_path: Path) -> None:
@@ -58,11 +60,36 @@ def test_a_client_refuses_a_newer_server_schema(pg_url: str, tmp_path: Path) -> 
     with Store.open(path, create=False) as store:
         join(store, as_user(pg_url, "ana"), "ana")
     with psycopg.connect(pg_url) as con:
-        con.execute("INSERT INTO idleb_team.schema_version (version) VALUES (%s)",
-                    (server_schema.SERVER_SCHEMA_VERSION + 1,))
-    with Store.open(path, create=False) as store, pytest.raises(server.TeamServerError,
-                                                                 match="newer"):
+        con.execute(
+            "INSERT INTO idleb_team.schema_version (version) VALUES (%s)",
+            (server_schema.SERVER_SCHEMA_VERSION + 1,),
+        )
+    with (
+        Store.open(path, create=False) as store,
+        pytest.raises(server.TeamServerError, match="newer"),
+    ):
         sync(store)
+
+
+def test_init_upgrades_a_team_of_an_older_schema(pg_url: str, tmp_path: Path) -> None:
+    team(pg_url, ("ana",))
+    # A version-1 team: no `stored_ids`, and the version recorded as 1.
+    with psycopg.connect(pg_url) as con:
+        con.execute("DROP FUNCTION idleb_team.stored_ids(text[])")
+        con.execute("DELETE FROM idleb_team.schema_version")
+        con.execute("INSERT INTO idleb_team.schema_version (version) VALUES (1)")
+    assert server.init_server(pg_url) == server_schema.SERVER_SCHEMA_VERSION
+    with pytest.raises(server.TeamServerError, match="already holds"):
+        server.init_server(pg_url)
+    path = make_project(tmp_path / "ana.sqlite3")
+    with Store.open(path, create=False) as store:
+        join(store, as_user(pg_url, "ana"), "ana")
+    s = session(path, "ana")
+    s.create_span(s.documents()[0].id, 0, 6, "PERSON")
+    s.close()
+    with Store.open(path, create=False) as store:
+        assert sync(store).pushed == 1
+    assert len(_server_log(pg_url)) == 1
 
 
 def test_a_url_with_a_password_is_refused(tmp_path: Path) -> None:

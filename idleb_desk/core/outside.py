@@ -5,7 +5,9 @@ while a session shows the project. `PRAGMA data_version` says *that* someone did
 events they logged say *what*. `outside_changes` names the documents, spans, claims and
 actors of those events, and falls back to `Changes.all()` whenever the file changed in a
 way the events do not account for: documents imported or extracted, settings written,
-an older event undone or redone, rows added or removed without an event.
+an older event undone or redone, rows added or removed without an event. A commit with
+no event of another's that a team sync stamped (`store.sync_state.stamp`), every mark as
+the events explain it, is the sync's bookkeeping: nothing shown changed.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass, replace
 from idleb_desk.changes import NO_CHANGES, Changes
 from idleb_desk.core.change_log import changes_between
 from idleb_desk.model import Event
-from idleb_desk.store import claims, documents, history, settings, spans
+from idleb_desk.store import claims, documents, history, settings, spans, sync_state
 from idleb_desk.store.store import Store
 
 
@@ -32,6 +34,7 @@ class OutsideMark:
     spans: tuple[int, int]  # (count, newest id)
     claims: tuple[int, int]
     settings: tuple[tuple[str, str], ...]  # `store.settings.contents`
+    sync_stamp: int = 0  # `store.sync_state.read_stamp`: commits of a team sync's bookkeeping
 
 
 def read_mark(store: Store, data_version: int | None = None) -> OutsideMark:
@@ -46,6 +49,7 @@ def read_mark(store: Store, data_version: int | None = None) -> OutsideMark:
         spans.marks(store),
         claims.marks(store),
         settings.contents(store),
+        sync_state.read_stamp(store.con),
     )
 
 
@@ -69,15 +73,20 @@ def outside_changes(
             now, last_event=events[-1].id, done_events=history.done_up_to(store.con, events[-1].id)
         )
     theirs = [e for e in events if e.id not in own_events]
-    explained = (
-        theirs
-        and done == seen.done_events
+    marks_hold = (
+        done == seen.done_events
         and now.documents == seen.documents
         and now.settings == seen.settings
         and _rows_explained(events, "spans", seen.spans, now.spans)
         and _rows_explained(events, "claims", seen.claims, now.claims)
     )
-    if not explained:
+    if not theirs and marks_hold and now.sync_stamp != seen.sync_stamp:
+        # No event of another's, every mark explained, and a team sync stamped its
+        # commit: the sync wrote only its own tables (the pulled log, the cursor, push
+        # marks, versions). Re-reading everything would cost the window a whole
+        # document's read after every sync.
+        return NO_CHANGES, now
+    if not (theirs and marks_hold):
         return Changes.all(), now
     out = NO_CHANGES
     for event in theirs:

@@ -47,6 +47,25 @@ def set_state(con: sqlite3.Connection, key: str, value: Any) -> None:
     )
 
 
+def stamp(con: sqlite3.Connection) -> None:
+    """Count one more commit of the sync's own bookkeeping (inside its transaction): a
+    window that sees the file changed with no new event and this count moved knows the
+    sync wrote only its own tables (`core.outside`)."""
+    con.execute(
+        "INSERT INTO sync_state (key, value) VALUES ('stamp', '1') "
+        "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+    )
+
+
+def read_stamp(con: sqlite3.Connection) -> int:
+    """The count `stamp` keeps (0 in a project never joined, or of an older schema)."""
+    try:
+        row = con.execute("SELECT value FROM sync_state WHERE key = 'stamp'").fetchone()
+    except sqlite3.OperationalError:  # no sync_state table: nothing was ever synced
+        return 0
+    return 0 if row is None else int(row[0])
+
+
 # ---- row keys and versions ---------------------------------------------------------------
 
 
@@ -114,8 +133,9 @@ def bulk_keys(con: sqlite3.Connection, rows: list[tuple[str, int, str]]) -> None
 
 
 def local_ids(con: sqlite3.Connection, table: str) -> list[int]:
-    """Every row id of a project table the sync names (spans, claims, actors, documents)."""
-    if table not in ("spans", "claims", "actors", "documents"):
+    """Every row id of a project table the sync names (spans, claims, actors, documents,
+    a gold project's curation units)."""
+    if table not in ("spans", "claims", "actors", "documents", "curation_units"):
         raise ValueError(table)
     return [int(r[0]) for r in con.execute(f"SELECT id FROM {table} ORDER BY id")]
 
@@ -202,6 +222,33 @@ def uid_of(con: sqlite3.Connection, event_id: int) -> str | None:
     return None if row is None else str(row[0])
 
 
+def uids_of(con: sqlite3.Connection, event_ids: list[int]) -> dict[int, str]:
+    """The uids already given to these events (a push that may not have arrived)."""
+    out: dict[int, str] = {}
+    for i in range(0, len(event_ids), 500):
+        part = event_ids[i : i + 500]
+        marks = ",".join("?" * len(part))
+        sql = f"SELECT event_id, uid FROM sync_events WHERE event_id IN ({marks})"
+        out.update((int(r[0]), str(r[1])) for r in con.execute(sql, part))
+    return out
+
+
+def mark_sending_many(con: sqlite3.Connection, rows: list[tuple[int, str]]) -> None:
+    """(event id, uid) of events about to be sent; an event given a uid before keeps it."""
+    con.executemany(
+        "INSERT OR IGNORE INTO sync_events (event_id, uid, state) VALUES (?, ?, ?)",
+        [(e, u, SENDING) for e, u in rows],
+    )
+
+
+def mark_events(con: sqlite3.Connection, rows: list[tuple[int, str, int | None]]) -> None:
+    """`mark_event` for many: (event id, state, server id or None)."""
+    con.executemany(
+        "UPDATE sync_events SET state = ?, server_id = coalesce(?, server_id) WHERE event_id = ?",
+        [(state, server_id, e) for e, state, server_id in rows],
+    )
+
+
 def mark_sending(con: sqlite3.Connection, event_id: int, uid: str) -> None:
     con.execute(
         "INSERT OR IGNORE INTO sync_events (event_id, uid, state) VALUES (?, ?, ?)",
@@ -213,8 +260,7 @@ def mark_event(
     con: sqlite3.Connection, event_id: int, state: str, server_id: int | None = None
 ) -> None:
     con.execute(
-        "UPDATE sync_events SET state = ?, server_id = coalesce(?, server_id) "
-        "WHERE event_id = ?",
+        "UPDATE sync_events SET state = ?, server_id = coalesce(?, server_id) WHERE event_id = ?",
         (state, server_id, event_id),
     )
 
@@ -289,9 +335,10 @@ def logged_after(con: sqlite3.Connection, server_id: int) -> set[int]:
 
 
 def logged(con: sqlite3.Connection, server_id: int) -> bool:
-    return con.execute(
-        "SELECT 1 FROM sync_log WHERE server_id = ?", (server_id,)
-    ).fetchone() is not None
+    return (
+        con.execute("SELECT 1 FROM sync_log WHERE server_id = ?", (server_id,)).fetchone()
+        is not None
+    )
 
 
 def remote_log(con: sqlite3.Connection) -> list[tuple[int, str]]:

@@ -17,7 +17,9 @@ from idleb_desk.store import snapshots
 from idleb_desk.store import sync_state as st
 
 US = "\x1f"
-SYNCED = ("actors", "spans", "claims", "documents")  # the order rows are applied in
+# the order rows are applied in; curation_units: a gold project's curation decisions
+SYNCED = ("actors", "spans", "claims", "documents", "curation_units")
+_UNIT_ROWS = {"actor": "spans", "claim": "claims"}  # a unit's gold row, by the unit's layer
 _CLAIM_SPANS = ("speaker_span_id", "cue_span_id", "content_span_id", "antecedent_span_id")
 _CLAIM_LISTS = ("addressees", "content_parts")
 _POSITIONS = {"addressees": "addressee_positions", "content_parts": "content_part_positions"}
@@ -32,7 +34,7 @@ def baseline_keys(con: sqlite3.Connection, layer: str) -> None:
     rows: list[tuple[str, int, str]] = []
     for doc_id, sha in st.document_shas(con).items():
         rows.append(("documents", doc_id, sha))
-    for tbl, tag in (("spans", "s"), ("claims", "c")):
+    for tbl, tag in (("spans", "s"), ("claims", "c"), ("curation_units", "u")):
         rows += [(tbl, i, f"{layer}/{tag}/{i}") for i in st.local_ids(con, tbl)]
     st.bulk_keys(con, rows)
     for actor_id, name, label in st.actor_names(con):
@@ -40,41 +42,89 @@ def baseline_keys(con: sqlite3.Connection, layer: str) -> None:
 
 
 class KeyCache:
-    """Every key the project knows, read once for a push (a thousand events name the same
-    few thousand rows many times over); keys made meanwhile are added to it."""
+    """The keys and versions a push names. For a large push every key the project knows
+    is read at once (a thousand events name the same few thousand rows many times over);
+    for a small one, as the window's syncs after a few keys are, each is read when first
+    named (reading all of a long article's keys held the file's write lock for tens of
+    milliseconds the window's next key then waited). Keys made meanwhile are added."""
 
-    def __init__(self, con: sqlite3.Connection) -> None:
-        self.keys: dict[tuple[str, int], str] = {}
+    def __init__(self, con: sqlite3.Connection, events: int = 1 << 30,
+                 defer: bool = False) -> None:  # fmt: skip
+        self.con = con
+        self.keys: dict[tuple[str, int], str | None] = {}
         self.versions: dict[tuple[str, str], int] = {}
-        for tbl, local_id, key, version in st.all_keys(con):
-            self.keys[(tbl, local_id)] = key
-            self.versions[(tbl, key)] = version
+        # defer: keys made are only noted (read outside the write lock), then written at
+        # once by `write`, inside it
+        self.defer = defer
+        self.made: list[tuple[str, int, str]] = []
+        self.made_keys: set[tuple[str, str]] = set()
+        self.complete = events >= PRELOAD_EVENTS
+        if self.complete:
+            for tbl, local_id, key, version in st.all_keys(con):
+                self.keys[(tbl, local_id)] = key
+                self.versions[(tbl, key)] = version
+
+    def key(self, tbl: str, local_id: int) -> str | None:
+        if (tbl, local_id) in self.keys or self.complete:
+            return self.keys.get((tbl, local_id))
+        key = self.keys[(tbl, local_id)] = st.key_of(self.con, tbl, local_id)
+        return key
+
+    def version(self, tbl: str, key: str) -> int:
+        if (tbl, key) in self.versions or self.complete:
+            return self.versions.get((tbl, key), 0)
+        version = self.versions[(tbl, key)] = st.version_of(self.con, tbl, key)
+        return version
+
+    def write(self, con: sqlite3.Connection) -> bool:
+        """Record the keys made while deferred (inside the caller's write transaction);
+        False if another writer named one of those rows or keys meanwhile (then the
+        caller rolls back and translates again inside the lock)."""
+        before = con.total_changes
+        st.bulk_keys(con, self.made)
+        return con.total_changes - before == len(self.made)
+
+
+PRELOAD_EVENTS = 200  # from this many events on a push reads every key at once
 
 
 def key_for(
-    con: sqlite3.Connection, tbl: str, local_id: int, hint: dict[str, Any] | None = None,
+    con: sqlite3.Connection,
+    tbl: str,
+    local_id: int,
+    hint: dict[str, Any] | None = None,
     cache: KeyCache | None = None,
 ) -> str:
     """The row's server key, made and recorded on first use."""
-    key = cache.keys.get((tbl, local_id)) if cache else st.key_of(con, tbl, local_id)
+    key = cache.key(tbl, local_id) if cache else st.key_of(con, tbl, local_id)
     if key is not None:
         return key
-    key = _make_key(con, tbl, local_id, hint)
+    if cache is not None and cache.defer:
+        key = _choose_key(con, tbl, local_id, hint)
+        if (tbl, key) in cache.made_keys or st.local_of(con, tbl, key) is not None:
+            key = st.new_key()  # the natural key names another row already
+        cache.made.append((tbl, local_id, key))
+        cache.made_keys.add((tbl, key))
+    else:
+        key = _make_key(con, tbl, local_id, hint)
     if cache is not None:
         cache.keys[(tbl, local_id)] = key
     return key
 
 
-def _make_key(
+def _choose_key(
     con: sqlite3.Connection, tbl: str, local_id: int, hint: dict[str, Any] | None
 ) -> str:
     if tbl == "documents":
-        key = st.document_shas(con).get(local_id) or f"doc/{st.new_key()}"
-    elif tbl == "actors":
+        return st.document_shas(con).get(local_id) or f"doc/{st.new_key()}"
+    if tbl == "actors":
         row = hint or snapshots.snapshot_actor(con, local_id)
-        key = actor_key(row["name"], row["label"]) if row else st.new_key()
-    else:
-        key = st.new_key()
+        return actor_key(row["name"], row["label"]) if row else st.new_key()
+    return st.new_key()
+
+
+def _make_key(con: sqlite3.Connection, tbl: str, local_id: int, hint: dict[str, Any] | None) -> str:
+    key = _choose_key(con, tbl, local_id, hint)
     if not st.add_key(con, tbl, local_id, key):
         key = st.new_key()  # the natural key names another row already (a renamed actor's)
         st.add_key(con, tbl, local_id, key)
@@ -82,8 +132,12 @@ def _make_key(
 
 
 def to_global(
-    con: sqlite3.Connection, tbl: str, local_id: int, row: dict[str, Any] | None,
-    hint: dict[str, Any] | None = None, cache: KeyCache | None = None,
+    con: sqlite3.Connection,
+    tbl: str,
+    local_id: int,
+    row: dict[str, Any] | None,
+    hint: dict[str, Any] | None = None,
+    cache: KeyCache | None = None,
 ) -> tuple[str, str | None, dict[str, Any] | None]:
     """(key, the row's document SHA-256 or None, the row as the server holds it)."""
 
@@ -93,15 +147,18 @@ def to_global(
     key = key_for(con, tbl, local_id, row or hint, cache)
     doc = None
     source = row or hint
-    if source is not None and tbl in ("spans", "claims"):
+    if source is not None and tbl in ("spans", "claims", "curation_units"):
         doc = _ref("documents", source.get("document_id"))
     elif tbl == "documents":
         doc = key
     if row is None:
         return key, doc, None
     data = {k: v for k, v in row.items() if k != "id"}
-    if tbl in ("spans", "claims"):
+    if tbl in ("spans", "claims", "curation_units"):
         data["document_id"] = doc
+    if tbl == "curation_units":  # each unit names the gold row holding it
+        rows = _UNIT_ROWS.get(str(row.get("layer")), "spans")
+        data["units"] = [{**u, "row": _ref(rows, u.get("row"))} for u in row.get("units", [])]
     if tbl == "spans":
         data["actor_id"] = _ref("actors", row.get("actor_id"))
     elif tbl == "claims":
@@ -130,6 +187,10 @@ def local_for(
             return None
     elif data is None:
         return None  # a row deleted before this client ever had it
+    elif tbl == "curation_units":
+        # A unit is made only by `team curate`: a decision reaches the copies of the gold
+        # file that hold that unit (named alike when each joined), never a new row.
+        return None
     elif tbl == "actors":
         local = st.actor_by_name(con, data["name"], data["label"])
         if local is None or st.key_of(con, "actors", local) is not None:
@@ -181,11 +242,15 @@ def to_local(
         return None
     row: dict[str, Any] = dict(data)
     row["id"] = local_id
-    if tbl in ("spans", "claims"):
+    if tbl in ("spans", "claims", "curation_units"):
         doc = _local_ref(con, "documents", data.get("document_id"))
         if doc is None:
             return False
         row["document_id"] = doc
+    if tbl == "curation_units":
+        rows = _UNIT_ROWS.get(str(data.get("layer")), "spans")
+        row["units"] = [{**u, "row": _local_ref(con, rows, u.get("row"))}
+                        for u in data.get("units", [])]  # fmt: skip
     if tbl == "spans":
         row["actor_id"] = _local_ref(con, "actors", data.get("actor_id"))
     elif tbl == "claims":

@@ -88,9 +88,13 @@ def require_schema(con: psycopg.Connection, *, writing: bool = True) -> int:
 
 def init_server(url: str) -> int:
     """Create the team schema, the group roles, the grants and the policies; returns the
-    schema version. Refused if the database already holds a team."""
+    schema version. A team of an older schema version is upgraded (its functions made
+    anew: the tables are the same); one of this version or newer is refused."""
     with connect(url) as con:
         existing = server_version(con)
+        if existing is not None and existing < ss.SERVER_SCHEMA_VERSION:
+            _upgrade(con, existing)
+            return ss.SERVER_SCHEMA_VERSION
         if existing is not None:
             raise TeamServerError(
                 f"this database already holds an idleb_desk team (schema version {existing})"
@@ -100,12 +104,24 @@ def init_server(url: str) -> int:
         con.execute(ss.PUSH)
         con.execute(ss.SECURITY)
         con.execute(ss.SHARED_PART)
+        con.execute(ss.STORED_IDS)
         con.execute(
             f"INSERT INTO {ss.SCHEMA}.schema_version (version) VALUES (%s)",
             (ss.SERVER_SCHEMA_VERSION,),
         )
     log.info("team schema v%d created", ss.SERVER_SCHEMA_VERSION)
     return ss.SERVER_SCHEMA_VERSION
+
+
+def _upgrade(con: psycopg.Connection, existing: int) -> None:
+    """Versions 1 to 2 differ only in functions (`server_schema.SERVER_SCHEMA_VERSION`)."""
+    con.execute(ss.PUSH)
+    con.execute(ss.STORED_IDS)
+    con.execute(
+        f"INSERT INTO {ss.SCHEMA}.schema_version (version) VALUES (%s)",
+        (ss.SERVER_SCHEMA_VERSION,),
+    )
+    log.info("team schema upgraded from v%d to v%d", existing, ss.SERVER_SCHEMA_VERSION)
 
 
 def check_member_name(name: str) -> str:
@@ -182,8 +198,9 @@ def publish(
 
 def _count(con: psycopg.Connection, table: str) -> int:
     row = con.execute(
-        sql.SQL("SELECT count(*) FROM {}.{}").format(sql.Identifier(ss.SCHEMA),
-                                                     sql.Identifier(table))  # fmt: skip
+        sql.SQL("SELECT count(*) FROM {}.{}").format(
+            sql.Identifier(ss.SCHEMA), sql.Identifier(table)
+        )  # fmt: skip
     ).fetchone()
     return int(row[0]) if row else 0
 

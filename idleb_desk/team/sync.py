@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -32,11 +33,12 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from idleb_desk.model import Event
-from idleb_desk.store import history, snapshots
+from idleb_desk.store import history
 from idleb_desk.store import sync_state as st
 from idleb_desk.store.store import Store
 from idleb_desk.team import keys
 from idleb_desk.team import server_schema as ss
+from idleb_desk.team.pull import bookkeeping, pull
 from idleb_desk.team.server import ServerOffline, TeamServerError, connect, require_schema, whoami
 from idleb_desk.team.status import LINK, Link, SyncReport, link_of, status
 
@@ -87,9 +89,12 @@ def _set_link(store: Store, link: Link) -> None:
     )
 
 
-def sync(store: Store, *, batch: int = BATCH) -> SyncReport:
+def sync(store: Store, *, batch: int = BATCH, pause_s: float = 0.0) -> SyncReport:
     """Push, then pull. Raises ServerOffline (after recording when) if the server cannot
-    be reached; TeamServerError for a project not joined or a newer server schema."""
+    be reached; TeamServerError for a project not joined or a newer server schema.
+    `pause_s`: a rest between two local steps of a pull, for a window's keys to take the
+    file's write lock (SQLite hands it to no one in particular: a sync taking it again at
+    once kept a waiting key out for tens of milliseconds)."""
     link = link_of(store)
     if link is None:
         raise TeamServerError(f"{store.path}: is not joined to a team (team join)")
@@ -98,12 +103,13 @@ def sync(store: Store, *, batch: int = BATCH) -> SyncReport:
         with connect(link.url, autocommit=True) as pg:
             require_schema(pg)
             _push(store, pg, link, report, batch)
-            _pull(store, pg, link, report, batch)
+            pull(store, pg, link, report, batch, pause_s)
     except (psycopg.OperationalError, ServerOffline) as exc:
         _offline(store)
         raise ServerOffline(f"the team server went away: {exc}") from exc
-    with store.transaction():
-        st.set_state(store.con, "offline_since", None)
+    if st.get_state(store.con, "offline_since") is not None:
+        with bookkeeping(store):
+            st.set_state(store.con, "offline_since", None)
     now = status(store)
     report.pending, report.open_conflicts = now.pending, now.open_conflicts
     return report
@@ -111,7 +117,7 @@ def sync(store: Store, *, batch: int = BATCH) -> SyncReport:
 
 def _offline(store: Store) -> None:
     if st.get_state(store.con, "offline_since") is None:
-        with store.transaction():
+        with bookkeeping(store):
             st.set_state(store.con, "offline_since", _now())
 
 
@@ -131,8 +137,12 @@ class _Out:
 
 
 def _changes(
-    store: Store, event: Event, state: dict[str, Any], other: dict[str, Any],
-    expected: dict[tuple[str, str], int], cache: keys.KeyCache,
+    store: Store,
+    event: Event,
+    state: dict[str, Any],
+    other: dict[str, Any],
+    expected: dict[tuple[str, str], int],
+    cache: keys.KeyCache,
 ) -> tuple[list[dict[str, Any]], dict[tuple[str, str], tuple[int, Any, Any]], list[str]]:
     """The server changes writing `state` (the rows after), based on `other` (before):
     each names its row's key, document, base version b and the version v it makes. The
@@ -145,7 +155,7 @@ def _changes(
         for local, row in state.get(tbl, {}).items():
             old = other.get(tbl, {}).get(local)
             key, doc, data = keys.to_global(con, tbl, int(local), row, old, cache)
-            b = expected.get((tbl, key), cache.versions.get((tbl, key), 0))
+            b = expected.get((tbl, key), cache.version(tbl, key))
             expected[(tbl, key)] = b + 1
             out.append({"t": tbl, "k": key, "d": doc, "b": b, "v": b + 1, "a": data})
             rows[(tbl, key)] = (int(local), old, data)
@@ -162,25 +172,25 @@ def _push(store: Store, pg: psycopg.Connection, link: Link, report: SyncReport,
     since = int(st.get_state(con, "since", 0))
     flips_done = False
     while True:
-        outs: list[_Out] = []
-        expected: dict[tuple[str, str], int] = {}
-        with store.transaction():
-            cache = keys.KeyCache(con)
-            if not flips_done:
-                for event, uid, flips in st.flipped_events(con):
-                    undo = event.state != history.DONE
-                    state, other = (event.before, event.after) if undo else \
-                        (event.after, event.before)  # fmt: skip
-                    ch, rows, docs = _changes(store, event, state, other, expected, cache)
-                    outs.append(_Out(event, f"{uid}~{flips + 1}", ch, rows, docs,
-                                     "undone" if undo else history.DONE))  # fmt: skip
-                flips_done = True
-            for event in st.pending_events(con, since, batch):
-                uid = st.uid_of(con, event.id) or st.new_key()
-                st.mark_sending(con, event.id, uid)
-                ch, rows, docs = _changes(store, event, event.after, event.before, expected,
-                                          cache)  # fmt: skip
-                outs.append(_Out(event, uid, ch, rows, docs))
+        # A read first: most of the window's syncs have nothing to push and need not take
+        # the file's write lock (nor commit, which the window would then look at).
+        if (flips_done or not st.flipped_events(con)) and not st.count_pending(con, since):
+            return
+        # Read and translated outside the file's write lock (the events pushed do not
+        # change, and only a sync names rows), so the window's keys do not wait on it;
+        # the lock is taken only to record the keys made and the uids given. Should
+        # another writer have named one of those rows meanwhile, all is done again
+        # inside the lock.
+        outs, cache = _collect(store, since, batch, flips_done, defer=True)
+        try:
+            with bookkeeping(store):
+                if not cache.write(con) or not _mark_sending(con, outs):
+                    raise _Again
+        except _Again:
+            with bookkeeping(store):
+                outs, _ = _collect(store, since, batch, flips_done, defer=False)
+                _mark_sending(con, outs)
+        flips_done = True
         if not outs:
             return
         payload = [
@@ -197,9 +207,61 @@ def _push(store: Store, pg: psycopg.Connection, link: Link, report: SyncReport,
         ).fetchall()
         report.server_seconds += time.perf_counter() - started
         by_uid = {o.uid: o for o in outs}
-        with store.transaction():
+        with bookkeeping(store):
+            done = _Settled()
             for uid, state, server_id, info in results:
-                _settle(store, by_uid[uid], state, server_id, info, report)
+                _settle(store, by_uid[uid], state, server_id, info, report, done)
+            done.write(con)
+
+
+@dataclass
+class _Settled:
+    """What the server took, written in three statements for a whole batch (one per event
+    cost a third of the client's time)."""
+
+    versions: list[tuple[str, str, int]] = field(default_factory=list)
+    events: list[tuple[int, str, int | None]] = field(default_factory=list)
+    logs: list[tuple[int, str, str, str, bool]] = field(default_factory=list)
+
+    def write(self, con: sqlite3.Connection) -> None:
+        st.raise_versions(con, self.versions)
+        st.mark_events(con, self.events)
+        st.log_remote_many(con, self.logs)
+
+
+class _Again(Exception):
+    """Keys made outside the lock collided with another writer's: translate again."""
+
+
+def _collect(store: Store, since: int, batch: int, flips_done: bool, defer: bool
+             ) -> tuple[list[_Out], keys.KeyCache]:  # fmt: skip
+    """The events to push (synced events undone or redone since, unless done already this
+    sync, then the pending ones), translated to the server's keys."""
+    con = store.con
+    flipped = [] if flips_done else st.flipped_events(con)
+    pending = st.pending_events(con, since, batch)
+    cache = keys.KeyCache(con, len(flipped) + len(pending), defer)
+    expected: dict[tuple[str, str], int] = {}
+    outs: list[_Out] = []
+    for event, uid, flips in flipped:
+        undo = event.state != history.DONE
+        state, other = (event.before, event.after) if undo else (event.after, event.before)
+        ch, rows, docs = _changes(store, event, state, other, expected, cache)
+        outs.append(_Out(event, f"{uid}~{flips + 1}", ch, rows, docs,
+                         "undone" if undo else history.DONE))  # fmt: skip
+    given = st.uids_of(con, [e.id for e in pending])
+    for event in pending:
+        ch, rows, docs = _changes(store, event, event.after, event.before, expected, cache)
+        outs.append(_Out(event, given.get(event.id) or st.new_key(), ch, rows, docs))
+    return outs, cache
+
+
+def _mark_sending(con: sqlite3.Connection, outs: list[_Out]) -> bool:
+    """Give the pending events their uids before they are sent (a flip's is derived);
+    False if one already holds another (given by another sync meanwhile)."""
+    given = [(o.event.id, o.uid) for o in outs if o.flip_to is None]
+    st.mark_sending_many(con, given)
+    return st.uids_of(con, [e for e, _ in given]) == dict(given)
 
 
 def _layer(link: Link, changes: list[dict[str, Any]]) -> str:
@@ -208,19 +270,18 @@ def _layer(link: Link, changes: list[dict[str, Any]]) -> str:
 
 
 def _settle(store: Store, out: _Out, state: str, server_id: int | None, info: Any,
-            report: SyncReport) -> None:  # fmt: skip
+            report: SyncReport, done: _Settled) -> None:  # fmt: skip
     con = store.con
     if state in ("ok", "dup"):
-        versions = (
+        done.versions += (
             [(c["t"], c["k"], c["b"] + 1) for c in out.changes] if state == "ok"
             else [(c["t"], c["k"], c["v"]) for c in info]
         )  # fmt: skip
-        st.raise_versions(con, versions)
         if out.flip_to is not None:
             st.mark_flip(con, out.event.id, out.flip_to)
         else:
-            st.mark_event(con, out.event.id, st.PUSHED, server_id)
-        st.log_remote(con, int(server_id or 0), out.uid, out.event.reviewer, out.event.op, True)
+            done.events.append((out.event.id, st.PUSHED, server_id))
+        done.logs.append((int(server_id or 0), out.uid, out.event.reviewer, out.event.op, True))
         report.pushed += state == "ok"
         report.duplicates += state == "dup"
         return
@@ -228,8 +289,16 @@ def _settle(store: Store, out: _Out, state: str, server_id: int | None, info: An
     for stale in info:
         local, old, mine = out.rows[(stale["t"], stale["k"])]
         _, _, base = keys.to_global(con, stale["t"], local, old, mine)
-        rows.append({"tbl": stale["t"], "key": stale["k"], "base": base, "mine": mine,
-                     "theirs": stale["theirs"], "theirs_version": stale["theirs_version"]})
+        rows.append(
+            {
+                "tbl": stale["t"],
+                "key": stale["k"],
+                "base": base,
+                "mine": mine,
+                "theirs": stale["theirs"],
+                "theirs_version": stale["theirs_version"],
+            }
+        )
     if out.flip_to is not None:
         st.mark_flip(con, out.event.id, out.flip_to)
     else:
@@ -239,109 +308,3 @@ def _settle(store: Store, out: _Out, state: str, server_id: int | None, info: An
     report.new_conflicts.append(cid)
     log.warning("sync: %s (event %d) conflicts with the server's rows: conflict %d",
                 out.event.op, out.event.id, cid)  # fmt: skip
-
-
-# ---- pull ----------------------------------------------------------------------------------
-
-
-def _pull(store: Store, pg: psycopg.Connection, link: Link, report: SyncReport,
-          batch: int) -> None:  # fmt: skip
-    con = store.con
-    while True:
-        cursor = int(st.get_state(con, "cursor", 0))
-        seen = st.logged_after(con, cursor)  # this client's own pushes
-        started = time.perf_counter()
-        # Only the changes this project may apply are sent (its own layer's, the shared
-        # actors', not its own pushes); every other event is only logged, so its rows are
-        # never parsed here.
-        rows = pg.execute(
-            f"SELECT id, uid, author, layer, op, time, CASE WHEN id = ANY(%s) THEN NULL "
-            "WHEN layer = %s OR jsonb_path_exists(changes, '$[*] ? (@.t == \"actors\")') "
-            f"THEN changes END FROM {ss.SCHEMA}.events WHERE id > %s ORDER BY id LIMIT %s",
-            (sorted(seen), link.layer, cursor, batch),
-        ).fetchall()
-        # The actors' part of what blind coding hides here, up to the same id.
-        upto = rows[-1][0] if len(rows) == batch else 2**62
-        visible = {r[0] for r in rows}
-        rows += [
-            (i, u, a, ss.SHARED, o, t, c)
-            for i, u, a, o, t, c in pg.execute(
-                f"SELECT * FROM {ss.SCHEMA}.shared_part(%s, %s)", (cursor, upto)
-            ).fetchall()
-            if i not in visible
-        ]
-        rows.sort(key=lambda r: r[0])
-        report.server_seconds += time.perf_counter() - started
-        if not rows:
-            return
-        with store.transaction():
-            since = int(st.get_state(con, "since", 0))
-            held_local = st.unsynced_rows(con, since)
-            held_keys = st.open_conflict_rows(con)
-            logs: list[tuple[int, str, str, str, bool]] = []
-            for server_id, uid, author, layer, op, when, changes in rows:
-                report.pulled += 1
-                if server_id in seen:
-                    continue  # this client's own push
-                applied = False
-                if changes and not st.known_uid(con, uid):
-                    applied = _apply(store, link, server_id, uid, author, layer, op, when,
-                                     changes, held_local, held_keys, report)  # fmt: skip
-                logs.append((server_id, uid, author, op, applied))
-            st.log_remote_many(con, logs)
-            st.set_state(con, "cursor", int(rows[-1][0]))
-
-
-def _apply(
-    store: Store, link: Link, server_id: int, uid: str, author: str, layer: str, op: str,
-    time: str, changes: list[dict[str, Any]], held_local: set[tuple[str, int]],
-    held_keys: set[tuple[str, str]], report: SyncReport,
-) -> bool:
-    """Write a pulled event's rows that belong in this project (the project's own layer
-    and the shared actors) as one local event; False if nothing of it was applied."""
-    con = store.con
-    mine = [c for c in changes if c["t"] == "actors" or layer == link.layer]
-    state: dict[str, dict[str, Any]] = {}
-    versions: list[tuple[str, str, int]] = []
-    con.execute("SAVEPOINT pulled")
-    try:
-        for c in sorted(mine, key=lambda c: keys.SYNCED.index(c["t"])):
-            tbl, key = c["t"], c["k"]
-            known = st.local_of(con, tbl, key)
-            if (tbl, key) in held_keys or (known is not None and (tbl, known) in held_local):
-                report.not_applied += 1
-                continue
-            placed = keys.place(con, tbl, key, c["a"])
-            if placed is None:
-                if c["a"] is not None and tbl != "documents":
-                    report.not_applied += 1  # its document is not in this project
-                continue
-            local, row = placed
-            versions.append((tbl, key, int(c["v"])))
-            if row != snapshots.SNAPSHOTTERS[tbl](con, local):
-                state.setdefault(tbl, {})[str(local)] = row
-        if not state:  # nothing here differs: only the versions move on
-            for tbl, key, v in versions:
-                st.set_version(con, tbl, key, v)
-            con.execute("RELEASE pulled")
-            return False
-        wanted = {tbl: dict.fromkeys(rows) for tbl, rows in state.items()}
-        before = snapshots.snapshot_rows(con, wanted)
-        snapshots.apply_state(con, state)
-        docs = history.documents_of(before, state)
-        doc = docs[0] if len(docs) == 1 else None
-        event_id = history.append_event(con, time, author, op, doc, before, state,
-                                        docs if doc is None and docs else None)  # fmt: skip
-        st.mark_pulled(con, event_id, uid, server_id)
-        for tbl, key, v in versions:
-            st.set_version(con, tbl, key, v)
-        con.execute("RELEASE pulled")
-    except Exception as exc:  # noqa: BLE001 - one event that cannot be placed must not stop the rest
-        con.execute("ROLLBACK TO pulled")
-        con.execute("RELEASE pulled")
-        log.warning("sync: server event %d (%s by %s) could not be applied here: %s",
-                    server_id, op, author, exc)  # fmt: skip
-        report.not_applied += 1
-        return False
-    report.applied += 1
-    return True

@@ -28,10 +28,15 @@ Conflict = st.Conflict
 MINE, THEIRS = conflicts.MINE, conflicts.THEIRS
 
 
+# A pull in the window rests this long between its local steps (of `pull.STEP_S`): a
+# key waiting on the file's write lock gets it within a few milliseconds.
+PAUSE_S = 0.01
+
+
 def sync_at(path: Path | str) -> SyncReport:
     """Push and pull on a connection of the calling thread's own."""
     with Store.open(path, create=False) as store:
-        return sync(store)
+        return sync(store, pause_s=PAUSE_S)
 
 
 def resolve_at(path: Path | str, conflict_id: int, choice: str, reviewer: str) -> int:

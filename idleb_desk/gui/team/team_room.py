@@ -3,7 +3,8 @@ and the conflicts.
 
 A project joined to a team server (`idleb-desk team join`) syncs by itself: a couple of
 seconds after the analyst's last change, every half minute, when the server says its
-log grew (LISTEN/NOTIFY, on a thread of its own), and on F5. Each sync is a worker task
+log grew (LISTEN/NOTIFY, on a thread of its own; at most every WOKEN_GAP_MS), and on F5.
+Each sync is a worker task
 on its own connection; what it pulls reaches the screen through the window's watch of
 outside commits, as another window's work does. The status bar says where things stand:
 synced, N pending, offline since when, conflicts. A conflict is never settled for the
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+
 def _api() -> Any:
     """The team server's calls, imported on first use: the PostgreSQL driver is loaded
     only for a project joined to a team, not at start-up."""
@@ -40,6 +43,10 @@ def _api() -> Any:
 
 AFTER_CHANGE_MS = 2000  # a pause in the keys, then the decisions go to the server
 EVERY_MS = 30000  # and a pull at least this often (a notice can be lost)
+# A notice (a colleague pushed) starts a sync at most this long after the last one began:
+# with a team pushing all the time the room would otherwise sync back to back, and each
+# sync's work (on its thread, but sharing the interpreter and the file) slows the keys.
+WOKEN_GAP_MS = 2000
 
 
 class TeamRoom(QObject):
@@ -67,7 +74,11 @@ class TeamRoom(QObject):
         self.every = QTimer(self)
         self.every.setInterval(EVERY_MS)
         self.every.timeout.connect(self.sync_now)
-        self.woken.connect(self.sync_now)
+        self.later = QTimer(self)
+        self.later.setSingleShot(True)
+        self.later.timeout.connect(self.sync_now)
+        self.started = -1e9  # time.monotonic() when the last sync began
+        self.woken.connect(self._woken)
 
     def handlers(self) -> Handlers:
         return {"team_sync": self.sync_now, "team_conflicts": self.show_conflicts}
@@ -76,6 +87,7 @@ class TeamRoom(QObject):
 
     def set_session(self, session: ReviewSession | None) -> None:
         self._stop_listening()
+        self.later.stop()
         self.soon.stop()
         self.every.stop()
         self.link = team_status.link_of(session.store) if session is not None else None
@@ -108,7 +120,17 @@ class TeamRoom(QObject):
                 team_status.status(session.store).pending:  # fmt: skip
             self.sync_now()
 
+    def _woken(self) -> None:
+        """The server's log grew: sync now, or once WOKEN_GAP_MS have passed since the
+        last sync began (several notices meanwhile make one sync)."""
+        wait = WOKEN_GAP_MS - (time.monotonic() - self.started) * 1000
+        if wait <= 0:
+            self.sync_now()
+        elif not self.later.isActive():
+            self.later.start(int(wait))
+
     def close(self) -> None:
+        self.later.stop()
         self._stop_listening()
         if self.dialog is not None:
             self.dialog.close()
@@ -124,6 +146,7 @@ class TeamRoom(QObject):
             self.again = True  # one more once this one is done: it may have missed it
             return
         path, team = self.path, _api()
+        self.started = time.monotonic()
 
         def work(_progress: object, _cancelled: object) -> team_status.SyncReport:
             return team.sync_at(path)
