@@ -15,6 +15,7 @@ from file_rows import expected, snapshot
 
 from idleb_desk.changes import NO_CHANGES, Changes
 from idleb_desk.core import memory
+from idleb_desk.core.bulk_ops import Position
 from idleb_desk.core.review import ReviewSession
 from idleb_desk.model import ActorSuggestion, Extraction
 from idleb_desk.store.memory import learned
@@ -122,6 +123,24 @@ def test_a_setting_elsewhere_is_everything(pair) -> None:
     mine, other = pair
     other.add_claim_kind("ultimatum")
     assert mine.changes_elsewhere() == Changes.all()
+
+
+def test_where_a_reviewer_left_off_is_no_change_to_draw(pair) -> None:
+    """The window stores its position every few seconds (a setting, no event). Neither its
+    own nor another reviewer's position changes what is drawn: an operation elsewhere
+    after one is still named row by row, not 'everything' (the open article re-read
+    whole, 0.3 s on a long one, after every team sync)."""
+    mine, other = pair
+    d = _docs(mine)
+    mine.remember_position(Position(d[1], None, None))
+    assert mine.changes_elsewhere() == NO_CHANGES  # my own write: nothing elsewhere
+    mine.remember_position(Position(d[0], None, None))  # since the last look
+    other.remember_position(Position(d[2], None, None))
+    before = snapshot(mine)
+    other.reject_span(_span(other, d[0], "Turkey"))
+    want = expected(before, snapshot(mine))
+    assert want.spans and want.documents == {d[0]}
+    assert mine.changes_elsewhere() == want
 
 
 def test_rows_written_without_an_event_are_everything(pair) -> None:

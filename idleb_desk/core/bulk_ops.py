@@ -33,6 +33,7 @@ from idleb_desk.model import (
 from idleb_desk.store import claims as claims_q
 from idleb_desk.store import documents as documents_q
 from idleb_desk.store import spans as spans_q
+from idleb_desk.store.settings import POSITION_KEY
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,6 @@ REJECT_ALL = "reject"
 FLAGS = (FLAG_UNCERTAIN,)
 ITEM_TABLES = {"span": "spans", "claim": "claims"}
 MAX_COMMENT = 4000
-POSITION_KEY = "last_position/"
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,20 @@ def set_setting(store: Store, key: str, value: Any) -> None:
         )
 
 
+# Each reviewer's last position, under this prefix and their name: bookkeeping the window
+# writes every few seconds, which changes nothing any window draws.
+POSITION_KEY = "last_position/"
+
+
 def contents(store: Store) -> tuple[tuple[str, str], ...]:
-    """Every setting as stored, in key order: tells a write by another program apart. The
-    table holds a few dozen small rows, so the rows themselves are compared; a hash would
-    cost an import of OpenSSL (about 3.5 MB of the window's memory) and nothing else."""
+    """Every setting as stored, in key order, but the reviewers' positions: tells a write
+    by another program apart. The table holds a few dozen small rows, so the rows
+    themselves are compared; a hash would cost an import of OpenSSL (about 3.5 MB of the
+    window's memory) and nothing else. The positions are left out because a window's
+    own position, written since its last look, would make the next commit of any other
+    connection (a team sync, a second window) look like a settings change: the open
+    article read again whole."""
     rows = store.execute("SELECT key, value FROM settings ORDER BY key").fetchall()
-    return tuple((str(key), str(value)) for key, value in rows)
+    return tuple(
+        (str(key), str(value)) for key, value in rows if not str(key).startswith(POSITION_KEY)
+    )
