@@ -1,8 +1,9 @@
-"""`idleb-desk train DB [--off | --on] [--every N]`: the project model (issue 14).
+"""`idleb-desk train DB [--off | --on] [--every N] [--rescore]`: the project model (issue 14).
 
 Trains the model from the project's reviewed claims (`idleb_desk.learn`) and saves it
 beside the project; `--off` returns the project to rules alone (the model file stays, so
-`--on` brings it back), `--every N` sets how many decisions start a background retraining.
+`--on` brings it back), `--every N` sets how many decisions start a background retraining,
+`--rescore` applies the new model to the suggestions still pending (`learn.rescore`).
 Prints the model's figures as JSON.
 """
 
@@ -22,6 +23,13 @@ def add_train(p: argparse.ArgumentParser) -> None:
     onoff.add_argument("--on", action="store_true", help="use the saved model again")
     # Retrain only, leaving the on/off setting (the window's background process).
     p.add_argument("--background", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument(
+        "--rescore",
+        action="store_true",
+        help="also score the suggestions still pending with the new model: drop those below "
+        "its threshold, mark the rest with its confidence (one undoable step per document)",
+    )
+    p.add_argument("--reviewer", help="your name, with which --rescore's steps are logged")
     p.add_argument(
         "--every",
         type=int,
@@ -43,6 +51,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         with Store.open(args.db, create=False) as store:
             store.set_setting(lq.EVERY_SETTING, args.every)
     path = model_path(args.db)
+    if args.rescore and (args.off or args.on or args.background):
+        raise CliError(
+            "--rescore applies a model just trained; it goes with neither --off nor --on"
+        )
     if args.off or args.on:
         if args.on and not path.exists():
             raise CliError(f"{path}: no model to turn on (run 'idleb-desk train {args.db}')")
@@ -59,5 +71,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     out.update({k: v for k, v in model.to_json().items() if k != "weights"})
     out["weights"] = len(model.weights)
     assert isinstance(model, ProjectModel)
+    if args.rescore:
+        from idleb_desk.core.session_context import default_reviewer
+        from idleb_desk.learn.rescore import rescore_pending
+
+        reviewer = args.reviewer or default_reviewer()
+        with Store.open(args.db, create=False) as store:
+            out["rescored"] = rescore_pending(store, model, reviewer).as_dict()
     print(json.dumps(out, indent=2, ensure_ascii=False))
     return EXIT_OK

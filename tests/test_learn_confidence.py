@@ -202,3 +202,49 @@ def test_team_split_hands_out_the_suggestions_with_their_confidence(
             figures = [c.confidence for d in store.document_summaries()
                        for c in store.claims(d.id)]  # fmt: skip
         assert figures and set(figures) == {0.42}
+
+
+def test_train_rescore_applies_the_new_model_to_pending_suggestions_and_undo_restores(
+    tmp_db: Path, tmp_path: Path, extractor: Extractor, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A document imported before the training keeps the rules' suggestions until
+    `train --rescore`: then the one its analysts would reject ("noted") is dropped and the
+    other carries the model's version and confidence, as an import after training gives;
+    decided claims are left alone; one Ctrl+Z in the document brings the rules' back."""
+    _project(tmp_db, extractor)
+    early = _import(tmp_db, tmp_path, "early", NEW, extractor)  # rules alone: both kept
+    rules = _claims(tmp_db, early)
+    assert len(rules) == 2 and {c for _, c in rules} == {None}
+    with Store.open(tmp_db, create=False, read_only=True) as store:
+        decided = {
+            d.id: [(c.id, c.status, c.origin, c.confidence) for c in store.claims(d.id)]
+            for d in store.document_summaries()
+            if d.id != early
+        }
+    capsys.readouterr()
+    assert main(["train", str(tmp_db), "--rescore", "--reviewer", "ana"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["rescored"] == {"documents": 1, "scored": 1, "dropped": 1, "recoded": 0}
+    later = _import(tmp_db, tmp_path, "later", NEW.replace("vet", "baker"), extractor)
+    assert _claims(tmp_db, early) == _claims(tmp_db, later)  # as if imported after training
+    ((origin, conf),) = _claims(tmp_db, early)
+    assert origin.endswith("+project-model-v1") and conf is not None
+    with Store.open(tmp_db, create=False, read_only=True) as store:
+        for doc, rows in decided.items():
+            assert [(c.id, c.status, c.origin, c.confidence) for c in store.claims(doc)] == rows
+    # Retrained and re-scored again: the mark names the new version, not both.
+    assert main(["train", str(tmp_db), "--rescore", "--reviewer", "ana"]) == 0
+    ((origin2, _),) = _claims(tmp_db, early)
+    assert origin2.endswith("+project-model-v2") and "v1" not in origin2
+    s = ReviewSession.open(tmp_db, "ana", create=False)
+    try:
+        s.undo(early)
+        s.undo(early)
+    finally:
+        s.close()
+    assert sorted(_claims(tmp_db, early)) == sorted(rules)
+
+
+def test_rescore_refuses_to_go_with_on_or_off(tmp_db: Path, extractor: Extractor) -> None:
+    _project(tmp_db, extractor)
+    assert main(["train", str(tmp_db), "--off", "--rescore"]) != 0

@@ -31,6 +31,7 @@ UNDO_WORDS = {
     "comment_claim": "comment",
     "mark_done_accept": "mark reviewed, accepting the rest",
     "mark_done_reject": "mark reviewed, rejecting the rest",
+    "rescore_suggestions": "the project model's re-scoring",
 }
 
 # Operations about one span, which they touch first (`subject_span`).

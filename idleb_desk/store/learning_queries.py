@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from idleb_desk.model import ACCEPTED, EDITED, REJECTED
+from idleb_desk.model import ACCEPTED, EDITED, REJECTED, SUGGESTED
 
 if TYPE_CHECKING:
     from idleb_desk.store.store import Store
@@ -32,6 +32,8 @@ class ReviewedClaim:
     parts: int
     addressees: int
     nested: bool
+    id: int = 0
+    origin: str = ""
 
 
 def _role(start: object, end: object, text: object) -> Role:
@@ -42,6 +44,20 @@ def _role(start: object, end: object, text: object) -> Role:
 
 def reviewed_claims(store: Store) -> list[ReviewedClaim]:
     """Suggestions (not the analyst's own claims) with a decision, in document order."""
+    return _claims(store, f"c.status IN ('{ACCEPTED}', '{EDITED}', '{REJECTED}')")
+
+
+def pending_claims(store: Store, document_id: int) -> list[ReviewedClaim]:
+    """A document's suggestions still waiting for a decision (a model's, not an import's),
+    in the same form: what a newly trained model re-scores."""
+    return _claims(
+        store,
+        f"c.status = '{SUGGESTED}' AND c.origin NOT LIKE 'import:%' AND c.document_id = ?",
+        (document_id,),
+    )
+
+
+def _claims(store: Store, where: str, params: tuple[object, ...] = ()) -> list[ReviewedClaim]:
     rows = store.execute(
         f"""SELECT c.document_id, c.status, c.kind, c.quote_type,
                    sp.start, sp."end", substr(d.text, sp.start + 1, sp."end" - sp.start),
@@ -49,14 +65,15 @@ def reviewed_claims(store: Store) -> list[ReviewedClaim]:
                    co.start, co."end", substr(d.text, co.start + 1, co."end" - co.start),
                    (SELECT count(*) FROM claim_content_parts p WHERE p.claim_id = c.id),
                    (SELECT count(*) FROM claim_addressees a WHERE a.claim_id = c.id),
-                   c.nested_in_claim_id IS NOT NULL
+                   c.nested_in_claim_id IS NOT NULL, c.id, c.origin
               FROM claims c JOIN documents d ON d.id = c.document_id
                    JOIN spans co ON co.id = c.content_span_id
                    LEFT JOIN spans sp ON sp.id = c.speaker_span_id
                    LEFT JOIN spans cu ON cu.id = c.cue_span_id
-             WHERE c.status IN ('{ACCEPTED}', '{EDITED}', '{REJECTED}')
+             WHERE {where}
                AND c.origin NOT LIKE 'analyst:%'
-             ORDER BY c.document_id, co.start, c.id"""
+             ORDER BY c.document_id, co.start, c.id""",
+        params,
     ).fetchall()
     out = []
     for r in rows:
@@ -74,6 +91,8 @@ def reviewed_claims(store: Store) -> list[ReviewedClaim]:
                 parts=int(r[13]),
                 addressees=int(r[14]),
                 nested=bool(r[15]),
+                id=int(r[16]),
+                origin=str(r[17]),
             )
         )
     return out

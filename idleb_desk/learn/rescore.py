@@ -1,0 +1,82 @@
+"""A newly trained model applied to the suggestions still waiting for a decision.
+
+Import and extraction pass new documents through the project model (`learn.apply`); the
+documents imported before a training keep the rules' suggestions as they were. After
+`idleb-desk train --rescore`, each of those suggestions is scored by the new model, as an
+imported one would have been: one below the model's threshold is dropped, a kept one
+carries the model's confidence, its version in the origin and the kind the analysts give
+it. Each document is one logged operation of the reviewer who asked for it, so their
+Ctrl+Z in that document brings the suggestions back, and a team sync carries it like any
+decision.
+Only suggestions are touched: nothing an analyst decided or made, nothing imported.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from idleb_desk.core.ops import operation
+from idleb_desk.learn.apply import CONFIDENCE_DIGITS, MODEL_SUFFIX
+from idleb_desk.learn.model import ProjectModel
+from idleb_desk.learn.project import suggestion_of
+from idleb_desk.store import claims as claims_q
+from idleb_desk.store import learning_queries as lq
+from idleb_desk.store.store import Store
+
+log = logging.getLogger(__name__)
+
+OPERATION = "rescore_suggestions"
+# An older model's mark on a suggestion it scored: replaced by the new version's.
+_OLD_MARK = re.compile(re.escape(MODEL_SUFFIX) + r"\d+$")
+
+
+@dataclass
+class RescoreReport:
+    documents: int = 0  # documents whose suggestions changed
+    scored: int = 0  # suggestions kept, with the new confidence
+    dropped: int = 0  # suggestions below the threshold, removed
+    recoded: int = 0  # kept suggestions given the analysts' kind
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+def rescore_pending(store: Store, model: ProjectModel, reviewer: str) -> RescoreReport:
+    """Score every pending suggestion of the project with `model`, a document per commit
+    (no other writer waits for the whole project), logged as `reviewer`'s."""
+    report = RescoreReport()
+    for doc in store.document_summaries():
+        pending = lq.pending_claims(store, doc.id)
+        if not pending:
+            continue
+        suggestions = [suggestion_of(r) for r in pending]
+        confidence = model.confidence(suggestions)
+        changed = False
+        with operation(store, reviewer, OPERATION, doc.id) as op:
+            for row, suggestion, p in zip(pending, suggestions, confidence, strict=True):
+                op.touch("claims", row.id)
+                if p < model.threshold:
+                    # As deleting a claim does: a claim nested in it loses the link.
+                    for inner in claims_q.claims_nested_in(store, row.id):
+                        op.touch("claims", inner)
+                    claims_q.delete(store, row.id)
+                    report.dropped += 1
+                    changed = True
+                    continue
+                origin = _OLD_MARK.sub("", row.origin) + f"{MODEL_SUFFIX}{model.version}"
+                fields: dict[str, object] = {
+                    "confidence": round(float(p), CONFIDENCE_DIGITS),
+                    "origin": origin,
+                }
+                kind = model.kind_of(suggestion)
+                if kind != row.kind:
+                    fields["kind"] = kind
+                    report.recoded += 1
+                claims_q.update(store, row.id, fields)
+                report.scored += 1
+                changed = True
+        report.documents += changed
+    log.info("project model v%d re-scored pending suggestions: %s", model.version, report)
+    return report
