@@ -93,3 +93,32 @@ def test_a_claim_no_model_scored_says_no_figure(
     cue = w.focus.state.spans[claim.cue_span_id] if w.focus.state else None
     assert cue is not None
     assert "confidence" not in w.focus.tooltip_for(cue.start + 1)
+
+
+def test_train_in_the_window_rescores_the_pending_suggestions_and_ctrl_z_restores(
+    open_window, qtbot, tmp_db: Path, tmp_path: Path, extractor: Extractor
+) -> None:
+    """Review → Train the project model: the model trains in a process of its own and
+    re-scores what is still pending; the open article drops the suggestion its analysts
+    would reject and keeps the other with a confidence, and Ctrl+Z brings both back."""
+    _project(tmp_db, extractor)
+    article = tmp_path / "early.txt"
+    article.write_text(NEW + "\n", encoding="utf-8")
+    with Store.open(tmp_db, create=False) as store:
+        import_paths(store, [article], extractor)  # before any training: rules alone
+        doc = store.document_summaries()[-1].id
+    w = open_window(tmp_db)
+    w.open_document(doc)
+    w.view.setFocus()
+    assert len(w.claim_model.ids) == 2
+    w.actions_by_name["train_model"].trigger()
+    qtbot.waitUntil(lambda: w.training.proc is None, timeout=60000)
+    assert "re-scored the pending suggestions" in w.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: len(w.claim_model.ids) == 1, timeout=5000)
+    (kept,) = w.claim_model.ids
+    claim = w.claim_model.claim(kept)
+    assert claim is not None and claim.confidence is not None
+    assert claim.origin.endswith("+project-model-v1")
+    qtbot.keyClick(w.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(w.claim_model.ids) == 2, timeout=5000)
+    assert all(w.claim_model.claim(i).confidence is None for i in w.claim_model.ids)

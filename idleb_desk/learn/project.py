@@ -105,10 +105,14 @@ def retrain_due(db: Path, store: Store) -> bool:
     return due(store, model)
 
 
-def train_in_background(db: Path) -> subprocess.Popen[bytes]:
-    """Start `idleb-desk train DB` in its own process; the caller polls it."""
+def train_in_background(db: Path, rescore_as: str | None = None) -> subprocess.Popen[bytes]:
+    """Start `idleb-desk train DB` in its own process; the caller polls it. With
+    `rescore_as` (the analyst asked for a training) the new model also re-scores the
+    pending suggestions, logged as that reviewer's; without (a retraining the window
+    started by itself) it writes nothing into the project."""
+    args = ["--rescore", "--reviewer", rescore_as] if rescore_as else ["--background"]
     return subprocess.Popen(
-        [sys.executable, "-m", "idleb_desk", "train", str(db), "--background"],
+        [sys.executable, "-m", "idleb_desk", "train", str(db), *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -2,7 +2,9 @@
 process: after every N decisions (the project setting `learn.every_decisions`, set by
 `idleb-desk train --every N`), once the keys pause, `idleb-desk train --background` runs as
 a process of its own; the window polls it and says when the new model is in use. On
-demand: Review → Train the project model (which also turns the model on)."""
+demand: Review → Train the project model, which also turns the model on and re-scores the
+suggestions still pending (`learn.rescore`, logged as this analyst's: their Ctrl+Z in a
+document brings its suggestions back; the window draws it as another program's change)."""
 
 from __future__ import annotations
 
@@ -39,6 +41,7 @@ class ModelTraining:
         self.ctx = ctx
         self.proc: subprocess.Popen[bytes] | None = None
         self.path: Path | None = None
+        self.rescoring = False
         self.pause = QTimer(ctx.parent)
         self.pause.setSingleShot(True)
         self.pause.setInterval(PAUSE_MS)
@@ -61,7 +64,7 @@ class ModelTraining:
             self.ctx.status("Open a project you can write to, to train its model")
             return
         learn.set_enabled(Path(session.path), True)
-        self._start(Path(session.path))
+        self._start(Path(session.path), rescore_as=session.reviewer)
 
     def _check(self) -> None:
         session = self.ctx.session()
@@ -73,13 +76,14 @@ class ModelTraining:
         if _learn().retrain_due(path, session.store):
             self._start(path)
 
-    def _start(self, path: Path) -> None:
+    def _start(self, path: Path, rescore_as: str | None = None) -> None:
         learn = _learn()
         if self.proc is not None:
             self.ctx.status("The project model is being trained already")
             return
         self.path = path
-        self.proc = learn.train_in_background(path)
+        self.rescoring = rescore_as is not None
+        self.proc = learn.train_in_background(path, rescore_as)
         self.poll.start()
         self.ctx.status("Training the project model in the background…")
 
@@ -89,7 +93,14 @@ class ModelTraining:
         code, path = self.proc.returncode, self.path
         self.proc, self.path = None, None
         self.poll.stop()
-        if code == 0:
+        if code == 0 and self.rescoring:
+            self.ctx.status(
+                "Project model trained; it re-scored the pending suggestions "
+                "(Ctrl+Z in a document brings its suggestions back)"
+            )
+            self.ctx.follow_changes()  # draw the re-scoring now, not at the next poll
+            log.info("%s: project model trained, pending suggestions re-scored", path)
+        elif code == 0:
             self.ctx.status("Project model retrained: new imports and extractions use it")
             log.info("%s: project model retrained", path)
         else:
