@@ -43,6 +43,11 @@ def _claims(db: Path, doc: int) -> list[tuple[str, float | None]]:
         return [(c.origin, c.confidence) for c in store.claims(doc)]
 
 
+def _spans(db: Path, doc: int) -> list[tuple[int, int, str]]:
+    with Store.open(db, create=False, read_only=True) as store:
+        return sorted((x.start, x.end, x.label) for x in store.spans(doc))
+
+
 def test_train_then_import_stores_the_confidence_and_off_or_retraining_change_new_ones(
     tmp_db: Path, tmp_path: Path, extractor: Extractor, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -214,6 +219,7 @@ def test_train_rescore_applies_the_new_model_to_pending_suggestions_and_undo_res
     _project(tmp_db, extractor)
     early = _import(tmp_db, tmp_path, "early", NEW, extractor)  # rules alone: both kept
     rules = _claims(tmp_db, early)
+    rule_spans = _spans(tmp_db, early)
     assert len(rules) == 2 and {c for _, c in rules} == {None}
     with Store.open(tmp_db, create=False, read_only=True) as store:
         decided = {
@@ -227,6 +233,13 @@ def test_train_rescore_applies_the_new_model_to_pending_suggestions_and_undo_res
     assert out["rescored"] == {"documents": 1, "scored": 1, "dropped": 1, "recoded": 0}
     later = _import(tmp_db, tmp_path, "later", NEW.replace("vet", "baker"), extractor)
     assert _claims(tmp_db, early) == _claims(tmp_db, later)  # as if imported after training
+    # The dropped claim's own spans went with it: the article shows what an import shows.
+    shift = len("baker") - len("vet")
+    assert _spans(tmp_db, early) == [
+        (a if a < 4 else a - shift, b if b < 4 else b - shift, label)
+        for a, b, label in _spans(tmp_db, later)
+    ]
+    assert len(_spans(tmp_db, early)) < len(rule_spans)
     ((origin, conf),) = _claims(tmp_db, early)
     assert origin.endswith("+project-model-v1") and conf is not None
     with Store.open(tmp_db, create=False, read_only=True) as store:
@@ -243,6 +256,7 @@ def test_train_rescore_applies_the_new_model_to_pending_suggestions_and_undo_res
     finally:
         s.close()
     assert sorted(_claims(tmp_db, early)) == sorted(rules)
+    assert _spans(tmp_db, early) == rule_spans
 
 
 def test_rescore_refuses_to_go_with_on_or_off(tmp_db: Path, extractor: Extractor) -> None:

@@ -17,12 +17,14 @@ import logging
 import re
 from dataclasses import dataclass
 
-from idleb_desk.core.ops import operation
+from idleb_desk.core.ops import Op, operation
 from idleb_desk.learn.apply import CONFIDENCE_DIGITS, MODEL_SUFFIX
 from idleb_desk.learn.model import ProjectModel
 from idleb_desk.learn.project import suggestion_of
+from idleb_desk.model import LAYER_CLAIM, SUGGESTED
 from idleb_desk.store import claims as claims_q
 from idleb_desk.store import learning_queries as lq
+from idleb_desk.store import spans as spans_q
 from idleb_desk.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -58,10 +60,7 @@ def rescore_pending(store: Store, model: ProjectModel, reviewer: str) -> Rescore
             for row, suggestion, p in zip(pending, suggestions, confidence, strict=True):
                 op.touch("claims", row.id)
                 if p < model.threshold:
-                    # As deleting a claim does: a claim nested in it loses the link.
-                    for inner in claims_q.claims_nested_in(store, row.id):
-                        op.touch("claims", inner)
-                    claims_q.delete(store, row.id)
+                    _drop(store, op, row.id)
                     report.dropped += 1
                     changed = True
                     continue
@@ -80,3 +79,28 @@ def rescore_pending(store: Store, model: ProjectModel, reviewer: str) -> Rescore
         report.documents += changed
     log.info("project model v%d re-scored pending suggestions: %s", model.version, report)
     return report
+
+
+def _drop(store: Store, op: Op, claim_id: int) -> None:
+    """Remove a suggested claim as an import after the training would never have stored
+    it: its own suggested spans (speaker, cue, content, parts, addressees) go with it
+    unless another claim uses them, and a claim nested in it loses the link."""
+    claim = store.claim(claim_id)
+    roles = (
+        claim.speaker_span_id,
+        claim.cue_span_id,
+        claim.content_span_id,
+        claim.antecedent_span_id,
+        *claim.content_part_ids,
+        *claim.addressee_span_ids,
+    )
+    for inner in claims_q.claims_nested_in(store, claim_id):
+        op.touch("claims", inner)
+    claims_q.delete(store, claim_id)
+    for span_id in dict.fromkeys(s for s in roles if s is not None):
+        span = store.span(span_id)
+        if span.layer != LAYER_CLAIM or span.status != SUGGESTED:
+            continue  # an actor mention, or a span an analyst decided: theirs to keep
+        if not claims_q.claims_using_span(store, span_id):
+            op.touch("spans", span_id)
+            spans_q.delete(store, span_id)
