@@ -45,7 +45,6 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from collections.abc import Iterator
@@ -246,19 +245,11 @@ def combine(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def before(rev: str, args: argparse.Namespace) -> dict[str, Any] | None:
     """The same measurement on the code at `rev`, in a process of its own."""
+    from old_tree import checkout  # the parent only: the worker runs the old tree
+
     with tempfile.TemporaryDirectory() as tmp:
-        archive = Path(tmp) / "tree.tar"
-        try:
-            subprocess.run(
-                ["git", "-C", str(ROOT), "archive", "-o", str(archive), rev, "idleb_desk"],
-                check=True,
-                capture_output=True,
-            )
-        except (OSError, subprocess.CalledProcessError) as exc:
-            print(f"{rev} skipped: cannot check out ({exc})", file=sys.stderr)
+        if checkout(rev, Path(tmp)) is None:
             return None
-        with tarfile.open(archive) as tar:
-            tar.extractall(tmp, filter="data")
         cmd = [sys.executable, __file__, "--worker", "--docs", str(args.docs)]
         cmd += ["--per-doc", str(args.per_doc), "--probe-s", str(args.base_probe_s)]
         cmd += ["--rounds", str(args.rounds)] + (["--linked"] if args.linked else [])

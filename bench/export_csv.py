@@ -26,7 +26,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from datetime import datetime, timedelta, timezone
@@ -34,6 +33,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from old_tree import checkout  # noqa: E402
 
 from idleb_desk.store.exports import ACTOR_COLUMNS  # noqa: E402
 from idleb_desk.store.store import Store  # noqa: E402
@@ -128,22 +129,6 @@ def digest(folder: Path) -> str:
     for name in FILES:
         h.update((folder / name).read_bytes())
     return h.hexdigest()
-
-
-def checkout(rev: str, into: Path) -> Path | None:
-    archive = into / "tree.tar"
-    try:
-        subprocess.run(
-            ["git", "-C", str(ROOT), "archive", "-o", str(archive), rev, "idleb_desk"],
-            check=True,
-            capture_output=True,
-        )
-    except (OSError, subprocess.CalledProcessError) as exc:
-        print(f"before skipped: cannot check out {rev} ({exc})", file=sys.stderr)
-        return None
-    with tarfile.open(archive) as tar:
-        tar.extractall(into, filter="data")
-    return into
 
 
 def read_rows(path: Path) -> list[tuple[object, ...]]:

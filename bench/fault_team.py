@@ -20,39 +20,20 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from pg_server import PgServer, find_bin  # noqa: E402
-from team_server_project import as_user, copy, make_project, publish_project, session, team  # noqa: E402
+from team_server_project import two_laptops  # noqa: E402
 
 from idleb_desk.store import sync_state as st  # noqa: E402
 from idleb_desk.store.store import Store  # noqa: E402
 from idleb_desk.team.server import ServerOffline  # noqa: E402
-from idleb_desk.team.sync import join, sync  # noqa: E402
+from idleb_desk.team.sync import sync  # noqa: E402
 
 EVENTS = 300
-LABELS = ("ORG", "GPE", "PERSON", "NORP")
 
 
 def _count(url: str) -> tuple[int, int]:
     with psycopg.connect(url) as con:
         row = con.execute("SELECT count(*), count(DISTINCT uid) FROM idleb_team.events").fetchone()
     return (int(row[0]), int(row[1])) if row else (0, 0)
-
-
-def _devices(url: str, folder: Path) -> tuple[Path, Path]:
-    team(url, ("ana",))
-    one = make_project(folder / "one.sqlite3")
-    publish_project(url, one, set(), ["ana"])
-    s = session(one, "ana")
-    span = s.create_span(s.documents()[0].id, 0, 6, "PERSON")
-    s.close()
-    two = copy(one, folder / "two.sqlite3")
-    for path in (one, two):
-        with Store.open(path, create=False) as store:
-            join(store, as_user(url, "ana"), "ana")
-    s = session(one, "ana")
-    for i in range(EVENTS):
-        s.relabel_span(span.id, LABELS[i % len(LABELS)])
-    s.close()
-    return one, two
 
 
 def _child_sync(path: Path) -> subprocess.Popen:
@@ -81,7 +62,7 @@ def _final(path: Path) -> None:
 def kill_trial(pg: PgServer, folder: Path, rng: random.Random) -> tuple[int, int, int]:
     """(lost or doubled on the server and the other laptop, kills that landed, 2 kills)."""
     url = pg.url(pg.create_database())
-    one, two = _devices(url, folder)
+    one, two, _ = two_laptops(url, folder, EVENTS)
     landed = _kill_after(_child_sync(one), rng.uniform(0.3, 2.0))
     _final(one)
     total, distinct = _count(url)
@@ -99,7 +80,7 @@ def kill_trial(pg: PgServer, folder: Path, rng: random.Random) -> tuple[int, int
 def restart_trial(pg: PgServer, folder: Path, rng: random.Random) -> int:
     """Lost or doubled events after the server is stopped and started during a push."""
     url = pg.url(pg.create_database())
-    one, _ = _devices(url, folder)
+    one, _, _ = two_laptops(url, folder, EVENTS)
 
     def push() -> None:
         try:

@@ -48,13 +48,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from gui_latency import build_project, p99, paint, press_latencies  # noqa: E402
+from team_server_project import make_team  # noqa: E402
 
 from idleb_desk.core.review import ReviewSession  # noqa: E402
 from idleb_desk.model import SUGGESTED  # noqa: E402
-from idleb_desk.store import sync_state as st  # noqa: E402
 from idleb_desk.store.memory import ENABLED_SETTING as MEMORY_SETTING  # noqa: E402
 from idleb_desk.store.store import Store  # noqa: E402
-from idleb_desk.team import server  # noqa: E402
 from idleb_desk.team.sync import join, sync  # noqa: E402
 
 WINDOW = "ana"
@@ -97,15 +96,6 @@ def pusher(path: Path, who: str, stop: Path, backwards: bool, rate: float) -> in
         s.close()
     print(f"pushed={pushed} syncs={syncs}")
     return 0
-
-
-def _team(url: str, src: Path, names: list[str]) -> None:
-    server.init_server(url)
-    for n in names:
-        server.add_member(url, n)
-    with Store.open(src, create=False, read_only=True) as store:
-        docs = [server.Document(*r) for r in st.documents_for_server(store.con)]
-    server.publish(url, docs, set(), {n: [d.sha256 for d in docs] for n in names})
 
 
 def _joined(src: Path, dst: Path, url: str, who: str) -> Path:
@@ -158,7 +148,7 @@ def run(args: argparse.Namespace, folder: Path, pg) -> dict[str, float]:
         store.set_setting(MEMORY_SETTING, False)
     db = pg.create_database()
     others = [f"colleague{i}" for i in range(args.analysts)]
-    _team(pg.url(db), src, [WINDOW, *others])
+    make_team(pg.url(db), [WINDOW, *others], src)
     mine = _joined(src, folder / "window.sqlite3", pg.url(db, WINDOW), WINDOW)
     # The pushers' copies, made (and joined) before the window opens.
     pushers = [(_joined(src, folder / f"{n}.sqlite3", pg.url(db, n), n), n, False)

@@ -46,12 +46,13 @@ from psycopg.conninfo import make_conninfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+from team_server_project import make_team  # noqa: E402
+
 from idleb_desk.core.review import ReviewSession  # noqa: E402
 from idleb_desk.model import SUGGESTED, ActorSuggestion, Extraction  # noqa: E402
 from idleb_desk.store import sync_state as st  # noqa: E402
 from idleb_desk.store.documents import insert_document  # noqa: E402
 from idleb_desk.store.store import Store  # noqa: E402
-from idleb_desk.team import server  # noqa: E402
 from idleb_desk.team.sync import join, sync  # noqa: E402
 
 WORDS = ("Lavrov", "Borrell", "Moscow", "Brussels", "Idlib", "Ankara", "Erdogan", "Putin")
@@ -138,15 +139,6 @@ def _baseline(url: str, payloads: list[str]) -> float:
         return time.perf_counter() - t
 
 
-def _team(url: str, names: list[str], src: Path) -> None:
-    server.init_server(url)
-    for n in names:
-        server.add_member(url, n)
-    with Store.open(src, create=False, read_only=True) as store:
-        docs = [server.Document(*r) for r in st.documents_for_server(store.con)]
-    server.publish(url, docs, set(), {n: [d.sha256 for d in docs] for n in names})
-
-
 def sequential(url: str, paths: list[Path]) -> float:
     """The same projects (copies made before any sync) pushed to a second team database
     one analyst after another: the time without ten clients sharing the machine's CPU."""
@@ -169,7 +161,7 @@ def sequential(url: str, paths: list[Path]) -> float:
 def run(url: str, analysts: int, ops: int, folder: Path) -> dict[str, float]:
     names = [f"analyst{i}" for i in range(analysts)]
     src, shared = _source(folder, 30)
-    _team(url, names, src)
+    make_team(url, names, src)
     paths: dict[str, Path] = {}
     made: dict[str, int] = {}
     t = time.perf_counter()
@@ -251,7 +243,7 @@ def main() -> int:
         url2 = second_database(url, pg)
         if url2 is not None:
             names = [f"analyst{i}" for i in range(args.analysts)]
-            _team(url2, names, folder / "source.sqlite3")
+            make_team(url2, names, folder / "source.sqlite3")
             f["sequential_s"] = sequential(url2, sorted((folder / "seq").glob("*.sqlite3")))
     finally:
         if pg is not None:

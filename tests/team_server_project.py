@@ -18,6 +18,9 @@ TEXTS = (
 )
 
 
+RELABELS = ("ORG", "GPE", "PERSON", "NORP")
+
+
 def as_user(url: str, name: str) -> str:
     """The admin's URL of a test database, logging in as another role."""
     head, rest = url.split("@", 1)
@@ -45,6 +48,37 @@ def publish_project(url: str, path: Path, sample: set[str], analysts: list[str])
     with Store.open(path, create=False, read_only=True) as store:
         docs = [server.Document(*r) for r in documents_for_server(store.con)]
     server.publish(url, docs, sample, {a: [d.sha256 for d in docs] for a in analysts})
+
+
+def two_laptops(url: str, folder: Path, events: int) -> tuple[Path, Path, int]:
+    """Ana's project on two laptops (copies of one file made before either joined, both
+    joined), and `events` relabellings of one span made on the first, not yet synced:
+    the workload of the fault tests and `bench/fault_team.py`. Returns the two files and
+    the span's id."""
+    from idleb_desk.team.sync import join
+
+    team(url, ("ana",))
+    one = make_project(folder / "one.sqlite3")
+    publish_project(url, one, set(), ["ana"])
+    s = session(one, "ana")
+    span = s.create_span(s.documents()[0].id, 0, 6, "PERSON")
+    s.close()
+    two = copy(one, folder / "two.sqlite3")
+    for path in (one, two):
+        with Store.open(path, create=False) as store:
+            join(store, as_user(url, "ana"), "ana")
+    s = session(one, "ana")
+    for i in range(events):
+        s.relabel_span(span.id, RELABELS[i % len(RELABELS)])
+    s.close()
+    return one, two, span.id
+
+
+def make_team(url: str, analysts: list[str], project: Path) -> None:
+    """A new team of `analysts` on the server, each assigned every document of `project`,
+    none of them in a reliability sample."""
+    team(url, tuple(analysts))
+    publish_project(url, project, set(), analysts)
 
 
 def copy(src: Path, dst: Path) -> Path:

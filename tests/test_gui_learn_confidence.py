@@ -12,10 +12,9 @@ from PySide6.QtGui import QHelpEvent, QTextCursor
 from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
 from idleb_desk.cli import main
-from idleb_desk.io.importer import import_paths
 from idleb_desk.nlp.pipeline import Extractor
 from idleb_desk.store.store import Store
-from tests.test_learn import NEW, _project
+from tests.test_learn import NEW, _project, import_article
 
 
 @pytest.fixture(scope="module")
@@ -37,11 +36,8 @@ def test_the_confidence_shows_in_the_tooltips_and_the_claim_panel(
 ) -> None:
     _project(tmp_db, extractor)
     assert main(["train", str(tmp_db)]) == 0
-    article = tmp_path / "new.txt"
-    article.write_text(NEW + "\n", encoding="utf-8")
+    doc = import_article(tmp_db, tmp_path, "new", NEW, extractor)
     with Store.open(tmp_db, create=False) as store:
-        import_paths(store, [article], extractor)
-        doc = store.document_summaries()[-1].id
         (claim,) = store.claims(doc)
         assert claim.cue_span_id is not None and claim.confidence is not None
         cue = store.span(claim.cue_span_id)
@@ -102,11 +98,7 @@ def test_train_in_the_window_rescores_the_pending_suggestions_and_ctrl_z_restore
     re-scores what is still pending; the open article drops the suggestion its analysts
     would reject and keeps the other with a confidence, and Ctrl+Z brings both back."""
     _project(tmp_db, extractor)
-    article = tmp_path / "early.txt"
-    article.write_text(NEW + "\n", encoding="utf-8")
-    with Store.open(tmp_db, create=False) as store:
-        import_paths(store, [article], extractor)  # before any training: rules alone
-        doc = store.document_summaries()[-1].id
+    doc = import_article(tmp_db, tmp_path, "early", NEW, extractor)  # rules alone: untrained
     w = open_window(tmp_db)
     w.open_document(doc)
     w.view.setFocus()

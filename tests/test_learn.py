@@ -107,6 +107,19 @@ def _project(db: Path, extractor: Extractor) -> None:
     s.close()
 
 
+def import_article(db: Path, folder: Path, name: str, text: str, extractor: Extractor) -> int:
+    """Import `text` as the article `name` into the project, as `idleb-desk import` does
+    (through the project model when it is on); returns the new document's id."""
+    from idleb_desk.io.importer import import_paths
+    from idleb_desk.store.store import Store
+
+    article = folder / f"{name}.txt"
+    article.write_text(text + "\n", encoding="utf-8")
+    with Store.open(db, create=False) as store:
+        assert import_paths(store, [article], extractor).problems == []
+        return store.document_summaries()[-1].id
+
+
 def test_train_command_on_a_project(
     tmp_db: Path, extractor: Extractor, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -147,16 +160,12 @@ def test_import_uses_the_project_model_when_it_is_on(
     tmp_db: Path, tmp_path: Path, extractor: Extractor
 ) -> None:
     from idleb_desk.core.memory import describe_origin
-    from idleb_desk.io.importer import import_paths
     from idleb_desk.store.store import Store
 
     _project(tmp_db, extractor)
     assert main(["train", str(tmp_db)]) == 0
-    article = tmp_path / "new.txt"
-    article.write_text(NEW + "\n", encoding="utf-8")
+    doc = import_article(tmp_db, tmp_path, "new", NEW, extractor)
     with Store.open(tmp_db, create=False) as store:
-        import_paths(store, [article], extractor)
-        doc = store.document_summaries()[-1].id
         text = store.document_text(doc)
         claims = store.claims(doc)
         cues = [text[store.span(c.cue_span_id).start : store.span(c.cue_span_id).end]
@@ -165,11 +174,8 @@ def test_import_uses_the_project_model_when_it_is_on(
         assert claims[0].origin.endswith("+project-model-v1")
         assert "project's model v1" in describe_origin(claims[0].origin).text
     assert main(["train", str(tmp_db), "--off"]) == 0
-    again = tmp_path / "again.txt"
-    again.write_text(NEW.replace("vet", "farrier") + "\n", encoding="utf-8")
+    doc = import_article(tmp_db, tmp_path, "again", NEW.replace("vet", "farrier"), extractor)
     with Store.open(tmp_db, create=False) as store:
-        import_paths(store, [again], extractor)
-        doc = store.document_summaries()[-1].id
         assert len(store.claims(doc)) == 2  # rules alone again
 
 

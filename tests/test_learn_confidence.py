@@ -23,19 +23,12 @@ from idleb_desk.nlp.pipeline import Extractor
 from idleb_desk.store import schema
 from idleb_desk.store.store import Store
 from tests.test_learn import NEW, _project
+from tests.test_learn import import_article as _import
 
 
 @pytest.fixture(scope="module")
 def extractor() -> Extractor:
     return Extractor.load()
-
-
-def _import(db: Path, folder: Path, name: str, text: str, extractor: Extractor) -> int:
-    article = folder / f"{name}.txt"
-    article.write_text(text + "\n", encoding="utf-8")
-    with Store.open(db, create=False) as store:
-        assert import_paths(store, [article], extractor).problems == []
-        return store.document_summaries()[-1].id
 
 
 def _claims(db: Path, doc: int) -> list[tuple[str, float | None]]:

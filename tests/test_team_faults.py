@@ -16,7 +16,16 @@ from pathlib import Path
 import psycopg
 import pytest
 from pg_server import PgServer
-from team_server_project import as_user, copy, make_project, publish_project, session, team
+from team_server_project import (
+    RELABELS,
+    as_user,
+    copy,
+    make_project,
+    publish_project,
+    session,
+    team,
+    two_laptops,
+)
 
 from idleb_desk.store import sync_state as st
 from idleb_desk.store.store import Store
@@ -26,7 +35,6 @@ from idleb_desk.team.sync import SyncReport, join, sync
 pytestmark = pytest.mark.pgserver
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = 1200
-LABELS = ("ORG", "GPE", "PERSON", "NORP")
 
 
 def _server_count(url: str) -> int:
@@ -44,24 +52,6 @@ def _server_log(url: str) -> list[tuple[int, str]]:
 def _sync(path: Path, batch: int = 2000) -> SyncReport:
     with Store.open(path, create=False) as store:
         return sync(store, batch=batch)
-
-
-def _devices(url: str, tmp_path: Path) -> tuple[Path, Path, int]:
-    team(url, ("ana",))
-    one = make_project(tmp_path / "one.sqlite3")
-    publish_project(url, one, set(), ["ana"])
-    s = session(one, "ana")
-    span = s.create_span(s.documents()[0].id, 0, 6, "PERSON")
-    s.close()
-    two = copy(one, tmp_path / "two.sqlite3")
-    for path in (one, two):
-        with Store.open(path, create=False) as store:
-            join(store, as_user(url, "ana"), "ana")
-    s = session(one, "ana")
-    for i in range(EVENTS):
-        s.relabel_span(span.id, LABELS[i % len(LABELS)])
-    s.close()
-    return one, two, span.id
 
 
 def _sync_in_child(path: Path, batch: int) -> subprocess.Popen:
@@ -104,7 +94,7 @@ def _cursor(path: Path) -> int:
 
 def test_a_client_killed_mid_push_and_mid_pull_loses_nothing(pg_url: str,
                                                              tmp_path: Path) -> None:
-    one, two, span_id = _devices(pg_url, tmp_path)
+    one, two, span_id = two_laptops(pg_url, tmp_path, EVENTS)
     killed = _kill_when(_sync_in_child(one, 40), lambda: _server_count(pg_url) > 0)
     cut = _server_count(pg_url)
     assert killed and 0 < cut < EVENTS, "the kill did not land inside the push"
@@ -126,12 +116,12 @@ def test_a_client_killed_mid_push_and_mid_pull_loses_nothing(pg_url: str,
             "SELECT count(*) FROM sync_events WHERE state = ?", (st.PULLED,)
         ).fetchone()[0]
         assert pulled == EVENTS  # each applied once
-        assert store.span(span_id).label == LABELS[(EVENTS - 1) % len(LABELS)]
+        assert store.span(span_id).label == RELABELS[(EVENTS - 1) % len(RELABELS)]
 
 
 def test_the_server_restarted_during_a_sync(pg_server: PgServer, pg_url: str,
                                             tmp_path: Path) -> None:
-    one, two, span_id = _devices(pg_url, tmp_path)
+    one, two, span_id = two_laptops(pg_url, tmp_path, EVENTS)
     outcome: list[object] = []
 
     def run() -> None:
@@ -159,7 +149,7 @@ def test_the_server_restarted_during_a_sync(pg_server: PgServer, pg_url: str,
             assert st.get_state(store.con, "offline_since") is None
     with Store.open(two, create=False) as store:
         assert st.remote_log(store.con) == log
-        assert store.span(span_id).label == LABELS[(EVENTS - 1) % len(LABELS)]
+        assert store.span(span_id).label == RELABELS[(EVENTS - 1) % len(RELABELS)]
 
 
 def test_ten_analysts_syncing_at_once_end_with_one_log(pg_url: str, tmp_path: Path) -> None:
