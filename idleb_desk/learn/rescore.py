@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from idleb_desk.core.ops import Op, operation
-from idleb_desk.learn.apply import CONFIDENCE_DIGITS, MODEL_SUFFIX
+from idleb_desk.learn.apply import CONFIDENCE_DIGITS, MODEL_SUFFIX, ModelOrigin
 from idleb_desk.learn.model import ProjectModel
 from idleb_desk.learn.project import suggestion_of
 from idleb_desk.model import LAYER_CLAIM, SUGGESTED
@@ -36,7 +36,7 @@ _OLD_MARK = re.compile(re.escape(MODEL_SUFFIX) + r"\d+$")
 
 @dataclass
 class RescoreReport:
-    documents: int = 0  # documents whose suggestions changed
+    documents: int = 0  # documents with suggestions re-scored
     scored: int = 0  # suggestions kept, with the new confidence
     dropped: int = 0  # suggestions below the threshold, removed
     recoded: int = 0  # kept suggestions given the analysts' kind
@@ -49,25 +49,23 @@ def rescore_pending(store: Store, model: ProjectModel, reviewer: str) -> Rescore
     """Score every pending suggestion of the project with `model`, a document per commit
     (no other writer waits for the whole project), logged as `reviewer`'s."""
     report = RescoreReport()
-    for doc in store.document_summaries():
-        pending = lq.pending_claims(store, doc.id)
-        if not pending:
-            continue
-        suggestions = [suggestion_of(r) for r in pending]
-        confidence = model.confidence(suggestions)
-        changed = False
-        with operation(store, reviewer, OPERATION, doc.id) as op:
+    mark = ModelOrigin(model.version)  # the mark an import through this model gives
+    for doc_id in lq.pending_documents(store):
+        with operation(store, reviewer, OPERATION, doc_id) as op:
+            # Read inside the document's transaction: a decision another window made
+            # since the list above is not overwritten.
+            pending = lq.pending_claims(store, doc_id)
+            suggestions = [suggestion_of(r) for r in pending]
+            confidence = model.confidence(suggestions)
             for row, suggestion, p in zip(pending, suggestions, confidence, strict=True):
                 op.touch("claims", row.id)
                 if p < model.threshold:
                     _drop(store, op, row.id)
                     report.dropped += 1
-                    changed = True
                     continue
-                origin = _OLD_MARK.sub("", row.origin) + f"{MODEL_SUFFIX}{model.version}"
                 fields: dict[str, object] = {
                     "confidence": round(float(p), CONFIDENCE_DIGITS),
-                    "origin": origin,
+                    "origin": mark.claim_origin(_OLD_MARK.sub("", row.origin), ""),
                 }
                 kind = model.kind_of(suggestion)
                 if kind != row.kind:
@@ -75,8 +73,7 @@ def rescore_pending(store: Store, model: ProjectModel, reviewer: str) -> Rescore
                     report.recoded += 1
                 claims_q.update(store, row.id, fields)
                 report.scored += 1
-                changed = True
-        report.documents += changed
+        report.documents += bool(pending)
     log.info("project model v%d re-scored pending suggestions: %s", model.version, report)
     return report
 

@@ -47,14 +47,21 @@ def reviewed_claims(store: Store) -> list[ReviewedClaim]:
     return _claims(store, f"c.status IN ('{ACCEPTED}', '{EDITED}', '{REJECTED}')")
 
 
+# Suggestions still waiting for a decision (a model's, not an import's or an analyst's).
+_PENDING = (
+    f"c.status = '{SUGGESTED}' AND c.origin NOT LIKE 'import:%' AND c.origin NOT LIKE 'analyst:%'"
+)
+
+
+def pending_documents(store: Store) -> list[int]:
+    """The documents with suggestions a newly trained model would re-score."""
+    rows = store.execute(f"SELECT DISTINCT document_id FROM claims c WHERE {_PENDING} ORDER BY 1")
+    return [int(r[0]) for r in rows.fetchall()]
+
+
 def pending_claims(store: Store, document_id: int) -> list[ReviewedClaim]:
-    """A document's suggestions still waiting for a decision (a model's, not an import's),
-    in the same form: what a newly trained model re-scores."""
-    return _claims(
-        store,
-        f"c.status = '{SUGGESTED}' AND c.origin NOT LIKE 'import:%' AND c.document_id = ?",
-        (document_id,),
-    )
+    """A document's pending suggestions, in the form and order of `reviewed_claims`."""
+    return _claims(store, f"{_PENDING} AND c.document_id = ?", (document_id,))
 
 
 def _claims(store: Store, where: str, params: tuple[object, ...] = ()) -> list[ReviewedClaim]:
