@@ -5,9 +5,10 @@ A project joined to a team server (`idleb-desk team join`) syncs by itself: a co
 seconds after the analyst's last change, every half minute, when the server says its
 log grew (LISTEN/NOTIFY, on a thread of its own; at most every WOKEN_GAP_MS), and on F5.
 Each sync is a worker task on its own connection; what it pulls reaches the screen
-through the window's watch of outside commits, as another window's work does. The status bar says where things stand:
-synced, N pending, offline since when, conflicts. A conflict is never settled for the
-analyst: Shift+F5 shows each one (base, mine, theirs) and the analyst chooses.
+through the window's watch of outside commits, as another window's work does. The status
+bar says where things stand: synced, N pending, offline since when, conflicts. A conflict
+is never settled for the analyst: Shift+F5 shows each one (base, mine, theirs) and the
+analyst chooses.
 """
 
 from __future__ import annotations
